@@ -1,0 +1,82 @@
+import path from 'node:path';
+import { defineConfig, type Options } from '@mikro-orm/postgresql';
+import { Migrator } from '@mikro-orm/migrations';
+import { entities } from './src/db/entities/index.ts';
+import type { ConnectionTarget } from './src/db/connection.ts';
+import { projectRoot } from './src/lib/paths.ts';
+
+/** Tables that belong to cabinet's own bookkeeping, not to the entity model (see src/db/migrate.ts). */
+export const BOOKKEEPING_TABLES = ['mikro_orm_migrations', 'cabinet_migration_checksums'];
+
+export interface ConfigOptions {
+  /** Server-side statement timeout in ms (0: none). Daily work keeps it short; migrations lift it. */
+  statementTimeoutMs?: number;
+  /** Pool size; the console and commands need few connections. */
+  poolMax?: number;
+  debug?: boolean;
+}
+
+function sslFor(sslmode: string | undefined): boolean | { rejectUnauthorized: boolean } {
+  switch (sslmode) {
+    case 'require':
+      return { rejectUnauthorized: false };
+    case 'verify-ca':
+    case 'verify-full':
+      return { rejectUnauthorized: true };
+    default:
+      // disable, allow, prefer: Tailscale already encrypts the link (WireGuard).
+      return false;
+  }
+}
+
+/** The one ORM configuration: cabinet builds its ORM from it, and so does MikroORM's own CLI (default export). */
+export function createConfig(target: ConnectionTarget, options: ConfigOptions = {}): Options {
+  const root = projectRoot();
+  const migrationsDir = path.join(root, 'migrations');
+  return defineConfig({
+    entities,
+    extensions: [Migrator],
+    host: target.host,
+    port: target.port,
+    user: target.user,
+    ...(target.password === undefined ? {} : { password: target.password }),
+    dbName: target.database,
+    baseDir: root,
+    // Entities are given explicitly; TS sources are loaded by Node's type stripping where needed.
+    preferTs: false,
+    ensureDatabase: false,
+    debug: options.debug ?? false,
+    pool: { min: 0, max: options.poolMax ?? 4, idleTimeoutMillis: 30_000 },
+    driverOptions: {
+      connectionTimeoutMillis: target.connectTimeoutSeconds * 1000,
+      statement_timeout: options.statementTimeoutMs ?? 30_000,
+      application_name: 'cabinet',
+      ssl: sslFor(target.sslmode),
+    },
+    schemaGenerator: { skipTables: BOOKKEEPING_TABLES },
+    migrations: {
+      path: migrationsDir,
+      pathTs: migrationsDir,
+      glob: '!(*.d).{js,ts}',
+      emit: 'ts',
+      tableName: 'mikro_orm_migrations',
+      snapshotName: 'schema-snapshot',
+      // The snapshot is written only by `cabinet migrate create` (developers); running migrations on an admin's
+      // machine must not rewrite files of the installed cabinet.
+      snapshotOnMigrate: false,
+      silent: true,
+      transactional: true,
+      allOrNothing: true,
+      // Lets generated migrations drop what their up() created in down(); every migration is reviewed before commit.
+      dropTables: true,
+      safe: false,
+    },
+  });
+}
+
+/** For `npx mikro-orm ...`: resolves the connection exactly as cabinet does (flags aside). */
+export default async function mikroOrmCliConfig(): Promise<Options> {
+  const { openTarget } = await import('./src/db/open-target.ts');
+  const { target } = await openTarget({ allowNonTailnet: process.env.CABINET_ALLOW_NON_TAILNET === '1' });
+  return createConfig(target, { statementTimeoutMs: 0 });
+}

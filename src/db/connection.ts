@@ -1,0 +1,153 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { parseEnv } from 'node:util';
+import { parse as parseConnectionString } from 'pg-connection-string';
+import { CabinetError, usageError } from '../lib/errors.ts';
+
+/** Where a connection's settings came from, in the order they are consulted. */
+export type ConnectionSource = '--database-url' | 'CABINET_DATABASE_URL' | 'DATABASE_URL' | 'libpq environment' | 'embedded';
+
+/** Resolved, not yet connected: everything needed to open a connection, and to say where it goes. */
+export interface ConnectionTarget {
+  source: ConnectionSource;
+  /** Host name, IP address, or a Unix socket directory (absolute path). */
+  host: string;
+  port: number;
+  user: string;
+  password?: string;
+  database: string;
+  /** `sslmode` from the URL or PGSSLMODE; `disable`, `prefer`, `require`, `verify-ca`, `verify-full`. */
+  sslmode?: string;
+  connectTimeoutSeconds: number;
+  /** Set for the embedded server (its data directory), for display. */
+  embeddedRoot?: string;
+}
+
+export interface ResolveOptions {
+  databaseUrl?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Read `.env` from this directory (default: the working directory). */
+  cwd?: string;
+}
+
+export const DEFAULT_CONNECT_TIMEOUT_SECONDS = 10;
+
+/**
+ * Loads `.env` from the working directory into `env`, without overriding what is already set
+ * (the shell wins over the file, as with dotenv). Uses Node's own parser.
+ */
+export function loadDotEnv(cwd: string, env: NodeJS.ProcessEnv): void {
+  const file = path.join(cwd, '.env');
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    return;
+  }
+  for (const [key, value] of Object.entries(parseEnv(text))) if (env[key] === undefined) env[key] = value;
+}
+
+const LIBPQ_TARGET_VARS = ['PGHOST', 'PGHOSTADDR', 'PGPORT', 'PGUSER', 'PGDATABASE', 'PGSERVICE'] as const;
+
+function timeoutFrom(value: string | undefined): number {
+  const n = value === undefined ? NaN : Number.parseInt(value, 10);
+  // libpq treats 0 as "wait forever"; cabinet always bounds the wait.
+  return Number.isFinite(n) && n > 0 ? n : DEFAULT_CONNECT_TIMEOUT_SECONDS;
+}
+
+function fromUrl(url: string, source: ConnectionSource, env: NodeJS.ProcessEnv): ConnectionTarget {
+  if (!/^postgres(ql)?:\/\//i.test(url)) {
+    throw usageError(`${source} is not a PostgreSQL URL`, 'expected postgres://user@host:port/database');
+  }
+  let parsed: ReturnType<typeof parseConnectionString>;
+  try {
+    parsed = parseConnectionString(url);
+  } catch {
+    throw usageError(`${source} is not a valid PostgreSQL URL`, 'expected postgres://user@host:port/database');
+  }
+  const query = new URL(url.replace(/^postgres(ql)?:/i, 'http:')).searchParams;
+  const target: ConnectionTarget = {
+    source,
+    host: parsed.host || env.PGHOST || 'localhost',
+    port: Number(parsed.port || env.PGPORT || 5432),
+    user: parsed.user || env.PGUSER || os.userInfo().username,
+    database: parsed.database || env.PGDATABASE || parsed.user || env.PGUSER || os.userInfo().username,
+    connectTimeoutSeconds: timeoutFrom(query.get('connect_timeout') ?? env.PGCONNECT_TIMEOUT),
+  };
+  const password = parsed.password || env.PGPASSWORD;
+  if (password) target.password = password;
+  const sslmode = query.get('sslmode') ?? env.PGSSLMODE;
+  if (sslmode) target.sslmode = sslmode;
+  return target;
+}
+
+function fromLibpqEnv(env: NodeJS.ProcessEnv): ConnectionTarget {
+  const user = env.PGUSER || os.userInfo().username;
+  const target: ConnectionTarget = {
+    source: 'libpq environment',
+    host: env.PGHOSTADDR || env.PGHOST || '/var/run/postgresql',
+    port: Number(env.PGPORT || 5432),
+    user,
+    database: env.PGDATABASE || user,
+    connectTimeoutSeconds: timeoutFrom(env.PGCONNECT_TIMEOUT),
+  };
+  if (env.PGPASSWORD) target.password = env.PGPASSWORD;
+  if (env.PGSSLMODE) target.sslmode = env.PGSSLMODE;
+  return target;
+}
+
+/**
+ * Decides which database cabinet talks to: `--database-url`, then `CABINET_DATABASE_URL` / `DATABASE_URL`,
+ * then libpq's `PG*` variables; with none of them, the embedded server (returned with source `embedded`
+ * and no host yet: the caller starts it). A `.env` in the working directory is read first.
+ */
+export function resolveConnection(options: ResolveOptions = {}): ConnectionTarget | { source: 'embedded' } {
+  const env = options.env ?? process.env;
+  loadDotEnv(options.cwd ?? process.cwd(), env);
+  if (options.databaseUrl !== undefined) {
+    if (options.databaseUrl.trim() === '') throw usageError('--database-url is empty');
+    return fromUrl(options.databaseUrl, '--database-url', env);
+  }
+  if (env.CABINET_DATABASE_URL) return fromUrl(env.CABINET_DATABASE_URL, 'CABINET_DATABASE_URL', env);
+  if (env.DATABASE_URL) return fromUrl(env.DATABASE_URL, 'DATABASE_URL', env);
+  if (LIBPQ_TARGET_VARS.some((name) => env[name])) {
+    if (env.PGSERVICE && !env.PGHOST) {
+      throw new CabinetError('PGSERVICE is set but cabinet does not read pg_service.conf', {
+        code: 'config',
+        hint: 'set PGHOST/PGPORT/PGDATABASE or DATABASE_URL instead',
+      });
+    }
+    return fromLibpqEnv(env);
+  }
+  return { source: 'embedded' };
+}
+
+/**
+ * Looks the password up in the libpq password file (`PGPASSFILE` or `~/.pgpass`) when none was given,
+ * with libpq's own matching rules (via the `pgpass` package, which node-postgres uses too).
+ */
+export async function fillPasswordFromPgpass(target: ConnectionTarget, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  if (target.password !== undefined) return;
+  const require = createRequire(import.meta.url);
+  const pgpass = require('pgpass') as (info: Record<string, unknown>, cb: (password?: string) => void) => void;
+  const previous = process.env.PGPASSFILE;
+  if (env.PGPASSFILE) process.env.PGPASSFILE = env.PGPASSFILE;
+  try {
+    const password = await new Promise<string | undefined>((resolve) =>
+      pgpass({ host: target.host, port: target.port, database: target.database, user: target.user }, resolve),
+    );
+    if (password !== undefined) target.password = password;
+  } finally {
+    if (previous === undefined) delete process.env.PGPASSFILE;
+    else process.env.PGPASSFILE = previous;
+  }
+}
+
+/** How the target is shown to people: never with its password. */
+export function describeTarget(target: ConnectionTarget): string {
+  if (target.source === 'embedded') return `embedded PostgreSQL (${target.embeddedRoot ?? target.host}) db ${target.database}`;
+  const where = target.host.startsWith('/') ? `socket ${target.host}` : `${target.host.includes(':') ? `[${target.host}]` : target.host}:${target.port}`;
+  return `${target.user}@${where}/${target.database}`;
+}

@@ -1,0 +1,78 @@
+import { CabinetError } from '../lib/errors.ts';
+import { describeTarget, type ConnectionTarget } from './connection.ts';
+
+interface DriverLike {
+  code?: string;
+  errno?: string | number;
+  message?: string;
+  cause?: unknown;
+}
+
+/** Walks an error and its causes (MikroORM wraps pg's errors) to the first one with a code. */
+function codesOf(error: unknown): { code?: string; message: string } {
+  let current: unknown = error;
+  const seen = new Set<unknown>();
+  let message = error instanceof Error ? error.message : String(error);
+  while (current && typeof current === 'object' && !seen.has(current)) {
+    seen.add(current);
+    const e = current as DriverLike;
+    if (typeof e.code === 'string' && e.code.length > 0) return { code: e.code, message: e.message ?? message };
+    if (typeof e.message === 'string') message = e.message;
+    current = e.cause;
+  }
+  return { message };
+}
+
+/**
+ * Turns a failure to reach or use the database into one line that says what is wrong and what to do.
+ * Messages are built from the target's host/port/user/database only: a password can never leak.
+ */
+export function toDatabaseError(error: unknown, target?: ConnectionTarget): CabinetError {
+  if (error instanceof CabinetError) return error;
+  const where = target ? describeTarget(target) : 'the database';
+  const { code, message } = codesOf(error);
+  const mk = (text: string, c: string, hint?: string) => new CabinetError(text, { code: c, hint, cause: error });
+  switch (code) {
+    case 'ECONNREFUSED':
+    case 'ENOENT':
+      return mk(`cannot connect to ${where}: connection refused`, 'db-down', 'is the PostgreSQL server running?');
+    case 'ECONNRESET':
+    case 'EPIPE':
+      return mk(`the connection to ${where} was lost`, 'db-down', 'the server restarted or the network dropped; try again');
+    case 'ETIMEDOUT':
+    case 'CONNECT_TIMEOUT':
+      return mk(`timed out connecting to ${where}`, 'db-timeout', 'check that the host is up and on the tailnet (tailscale status)');
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return mk(`cannot resolve the database host of ${where}`, 'db-down', 'check the host name and MagicDNS');
+    case '28P01':
+      return mk(`password authentication failed for ${where}`, 'db-auth', 'check the password in the URL, PGPASSWORD or ~/.pgpass');
+    case '28000':
+      return mk(`the server refused ${where}: no pg_hba.conf entry or role not allowed to log in`, 'db-auth');
+    case '3D000':
+      return mk(`database "${target?.database ?? '?'}" does not exist on ${where}`, 'db-missing', 'create it (createdb) or fix the database name');
+    case '57P01':
+    case '57P02':
+    case '57P03':
+      return mk(`the server at ${where} is shutting down or starting up`, 'db-down', 'try again in a moment');
+    case '57014':
+      return mk(`a query on ${where} took longer than the statement timeout and was cancelled`, 'db-timeout');
+    case '42501':
+      return mk(`permission denied on ${where}: ${firstLine(message)}`, 'db-permission');
+    case '53300':
+      return mk(`too many connections to ${where}`, 'db-busy', 'try again in a moment');
+    default:
+      break;
+  }
+  if (/timeout expired|Connection terminated due to connection timeout|timeout exceeded when trying to connect/i.test(message)) {
+    return mk(`timed out connecting to ${where}`, 'db-timeout', 'check that the host is up and on the tailnet (tailscale status)');
+  }
+  if (/Connection terminated|Client has encountered a connection error|server closed the connection/i.test(message)) {
+    return mk(`the connection to ${where} was lost`, 'db-down', 'the server restarted or the network dropped; try again');
+  }
+  return mk(`database error on ${where}: ${firstLine(message)}`, 'db-error');
+}
+
+function firstLine(text: string): string {
+  return text.split('\n')[0] ?? text;
+}

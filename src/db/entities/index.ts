@@ -1,0 +1,8 @@
+import { SiteSchema } from './site.ts';
+import { UserSchema } from './user.ts';
+
+export { SiteSchema, type Site } from './site.ts';
+export { UserSchema, type User } from './user.ts';
+
+/** Every entity cabinet manages; the registry the ORM, the migrator and schema checks share. */
+export const entities = [SiteSchema, UserSchema];

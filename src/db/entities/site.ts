@@ -1,0 +1,32 @@
+import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+
+/**
+ * `sites`: one customer-facing site. Column names are a contract with n8n (spec §6), which runs
+ * `SELECT ai_prompt, language, brand_name FROM sites WHERE site_id = $1` at the start of every workflow.
+ *
+ * Choices beyond the spec, and why:
+ * - every column is `text` (PostgreSQL stores it like varchar; limits live in validation and CHECKs);
+ * - `domain` is required and unique: a site is reached through its domain, and two sites answering for
+ *   one domain would make n8n's lookup ambiguous. Stored lower-case ASCII (punycode A-labels);
+ * - `ai_prompt`, `brand_name` and `language` are NOT NULL so n8n never reads a NULL prompt or language
+ *   (an empty prompt is stored as ''); `language` defaults to 'en';
+ * - `ai_script_id` and the HubSpot ids are optional: a site may not use a script or HubSpot yet;
+ * - `created_at` is set by the database (`now()`), so rows inserted by psql or n8n get it too.
+ */
+export const SiteSchema = defineEntity({
+  name: 'Site',
+  tableName: 'sites',
+  properties: {
+    siteId: p.string().primary().fieldName('site_id').columnType('text'),
+    domain: p.string().fieldName('domain').columnType('text').unique('sites_domain_key'),
+    aiScriptId: p.string().fieldName('ai_script_id').columnType('text').nullable(),
+    aiPrompt: p.text().fieldName('ai_prompt').default(''),
+    brandName: p.string().fieldName('brand_name').columnType('text'),
+    language: p.string().fieldName('language').columnType('text').default('en'),
+    hubspotPipeline: p.string().fieldName('hubspot_pipeline').columnType('text').nullable(),
+    hubspotStage: p.string().fieldName('hubspot_stage').columnType('text').nullable(),
+    createdAt: p.datetime().fieldName('created_at').columnType('timestamptz').defaultRaw('now()').lazy(false),
+  },
+});
+
+export type Site = InferEntity<typeof SiteSchema>;

@@ -1,0 +1,31 @@
+import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+
+/**
+ * `users`: the master list of users; `user_id` is Zitadel's `sub` and links a user across services.
+ *
+ * Choices beyond the spec, and why:
+ * - `email` is required (every Zitadel user has one) but not unique: one address may sign in through two
+ *   Zitadel organisations, and the `sub` is the identity. Searching by email uses an index on
+ *   `lower(email)` with `text_pattern_ops`, so a case-insensitive prefix search never scans the table;
+ * - `first_seen` and `last_seen` are required and default to `now()`; the console lists users by
+ *   `last_seen` (most recent first), which the `users_last_seen_idx` index serves.
+ */
+export const UserSchema = defineEntity({
+  name: 'User',
+  tableName: 'users',
+  properties: {
+    userId: p.string().primary().fieldName('user_id').columnType('text'),
+    email: p.string().fieldName('email').columnType('text'),
+    firstSeen: p.datetime().fieldName('first_seen').columnType('timestamptz').defaultRaw('now()'),
+    lastSeen: p.datetime().fieldName('last_seen').columnType('timestamptz').defaultRaw('now()'),
+  },
+  indexes: [
+    { name: 'users_last_seen_idx', properties: ['lastSeen'] },
+    {
+      name: 'users_email_lower_idx',
+      expression: 'create index "users_email_lower_idx" on "users" (lower("email") text_pattern_ops)',
+    },
+  ],
+});
+
+export type User = InferEntity<typeof UserSchema>;

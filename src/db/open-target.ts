@@ -1,0 +1,40 @@
+import { fillPasswordFromPgpass, resolveConnection, DEFAULT_CONNECT_TIMEOUT_SECONDS, type ConnectionTarget } from './connection.ts';
+import { ensureEmbeddedServer } from './embedded.ts';
+import { guardTarget, type GuardDecision } from './tailnet-guard.ts';
+
+export interface OpenTargetOptions {
+  databaseUrl?: string;
+  allowNonTailnet?: boolean;
+  env?: NodeJS.ProcessEnv;
+  /** Progress lines while the embedded server is created or started. */
+  log?: (line: string) => void;
+}
+
+export interface OpenedTarget {
+  target: ConnectionTarget;
+  guard: GuardDecision;
+}
+
+/** Resolves where to connect, starts the embedded server when that is the answer, and applies the tailnet guard. */
+export async function openTarget(options: OpenTargetOptions = {}): Promise<OpenedTarget> {
+  const env = options.env ?? process.env;
+  const resolved = resolveConnection({ ...(options.databaseUrl === undefined ? {} : { databaseUrl: options.databaseUrl }), env });
+  let target: ConnectionTarget;
+  if (!('host' in resolved)) {
+    const server = await ensureEmbeddedServer(options.log ? { log: options.log } : {});
+    target = {
+      source: 'embedded',
+      host: server.socketDir,
+      port: server.port,
+      user: server.user,
+      database: server.database,
+      connectTimeoutSeconds: DEFAULT_CONNECT_TIMEOUT_SECONDS,
+      embeddedRoot: server.root,
+    };
+  } else {
+    target = resolved;
+    await fillPasswordFromPgpass(target, env);
+  }
+  const guard = await guardTarget(target.host, options.allowNonTailnet ?? false);
+  return { target, guard };
+}

@@ -1,0 +1,152 @@
+import { CabinetError, usageError, ExitCode } from '../lib/errors.ts';
+import { confirmTyped } from '../lib/confirm.ts';
+import { MigrationService } from '../services/migration-service.ts';
+import type { Command, CommandContext } from './command.ts';
+
+const help = `
+Usage
+  $ cabinet migrate                 apply every pending migration
+  $ cabinet migrate status          list applied and pending migrations (exit 1 when something is pending)
+  $ cabinet migrate down [--to NAME] revert the last migration, or all after NAME (--to 0: all); asks first
+  $ cabinet migrate check           exit 1 when entities, migrations and the live database disagree
+  $ cabinet migrate create NAME     generate a migration from the entity changes (for cabinet developers)
+
+Options
+  --to NAME      with down: revert the migrations applied after NAME
+  --yes          do not ask for confirmation (required when stdin is not a terminal)
+  --json         machine-readable output (status, check)
+
+Runs are serialised with a PostgreSQL advisory lock: a second cabinet migrate waits for the first,
+then finds nothing to do. Each run is one transaction: a failing migration leaves the schema as it was.
+
+Examples
+  $ cabinet migrate
+  $ cabinet migrate status --json
+  $ cabinet migrate down --to Migration20261123103921_initial_schema --yes
+`;
+
+async function withService<T>(ctx: CommandContext, fn: (svc: MigrationService, label: string) => Promise<T>): Promise<T> {
+  // DDL may legitimately run for long; the lock wait is bounded separately (lock_timeout).
+  const db = await ctx.openDb({ statementTimeoutMs: 0 });
+  try {
+    return await fn(new MigrationService(db.orm, db.target), db.label);
+  } catch (error) {
+    if (error instanceof CabinetError && error.code === 'db-permission') {
+      throw new CabinetError(`${error.message}; role ${db.info.user} cannot change the schema`, {
+        code: error.code,
+        hint: 'run cabinet migrate with the owner role (see cabinet roles sql)',
+        cause: error,
+      });
+    }
+    throw error;
+  } finally {
+    await db.close();
+  }
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+async function up(ctx: CommandContext): Promise<number> {
+  return withService(ctx, async (svc, label) => {
+    const applied = await svc.up({
+      onWaiting: () => ctx.warn('another cabinet migrate is running on this database; waiting for it to finish'),
+    });
+    const out = ctx.io.stdout;
+    if (applied.length === 0) {
+      out.write(`Nothing to migrate: ${label} is up to date.\n`);
+    } else {
+      out.write(`Applied ${plural(applied.length, 'migration')} on ${label}:\n`);
+      for (const name of applied) out.write(`  ${name}\n`);
+    }
+    return ExitCode.ok;
+  });
+}
+
+async function status(ctx: CommandContext): Promise<number> {
+  return withService(ctx, async (svc, label) => {
+    const s = await svc.status();
+    const out = ctx.io.stdout;
+    if (ctx.flags.json) {
+      out.write(JSON.stringify(s, null, 2) + '\n');
+    } else {
+      out.write(`Migrations on ${label}:\n`);
+      for (const m of s.applied) {
+        const mark = s.edited.includes(m.name) ? 'EDITED ' : s.unknown.includes(m.name) ? 'UNKNOWN' : 'applied';
+        const when = m.executedAt ? new Date(m.executedAt).toISOString().replace('T', ' ').slice(0, 19) : '';
+        out.write(`  ${mark}  ${m.name}  ${when}\n`);
+      }
+      for (const name of s.pending) out.write(`  pending  ${name}\n`);
+      if (s.applied.length === 0 && s.pending.length === 0) out.write('  (no migrations)\n');
+      out.write(
+        s.pending.length > 0
+          ? `${plural(s.pending.length, 'migration')} pending: run cabinet migrate\n`
+          : s.edited.length + s.unknown.length > 0
+            ? 'The applied migrations do not match this cabinet (see EDITED/UNKNOWN above).\n'
+            : 'Up to date.\n',
+      );
+    }
+    return s.pending.length + s.edited.length + s.unknown.length > 0 ? ExitCode.failure : ExitCode.ok;
+  });
+}
+
+async function down(ctx: CommandContext): Promise<number> {
+  return withService(ctx, async (svc, label) => {
+    const to = ctx.flags.to;
+    const plan = await svc.planDown(to);
+    const out = ctx.io.stdout;
+    if (plan.length === 0) {
+      out.write(`Nothing to revert on ${label}.\n`);
+      return ExitCode.ok;
+    }
+    ctx.io.stderr.write(`This reverts ${plural(plan.length, 'migration')} on ${label}, dropping what they created:\n`);
+    for (const name of plan) ctx.io.stderr.write(`  ${name}\n`);
+    if (!(await confirmTyped(ctx.io, 'Revert?', 'yes', ctx.flags.yes))) {
+      ctx.io.stderr.write('Nothing was reverted.\n');
+      return ExitCode.failure;
+    }
+    const reverted = await svc.down(to);
+    out.write(`Reverted ${plural(reverted.length, 'migration')}:\n`);
+    for (const name of reverted) out.write(`  ${name}\n`);
+    return ExitCode.ok;
+  });
+}
+
+async function check(ctx: CommandContext): Promise<number> {
+  return withService(ctx, async (svc, label) => {
+    const problems = await svc.check();
+    if (ctx.flags.json) ctx.io.stdout.write(JSON.stringify({ ok: problems.length === 0, problems }, null, 2) + '\n');
+    else if (problems.length === 0) ctx.io.stdout.write(`✓ entities, migrations and the live schema of ${label} agree\n`);
+    else for (const p of problems) ctx.io.stdout.write(`✗ ${p}\n`);
+    return problems.length === 0 ? ExitCode.ok : ExitCode.failure;
+  });
+}
+
+async function create(ctx: CommandContext): Promise<number> {
+  const name = ctx.args[1];
+  if (!name) throw usageError('migrate create needs a NAME', 'cabinet migrate create add_site_notes');
+  return withService(ctx, async (svc) => {
+    const result = await svc.create(name);
+    if (!result.fileName) {
+      ctx.io.stdout.write('No changes: the entities match the schema snapshot; no migration written.\n');
+    } else {
+      ctx.io.stdout.write(`Wrote ${svc.directory}/${result.fileName} (${plural(result.statements, 'statement')}); review it before committing.\n`);
+    }
+    return ExitCode.ok;
+  });
+}
+
+const actions: Record<string, (ctx: CommandContext) => Promise<number>> = { up, status, down, check, create };
+
+export const migrateCommand: Command = {
+  name: 'migrate',
+  summary: 'apply, inspect, check or revert schema migrations',
+  help,
+  async run(ctx) {
+    const action = ctx.args[0] ?? 'up';
+    const fn = actions[action];
+    if (!fn) throw usageError(`unknown migrate action "${action}"`, `one of: ${Object.keys(actions).join(', ')}`);
+    return fn(ctx);
+  },
+};

@@ -14,6 +14,8 @@ export interface ConfigOptions {
   /** Pool size; the console and commands need few connections. */
   poolMax?: number;
   debug?: boolean;
+  /** Another migrations folder (tests use copies to edit and break migrations safely). */
+  migrationsDir?: string;
 }
 
 function sslFor(sslmode: string | undefined): boolean | { rejectUnauthorized: boolean } {
@@ -32,7 +34,7 @@ function sslFor(sslmode: string | undefined): boolean | { rejectUnauthorized: bo
 /** The one ORM configuration: cabinet builds its ORM from it, and so does MikroORM's own CLI (default export). */
 export function createConfig(target: ConnectionTarget, options: ConfigOptions = {}): Options {
   const root = projectRoot();
-  const migrationsDir = path.join(root, 'migrations');
+  const migrationsDir = options.migrationsDir ?? path.join(root, 'migrations');
   return defineConfig({
     entities,
     extensions: [Migrator],

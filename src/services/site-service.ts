@@ -1,8 +1,11 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { SiteSchema, type Site } from '../db/entities/index.ts';
 import { toDatabaseError } from '../db/db-errors.ts';
-import type { ListOptions, Page, SiteRecord, SiteService, SiteSortKey, SiteSummary } from './types.ts';
+import { CabinetError } from '../lib/errors.ts';
+import type { ListOptions, Page, SiteChange, SiteRecord, SiteService, SiteSortKey, SiteSummary } from './types.ts';
 import { likeContains } from './like.ts';
+import { validateSite, validateSitePatch, type SiteInput } from './validation/site-input.ts';
+import { toWriteError } from './write-errors.ts';
 
 const SORT_COLUMNS: Record<SiteSortKey, string> = {
   siteId: 'site_id',
@@ -13,7 +16,9 @@ const SORT_COLUMNS: Record<SiteSortKey, string> = {
   createdAt: 'created_at',
 };
 
-function toRecord(site: Site): SiteRecord {
+const EDITABLE = ['domain', 'aiScriptId', 'aiPrompt', 'brandName', 'language', 'hubspotPipeline', 'hubspotStage'] as const;
+
+export function siteToRecord(site: Site): SiteRecord {
   return {
     siteId: site.siteId,
     domain: site.domain,
@@ -24,6 +29,13 @@ function toRecord(site: Site): SiteRecord {
     hubspotPipeline: site.hubspotPipeline ?? null,
     hubspotStage: site.hubspotStage ?? null,
     createdAt: new Date(site.createdAt),
+  };
+}
+
+function constraintMessages(input: { siteId?: string; domain?: string | null }): Record<string, string> {
+  return {
+    sites_pkey: `a site with id ${input.siteId ?? '?'} already exists`,
+    sites_domain_key: `domain ${input.domain ?? '?'} is already used by another site`,
   };
 }
 
@@ -45,7 +57,7 @@ export class OrmSiteService implements SiteService {
     let where = '';
     if (options.filter?.trim()) {
       const pattern = likeContains(options.filter.trim());
-      where = `where site_id ilike ? escape '\\' or domain ilike ? escape '\\' or brand_name ilike ? escape '\\'`;
+      where = `where site_id ilike ? or domain ilike ? or brand_name ilike ?`;
       params.push(pattern, pattern, pattern);
     }
     try {
@@ -80,9 +92,55 @@ export class OrmSiteService implements SiteService {
   async get(siteId: string): Promise<SiteRecord | null> {
     try {
       const site = await this.#em.fork().findOne(SiteSchema, { siteId });
-      return site ? toRecord(site) : null;
+      return site ? siteToRecord(site) : null;
     } catch (error) {
       throw toDatabaseError(error);
+    }
+  }
+
+  async create(input: SiteInput): Promise<SiteRecord> {
+    const fields = validateSite(input);
+    const em = this.#em.fork();
+    try {
+      const site = em.create(SiteSchema, { ...fields, aiPrompt: fields.aiPrompt ?? '' } as never);
+      await em.flush();
+      // created_at comes from the database default.
+      await em.refresh(site);
+      return siteToRecord(site);
+    } catch (error) {
+      throw toWriteError(error, constraintMessages(fields));
+    }
+  }
+
+  async update(siteId: string, patch: Partial<SiteInput>): Promise<SiteChange> {
+    const fields = validateSitePatch(patch);
+    const em = this.#em.fork();
+    try {
+      const site = await em.findOne(SiteSchema, { siteId });
+      if (!site) throw new CabinetError(`no site with id ${siteId}`, { code: 'not-found' });
+      const before = siteToRecord(site);
+      const changed = EDITABLE.filter((k) => k in fields && fields[k] !== before[k]);
+      if (changed.length > 0) {
+        em.assign(site, Object.fromEntries(changed.map((k) => [k, fields[k]])) as never);
+        await em.flush();
+      }
+      return { before, after: siteToRecord(site), changed };
+    } catch (error) {
+      throw toWriteError(error, constraintMessages({ siteId, domain: fields.domain ?? null }));
+    }
+  }
+
+  async delete(siteId: string): Promise<SiteRecord> {
+    const em = this.#em.fork();
+    try {
+      const site = await em.findOne(SiteSchema, { siteId });
+      if (!site) throw new CabinetError(`no site with id ${siteId}`, { code: 'not-found' });
+      const before = siteToRecord(site);
+      em.remove(site);
+      await em.flush();
+      return before;
+    } catch (error) {
+      throw toWriteError(error, {});
     }
   }
 }

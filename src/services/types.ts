@@ -1,3 +1,8 @@
+import type { SiteInput } from './validation/site-input.ts';
+import type { UserInput } from './validation/user-input.ts';
+
+export type { SiteInput, UserInput };
+
 /**
  * What the console and the commands see of the data: plain objects and service interfaces, no ORM types.
  * UI components receive implementations through context (src/ui/services-context.tsx).
@@ -38,9 +43,21 @@ export interface Page<T> {
   hasMore: boolean;
 }
 
+/** The result of a write: the row before and after, and which fields changed. */
+export interface SiteChange {
+  before: SiteRecord | null;
+  after: SiteRecord | null;
+  changed: (keyof SiteRecord)[];
+}
+
 export interface SiteService {
   list(options?: ListOptions<SiteSortKey>): Promise<Page<SiteSummary>>;
   get(siteId: string): Promise<SiteRecord | null>;
+  /** Validates and inserts; a taken site id or domain is a CabinetError (code `conflict`). */
+  create(input: SiteInput): Promise<SiteRecord>;
+  /** Validates the fields present and updates them; unknown site: CabinetError (code `not-found`). */
+  update(siteId: string, patch: Partial<SiteInput>): Promise<SiteChange>;
+  delete(siteId: string): Promise<SiteRecord>;
 }
 
 export interface UserRecord {
@@ -52,9 +69,18 @@ export interface UserRecord {
 
 export type UserSortKey = 'lastSeen' | 'firstSeen' | 'email' | 'userId';
 
+export interface UserChange {
+  before: UserRecord | null;
+  after: UserRecord | null;
+  changed: (keyof UserRecord)[];
+}
+
 export interface UserService {
   list(options?: ListOptions<UserSortKey>): Promise<Page<UserRecord>>;
   get(userId: string): Promise<UserRecord | null>;
+  create(input: UserInput): Promise<UserRecord>;
+  update(userId: string, patch: Partial<UserInput>): Promise<UserChange>;
+  delete(userId: string): Promise<UserRecord>;
 }
 
 /** What the console's header shows about the connection. */

@@ -25,7 +25,7 @@ export const SiteSchema = defineEntity({
     language: p.string().fieldName('language').columnType('text').default('en'),
     hubspotPipeline: p.string().fieldName('hubspot_pipeline').columnType('text').nullable(),
     hubspotStage: p.string().fieldName('hubspot_stage').columnType('text').nullable(),
-    createdAt: p.datetime().fieldName('created_at').columnType('timestamptz').defaultRaw('now()').lazy(false),
+    createdAt: p.datetime().fieldName('created_at').columnType('timestamptz').defaultRaw('now()'),
   },
 });
 

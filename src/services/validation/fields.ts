@@ -1,0 +1,153 @@
+import { domainToASCII, domainToUnicode } from 'node:url';
+
+/**
+ * Field validators shared by the console (shown next to the field as you type), the commands and the
+ * services (checked again before anything is written). Each returns the normalised value or an error.
+ */
+export type FieldResult<T> = { ok: true; value: T } | { ok: false; error: string };
+
+const ok = <T>(value: T): FieldResult<T> => ({ ok: true, value });
+const fail = <T>(error: string): FieldResult<T> => ({ ok: false, error });
+
+/** The largest prompt cabinet accepts (also a CHECK constraint in the database). */
+export const PROMPT_MAX_CHARS = 100_000;
+
+const NUL = /\u0000/;
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+// C0/C1 controls and DEL: never in a one-line field (tab and newline included).
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+// Bidi overrides/isolates and zero-width characters: they make a value look like another.
+const DECEPTIVE = /[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/;
+
+/** Rejects what no field may hold: NUL bytes (PostgreSQL text cannot) and lone surrogates (not UTF-8). */
+export function checkEncodable(value: string): string | undefined {
+  if (NUL.test(value)) return 'contains a NUL byte';
+  if (LONE_SURROGATE.test(value)) return 'contains an unpaired surrogate (not valid Unicode)';
+  return undefined;
+}
+
+/** A one-line text field: trimmed, no control or invisible characters, a length limit. */
+export function oneLine(value: string, options: { required: boolean; max: number; label: string }): FieldResult<string | null> {
+  const bad = checkEncodable(value);
+  if (bad) return fail(`${options.label} ${bad}`);
+  if (CONTROL.test(value)) return fail(`${options.label} must be one line without control characters`);
+  if (DECEPTIVE.test(value)) return fail(`${options.label} must not contain invisible or bidi-override characters`);
+  const trimmed = value.trim();
+  if (trimmed === '') return options.required ? fail(`${options.label} is required`) : ok(null);
+  if ([...trimmed].length > options.max) return fail(`${options.label} is longer than ${options.max} characters`);
+  return ok(trimmed);
+}
+
+const SITE_ID = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
+
+export function siteId(value: string): FieldResult<string> {
+  const v = value.trim();
+  if (v === '') return fail('site id is required');
+  if (!SITE_ID.test(v)) return fail('site id: 1–64 lower-case letters, digits and inner hyphens (e.g. acme-de)');
+  return ok(v);
+}
+
+/**
+ * A host name: Unicode (IDN) allowed, stored as lower-case ASCII A-labels (punycode), as DNS and
+ * browsers see it. No scheme, path, port, user info or wildcard; RFC 1035 label and length limits.
+ */
+export function domain(value: string): FieldResult<string> {
+  const bad = checkEncodable(value);
+  if (bad) return fail(`domain ${bad}`);
+  const v = value.trim().replace(/\.$/, '');
+  if (v === '') return fail('domain is required');
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(v)) return fail('domain: without a scheme (acme.de, not https://acme.de)');
+  if (/[/?#]/.test(v)) return fail('domain: without a path (acme.de, not acme.de/shop)');
+  if (/@/.test(v)) return fail('domain: without user info');
+  if (/:\d*$/.test(v)) return fail('domain: without a port');
+  if (/\s/.test(v) || CONTROL.test(v)) return fail('domain must not contain spaces or control characters');
+  if (v.includes('*')) return fail('domain: no wildcards');
+  const ascii = domainToASCII(v.toLowerCase());
+  if (!ascii) return fail('domain is not a valid host name');
+  if (/^\d+(\.\d+){3}$/.test(ascii) || ascii.startsWith('[')) return fail('domain: a host name, not an IP address');
+  if (ascii.length > 253) return fail('domain is longer than 253 characters');
+  const labels = ascii.split('.');
+  if (labels.length < 2) return fail('domain needs at least two labels (acme.de)');
+  for (const label of labels) {
+    if (label.length === 0) return fail('domain has an empty label (two dots in a row)');
+    if (label.length > 63) return fail(`domain label "${label.slice(0, 20)}…" is longer than 63 characters`);
+    if (!/^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/.test(label)) return fail(`domain label "${label}" may use only letters, digits and inner hyphens`);
+  }
+  if (/^\d+$/.test(labels.at(-1)!)) return fail('domain: the last label cannot be all digits');
+  return ok(ascii);
+}
+
+/** For display: the Unicode form of a stored A-label domain (münchen.de rather than xn--mnchen-3ya.de). */
+export function domainForDisplay(ascii: string): string {
+  return domainToUnicode(ascii) || ascii;
+}
+
+/** A BCP 47 language tag, canonicalised (`pt-br` → `pt-BR`, `EN` → `en`). */
+export function language(value: string): FieldResult<string> {
+  const v = value.trim();
+  if (v === '') return fail('language is required (e.g. en, de, pt-BR)');
+  if (!/^[A-Za-z0-9-]{2,35}$/.test(v)) return fail('language: a BCP 47 tag such as en, de or pt-BR');
+  try {
+    const [canonical] = Intl.getCanonicalLocales(v);
+    if (!canonical) return fail('language: a BCP 47 tag such as en, de or pt-BR');
+    return ok(canonical);
+  } catch {
+    return fail(`language: "${v}" is not a valid BCP 47 tag (e.g. en, de, pt-BR)`);
+  }
+}
+
+/** HubSpot pipeline and stage ids: numeric ids or internal names such as `default`, `appointmentscheduled`. */
+export function hubspotId(value: string, label: string): FieldResult<string | null> {
+  const v = value.trim();
+  if (v === '') return ok(null);
+  if (!/^[A-Za-z0-9_-]{1,100}$/.test(v)) return fail(`${label}: letters, digits, _ and - only (a HubSpot id such as 12345678 or default)`);
+  return ok(v);
+}
+
+export function aiScriptId(value: string): FieldResult<string | null> {
+  const v = value.trim();
+  if (v === '') return ok(null);
+  if (!/^[A-Za-z0-9._:\/@-]{1,200}$/.test(v)) return fail('AI script id: up to 200 letters, digits and . _ : / @ -');
+  return ok(v);
+}
+
+export function brandName(value: string): FieldResult<string> {
+  const r = oneLine(value, { required: true, max: 200, label: 'brand name' });
+  return r.ok ? ok(r.value as string) : r;
+}
+
+/** The prompt: multi-line text; line endings normalised to \n; NUL and lone surrogates refused; size-limited. */
+export function aiPrompt(value: string): FieldResult<string> {
+  if (value.length > PROMPT_MAX_CHARS * 2) return fail(`the prompt is longer than ${PROMPT_MAX_CHARS.toLocaleString('en')} characters`);
+  const bad = checkEncodable(value);
+  if (bad) return fail(`the prompt ${bad}`);
+  const normalised = value.replace(/\r\n?/g, '\n');
+  if ([...normalised].length > PROMPT_MAX_CHARS) return fail(`the prompt is longer than ${PROMPT_MAX_CHARS.toLocaleString('en')} characters`);
+  return ok(normalised);
+}
+
+// The HTML Living Standard's "valid e-mail address" (https://html.spec.whatwg.org/#valid-e-mail-address).
+const HTML_EMAIL =
+  /^[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$/;
+
+export function email(value: string): FieldResult<string> {
+  const v = value.trim();
+  if (v === '') return fail('email is required');
+  if (v.length > 254) return fail('email is longer than 254 characters');
+  if (!HTML_EMAIL.test(v)) return fail('email is not a valid address (name@example.com)');
+  return ok(v);
+}
+
+/** Zitadel's `sub` (numeric), or another IdP's subject: printable ASCII without spaces. */
+export function userId(value: string): FieldResult<string> {
+  const v = value.trim();
+  if (v === '') return fail('user id is required (the Zitadel sub)');
+  if (!/^[\x21-\x7e]{1,255}$/.test(v)) return fail('user id: up to 255 printable ASCII characters without spaces (the Zitadel sub)');
+  return ok(v);
+}
+
+export function timestamp(value: string | Date, label: string): FieldResult<Date> {
+  const d = value instanceof Date ? value : new Date(value.trim());
+  if (Number.isNaN(d.getTime())) return fail(`${label} is not a valid date and time (e.g. 2026-11-23T10:00:00Z)`);
+  return ok(d);
+}

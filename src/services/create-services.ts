@@ -5,10 +5,19 @@ import { OrmSiteService } from './site-service.ts';
 import { OrmUserService } from './user-service.ts';
 import type { Services } from './types.ts';
 
-/** Builds the services the console uses from an open session. */
-export async function createServices(db: DbSession): Promise<Services> {
+/**
+ * Builds the services the console uses from an open session. The embedded database is the user's own
+ * sandbox, so its pending migrations are applied here; a configured database is only warned about
+ * (the header shows it), because migrating it is a deliberate act: `cabinet migrate`.
+ */
+export async function createServices(db: DbSession, progress: (line: string) => void = () => {}): Promise<Services> {
   const em = db.orm.em as unknown as EntityManager;
-  const status = await new MigrationService(db.orm, db.target).status();
+  const migrations = new MigrationService(db.orm, db.target);
+  if (db.target.source === 'embedded' && (await migrations.status()).pending.length > 0) {
+    progress('applying migrations to the embedded database…');
+    await migrations.up();
+  }
+  const status = await migrations.status();
   return {
     sites: new OrmSiteService(em),
     users: new OrmUserService(em),

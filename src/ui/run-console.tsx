@@ -26,7 +26,7 @@ export async function runConsole(ctx: CommandContext): Promise<number> {
     try {
       db = await ctx.openDb({ log: (line) => update({ status: 'loading', message: line }) });
       const { createServices } = await import('../services/create-services.ts');
-      update({ status: 'ready', services: await createServices(db) });
+      update({ status: 'ready', services: await createServices(db, (line) => update({ status: 'loading', message: line })) });
     } catch (error) {
       update({ status: 'error', message: `${error instanceof Error ? error.message : String(error)} — press q or Ctrl-C to quit` });
     }

@@ -1,0 +1,70 @@
+#!/usr/bin/env python3
+"""Times a full-screen program in a real pseudo-terminal, as a person would see it.
+
+usage: pty-time.py COLS ROWS MARKER1 [MARKER2 ...] -- COMMAND [ARGS...]
+Starts COMMAND in a pty of COLS x ROWS, and prints one line of JSON: the seconds from start until the
+terminal output first contains each marker (null when it never did within the timeout). A marker of the
+form "key:TEXT" first types TEXT into the terminal, then waits for the next marker. After the last
+marker it sends 'q' and reports the peak RSS (VmHWM, kB) of the process.
+"""
+import json, os, pty, select, sys, time, signal, struct, fcntl, termios
+
+def main():
+    sep = sys.argv.index('--')
+    cols, rows = int(sys.argv[1]), int(sys.argv[2])
+    markers = sys.argv[3:sep]
+    cmd = sys.argv[sep + 1:]
+    timeout = float(os.environ.get('PTY_TIMEOUT', '20'))
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.execvp(cmd[0], cmd)
+    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack('HHHH', rows, cols, 0, 0))
+    start = time.monotonic()
+    out = b''
+    results = {}
+    seen_from = 0
+    hwm = None
+    for marker in markers:
+        if marker.startswith('key:'):
+            os.write(fd, marker[4:].encode())
+            t_key = time.monotonic()
+            seen_from = len(out)
+            results[marker] = round(time.monotonic() - start, 4)
+            continue
+        found = None
+        deadline = time.monotonic() + timeout
+        while found is None and time.monotonic() < deadline:
+            if marker.encode() in out[seen_from:]:
+                found = time.monotonic() - start
+                break
+            r, _, _ = select.select([fd], [], [], 0.01)
+            if r:
+                try:
+                    chunk = os.read(fd, 65536)
+                except OSError:
+                    break
+                if not chunk:
+                    break
+                out += chunk
+        results[marker] = None if found is None else round(found, 4)
+        seen_from = len(out)
+    try:
+        with open(f'/proc/{pid}/status') as f:
+            for line in f:
+                if line.startswith('VmHWM:'):
+                    hwm = int(line.split()[1])
+    except OSError:
+        pass
+    try:
+        os.write(fd, b'q')
+        time.sleep(0.3)
+        os.kill(pid, signal.SIGTERM)
+    except OSError:
+        pass
+    try:
+        os.waitpid(pid, 0)
+    except ChildProcessError:
+        pass
+    print(json.dumps({'markers': results, 'peak_rss_kb': hwm}))
+
+main()

@@ -62,7 +62,7 @@ describe('migrations on real PostgreSQL', () => {
         where table_schema = 'public' and table_name in ('sites', 'users') order by table_name, ordinal_position`,
     );
     const byTable = (t: string) => cols.rows.filter((r) => r.table_name === t).map((r) => [r.column_name, r.data_type]);
-    expect(byTable('sites')).toEqual([
+    expect(byTable('sites').slice(0, 9)).toEqual([
       ['site_id', 'text'],
       ['domain', 'text'],
       ['ai_script_id', 'text'],
@@ -72,6 +72,11 @@ describe('migrations on real PostgreSQL', () => {
       ['hubspot_pipeline', 'text'],
       ['hubspot_stage', 'text'],
       ['created_at', 'timestamp with time zone'],
+    ]);
+    // After the spec's columns, only the row version kept by the trigger (conflict detection).
+    expect(byTable('sites').slice(9)).toEqual([
+      ['version', 'integer'],
+      ['updated_at', 'timestamp with time zone'],
     ]);
     expect(byTable('users').slice(0, 4)).toEqual([
       ['user_id', 'text'],
@@ -100,11 +105,12 @@ describe('migrations on real PostgreSQL', () => {
     expect(created.rows[0]!.created_at).toBeInstanceOf(Date);
   });
 
-  it('keeps only sites, users and migration bookkeeping in the database (spec §4)', async () => {
+  it('keeps only sites, users, the sites history and migration bookkeeping in the database (spec §4)', async () => {
     const { db, svc } = await fresh();
     await svc.up();
     const names = await tables(db);
-    const bookkeeping = names.filter((t) => !['sites', 'users'].includes(t));
+    expect(names).toContain('site_revisions');
+    const bookkeeping = names.filter((t) => !['sites', 'users', 'site_revisions'].includes(t));
     expect(bookkeeping.every((t) => t === 'mikro_orm_migrations' || t.startsWith('cabinet_'))).toBe(true);
   });
 

@@ -1,4 +1,6 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+import { PROMPT_MAX_CHARS } from '../../services/validation/fields.ts';
+import { bumpVersionTrigger } from './row-version.ts';
 
 /**
  * `sites`: one customer-facing site. Column names are a contract with n8n (spec §6), which runs
@@ -11,7 +13,12 @@ import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
  * - `ai_prompt`, `brand_name` and `language` are NOT NULL so n8n never reads a NULL prompt or language
  *   (an empty prompt is stored as ''); `language` defaults to 'en';
  * - `ai_script_id` and the HubSpot ids are optional: a site may not use a script or HubSpot yet;
- * - `created_at` is set by the database (`now()`), so rows inserted by psql or n8n get it too.
+ * - `created_at` is set by the database (`now()`), so rows inserted by psql or n8n get it too;
+ * - `version` and `updated_at` are kept by a BEFORE UPDATE trigger (row-version.ts), so writes made outside
+ *   cabinet (psql, n8n, a future admin panel) bump them too; `version` is MikroORM's version property, so a
+ *   flush of a row someone changed since it was read fails with OptimisticLockError;
+ * - a CHECK keeps `ai_prompt` within PROMPT_MAX_CHARS whoever writes it (changing the constant makes
+ *   `cabinet migrate check` ask for a migration).
  */
 export const SiteSchema = defineEntity({
   name: 'Site',
@@ -26,7 +33,11 @@ export const SiteSchema = defineEntity({
     hubspotPipeline: p.string().fieldName('hubspot_pipeline').columnType('text').nullable(),
     hubspotStage: p.string().fieldName('hubspot_stage').columnType('text').nullable(),
     createdAt: p.datetime().fieldName('created_at').columnType('timestamptz').defaultRaw('now()'),
+    version: p.integer().fieldName('version').version().default(1),
+    updatedAt: p.datetime().fieldName('updated_at').columnType('timestamptz').defaultRaw('now()'),
   },
+  checks: [{ name: 'sites_ai_prompt_max_chars', expression: `char_length(ai_prompt) <= ${PROMPT_MAX_CHARS}` }],
+  triggers: [bumpVersionTrigger],
 });
 
 export type Site = InferEntity<typeof SiteSchema>;

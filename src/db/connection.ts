@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createRequire } from 'node:module';
 import { parseEnv } from 'node:util';
 import { parse as parseConnectionString } from 'pg-connection-string';
 import { CabinetError, usageError } from '../lib/errors.ts';
@@ -62,12 +61,15 @@ function fromUrl(url: string, source: ConnectionSource, env: NodeJS.ProcessEnv):
     throw usageError(`${source} is not a PostgreSQL URL`, 'expected postgres://user@host:port/database');
   }
   let parsed: ReturnType<typeof parseConnectionString>;
+  let query: URLSearchParams;
   try {
     parsed = parseConnectionString(url);
+    // Not `new URL(...)`: WHATWG URLs reject libpq's socket form `postgres://user@/db?host=/run/pg`.
+    const q = url.indexOf('?');
+    query = new URLSearchParams(q < 0 ? '' : url.slice(q + 1).replace(/#.*$/, ''));
   } catch {
     throw usageError(`${source} is not a valid PostgreSQL URL`, 'expected postgres://user@host:port/database');
   }
-  const query = new URL(url.replace(/^postgres(ql)?:/i, 'http:')).searchParams;
   const target: ConnectionTarget = {
     source,
     host: parsed.host || env.PGHOST || 'localhost',
@@ -124,24 +126,70 @@ export function resolveConnection(options: ResolveOptions = {}): ConnectionTarge
   return { source: 'embedded' };
 }
 
+/** Socket directories libpq treats as "localhost" when matching password file lines. */
+const DEFAULT_SOCKET_DIRS = new Set(['/var/run/postgresql', '/run/postgresql', '/tmp']);
+
+/** Splits a password file line on unescaped colons: four fields, then the password (the rest of the line). */
+function pgpassFields(line: string): string[] | undefined {
+  const fields: string[] = [];
+  let current = '';
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i]!;
+    if (ch === '\\' && i + 1 < line.length) {
+      current += line[++i];
+    } else if (ch === ':' && fields.length < 4) {
+      fields.push(current);
+      current = '';
+    } else {
+      current += ch;
+    }
+  }
+  fields.push(current);
+  return fields.length === 5 ? fields : undefined;
+}
+
 /**
- * Looks the password up in the libpq password file (`PGPASSFILE` or `~/.pgpass`) when none was given,
- * with libpq's own matching rules (via the `pgpass` package, which node-postgres uses too).
+ * Looks the password up in the libpq password file (`PGPASSFILE` or `~/.pgpass`) when none was given, with
+ * libpq's rules: the first matching line wins, `*` matches anything, `\:` is a colon, and a file that group
+ * or others can read is ignored. (The `pgpass` package lets a later `*` line override an earlier exact one.)
  */
-export async function fillPasswordFromPgpass(target: ConnectionTarget, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+export async function fillPasswordFromPgpass(
+  target: ConnectionTarget,
+  env: NodeJS.ProcessEnv = process.env,
+  warn: (line: string) => void = () => {},
+): Promise<void> {
   if (target.password !== undefined) return;
-  const require = createRequire(import.meta.url);
-  const pgpass = require('pgpass') as (info: Record<string, unknown>, cb: (password?: string) => void) => void;
-  const previous = process.env.PGPASSFILE;
-  if (env.PGPASSFILE) process.env.PGPASSFILE = env.PGPASSFILE;
+  const file = env.PGPASSFILE || path.join(env.HOME || os.homedir(), '.pgpass');
+  let text: string;
   try {
-    const password = await new Promise<string | undefined>((resolve) =>
-      pgpass({ host: target.host, port: target.port, database: target.database, user: target.user }, resolve),
-    );
-    if (password !== undefined) target.password = password;
-  } finally {
-    if (previous === undefined) delete process.env.PGPASSFILE;
-    else process.env.PGPASSFILE = previous;
+    const stat = await fs.promises.stat(file);
+    if (!stat.isFile()) return;
+    if (process.platform !== 'win32' && (stat.mode & 0o077) !== 0) {
+      warn(`password file ${file} is ignored: group or others can read it (chmod 600 ${file})`);
+      return;
+    }
+    text = await fs.promises.readFile(file, 'utf8');
+  } catch {
+    return;
+  }
+  const hosts = [target.host];
+  if (DEFAULT_SOCKET_DIRS.has(target.host)) hosts.push('localhost');
+  const matches = (field: string, values: string[]) => field === '*' || values.includes(field);
+  for (const line of text.split(/\r?\n/)) {
+    if (line.trim() === '' || line.trimStart().startsWith('#')) continue;
+    const fields = pgpassFields(line);
+    if (!fields) continue;
+    const [host, port, database, user, password] = fields as [string, string, string, string, string];
+    if (
+      matches(host, hosts) &&
+      (port === '*' || Number(port) === target.port) &&
+      matches(database, [target.database]) &&
+      matches(user, [target.user]) &&
+      password !== ''
+    ) {
+      target.password = password;
+      return;
+    }
   }
 }
 

@@ -8,19 +8,23 @@ interface DriverLike {
   cause?: unknown;
 }
 
-/** Walks an error and its causes (MikroORM wraps pg's errors) to the first one with a code. */
-function codesOf(error: unknown): { code?: string; message: string } {
+/**
+ * Walks an error and its causes (MikroORM and pg wrap errors) to the first one with a code, collecting
+ * every message on the way: pg's "connection timeout" error wraps a plain "Connection terminated".
+ */
+function codesOf(error: unknown): { code?: string; message: string; messages: string[] } {
   let current: unknown = error;
   const seen = new Set<unknown>();
-  let message = error instanceof Error ? error.message : String(error);
+  const messages: string[] = [];
   while (current && typeof current === 'object' && !seen.has(current)) {
     seen.add(current);
     const e = current as DriverLike;
-    if (typeof e.code === 'string' && e.code.length > 0) return { code: e.code, message: e.message ?? message };
-    if (typeof e.message === 'string') message = e.message;
+    if (typeof e.message === 'string') messages.push(e.message);
+    if (typeof e.code === 'string' && e.code.length > 0) return { code: e.code, message: e.message ?? messages[0] ?? '', messages };
     current = e.cause;
   }
-  return { message };
+  if (messages.length === 0) messages.push(String(error));
+  return { message: messages[0]!, messages };
 }
 
 /**
@@ -30,7 +34,8 @@ function codesOf(error: unknown): { code?: string; message: string } {
 export function toDatabaseError(error: unknown, target?: ConnectionTarget): CabinetError {
   if (error instanceof CabinetError) return error;
   const where = target ? describeTarget(target) : 'the database';
-  const { code, message } = codesOf(error);
+  const { code, message, messages } = codesOf(error);
+  const anyMessage = (pattern: RegExp) => messages.some((m) => pattern.test(m));
   const mk = (text: string, c: string, hint?: string) => new CabinetError(text, { code: c, hint, cause: error });
   switch (code) {
     case 'ECONNREFUSED':
@@ -64,10 +69,10 @@ export function toDatabaseError(error: unknown, target?: ConnectionTarget): Cabi
     default:
       break;
   }
-  if (/timeout expired|Connection terminated due to connection timeout|timeout exceeded when trying to connect/i.test(message)) {
+  if (anyMessage(/timeout expired|Connection terminated due to connection timeout|timeout exceeded when trying to connect/i)) {
     return mk(`timed out connecting to ${where}`, 'db-timeout', 'check that the host is up and on the tailnet (tailscale status)');
   }
-  if (/Connection terminated|Client has encountered a connection error|server closed the connection/i.test(message)) {
+  if (anyMessage(/Connection terminated|Client has encountered a connection error|server closed the connection/i)) {
     return mk(`the connection to ${where} was lost`, 'db-down', 'the server restarted or the network dropped; try again');
   }
   return mk(`database error on ${where}: ${firstLine(message)}`, 'db-error');

@@ -133,19 +133,38 @@ function pidAlive(pid: number): boolean {
   }
 }
 
-function isPostgresProcess(pid: number): boolean {
+/**
+ * Whether `pid` is the postmaster of the cluster in `dataDir`. After a reboot a stale postmaster.pid can
+ * name a pid that now belongs to anything, another PostgreSQL included (whose backends are all called
+ * "postgres"): a postmaster runs in its data directory, so its /proc cwd tells them apart.
+ */
+function isOurPostmaster(pid: number, dataDir: string): boolean {
+  if (!pidAlive(pid)) return false;
+  let cwd: string;
   try {
-    const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-    return /postgres/.test(cmd);
+    cwd = fs.readlinkSync(`/proc/${pid}/cwd`);
   } catch {
-    // No /proc (macOS): trust liveness.
-    return pidAlive(pid);
+    // No /proc (macOS): trust liveness. With /proc, an unreadable cwd is another user's process, not ours.
+    return !fs.existsSync('/proc/self');
+  }
+  let real = dataDir;
+  try {
+    real = fs.realpathSync(dataDir);
+  } catch {
+    /* compare as given */
+  }
+  if (cwd !== real) return false;
+  try {
+    return /postgres/.test(fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8'));
+  } catch {
+    return false;
   }
 }
 
 /**
  * A killed cabinet (or a killed machine) can leave `postmaster.pid` behind. Postgres removes it by itself
- * when the pid is dead, but refuses when the pid now belongs to some other process; clear those.
+ * when the pid is dead, but refuses when the pid now belongs to some other process; clear those (and never
+ * take another process for our server: `embedded stop` signals the pid it finds).
  */
 export function clearStalePidFiles(dataDir: string, socketDir: string): boolean {
   let cleared = false;
@@ -157,7 +176,7 @@ export function clearStalePidFiles(dataDir: string, socketDir: string): boolean 
     } catch {
       continue;
     }
-    if (!Number.isFinite(pid) || pid <= 0 || !pidAlive(pid) || !isPostgresProcess(pid)) {
+    if (!Number.isFinite(pid) || pid <= 0 || !isOurPostmaster(pid, dataDir)) {
       fs.rmSync(file, { force: true });
       cleared = true;
     }
@@ -169,7 +188,7 @@ export function clearStalePidFiles(dataDir: string, socketDir: string): boolean 
 export function runningPid(dataDir: string): number | undefined {
   try {
     const pid = Number.parseInt(fs.readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0] ?? '', 10);
-    return Number.isFinite(pid) && pid > 0 && pidAlive(pid) && isPostgresProcess(pid) ? pid : undefined;
+    return Number.isFinite(pid) && pid > 0 && isOurPostmaster(pid, dataDir) ? pid : undefined;
   } catch {
     return undefined;
   }
@@ -317,8 +336,10 @@ async function ensureDatabase(server: EmbeddedServer): Promise<void> {
       try {
         await client.query(`CREATE DATABASE ${client.escapeIdentifier(server.database)}`);
       } catch (error) {
-        // 42P04 duplicate_database: another cabinet created it between our check and now.
-        if ((error as { code?: string }).code !== '42P04') throw error;
+        // Another cabinet created it between our check and now: 42P04 duplicate_database, or 23505 when
+        // both CREATE DATABASEs ran at once and the catalog's unique index caught the second.
+        const code = (error as { code?: string }).code;
+        if (code !== '42P04' && code !== '23505') throw error;
       }
     }
   } finally {

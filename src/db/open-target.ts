@@ -33,7 +33,8 @@ export async function openTarget(options: OpenTargetOptions = {}): Promise<Opene
     };
   } else {
     target = resolved;
-    await fillPasswordFromPgpass(target, env);
+    const log = options.log;
+    await fillPasswordFromPgpass(target, env, log ? (line) => log(`warning: ${line}`) : undefined);
   }
   const guard = await guardTarget(target.host, options.allowNonTailnet ?? false);
   return { target, guard };

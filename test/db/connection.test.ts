@@ -1,0 +1,234 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  describeTarget,
+  fillPasswordFromPgpass,
+  loadDotEnv,
+  resolveConnection,
+  type ConnectionTarget,
+} from '../../src/db/connection.ts';
+import { CabinetError } from '../../src/lib/errors.ts';
+import { repoRoot } from '../helpers/cli.ts';
+
+let dir: string;
+/** A working directory with no .env, so the checkout's own files cannot leak into a test. */
+let emptyCwd: string;
+
+beforeAll(() => {
+  fs.mkdirSync(path.join(repoRoot, '.tmp'), { recursive: true });
+  dir = fs.mkdtempSync(path.join(repoRoot, '.tmp', 'conn-'));
+  emptyCwd = path.join(dir, 'empty');
+  fs.mkdirSync(emptyCwd);
+});
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+function resolveIn(env: NodeJS.ProcessEnv, databaseUrl?: string, cwd = emptyCwd) {
+  return resolveConnection({ env, cwd, ...(databaseUrl === undefined ? {} : { databaseUrl }) });
+}
+
+function target(value: ReturnType<typeof resolveConnection>): ConnectionTarget {
+  if (!('host' in value)) throw new Error(`expected a configured target, got ${value.source}`);
+  return value;
+}
+
+describe('resolveConnection: which database', () => {
+  const all = {
+    CABINET_DATABASE_URL: 'postgres://c@cab.example.ts.net/cabdb',
+    DATABASE_URL: 'postgres://d@db.example.ts.net/dbdb',
+    PGHOST: 'pg.example.ts.net',
+    PGDATABASE: 'pgdb',
+    PGUSER: 'pguser',
+  };
+
+  it('--database-url wins over everything', () => {
+    const t = target(resolveIn({ ...all }, 'postgres://flag@flag.example.ts.net:6543/flagdb'));
+    expect(t).toMatchObject({ source: '--database-url', host: 'flag.example.ts.net', port: 6543, user: 'flag', database: 'flagdb' });
+  });
+
+  it('then CABINET_DATABASE_URL', () => {
+    expect(target(resolveIn({ ...all }))).toMatchObject({ source: 'CABINET_DATABASE_URL', database: 'cabdb', user: 'c' });
+  });
+
+  it('then DATABASE_URL', () => {
+    const { CABINET_DATABASE_URL: _, ...env } = all;
+    expect(target(resolveIn(env))).toMatchObject({ source: 'DATABASE_URL', database: 'dbdb', user: 'd' });
+  });
+
+  it("then libpq's PG* variables", () => {
+    const t = target(resolveIn({ PGHOST: 'pg.example.ts.net', PGPORT: '6000', PGUSER: 'pguser', PGDATABASE: 'pgdb', PGPASSWORD: 'pw', PGSSLMODE: 'require', PGCONNECT_TIMEOUT: '3' }));
+    expect(t).toEqual({
+      source: 'libpq environment',
+      host: 'pg.example.ts.net',
+      port: 6000,
+      user: 'pguser',
+      database: 'pgdb',
+      password: 'pw',
+      sslmode: 'require',
+      connectTimeoutSeconds: 3,
+    });
+  });
+
+  it('with none of them: the embedded server', () => {
+    expect(resolveIn({ HOME: '/nowhere', PATH: '/usr/bin' })).toEqual({ source: 'embedded' });
+  });
+
+  it('an empty DATABASE_URL counts as unset', () => {
+    expect(resolveIn({ DATABASE_URL: '' })).toEqual({ source: 'embedded' });
+  });
+
+  it('fills what a URL leaves out from PG* variables, as libpq does', () => {
+    const t = target(resolveIn({ DATABASE_URL: 'postgres:///appdb', PGHOST: '/run/pg', PGPORT: '5433', PGUSER: 'admin' }));
+    expect(t).toMatchObject({ host: '/run/pg', port: 5433, user: 'admin', database: 'appdb' });
+  });
+
+  it('understands the socket form postgres://user@/db?host=/dir&port=N', () => {
+    const t = target(resolveIn({ DATABASE_URL: 'postgres://cab:pw@/cabinet?host=%2Frun%2Fcabinet&port=6001&sslmode=disable' }));
+    expect(t).toMatchObject({ host: '/run/cabinet', port: 6001, user: 'cab', password: 'pw', database: 'cabinet', sslmode: 'disable' });
+  });
+
+  it('bounds the connect timeout: connect_timeout from the URL, 0 or nonsense mean the default', () => {
+    expect(target(resolveIn({ DATABASE_URL: 'postgres://u@h.ts.net/d?connect_timeout=4' })).connectTimeoutSeconds).toBe(4);
+    expect(target(resolveIn({ DATABASE_URL: 'postgres://u@h.ts.net/d?connect_timeout=0' })).connectTimeoutSeconds).toBe(10);
+    expect(target(resolveIn({ DATABASE_URL: 'postgres://u@h.ts.net/d', PGCONNECT_TIMEOUT: 'soon' })).connectTimeoutSeconds).toBe(10);
+  });
+
+  it('refuses PGSERVICE alone (cabinet does not read pg_service.conf) rather than guessing', () => {
+    expect(() => resolveIn({ PGSERVICE: 'prod' })).toThrow(/PGSERVICE/);
+  });
+});
+
+describe('resolveConnection: bad URLs are usage errors (exit 2) that never echo the password', () => {
+  it.each([
+    ['mysql://u:hunter2@db/x', /not a PostgreSQL URL/],
+    ['postgres://u:hunter2@db:99999/x', /not a valid PostgreSQL URL/],
+    ['postgres://u:hunter2@db:port/x', /not a valid PostgreSQL URL/],
+    ['db.example.ts.net', /not a PostgreSQL URL/],
+  ])('%s', (url, message) => {
+    for (const attempt of [() => resolveIn({}, url), () => resolveIn({ DATABASE_URL: url })]) {
+      let error: unknown;
+      try {
+        attempt();
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(CabinetError);
+      const e = error as CabinetError;
+      expect(e.exitCode).toBe(2);
+      expect(e.line).toMatch(message);
+      expect(e.line).not.toContain('hunter2');
+    }
+  });
+
+  it('an empty --database-url is a usage error too', () => {
+    expect(() => resolveIn({}, '  ')).toThrow(expect.objectContaining({ exitCode: 2 }));
+  });
+});
+
+describe('.env in the working directory', () => {
+  let cwd: string;
+  beforeAll(() => {
+    cwd = path.join(dir, 'with-env');
+    fs.mkdirSync(cwd);
+    fs.writeFileSync(path.join(cwd, '.env'), 'DATABASE_URL=postgres://fromfile@file.example.ts.net/filedb\nPGCONNECT_TIMEOUT=7\n# a comment\nCABINET_THING="quoted value"\n');
+  });
+
+  it('is read when the shell does not set the variable', () => {
+    const env: NodeJS.ProcessEnv = {};
+    const t = target(resolveIn(env, undefined, cwd));
+    expect(t).toMatchObject({ source: 'DATABASE_URL', user: 'fromfile', database: 'filedb', connectTimeoutSeconds: 7 });
+    expect(env.CABINET_THING).toBe('quoted value');
+  });
+
+  it('never overrides the real environment', () => {
+    const env: NodeJS.ProcessEnv = { DATABASE_URL: 'postgres://fromshell@shell.example.ts.net/shelldb', PGCONNECT_TIMEOUT: '2' };
+    const t = target(resolveIn(env, undefined, cwd));
+    expect(t).toMatchObject({ user: 'fromshell', database: 'shelldb', connectTimeoutSeconds: 2 });
+    expect(env.DATABASE_URL).toBe('postgres://fromshell@shell.example.ts.net/shelldb');
+  });
+
+  it('does not beat --database-url', () => {
+    expect(target(resolveIn({}, 'postgres://flag@flag.example.ts.net/flagdb', cwd)).database).toBe('flagdb');
+  });
+
+  it('is simply absent when there is no file', () => {
+    const env: NodeJS.ProcessEnv = {};
+    loadDotEnv(emptyCwd, env);
+    expect(env).toEqual({});
+  });
+});
+
+describe('~/.pgpass and PGPASSFILE', () => {
+  function writePgpass(file: string, mode: number): void {
+    fs.writeFileSync(
+      file,
+      ['# host:port:database:user:password', 'other.ts.net:5432:*:admin:wrong', 'db.example.ts.net:5432:cabinet:admin:s3cret\\:with-colon', '*:*:*:*:fallback', ''].join('\n'),
+      { mode },
+    );
+    fs.chmodSync(file, mode);
+  }
+
+  const base = (): ConnectionTarget => ({ source: 'DATABASE_URL', host: 'db.example.ts.net', port: 5432, user: 'admin', database: 'cabinet', connectTimeoutSeconds: 10 });
+
+  it('PGPASSFILE (mode 0600) supplies the password of the matching line', async () => {
+    const file = path.join(dir, 'pgpass-600');
+    writePgpass(file, 0o600);
+    const t = base();
+    await fillPasswordFromPgpass(t, { PGPASSFILE: file });
+    expect(t.password).toBe('s3cret:with-colon');
+    const other = { ...base(), host: 'elsewhere.ts.net' };
+    await fillPasswordFromPgpass(other, { PGPASSFILE: file });
+    expect(other.password).toBe('fallback');
+  });
+
+  it('~/.pgpass is used when PGPASSFILE is not set', async () => {
+    const home = path.join(dir, 'home');
+    fs.mkdirSync(home, { recursive: true });
+    writePgpass(path.join(home, '.pgpass'), 0o600);
+    const t = base();
+    await fillPasswordFromPgpass(t, { HOME: home });
+    expect(t.password).toBe('s3cret:with-colon');
+  });
+
+  it('a password given in the URL is kept', async () => {
+    const file = path.join(dir, 'pgpass-600b');
+    writePgpass(file, 0o600);
+    const t = { ...base(), password: 'from-url' };
+    await fillPasswordFromPgpass(t, { PGPASSFILE: file });
+    expect(t.password).toBe('from-url');
+  });
+
+  it('a group- or world-readable file is ignored, as libpq does', async () => {
+    const file = path.join(dir, 'pgpass-644');
+    writePgpass(file, 0o644);
+    const t = base();
+    const warnings: string[] = [];
+    await fillPasswordFromPgpass(t, { PGPASSFILE: file }, (line) => warnings.push(line));
+    expect(t.password).toBeUndefined();
+    expect(warnings).toEqual([expect.stringMatching(/ignored: group or others can read it \(chmod 600 /)]);
+    expect(warnings.join('')).not.toContain('s3cret');
+  });
+});
+
+describe('describeTarget never shows the password', () => {
+  it.each([
+    ['postgres://admin:hunter2@db.example.ts.net:5433/cabinet', 'admin@db.example.ts.net:5433/cabinet'],
+    ['postgres://admin:hunter2@[fd7a:115c:a1e0::1]/cabinet', 'admin@[fd7a:115c:a1e0::1]:5432/cabinet'],
+    ['postgres://admin:hunter2@/cabinet?host=%2Frun%2Fpg', 'admin@socket /run/pg/cabinet'],
+  ])('%s', (url, shown) => {
+    const t = target(resolveIn({}, url));
+    expect(t.password).toBe('hunter2');
+    expect(describeTarget(t)).toBe(shown);
+    expect(describeTarget(t)).not.toContain('hunter2');
+  });
+
+  it('from PGPASSWORD neither', () => {
+    const t = target(resolveIn({ PGHOST: '100.64.0.9', PGPASSWORD: 'hunter2', PGUSER: 'u', PGDATABASE: 'd' }));
+    expect(describeTarget(t)).toBe('u@100.64.0.9:5432/d');
+  });
+
+  it('the embedded server is named as such', () => {
+    const t: ConnectionTarget = { source: 'embedded', host: '/x/run', port: 5432, user: 'cabinet', database: 'cabinet', connectTimeoutSeconds: 10, embeddedRoot: '/x' };
+    expect(describeTarget(t)).toBe('embedded PostgreSQL (/x) db cabinet');
+  });
+});

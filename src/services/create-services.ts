@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { DbSession } from '../db/session.ts';
 import { MigrationService } from './migration-service.ts';
+import { OrmRevisionService } from './revision-service.ts';
 import { OrmSiteService } from './site-service.ts';
 import { OrmUserService } from './user-service.ts';
 import type { Services } from './types.ts';
@@ -18,9 +19,11 @@ export async function createServices(db: DbSession, progress: (line: string) => 
     await migrations.up();
   }
   const status = await migrations.status();
+  const sites = new OrmSiteService(em);
   return {
-    sites: new OrmSiteService(em),
+    sites,
     users: new OrmUserService(em),
+    revisions: new OrmRevisionService(em, sites),
     connection: {
       label: db.label,
       embedded: db.target.source === 'embedded',

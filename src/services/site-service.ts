@@ -1,10 +1,15 @@
+import { OptimisticLockError } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { SiteSchema, type Site } from '../db/entities/index.ts';
 import { toDatabaseError } from '../db/db-errors.ts';
 import { CabinetError } from '../lib/errors.ts';
-import type { ListOptions, Page, SiteChange, SiteRecord, SiteService, SiteSortKey, SiteSummary } from './types.ts';
+import { assertWritable, type WriteGate } from './access.ts';
+import { GoneError, StaleEditError } from './edit-errors.ts';
+import type { CreateOptions, ListOptions, Page, SiteChange, SiteRecord, SiteService, SiteSortKey, SiteSummary, WriteOptions } from './types.ts';
 import { likeContains } from './like.ts';
-import { validateSite, validateSitePatch, type SiteInput } from './validation/site-input.ts';
+import { appendRevision, changedFields, EDITABLE_SITE_FIELDS, lastRevision, stateAtVersion, type EditableSiteField } from './site-revisions.ts';
+import { validateSite, validateSitePatch, type SiteFields, type SiteInput } from './validation/site-input.ts';
+import { resolvedContext, validateActor, validateExpectedVersion, validateNote, type WriteContext } from './write-context.ts';
 import { toWriteError } from './write-errors.ts';
 
 const SORT_COLUMNS: Record<SiteSortKey, string> = {
@@ -16,7 +21,8 @@ const SORT_COLUMNS: Record<SiteSortKey, string> = {
   createdAt: 'created_at',
 };
 
-const EDITABLE = ['domain', 'aiScriptId', 'aiPrompt', 'brandName', 'language', 'hubspotPipeline', 'hubspotStage'] as const;
+/** How often a forced write retries when the row keeps changing between its read and its write. */
+const FORCE_ATTEMPTS = 3;
 
 export function siteToRecord(site: Site): SiteRecord {
   return {
@@ -29,6 +35,8 @@ export function siteToRecord(site: Site): SiteRecord {
     hubspotPipeline: site.hubspotPipeline ?? null,
     hubspotStage: site.hubspotStage ?? null,
     createdAt: new Date(site.createdAt),
+    version: site.version,
+    updatedAt: new Date(site.updatedAt),
   };
 }
 
@@ -36,15 +44,33 @@ function constraintMessages(input: { siteId?: string; domain?: string | null }):
   return {
     sites_pkey: `a site with id ${input.siteId ?? '?'} already exists`,
     sites_domain_key: `domain ${input.domain ?? '?'} is already used by another site`,
+    sites_ai_prompt_max_chars: 'the prompt is longer than the database allows',
   };
 }
 
-/** Sites over MikroORM: every call runs in its own fork of the entity manager. */
+/** The values a revision's state gives back to a site (restore), validated as if typed anew. */
+export type RestoreValues = Pick<SiteRecord, EditableSiteField>;
+
+/**
+ * Sites over MikroORM: every call runs in its own fork of the entity manager; every write runs in one
+ * transaction with the site_revisions row that records it (who, what, old and new values, note).
+ *
+ * Conflicts: with `expectedVersion`, a row whose version moved on is refused with StaleEditError (code
+ * `stale`: `details.theirs` is the row now, `details.base` the row at expectedVersion when history has
+ * it); `force: true` writes anyway. The version is also MikroORM's version property, so a change landing
+ * between this call's read and its write fails the flush (OptimisticLockError) and is reported the same
+ * way. A row deleted while edited is GoneError (code `gone`). Nothing is written in either case.
+ */
 export class OrmSiteService implements SiteService {
   readonly #em: EntityManager;
+  readonly #actor: string;
+  readonly #gate: WriteGate;
 
-  constructor(em: EntityManager) {
+  constructor(em: EntityManager, context: WriteContext = {}) {
     this.#em = em;
+    const { actor, gate } = resolvedContext(context);
+    this.#actor = actor;
+    this.#gate = gate;
   }
 
   async list(options: ListOptions<SiteSortKey> = {}): Promise<Page<SiteSummary>> {
@@ -63,7 +89,7 @@ export class OrmSiteService implements SiteService {
     try {
       const rows = await em.getConnection().execute<Record<string, unknown>[]>(
         `select site_id, domain, ai_script_id, brand_name, language, hubspot_pipeline, hubspot_stage, created_at,
-                char_length(ai_prompt) as prompt_chars, count(*) over () as total
+                version, updated_at, char_length(ai_prompt) as prompt_chars, count(*) over () as total
            from sites ${where}
           order by ${column} ${direction}, site_id asc
           limit ${limit + 1} offset ${offset}`,
@@ -79,6 +105,8 @@ export class OrmSiteService implements SiteService {
           hubspotPipeline: (r.hubspot_pipeline as string | null) ?? null,
           hubspotStage: (r.hubspot_stage as string | null) ?? null,
           createdAt: new Date(r.created_at as string),
+          version: Number(r.version),
+          updatedAt: new Date(r.updated_at as string),
           promptChars: Number(r.prompt_chars),
         }),
       );
@@ -98,49 +126,163 @@ export class OrmSiteService implements SiteService {
     }
   }
 
-  async create(input: SiteInput): Promise<SiteRecord> {
+  async create(input: SiteInput, options: CreateOptions = {}): Promise<SiteRecord> {
+    assertWritable(this.#gate);
     const fields = validateSite(input);
-    const em = this.#em.fork();
+    const who = { actor: validateActor(options.actor, this.#actor), note: validateNote(options.note) };
     try {
-      const site = em.create(SiteSchema, { ...fields, aiPrompt: fields.aiPrompt ?? '' } as never);
-      await em.flush();
-      // created_at comes from the database default.
-      await em.refresh(site);
-      return siteToRecord(site);
+      const { after } = await this.#em.fork().transactional(async (em) => this.#insert(em, fields, 'create', who));
+      return after;
     } catch (error) {
       throw toWriteError(error, constraintMessages(fields));
     }
   }
 
-  async update(siteId: string, patch: Partial<SiteInput>): Promise<SiteChange> {
+  async update(siteId: string, patch: Partial<SiteInput>, options: WriteOptions = {}): Promise<SiteChange> {
+    assertWritable(this.#gate);
+    validateExpectedVersion(options.expectedVersion);
     const fields = validateSitePatch(patch);
-    const em = this.#em.fork();
-    try {
-      const site = await em.findOne(SiteSchema, { siteId });
-      if (!site) throw new CabinetError(`no site with id ${siteId}`, { code: 'not-found' });
+    const who = { actor: validateActor(options.actor, this.#actor), note: validateNote(options.note) };
+    return this.#write(siteId, options, constraintMessages({ siteId, domain: fields.domain ?? null }), (em, site) =>
+      this.#apply(em, site, fields, 'update', who),
+    );
+  }
+
+  async delete(siteId: string, options: WriteOptions = {}): Promise<SiteRecord> {
+    assertWritable(this.#gate);
+    validateExpectedVersion(options.expectedVersion);
+    const who = { actor: validateActor(options.actor, this.#actor), note: validateNote(options.note) };
+    const change = await this.#write(siteId, options, {}, async (em, site) => {
       const before = siteToRecord(site);
-      const changed = EDITABLE.filter((k) => k in fields && fields[k] !== before[k]);
-      if (changed.length > 0) {
-        em.assign(site, Object.fromEntries(changed.map((k) => [k, fields[k]])) as never);
-        await em.flush();
+      // Only the version read: a change since then fails like a stale flush.
+      const removed = await em.nativeDelete(SiteSchema, { siteId, version: before.version });
+      if (removed === 0) throw OptimisticLockError.lockFailed(site);
+      const rev = await appendRevision(em, { siteId, action: 'delete', version: before.version, changed: [], before, after: null, ...who });
+      return { before, after: null, changed: [], rev };
+    });
+    return change.before!;
+  }
+
+  /**
+   * Restores a site to `values` (RevisionService.restore): an update of the live row, or, when the site is
+   * gone, its re-creation; recorded with action `restore`. Same conflict rules as update.
+   */
+  async restoreValues(siteId: string, values: RestoreValues, options: WriteOptions & { fromRev: number }): Promise<SiteChange> {
+    assertWritable(this.#gate);
+    validateExpectedVersion(options.expectedVersion);
+    const fields = validateSite({ ...values, siteId } as SiteInput);
+    const note = validateNote(options.note);
+    const who = { actor: validateActor(options.actor, this.#actor), note: `restored rev ${options.fromRev}${note ? `: ${note}` : ''}` };
+    const messages = constraintMessages({ siteId, domain: fields.domain });
+    const exists = await this.get(siteId);
+    if (!exists) {
+      if (options.expectedVersion !== undefined && !options.force) {
+        // The person expected a live row: restoring over a deletion they did not see is a conflict too.
+        throw await this.#gone(this.#em.fork(), siteId);
       }
-      return { before, after: siteToRecord(site), changed };
-    } catch (error) {
-      throw toWriteError(error, constraintMessages({ siteId, domain: fields.domain ?? null }));
+      try {
+        const { after, rev, changed } = await this.#em.fork().transactional(async (em) => this.#insert(em, fields, 'restore', who));
+        return { before: null, after, changed, rev };
+      } catch (error) {
+        throw toWriteError(error, messages);
+      }
+    }
+    const { siteId: _id, ...patch } = fields;
+    return this.#write(siteId, options, messages, (em, site) => this.#apply(em, site, patch, 'restore', who));
+  }
+
+  async #insert(
+    em: EntityManager,
+    fields: SiteFields,
+    action: 'create' | 'restore',
+    who: { actor: string; note: string | null },
+  ): Promise<{ after: SiteRecord; rev: number; changed: EditableSiteField[] }> {
+    const site = em.create(SiteSchema, { ...fields, aiPrompt: fields.aiPrompt ?? '' } as never);
+    await em.flush();
+    // created_at, version and updated_at come from the database.
+    await em.refresh(site);
+    const after = siteToRecord(site);
+    const changed = EDITABLE_SITE_FIELDS.filter((f) => after[f] !== null && after[f] !== '');
+    const rev = await appendRevision(em, { siteId: after.siteId, action, version: after.version, changed, before: null, after, ...who });
+    return { after, rev, changed };
+  }
+
+  async #apply(
+    em: EntityManager,
+    site: Site,
+    fields: Partial<SiteFields>,
+    action: 'update' | 'restore',
+    who: { actor: string; note: string | null },
+  ): Promise<SiteChange> {
+    const before = siteToRecord(site);
+    const changed = EDITABLE_SITE_FIELDS.filter((k) => k in fields && fields[k] !== before[k]);
+    if (changed.length === 0) return { before, after: before, changed };
+    em.assign(site, Object.fromEntries(changed.map((k) => [k, fields[k]])) as never);
+    await em.flush();
+    // The trigger set version and updated_at.
+    await em.refresh(site);
+    const after = siteToRecord(site);
+    const rev = await appendRevision(em, { siteId: site.siteId, action, version: after.version, changed, before, after, ...who });
+    return { before, after, changed, rev };
+  }
+
+  /**
+   * Runs `fn` on the live row in one transaction after the conflict checks. A row that changes between the
+   * read and the write fails the flush; with `force` the whole write is tried again on the new row.
+   */
+  async #write(
+    siteId: string,
+    options: WriteOptions,
+    messages: Record<string, string>,
+    fn: (em: EntityManager, site: Site) => Promise<SiteChange>,
+  ): Promise<SiteChange> {
+    for (let attempt = 1; ; attempt++) {
+      let readVersion: number | undefined;
+      try {
+        return await this.#em.fork().transactional(async (em) => {
+          const site = await em.findOne(SiteSchema, { siteId });
+          if (!site) throw options.expectedVersion === undefined ? notFound(siteId) : await this.#gone(em, siteId);
+          readVersion = site.version;
+          if (options.expectedVersion !== undefined && !options.force && site.version !== options.expectedVersion) {
+            throw await this.#stale(em, siteId, options.expectedVersion, siteToRecord(site));
+          }
+          return fn(em, site);
+        });
+      } catch (error) {
+        if (!(error instanceof OptimisticLockError)) throw toWriteError(error, messages);
+        if (options.force && attempt < FORCE_ATTEMPTS) continue;
+        throw await this.#staleAfterRace(siteId, options.expectedVersion ?? readVersion!);
+      }
     }
   }
 
-  async delete(siteId: string): Promise<SiteRecord> {
+  async #staleAfterRace(siteId: string, expectedVersion: number): Promise<CabinetError> {
     const em = this.#em.fork();
     try {
       const site = await em.findOne(SiteSchema, { siteId });
-      if (!site) throw new CabinetError(`no site with id ${siteId}`, { code: 'not-found' });
-      const before = siteToRecord(site);
-      em.remove(site);
-      await em.flush();
-      return before;
+      return site ? await this.#stale(em, siteId, expectedVersion, siteToRecord(site)) : await this.#gone(em, siteId);
     } catch (error) {
-      throw toWriteError(error, {});
+      return toDatabaseError(error);
     }
   }
+
+  async #stale(em: EntityManager, siteId: string, expectedVersion: number, theirs: SiteRecord): Promise<StaleEditError<SiteRecord>> {
+    const base = await stateAtVersion(em, siteId, expectedVersion, theirs.createdAt);
+    const last = await lastRevision(em, siteId);
+    const by = last && last.version === theirs.version && last.after?.createdAt.getTime() === theirs.createdAt.getTime() ? `by ${last.actor}` : 'outside cabinet';
+    return new StaleEditError<SiteRecord>(
+      `site ${siteId} was changed ${by} at ${theirs.updatedAt.toISOString()} since your edit began (version ${expectedVersion}, now ${theirs.version}); nothing was saved`,
+      { entity: 'site', id: siteId, expectedVersion, theirs, base, changedUnderneath: base ? changedFields(base, theirs) : null },
+    );
+  }
+
+  async #gone(em: EntityManager, siteId: string): Promise<GoneError> {
+    const last = await lastRevision(em, siteId);
+    if (last?.action === 'delete') return new GoneError({ entity: 'site', id: siteId, deletedBy: last.actor, deletedAt: last.at, rev: last.rev });
+    return new GoneError({ entity: 'site', id: siteId });
+  }
+}
+
+function notFound(siteId: string): CabinetError {
+  return new CabinetError(`no site with id ${siteId}`, { code: 'not-found' });
 }

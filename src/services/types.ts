@@ -17,6 +17,10 @@ export interface SiteRecord {
   hubspotPipeline: string | null;
   hubspotStage: string | null;
   createdAt: Date;
+  /** Row version, bumped by a database trigger on every change (from cabinet or not). Pass it back as `expectedVersion`. */
+  version: number;
+  /** When the row last changed (set by the same trigger). */
+  updatedAt: Date;
 }
 
 /** A row of the sites list: everything but the prompt, plus its size. */
@@ -48,16 +52,42 @@ export interface SiteChange {
   before: SiteRecord | null;
   after: SiteRecord | null;
   changed: (keyof SiteRecord)[];
+  /** The history revision this write recorded (site_revisions.rev); undefined when nothing changed. */
+  rev?: number;
 }
 
+/**
+ * Options of a write. The console always passes `expectedVersion` (the `version` of the row the edit
+ * started from); scripts that mean "last writer wins" leave it out.
+ */
+export interface WriteOptions {
+  /** Refuse the write (StaleEditError, code `stale`) if the row's version is no longer this one. */
+  expectedVersion?: number;
+  /** Write even if the row changed since `expectedVersion`: the person chose to overwrite knowingly. */
+  force?: boolean;
+  /** A note kept with the revision ("why"), one line, up to 500 characters. */
+  note?: string;
+  /** Who, instead of the services' actor (see src/services/actor.ts). */
+  actor?: string;
+}
+
+/** Options of a create: there is no version to expect yet. */
+export type CreateOptions = Pick<WriteOptions, 'note' | 'actor'>;
+
+/**
+ * Sites. Every write runs in one transaction with its site_revisions row (src/services/site-service.ts).
+ * Errors are CabinetErrors; their `code`: `validation` (with `fields`), `conflict` (id or domain taken),
+ * `not-found`, `stale` (StaleEditError, with base / theirs), `gone` (GoneError: deleted while edited, only
+ * when `expectedVersion` was given), `read-only`, and the `db-*` codes of src/db/db-errors.ts.
+ */
 export interface SiteService {
   list(options?: ListOptions<SiteSortKey>): Promise<Page<SiteSummary>>;
   get(siteId: string): Promise<SiteRecord | null>;
   /** Validates and inserts; a taken site id or domain is a CabinetError (code `conflict`). */
-  create(input: SiteInput): Promise<SiteRecord>;
+  create(input: SiteInput, options?: CreateOptions): Promise<SiteRecord>;
   /** Validates the fields present and updates them; unknown site: CabinetError (code `not-found`). */
-  update(siteId: string, patch: Partial<SiteInput>): Promise<SiteChange>;
-  delete(siteId: string): Promise<SiteRecord>;
+  update(siteId: string, patch: Partial<SiteInput>, options?: WriteOptions): Promise<SiteChange>;
+  delete(siteId: string, options?: WriteOptions): Promise<SiteRecord>;
 }
 
 export interface UserRecord {
@@ -65,6 +95,9 @@ export interface UserRecord {
   email: string;
   firstSeen: Date;
   lastSeen: Date;
+  /** Row version (trigger-maintained, as for sites); pass it back as `expectedVersion`. */
+  version: number;
+  updatedAt: Date;
 }
 
 export type UserSortKey = 'lastSeen' | 'firstSeen' | 'email' | 'userId';
@@ -75,12 +108,99 @@ export interface UserChange {
   changed: (keyof UserRecord)[];
 }
 
+/**
+ * Users. Conflict detection as for sites (`expectedVersion`, `force`; codes `stale`, `gone`); users have no
+ * history table, so `note` and `actor` are not recorded, and a StaleEditError's `base` is always null.
+ * Note that whatever updates `last_seen` on sign-in bumps the version too.
+ */
 export interface UserService {
   list(options?: ListOptions<UserSortKey>): Promise<Page<UserRecord>>;
   get(userId: string): Promise<UserRecord | null>;
   create(input: UserInput): Promise<UserRecord>;
-  update(userId: string, patch: Partial<UserInput>): Promise<UserChange>;
-  delete(userId: string): Promise<UserRecord>;
+  update(userId: string, patch: Partial<UserInput>, options?: WriteOptions): Promise<UserChange>;
+  delete(userId: string, options?: WriteOptions): Promise<UserRecord>;
+}
+
+export type RevisionAction = 'create' | 'update' | 'delete' | 'restore';
+
+/** A change cabinet made and recorded in site_revisions. */
+export interface RevisionEntry {
+  kind: 'revision';
+  /** The site's revision number: 1, 2, 3… (what `restore(siteId, rev)` and `cabinet sites restore --to` name). */
+  rev: number;
+  action: RevisionAction;
+  /** The row's version after the change (for a delete: the version deleted). */
+  version: number | null;
+  /** The fields this change touched (cabinet's names, e.g. `aiPrompt`). */
+  changed: (keyof SiteRecord)[];
+  /** The whole row before and after (null before a create, after a delete). */
+  before: SiteRecord | null;
+  after: SiteRecord | null;
+  actor: string;
+  note: string | null;
+  at: Date;
+}
+
+/**
+ * Changes made outside cabinet (psql, n8n, an admin panel), inferred from row versions: a gap between two
+ * revisions, or between the last revision and the row as it is now. `before`/`after` are the known states
+ * around the gap; `writes` counts the row writes in it when the versions tell.
+ */
+export interface OutsideChangeEntry {
+  kind: 'outside';
+  /** `create`: the site existed before its first revision; `delete`: it is gone without a delete revision. */
+  action: 'create' | 'update' | 'delete';
+  fromVersion: number | null;
+  toVersion: number | null;
+  writes: number | null;
+  changed: (keyof SiteRecord)[];
+  before: SiteRecord | null;
+  after: SiteRecord | null;
+  /** The trigger's updated_at of the last write in the gap; null when unknown (a delete). */
+  at: Date | null;
+}
+
+export type HistoryEntry = RevisionEntry | OutsideChangeEntry;
+
+/** One side of a diff: a revision (the row after it; for a delete revision, the row it deleted) or the row now. */
+export interface DiffSide {
+  rev: number | 'current';
+  version: number | null;
+  at: Date | null;
+  /** null: the site did not exist (the current row of a deleted site). */
+  record: SiteRecord | null;
+}
+
+export interface FieldDiff {
+  field: keyof SiteRecord;
+  before: string | null;
+  after: string | null;
+}
+
+export interface RevisionDiff {
+  siteId: string;
+  from: DiffSide;
+  to: DiffSide;
+  /** Editable fields that differ, in form order (aiPrompt included when it differs). */
+  fields: FieldDiff[];
+  /** A unified diff of the prompt (`diff` package); '' when the prompts are equal. */
+  promptPatch: string;
+}
+
+/**
+ * A site's history. Reads need no write rights; `restore` is a write like SiteService.update (same options
+ * and error codes) and records a revision with action `restore`.
+ */
+export interface RevisionService {
+  /** Newest first, changes made outside cabinet included as `outside` entries. */
+  history(siteId: string, options?: { limit?: number }): Promise<HistoryEntry[]>;
+  /** Field-level and prompt diff from `from` to `to`; unknown rev: CabinetError code `not-found`. */
+  diff(siteId: string, from: number | 'current', to: number | 'current'): Promise<RevisionDiff>;
+  /**
+   * Writes the site's values as of revision `rev` back (for a delete revision: the values it deleted, which
+   * re-creates the site). Nothing to change: `changed` is empty and no revision is recorded.
+   */
+  restore(siteId: string, rev: number, options?: WriteOptions): Promise<SiteChange>;
 }
 
 /** What the console's header shows about the connection. */
@@ -97,5 +217,6 @@ export interface ConnectionInfo {
 export interface Services {
   sites: SiteService;
   users: UserService;
+  revisions: RevisionService;
   connection: ConnectionInfo;
 }

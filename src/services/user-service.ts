@@ -1,14 +1,25 @@
+import { OptimisticLockError } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { UserSchema, type User } from '../db/entities/index.ts';
 import { toDatabaseError } from '../db/db-errors.ts';
 import { CabinetError } from '../lib/errors.ts';
-import type { ListOptions, Page, UserChange, UserRecord, UserService, UserSortKey } from './types.ts';
+import { assertWritable, type WriteGate } from './access.ts';
+import { GoneError, StaleEditError } from './edit-errors.ts';
+import type { ListOptions, Page, UserChange, UserRecord, UserService, UserSortKey, WriteOptions } from './types.ts';
 import { likeContains } from './like.ts';
-import { validateUser, validateUserPatch, type UserInput } from './validation/user-input.ts';
+import { validateUser, validateUserPatch, type UserFields, type UserInput } from './validation/user-input.ts';
+import { resolvedContext, validateExpectedVersion, type WriteContext } from './write-context.ts';
 import { toWriteError } from './write-errors.ts';
 
 export function userToRecord(user: User): UserRecord {
-  return { userId: user.userId, email: user.email, firstSeen: new Date(user.firstSeen), lastSeen: new Date(user.lastSeen) };
+  return {
+    userId: user.userId,
+    email: user.email,
+    firstSeen: new Date(user.firstSeen),
+    lastSeen: new Date(user.lastSeen),
+    version: user.version,
+    updatedAt: new Date(user.updatedAt),
+  };
 }
 
 const SORT: Record<UserSortKey, 'userId' | 'email' | 'firstSeen' | 'lastSeen'> = {
@@ -18,12 +29,23 @@ const SORT: Record<UserSortKey, 'userId' | 'email' | 'firstSeen' | 'lastSeen'> =
   userId: 'userId',
 };
 
-/** Users over MikroORM. The table grows without bound: lists are always limited. */
+const EDITABLE = ['email', 'firstSeen', 'lastSeen'] as const;
+
+function same(a: UserFields[keyof UserFields] | undefined, b: UserFields[keyof UserFields]): boolean {
+  return a instanceof Date && b instanceof Date ? a.getTime() === b.getTime() : a === b;
+}
+
+/**
+ * Users over MikroORM. The table grows without bound: lists are always limited. Writes refuse stale edits
+ * like sites do (`expectedVersion`, `force`; StaleEditError / GoneError), without a history table.
+ */
 export class OrmUserService implements UserService {
   readonly #em: EntityManager;
+  readonly #gate: WriteGate;
 
-  constructor(em: EntityManager) {
+  constructor(em: EntityManager, context: WriteContext = {}) {
     this.#em = em;
+    this.#gate = resolvedContext(context).gate;
   }
 
   async list(options: ListOptions<UserSortKey> = {}): Promise<Page<UserRecord>> {
@@ -55,48 +77,72 @@ export class OrmUserService implements UserService {
   }
 
   async create(input: UserInput): Promise<UserRecord> {
-    const record = validateUser(input);
+    assertWritable(this.#gate);
+    const fields = validateUser(input);
     const em = this.#em.fork();
     try {
-      const user = em.create(UserSchema, record);
+      const user = em.create(UserSchema, fields as never);
       await em.flush();
+      await em.refresh(user);
       return userToRecord(user);
     } catch (error) {
-      throw toWriteError(error, { users_pkey: `a user with id ${record.userId} already exists` });
+      throw toWriteError(error, { users_pkey: `a user with id ${fields.userId} already exists` });
     }
   }
 
-  async update(userId: string, patch: Partial<UserInput>): Promise<UserChange> {
+  async update(userId: string, patch: Partial<UserInput>, options: WriteOptions = {}): Promise<UserChange> {
+    assertWritable(this.#gate);
+    validateExpectedVersion(options.expectedVersion);
     const fields = validateUserPatch(patch);
-    const em = this.#em.fork();
-    try {
-      const user = await em.findOne(UserSchema, { userId });
-      if (!user) throw new CabinetError(`no user with id ${userId}`, { code: 'not-found' });
+    return this.#write(userId, options, async (em, user) => {
       const before = userToRecord(user);
-      const changed = (['email', 'firstSeen', 'lastSeen'] as const).filter(
-        (k) => fields[k] !== undefined && String(fields[k] instanceof Date ? (fields[k] as Date).getTime() : fields[k]) !== String(before[k] instanceof Date ? (before[k] as Date).getTime() : before[k]),
-      );
-      if (changed.length > 0) {
-        em.assign(user, Object.fromEntries(changed.map((k) => [k, fields[k]])) as never);
-        await em.flush();
-      }
+      const changed = EDITABLE.filter((k) => fields[k] !== undefined && !same(fields[k], before[k]));
+      if (changed.length === 0) return { before, after: before, changed };
+      em.assign(user, Object.fromEntries(changed.map((k) => [k, fields[k]])) as never);
+      await em.flush();
+      await em.refresh(user);
       return { before, after: userToRecord(user), changed };
-    } catch (error) {
-      throw toWriteError(error, {});
-    }
+    });
   }
 
-  async delete(userId: string): Promise<UserRecord> {
-    const em = this.#em.fork();
-    try {
-      const user = await em.findOne(UserSchema, { userId });
-      if (!user) throw new CabinetError(`no user with id ${userId}`, { code: 'not-found' });
+  async delete(userId: string, options: WriteOptions = {}): Promise<UserRecord> {
+    assertWritable(this.#gate);
+    validateExpectedVersion(options.expectedVersion);
+    const change = await this.#write(userId, options, async (em, user) => {
       const before = userToRecord(user);
-      em.remove(user);
-      await em.flush();
-      return before;
-    } catch (error) {
-      throw toWriteError(error, {});
+      const removed = await em.nativeDelete(UserSchema, { userId, version: before.version });
+      if (removed === 0) throw OptimisticLockError.lockFailed(user);
+      return { before, after: null, changed: [] };
+    });
+    return change.before!;
+  }
+
+  async #write(userId: string, options: WriteOptions, fn: (em: EntityManager, user: User) => Promise<UserChange>): Promise<UserChange> {
+    for (let attempt = 1; ; attempt++) {
+      let readVersion: number | undefined;
+      try {
+        return await this.#em.fork().transactional(async (em) => {
+          const user = await em.findOne(UserSchema, { userId });
+          if (!user) throw options.expectedVersion === undefined ? new CabinetError(`no user with id ${userId}`, { code: 'not-found' }) : new GoneError({ entity: 'user', id: userId });
+          readVersion = user.version;
+          if (options.expectedVersion !== undefined && !options.force && user.version !== options.expectedVersion) {
+            throw stale(userId, options.expectedVersion, userToRecord(user));
+          }
+          return fn(em, user);
+        });
+      } catch (error) {
+        if (!(error instanceof OptimisticLockError)) throw toWriteError(error, {});
+        if (options.force && attempt < 3) continue;
+        const now = await this.get(userId);
+        throw now ? stale(userId, options.expectedVersion ?? readVersion!, now) : new GoneError({ entity: 'user', id: userId });
+      }
     }
   }
+}
+
+function stale(userId: string, expectedVersion: number, theirs: UserRecord): StaleEditError<UserRecord> {
+  return new StaleEditError<UserRecord>(
+    `user ${userId} was changed at ${theirs.updatedAt.toISOString()} since your edit began (version ${expectedVersion}, now ${theirs.version}); nothing was saved`,
+    { entity: 'user', id: userId, expectedVersion, theirs, base: null, changedUnderneath: null },
+  );
 }

@@ -13,9 +13,9 @@ export type RevisionAction = (typeof REVISION_ACTIONS)[number];
  *   counting across a delete and re-create of the same id. `version` is the site row's `version` after the
  *   change (before it, for a delete): a row version above the last recorded one means someone changed the
  *   row outside cabinet, which the history shows as a gap;
- * - `old_values` / `new_values` hold the whole row (cabinet's field names) before and after, not only the
- *   changed fields, so a revision can be restored and diffed on its own even when changes made outside
- *   cabinet happened in between; `changed_fields` names what this change touched;
+ * - `old_values` / `new_values` hold the whole row before and after (keyed by column name, as psql shows it),
+ *   not only the changed fields, so a revision can be restored and diffed on its own even when changes made
+ *   outside cabinet happened in between; `changed_fields` names the columns this change touched;
  * - append-only in the database: a trigger refuses UPDATE and DELETE for every role, the table owner
  *   included (a REVOKE would not bind the owner, and cabinet's migrate role usually is the owner). Pruning
  *   history is deliberately a DBA's act (`alter table site_revisions disable trigger append_only`).

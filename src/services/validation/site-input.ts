@@ -14,7 +14,8 @@ export interface SiteInput {
   hubspotStage?: string | null;
 }
 
-export type SiteFields = Omit<SiteRecord, 'createdAt'>;
+/** The fields a person gives a site; the database sets created_at, version and updated_at. */
+export type SiteFields = Omit<SiteRecord, 'createdAt' | 'version' | 'updatedAt'>;
 export type SiteField = keyof SiteFields;
 
 export const SITE_FIELD_LABELS: Record<SiteField, string> = {

@@ -9,7 +9,9 @@ export interface UserInput {
   lastSeen?: string | Date;
 }
 
-export type UserField = keyof UserRecord;
+/** The fields a person gives a user; the database sets version and updated_at. */
+export type UserFields = Omit<UserRecord, 'version' | 'updatedAt'>;
+export type UserField = keyof UserFields;
 
 export function validateUserField(field: UserField, raw: string | Date | undefined): f.FieldResult<string | Date> {
   switch (field) {
@@ -24,8 +26,8 @@ export function validateUserField(field: UserField, raw: string | Date | undefin
   }
 }
 
-function collect(entries: [UserField, string | Date | undefined][]): { out: Partial<UserRecord>; errors: Record<string, string> } {
-  const out: Partial<UserRecord> = {};
+function collect(entries: [UserField, string | Date | undefined][]): { out: Partial<UserFields>; errors: Record<string, string> } {
+  const out: Partial<UserFields> = {};
   const errors: Record<string, string> = {};
   for (const [field, raw] of entries) {
     if (raw === undefined) continue;
@@ -43,7 +45,7 @@ function throwIfErrors(errors: Record<string, string>): void {
 }
 
 /** A new user: user id and email required; first seen defaults to now, last seen to first seen. */
-export function validateUser(input: UserInput, now = new Date()): UserRecord {
+export function validateUser(input: UserInput, now = new Date()): UserFields {
   const { out, errors } = collect([
     ['userId', input.userId ?? ''],
     ['email', input.email ?? ''],
@@ -55,7 +57,7 @@ export function validateUser(input: UserInput, now = new Date()): UserRecord {
   return { userId: out.userId!, email: out.email!, firstSeen, lastSeen: out.lastSeen ?? firstSeen };
 }
 
-export function validateUserPatch(patch: Partial<UserInput>): Partial<UserRecord> {
+export function validateUserPatch(patch: Partial<UserInput>): Partial<UserFields> {
   if (patch.userId !== undefined) throwIfErrors({ userId: 'the user id cannot be changed (it is the Zitadel sub)' });
   const { out, errors } = collect([
     ['email', patch.email],

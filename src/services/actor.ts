@@ -1,0 +1,60 @@
+import net from 'node:net';
+import { sanitizeLine } from '../lib/sanitize.ts';
+import { oneLine } from './validation/fields.ts';
+import { CabinetError } from '../lib/errors.ts';
+
+/**
+ * Who makes a change, as recorded in `site_revisions.actor`. Pure: the caller passes the environment.
+ *
+ * - `--actor NAME` (scripts, a shared account): NAME as given;
+ * - else `SUDO_USER`, the person behind `sudo`: `alice (sudo as root)`;
+ * - else the OS user: `alice`;
+ * then, when the session came in over SSH, ` from <client address>` (from `SSH_CLIENT` or
+ * `SSH_CONNECTION`), e.g. `alice (sudo as root) from 100.101.102.103`.
+ *
+ * Environment values are not trusted: names are shown escaped (sanitizeLine) and cut to 64 characters, and
+ * an SSH address is used only if it parses as an IP address. (sudo's env_reset usually drops SSH_CLIENT;
+ * then the address is simply absent.)
+ */
+export interface ActorSource {
+  /** The `--actor` value, when given. */
+  flag?: string | undefined;
+  env: Readonly<Record<string, string | undefined>>;
+  /** The OS user name (os.userInfo().username); falls back to USER / LOGNAME. */
+  osUser?: string | undefined;
+}
+
+const MAX_NAME = 64;
+
+function cleanName(value: string | undefined): string | undefined {
+  const v = value?.trim();
+  if (!v) return undefined;
+  const clean = sanitizeLine(v);
+  return clean.length > MAX_NAME ? `${clean.slice(0, MAX_NAME - 1)}…` : clean;
+}
+
+/** The SSH client's address, or undefined when not over SSH (or the variable is not an address). */
+export function sshClientAddress(env: ActorSource['env']): string | undefined {
+  for (const name of ['SSH_CLIENT', 'SSH_CONNECTION']) {
+    const first = env[name]?.trim().split(/\s+/)[0];
+    if (first && net.isIP(first)) return first;
+  }
+  return undefined;
+}
+
+/** Checks an `--actor` value: one line, no control or invisible characters, at most 100 characters. */
+export function validateActorFlag(value: string): string {
+  const r = oneLine(value, { required: true, max: 100, label: 'actor' });
+  if (!r.ok) throw new CabinetError(`invalid --actor: ${r.error}`, { code: 'usage', exitCode: 2 });
+  return r.value as string;
+}
+
+export function resolveActor(source: ActorSource): string {
+  const ssh = sshClientAddress(source.env);
+  const suffix = ssh ? ` from ${ssh}` : '';
+  if (source.flag !== undefined) return `${validateActorFlag(source.flag)}${suffix}`;
+  const osUser = cleanName(source.osUser) ?? cleanName(source.env.USER) ?? cleanName(source.env.LOGNAME) ?? 'unknown';
+  const sudoUser = cleanName(source.env.SUDO_USER);
+  const who = sudoUser && sudoUser !== osUser ? `${sudoUser} (sudo as ${osUser})` : osUser;
+  return `${who}${suffix}`;
+}

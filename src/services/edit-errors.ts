@@ -1,0 +1,73 @@
+import { CabinetError } from '../lib/errors.ts';
+import { sanitizeLine } from '../lib/sanitize.ts';
+
+/**
+ * The errors an edit can end in besides validation, each a CabinetError with a stable `code` the console
+ * and the commands switch on. In every case nothing was written, and the caller keeps its draft.
+ */
+
+/** What the save was based on and what the database holds now, for a base / theirs / mine view. */
+export interface StaleDetails<T> {
+  entity: 'site' | 'user';
+  id: string;
+  /** The version the edit started from (the `expectedVersion` passed in). */
+  expectedVersion: number;
+  /** The row as it is now (its `version` is the one to pass as `expectedVersion` when re-applying). */
+  theirs: T;
+  /**
+   * The row as it was at `expectedVersion`, when cabinet's history has it (sites only; null otherwise:
+   * the caller's own copy of the original, e.g. the draft's `base`, is then the base).
+   */
+  base: T | null;
+  /** Fields that differ between base and theirs (what changed underneath); null when base is unknown. */
+  changedUnderneath: string[] | null;
+}
+
+/**
+ * code `stale`: the row changed since the edit began. Choices for the person: reload and re-apply
+ * (`theirs.version` as the new expectedVersion), overwrite knowingly (`force: true`), or keep editing.
+ */
+export class StaleEditError<T = unknown> extends CabinetError {
+  readonly details: StaleDetails<T>;
+  constructor(message: string, details: StaleDetails<T>) {
+    super(message, {
+      code: 'stale',
+      hint: 'reload and re-apply your edit, or overwrite knowingly',
+    });
+    this.name = 'StaleEditError';
+    this.details = details;
+  }
+}
+
+export interface GoneDetails {
+  entity: 'site' | 'user';
+  id: string;
+  /** From the history, when cabinet deleted it; absent when it was deleted outside cabinet. */
+  deletedBy?: string;
+  deletedAt?: Date;
+  /** The delete's revision number (sites): `restore(id, rev)` brings it back. */
+  rev?: number;
+}
+
+/** code `gone`: the row was deleted while it was being edited. The draft is the caller's to keep. */
+export class GoneError extends CabinetError {
+  readonly details: GoneDetails;
+  constructor(details: GoneDetails) {
+    const by = details.deletedBy ? ` by ${sanitizeLine(details.deletedBy)}` : '';
+    const at = details.deletedAt ? ` at ${details.deletedAt.toISOString()}` : '';
+    super(`${details.entity} ${sanitizeLine(details.id)} was deleted${by}${at} while you were editing it; nothing was saved`, {
+      code: 'gone',
+      hint: details.rev ? `your draft is kept; restoring revision ${details.rev} brings the ${details.entity} back` : 'your draft is kept',
+    });
+    this.name = 'GoneError';
+    this.details = details;
+  }
+}
+
+export function isStaleEditError(error: unknown): error is StaleEditError {
+  return error instanceof StaleEditError;
+}
+
+export function isGoneError(error: unknown): error is GoneError {
+  return error instanceof GoneError;
+}

@@ -1,0 +1,144 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { SiteRevisionSchema, type RevisionAction, type SiteRevision } from '../db/entities/index.ts';
+import type { RevisionEntry, SiteRecord } from './types.ts';
+
+/**
+ * The site_revisions log as the services write and read it. A snapshot is the whole row keyed by column
+ * name (what a DBA sees with `select new_values->>'ai_prompt' from site_revisions`), dates as ISO strings.
+ */
+export const SITE_COLUMNS: Record<keyof SiteRecord, string> = {
+  siteId: 'site_id',
+  domain: 'domain',
+  aiScriptId: 'ai_script_id',
+  aiPrompt: 'ai_prompt',
+  brandName: 'brand_name',
+  language: 'language',
+  hubspotPipeline: 'hubspot_pipeline',
+  hubspotStage: 'hubspot_stage',
+  createdAt: 'created_at',
+  version: 'version',
+  updatedAt: 'updated_at',
+};
+
+/** The fields a person edits, in form order; what history, diff and restore compare. */
+export const EDITABLE_SITE_FIELDS = ['domain', 'aiScriptId', 'aiPrompt', 'brandName', 'language', 'hubspotPipeline', 'hubspotStage'] as const;
+export type EditableSiteField = (typeof EDITABLE_SITE_FIELDS)[number];
+
+const FIELD_OF = new Map(Object.entries(SITE_COLUMNS).map(([field, column]) => [column, field as keyof SiteRecord]));
+
+export type SiteSnapshot = Record<string, string | number | null>;
+
+export function toSnapshot(record: SiteRecord): SiteSnapshot {
+  const out: SiteSnapshot = {};
+  for (const [field, column] of Object.entries(SITE_COLUMNS) as [keyof SiteRecord, string][]) {
+    const value = record[field];
+    out[column] = value instanceof Date ? value.toISOString() : value;
+  }
+  return out;
+}
+
+export function fromSnapshot(snapshot: Record<string, unknown> | null | undefined): SiteRecord | null {
+  if (!snapshot) return null;
+  const text = (column: string): string | null => (snapshot[column] === null || snapshot[column] === undefined ? null : String(snapshot[column]));
+  return {
+    siteId: text('site_id') ?? '',
+    domain: text('domain') ?? '',
+    aiScriptId: text('ai_script_id'),
+    aiPrompt: text('ai_prompt') ?? '',
+    brandName: text('brand_name') ?? '',
+    language: text('language') ?? '',
+    hubspotPipeline: text('hubspot_pipeline'),
+    hubspotStage: text('hubspot_stage'),
+    createdAt: new Date(text('created_at') ?? 0),
+    version: Number(snapshot.version ?? 0),
+    updatedAt: new Date(text('updated_at') ?? text('created_at') ?? 0),
+  };
+}
+
+/** Editable fields whose values differ between two states (a missing side differs in every field). */
+export function changedFields(a: SiteRecord | null, b: SiteRecord | null): EditableSiteField[] {
+  if (!a && !b) return [];
+  return EDITABLE_SITE_FIELDS.filter((f) => !a || !b || a[f] !== b[f]);
+}
+
+export interface NewRevision {
+  siteId: string;
+  action: RevisionAction;
+  /** The row's version after the change (before it, for a delete). */
+  version: number | null;
+  changed: readonly (keyof SiteRecord)[];
+  before: SiteRecord | null;
+  after: SiteRecord | null;
+  actor: string;
+  note: string | null;
+}
+
+/**
+ * Appends a revision inside the caller's transaction (`em` is the transactional fork). Call it after the
+ * row was written: the row lock taken by that write serialises the `max(rev) + 1` of concurrent writers.
+ */
+export async function appendRevision(em: EntityManager, r: NewRevision): Promise<number> {
+  const [last] = await em
+    .getConnection()
+    .execute<{ rev: number }[]>(`select coalesce(max(rev), 0)::int as rev from site_revisions where site_id = ?`, [r.siteId], 'all', em.getTransactionContext());
+  const rev = (last?.rev ?? 0) + 1;
+  em.create(SiteRevisionSchema, {
+    siteId: r.siteId,
+    rev,
+    version: r.version,
+    action: r.action,
+    changedFields: r.changed.map((f) => SITE_COLUMNS[f]),
+    oldValues: r.before ? toSnapshot(r.before) : null,
+    newValues: r.after ? toSnapshot(r.after) : null,
+    actor: r.actor,
+    note: r.note,
+  } as never);
+  await em.flush();
+  return rev;
+}
+
+export function toRevisionEntry(row: SiteRevision): RevisionEntry {
+  return {
+    kind: 'revision',
+    rev: row.rev,
+    action: row.action as RevisionAction,
+    version: row.version ?? null,
+    changed: (row.changedFields as string[]).map((c) => FIELD_OF.get(c)).filter((f): f is keyof SiteRecord => f !== undefined),
+    before: fromSnapshot(row.oldValues),
+    after: fromSnapshot(row.newValues),
+    actor: row.actor,
+    note: row.note ?? null,
+    at: new Date(row.createdAt),
+  };
+}
+
+/** The latest delete revision of a site, if its last revision is one (who deleted it, when). */
+export async function lastRevision(em: EntityManager, siteId: string): Promise<RevisionEntry | null> {
+  const row = await em.findOne(SiteRevisionSchema, { siteId }, { orderBy: { rev: 'desc' } });
+  return row ? toRevisionEntry(row) : null;
+}
+
+/**
+ * The row as it was at `version` (of the incarnation created at `createdAt`), from any revision that saw
+ * it: the state after a cabinet change, or the state a later change started from (which covers versions
+ * written outside cabinet). Null when no revision saw that version.
+ */
+export async function stateAtVersion(em: EntityManager, siteId: string, version: number, createdAt: Date): Promise<SiteRecord | null> {
+  const rows = await em
+    .getConnection()
+    .execute<{ old_values: Record<string, unknown> | null; new_values: Record<string, unknown> | null }[]>(
+      `select old_values, new_values from site_revisions
+        where site_id = ? and ((new_values->>'version')::int = ? or (old_values->>'version')::int = ?)
+        order by rev desc limit 4`,
+      [siteId, version, version],
+      'all',
+      em.getTransactionContext(),
+    );
+  for (const row of rows) {
+    for (const snapshot of [row.new_values, row.old_values]) {
+      const record = fromSnapshot(snapshot);
+      if (record && record.version === version && record.createdAt.getTime() === createdAt.getTime()) return record;
+    }
+  }
+  return null;
+}

@@ -1,0 +1,51 @@
+import os from 'node:os';
+import { CabinetError } from '../lib/errors.ts';
+import { WRITABLE, type WriteGate } from './access.ts';
+import { resolveActor } from './actor.ts';
+import { oneLine } from './validation/fields.ts';
+
+/** What every writing service is built with: who writes (for history) and whether writing is allowed. */
+export interface WriteContext {
+  /** The default actor (resolveActor); a write's `options.actor` overrides it. */
+  actor?: string;
+  /** Read-only mode: every write is refused with code `read-only`. */
+  gate?: WriteGate;
+}
+
+export function resolvedContext(context: WriteContext = {}): { actor: string; gate: WriteGate } {
+  return {
+    actor: context.actor ?? resolveActor({ env: process.env, osUser: safeOsUser() }),
+    gate: context.gate ?? WRITABLE,
+  };
+}
+
+function safeOsUser(): string | undefined {
+  try {
+    return os.userInfo().username;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A revision note: optional, one line, up to 500 characters. */
+export function validateNote(note: string | undefined): string | null {
+  if (note === undefined) return null;
+  const r = oneLine(note, { required: false, max: 500, label: 'note' });
+  if (!r.ok) throw new CabinetError(`invalid note: ${r.error}`, { code: 'validation', fields: { note: r.error } });
+  return r.value;
+}
+
+/** A per-call actor (e.g. from a form): same rules as `--actor`. */
+export function validateActor(actor: string | undefined, fallback: string): string {
+  if (actor === undefined) return fallback;
+  const r = oneLine(actor, { required: true, max: 100, label: 'actor' });
+  if (!r.ok) throw new CabinetError(`invalid actor: ${r.error}`, { code: 'validation', fields: { actor: r.error } });
+  return r.value as string;
+}
+
+export function validateExpectedVersion(value: number | undefined): void {
+  if (value === undefined) return;
+  if (!Number.isInteger(value) || value < 1) {
+    throw new CabinetError(`expected version must be a whole number ≥ 1, not ${String(value)}`, { code: 'usage', exitCode: 2 });
+  }
+}

@@ -1,22 +1,21 @@
 import { Box, Text, useApp, useInput, useStdin } from 'ink';
 import type { Services } from '../services/types.ts';
+import { sanitizeLine } from '../lib/sanitize.ts';
 import { ServicesContext } from './services-context.tsx';
-import { SitesScreen } from './screens/sites/sites-screen.tsx';
-import { Header } from './components/header.tsx';
+import { Shell } from './shell/shell.tsx';
+import type { Route } from './shell/routes.ts';
+import { tone } from './theme.ts';
 
 export type LoadState = { status: 'loading'; message: string } | { status: 'error'; message: string } | { status: 'ready'; services: Services };
 
 /** The console: drawn at once, filled in when the services (and the ORM behind them) have loaded. */
-export function App({ state }: { state: LoadState }) {
+export function App({ state, initialRoute }: { state: LoadState; initialRoute?: Route }) {
   if (state.status !== 'ready') {
     return <Splash state={state} />;
   }
   return (
     <ServicesContext.Provider value={state.services}>
-      <Box flexDirection="column">
-        <Header connection={state.services.connection} />
-        <SitesScreen />
-      </Box>
+      <Shell services={state.services} {...(initialRoute ? { initialRoute } : {})} />
     </ServicesContext.Provider>
   );
 }
@@ -24,13 +23,15 @@ export function App({ state }: { state: LoadState }) {
 function Splash({ state }: { state: Exclude<LoadState, { status: 'ready' }> }) {
   const { exit } = useApp();
   const { isRawModeSupported } = useStdin();
-  useInput((input) => input === 'q' && exit(), { isActive: isRawModeSupported });
+  useInput((input, key) => (input === 'q' || key.escape) && exit(), { isActive: isRawModeSupported });
   return (
-      <Box flexDirection="column">
-        <Text bold>cabinet</Text>
-        <Text color={state.status === 'error' ? 'red' : undefined} dimColor={state.status === 'loading'}>
-          {state.message}
-        </Text>
-      </Box>
+    <Box flexDirection="column">
+      <Text bold color={tone('accent')}>
+        cabinet
+      </Text>
+      <Text color={state.status === 'error' ? tone('error') : undefined} dimColor={state.status === 'loading'}>
+        {sanitizeLine(state.message)}
+      </Text>
+    </Box>
   );
 }

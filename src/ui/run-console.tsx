@@ -2,11 +2,18 @@ import { render } from 'ink';
 import type { CommandContext } from '../commands/command.ts';
 import type { DbSession } from '../db/session.ts';
 import { ExitCode } from '../lib/errors.ts';
+import { sanitizeLine } from '../lib/sanitize.ts';
 import { App, type LoadState } from './app.tsx';
+
+const SIGNAL_EXIT: Record<string, number> = { SIGTERM: 143, SIGHUP: 129 };
 
 /**
  * Opens the full-screen console. The first frame is drawn before the ORM is imported; the database
  * session and services load behind it and replace the loading line when ready.
+ *
+ * Every way out restores the terminal (main screen, cursor, cooked mode, no bracketed paste): `q` and
+ * `:quit` exit through Ink, Ctrl-C through Ink's exitOnCtrlC, SIGTERM/SIGHUP unmount, and an uncaught
+ * error unmounts first and then prints one line on the restored screen.
  */
 export async function runConsole(ctx: CommandContext): Promise<number> {
   let state: LoadState = { status: 'loading', message: 'connecting…' };
@@ -26,21 +33,48 @@ export async function runConsole(ctx: CommandContext): Promise<number> {
     try {
       db = await ctx.openDb({ log: (line) => update({ status: 'loading', message: line }) });
       const { createServices } = await import('../services/create-services.ts');
-      update({ status: 'ready', services: await createServices(db, (line) => update({ status: 'loading', message: line })) });
+      const { MigrationService } = await import('../services/migration-service.ts');
+      const services = await createServices(db, (line) => update({ status: 'loading', message: line }));
+      const migrations = new MigrationService(db.orm, db.target);
+      update({ status: 'ready', services: Object.assign(services, { migrations }) });
     } catch (error) {
-      update({ status: 'error', message: `${error instanceof Error ? error.message : String(error)} — press q or Ctrl-C to quit` });
+      update({ status: 'error', message: `${error instanceof Error ? error.message : String(error)} — press q to quit` });
     }
   })();
-  const onSignal = () => instance.unmount();
+
+  let code: number = ExitCode.ok;
+  let crash: unknown;
+  const onSignal = (signal: NodeJS.Signals) => {
+    code = SIGNAL_EXIT[signal] ?? ExitCode.failure;
+    instance.unmount();
+  };
+  const onCrash = (error: unknown) => {
+    crash = error;
+    code = ExitCode.failure;
+    instance.unmount();
+  };
   process.once('SIGTERM', onSignal);
   process.once('SIGHUP', onSignal);
+  process.on('uncaughtException', onCrash);
+  process.on('unhandledRejection', onCrash);
   try {
     await instance.waitUntilExit();
+  } catch (error) {
+    // A component threw while rendering: Ink has unmounted and restored the terminal already.
+    crash = error;
+    code = ExitCode.failure;
   } finally {
     process.off('SIGTERM', onSignal);
     process.off('SIGHUP', onSignal);
+    process.off('uncaughtException', onCrash);
+    process.off('unhandledRejection', onCrash);
     await load.catch(() => {});
     await db?.close().catch(() => {});
   }
-  return ExitCode.ok;
+  if (crash !== undefined) {
+    const message = crash instanceof Error ? crash.message : String(crash);
+    ctx.io.stderr.write(`cabinet: the console stopped on an unexpected error: ${sanitizeLine(message.split('\n')[0])}\n`);
+    if (ctx.flags.debug && crash instanceof Error) ctx.io.stderr.write(`${crash.stack ?? ''}\n`);
+  }
+  return code;
 }

@@ -1,11 +1,12 @@
 import type { Keymap } from '../../keys/keymap.ts';
 
-export type SitesAction = 'down' | 'up' | 'top' | 'bottom' | 'quit';
+export type SitesAction = 'open' | 'new' | 'edit' | 'editExternal' | 'delete';
 
+/** The sites list's own keys; moving, filtering and sorting come from the shared browser keymap. */
 export const sitesKeymap: Keymap<SitesAction> = [
-  { action: 'down', keys: ['j', 'down'], description: 'down', footer: true },
-  { action: 'up', keys: ['k', 'up'], description: 'up', footer: true },
-  { action: 'top', keys: ['g', 'home'], description: 'first' },
-  { action: 'bottom', keys: ['G', 'end'], description: 'last' },
-  { action: 'quit', keys: ['q'], description: 'quit', footer: true },
+  { action: 'open', keys: ['enter'], description: 'open', footer: true },
+  { action: 'new', keys: ['n'], description: 'new site', footer: true },
+  { action: 'edit', keys: ['e'], description: 'edit', footer: true },
+  { action: 'editExternal', keys: ['E'], description: 'edit the prompt in $EDITOR' },
+  { action: 'delete', keys: ['d'], description: 'delete', footer: true },
 ];

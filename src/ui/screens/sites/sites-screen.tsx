@@ -1,80 +1,43 @@
-import { useEffect, useState } from 'react';
-import { Box, Text, useApp, useInput, useStdin } from 'ink';
+import { useCallback } from 'react';
+import type { ListOptions, SiteSortKey } from '../../../services/types.ts';
+import { ResourceBrowser } from '../../browser/resource-browser.tsx';
 import { useServices } from '../../services-context.tsx';
-import { sanitizeLine } from '../../../lib/sanitize.ts';
-import type { SiteSummary } from '../../../services/types.ts';
-import { actionFor } from '../../keys/keymap.ts';
-import { KeyHints } from '../../components/key-hints.tsx';
-import { sitesKeymap } from './sites-keymap.ts';
+import { useShell } from '../../shell/shell-context.tsx';
+import { useExternalPromptEdit } from './use-external-prompt-edit.ts';
+import { siteColumns, siteSortKeys } from './site-columns.ts';
+import { sitesKeymap, type SitesAction } from './sites-keymap.ts';
 
+/** The first screen: every site, filtered on the server as you type. */
 export function SitesScreen() {
   const { sites } = useServices();
-  const { exit } = useApp();
-  const { isRawModeSupported } = useStdin();
-  const [rows, setRows] = useState<SiteSummary[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [cursor, setCursor] = useState(0);
-
-  useEffect(() => {
-    let live = true;
-    sites.list({ sort: 'siteId' }).then(
-      (page) => live && setRows(page.rows),
-      (e: unknown) => live && setError(e instanceof Error ? e.message : String(e)),
-    );
-    return () => {
-      live = false;
-    };
-  }, [sites]);
-
-  useInput(
-    (input, key) => {
-      const count = rows?.length ?? 0;
-      switch (actionFor(sitesKeymap, input, key)) {
-        case 'down':
-          setCursor((c) => Math.min(c + 1, Math.max(0, count - 1)));
-          break;
-        case 'up':
-          setCursor((c) => Math.max(0, c - 1));
-          break;
-        case 'top':
-          setCursor(0);
-          break;
-        case 'bottom':
-          setCursor(Math.max(0, count - 1));
-          break;
-        case 'quit':
-          exit();
-          break;
-        default:
-          break;
-      }
-    },
-    { isActive: isRawModeSupported },
-  );
-
+  const shell = useShell();
+  const editExternal = useExternalPromptEdit();
+  const fetch = useCallback((options: ListOptions<SiteSortKey>) => sites.list(options), [sites]);
   return (
-    <Box flexDirection="column" flexGrow={1}>
-      <Text bold>Sites{rows ? ` (${rows.length})` : ''}</Text>
-      {error && <Text color="red">{sanitizeLine(error)}</Text>}
-      {!rows && !error && <Text dimColor>loading sites…</Text>}
-      {rows && rows.length === 0 && <Text dimColor>No sites yet.</Text>}
-      {rows && rows.length > 0 && (
-        <Box flexDirection="column">
-          <Text dimColor>{'  ' + 'SITE'.padEnd(20) + 'DOMAIN'.padEnd(28) + 'BRAND'.padEnd(20) + 'LANG'}</Text>
-          {rows.map((row, i) => (
-            <Text key={row.siteId} inverse={i === cursor}>
-              {(i === cursor ? '› ' : '  ') +
-                sanitizeLine(row.siteId).padEnd(20) +
-                sanitizeLine(row.domain).padEnd(28) +
-                sanitizeLine(row.brandName).padEnd(20) +
-                sanitizeLine(row.language)}
-            </Text>
-          ))}
-        </Box>
-      )}
-      <Box marginTop={1}>
-        <KeyHints keymap={sitesKeymap} />
-      </Box>
-    </Box>
+    <ResourceBrowser
+      title="Sites"
+      columns={siteColumns}
+      fetch={fetch}
+      sortKeys={siteSortKeys}
+      initialSort="siteId"
+      rowKey={(s) => s.siteId}
+      keymap={sitesKeymap}
+      filterHint="id, domain or brand"
+      empty="No sites yet. Press n to create one."
+      onAction={(action: SitesAction, row) => {
+        if (action === 'new') return shell.push({ name: 'site-new' });
+        if (!row) return;
+        switch (action) {
+          case 'open':
+            return shell.push({ name: 'site', siteId: row.siteId });
+          case 'edit':
+            return shell.push({ name: 'site-edit', siteId: row.siteId });
+          case 'editExternal':
+            return void editExternal(row.siteId);
+          case 'delete':
+            return shell.push({ name: 'site-delete', siteId: row.siteId });
+        }
+      }}
+    />
   );
 }

@@ -1,0 +1,55 @@
+/** The state of a list screen (k9s-style browser): cursor, filter being typed, sort column and direction. */
+export interface ListState<K extends string> {
+  cursor: number;
+  filter: string;
+  filtering: boolean;
+  sort: K;
+  descending: boolean;
+}
+
+export type ListAction<K extends string> =
+  | { type: 'move'; delta: number; count: number }
+  | { type: 'top' }
+  | { type: 'bottom'; count: number }
+  | { type: 'clamp'; count: number }
+  | { type: 'startFilter' }
+  | { type: 'typeFilter'; text: string }
+  | { type: 'eraseFilter' }
+  | { type: 'endFilter' }
+  | { type: 'clearFilter' }
+  | { type: 'cycleSort'; keys: readonly K[] }
+  | { type: 'reverse' };
+
+export function initialList<K extends string>(sort: K, descending = false): ListState<K> {
+  return { cursor: 0, filter: '', filtering: false, sort, descending };
+}
+
+export function listReducer<K extends string>(state: ListState<K>, action: ListAction<K>): ListState<K> {
+  switch (action.type) {
+    case 'move':
+      return { ...state, cursor: Math.max(0, Math.min(action.count - 1, state.cursor + action.delta)) };
+    case 'top':
+      return { ...state, cursor: 0 };
+    case 'bottom':
+      return { ...state, cursor: Math.max(0, action.count - 1) };
+    case 'clamp':
+      return state.cursor < action.count || state.cursor === 0 ? state : { ...state, cursor: Math.max(0, action.count - 1) };
+    case 'startFilter':
+      return { ...state, filtering: true };
+    case 'typeFilter':
+      // A filter is one line: a pasted newline or tab becomes a space.
+      return { ...state, filter: state.filter + action.text.replace(/[\r\n\t]+/g, ' '), cursor: 0 };
+    case 'eraseFilter':
+      return { ...state, filter: Array.from(state.filter).slice(0, -1).join(''), cursor: 0 };
+    case 'endFilter':
+      return { ...state, filtering: false };
+    case 'clearFilter':
+      return { ...state, filter: '', filtering: false, cursor: 0 };
+    case 'cycleSort': {
+      const i = action.keys.indexOf(state.sort);
+      return { ...state, sort: action.keys[(i + 1) % action.keys.length]!, cursor: 0 };
+    }
+    case 'reverse':
+      return { ...state, descending: !state.descending, cursor: 0 };
+  }
+}

@@ -1,0 +1,162 @@
+import { useEffect, useMemo, useReducer } from 'react';
+import { Box, Text } from 'ink';
+import type { ListOptions, Page } from '../../services/types.ts';
+import { sanitizeLine } from '../../lib/sanitize.ts';
+import { combineKeymaps, type Keymap } from '../keys/keymap.ts';
+import { useListQuery } from '../hooks/use-list-query.ts';
+import { Table, type Column } from '../components/table.tsx';
+import { fit, truncate } from '../text/graphemes.ts';
+import { tone } from '../theme.ts';
+import { useScreenActive, useScreenKeys, useShell } from '../shell/shell-context.tsx';
+import { browseKeymap, clearFilterKeymap, filterKeymap, type BrowseAction, type FilterAction } from './browser-keymap.ts';
+import { initialList, listReducer } from './list-state.ts';
+
+export interface ResourceBrowserProps<T, K extends string, A extends string> {
+  /** "Sites", "Users": the title, followed by the count. */
+  title: string;
+  columns: Column<T>[];
+  fetch(options: ListOptions<K>): Promise<Page<T>>;
+  sortKeys: readonly K[];
+  initialSort: K;
+  initialDescending?: boolean;
+  rowKey(row: T): string;
+  /** The resource's own keys (open, new, edit, delete), handled with the selected row. */
+  keymap: Keymap<A>;
+  onAction(action: A, row: T | undefined): void;
+  /** What the filter matches, for the prompt: "id, domain or brand". */
+  filterHint: string;
+  empty: string;
+  pageSize?: number;
+}
+
+/**
+ * The generic list every resource embeds (k9s's browser): a table, j/k/g/G/PgUp/PgDn, `/` filtering on
+ * the server as you type, `s` to cycle the sort column. A resource only brings its columns, a fetch
+ * function and its own actions.
+ */
+export function ResourceBrowser<T, K extends string, A extends string>(props: ResourceBrowserProps<T, K, A>) {
+  const shell = useShell();
+  const active = useScreenActive();
+  const [state, dispatch] = useReducer(listReducer<K>, undefined, () => initialList(props.initialSort, props.initialDescending));
+  const query = useMemo(() => ({ filter: state.filter.trim(), sort: state.sort, descending: state.descending }), [state.filter, state.sort, state.descending]);
+  const list = useListQuery(props.fetch, query, { active, ...(props.pageSize ? { pageSize: props.pageSize } : {}) });
+  const rows = list.rows ?? [];
+  const count = rows.length;
+  const showFilterLine = state.filtering || state.filter !== '';
+  const tableHeight = Math.max(2, shell.body.height - 1 - (showFilterLine ? 1 : 0) - (list.error ? 1 : 0));
+  const page = Math.max(1, tableHeight - 2);
+
+  useEffect(() => dispatch({ type: 'clamp', count }), [count]);
+  // The cursor reached the last loaded row and the server has more: fetch the next page.
+  useEffect(() => {
+    if (list.hasMore && count > 0 && state.cursor >= count - 1) list.loadMore();
+  }, [list.hasMore, count, state.cursor, list.loadMore]);
+
+  const selected = rows[state.cursor];
+  const keymap = useMemo(
+    () =>
+      state.filtering
+        ? (filterKeymap as Keymap<string>)
+        : combineKeymaps<string>(props.keymap, state.filter !== '' ? clearFilterKeymap : undefined, browseKeymap),
+    [state.filtering, state.filter !== '', props.keymap],
+  );
+
+  useScreenKeys<string>({
+    keymap,
+    capturesText: state.filtering,
+    onAction(action) {
+      if (state.filtering) {
+        switch (action as FilterAction) {
+          case 'done':
+            dispatch({ type: 'endFilter' });
+            return;
+          case 'cancel':
+            dispatch({ type: 'clearFilter' });
+            return;
+          case 'down':
+            dispatch({ type: 'move', delta: 1, count });
+            return;
+          case 'up':
+            dispatch({ type: 'move', delta: -1, count });
+            return;
+          case 'erase':
+            dispatch({ type: 'eraseFilter' });
+            return;
+        }
+      }
+      switch (action as BrowseAction) {
+        case 'down':
+          return dispatch({ type: 'move', delta: 1, count });
+        case 'up':
+          return dispatch({ type: 'move', delta: -1, count });
+        case 'top':
+          return dispatch({ type: 'top' });
+        case 'bottom':
+          return dispatch({ type: 'bottom', count });
+        case 'pagedown':
+          return dispatch({ type: 'move', delta: page, count });
+        case 'pageup':
+          return dispatch({ type: 'move', delta: -page, count });
+        case 'filter':
+          return dispatch({ type: 'startFilter' });
+        case 'clearFilter':
+          return dispatch({ type: 'clearFilter' });
+        case 'sort':
+          return dispatch({ type: 'cycleSort', keys: props.sortKeys });
+        case 'reverse':
+          return dispatch({ type: 'reverse' });
+        case 'reload':
+          return list.reload();
+        default:
+          props.onAction(action as A, selected);
+      }
+    },
+    onText(input, key) {
+      if (!state.filtering) return false;
+      if (key.ctrl || key.meta || !input || /[\x00-\x1f\x7f]/.test(input)) return true;
+      dispatch({ type: 'typeFilter', text: input });
+      return true;
+    },
+    onPaste(text) {
+      if (state.filtering) dispatch({ type: 'typeFilter', text });
+    },
+  });
+
+  const sortColumn = props.columns.find((c) => c.id === state.sort);
+  const countText = list.rows === null ? '' : ` (${list.total ?? count}${list.hasMore && list.total === undefined ? '+' : ''})`;
+  const status = list.loading ? (list.rows === null ? 'loading…' : 'updating…') : '';
+  const sortText = sortColumn ? `sorted by ${sortColumn.header.toLowerCase()} ${state.descending ? '▼' : '▲'}` : '';
+  const width = shell.body.width;
+
+  return (
+    <Box flexDirection="column" width={width} height={shell.body.height}>
+      <Text wrap="truncate-end">
+        <Text bold>{`${props.title}${countText}`}</Text>
+        <Text dimColor>{`  ${sortText}  ${status}`}</Text>
+      </Text>
+      {showFilterLine && (
+        <Text wrap="truncate-end">
+          <Text color={tone('accent')}>/</Text>
+          {truncate(sanitizeLine(state.filter), width - 30)}
+          {state.filtering && <Text inverse> </Text>}
+          <Text dimColor>{`  matches ${props.filterHint}`}</Text>
+        </Text>
+      )}
+      {list.error && <Text color={tone('error')}>{fit(sanitizeLine(list.error), width)}</Text>}
+      {list.rows !== null && count === 0 ? (
+        <Text dimColor>{state.filter ? `Nothing matches “${truncate(sanitizeLine(state.filter), 40)}”.` : props.empty}</Text>
+      ) : (
+        <Table
+          columns={props.columns}
+          rows={rows}
+          cursor={state.cursor}
+          width={width}
+          height={tableHeight}
+          rowKey={props.rowKey}
+          sortId={state.sort}
+          descending={state.descending}
+        />
+      )}
+    </Box>
+  );
+}

@@ -1,0 +1,128 @@
+import { useMemo, useRef } from 'react';
+import { Box, Text } from 'ink';
+import { displayWidth, fit } from '../text/graphemes.ts';
+
+export interface Column<T> {
+  id: string;
+  header: string;
+  /** A fixed width in cells … */
+  width?: number;
+  /** … or a share of the room left by the fixed columns (at least `min`). */
+  flex?: number;
+  min?: number;
+  align?: 'left' | 'right';
+  /** Narrow terminals drop the lowest priority columns first. */
+  priority?: number;
+  /** The cell's text: already display-sanitised. */
+  cell(row: T): string;
+}
+
+const MARKER = 2;
+const GAP = 1;
+
+/**
+ * Widths for the columns that fit in `width` (dropped columns are absent). Flexible columns get what their
+ * content needs when there is room; when there is not, they shrink by their flex share, never below `min`.
+ */
+export function layoutColumns<T>(columns: Column<T>[], width: number, rows: readonly T[] = []): { column: Column<T>; width: number }[] {
+  let shown = [...columns];
+  const need = (cols: Column<T>[]) => MARKER + cols.reduce((n, c) => n + (c.width ?? c.min ?? 4), 0) + GAP * Math.max(0, cols.length - 1);
+  while (shown.length > 1 && need(shown) > width) {
+    const drop = shown.reduce((low, c) => ((c.priority ?? 0) < (low.priority ?? 0) ? c : low), shown[shown.length - 1]!);
+    shown = shown.filter((c) => c !== drop);
+  }
+  const room = Math.max(0, width - MARKER - GAP * Math.max(0, shown.length - 1) - shown.reduce((n, c) => n + (c.width ?? 0), 0));
+  const flexible = shown.filter((c) => c.width === undefined);
+  const natural = new Map(
+    flexible.map((c) => {
+      let w = displayWidth(c.header) + 2;
+      for (const row of rows) w = Math.max(w, displayWidth(c.cell(row)));
+      return [c, Math.max(c.min ?? 4, w)] as const;
+    }),
+  );
+  const wanted = flexible.reduce((n, c) => n + natural.get(c)!, 0);
+  const widths = new Map<Column<T>, number>();
+  if (wanted <= room) {
+    // Everything fits: natural widths, the spare room to the widest-flex column so the table spans the width.
+    for (const c of flexible) widths.set(c, natural.get(c)!);
+    const widest = flexible.reduce<Column<T> | undefined>((a, c) => (!a || (c.flex ?? 1) > (a.flex ?? 1) ? c : a), undefined);
+    if (widest) widths.set(widest, widths.get(widest)! + room - wanted);
+  } else {
+    // Shrink: each column keeps its minimum, the rest is shared by flex but never beyond what it needs.
+    let left = room;
+    for (const c of flexible) {
+      widths.set(c, Math.min(c.min ?? 4, left));
+      left -= widths.get(c)!;
+    }
+    for (let pass = 0; pass < 4 && left > 0; pass++) {
+      const hungry = flexible.filter((c) => widths.get(c)! < natural.get(c)!);
+      const total = hungry.reduce((n, c) => n + (c.flex ?? 1), 0);
+      if (total === 0) break;
+      let given = 0;
+      for (const c of hungry) {
+        const add = Math.min(natural.get(c)! - widths.get(c)!, Math.floor((left * (c.flex ?? 1)) / total));
+        widths.set(c, widths.get(c)! + add);
+        given += add;
+      }
+      if (given === 0) {
+        widths.set(hungry[0]!, widths.get(hungry[0]!)! + left);
+        given = left;
+      }
+      left -= given;
+    }
+  }
+  return shown.map((column) => ({ column, width: column.width ?? widths.get(column) ?? 0 }));
+}
+
+/**
+ * Rows as a table that never wraps: every cell is truncated (with …) or padded to its column, by display
+ * width, so wide characters cannot push the line over. Scrolls to keep the cursor row in view.
+ */
+export function Table<T>({
+  columns,
+  rows,
+  cursor,
+  width,
+  height,
+  rowKey,
+  sortId,
+  descending,
+}: {
+  columns: Column<T>[];
+  rows: T[];
+  cursor: number;
+  width: number;
+  height: number;
+  rowKey(row: T): string;
+  sortId?: string;
+  descending?: boolean;
+}) {
+  const layout = useMemo(() => layoutColumns(columns, width, rows), [columns, width, rows]);
+  const visible = Math.max(1, height - 1);
+  const offset = useRef(0);
+  if (cursor < offset.current) offset.current = cursor;
+  if (cursor >= offset.current + visible) offset.current = cursor - visible + 1;
+  offset.current = Math.max(0, Math.min(offset.current, Math.max(0, rows.length - visible)));
+  const line = (cells: string[]) => cells.join(' ');
+  const headers = layout.map(({ column, width: w }) => {
+    const mark = column.id === sortId ? (descending ? ' ▼' : ' ▲') : '';
+    return fit(column.header + mark, w, column.align);
+  });
+  return (
+    <Box flexDirection="column" width={width} height={height}>
+      <Text bold dimColor>
+        {'  ' + line(headers)}
+      </Text>
+      {rows.slice(offset.current, offset.current + visible).map((row, i) => {
+        const index = offset.current + i;
+        const selected = index === cursor;
+        const text = line(layout.map(({ column, width: w }) => fit(column.cell(row), w, column.align)));
+        return (
+          <Text key={rowKey(row)} inverse={selected} wrap="truncate-end">
+            {(selected ? '› ' : '  ') + text}
+          </Text>
+        );
+      })}
+    </Box>
+  );
+}

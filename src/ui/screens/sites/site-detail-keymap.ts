@@ -1,0 +1,11 @@
+import type { Keymap } from '../../keys/keymap.ts';
+import type { ScrollAction } from '../../components/scroll-view.tsx';
+
+export type SiteDetailAction = 'edit' | 'editExternal' | 'delete' | 'reload' | ScrollAction;
+
+export const siteDetailKeymap: Keymap<Exclude<SiteDetailAction, ScrollAction>> = [
+  { action: 'edit', keys: ['e'], description: 'edit', footer: true },
+  { action: 'editExternal', keys: ['E'], description: 'prompt in $EDITOR', footer: true },
+  { action: 'delete', keys: ['d'], description: 'delete', footer: true },
+  { action: 'reload', keys: ['ctrl+r'], description: 'reload from the database' },
+];

@@ -1,0 +1,98 @@
+import { useEffect, useMemo, useState } from 'react';
+import { Box, Text } from 'ink';
+import type { SiteRecord } from '../../../services/types.ts';
+import { domainForDisplay } from '../../../services/validation/fields.ts';
+import { SITE_FIELD_LABELS } from '../../../services/validation/site-input.ts';
+import { sanitizeLine } from '../../../lib/sanitize.ts';
+import { combineKeymaps } from '../../keys/keymap.ts';
+import { ScrollView, scrollBy, scrollKeymap, type ScrollAction, type ViewLine } from '../../components/scroll-view.tsx';
+import { useServices } from '../../services-context.tsx';
+import { useScreenActive, useScreenKeys, useShell } from '../../shell/shell-context.tsx';
+import { formatInstant } from '../../text/format.ts';
+import { truncate } from '../../text/graphemes.ts';
+import { formatPromptStats, promptStats } from '../../text/prompt-stats.ts';
+import { wrapText } from '../../text/wrap.ts';
+import { tone } from '../../theme.ts';
+import { useExternalPromptEdit } from './use-external-prompt-edit.ts';
+import { siteDetailKeymap, type SiteDetailAction } from './site-detail-keymap.ts';
+
+/** Every field of a site as label/value lines, then its prompt wrapped to the width. */
+export function siteDetailLines(site: SiteRecord, width: number): ViewLine[] {
+  const field = (label: string, value: string | null): ViewLine => ({ text: truncate(`${label.padEnd(18)}${value ?? '—'}`, width) });
+  const domain = domainForDisplay(site.domain);
+  const lines: ViewLine[] = [
+    field(SITE_FIELD_LABELS.siteId, sanitizeLine(site.siteId)),
+    field(SITE_FIELD_LABELS.domain, sanitizeLine(domain === site.domain ? domain : `${domain}  (${site.domain})`)),
+    field(SITE_FIELD_LABELS.brandName, sanitizeLine(site.brandName)),
+    field(SITE_FIELD_LABELS.language, sanitizeLine(site.language)),
+    field(SITE_FIELD_LABELS.aiScriptId, site.aiScriptId === null ? null : sanitizeLine(site.aiScriptId)),
+    field(SITE_FIELD_LABELS.hubspotPipeline, site.hubspotPipeline === null ? null : sanitizeLine(site.hubspotPipeline)),
+    field(SITE_FIELD_LABELS.hubspotStage, site.hubspotStage === null ? null : sanitizeLine(site.hubspotStage)),
+    field('created', formatInstant(site.createdAt)),
+    { text: '' },
+    { text: truncate(`Prompt  ${formatPromptStats(promptStats(site.aiPrompt))}`, width), bold: true },
+  ];
+  if (site.aiPrompt === '') lines.push({ text: '(empty)', dim: true });
+  for (const row of wrapText(site.aiPrompt, width)) lines.push({ text: row });
+  return lines;
+}
+
+/** One site: all its fields and the whole prompt, scrollable. */
+export function SiteDetailScreen({ siteId }: { siteId: string }) {
+  const { sites } = useServices();
+  const shell = useShell();
+  const active = useScreenActive();
+  const editExternal = useExternalPromptEdit();
+  const [site, setSite] = useState<SiteRecord | null | undefined>(undefined);
+  const [error, setError] = useState<string | null>(null);
+  const [offset, setOffset] = useState(0);
+  const [token, setToken] = useState(0);
+
+  useEffect(() => {
+    if (!active) return;
+    let live = true;
+    sites.get(siteId).then(
+      (s) => live && (setSite(s), setError(null)),
+      (e: unknown) => live && setError(e instanceof Error ? e.message : String(e)),
+    );
+    return () => {
+      live = false;
+    };
+  }, [sites, siteId, active, token]);
+
+  const width = shell.body.width;
+  const height = shell.body.height - 1;
+  const lines = useMemo(() => (site ? siteDetailLines(site, width) : []), [site, width]);
+  const keymap = useMemo(() => combineKeymaps<SiteDetailAction>(site ? siteDetailKeymap : [], scrollKeymap), [site]);
+
+  useScreenKeys<SiteDetailAction>({
+    keymap,
+    onAction(action) {
+      switch (action) {
+        case 'edit':
+          return shell.push({ name: 'site-edit', siteId });
+        case 'editExternal':
+          return void editExternal(siteId);
+        case 'delete':
+          return shell.push({ name: 'site-delete', siteId });
+        case 'reload':
+          return setToken((t) => t + 1);
+        default:
+          setOffset((o) => scrollBy(action as ScrollAction, o, lines.length, height));
+      }
+    },
+  });
+
+  return (
+    <Box flexDirection="column" width={width}>
+      <Text bold wrap="truncate-end">
+        Site {sanitizeLine(siteId)}
+        {site && <Text dimColor>{`  ${sanitizeLine(domainForDisplay(site.domain))}`}</Text>}
+      </Text>
+      {error && <Text color={tone('error')}>{truncate(sanitizeLine(error), width)}</Text>}
+      {site === undefined && !error && <Text dimColor>loading…</Text>}
+      {site === null && <Text color={tone('warn')}>No site with id {sanitizeLine(siteId)} (deleted?). Esc goes back.</Text>}
+      {site && <ScrollView lines={lines} offset={offset} width={width} height={height - (error ? 1 : 0)} />}
+    </Box>
+  );
+}

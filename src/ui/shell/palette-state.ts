@@ -1,0 +1,70 @@
+import type { Route } from './routes.ts';
+
+/** A `:` command: a name people type, what it does, and either a place to go or quitting. */
+export interface PaletteCommand {
+  name: string;
+  aliases?: string[];
+  description: string;
+  run: { go: Route } | { quit: true };
+}
+
+export const PALETTE_COMMANDS: readonly PaletteCommand[] = [
+  { name: 'sites', aliases: ['site', 's'], description: 'list the sites', run: { go: { name: 'sites' } } },
+  { name: 'users', aliases: ['user', 'u'], description: 'list the users', run: { go: { name: 'users' } } },
+  { name: 'migrate', aliases: ['migrations', 'm'], description: 'migration status', run: { go: { name: 'migrations' } } },
+  { name: 'quit', aliases: ['q', 'exit'], description: 'leave cabinet', run: { quit: true } },
+];
+
+export interface PaletteState {
+  text: string;
+  /** Index into the current matches. */
+  selected: number;
+  error?: string;
+}
+
+export type PaletteAction =
+  | { type: 'type'; text: string }
+  | { type: 'backspace' }
+  | { type: 'next' }
+  | { type: 'previous' }
+  | { type: 'complete' }
+  | { type: 'error'; message: string }
+  | { type: 'reset' };
+
+export const emptyPalette: PaletteState = { text: '', selected: 0 };
+
+/** Commands whose name or alias starts with what was typed; exact alias matches first. */
+export function paletteMatches(text: string, commands: readonly PaletteCommand[] = PALETTE_COMMANDS): PaletteCommand[] {
+  const t = text.trim().toLowerCase();
+  if (t === '') return [...commands];
+  const exact = commands.filter((c) => c.name === t || c.aliases?.includes(t));
+  const prefix = commands.filter((c) => !exact.includes(c) && [c.name, ...(c.aliases ?? [])].some((n) => n.startsWith(t)));
+  return [...exact, ...prefix];
+}
+
+export function paletteReducer(state: PaletteState, action: PaletteAction): PaletteState {
+  const matches = paletteMatches(state.text);
+  switch (action.type) {
+    case 'type':
+      return { text: state.text + action.text.replace(/[\r\n\t]/g, ''), selected: 0 };
+    case 'backspace':
+      return { text: Array.from(state.text).slice(0, -1).join(''), selected: 0 };
+    case 'next':
+      return { ...state, selected: matches.length ? (state.selected + 1) % matches.length : 0, error: undefined };
+    case 'previous':
+      return { ...state, selected: matches.length ? (state.selected - 1 + matches.length) % matches.length : 0, error: undefined };
+    case 'complete': {
+      const pick = matches[state.selected];
+      return pick ? { text: pick.name, selected: 0 } : state;
+    }
+    case 'error':
+      return { ...state, error: action.message };
+    case 'reset':
+      return emptyPalette;
+  }
+}
+
+/** What Enter runs: the selected match, if anything matches. */
+export function paletteChoice(state: PaletteState): PaletteCommand | undefined {
+  return paletteMatches(state.text)[state.selected];
+}

@@ -1,0 +1,75 @@
+import { createContext, useContext, useEffect, useRef } from 'react';
+import type { Key } from 'ink';
+import type { Keymap } from '../keys/keymap.ts';
+import type { Tone } from '../theme.ts';
+import type { Route } from './routes.ts';
+
+/**
+ * What a screen hands the shell: its keymap for the current mode and what to do with a key. The shell
+ * owns the one `useInput`, so exactly one screen (the top of the stack) hears a key, and the footer and
+ * the `?` help are drawn from the same table that handles it.
+ */
+export interface ScreenKeys<A extends string = string> {
+  keymap: Keymap<A>;
+  onAction(action: A): void;
+  /** Keys the keymap does not bind (typing into a field). Return true when used. */
+  onText?(input: string, key: Key): boolean;
+  /** A bracketed paste, delivered as one string. */
+  onPaste?(text: string): void;
+  /** A text field has focus: `:`, `?` and `q` are typed into it instead of acting globally. */
+  capturesText?: boolean;
+}
+
+export interface Shell {
+  push(route: Route): void;
+  pop(): void;
+  replace(route: Route): void;
+  reset(route: Route): void;
+  /** One line in the status bar until the next key or a few seconds pass. */
+  notify(message: string, tone?: Tone): void;
+  quit(): void;
+  /** Hands the terminal to a child process ($EDITOR) and takes it back. */
+  suspend<T>(fn: () => Promise<T>): Promise<T>;
+  /** The room a screen has between the header and the footer. */
+  body: { width: number; height: number };
+  /** The stack has something below this screen (Esc goes back rather than nowhere). */
+  depth: number;
+}
+
+export const ShellContext = createContext<Shell | null>(null);
+
+export function useShell(): Shell {
+  const shell = useContext(ShellContext);
+  if (!shell) throw new Error('useShell() outside the console shell');
+  return shell;
+}
+
+interface ScreenSlot {
+  /** This screen is the top of the stack and no overlay is open: it receives keys. */
+  active: boolean;
+  register(keys: { current: ScreenKeys }): () => void;
+  publish(keymap: Keymap, capturesText: boolean): void;
+}
+
+export const ScreenSlotContext = createContext<ScreenSlot | null>(null);
+
+/** True while this screen is the one on top (it gets keys and should keep its data fresh). */
+export function useScreenActive(): boolean {
+  return useContext(ScreenSlotContext)?.active ?? true;
+}
+
+/**
+ * Registers this screen's keys with the shell. Call on every render: the shell always calls the latest
+ * handlers, and re-draws the footer when the keymap (the screen's mode) changes.
+ */
+export function useScreenKeys<A extends string>(keys: ScreenKeys<A>): void {
+  const slot = useContext(ScreenSlotContext);
+  const ref = useRef(keys as unknown as ScreenKeys);
+  ref.current = keys as unknown as ScreenKeys;
+  useEffect(() => slot?.register(ref), [slot]);
+  const active = slot?.active ?? false;
+  const capturesText = Boolean(keys.capturesText);
+  useEffect(() => {
+    if (active) slot?.publish(keys.keymap, capturesText);
+  }, [slot, active, keys.keymap, capturesText]);
+}

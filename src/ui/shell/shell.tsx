@@ -1,0 +1,263 @@
+import { useCallback, useEffect, useMemo, useReducer, useRef, useState, type ReactNode } from 'react';
+import { Box, Text, useApp, useInput, usePaste, useStdin, useWindowSize, type Key } from 'ink';
+import type { Services } from '../../services/types.ts';
+import { sanitizeLine } from '../../lib/sanitize.ts';
+import { Header, headerHeight } from '../components/header.tsx';
+import { KeyHints } from '../components/key-hints.tsx';
+import { actionFor, type Keymap } from '../keys/keymap.ts';
+import { fit, truncate } from '../text/graphemes.ts';
+import { tone, type Tone } from '../theme.ts';
+import { helpKeymap, nestedKeymap, paletteKeymap, rootKeymap, typingKeymap, type GlobalAction } from './global-keymap.ts';
+import { HelpOverlay, helpRows } from './help-overlay.tsx';
+import { PaletteLine, PaletteMatches } from './palette-view.tsx';
+import { emptyPalette, paletteChoice, paletteReducer } from './palette-state.ts';
+import { initialNav, navReducer, type Route } from './routes.ts';
+import { ScreenSlotContext, ShellContext, type ScreenKeys, type Shell as ShellApi } from './shell-context.tsx';
+import { screenFor, screenTitle } from './screen-registry.tsx';
+
+export const MIN_COLUMNS = 60;
+export const MIN_ROWS = 15;
+const STATUS_MS = 6000;
+
+type Overlay = 'none' | 'help' | 'palette';
+
+/**
+ * The frame around the screens: header, body, status line and key hints, sized to the terminal. Owns
+ * the one input handler: overlays first (help, palette), then the screen on top of the stack, then the
+ * global keys. Screens below the top stay mounted (hidden) so going back keeps their cursor and filter.
+ */
+export function Shell({ services, initialRoute }: { services: Services; initialRoute?: Route }) {
+  const { columns, rows } = useWindowSize();
+  const { exit, suspendTerminal } = useApp();
+  const { isRawModeSupported } = useStdin();
+  const [nav, dispatchNav] = useReducer(navReducer, initialRoute, initialNav);
+  const [overlay, setOverlay] = useState<Overlay>('none');
+  const [helpScroll, setHelpScroll] = useState(0);
+  const [palette, dispatchPalette] = useReducer(paletteReducer, emptyPalette);
+  const [status, setStatus] = useState<{ message: string; tone?: Tone; at: number } | null>(null);
+  const [published, setPublished] = useState<{ key: number; keymap: Keymap; capturesText: boolean }>({ key: -1, keymap: [], capturesText: false });
+  const screens = useRef(new Map<number, { current: ScreenKeys }>());
+
+  const top = nav.stack.at(-1)!;
+  const depth = nav.stack.length;
+  const tooSmall = columns < MIN_COLUMNS || rows < MIN_ROWS;
+  const screenKeymap = published.key === top.key ? published.keymap : [];
+  const capturesText = published.key === top.key && published.capturesText;
+  const globalKeymap: Keymap<GlobalAction> = capturesText ? typingKeymap : depth > 1 ? nestedKeymap : rootKeymap;
+
+  useEffect(() => {
+    if (!status) return;
+    const timer = setTimeout(() => setStatus((s) => (s === status ? null : s)), STATUS_MS);
+    return () => clearTimeout(timer);
+  }, [status]);
+
+  const suspend = useCallback(
+    async <T,>(fn: () => Promise<T>): Promise<T> => {
+      let result: T | undefined;
+      await suspendTerminal(async () => {
+        result = await fn();
+      });
+      return result as T;
+    },
+    [suspendTerminal],
+  );
+
+  const api: ShellApi = useMemo(
+    () => ({
+      push: (route) => dispatchNav({ type: 'push', route }),
+      pop: () => dispatchNav({ type: 'pop' }),
+      replace: (route) => dispatchNav({ type: 'replace', route }),
+      reset: (route) => dispatchNav({ type: 'reset', route }),
+      notify: (message, t) => setStatus({ message, ...(t ? { tone: t } : {}), at: Date.now() }),
+      quit: () => exit(),
+      suspend,
+      body: { width: columns, height: Math.max(1, rows - headerHeight(services.connection) - 2) },
+      depth,
+    }),
+    [columns, rows, services.connection, exit, suspend, depth],
+  );
+
+  const runGlobal = (action: GlobalAction) => {
+    switch (action) {
+      case 'palette':
+        dispatchPalette({ type: 'reset' });
+        setOverlay('palette');
+        break;
+      case 'help':
+        setHelpScroll(0);
+        setOverlay('help');
+        break;
+      case 'back':
+        dispatchNav({ type: 'pop' });
+        break;
+      case 'quit':
+        exit();
+        break;
+    }
+  };
+
+  const closePalette = () => {
+    setOverlay('none');
+    dispatchPalette({ type: 'reset' });
+  };
+
+  const onPaletteKey = (input: string, key: Key) => {
+    const action = actionFor(paletteKeymap, input, key);
+    switch (action) {
+      case 'close':
+        closePalette();
+        return;
+      case 'erase':
+        if (palette.text === '') closePalette();
+        else dispatchPalette({ type: 'backspace' });
+        return;
+      case 'complete':
+        dispatchPalette({ type: 'complete' });
+        return;
+      case 'next':
+        dispatchPalette({ type: 'next' });
+        return;
+      case 'previous':
+        dispatchPalette({ type: 'previous' });
+        return;
+      case 'run': {
+        const choice = paletteChoice(palette);
+        if (!choice) {
+          dispatchPalette({ type: 'error', message: `unknown command :${palette.text.trim()}` });
+          return;
+        }
+        closePalette();
+        if ('quit' in choice.run) exit();
+        else dispatchNav({ type: 'reset', route: choice.run.go });
+        return;
+      }
+      default:
+        if (!key.ctrl && !key.meta && input && !/[\x00-\x1f\x7f]/.test(input)) dispatchPalette({ type: 'type', text: input });
+    }
+  };
+
+  const helpLength = helpRows([{ title: '', keymap: screenKeymap }, { title: '', keymap: globalKeymap }]).length;
+  const bodyHeight = api.body.height;
+
+  useInput(
+    (input, key) => {
+      if (tooSmall) {
+        if (input === 'q' && !key.ctrl) exit();
+        return;
+      }
+      if (overlay === 'help') {
+        const action = actionFor(helpKeymap, input, key);
+        if (action === 'close') setOverlay('none');
+        else if (action === 'down') setHelpScroll((s) => Math.min(Math.max(0, helpLength - bodyHeight + 1), s + (key.pageDown ? bodyHeight - 2 : 1)));
+        else if (action === 'up') setHelpScroll((s) => Math.max(0, s - (key.pageUp ? bodyHeight - 2 : 1)));
+        return;
+      }
+      if (overlay === 'palette') {
+        onPaletteKey(input, key);
+        return;
+      }
+      const keys = screens.current.get(top.key)?.current;
+      if (keys) {
+        const action = actionFor(keys.keymap, input, key);
+        if (action !== undefined) {
+          keys.onAction(action);
+          return;
+        }
+        if (keys.onText?.(input, key)) return;
+      }
+      const global = actionFor(globalKeymap, input, key);
+      if (global) runGlobal(global);
+    },
+    { isActive: isRawModeSupported },
+  );
+
+  usePaste(
+    (text) => {
+      if (tooSmall || overlay === 'help') return;
+      if (overlay === 'palette') {
+        dispatchPalette({ type: 'type', text });
+        return;
+      }
+      screens.current.get(top.key)?.current.onPaste?.(text);
+    },
+    { isActive: isRawModeSupported },
+  );
+
+  const slots = useMemo(
+    () =>
+      new Map(
+        nav.stack.map((entry) => [
+          entry.key,
+          {
+            active: entry.key === top.key && overlay === 'none' && !tooSmall,
+            register: (ref: { current: ScreenKeys }) => {
+              screens.current.set(entry.key, ref);
+              return () => {
+                if (screens.current.get(entry.key) === ref) screens.current.delete(entry.key);
+              };
+            },
+            publish: (keymap: Keymap, captures: boolean) => setPublished({ key: entry.key, keymap, capturesText: captures }),
+          },
+        ]),
+      ),
+    [nav.stack, top.key, overlay, tooSmall],
+  );
+
+  function renderStack(): ReactNode {
+    return nav.stack.map((entry) => (
+      <ScreenSlotContext.Provider key={entry.key} value={slots.get(entry.key)!}>
+        <Box display={entry.key === top.key && overlay !== 'help' ? 'flex' : 'none'} flexDirection="column" width={columns} height={bodyHeight} overflow="hidden">
+          {screenFor(entry.route)}
+        </Box>
+      </ScreenSlotContext.Provider>
+    ));
+  }
+
+  const footerKeymaps: Keymap[] = overlay === 'help' ? [helpKeymap] : [screenKeymap, globalKeymap];
+  // One tree whatever the size: the body stays at the same place in it, so a terminal that is briefly too
+  // small hides the screens instead of unmounting them (an edit in progress survives the resize).
+  return (
+    <ShellContext.Provider value={api}>
+      <Box flexDirection="column" width={columns} height={rows}>
+        {tooSmall ? (
+          <Box flexDirection="column">
+            <Text>{truncate(`Terminal too small: ${columns}×${rows}.`, columns)}</Text>
+            <Text>{truncate(`cabinet needs at least ${MIN_COLUMNS}×${MIN_ROWS}; enlarge the window (q quits).`, columns)}</Text>
+          </Box>
+        ) : (
+          <Header connection={services.connection} width={columns} title={screenTitle(top.route)} />
+        )}
+        <Box display={tooSmall ? 'none' : 'flex'} flexDirection="column" width={columns} height={bodyHeight} overflow="hidden">
+          {renderStack()}
+          {overlay === 'help' && (
+            <HelpOverlay
+              sections={[
+                { title: screenTitle(top.route), keymap: screenKeymap },
+                { title: 'Everywhere', keymap: globalKeymap },
+              ]}
+              width={columns}
+              height={bodyHeight}
+              scroll={helpScroll}
+            />
+          )}
+        </Box>
+        {!tooSmall && (
+          <Box height={1} width={columns}>
+            {overlay === 'palette' ? (
+              <PaletteLine state={palette} width={columns} />
+            ) : (
+              <Text color={status?.tone ? tone(status.tone) : undefined} wrap="truncate-end">
+                {fit(sanitizeLine(status?.message ?? ''), columns)}
+              </Text>
+            )}
+          </Box>
+        )}
+        {!tooSmall && (
+          <Box height={1} width={columns}>
+            {overlay === 'palette' ? <PaletteMatches state={palette} width={columns} /> : <KeyHints keymaps={footerKeymaps} width={columns} />}
+          </Box>
+        )}
+      </Box>
+    </ShellContext.Provider>
+  );
+}

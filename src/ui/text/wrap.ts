@@ -1,0 +1,119 @@
+import { sanitizeText } from '../../lib/sanitize.ts';
+import { displayWidth, isPlainAscii } from './graphemes.ts';
+
+const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+/** One screen row of a soft-wrapped logical line: UTF-16 offsets into that line. */
+export interface WrapRow {
+  start: number;
+  end: number;
+}
+
+/** A grapheme as it is drawn: database text is sanitised (a control character shows as `\x1b`). */
+export function cellText(grapheme: string): string {
+  return isPlainAscii(grapheme) ? grapheme : sanitizeText(grapheme);
+}
+
+export function cellWidth(grapheme: string): number {
+  return isPlainAscii(grapheme) ? grapheme.length : displayWidth(cellText(grapheme));
+}
+
+interface Cell {
+  index: number;
+  text: string;
+  width: number;
+}
+
+function cells(line: string): Cell[] {
+  if (isPlainAscii(line)) return Array.from(line, (ch, index) => ({ index, text: ch, width: 1 }));
+  return Array.from(segmenter.segment(line), (s) => ({ index: s.index, text: s.segment, width: cellWidth(s.segment) }));
+}
+
+/**
+ * Soft wrap at word boundaries (after a space), or mid-word when a word is wider than the row. Every row
+ * is at most `width` cells; an empty line is one empty row.
+ */
+function computeWrap(line: string, width: number): WrapRow[] {
+  const rows: WrapRow[] = [];
+  const all = cells(line);
+  let rowStart = 0;
+  let used = 0;
+  let breakAt = -1; // offset just after the last space in this row
+  let widthAtBreak = 0;
+  for (const cell of all) {
+    // `while`: after breaking at a space the rest of the word plus a wide character can still overflow.
+    while (used + cell.width > width && cell.index > rowStart) {
+      if (breakAt > rowStart && cell.text !== ' ') {
+        rows.push({ start: rowStart, end: breakAt });
+        rowStart = breakAt;
+        used -= widthAtBreak;
+      } else {
+        rows.push({ start: rowStart, end: cell.index });
+        rowStart = cell.index;
+        used = 0;
+      }
+      breakAt = -1;
+    }
+    used += cell.width;
+    if (cell.text === ' ') {
+      breakAt = cell.index + 1;
+      widthAtBreak = used;
+    }
+  }
+  rows.push({ start: rowStart, end: line.length });
+  return rows;
+}
+
+const cache = new Map<string, WrapRow[]>();
+const CACHE_MAX = 5000;
+
+/** Wrapped rows of one logical line, memoised: a keystroke re-wraps only the line it changed. */
+export function wrapLine(line: string, width: number): WrapRow[] {
+  const w = Math.max(1, width);
+  if (line.length < w && isPlainAscii(line)) return [{ start: 0, end: line.length }];
+  const key = `${w}\u0000${line}`;
+  let rows = cache.get(key);
+  if (!rows) {
+    rows = computeWrap(line, w);
+    if (cache.size >= CACHE_MAX) cache.delete(cache.keys().next().value!);
+    cache.set(key, rows);
+  }
+  return rows;
+}
+
+/** Display width of line[start, end) as drawn. */
+export function rangeWidth(line: string, start: number, end: number): number {
+  const part = line.slice(start, end);
+  if (isPlainAscii(part)) return part.length;
+  let w = 0;
+  for (const s of segmenter.segment(part)) w += cellWidth(s.segment);
+  return w;
+}
+
+/** The offset in line[start, end) whose drawn column is closest to (not past) `x`. */
+export function offsetAtColumn(line: string, start: number, end: number, x: number): number {
+  const part = line.slice(start, end);
+  if (isPlainAscii(part)) return start + Math.min(Math.max(0, x), part.length);
+  let used = 0;
+  for (const s of segmenter.segment(part)) {
+    const w = cellWidth(s.segment);
+    if (used + w > x) return start + s.index;
+    used += w;
+  }
+  return end;
+}
+
+/** The drawn text of line[start, end). */
+export function drawRange(line: string, start: number, end: number): string {
+  const part = line.slice(start, end);
+  return isPlainAscii(part) ? part : sanitizeText(part).replace(/\n/g, '\\n');
+}
+
+/** Wraps multi-line text for a read-only view: each logical line sanitised and soft-wrapped. */
+export function wrapText(text: string, width: number): string[] {
+  const out: string[] = [];
+  for (const line of text.split('\n')) {
+    for (const row of wrapLine(line, width)) out.push(drawRange(line, row.start, row.end));
+  }
+  return out;
+}

@@ -1,0 +1,340 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { draftsDir } from './paths.ts';
+
+/**
+ * Drafts: what someone is typing into a form or a prompt, kept on disk so that a dropped SSH link, a
+ * closed terminal or a crash loses at most a fraction of a second of it. No Ink here: the console calls
+ * the store, and the store knows nothing about screens.
+ *
+ * How the console uses it:
+ *   const drafts = new DraftStore();                        // $XDG_STATE_HOME/cabinet/drafts
+ *   const uninstall = flushDraftsOnSignals(drafts);         // SIGHUP/SIGTERM: flush, exit 128+n
+ *   drafts.save({ id: `site:${row.siteId}`, entity: 'site', recordId: row.siteId,
+ *                 baseVersion: row.version, base: { aiPrompt: row.aiPrompt }, fields: { aiPrompt: text } });
+ *   // on every change; writes at most every `debounceMs` (the draft on disk is never older than that)
+ *   await sites.update(row.siteId, patch, { expectedVersion: row.version });
+ *   drafts.discard(`site:${row.siteId}`);                   // ONLY after the save committed
+ *   // on the next start: drafts.list() → offer recover (diff draft.fields against sites.get(recordId),
+ *   // compareDraft() helps), discard, or keep for later.
+ *
+ * Files: one `<name>.draft.json` per draft id, mode 0600, in a 0700 directory, written atomically (temp
+ * file, fsync, rename, fsync of the directory), so a crash mid-write leaves the previous draft whole.
+ * Writes are synchronous: a draft is small, ordering stays trivial, and the signal path (which must be
+ * synchronous) is the same code as the normal one. `$EDITOR` temp files live in the same directory; a
+ * draft can point at one (attachEditorFile) so what the editor saved is recovered too.
+ */
+
+export type DraftValues = Record<string, string | null>;
+
+export interface Draft {
+  /** One draft per edited thing; e.g. `site:acme-de`, `site-new`, `user:1234`. Saving the same id replaces it. */
+  id: string;
+  entity: 'site' | 'user';
+  /** The id of the row being edited; null for a new one not saved yet. */
+  recordId: string | null;
+  /** The row version the edit started from (pass it as `expectedVersion`); null for a new row. */
+  baseVersion: number | null;
+  /** The edited fields as they were when the edit began: the base of a base / theirs / mine comparison. */
+  base: DraftValues;
+  /** The edited fields as typed so far (mine). */
+  fields: DraftValues;
+  /** Anything else the screen needs to resume (cursor, focused field); kept as given, JSON-serialisable. */
+  ui?: Record<string, unknown>;
+  /** An `$EDITOR` temp file holding the newest text of `field` while the editor runs. */
+  editor?: { field: string; file: string };
+}
+
+export interface StoredDraft extends Draft {
+  /** When the draft was last written. */
+  savedAt: Date;
+  file: string;
+  /** Set when `fields[editor.field]` came from the editor's temp file, newer than the draft itself. */
+  fromEditorFile?: boolean;
+}
+
+export interface DraftStoreOptions {
+  dir?: string;
+  /** Longest time a change stays only in memory (default 300 ms). */
+  debounceMs?: number;
+}
+
+const SUFFIX = '.draft.json';
+const FORMAT = 1;
+
+export class DraftStore {
+  readonly dir: string;
+  readonly debounceMs: number;
+  readonly #pending = new Map<string, Draft>();
+  #timer: NodeJS.Timeout | undefined;
+  #counter = 0;
+
+  constructor(options: DraftStoreOptions = {}) {
+    this.dir = options.dir ?? draftsDir();
+    this.debounceMs = options.debounceMs ?? 300;
+  }
+
+  /**
+   * Remembers the draft and writes it within `debounceMs`. The timer starts at the first unsaved change
+   * and is not pushed back by later ones, so steady typing still reaches the disk every `debounceMs`.
+   */
+  save(draft: Draft): void {
+    this.#pending.set(draft.id, structuredClone(draft));
+    this.#timer ??= setTimeout(() => {
+      this.#timer = undefined;
+      try {
+        this.flushSync();
+      } catch {
+        // A full disk must not crash the console; the next save or the exit flush tries again.
+      }
+    }, this.debounceMs);
+  }
+
+  /** Writes every pending draft now, synchronously (for SIGHUP/SIGTERM handlers and before exit). */
+  flushSync(): void {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    const pending = [...this.#pending.values()];
+    for (const draft of pending) {
+      this.#writeSync(this.#withEditorText(draft));
+      this.#pending.delete(draft.id);
+    }
+  }
+
+  /** True while some draft is only in memory. */
+  get hasPending(): boolean {
+    return this.#pending.size > 0;
+  }
+
+  /** Every draft on disk, newest first; unreadable or foreign files are skipped, never thrown. */
+  list(): StoredDraft[] {
+    let names: string[];
+    try {
+      names = fs.readdirSync(this.dir).filter((n) => n.endsWith(SUFFIX));
+    } catch {
+      return [];
+    }
+    const drafts = names.map((n) => this.#read(path.join(this.dir, n))).filter((d): d is StoredDraft => d !== null);
+    return drafts.sort((a, b) => b.savedAt.getTime() - a.savedAt.getTime());
+  }
+
+  get(id: string): StoredDraft | null {
+    return this.#read(this.#fileOf(id));
+  }
+
+  /**
+   * Forgets a draft: pending writes, its file and its editor temp file. Call it only after the save that
+   * used the draft committed (or when the person chose to throw it away).
+   */
+  discard(id: string): void {
+    this.#pending.delete(id);
+    const stored = this.get(id);
+    if (stored?.editor && this.#inside(stored.editor.file)) fs.rmSync(stored.editor.file, { force: true });
+    fs.rmSync(this.#fileOf(id), { force: true });
+  }
+
+  /**
+   * A new 0600 temp file for `$EDITOR` in the drafts directory, holding `text`, recorded in the draft (which
+   * is written at once), so a SIGHUP or crash while the editor runs keeps what the editor saved. Remove it
+   * with detachEditorFile when the editor has exited and its text was taken into the draft.
+   */
+  attachEditorFile(draft: Draft, field: string, text: string, extension = '.md'): string {
+    this.#ensureDir();
+    const slug = draft.id.replace(/[^A-Za-z0-9._-]+/g, '-').slice(0, 48);
+    const file = path.join(this.dir, `${slug}-${crypto.randomBytes(4).toString('hex')}${extension}`);
+    fs.writeFileSync(file, text, { mode: 0o600, flag: 'wx' });
+    const next = { ...structuredClone(draft), editor: { field, file } };
+    this.#pending.delete(draft.id);
+    this.#writeSync(next);
+    return file;
+  }
+
+  /** Removes the draft's editor temp file and the pointer to it; `draft` is the state to keep (with the editor's text). */
+  detachEditorFile(draft: Draft): void {
+    const editor = draft.editor ?? this.#pending.get(draft.id)?.editor ?? this.get(draft.id)?.editor;
+    if (editor && this.#inside(editor.file)) fs.rmSync(editor.file, { force: true });
+    const { editor: _editor, ...rest } = draft;
+    this.#pending.delete(draft.id);
+    this.#writeSync(rest);
+  }
+
+  /** Stops the timer after writing what is pending (the console calls it on a normal exit). */
+  close(): void {
+    this.flushSync();
+  }
+
+  #ensureDir(): void {
+    fs.mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+    const stat = fs.lstatSync(this.dir);
+    if (!stat.isDirectory()) throw new Error(`${this.dir} is not a directory`);
+    // An existing directory created with a looser umask is tightened: drafts hold business data.
+    if ((stat.mode & 0o777) !== 0o700) fs.chmodSync(this.dir, 0o700);
+  }
+
+  #fileOf(id: string): string {
+    const slug = id.replace(/[^A-Za-z0-9._-]+/g, '-').slice(0, 48);
+    const hash = crypto.createHash('sha256').update(id).digest('hex').slice(0, 12);
+    return path.join(this.dir, `${slug}-${hash}${SUFFIX}`);
+  }
+
+  #inside(file: string): boolean {
+    const resolved = path.resolve(file);
+    return path.dirname(resolved) === path.resolve(this.dir);
+  }
+
+  /** The editor's temp file is newer than the draft in memory: take its text. */
+  #withEditorText(draft: Draft): Draft {
+    if (!draft.editor || !this.#inside(draft.editor.file)) return draft;
+    try {
+      const text = fs.readFileSync(draft.editor.file, 'utf8');
+      return { ...draft, fields: { ...draft.fields, [draft.editor.field]: text } };
+    } catch {
+      return draft;
+    }
+  }
+
+  #writeSync(draft: Draft): void {
+    this.#ensureDir();
+    const file = this.#fileOf(draft.id);
+    const temp = path.join(this.dir, `.${path.basename(file)}.${process.pid}.${++this.#counter}.tmp`);
+    const body = JSON.stringify({ format: FORMAT, savedAt: new Date().toISOString(), host: os.hostname(), pid: process.pid, ...draft });
+    const fd = fs.openSync(temp, 'wx', 0o600);
+    try {
+      fs.writeSync(fd, body);
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    try {
+      fs.renameSync(temp, file);
+    } catch (error) {
+      fs.rmSync(temp, { force: true });
+      throw error;
+    }
+    // The rename itself is durable only once the directory is synced.
+    const dirFd = fs.openSync(this.dir, 'r');
+    try {
+      fs.fsyncSync(dirFd);
+    } catch {
+      // Some filesystems refuse fsync on a directory; the rename is still atomic.
+    } finally {
+      fs.closeSync(dirFd);
+    }
+  }
+
+  #read(file: string): StoredDraft | null {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(fs.readFileSync(file, 'utf8'));
+    } catch {
+      return null;
+    }
+    if (!isDraftJson(raw)) return null;
+    const { format: _format, host: _host, pid: _pid, savedAt, ...draft } = raw;
+    const stored: StoredDraft = { ...(draft as Draft), savedAt: new Date(savedAt), file };
+    // Killed while the editor ran: what the editor saved after the draft was written wins.
+    if (stored.editor && this.#inside(stored.editor.file)) {
+      try {
+        const stat = fs.statSync(stored.editor.file);
+        if (stat.mtimeMs > stored.savedAt.getTime()) {
+          stored.fields = { ...stored.fields, [stored.editor.field]: fs.readFileSync(stored.editor.file, 'utf8') };
+          stored.fromEditorFile = true;
+        }
+      } catch {
+        // The editor file is gone: the draft as written is all there is.
+      }
+    }
+    return stored;
+  }
+}
+
+function isValues(value: unknown): value is DraftValues {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    Object.values(value).every((v) => v === null || typeof v === 'string')
+  );
+}
+
+function isDraftJson(value: unknown): value is Draft & { format: number; savedAt: string; host?: string; pid?: number } {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return (
+    v.format === FORMAT &&
+    typeof v.id === 'string' &&
+    (v.entity === 'site' || v.entity === 'user') &&
+    (v.recordId === null || typeof v.recordId === 'string') &&
+    (v.baseVersion === null || (typeof v.baseVersion === 'number' && Number.isInteger(v.baseVersion))) &&
+    typeof v.savedAt === 'string' &&
+    !Number.isNaN(Date.parse(v.savedAt)) &&
+    isValues(v.base) &&
+    isValues(v.fields) &&
+    (v.editor === undefined ||
+      (typeof v.editor === 'object' && v.editor !== null && typeof (v.editor as Record<string, unknown>).field === 'string' && typeof (v.editor as Record<string, unknown>).file === 'string'))
+  );
+}
+
+/** One edited field of a recovered draft, compared with the row as it is now. */
+export interface DraftFieldState {
+  field: string;
+  base: string | null;
+  /** The current row's value; undefined when the row is gone. */
+  theirs: string | null | undefined;
+  mine: string | null;
+  /** The row's value moved on since the draft began (and differs from mine). */
+  conflict: boolean;
+}
+
+export interface DraftComparison {
+  /** `gone`: the row was deleted; `moved`: its version is past the draft's base; `current`: nothing changed underneath. */
+  status: 'new' | 'gone' | 'moved' | 'current';
+  fields: DraftFieldState[];
+}
+
+/**
+ * Compares a recovered draft with the row as it is now (`current`: the row's values by field name plus its
+ * `version`, or null when it no longer exists). Pure; the console shows it as base / theirs / mine.
+ */
+export function compareDraft(draft: Draft, current: (Record<string, unknown> & { version: number }) | null): DraftComparison {
+  const norm = (v: unknown): string | null => (v === null || v === undefined ? null : v instanceof Date ? v.toISOString() : String(v));
+  const status: DraftComparison['status'] =
+    draft.recordId === null ? 'new' : current === null ? 'gone' : current.version !== draft.baseVersion ? 'moved' : 'current';
+  const fields = Object.entries(draft.fields).map(([field, mine]): DraftFieldState => {
+    const base = draft.base[field] ?? null;
+    const theirs = current === null ? undefined : norm(current[field]);
+    return { field, base, theirs, mine, conflict: theirs !== undefined && theirs !== base && theirs !== mine };
+  });
+  return { status, fields };
+}
+
+/**
+ * On SIGHUP (the SSH link dropped, the terminal closed) and SIGTERM: write pending drafts synchronously,
+ * run `beforeExit` (e.g. leave the alternate screen), and exit with 128 + the signal number (129, 143).
+ * Returns a function that removes the handlers.
+ */
+export function flushDraftsOnSignals(
+  store: Pick<DraftStore, 'flushSync'>,
+  options: { signals?: NodeJS.Signals[]; beforeExit?: (signal: NodeJS.Signals) => void; exit?: (code: number) => void } = {},
+): () => void {
+  const signals = options.signals ?? ['SIGHUP', 'SIGTERM'];
+  const exit = options.exit ?? ((code: number) => process.exit(code));
+  const handler = (signal: NodeJS.Signals) => {
+    try {
+      store.flushSync();
+    } catch {
+      // Nothing more can be done for the draft; exit anyway.
+    }
+    try {
+      options.beforeExit?.(signal);
+    } finally {
+      exit(128 + (os.constants.signals[signal] ?? 0));
+    }
+  };
+  for (const signal of signals) process.on(signal, handler);
+  return () => {
+    for (const signal of signals) process.off(signal, handler);
+  };
+}

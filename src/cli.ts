@@ -1,6 +1,6 @@
 import meow from 'meow';
 import { commands, findCommand } from './commands/index.ts';
-import type { CommandContext, CommandIO, GlobalFlags } from './commands/command.ts';
+import type { CommandContext, CommandIO, GlobalFlags, OptionSpec } from './commands/command.ts';
 import { CabinetError, ExitCode, usageError } from './lib/errors.ts';
 import { sanitizeLine } from './lib/sanitize.ts';
 
@@ -33,29 +33,107 @@ Examples
   $ DATABASE_URL=postgres://cabinet@db.tailnet-name.ts.net/cabinet cabinet migrate
 `;
 
+/** Flags every command understands. */
+const GLOBAL_FLAGS = {
+  databaseUrl: { type: 'string' },
+  allowNonTailnet: { type: 'boolean' },
+  yes: { type: 'boolean', shortFlag: 'y' },
+  json: { type: 'boolean' },
+  debug: { type: 'boolean' },
+  to: { type: 'string' },
+  help: { type: 'boolean', shortFlag: 'h' },
+  version: { type: 'boolean' },
+} as const satisfies Record<string, OptionSpec>;
+
+const camel = (kebab: string) => kebab.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+const kebab = (name: string) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
+/** Every option any command declares, so values are consumed right before we know which command runs. */
+function allOptions(): Record<string, OptionSpec> {
+  const all: Record<string, OptionSpec> = { ...GLOBAL_FLAGS };
+  for (const command of commands) {
+    for (const [name, spec] of Object.entries(command.options ?? {})) {
+      const seen = all[name];
+      if (seen && seen.type !== spec.type) throw new Error(`option --${kebab(name)} is declared with two types`);
+      all[name] = spec;
+    }
+  }
+  return all;
+}
+
+/**
+ * A string option always takes the next argument as its value, as getopt does, even when it starts with
+ * a dash (`--sort -last_seen`, `--ai-prompt-file -`); yargs-parser would read those as flags.
+ */
+function joinStringValues(argv: string[], specs: Record<string, OptionSpec>): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--') {
+      out.push(...argv.slice(i));
+      break;
+    }
+    const m = /^--([^=]+)$/.exec(arg);
+    if (m && specs[camel(m[1]!)]?.type === 'string' && i + 1 < argv.length) {
+      out.push(`${arg}=${argv[++i]}`);
+      continue;
+    }
+    out.push(arg);
+  }
+  return out;
+}
+
+/** The options as typed (before `--`), by camelCase name; short flags mapped to their long name. */
+function typedOptions(argv: string[], specs: Record<string, OptionSpec>): string[] {
+  const names: string[] = [];
+  for (const arg of argv) {
+    if (arg === '--') break;
+    if (arg.startsWith('--')) {
+      let name = camel(arg.slice(2).split('=')[0]!);
+      if (!specs[name] && /^no[A-Z]/.test(name)) name = name[2]!.toLowerCase() + name.slice(3);
+      names.push(name);
+    } else if (/^-[^-\d]/.test(arg)) {
+      for (const ch of arg.slice(1).split('=')[0]!) {
+        names.push(Object.entries(specs).find(([, spec]) => spec.shortFlag === ch)?.[0] ?? ch);
+      }
+    }
+  }
+  return names;
+}
+
+function optionLabel(name: string): string {
+  return name.length === 1 ? `-${name}` : `--${kebab(name)}`;
+}
+
 export async function main(argv: string[], io: CommandIO): Promise<number> {
-  const cli = meow(help, {
-    importMeta: import.meta,
-    argv,
-    autoHelp: false,
-    autoVersion: false,
-    // Checked below, so an unknown flag gets the same one-line error and exit code 2 as any usage error.
-    allowUnknownFlags: true,
-    booleanDefault: undefined,
-    flags: {
-      databaseUrl: { type: 'string' },
-      allowNonTailnet: { type: 'boolean', default: false },
-      yes: { type: 'boolean', shortFlag: 'y', default: false },
-      json: { type: 'boolean', default: false },
-      debug: { type: 'boolean', default: false },
-      to: { type: 'string' },
-      help: { type: 'boolean', shortFlag: 'h', default: false },
-      version: { type: 'boolean', default: false },
-    },
-  });
-  const known = new Set(['databaseUrl', 'database-url', 'allowNonTailnet', 'allow-non-tailnet', 'yes', 'y', 'json', 'debug', 'to', 'help', 'h', 'version']);
-  const unknown = Object.keys(cli.unnormalizedFlags).find((f) => !known.has(f));
-  if (unknown) throw usageError(`unknown option ${unknown.length === 1 ? '-' : '--'}${unknown}`, 'see cabinet --help');
+  const specs = allOptions();
+  const joined = joinStringValues(argv, specs);
+  let cli;
+  try {
+    cli = meow(help, {
+      importMeta: import.meta,
+      argv: joined,
+      autoHelp: false,
+      autoVersion: false,
+      // Checked below, so an unknown flag gets the same one-line error and exit code 2 as any usage error.
+      allowUnknownFlags: true,
+      booleanDefault: undefined,
+      flags: specs,
+    });
+  } catch (error) {
+    // meow's own checks, e.g. "The flag --sort can only be set once."
+    throw usageError(String((error as Error).message).replace(/\.$/, '').replace(/^The flag/, 'option'), 'see cabinet --help');
+  }
+  const commandName = cli.input[0];
+  const found = commandName === undefined ? undefined : findCommand(commandName);
+  const allowed = new Set([...Object.keys(GLOBAL_FLAGS), ...Object.keys(found?.options ?? {})]);
+  for (const name of typedOptions(joined, specs)) {
+    if (allowed.has(name)) continue;
+    if (specs[name] && found) {
+      throw usageError(`option ${optionLabel(name)} does not apply to cabinet ${found.name}`, `see cabinet ${found.name} --help`);
+    }
+    throw usageError(`unknown option ${optionLabel(name)}`, found ? `see cabinet ${found.name} --help` : 'see cabinet --help');
+  }
   const [name, ...args] = cli.input;
   if (cli.flags.version) {
     io.stdout.write(`${cli.pkg.version ?? '0.0.0'}\n`);
@@ -67,28 +145,32 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
     io.stdout.write(command ? `${command.summary}\n${command.help.replace(/^\n/, '')}` : cli.help.replace(/^\n/, '') + '\n');
     return ExitCode.ok;
   }
+  const raw = cli.flags as Record<string, string | boolean | undefined>;
   const flags: GlobalFlags = {
-    allowNonTailnet: cli.flags.allowNonTailnet,
-    yes: cli.flags.yes,
-    debug: cli.flags.debug,
-    json: cli.flags.json,
-    ...(cli.flags.databaseUrl === undefined ? {} : { databaseUrl: cli.flags.databaseUrl }),
-    ...(cli.flags.to === undefined ? {} : { to: cli.flags.to }),
+    allowNonTailnet: raw.allowNonTailnet === true,
+    yes: raw.yes === true,
+    debug: raw.debug === true,
+    json: raw.json === true,
+    ...(typeof raw.databaseUrl === 'string' ? { databaseUrl: raw.databaseUrl } : {}),
+    ...(typeof raw.to === 'string' ? { to: raw.to } : {}),
   };
+  const options: Record<string, string | boolean | undefined> = {};
+  for (const key of Object.keys(command?.options ?? {})) options[key] = raw[key];
   const warn = (line: string) => io.stderr.write(`cabinet: warning: ${line}\n`);
   const ctx: CommandContext = {
     args,
     flags,
+    options,
     io,
     warn,
-    async openDb(options = {}) {
+    async openDb({ readOnly, ...sessionOptions } = {}) {
       const { openSession } = await import('./db/session.ts');
       const session = await openSession({
         allowNonTailnet: flags.allowNonTailnet,
         debug: flags.debug,
-        ...(flags.databaseUrl === undefined ? {} : { databaseUrl: flags.databaseUrl }),
+        ...databaseUrlFor(flags, readOnly === true),
         log: (line) => io.stderr.write(`cabinet: ${line}\n`),
-        ...options,
+        ...sessionOptions,
       });
       if (!session.guard.allowed) warn(`--allow-non-tailnet: ${session.guard.reason}`);
       return session;
@@ -103,6 +185,20 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
   }
   const { runConsole } = await import('./ui/run-console.tsx');
   return runConsole(ctx);
+}
+
+/**
+ * Where a command connects: `--database-url` always wins; a read-only use (listings, export) takes
+ * CABINET_DATABASE_URL_RO when it is set, so scripts and cron jobs can run with a role that cannot write.
+ */
+function databaseUrlFor(flags: GlobalFlags, readOnly: boolean): { databaseUrl?: string } {
+  if (flags.databaseUrl !== undefined) return { databaseUrl: flags.databaseUrl };
+  const ro = process.env.CABINET_DATABASE_URL_RO;
+  if (!readOnly || !ro) return {};
+  if (!/^postgres(ql)?:\/\//i.test(ro)) {
+    throw usageError('CABINET_DATABASE_URL_RO is not a PostgreSQL URL', 'expected postgres://user@host:port/database');
+  }
+  return { databaseUrl: ro };
 }
 
 /** The one top-level error path: a one-line message on stderr and an exit code; the stack only with --debug. */

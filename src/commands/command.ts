@@ -11,18 +11,34 @@ export interface GlobalFlags {
 }
 
 export interface CommandIO {
-  stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
   stdin: NodeJS.ReadableStream & { isTTY?: boolean };
+}
+
+/** An option a command declares beyond the global flags (camelCase name; typed as --kebab-case). */
+export interface OptionSpec {
+  type: 'string' | 'boolean';
+  shortFlag?: string;
+}
+
+/** The command's own options as given on the command line; absent ones are undefined. */
+export type CommandOptions = Readonly<Record<string, string | boolean | undefined>>;
+
+export interface OpenDbOptions extends Partial<OpenSessionOptions> {
+  /** A read-only use (listings, export): connect with CABINET_DATABASE_URL_RO when it is set. */
+  readOnly?: boolean;
 }
 
 export interface CommandContext {
   /** Positional arguments after the command name. */
   args: string[];
   flags: GlobalFlags;
+  /** Options declared by the command (`Command.options`). */
+  options: CommandOptions;
   io: CommandIO;
   /** Opens the database (embedded or configured), applying the tailnet guard. */
-  openDb(options?: Partial<OpenSessionOptions>): Promise<DbSession>;
+  openDb(options?: OpenDbOptions): Promise<DbSession>;
   /** Prints a warning line on stderr (for example when the tailnet guard was overridden). */
   warn(line: string): void;
 }
@@ -33,5 +49,7 @@ export interface Command {
   summary: string;
   /** Help text shown by `cabinet NAME --help`: Usage / Options / Examples. */
   help: string;
+  /** Options only this command understands; any other option is a usage error for it. */
+  options?: Record<string, OptionSpec>;
   run(ctx: CommandContext): Promise<number>;
 }

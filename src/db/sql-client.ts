@@ -1,0 +1,66 @@
+import type { Readable, Writable } from 'node:stream';
+import type { PoolClient } from 'pg';
+import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
+import type { ConnectionTarget } from './connection.ts';
+import { toDatabaseError } from './db-errors.ts';
+import type { CabinetORM } from './orm.ts';
+
+/**
+ * One connection of the ORM's pool, for what the ORM does not do: COPY streams (pg-copy-streams), SHOW,
+ * role DDL, and set-based upserts over temp tables. Services use this interface; only db/ names `pg`.
+ * Values always travel as parameters or through COPY, never spliced into SQL.
+ */
+export interface SqlClient {
+  query<T extends object = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<{ rows: T[]; rowCount: number }>;
+  /** `COPY ... FROM STDIN`: write rows in COPY text format; `finish` means the server accepted them all. */
+  copyFrom(sql: string): Writable;
+  /** `COPY ... TO STDOUT`: the rows in COPY text format, cut at arbitrary chunk boundaries. */
+  copyTo(sql: string): Readable;
+}
+
+function wrap(client: PoolClient): SqlClient {
+  return {
+    async query<T extends object>(sql: string, params: unknown[] = []) {
+      const result = await client.query(sql, params);
+      return { rows: result.rows as T[], rowCount: result.rowCount ?? 0 };
+    },
+    copyFrom: (sql) => client.query(copyFrom(sql)),
+    copyTo: (sql) => client.query(copyTo(sql)),
+  };
+}
+
+/** Runs `fn` on one pooled connection; database errors come back as one-line CabinetErrors. */
+export async function withSqlClient<T>(orm: CabinetORM, target: ConnectionTarget | undefined, fn: (client: SqlClient) => Promise<T>): Promise<T> {
+  let client: PoolClient;
+  try {
+    const pool = (await orm.em.getConnection().getNativeClient()) as unknown as { connect(): Promise<PoolClient> };
+    client = await pool.connect();
+  } catch (error) {
+    throw toDatabaseError(error, target);
+  }
+  let broken = false;
+  try {
+    return await fn(wrap(client));
+  } catch (error) {
+    broken = true;
+    throw toDatabaseError(error, target);
+  } finally {
+    // A connection that failed mid-COPY is not handed back to the pool.
+    client.release(broken);
+  }
+}
+
+/** `fn` inside BEGIN/COMMIT on one connection; any error rolls everything back. */
+export async function withTransaction<T>(orm: CabinetORM, target: ConnectionTarget | undefined, fn: (client: SqlClient) => Promise<T>): Promise<T> {
+  return withSqlClient(orm, target, async (client) => {
+    await client.query('begin');
+    try {
+      const result = await fn(client);
+      await client.query('commit');
+      return result;
+    } catch (error) {
+      await client.query('rollback').catch(() => {});
+      throw error;
+    }
+  });
+}

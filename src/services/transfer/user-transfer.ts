@@ -1,0 +1,206 @@
+import { once } from 'node:events';
+import { finished } from 'node:stream/promises';
+import type { DbSession } from '../../db/session.ts';
+import { withTransaction, type SqlClient } from '../../db/sql-client.ts';
+import type { InputRecord } from '../../lib/json-records.ts';
+import { validateUserField } from '../validation/user-input.ts';
+import {
+  checkTimestamp,
+  copyField,
+  copyRows,
+  InvalidImportError,
+  isoSql,
+  isPlainObject,
+  ProblemList,
+  unknownKeys,
+  type ImportOptions,
+  type ImportPlan,
+  type ImportResult,
+  type PlannedRow,
+} from './records.ts';
+
+/** A user as scripts see it: the table's columns in table order. */
+export const USER_KEYS = ['user_id', 'email', 'first_seen', 'last_seen'] as const;
+export type UserRow = Record<(typeof USER_KEYS)[number], string | null>;
+
+interface UserImportRow {
+  userId: string;
+  email: string | null;
+  firstSeen: string | null;
+  lastSeen: string | null;
+}
+
+export function parseUserRecord(value: unknown): { ok: true; row: UserImportRow } | { ok: false; error: string } {
+  if (!isPlainObject(value)) return { ok: false, error: 'expected a JSON object with user_id, email, first_seen, last_seen' };
+  const errors: string[] = [];
+  const unknown = unknownKeys(value, USER_KEYS);
+  if (unknown.length > 0) errors.push(`unknown field${unknown.length === 1 ? '' : 's'} ${unknown.join(', ')} (known: ${USER_KEYS.join(', ')})`);
+  const row: UserImportRow = { userId: '', email: null, firstSeen: null, lastSeen: null };
+  if (typeof value.user_id !== 'string') errors.push('user_id is required (a string: the Zitadel sub)');
+  else {
+    const r = validateUserField('userId', value.user_id);
+    if (r.ok) row.userId = r.value as string;
+    else errors.push(r.error);
+  }
+  if ('email' in value) {
+    if (typeof value.email !== 'string') errors.push('email must be a string');
+    else {
+      const r = validateUserField('email', value.email);
+      if (r.ok) row.email = r.value as string;
+      else errors.push(r.error);
+    }
+  }
+  for (const [key, field] of [
+    ['first_seen', 'firstSeen'],
+    ['last_seen', 'lastSeen'],
+  ] as const) {
+    if (!(key in value)) continue;
+    const r = checkTimestamp(value[key], key);
+    if (r.ok) row[field] = r.value;
+    else errors.push(r.error);
+  }
+  if (errors.length > 0) return { ok: false, error: errors.join('; ') };
+  return { ok: true, row };
+}
+
+const where = (line: number, idx: number | null) => (idx === null ? `line ${line}` : `index ${idx} (line ${line})`);
+const SAMPLE = 10;
+
+/**
+ * Users to and from JSON at any scale. Export streams `COPY ... TO STDOUT`; import streams the records,
+ * checked one by one, through `COPY ... FROM STDIN` into a temp table, then finds duplicates, plans and
+ * upserts with set-based SQL (one INSERT ... ON CONFLICT). Memory stays flat in the number of rows.
+ */
+export class UserTransfer {
+  readonly #db: Pick<DbSession, 'orm' | 'target'>;
+
+  constructor(db: Pick<DbSession, 'orm' | 'target'>) {
+    this.#db = db;
+  }
+
+  /** Every user, ordered by user id in byte order, timestamps in UTC with microseconds. */
+  async export(write: (row: UserRow) => void | Promise<void>): Promise<number> {
+    return withTransaction(this.#db.orm, this.#db.target, async (client) => {
+      // A big table takes longer than the everyday statement timeout to stream.
+      await client.query('set local statement_timeout = 0');
+      const stream = client.copyTo(
+        `copy (select user_id, email, ${isoSql('first_seen')}, ${isoSql('last_seen')} from users order by user_id collate "C") to stdout`,
+      );
+      let n = 0;
+      for await (const [user_id, email, first_seen, last_seen] of copyRows(stream)) {
+        await write({ user_id: user_id ?? null, email: email ?? null, first_seen: first_seen ?? null, last_seen: last_seen ?? null });
+        n++;
+      }
+      return n;
+    });
+  }
+
+  async import(records: AsyncIterable<InputRecord>, options: ImportOptions = {}): Promise<ImportResult> {
+    return withTransaction(this.#db.orm, this.#db.target, async (client) => {
+      await client.query('set local statement_timeout = 0');
+      await client.query(
+        `create temp table cabinet_import_users (line bigint not null, idx bigint, user_id text not null, email text,
+           first_seen timestamptz, last_seen timestamptz) on commit drop`,
+      );
+      const problems = new ProblemList();
+      const copy = client.copyFrom('copy cabinet_import_users (line, idx, user_id, email, first_seen, last_seen) from stdin');
+      const copied = finished(copy);
+      copied.catch(() => {}); // awaited below; this only keeps an early failure from going unhandled
+      let total = 0;
+      try {
+        for await (const record of records) {
+          total++;
+          if (record.error) {
+            problems.add(record.where, record.error, record.line);
+            continue;
+          }
+          const parsed = parseUserRecord(record.value);
+          if (!parsed.ok) {
+            problems.add(record.where, parsed.error, record.line);
+            continue;
+          }
+          const r = parsed.row;
+          const line = `${record.line}\t${record.index ?? '\\N'}\t${copyField(r.userId)}\t${copyField(r.email)}\t${copyField(r.firstSeen)}\t${copyField(r.lastSeen)}\n`;
+          if (!copy.write(line)) await once(copy, 'drain');
+          if (total % 1000 === 0) options.onProgress?.(total);
+        }
+        copy.end();
+        await copied;
+      } catch (error) {
+        copy.destroy(error as Error);
+        await copied.catch(() => {});
+        throw error;
+      }
+      options.onProgress?.(total);
+
+      await client.query('analyze cabinet_import_users');
+      await this.#findDuplicates(client, problems);
+      if (problems.count > 0) throw new InvalidImportError('user', problems);
+      const plan = await this.#plan(client, total);
+      if (options.dryRun || plan.created + plan.changed === 0) return { plan, applied: false };
+      if (options.confirm && !(await options.confirm(plan))) return { plan, applied: false };
+      await client.query(
+        `insert into users (user_id, email, first_seen, last_seen)
+         select t.user_id, coalesce(t.email, u.email), coalesce(t.first_seen, u.first_seen, now()),
+                coalesce(t.last_seen, u.last_seen, t.first_seen, now())
+           from cabinet_import_users t left join users u on u.user_id = t.user_id
+         on conflict (user_id) do update
+            set email = excluded.email, first_seen = excluded.first_seen, last_seen = excluded.last_seen
+          where (users.email, users.first_seen, users.last_seen)
+                is distinct from (excluded.email, excluded.first_seen, excluded.last_seen)`,
+      );
+      return { plan, applied: true };
+    });
+  }
+
+  async #findDuplicates(client: SqlClient, problems: ProblemList): Promise<void> {
+    const dups = await client.query<{ user_id: string; line: string; idx: string | null; first_line: string; first_idx: string | null }>(
+      `select user_id, line, idx, first_value(line) over w as first_line, first_value(idx) over w as first_idx
+         from (select *, count(*) over (partition by user_id) as n from cabinet_import_users) t
+        where n > 1
+       window w as (partition by user_id order by line)
+       order by line limit 200`,
+    );
+    for (const d of dups.rows) {
+      if (d.line === d.first_line) continue;
+      problems.add(where(Number(d.line), d.idx === null ? null : Number(d.idx)), `user ${d.user_id} appears twice (also at ${where(Number(d.first_line), d.first_idx === null ? null : Number(d.first_idx))})`, Number(d.line));
+    }
+    const missing = await client.query<{ line: string; idx: string | null; user_id: string }>(
+      `select t.line, t.idx, t.user_id from cabinet_import_users t
+        where t.email is null and not exists (select 1 from users u where u.user_id = t.user_id)
+        order by t.line limit 200`,
+    );
+    for (const m of missing.rows) problems.add(where(Number(m.line), m.idx === null ? null : Number(m.idx)), `new user ${m.user_id} needs an email`, Number(m.line));
+  }
+
+  async #plan(client: SqlClient, total: number): Promise<ImportPlan> {
+    const diff = `
+      select t.line, t.idx, t.user_id,
+             case when u.user_id is null then 'create'
+                  when (t.email is not null and t.email is distinct from u.email)
+                    or (t.first_seen is not null and t.first_seen is distinct from u.first_seen)
+                    or (t.last_seen is not null and t.last_seen is distinct from u.last_seen) then 'change'
+                  else 'unchanged' end as action,
+             array_remove(array[
+               case when u.user_id is not null and t.email is not null and t.email is distinct from u.email then 'email' end,
+               case when u.user_id is not null and t.first_seen is not null and t.first_seen is distinct from u.first_seen then 'first_seen' end,
+               case when u.user_id is not null and t.last_seen is not null and t.last_seen is distinct from u.last_seen then 'last_seen' end
+             ], null) as fields
+        from cabinet_import_users t left join users u on u.user_id = t.user_id`;
+    const counts = await client.query<{ action: string; n: string }>(`select action, count(*) as n from (${diff}) d group by action`);
+    const count = (a: string) => Number(counts.rows.find((r) => r.action === a)?.n ?? 0);
+    const sample = await client.query<{ line: string; idx: string | null; user_id: string; action: PlannedRow['action']; fields: string[] }>(
+      `select * from (select d.*, row_number() over (partition by action order by line) as k from (${diff}) d) s
+        where k <= ${SAMPLE} order by line`,
+    );
+    return {
+      entity: 'user',
+      total,
+      created: count('create'),
+      changed: count('change'),
+      unchanged: count('unchanged'),
+      rows: sample.rows.map((r) => ({ id: r.user_id, where: where(Number(r.line), r.idx === null ? null : Number(r.idx)), action: r.action, fields: r.fields })),
+      sampled: total > sample.rows.length,
+    };
+  }
+}

@@ -1,0 +1,329 @@
+import { confirmTyped } from '../lib/confirm.ts';
+import { CabinetError, ExitCode, usageError } from '../lib/errors.ts';
+import { sanitizeLine, sanitizeText } from '../lib/sanitize.ts';
+import { renderTable } from '../lib/table.ts';
+import { openDataServices, type DataServices } from '../services/data-services.ts';
+import { KEY_OF_SITE_FIELD, siteRecordToRow, siteSummaryToJson, siteText, type SiteRow } from '../services/transfer/site-columns.ts';
+import type { SiteInput, SiteRecord, SiteSortKey, SiteSummary } from '../services/types.ts';
+import { domainForDisplay } from '../services/validation/fields.ts';
+import { suggestSiteId, validateSite, validateSitePatch } from '../services/validation/site-input.ts';
+import type { Command, CommandContext } from './command.ts';
+import { readPromptFile } from './prompt-input.ts';
+import { bool, idArgument, LIST_OPTIONS, maxArgs, onlyOptions, parseLimit, parseSort, str, TRANSFER_OPTIONS } from './options.ts';
+import { formatTime, printDiff, printJson, recordWriter, tableWidth } from './output.ts';
+import { runExport, runImport, type TransferKind } from './transfer.ts';
+
+const help = `
+Usage
+  $ cabinet sites list [--filter TEXT] [--sort [-]KEY] [--limit N] [--json | --ndjson]
+  $ cabinet sites show SITE_ID [--json]
+  $ cabinet sites create [SITE_ID] --domain DOMAIN --brand-name NAME [field options]
+  $ cabinet sites set SITE_ID [field options]
+  $ cabinet sites delete SITE_ID [--yes]
+  $ cabinet sites export [--ndjson] [--output FILE]
+  $ cabinet sites import [FILE | -] [--dry-run] [--yes]
+
+Field options (create, set)
+  --domain DOMAIN          host name; Unicode allowed, stored as punycode (münchen.de)
+  --brand-name NAME        the name the assistant uses for the brand
+  --language TAG           BCP 47 tag: en, de, ru, pt-BR (default en)
+  --ai-script-id ID        "" clears it
+  --hubspot-pipeline ID    HubSpot pipeline id; "" clears it
+  --hubspot-stage ID       HubSpot deal stage id; "" clears it
+  --ai-prompt-file FILE    the prompt, read as UTF-8 bytes; - reads stdin
+  --site-id ID             the site id, instead of the positional SITE_ID
+                           (create: suggested from the domain when left out: acme.de -> acme-de)
+
+Options
+  --filter TEXT            list: case-insensitive text in the id, domain or brand name
+  --sort KEY               list: site_id, domain, brand_name, language, prompt_chars, created_at;
+                           -KEY sorts descending (default site_id)
+  --limit N                list: at most N sites (default all)
+  --json                   list: a JSON array; show/create/set/delete: the site; import: the plan
+  --ndjson                 list, export: one JSON object per line
+  --output FILE, -o FILE   export: write FILE (mode 0600, put in place only when complete)
+  --dry-run                create/set/delete/import: show what would change, write nothing
+  --yes                    delete, or an import that changes existing sites, without asking
+                           (required when stdin is not a terminal)
+
+A write prints a unified diff of the site on stderr first. Data goes to stdout, everything else to
+stderr. list, show and export connect with CABINET_DATABASE_URL_RO when it is set. Export writes every
+column, ordered by site id; import takes that format (a JSON array or NDJSON), upserts by site_id (fields
+left out stay as they are), checks every row first and applies all of them in one transaction, or none.
+
+Examples
+  $ cabinet sites list --filter acme --sort -created_at
+  $ cabinet sites show acme-de --json | jq -r .ai_prompt
+  $ cabinet sites create --domain acme.de --brand-name "ACME GmbH" --language de --ai-prompt-file prompt.md
+  $ git show HEAD:prompts/acme-de.md | cabinet sites set acme-de --ai-prompt-file -
+  $ cabinet sites delete acme-de --yes
+  $ cabinet sites export -o sites-$(date +%F).json
+  $ cabinet sites import sites.json --dry-run
+`;
+
+const FIELD_OPTIONS = ['domain', 'brandName', 'language', 'aiScriptId', 'hubspotPipeline', 'hubspotStage', 'aiPromptFile'] as const;
+
+const SORT_KEYS: Record<string, SiteSortKey> = {
+  site_id: 'siteId',
+  domain: 'domain',
+  brand_name: 'brandName',
+  language: 'language',
+  prompt_chars: 'promptChars',
+  created_at: 'createdAt',
+};
+
+/** Opens the database and the services, and always closes the connection. */
+async function withServices<T>(ctx: CommandContext, readOnly: boolean, fn: (services: DataServices) => Promise<T>): Promise<T> {
+  const db = await ctx.openDb({ readOnly });
+  try {
+    return await fn(await openDataServices(db, (l) => ctx.io.stderr.write(`cabinet: ${l}\n`)));
+  } finally {
+    await db.close();
+  }
+}
+
+/** The fields given as options; the prompt read from its file (or stdin). */
+async function fieldInput(ctx: CommandContext): Promise<Partial<SiteInput>> {
+  const input: Partial<SiteInput> = {};
+  for (const key of ['domain', 'brandName', 'language', 'aiScriptId', 'hubspotPipeline', 'hubspotStage'] as const) {
+    const v = str(ctx, key);
+    if (v !== undefined) input[key] = v;
+  }
+  const promptFile = str(ctx, 'aiPromptFile');
+  if (promptFile !== undefined) input.aiPrompt = await readPromptFile(ctx, promptFile);
+  return input;
+}
+
+function notFound(siteId: string): CabinetError {
+  return new CabinetError(`no site with id ${siteId}`, { code: 'not-found', hint: 'see cabinet sites list' });
+}
+
+const name = (siteId: string) => `sites/${siteId}`;
+
+async function list(ctx: CommandContext): Promise<number> {
+  onlyOptions(ctx, 'sites list', Object.keys(LIST_OPTIONS));
+  maxArgs(ctx, 'sites list', 0);
+  const limit = parseLimit(str(ctx, 'limit'));
+  const sort = parseSort(str(ctx, 'sort'), SORT_KEYS);
+  const filter = str(ctx, 'filter');
+  const ndjson = bool(ctx, 'ndjson');
+  if (ndjson && ctx.flags.json) throw usageError('--json and --ndjson: choose one');
+  return withServices(ctx, true, async ({ sites }) => {
+    const rows: SiteSummary[] = [];
+    const writer = ndjson ? recordWriter(ctx.io.stdout, true) : undefined;
+    for (let offset = 0; limit === undefined || rows.length < limit; ) {
+      const want = Math.min(limit === undefined ? 1000 : limit - rows.length, 1000);
+      const page = await sites.list({
+        limit: want,
+        offset,
+        ...(filter === undefined ? {} : { filter }),
+        ...(sort ? { sort: sort.sort, descending: sort.descending } : {}),
+      });
+      for (const row of page.rows) {
+        if (writer) await writer.write(siteSummaryToJson(row));
+        else rows.push(row);
+      }
+      offset += page.rows.length;
+      if (writer) rows.length = 0;
+      if (!page.hasMore) break;
+    }
+    if (writer) return ExitCode.ok;
+    if (ctx.flags.json) {
+      printJson(ctx.io, rows.map(siteSummaryToJson));
+      return ExitCode.ok;
+    }
+    if (rows.length === 0) {
+      ctx.io.stderr.write(filter ? `No sites match "${sanitizeLine(filter)}".\n` : 'No sites yet (cabinet sites create, or cabinet seed --demo).\n');
+      return ExitCode.ok;
+    }
+    ctx.io.stdout.write(
+      renderTable<SiteSummary>(
+        [
+          { header: 'SITE ID', value: (s) => s.siteId },
+          { header: 'DOMAIN', value: (s) => domainForDisplay(s.domain), truncate: true },
+          { header: 'BRAND', value: (s) => s.brandName, truncate: true },
+          { header: 'LANG', value: (s) => s.language },
+          { header: 'SCRIPT', value: (s) => s.aiScriptId ?? '', truncate: true },
+          { header: 'PIPELINE', value: (s) => s.hubspotPipeline ?? '', truncate: true },
+          { header: 'STAGE', value: (s) => s.hubspotStage ?? '', truncate: true },
+          { header: 'PROMPT', value: (s) => s.promptChars.toLocaleString('en'), align: 'right' },
+          { header: 'CREATED', value: (s) => formatTime(s.createdAt) },
+        ],
+        rows,
+        { width: tableWidth(ctx.io) },
+      ),
+    );
+    return ExitCode.ok;
+  });
+}
+
+/** `kubectl describe`-style: one `key: value` line per column, then the prompt. */
+function describe(site: SiteRecord): string {
+  const shownDomain = domainForDisplay(site.domain);
+  const lines: [string, string][] = [
+    ['site_id', site.siteId],
+    ['domain', shownDomain === site.domain ? site.domain : `${shownDomain} (${site.domain})`],
+    ['brand_name', site.brandName],
+    ['language', site.language],
+    ['ai_script_id', site.aiScriptId ?? '(none)'],
+    ['hubspot_pipeline', site.hubspotPipeline ?? '(none)'],
+    ['hubspot_stage', site.hubspotStage ?? '(none)'],
+    ['created_at', site.createdAt.toISOString()],
+  ];
+  const width = Math.max(...lines.map(([k]) => k.length)) + 2;
+  const head = lines.map(([k, v]) => `${`${k}:`.padEnd(width)}${sanitizeLine(v)}`).join('\n');
+  const chars = [...site.aiPrompt].length;
+  const prompt = site.aiPrompt === '' ? '' : `\n${sanitizeText(site.aiPrompt).replace(/\n?$/, '\n')}`;
+  return `${head}\n${'ai_prompt:'.padEnd(width)}(${chars.toLocaleString('en')} characters)\n${prompt}`;
+}
+
+async function show(ctx: CommandContext): Promise<number> {
+  onlyOptions(ctx, 'sites show', ['siteId']);
+  maxArgs(ctx, 'sites show', 1);
+  const siteId = idArgument(ctx, 'sites show', 'siteId', true)!;
+  return withServices(ctx, true, async ({ sites }) => {
+    const site = await sites.get(siteId);
+    if (!site) throw notFound(siteId);
+    if (ctx.flags.json) printJson(ctx.io, siteRecordToRow(site));
+    else ctx.io.stdout.write(describe(site));
+    return ExitCode.ok;
+  });
+}
+
+function fieldsToRow(siteId: string, f: Partial<Omit<SiteRecord, 'createdAt'>>, base?: SiteRow): Partial<SiteRow> {
+  const row: Partial<SiteRow> = { ...(base ?? {}), site_id: siteId };
+  if (f.domain !== undefined) row.domain = f.domain;
+  if (f.brandName !== undefined) row.brand_name = f.brandName;
+  if (f.language !== undefined) row.language = f.language;
+  if (f.aiScriptId !== undefined) row.ai_script_id = f.aiScriptId;
+  if (f.hubspotPipeline !== undefined) row.hubspot_pipeline = f.hubspotPipeline;
+  if (f.hubspotStage !== undefined) row.hubspot_stage = f.hubspotStage;
+  if (f.aiPrompt !== undefined) row.ai_prompt = f.aiPrompt;
+  return row;
+}
+
+async function create(ctx: CommandContext): Promise<number> {
+  onlyOptions(ctx, 'sites create', [...FIELD_OPTIONS, 'siteId', 'dryRun']);
+  maxArgs(ctx, 'sites create', 1);
+  const input = await fieldInput(ctx);
+  let siteId = idArgument(ctx, 'sites create', 'siteId', false);
+  if (!siteId) {
+    if (!input.domain) throw usageError('cabinet sites create needs --domain (and --brand-name)', 'cabinet sites create --domain acme.de --brand-name ACME');
+    siteId = suggestSiteId(input.domain);
+    ctx.io.stderr.write(`Site id ${sanitizeLine(siteId)} (from the domain; give SITE_ID to choose another).\n`);
+  }
+  const full: SiteInput = { siteId, domain: input.domain ?? '', brandName: input.brandName ?? '', ...input };
+  // Checked before connecting, with the services' own validators (the service checks again).
+  const fields = validateSite(full);
+  printDiff(ctx.io, name(siteId), null, siteText(fieldsToRow(siteId, fields)));
+  if (bool(ctx, 'dryRun')) {
+    ctx.io.stderr.write('Dry run: nothing was written.\n');
+    return ExitCode.ok;
+  }
+  return withServices(ctx, false, async ({ sites }) => {
+    const site = await sites.create(full);
+    ctx.io.stderr.write(`Created site ${sanitizeLine(site.siteId)}.\n`);
+    if (ctx.flags.json) printJson(ctx.io, siteRecordToRow(site));
+    return ExitCode.ok;
+  });
+}
+
+async function set(ctx: CommandContext): Promise<number> {
+  onlyOptions(ctx, 'sites set', [...FIELD_OPTIONS, 'siteId', 'dryRun']);
+  maxArgs(ctx, 'sites set', 1);
+  const siteId = idArgument(ctx, 'sites set', 'siteId', true)!;
+  const patch = await fieldInput(ctx);
+  if (Object.keys(patch).length === 0) {
+    throw usageError('nothing to set', 'give at least one of --domain, --brand-name, --language, --ai-script-id, --hubspot-pipeline, --hubspot-stage, --ai-prompt-file');
+  }
+  const fields = validateSitePatch(patch);
+  return withServices(ctx, false, async ({ sites }) => {
+    const current = await sites.get(siteId);
+    if (!current) throw notFound(siteId);
+    const before = siteRecordToRow(current);
+    const beforeText = siteText(before);
+    const afterText = siteText(fieldsToRow(siteId, fields, before));
+    if (beforeText === afterText) {
+      ctx.io.stderr.write(`No change: site ${sanitizeLine(siteId)} already has these values.\n`);
+      if (ctx.flags.json) printJson(ctx.io, before);
+      return ExitCode.ok;
+    }
+    printDiff(ctx.io, name(siteId), beforeText, afterText);
+    if (bool(ctx, 'dryRun')) {
+      ctx.io.stderr.write('Dry run: nothing was written.\n');
+      return ExitCode.ok;
+    }
+    const change = await sites.update(siteId, patch);
+    ctx.io.stderr.write(`Updated site ${sanitizeLine(siteId)}: ${change.changed.length === 0 ? 'nothing changed' : change.changed.map((f) => KEY_OF_SITE_FIELD[f as keyof typeof KEY_OF_SITE_FIELD] ?? f).join(', ')}.\n`);
+    if (ctx.flags.json && change.after) printJson(ctx.io, siteRecordToRow(change.after));
+    return ExitCode.ok;
+  });
+}
+
+async function remove(ctx: CommandContext): Promise<number> {
+  onlyOptions(ctx, 'sites delete', ['siteId', 'dryRun']);
+  maxArgs(ctx, 'sites delete', 1);
+  const siteId = idArgument(ctx, 'sites delete', 'siteId', true)!;
+  return withServices(ctx, false, async ({ sites }) => {
+    const current = await sites.get(siteId);
+    if (!current) throw notFound(siteId);
+    printDiff(ctx.io, name(siteId), siteText(siteRecordToRow(current)), null);
+    if (bool(ctx, 'dryRun')) {
+      ctx.io.stderr.write('Dry run: nothing was deleted.\n');
+      return ExitCode.ok;
+    }
+    ctx.io.stderr.write(`n8n stops finding site ${sanitizeLine(siteId)} on its next run.\n`);
+    if (!(await confirmTyped(ctx.io, `Delete site ${siteId}?`, siteId, ctx.flags.yes))) {
+      ctx.io.stderr.write('Nothing was deleted.\n');
+      return ExitCode.failure;
+    }
+    const deleted = await sites.delete(siteId);
+    ctx.io.stderr.write(`Deleted site ${sanitizeLine(siteId)}.\n`);
+    if (ctx.flags.json) printJson(ctx.io, siteRecordToRow(deleted));
+    return ExitCode.ok;
+  });
+}
+
+export const siteTransfer: TransferKind = {
+  command: 'sites',
+  noun: 'site',
+  plural: 'sites',
+  export: (services, write) => services.siteTransfer.export(write),
+  import: (services, records, options) => services.siteTransfer.import(records, options),
+};
+
+const actions: Record<string, (ctx: CommandContext) => Promise<number>> = {
+  list,
+  show,
+  create,
+  set,
+  delete: remove,
+  export: (ctx) => runExport(ctx, siteTransfer),
+  import: (ctx) => runImport(ctx, siteTransfer),
+};
+
+export const sitesCommand: Command = {
+  name: 'sites',
+  summary: 'list, show, create, change, delete, export and import sites',
+  help,
+  options: {
+    ...LIST_OPTIONS,
+    ...TRANSFER_OPTIONS,
+    siteId: { type: 'string' },
+    domain: { type: 'string' },
+    brandName: { type: 'string' },
+    language: { type: 'string' },
+    aiScriptId: { type: 'string' },
+    hubspotPipeline: { type: 'string' },
+    hubspotStage: { type: 'string' },
+    aiPromptFile: { type: 'string' },
+  },
+  async run(ctx) {
+    const action = ctx.args[0];
+    if (action === undefined) throw usageError('cabinet sites needs an action', `one of: ${Object.keys(actions).join(', ')} (see cabinet sites --help)`);
+    const fn = actions[action];
+    if (!fn) throw usageError(`unknown sites action "${action}"`, `one of: ${Object.keys(actions).join(', ')}`);
+    return fn(ctx);
+  },
+};
+

@@ -1,0 +1,187 @@
+import fs from 'node:fs';
+import { confirmTyped } from '../lib/confirm.ts';
+import { CabinetError, ExitCode, usageError } from '../lib/errors.ts';
+import { readRecords, type InputRecord } from '../lib/json-records.ts';
+import { formatBytes, progress } from '../lib/progress.ts';
+import { renderTable } from '../lib/table.ts';
+import { openDataServices, type DataServices } from '../services/data-services.ts';
+import { InvalidImportError, type ImportOptions, type ImportPlan, type ImportResult, type PlannedRow } from '../services/transfer/records.ts';
+import type { CommandContext, CommandIO } from './command.ts';
+import { bool, maxArgs, onlyOptions, str } from './options.ts';
+import { openOutput, printDiff, recordWriter, tableWidth } from './output.ts';
+
+/** What export and import need to know about an entity. */
+export interface TransferKind {
+  command: 'sites' | 'users';
+  noun: string;
+  plural: string;
+  export(services: DataServices, write: (row: object) => Promise<void>): Promise<number>;
+  import(services: DataServices, records: AsyncIterable<InputRecord>, options: ImportOptions): Promise<ImportResult>;
+}
+
+const plural = (n: number, kind: TransferKind) => `${n.toLocaleString('en')} ${n === 1 ? kind.noun : kind.plural}`;
+
+/** `cabinet sites export` / `cabinet users export`: every row, all columns, stable order. */
+export async function runExport(ctx: CommandContext, kind: TransferKind): Promise<number> {
+  onlyOptions(ctx, `${kind.command} export`, ['ndjson', 'output']);
+  maxArgs(ctx, `${kind.command} export`, 0);
+  const file = str(ctx, 'output');
+  const db = await ctx.openDb({ readOnly: true });
+  try {
+    const services = await openDataServices(db, (l) => ctx.io.stderr.write(`cabinet: ${l}\n`));
+    const out = await openOutput(ctx.io, file);
+    const bar = progress(ctx.io.stderr);
+    try {
+      const writer = recordWriter(out.stream, bool(ctx, 'ndjson'));
+      const n = await kind.export(services, async (row) => {
+        await writer.write(row);
+        if (writer.count % 1000 === 0) bar.update(`exporting ${kind.plural}: ${writer.count.toLocaleString('en')}`);
+      });
+      await writer.end();
+      await out.commit();
+      bar.done();
+      if (file !== undefined && file !== '-') ctx.io.stderr.write(`Exported ${plural(n, kind)} to ${file}.\n`);
+      return ExitCode.ok;
+    } catch (error) {
+      bar.done();
+      out.abort();
+      throw error;
+    }
+  } finally {
+    await db.close();
+  }
+}
+
+function openInput(ctx: CommandContext, kind: TransferKind, file: string | undefined): { stream: AsyncIterable<Buffer | string>; size?: number; fromStdin: boolean } {
+  if (file === undefined || file === '-') {
+    if (ctx.io.stdin.isTTY) throw usageError(`cabinet ${kind.command} import needs a FILE, or data piped to stdin`, `e.g. cabinet ${kind.command} import ${kind.command}.ndjson`);
+    return { stream: ctx.io.stdin as AsyncIterable<Buffer>, fromStdin: true };
+  }
+  let size: number;
+  try {
+    const stat = fs.statSync(file);
+    if (!stat.isFile()) throw new CabinetError(`${file} is not a file`, { code: 'input' });
+    size = stat.size;
+  } catch (error) {
+    if (error instanceof CabinetError) throw error;
+    throw new CabinetError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, { code: 'input' });
+  }
+  return { stream: fs.createReadStream(file), size, fromStdin: false };
+}
+
+function planTable(io: CommandIO, plan: ImportPlan, onlyChanges = false): string {
+  const label = { create: 'create', change: 'change', unchanged: 'unchanged' } as const;
+  return renderTable<PlannedRow>(
+    [
+      { header: 'ACTION', value: (r) => label[r.action] },
+      { header: plan.entity === 'site' ? 'SITE ID' : 'USER ID', value: (r) => r.id },
+      { header: 'FIELDS', value: (r) => (r.action === 'change' ? r.fields.join(', ') : ''), truncate: true },
+      { header: 'WHERE', value: (r) => r.where, truncate: true },
+    ],
+    onlyChanges ? plan.rows.filter((r) => r.action !== 'unchanged') : plan.rows,
+    { width: tableWidth(io) },
+  );
+}
+
+function summary(plan: ImportPlan, kind: TransferKind, applied: boolean): string {
+  const verbs = applied ? ['Created', 'changed', 'left'] : ['Would create', 'change', 'leave'];
+  return `${verbs[0]} ${plural(plan.created, kind)}, ${verbs[1]} ${plan.changed.toLocaleString('en')}, ${verbs[2]} ${plan.unchanged.toLocaleString('en')} alone.`;
+}
+
+function planJson(plan: ImportPlan, applied: boolean) {
+  return {
+    applied,
+    total: plan.total,
+    created: plan.created,
+    changed: plan.changed,
+    unchanged: plan.unchanged,
+    sampled: plan.sampled,
+    rows: plan.rows.map((r) => ({ action: r.action, id: r.id, where: r.where, ...(r.action === 'change' ? { fields: r.fields } : {}) })),
+  };
+}
+
+/** The diffs of what would change (sites), on stderr: a change that writes is shown before it is made. */
+function printPlanDiffs(ctx: CommandContext, plan: ImportPlan, kind: TransferKind): void {
+  for (const row of plan.rows) {
+    if (row.action === 'unchanged' || row.after === undefined) continue;
+    printDiff(ctx.io, `${kind.command}/${row.id}`, row.before ?? null, row.after);
+  }
+}
+
+/** Prints the rows an import refused, one line each, before the one-line error. */
+export function reportProblems(ctx: CommandContext, error: unknown): void {
+  if (!(error instanceof InvalidImportError)) return;
+  for (const p of error.problems) ctx.io.stderr.write(`cabinet: ${p.where}: ${p.message}\n`);
+  if (error.count > error.problems.length) ctx.io.stderr.write(`cabinet: … and ${error.count - error.problems.length} more\n`);
+}
+
+/** Plans, prints the plan, asks when existing rows would change, and applies in one transaction. */
+export async function applyRecords(
+  ctx: CommandContext,
+  kind: TransferKind,
+  services: DataServices,
+  records: AsyncIterable<InputRecord>,
+  options: { dryRun: boolean; onProgress?: (rows: number) => void; quietPlan?: boolean },
+): Promise<ImportResult> {
+  const io = ctx.io;
+  try {
+    const result = await kind.import(services, records, {
+      dryRun: options.dryRun,
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      confirm: async (plan) => {
+        printPlanDiffs(ctx, plan, kind);
+        if (!options.quietPlan && plan.created + plan.changed > 0) io.stderr.write(planTable(io, plan, true));
+        io.stderr.write(summary(plan, kind, false) + '\n');
+        // Creating rows destroys nothing; overwriting existing ones needs a yes.
+        if (plan.changed === 0) return true;
+        return confirmTyped(io, `Change ${plural(plan.changed, kind)}?`, 'yes', ctx.flags.yes);
+      },
+    });
+    if (options.dryRun) printPlanDiffs(ctx, result.plan, kind);
+    return result;
+  } catch (error) {
+    reportProblems(ctx, error);
+    throw error;
+  }
+}
+
+/** `cabinet sites import` / `cabinet users import`: JSON array or NDJSON, from a file or stdin. */
+export async function runImport(ctx: CommandContext, kind: TransferKind): Promise<number> {
+  onlyOptions(ctx, `${kind.command} import`, ['dryRun']);
+  maxArgs(ctx, `${kind.command} import`, 1);
+  const dryRun = bool(ctx, 'dryRun');
+  const input = openInput(ctx, kind, ctx.args[1]);
+  const db = await ctx.openDb();
+  const bar = progress(ctx.io.stderr);
+  try {
+    const services = await openDataServices(db, (l) => ctx.io.stderr.write(`cabinet: ${l}\n`));
+    let bytes = 0;
+    const records = readRecords(input.stream, { onBytes: (n) => (bytes += n) });
+    const result = await applyRecords(ctx, kind, services, records, {
+      dryRun,
+      onProgress: (rows) =>
+        bar.update(`reading ${kind.plural}: ${rows.toLocaleString('en')} rows, ${formatBytes(bytes)}${input.size ? ` of ${formatBytes(input.size)}` : ''}`),
+    });
+    bar.done();
+    const { plan, applied } = result;
+    if (ctx.flags.json) {
+      ctx.io.stdout.write(JSON.stringify(planJson(plan, applied), null, 2) + '\n');
+    } else if (dryRun) {
+      ctx.io.stdout.write(planTable(ctx.io, plan));
+      if (plan.sampled) ctx.io.stdout.write(`(the first rows of each kind; ${plural(plan.total, kind)} in all)\n`);
+      ctx.io.stdout.write(`${summary(plan, kind, false)} Dry run: nothing was written.\n`);
+    }
+    if (!dryRun) {
+      if (applied) ctx.io.stderr.write(`${summary(plan, kind, true)}\n`);
+      else if (plan.created + plan.changed === 0) ctx.io.stderr.write(`Nothing to import: all ${plural(plan.total, kind)} are already up to date.\n`);
+      else {
+        ctx.io.stderr.write('Nothing was imported.\n');
+        return ExitCode.failure;
+      }
+    }
+    return ExitCode.ok;
+  } finally {
+    bar.done();
+    await db.close();
+  }
+}

@@ -1,0 +1,273 @@
+import { confirmTyped } from '../lib/confirm.ts';
+import { CabinetError, ExitCode, usageError } from '../lib/errors.ts';
+import { recordText } from '../lib/record-diff.ts';
+import { sanitizeLine } from '../lib/sanitize.ts';
+import { renderTable } from '../lib/table.ts';
+import { openDataServices, type DataServices } from '../services/data-services.ts';
+import type { UserInput, UserRecord, UserSortKey } from '../services/types.ts';
+import { validateUser, validateUserPatch } from '../services/validation/user-input.ts';
+import type { Command, CommandContext } from './command.ts';
+import { bool, idArgument, LIST_OPTIONS, maxArgs, onlyOptions, parseLimit, parseSort, str, TRANSFER_OPTIONS } from './options.ts';
+import { formatTime, printDiff, printJson, recordWriter, tableWidth } from './output.ts';
+import { runExport, runImport, type TransferKind } from './transfer.ts';
+
+const help = `
+Usage
+  $ cabinet users list [--filter TEXT] [--sort [-]KEY] [--limit N] [--json | --ndjson]
+  $ cabinet users show USER_ID [--json]
+  $ cabinet users create USER_ID --email EMAIL [--first-seen TIME] [--last-seen TIME]
+  $ cabinet users set USER_ID [--email EMAIL] [--first-seen TIME] [--last-seen TIME]
+  $ cabinet users delete USER_ID [--yes]
+  $ cabinet users export [--ndjson] [--output FILE]
+  $ cabinet users import [FILE | -] [--dry-run] [--yes]
+
+Field options (create, set)
+  --email EMAIL            the address (required for a new user)
+  --first-seen TIME        ISO 8601, e.g. 2026-11-23T10:00:00Z (create: default now)
+  --last-seen TIME         (create: default the first-seen time)
+  --user-id ID             the Zitadel sub, instead of the positional USER_ID
+
+Options
+  --filter TEXT            list: case-insensitive text in the e-mail address or user id
+  --sort KEY               list: user_id, email, first_seen, last_seen; -KEY sorts descending
+                           (default -last_seen: most recently seen first)
+  --limit N                list: at most N users (default 100; the table can be large: see export)
+  --json                   list: a JSON array; show/create/set/delete: the user; import: the plan
+  --ndjson                 list, export: one JSON object per line
+  --output FILE, -o FILE   export: write FILE (mode 0600, put in place only when complete)
+  --dry-run                create/set/delete/import: show what would change, write nothing
+  --yes                    delete, or an import that changes existing users, without asking
+                           (required when stdin is not a terminal)
+
+A write prints a unified diff of the user on stderr first. list, show and export connect with
+CABINET_DATABASE_URL_RO when it is set. Export and import stream through PostgreSQL's COPY, so a
+million users take flat memory; import checks every row first and applies all in one transaction, or
+none. Fields left out of an imported row keep their current value.
+
+Examples
+  $ cabinet users list --filter @acme.de --sort -last_seen --limit 20
+  $ cabinet users show 281992467209388035 --json
+  $ cabinet users create 281992467209388035 --email anna@acme.de
+  $ cabinet users set 281992467209388035 --email anna.schmidt@acme.de
+  $ cabinet users export --ndjson | gzip > users-$(date +%F).ndjson.gz
+  $ gunzip -c users.ndjson.gz | cabinet users import - --dry-run
+`;
+
+const SORT_KEYS: Record<string, UserSortKey> = { user_id: 'userId', email: 'email', first_seen: 'firstSeen', last_seen: 'lastSeen' };
+const FIELD_OPTIONS = ['email', 'firstSeen', 'lastSeen'] as const;
+const DEFAULT_LIMIT = 100;
+
+async function withServices<T>(ctx: CommandContext, readOnly: boolean, fn: (services: DataServices) => Promise<T>): Promise<T> {
+  const db = await ctx.openDb({ readOnly });
+  try {
+    return await fn(await openDataServices(db, (l) => ctx.io.stderr.write(`cabinet: ${l}\n`)));
+  } finally {
+    await db.close();
+  }
+}
+
+export function userToJson(user: Pick<UserRecord, 'userId' | 'email' | 'firstSeen' | 'lastSeen'>) {
+  return { user_id: user.userId, email: user.email, first_seen: user.firstSeen.toISOString(), last_seen: user.lastSeen.toISOString() };
+}
+
+function userText(user: Pick<UserRecord, 'email' | 'firstSeen' | 'lastSeen'>): string {
+  return recordText([
+    ['email', user.email],
+    ['first_seen', user.firstSeen.toISOString()],
+    ['last_seen', user.lastSeen.toISOString()],
+  ]);
+}
+
+function notFound(userId: string): CabinetError {
+  return new CabinetError(`no user with id ${userId}`, { code: 'not-found', hint: 'see cabinet users list --filter' });
+}
+
+const name = (userId: string) => `users/${userId}`;
+
+function fieldInput(ctx: CommandContext): Partial<UserInput> {
+  const input: Partial<UserInput> = {};
+  for (const key of FIELD_OPTIONS) {
+    const v = str(ctx, key);
+    if (v !== undefined) input[key] = v;
+  }
+  return input;
+}
+
+async function list(ctx: CommandContext): Promise<number> {
+  onlyOptions(ctx, 'users list', Object.keys(LIST_OPTIONS));
+  maxArgs(ctx, 'users list', 0);
+  const limit = parseLimit(str(ctx, 'limit')) ?? DEFAULT_LIMIT;
+  const sort = parseSort(str(ctx, 'sort'), SORT_KEYS);
+  const filter = str(ctx, 'filter');
+  const ndjson = bool(ctx, 'ndjson');
+  if (ndjson && ctx.flags.json) throw usageError('--json and --ndjson: choose one');
+  return withServices(ctx, true, async ({ users }) => {
+    const rows: UserRecord[] = [];
+    const writer = ndjson ? recordWriter(ctx.io.stdout, true) : undefined;
+    let seen = 0;
+    let more = false;
+    for (let offset = 0; seen < limit; ) {
+      const page = await users.list({
+        limit: Math.min(limit - seen, 1000),
+        offset,
+        ...(filter === undefined ? {} : { filter }),
+        ...(sort ? { sort: sort.sort, descending: sort.descending } : {}),
+      });
+      for (const row of page.rows) {
+        if (writer) await writer.write(userToJson(row));
+        else rows.push(row);
+      }
+      seen += page.rows.length;
+      offset += page.rows.length;
+      more = page.hasMore;
+      if (!page.hasMore) break;
+    }
+    if (writer) return ExitCode.ok;
+    if (ctx.flags.json) {
+      printJson(ctx.io, rows.map(userToJson));
+      return ExitCode.ok;
+    }
+    if (rows.length === 0) {
+      ctx.io.stderr.write(filter ? `No users match "${sanitizeLine(filter)}".\n` : 'No users yet.\n');
+      return ExitCode.ok;
+    }
+    ctx.io.stdout.write(
+      renderTable<UserRecord>(
+        [
+          { header: 'USER ID', value: (u) => u.userId },
+          { header: 'EMAIL', value: (u) => u.email, truncate: true },
+          { header: 'FIRST SEEN', value: (u) => formatTime(u.firstSeen) },
+          { header: 'LAST SEEN', value: (u) => formatTime(u.lastSeen) },
+        ],
+        rows,
+        { width: tableWidth(ctx.io) },
+      ),
+    );
+    if (more) ctx.io.stderr.write(`Showing the first ${rows.length.toLocaleString('en')}; more match (--limit N, or cabinet users export).\n`);
+    return ExitCode.ok;
+  });
+}
+
+async function show(ctx: CommandContext): Promise<number> {
+  onlyOptions(ctx, 'users show', ['userId']);
+  maxArgs(ctx, 'users show', 1);
+  const userId = idArgument(ctx, 'users show', 'userId', true)!;
+  return withServices(ctx, true, async ({ users }) => {
+    const user = await users.get(userId);
+    if (!user) throw notFound(userId);
+    if (ctx.flags.json) printJson(ctx.io, userToJson(user));
+    else ctx.io.stdout.write(`user_id:    ${sanitizeLine(user.userId)}\n${userText(user).replace(/^(\w+): /gm, (_, k: string) => `${`${k}:`.padEnd(12)}`)}`);
+    return ExitCode.ok;
+  });
+}
+
+async function create(ctx: CommandContext): Promise<number> {
+  onlyOptions(ctx, 'users create', [...FIELD_OPTIONS, 'userId', 'dryRun']);
+  maxArgs(ctx, 'users create', 1);
+  const userId = idArgument(ctx, 'users create', 'userId', true)!;
+  const input: UserInput = { userId, email: '', ...fieldInput(ctx) };
+  const record = validateUser(input);
+  printDiff(ctx.io, name(record.userId), null, userText(record));
+  if (bool(ctx, 'dryRun')) {
+    ctx.io.stderr.write('Dry run: nothing was written.\n');
+    return ExitCode.ok;
+  }
+  return withServices(ctx, false, async ({ users }) => {
+    const user = await users.create(input);
+    ctx.io.stderr.write(`Created user ${sanitizeLine(user.userId)}.\n`);
+    if (ctx.flags.json) printJson(ctx.io, userToJson(user));
+    return ExitCode.ok;
+  });
+}
+
+async function set(ctx: CommandContext): Promise<number> {
+  onlyOptions(ctx, 'users set', [...FIELD_OPTIONS, 'userId', 'dryRun']);
+  maxArgs(ctx, 'users set', 1);
+  const userId = idArgument(ctx, 'users set', 'userId', true)!;
+  const patch = fieldInput(ctx);
+  if (Object.keys(patch).length === 0) throw usageError('nothing to set', 'give at least one of --email, --first-seen, --last-seen');
+  const fields = validateUserPatch(patch);
+  return withServices(ctx, false, async ({ users }) => {
+    const current = await users.get(userId);
+    if (!current) throw notFound(userId);
+    const beforeText = userText(current);
+    const afterText = userText({ ...current, ...fields });
+    if (beforeText === afterText) {
+      ctx.io.stderr.write(`No change: user ${sanitizeLine(userId)} already has these values.\n`);
+      if (ctx.flags.json) printJson(ctx.io, userToJson(current));
+      return ExitCode.ok;
+    }
+    printDiff(ctx.io, name(userId), beforeText, afterText);
+    if (bool(ctx, 'dryRun')) {
+      ctx.io.stderr.write('Dry run: nothing was written.\n');
+      return ExitCode.ok;
+    }
+    const change = await users.update(userId, patch);
+    const keys: Record<string, string> = { email: 'email', firstSeen: 'first_seen', lastSeen: 'last_seen' };
+    ctx.io.stderr.write(`Updated user ${sanitizeLine(userId)}: ${change.changed.map((f) => keys[f] ?? f).join(', ') || 'nothing changed'}.\n`);
+    if (ctx.flags.json && change.after) printJson(ctx.io, userToJson(change.after));
+    return ExitCode.ok;
+  });
+}
+
+async function remove(ctx: CommandContext): Promise<number> {
+  onlyOptions(ctx, 'users delete', ['userId', 'dryRun']);
+  maxArgs(ctx, 'users delete', 1);
+  const userId = idArgument(ctx, 'users delete', 'userId', true)!;
+  return withServices(ctx, false, async ({ users }) => {
+    const current = await users.get(userId);
+    if (!current) throw notFound(userId);
+    printDiff(ctx.io, name(userId), userText(current), null);
+    if (bool(ctx, 'dryRun')) {
+      ctx.io.stderr.write('Dry run: nothing was deleted.\n');
+      return ExitCode.ok;
+    }
+    if (!(await confirmTyped(ctx.io, `Delete user ${userId}?`, userId, ctx.flags.yes))) {
+      ctx.io.stderr.write('Nothing was deleted.\n');
+      return ExitCode.failure;
+    }
+    const deleted = await users.delete(userId);
+    ctx.io.stderr.write(`Deleted user ${sanitizeLine(userId)}.\n`);
+    if (ctx.flags.json) printJson(ctx.io, userToJson(deleted));
+    return ExitCode.ok;
+  });
+}
+
+export const userTransfer: TransferKind = {
+  command: 'users',
+  noun: 'user',
+  plural: 'users',
+  export: (services, write) => services.userTransfer.export(write),
+  import: (services, records, options) => services.userTransfer.import(records, options),
+};
+
+const actions: Record<string, (ctx: CommandContext) => Promise<number>> = {
+  list,
+  show,
+  create,
+  set,
+  delete: remove,
+  export: (ctx) => runExport(ctx, userTransfer),
+  import: (ctx) => runImport(ctx, userTransfer),
+};
+
+export const usersCommand: Command = {
+  name: 'users',
+  summary: 'list, show, create, change, delete, export and import users',
+  help,
+  options: {
+    ...LIST_OPTIONS,
+    ...TRANSFER_OPTIONS,
+    userId: { type: 'string' },
+    email: { type: 'string' },
+    firstSeen: { type: 'string' },
+    lastSeen: { type: 'string' },
+  },
+  async run(ctx) {
+    const action = ctx.args[0];
+    if (action === undefined) throw usageError('cabinet users needs an action', `one of: ${Object.keys(actions).join(', ')} (see cabinet users --help)`);
+    const fn = actions[action];
+    if (!fn) throw usageError(`unknown users action "${action}"`, `one of: ${Object.keys(actions).join(', ')}`);
+    return fn(ctx);
+  },
+};

@@ -6,11 +6,15 @@ import { sanitizeLine } from '../lib/sanitize.ts';
 /**
  * What the connected role may do, asked of PostgreSQL itself (has_table_privilege and friends), so the
  * console can say "read-only" up front instead of failing on the first save:
- * - write sites: INSERT, UPDATE and DELETE on `sites` plus INSERT on `site_revisions` (every change is
- *   recorded with it), on a server that accepts writes (not a standby, not default_transaction_read_only);
+ * - write sites: INSERT, UPDATE and DELETE on `sites` plus INSERT on `site_revisions` and USAGE on its id
+ *   sequence (every change is recorded with it), on a server that accepts writes (not a standby, not
+ *   default_transaction_read_only);
  * - write users: INSERT, UPDATE and DELETE on `users`;
  * - migrate (DDL): CREATE on schema public and ownership of the tables (ALTER needs the owner), or superuser.
- * Daily work needs no DDL: a role with only SELECT/INSERT/UPDATE/DELETE on the tables runs the console.
+ * Daily work needs no DDL. The grants for a console role:
+ *   grant select, insert, update, delete on sites, users to cabinet_app;
+ *   grant select, insert on site_revisions to cabinet_app;
+ *   grant usage on sequence site_revisions_id_seq to cabinet_app;
  */
 export interface AccessReport {
   role: string;
@@ -18,8 +22,10 @@ export interface AccessReport {
   canWriteSites: boolean;
   canWriteUsers: boolean;
   canMigrate: boolean;
-  /** Why writes are refused, one line; undefined when the role can write sites. */
+  /** Why site writes are refused, one line; undefined when the role can write sites. */
   readOnlyReason?: string;
+  /** Why user writes are refused; undefined when the role can write users. */
+  usersReadOnlyReason?: string;
   /** Why `cabinet migrate` cannot run DDL, one line; undefined when it can. */
   migrateReason?: string;
 }
@@ -33,11 +39,11 @@ export interface WriteGate {
 
 export const WRITABLE: WriteGate = { readOnly: false };
 
-/** A gate from the `--read-only` flag and what the role may do; the flag wins. */
-export function writeGate(options: { readOnlyFlag?: boolean; access?: AccessReport }): WriteGate {
+/** A gate for `sites` (default) or `users` from the `--read-only` flag and what the role may do; the flag wins. */
+export function writeGate(options: { readOnlyFlag?: boolean; access?: AccessReport }, table: 'sites' | 'users' = 'sites'): WriteGate {
   if (options.readOnlyFlag) return { readOnly: true, reason: 'read-only mode (--read-only)' };
-  if (options.access && !options.access.canWriteSites) return { readOnly: true, reason: options.access.readOnlyReason ?? 'this role cannot write' };
-  return WRITABLE;
+  const reason = table === 'sites' ? options.access?.readOnlyReason : options.access?.usersReadOnlyReason;
+  return reason ? { readOnly: true, reason } : WRITABLE;
 }
 
 /** CabinetError code `read-only`: one line saying why nothing can be changed. */
@@ -75,7 +81,8 @@ select current_user as role,
             else has_table_privilege('public.sites', 'INSERT') and has_table_privilege('public.sites', 'UPDATE')
                  and has_table_privilege('public.sites', 'DELETE') end as sites_write,
        case when to_regclass('public.site_revisions') is null then null
-            else has_table_privilege('public.site_revisions', 'INSERT') end as revisions_insert,
+            else has_table_privilege('public.site_revisions', 'INSERT')
+                 and coalesce(has_sequence_privilege(pg_get_serial_sequence('public.site_revisions', 'id'), 'USAGE'), true) end as revisions_insert,
        case when to_regclass('public.users') is null then null
             else has_table_privilege('public.users', 'INSERT') and has_table_privilege('public.users', 'UPDATE')
                  and has_table_privilege('public.users', 'DELETE') end as users_write,
@@ -101,8 +108,9 @@ export function accessFromPrivileges(row: PrivilegeRow): AccessReport {
   let readOnlyReason: string | undefined = server;
   if (!readOnlyReason && row.sites_exists) {
     if (!row.sites_write) readOnlyReason = `role ${role} may not insert, update and delete sites`;
-    else if (row.revisions_insert === false) readOnlyReason = `role ${role} may not write site history (INSERT on site_revisions)`;
+    else if (row.revisions_insert === false) readOnlyReason = `role ${role} may not write site history (INSERT on site_revisions and USAGE on site_revisions_id_seq)`;
   }
+  const usersReadOnlyReason = server ?? (row.users_write === false ? `role ${role} may not insert, update and delete users` : undefined);
   const canMigrate = !server && (row.superuser || (row.schema_create && row.owns_tables !== false));
   const migrateReason = canMigrate
     ? undefined
@@ -115,9 +123,10 @@ export function accessFromPrivileges(row: PrivilegeRow): AccessReport {
     role: row.role,
     canReadSites: row.sites_select !== false,
     canWriteSites: readOnlyReason === undefined,
-    canWriteUsers: !server && row.users_write !== false,
+    canWriteUsers: usersReadOnlyReason === undefined,
     canMigrate,
     ...(readOnlyReason ? { readOnlyReason } : {}),
+    ...(usersReadOnlyReason ? { usersReadOnlyReason } : {}),
     ...(migrateReason ? { migrateReason } : {}),
   };
 }

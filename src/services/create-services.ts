@@ -1,17 +1,26 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { DbSession } from '../db/session.ts';
+import { detectAccess, writeGate } from './access.ts';
 import { MigrationService } from './migration-service.ts';
 import { OrmRevisionService } from './revision-service.ts';
 import { OrmSiteService } from './site-service.ts';
 import { OrmUserService } from './user-service.ts';
 import type { Services } from './types.ts';
+import { processActor } from './write-context.ts';
+
+export interface CreateServicesOptions {
+  /** `--read-only`: every write is refused (code `read-only`), whatever the role may do. */
+  readOnly?: boolean;
+  /** `--actor NAME`: who the history records instead of the OS / sudo user. */
+  actor?: string;
+}
 
 /**
  * Builds the services the console uses from an open session. The embedded database is the user's own
  * sandbox, so its pending migrations are applied here; a configured database is only warned about
  * (the header shows it), because migrating it is a deliberate act: `cabinet migrate`.
  */
-export async function createServices(db: DbSession, progress: (line: string) => void = () => {}): Promise<Services> {
+export async function createServices(db: DbSession, progress: (line: string) => void = () => {}, options: CreateServicesOptions = {}): Promise<Services> {
   const em = db.orm.em as unknown as EntityManager;
   const migrations = new MigrationService(db.orm, db.target);
   if (db.target.source === 'embedded' && (await migrations.status()).pending.length > 0) {
@@ -19,16 +28,21 @@ export async function createServices(db: DbSession, progress: (line: string) => 
     await migrations.up();
   }
   const status = await migrations.status();
-  const sites = new OrmSiteService(em);
+  // Asked once at start: the header says read-only up front instead of the first save failing.
+  const access = await detectAccess(em);
+  const gates = { sites: writeGate({ readOnlyFlag: options.readOnly, access }), users: writeGate({ readOnlyFlag: options.readOnly, access }, 'users') };
+  const actor = processActor(options.actor);
+  const sites = new OrmSiteService(em, { actor, gate: gates.sites });
   return {
     sites,
-    users: new OrmUserService(em),
+    users: new OrmUserService(em, { actor, gate: gates.users }),
     revisions: new OrmRevisionService(em, sites),
     connection: {
       label: db.label,
       embedded: db.target.source === 'embedded',
       role: db.info.user,
-      readOnly: false,
+      readOnly: gates.sites.readOnly,
+      ...(gates.sites.reason ? { readOnlyReason: gates.sites.reason } : {}),
       pendingMigrations: status.pending.length,
       ...(db.guard.allowed ? {} : { guardWarning: `not on the tailnet (--allow-non-tailnet): ${db.guard.reason}` }),
     },

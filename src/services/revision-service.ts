@@ -82,6 +82,7 @@ export class OrmRevisionService implements RevisionService {
   }
 
   async restore(siteId: string, rev: number, options: WriteOptions = {}): Promise<SiteChange> {
+    this.#sites.assertWritable();
     const side = await this.#side(siteId, rev);
     const values = side.record!;
     const pick = Object.fromEntries(EDITABLE_SITE_FIELDS.map((f) => [f, values[f]])) as Pick<SiteRecord, (typeof EDITABLE_SITE_FIELDS)[number]>;

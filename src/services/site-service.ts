@@ -73,6 +73,11 @@ export class OrmSiteService implements SiteService {
     this.#gate = gate;
   }
 
+  /** Throws CabinetError code `read-only` when writes are switched off (RevisionService checks before reading). */
+  assertWritable(): void {
+    assertWritable(this.#gate);
+  }
+
   async list(options: ListOptions<SiteSortKey> = {}): Promise<Page<SiteSummary>> {
     const em = this.#em.fork();
     const limit = Math.max(1, Math.min(options.limit ?? 500, 5000));

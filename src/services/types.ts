@@ -208,7 +208,10 @@ export interface ConnectionInfo {
   label: string;
   embedded: boolean;
   role: string;
+  /** No data can be changed (--read-only, or the role may not write sites); data-changing keys are disabled. */
   readOnly: boolean;
+  /** Why, one line (e.g. "read-only mode (--read-only)", "role reader may not insert, update and delete sites"). */
+  readOnlyReason?: string;
   pendingMigrations: number;
   /** Set when --allow-non-tailnet let a non-tailnet target through. */
   guardWarning?: string;

@@ -12,11 +12,13 @@ export interface WriteContext {
   gate?: WriteGate;
 }
 
+/** This process's actor: `--actor` when given, else from the environment (see actor.ts). */
+export function processActor(flag?: string): string {
+  return resolveActor({ flag, env: process.env, osUser: safeOsUser() });
+}
+
 export function resolvedContext(context: WriteContext = {}): { actor: string; gate: WriteGate } {
-  return {
-    actor: context.actor ?? resolveActor({ env: process.env, osUser: safeOsUser() }),
-    gate: context.gate ?? WRITABLE,
-  };
+  return { actor: context.actor ?? processActor(), gate: context.gate ?? WRITABLE };
 }
 
 function safeOsUser(): string | undefined {

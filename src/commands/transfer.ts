@@ -83,7 +83,7 @@ function planTable(io: CommandIO, plan: ImportPlan, onlyChanges = false): string
   );
 }
 
-function summary(plan: ImportPlan, kind: TransferKind, applied: boolean): string {
+export function summary(plan: ImportPlan, kind: TransferKind, applied: boolean): string {
   const verbs = applied ? ['Created', 'changed', 'left'] : ['Would create', 'change', 'leave'];
   return `${verbs[0]} ${plural(plan.created, kind)}, ${verbs[1]} ${plan.changed.toLocaleString('en')}, ${verbs[2]} ${plan.unchanged.toLocaleString('en')} alone.`;
 }
@@ -101,9 +101,9 @@ function planJson(plan: ImportPlan, applied: boolean) {
 }
 
 /** The diffs of what would change (sites), on stderr: a change that writes is shown before it is made. */
-function printPlanDiffs(ctx: CommandContext, plan: ImportPlan, kind: TransferKind): void {
+function printPlanDiffs(ctx: CommandContext, plan: ImportPlan, kind: TransferKind, creates = true): void {
   for (const row of plan.rows) {
-    if (row.action === 'unchanged' || row.after === undefined) continue;
+    if (row.action === 'unchanged' || row.after === undefined || (row.action === 'create' && !creates)) continue;
     printDiff(ctx.io, `${kind.command}/${row.id}`, row.before ?? null, row.after);
   }
 }
@@ -121,7 +121,14 @@ export async function applyRecords(
   kind: TransferKind,
   services: DataServices,
   records: AsyncIterable<InputRecord>,
-  options: { dryRun: boolean; onProgress?: (rows: number) => void; quietPlan?: boolean },
+  options: {
+    dryRun: boolean;
+    onProgress?: (rows: number) => void;
+    /** No table of planned rows on stderr (the caller prints its own summary). */
+    quietPlan?: boolean;
+    /** Diffs for rows that would be created too (default); seeding shows only changes to existing rows. */
+    diffCreates?: boolean;
+  },
 ): Promise<ImportResult> {
   const io = ctx.io;
   try {
@@ -129,15 +136,15 @@ export async function applyRecords(
       dryRun: options.dryRun,
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
       confirm: async (plan) => {
-        printPlanDiffs(ctx, plan, kind);
+        printPlanDiffs(ctx, plan, kind, options.diffCreates ?? true);
         if (!options.quietPlan && plan.created + plan.changed > 0) io.stderr.write(planTable(io, plan, true));
-        io.stderr.write(summary(plan, kind, false) + '\n');
+        if (!options.quietPlan) io.stderr.write(summary(plan, kind, false) + '\n');
         // Creating rows destroys nothing; overwriting existing ones needs a yes.
         if (plan.changed === 0) return true;
         return confirmTyped(io, `Change ${plural(plan.changed, kind)}?`, 'yes', ctx.flags.yes);
       },
     });
-    if (options.dryRun) printPlanDiffs(ctx, result.plan, kind);
+    if (options.dryRun) printPlanDiffs(ctx, result.plan, kind, options.diffCreates ?? true);
     return result;
   } catch (error) {
     reportProblems(ctx, error);

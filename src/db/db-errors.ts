@@ -1,4 +1,5 @@
 import { CabinetError } from '../lib/errors.ts';
+import { sanitizeLine } from '../lib/sanitize.ts';
 import { describeTarget, type ConnectionTarget } from './connection.ts';
 
 interface DriverLike {
@@ -78,6 +79,7 @@ export function toDatabaseError(error: unknown, target?: ConnectionTarget): Cabi
   return mk(`database error on ${where}: ${firstLine(message)}`, 'db-error');
 }
 
+/** The server's message can echo a value (`invalid input syntax for type integer: "…"`): shown escaped, never raw. */
 function firstLine(text: string): string {
-  return text.split('\n')[0] ?? text;
+  return sanitizeLine(text.split('\n')[0] ?? text);
 }

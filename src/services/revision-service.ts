@@ -5,6 +5,7 @@ import { toDatabaseError } from '../db/db-errors.ts';
 import { CabinetError } from '../lib/errors.ts';
 import { sanitizeLine } from '../lib/sanitize.ts';
 import type { OrmSiteService } from './site-service.ts';
+import { checkEncodable } from './validation/fields.ts';
 import { changedFields, EDITABLE_SITE_FIELDS, toRevisionEntry } from './site-revisions.ts';
 import type {
   DiffSide,
@@ -41,6 +42,7 @@ export class OrmRevisionService implements RevisionService {
 
   async history(siteId: string, options: { limit?: number } = {}): Promise<HistoryEntry[]> {
     const limit = Math.max(1, Math.min(options.limit ?? 100, 1000));
+    if (checkEncodable(siteId)) throw new CabinetError(`no site with id ${sanitizeLine(siteId)} and no history of one`, { code: 'not-found' });
     const em = this.#em.fork();
     let revisions: RevisionEntry[];
     let current: SiteRecord | null;
@@ -95,6 +97,7 @@ export class OrmRevisionService implements RevisionService {
       return { rev, version: record?.version ?? null, at: record?.updatedAt ?? null, record };
     }
     if (!Number.isInteger(rev) || rev < 1) throw new CabinetError(`a revision is a whole number ≥ 1, not ${String(rev)}`, { code: 'usage', exitCode: 2 });
+    if (checkEncodable(siteId)) throw new CabinetError(`site ${sanitizeLine(siteId)} has no revision ${rev}`, { code: 'not-found' });
     let row;
     try {
       row = await this.#em.fork().findOne(SiteRevisionSchema, { siteId, rev });

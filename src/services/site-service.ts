@@ -3,11 +3,13 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { SiteSchema, type Site } from '../db/entities/index.ts';
 import { toDatabaseError } from '../db/db-errors.ts';
 import { CabinetError } from '../lib/errors.ts';
+import { sanitizeLine } from '../lib/sanitize.ts';
 import { assertWritable, type WriteGate } from './access.ts';
 import { GoneError, StaleEditError } from './edit-errors.ts';
 import type { CreateOptions, ListOptions, Page, SiteChange, SiteRecord, SiteService, SiteSortKey, SiteSummary, WriteOptions } from './types.ts';
 import { likeContains } from './like.ts';
 import { appendRevision, changedFields, EDITABLE_SITE_FIELDS, lastRevision, stateAtVersion, type EditableSiteField } from './site-revisions.ts';
+import { checkEncodable } from './validation/fields.ts';
 import { validateSite, validateSitePatch, type SiteFields, type SiteInput } from './validation/site-input.ts';
 import { resolvedContext, validateActor, validateExpectedVersion, validateNote, type WriteContext } from './write-context.ts';
 import { toWriteError } from './write-errors.ts';
@@ -86,6 +88,8 @@ export class OrmSiteService implements SiteService {
     const direction = options.descending ? 'desc' : 'asc';
     const params: unknown[] = [];
     let where = '';
+    // Text with a NUL byte or a lone surrogate cannot be stored, so it matches nothing (and never reaches the server).
+    if (options.filter && checkEncodable(options.filter)) return { rows: [], total: 0, hasMore: false };
     if (options.filter?.trim()) {
       const pattern = likeContains(options.filter.trim());
       where = `where site_id ilike ? or domain ilike ? or brand_name ilike ?`;
@@ -123,6 +127,7 @@ export class OrmSiteService implements SiteService {
   }
 
   async get(siteId: string): Promise<SiteRecord | null> {
+    if (checkEncodable(siteId)) return null;
     try {
       const site = await this.#em.fork().findOne(SiteSchema, { siteId });
       return site ? siteToRecord(site) : null;
@@ -241,6 +246,7 @@ export class OrmSiteService implements SiteService {
     messages: Record<string, string>,
     fn: (em: EntityManager, site: Site) => Promise<SiteChange>,
   ): Promise<SiteChange> {
+    if (checkEncodable(siteId)) throw notFound(siteId);
     for (let attempt = 1; ; attempt++) {
       let readVersion: number | undefined;
       try {
@@ -274,9 +280,9 @@ export class OrmSiteService implements SiteService {
   async #stale(em: EntityManager, siteId: string, expectedVersion: number, theirs: SiteRecord): Promise<StaleEditError<SiteRecord>> {
     const base = await stateAtVersion(em, siteId, expectedVersion, theirs.createdAt);
     const last = await lastRevision(em, siteId);
-    const by = last && last.version === theirs.version && last.after?.createdAt.getTime() === theirs.createdAt.getTime() ? `by ${last.actor}` : 'outside cabinet';
+    const by = last && last.version === theirs.version && last.after?.createdAt.getTime() === theirs.createdAt.getTime() ? `by ${sanitizeLine(last.actor)}` : 'outside cabinet';
     return new StaleEditError<SiteRecord>(
-      `site ${siteId} was changed ${by} at ${theirs.updatedAt.toISOString()} since your edit began (version ${expectedVersion}, now ${theirs.version}); nothing was saved`,
+      `site ${sanitizeLine(siteId)} was changed ${by} at ${theirs.updatedAt.toISOString()} since your edit began (version ${expectedVersion}, now ${theirs.version}); nothing was saved`,
       { entity: 'site', id: siteId, expectedVersion, theirs, base, changedUnderneath: base ? changedFields(base, theirs) : null },
     );
   }
@@ -289,5 +295,5 @@ export class OrmSiteService implements SiteService {
 }
 
 function notFound(siteId: string): CabinetError {
-  return new CabinetError(`no site with id ${siteId}`, { code: 'not-found' });
+  return new CabinetError(`no site with id ${sanitizeLine(siteId)}`, { code: 'not-found' });
 }

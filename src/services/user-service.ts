@@ -3,10 +3,12 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { UserSchema, type User } from '../db/entities/index.ts';
 import { toDatabaseError } from '../db/db-errors.ts';
 import { CabinetError } from '../lib/errors.ts';
+import { sanitizeLine } from '../lib/sanitize.ts';
 import { assertWritable, type WriteGate } from './access.ts';
 import { GoneError, StaleEditError } from './edit-errors.ts';
 import type { ListOptions, Page, UserChange, UserRecord, UserService, UserSortKey, WriteOptions } from './types.ts';
 import { likeContains } from './like.ts';
+import { checkEncodable } from './validation/fields.ts';
 import { validateUser, validateUserPatch, type UserFields, type UserInput } from './validation/user-input.ts';
 import { resolvedContext, validateExpectedVersion, type WriteContext } from './write-context.ts';
 import { toWriteError } from './write-errors.ts';
@@ -54,6 +56,8 @@ export class OrmUserService implements UserService {
     const key = SORT[options.sort ?? 'lastSeen'];
     const descending = options.descending ?? key === 'lastSeen';
     const filter = options.filter?.trim();
+    // Text with a NUL byte or a lone surrogate cannot be stored, so it matches nothing (and never reaches the server).
+    if (filter && checkEncodable(filter)) return { rows: [], hasMore: false };
     const pattern = filter ? likeContains(filter) : undefined;
     try {
       const rows = await em.find(UserSchema, pattern ? { $or: [{ email: { $ilike: pattern } }, { userId: { $ilike: pattern } }] } : {}, {
@@ -68,6 +72,7 @@ export class OrmUserService implements UserService {
   }
 
   async get(userId: string): Promise<UserRecord | null> {
+    if (checkEncodable(userId)) return null;
     try {
       const user = await this.#em.fork().findOne(UserSchema, { userId });
       return user ? userToRecord(user) : null;
@@ -118,12 +123,14 @@ export class OrmUserService implements UserService {
   }
 
   async #write(userId: string, options: WriteOptions, fn: (em: EntityManager, user: User) => Promise<UserChange>): Promise<UserChange> {
+    const notFound = () => new CabinetError(`no user with id ${sanitizeLine(userId)}`, { code: 'not-found' });
+    if (checkEncodable(userId)) throw notFound();
     for (let attempt = 1; ; attempt++) {
       let readVersion: number | undefined;
       try {
         return await this.#em.fork().transactional(async (em) => {
           const user = await em.findOne(UserSchema, { userId });
-          if (!user) throw options.expectedVersion === undefined ? new CabinetError(`no user with id ${userId}`, { code: 'not-found' }) : new GoneError({ entity: 'user', id: userId });
+          if (!user) throw options.expectedVersion === undefined ? notFound() : new GoneError({ entity: 'user', id: userId });
           readVersion = user.version;
           if (options.expectedVersion !== undefined && !options.force && user.version !== options.expectedVersion) {
             throw stale(userId, options.expectedVersion, userToRecord(user));
@@ -142,7 +149,7 @@ export class OrmUserService implements UserService {
 
 function stale(userId: string, expectedVersion: number, theirs: UserRecord): StaleEditError<UserRecord> {
   return new StaleEditError<UserRecord>(
-    `user ${userId} was changed at ${theirs.updatedAt.toISOString()} since your edit began (version ${expectedVersion}, now ${theirs.version}); nothing was saved`,
+    `user ${sanitizeLine(userId)} was changed at ${theirs.updatedAt.toISOString()} since your edit began (version ${expectedVersion}, now ${theirs.version}); nothing was saved`,
     { entity: 'user', id: userId, expectedVersion, theirs, base: null, changedUnderneath: null },
   );
 }

@@ -32,6 +32,9 @@ export const SITE_FIELD_LABELS: Record<SiteField, string> = {
 /** Validates one field; the console calls this on every keystroke. */
 export function validateSiteField(field: SiteField, raw: string | null | undefined): f.FieldResult<string | null> {
   const value = raw ?? '';
+  // Every field says plainly when it holds what no text column can (the prompt checks its size first).
+  const bad = field === 'aiPrompt' ? undefined : f.checkEncodable(value);
+  if (bad) return { ok: false, error: `${SITE_FIELD_LABELS[field]} ${bad}` };
   switch (field) {
     case 'siteId':
       return f.siteId(value);

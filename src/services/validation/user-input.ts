@@ -13,7 +13,12 @@ export interface UserInput {
 export type UserFields = Omit<UserRecord, 'version' | 'updatedAt'>;
 export type UserField = keyof UserFields;
 
+const USER_FIELD_LABELS: Record<UserField, string> = { userId: 'user id', email: 'email', firstSeen: 'first seen', lastSeen: 'last seen' };
+
 export function validateUserField(field: UserField, raw: string | Date | undefined): f.FieldResult<string | Date> {
+  // Every field says plainly when it holds what no text column can.
+  const bad = typeof raw === 'string' ? f.checkEncodable(raw) : undefined;
+  if (bad) return { ok: false, error: `${USER_FIELD_LABELS[field]} ${bad}` };
   switch (field) {
     case 'userId':
       return f.userId(String(raw ?? ''));

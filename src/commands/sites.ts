@@ -3,6 +3,7 @@ import { CabinetError, ExitCode, usageError } from '../lib/errors.ts';
 import { sanitizeLine, sanitizeText } from '../lib/sanitize.ts';
 import { renderTable } from '../lib/table.ts';
 import { openDataServices, type DataServices } from '../services/data-services.ts';
+import { processActor } from '../services/write-context.ts';
 import { KEY_OF_SITE_FIELD, siteRecordToRow, siteSummaryToJson, siteText, type SiteRow } from '../services/transfer/site-columns.ts';
 import type { SiteInput, SiteRecord, SiteSortKey, SiteSummary } from '../services/types.ts';
 import { domainForDisplay } from '../services/validation/fields.ts';
@@ -42,11 +43,14 @@ Options
   --json                   list: a JSON array; show/create/set/delete: the site; import: the plan
   --ndjson                 list, export: one JSON object per line
   --output FILE, -o FILE   export: write FILE (mode 0600, put in place only when complete)
+  --note TEXT              create/set/delete/import: why, kept with the change in the site's history
+  --actor NAME             create/set/delete/import: who, for the history (default: the OS user,
+                           or SUDO_USER, with the SSH client address)
   --dry-run                create/set/delete/import: show what would change, write nothing
   --yes                    delete, or an import that changes existing sites, without asking
                            (required when stdin is not a terminal)
 
-A write prints a unified diff of the site on stderr first. Data goes to stdout, everything else to
+A write prints a unified diff of the site on stderr first, and is recorded in the site's history. Data goes to stdout, everything else to
 stderr. list, show and export connect with CABINET_DATABASE_URL_RO when it is set. Export writes every
 column, ordered by site id; import takes that format (a JSON array or NDJSON), upserts by site_id (fields
 left out stay as they are), checks every row first and applies all of them in one transaction, or none.
@@ -62,6 +66,14 @@ Examples
 `;
 
 const FIELD_OPTIONS = ['domain', 'brandName', 'language', 'aiScriptId', 'hubspotPipeline', 'hubspotStage', 'aiPromptFile'] as const;
+/** Recorded with each change in the site's history. */
+const HISTORY_OPTIONS = ['note', 'actor'] as const;
+
+/** `--note` for the history entry of this write. */
+function note(ctx: CommandContext): { note?: string } {
+  const v = str(ctx, 'note');
+  return v === undefined ? {} : { note: v };
+}
 
 const SORT_KEYS: Record<string, SiteSortKey> = {
   site_id: 'siteId',
@@ -74,9 +86,12 @@ const SORT_KEYS: Record<string, SiteSortKey> = {
 
 /** Opens the database and the services, and always closes the connection. */
 async function withServices<T>(ctx: CommandContext, readOnly: boolean, fn: (services: DataServices) => Promise<T>): Promise<T> {
+  const actor = str(ctx, 'actor');
+  // Checked (and resolved with the SSH client address) before connecting: a bad --actor is a usage error.
+  const context = actor === undefined ? {} : { actor: processActor(actor) };
   const db = await ctx.openDb({ readOnly });
   try {
-    return await fn(await openDataServices(db, (l) => ctx.io.stderr.write(`cabinet: ${l}\n`)));
+    return await fn(await openDataServices(db, (l) => ctx.io.stderr.write(`cabinet: ${l}\n`), context));
   } finally {
     await db.close();
   }
@@ -169,6 +184,8 @@ function describe(site: SiteRecord): string {
     ['hubspot_pipeline', site.hubspotPipeline ?? '(none)'],
     ['hubspot_stage', site.hubspotStage ?? '(none)'],
     ['created_at', site.createdAt.toISOString()],
+    ['updated_at', site.updatedAt.toISOString()],
+    ['version', String(site.version)],
   ];
   const width = Math.max(...lines.map(([k]) => k.length)) + 2;
   const head = lines.map(([k, v]) => `${`${k}:`.padEnd(width)}${sanitizeLine(v)}`).join('\n');
@@ -203,7 +220,7 @@ function fieldsToRow(siteId: string, f: Partial<Omit<SiteRecord, 'createdAt'>>, 
 }
 
 async function create(ctx: CommandContext): Promise<number> {
-  onlyOptions(ctx, 'sites create', [...FIELD_OPTIONS, 'siteId', 'dryRun']);
+  onlyOptions(ctx, 'sites create', [...FIELD_OPTIONS, ...HISTORY_OPTIONS, 'siteId', 'dryRun']);
   maxArgs(ctx, 'sites create', 1);
   const input = await fieldInput(ctx);
   let siteId = idArgument(ctx, 'sites create', 'siteId', false);
@@ -221,7 +238,7 @@ async function create(ctx: CommandContext): Promise<number> {
     return ExitCode.ok;
   }
   return withServices(ctx, false, async ({ sites }) => {
-    const site = await sites.create(full);
+    const site = await sites.create(full, note(ctx));
     ctx.io.stderr.write(`Created site ${sanitizeLine(site.siteId)}.\n`);
     if (ctx.flags.json) printJson(ctx.io, siteRecordToRow(site));
     return ExitCode.ok;
@@ -229,7 +246,7 @@ async function create(ctx: CommandContext): Promise<number> {
 }
 
 async function set(ctx: CommandContext): Promise<number> {
-  onlyOptions(ctx, 'sites set', [...FIELD_OPTIONS, 'siteId', 'dryRun']);
+  onlyOptions(ctx, 'sites set', [...FIELD_OPTIONS, ...HISTORY_OPTIONS, 'siteId', 'dryRun']);
   maxArgs(ctx, 'sites set', 1);
   const siteId = idArgument(ctx, 'sites set', 'siteId', true)!;
   const patch = await fieldInput(ctx);
@@ -253,7 +270,7 @@ async function set(ctx: CommandContext): Promise<number> {
       ctx.io.stderr.write('Dry run: nothing was written.\n');
       return ExitCode.ok;
     }
-    const change = await sites.update(siteId, patch);
+    const change = await sites.update(siteId, patch, note(ctx));
     ctx.io.stderr.write(`Updated site ${sanitizeLine(siteId)}: ${change.changed.length === 0 ? 'nothing changed' : change.changed.map((f) => KEY_OF_SITE_FIELD[f as keyof typeof KEY_OF_SITE_FIELD] ?? f).join(', ')}.\n`);
     if (ctx.flags.json && change.after) printJson(ctx.io, siteRecordToRow(change.after));
     return ExitCode.ok;
@@ -261,7 +278,7 @@ async function set(ctx: CommandContext): Promise<number> {
 }
 
 async function remove(ctx: CommandContext): Promise<number> {
-  onlyOptions(ctx, 'sites delete', ['siteId', 'dryRun']);
+  onlyOptions(ctx, 'sites delete', [...HISTORY_OPTIONS, 'siteId', 'dryRun']);
   maxArgs(ctx, 'sites delete', 1);
   const siteId = idArgument(ctx, 'sites delete', 'siteId', true)!;
   return withServices(ctx, false, async ({ sites }) => {
@@ -277,7 +294,7 @@ async function remove(ctx: CommandContext): Promise<number> {
       ctx.io.stderr.write('Nothing was deleted.\n');
       return ExitCode.failure;
     }
-    const deleted = await sites.delete(siteId);
+    const deleted = await sites.delete(siteId, note(ctx));
     ctx.io.stderr.write(`Deleted site ${sanitizeLine(siteId)}.\n`);
     if (ctx.flags.json) printJson(ctx.io, siteRecordToRow(deleted));
     return ExitCode.ok;
@@ -299,7 +316,7 @@ const actions: Record<string, (ctx: CommandContext) => Promise<number>> = {
   set,
   delete: remove,
   export: (ctx) => runExport(ctx, siteTransfer),
-  import: (ctx) => runImport(ctx, siteTransfer),
+  import: (ctx) => runImport(ctx, siteTransfer, [...HISTORY_OPTIONS]),
 };
 
 export const sitesCommand: Command = {
@@ -317,6 +334,8 @@ export const sitesCommand: Command = {
     hubspotPipeline: { type: 'string' },
     hubspotStage: { type: 'string' },
     aiPromptFile: { type: 'string' },
+    note: { type: 'string' },
+    actor: { type: 'string' },
   },
   async run(ctx) {
     const action = ctx.args[0];

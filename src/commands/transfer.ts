@@ -5,6 +5,7 @@ import { readRecords, type InputRecord } from '../lib/json-records.ts';
 import { formatBytes, progress } from '../lib/progress.ts';
 import { renderTable } from '../lib/table.ts';
 import { openDataServices, type DataServices } from '../services/data-services.ts';
+import { processActor } from '../services/write-context.ts';
 import { InvalidImportError, type ImportOptions, type ImportPlan, type ImportResult, type PlannedRow } from '../services/transfer/records.ts';
 import type { CommandContext, CommandIO } from './command.ts';
 import { bool, maxArgs, onlyOptions, str } from './options.ts';
@@ -16,7 +17,7 @@ export interface TransferKind {
   noun: string;
   plural: string;
   export(services: DataServices, write: (row: object) => Promise<void>): Promise<number>;
-  import(services: DataServices, records: AsyncIterable<InputRecord>, options: ImportOptions): Promise<ImportResult>;
+  import(services: DataServices, records: AsyncIterable<InputRecord>, options: ImportOptions & { note?: string }): Promise<ImportResult>;
 }
 
 const plural = (n: number, kind: TransferKind) => `${n.toLocaleString('en')} ${n === 1 ? kind.noun : kind.plural}`;
@@ -123,6 +124,7 @@ export async function applyRecords(
   records: AsyncIterable<InputRecord>,
   options: {
     dryRun: boolean;
+    note?: string;
     onProgress?: (rows: number) => void;
     /** No table of planned rows on stderr (the caller prints its own summary). */
     quietPlan?: boolean;
@@ -134,6 +136,7 @@ export async function applyRecords(
   try {
     const result = await kind.import(services, records, {
       dryRun: options.dryRun,
+      ...(options.note === undefined ? {} : { note: options.note }),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
       confirm: async (plan) => {
         printPlanDiffs(ctx, plan, kind, options.diffCreates ?? true);
@@ -153,19 +156,23 @@ export async function applyRecords(
 }
 
 /** `cabinet sites import` / `cabinet users import`: JSON array or NDJSON, from a file or stdin. */
-export async function runImport(ctx: CommandContext, kind: TransferKind): Promise<number> {
-  onlyOptions(ctx, `${kind.command} import`, ['dryRun']);
+export async function runImport(ctx: CommandContext, kind: TransferKind, extraOptions: string[] = []): Promise<number> {
+  onlyOptions(ctx, `${kind.command} import`, ['dryRun', ...extraOptions]);
+  const note = str(ctx, 'note');
   maxArgs(ctx, `${kind.command} import`, 1);
   const dryRun = bool(ctx, 'dryRun');
   const input = openInput(ctx, kind, ctx.args[1]);
+  const actor = str(ctx, 'actor');
+  const context = actor === undefined ? {} : { actor: processActor(actor) };
   const db = await ctx.openDb();
   const bar = progress(ctx.io.stderr);
   try {
-    const services = await openDataServices(db, (l) => ctx.io.stderr.write(`cabinet: ${l}\n`));
+    const services = await openDataServices(db, (l) => ctx.io.stderr.write(`cabinet: ${l}\n`), context);
     let bytes = 0;
     const records = readRecords(input.stream, { onBytes: (n) => (bytes += n) });
     const result = await applyRecords(ctx, kind, services, records, {
       dryRun,
+      ...(note === undefined ? {} : { note }),
       onProgress: (rows) =>
         bar.update(`reading ${kind.plural}: ${rows.toLocaleString('en')} rows, ${formatBytes(bytes)}${input.size ? ` of ${formatBytes(input.size)}` : ''}`),
     });

@@ -66,8 +66,16 @@ async function withServices<T>(ctx: CommandContext, readOnly: boolean, fn: (serv
   }
 }
 
-export function userToJson(user: Pick<UserRecord, 'userId' | 'email' | 'firstSeen' | 'lastSeen'>) {
-  return { user_id: user.userId, email: user.email, first_seen: user.firstSeen.toISOString(), last_seen: user.lastSeen.toISOString() };
+/** The export's shape (column names, table order). */
+export function userToJson(user: UserRecord) {
+  return {
+    user_id: user.userId,
+    email: user.email,
+    first_seen: user.firstSeen.toISOString(),
+    last_seen: user.lastSeen.toISOString(),
+    version: user.version,
+    updated_at: user.updatedAt.toISOString(),
+  };
 }
 
 function userText(user: Pick<UserRecord, 'email' | 'firstSeen' | 'lastSeen'>): string {
@@ -156,7 +164,17 @@ async function show(ctx: CommandContext): Promise<number> {
     const user = await users.get(userId);
     if (!user) throw notFound(userId);
     if (ctx.flags.json) printJson(ctx.io, userToJson(user));
-    else ctx.io.stdout.write(`user_id:    ${sanitizeLine(user.userId)}\n${userText(user).replace(/^(\w+): /gm, (_, k: string) => `${`${k}:`.padEnd(12)}`)}`);
+    else {
+      const lines: [string, string][] = [
+        ['user_id', user.userId],
+        ['email', user.email],
+        ['first_seen', user.firstSeen.toISOString()],
+        ['last_seen', user.lastSeen.toISOString()],
+        ['updated_at', user.updatedAt.toISOString()],
+        ['version', String(user.version)],
+      ];
+      ctx.io.stdout.write(lines.map(([k, v]) => `${`${k}:`.padEnd(12)}${sanitizeLine(v)}\n`).join(''));
+    }
     return ExitCode.ok;
   });
 }
@@ -167,7 +185,7 @@ async function create(ctx: CommandContext): Promise<number> {
   const userId = idArgument(ctx, 'users create', 'userId', true)!;
   const input: UserInput = { userId, email: '', ...fieldInput(ctx) };
   const record = validateUser(input);
-  printDiff(ctx.io, name(record.userId), null, userText(record));
+  printDiff(ctx.io, name(record.userId), null, userText(record as Pick<UserRecord, 'email' | 'firstSeen' | 'lastSeen'>));
   if (bool(ctx, 'dryRun')) {
     ctx.io.stderr.write('Dry run: nothing was written.\n');
     return ExitCode.ok;

@@ -19,7 +19,11 @@ export interface DataServices {
  * The services over an open session. As in the console, the embedded database is the user's own sandbox
  * and gets its pending migrations applied first; a configured database is never migrated implicitly.
  */
-export async function openDataServices(db: DbSession, log: (line: string) => void = () => {}): Promise<DataServices> {
+export async function openDataServices(
+  db: DbSession,
+  log: (line: string) => void = () => {},
+  context: { actor?: string } = {},
+): Promise<DataServices> {
   if (db.target.source === 'embedded') {
     const migrations = new MigrationService(db.orm, db.target);
     if ((await migrations.status()).pending.length > 0) {
@@ -28,10 +32,11 @@ export async function openDataServices(db: DbSession, log: (line: string) => voi
     }
   }
   const em = db.orm.em as unknown as EntityManager;
+  const actor = context.actor === undefined ? {} : { actor: context.actor };
   return {
-    sites: new OrmSiteService(em),
-    users: new OrmUserService(em),
-    siteTransfer: new SiteTransfer(db),
+    sites: new OrmSiteService(em, actor),
+    users: new OrmUserService(em, actor),
+    siteTransfer: new SiteTransfer(db, actor),
     userTransfer: new UserTransfer(db),
   };
 }

@@ -6,12 +6,31 @@ import type { SiteField } from '../validation/site-input.ts';
  * A site as scripts see it: the table's column names (snake_case, the n8n contract), in one stable order,
  * the prompt last because it is long. Export, import, `--json` and the diffs all use this shape.
  */
-export const SITE_KEYS = ['site_id', 'domain', 'brand_name', 'language', 'ai_script_id', 'hubspot_pipeline', 'hubspot_stage', 'created_at', 'ai_prompt'] as const;
+export const SITE_KEYS = [
+  'site_id',
+  'domain',
+  'brand_name',
+  'language',
+  'ai_script_id',
+  'hubspot_pipeline',
+  'hubspot_stage',
+  'created_at',
+  'version',
+  'updated_at',
+  'ai_prompt',
+] as const;
 export type SiteKey = (typeof SITE_KEYS)[number];
-export type SiteRow = Record<SiteKey, string | null>;
+
+/**
+ * Columns the database maintains (creation time, the trigger's version and update time): an import uses
+ * them only when it creates the row, so a restore from an export gives back identical rows; for an
+ * existing row they are ignored (the trigger sets them on change).
+ */
+export const SITE_BOOKKEEPING_KEYS = ['created_at', 'version', 'updated_at'] as const;
+export type SiteRow = Record<Exclude<SiteKey, 'version'>, string | null> & { version: number | null };
 
 /** The editable columns and their field names in the services. */
-export const SITE_FIELD_OF: Record<Exclude<SiteKey, 'created_at'>, SiteField> = {
+export const SITE_FIELD_OF: Record<Exclude<SiteKey, (typeof SITE_BOOKKEEPING_KEYS)[number]>, SiteField> = {
   site_id: 'siteId',
   domain: 'domain',
   brand_name: 'brandName',
@@ -24,6 +43,23 @@ export const SITE_FIELD_OF: Record<Exclude<SiteKey, 'created_at'>, SiteField> = 
 
 export const KEY_OF_SITE_FIELD = Object.fromEntries(Object.entries(SITE_FIELD_OF).map(([k, f]) => [f, k])) as Record<SiteField, SiteKey>;
 
+/** A row as read with SITE_COLUMNS_SQL, as the services' record type. */
+export function siteRowToRecord(row: SiteRow): SiteRecord {
+  return {
+    siteId: row.site_id!,
+    domain: row.domain!,
+    aiScriptId: row.ai_script_id,
+    aiPrompt: row.ai_prompt ?? '',
+    brandName: row.brand_name!,
+    language: row.language!,
+    hubspotPipeline: row.hubspot_pipeline,
+    hubspotStage: row.hubspot_stage,
+    createdAt: new Date(row.created_at!),
+    version: Number(row.version),
+    updatedAt: new Date(row.updated_at!),
+  };
+}
+
 export function siteRecordToRow(site: SiteRecord): SiteRow {
   return {
     site_id: site.siteId,
@@ -34,6 +70,8 @@ export function siteRecordToRow(site: SiteRecord): SiteRow {
     hubspot_pipeline: site.hubspotPipeline,
     hubspot_stage: site.hubspotStage,
     created_at: site.createdAt.toISOString(),
+    version: site.version,
+    updated_at: site.updatedAt.toISOString(),
     ai_prompt: site.aiPrompt,
   };
 }
@@ -49,6 +87,8 @@ export function siteSummaryToJson(site: SiteSummary): Record<string, string | nu
     hubspot_pipeline: site.hubspotPipeline,
     hubspot_stage: site.hubspotStage,
     created_at: site.createdAt.toISOString(),
+    version: site.version,
+    updated_at: site.updatedAt.toISOString(),
     prompt_chars: site.promptChars,
   };
 }

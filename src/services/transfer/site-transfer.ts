@@ -1,9 +1,14 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
 import type { DbSession } from '../../db/session.ts';
-import { withSqlClient, withTransaction, type SqlClient } from '../../db/sql-client.ts';
-import type { InputRecord } from '../../lib/json-records.ts';
-import { validateSiteField } from '../validation/site-input.ts';
-import { pgErrorOf } from '../write-errors.ts';
+import { toDatabaseError } from '../../db/db-errors.ts';
+import { withSqlClient } from '../../db/sql-client.ts';
 import { CabinetError } from '../../lib/errors.ts';
+import type { InputRecord } from '../../lib/json-records.ts';
+import { appendRevision, EDITABLE_SITE_FIELDS } from '../site-revisions.ts';
+import type { SiteRecord } from '../types.ts';
+import { validateSiteField } from '../validation/site-input.ts';
+import { processActor, validateActor, validateNote } from '../write-context.ts';
+import { pgErrorOf } from '../write-errors.ts';
 import {
   checkTimestamp,
   InvalidImportError,
@@ -16,9 +21,9 @@ import {
   type ImportResult,
   type PlannedRow,
 } from './records.ts';
-import { SITE_FIELD_OF, SITE_KEYS, siteText, type SiteKey, type SiteRow } from './site-columns.ts';
+import { SITE_FIELD_OF, SITE_KEYS, siteRowToRecord, siteText, type SiteKey, type SiteRow } from './site-columns.ts';
 
-type EditableKey = Exclude<SiteKey, 'site_id' | 'created_at'>;
+type EditableKey = 'domain' | 'brand_name' | 'language' | 'ai_script_id' | 'hubspot_pipeline' | 'hubspot_stage' | 'ai_prompt';
 const EDITABLE: EditableKey[] = ['domain', 'brand_name', 'language', 'ai_script_id', 'hubspot_pipeline', 'hubspot_stage', 'ai_prompt'];
 const NULLABLE = new Set<SiteKey>(['ai_script_id', 'hubspot_pipeline', 'hubspot_stage']);
 
@@ -27,7 +32,10 @@ interface SiteImportRow {
   where: string;
   siteId: string;
   values: Partial<Record<EditableKey, string | null>>;
+  /** Bookkeeping columns, used only when the row is created (a restore from an export). */
   createdAt?: string;
+  version?: number;
+  updatedAt?: string;
 }
 
 /** Checks one record; returns the normalised row or every problem with it, joined. */
@@ -49,11 +57,8 @@ export function parseSiteRecord(value: unknown): { ok: true; row: Omit<SiteImpor
     if (!(key in value)) continue;
     let v = value[key];
     if (v === null) {
-      if (NULLABLE.has(key)) {
-        values[key] = null;
-        continue;
-      }
-      errors.push(`${key} cannot be null`);
+      if (NULLABLE.has(key)) values[key] = null;
+      else errors.push(`${key} cannot be null`);
       continue;
     }
     if (typeof v === 'number' && Number.isSafeInteger(v) && (key === 'hubspot_pipeline' || key === 'hubspot_stage')) v = String(v);
@@ -65,55 +70,67 @@ export function parseSiteRecord(value: unknown): { ok: true; row: Omit<SiteImpor
     if (r.ok) values[key] = r.value;
     else errors.push(r.error);
   }
-  let createdAt: string | undefined;
-  if ('created_at' in value && value.created_at !== null) {
-    const r = checkTimestamp(value.created_at, 'created_at');
-    if (r.ok) createdAt = r.value;
+  const row: Omit<SiteImportRow, 'where'> = { siteId, values };
+  for (const [key, field] of [
+    ['created_at', 'createdAt'],
+    ['updated_at', 'updatedAt'],
+  ] as const) {
+    if (!(key in value) || value[key] === null) continue;
+    const r = checkTimestamp(value[key], key);
+    if (r.ok) row[field] = r.value;
     else errors.push(r.error);
   }
+  if ('version' in value && value.version !== null) {
+    if (typeof value.version === 'number' && Number.isSafeInteger(value.version) && value.version >= 1 && value.version <= 2 ** 31 - 1) row.version = value.version;
+    else errors.push('version must be a whole number ≥ 1');
+  }
   if (errors.length > 0) return { ok: false, error: errors.join('; ') };
-  return { ok: true, row: { siteId, values, ...(createdAt ? { createdAt } : {}) } };
+  return { ok: true, row };
 }
 
-const SELECT_ROWS = `select ${SITE_KEYS.map((k) => (k === 'created_at' ? `${isoSql('created_at')} as created_at` : k)).join(', ')} from sites`;
+const COLUMNS_SQL = SITE_KEYS.map((k) => (k === 'created_at' || k === 'updated_at' ? `${isoSql(k)} as ${k}` : k)).join(', ');
 
 /**
  * Sites to and from JSON. The table is small (one row per customer site), so an import is read whole,
- * checked against the live rows, and applied with one statement per changed site inside one transaction.
+ * checked against the live rows, and applied row by row inside one transaction, each change recorded in
+ * the site's history (site_revisions) like an edit in the console.
  */
 export class SiteTransfer {
   readonly #db: Pick<DbSession, 'orm' | 'target'>;
+  readonly #actor: string;
 
-  constructor(db: Pick<DbSession, 'orm' | 'target'>) {
+  constructor(db: Pick<DbSession, 'orm' | 'target'>, context: { actor?: string } = {}) {
     this.#db = db;
+    this.#actor = context.actor ?? processActor();
   }
 
   /** Every site, ordered by site id (byte order, the same on every server), all columns. */
   async export(write: (row: SiteRow) => void | Promise<void>): Promise<number> {
     return withSqlClient(this.#db.orm, this.#db.target, async (client) => {
-      const { rows } = await client.query<SiteRow>(`${SELECT_ROWS} order by site_id collate "C"`);
+      const { rows } = await client.query<SiteRow>(`select ${COLUMNS_SQL} from sites order by site_id collate "C"`);
       for (const row of rows) await write(row);
       return rows.length;
     });
   }
 
-  async import(records: AsyncIterable<InputRecord>, options: ImportOptions = {}): Promise<ImportResult> {
+  async import(records: AsyncIterable<InputRecord>, options: ImportOptions & { actor?: string; note?: string } = {}): Promise<ImportResult> {
+    const who = { actor: validateActor(options.actor, this.#actor), note: validateNote(options.note) ?? 'cabinet sites import' };
     const problems = new ProblemList();
     const rows: SiteImportRow[] = [];
     const firstSeen = new Map<string, string>();
     for await (const record of records) {
       if (record.error) {
-        problems.add(record.where, record.error);
+        problems.add(record.where, record.error, record.line);
         continue;
       }
       const parsed = parseSiteRecord(record.value);
       if (!parsed.ok) {
-        problems.add(record.where, parsed.error);
+        problems.add(record.where, parsed.error, record.line);
         continue;
       }
       const earlier = firstSeen.get(parsed.row.siteId);
       if (earlier) {
-        problems.add(record.where, `site ${parsed.row.siteId} appears twice (also at ${earlier})`);
+        problems.add(record.where, `site ${parsed.row.siteId} appears twice (also at ${earlier})`, record.line);
         continue;
       }
       firstSeen.set(parsed.row.siteId, record.where);
@@ -122,17 +139,71 @@ export class SiteTransfer {
     }
     if (problems.count > 0) throw new InvalidImportError('site', problems);
 
-    return withTransaction(this.#db.orm, this.#db.target, async (client) => {
-      // Rows this import may change stay as planned until it commits.
-      await client.query(`select 1 from sites where site_id = any($1::text[]) for update`, [rows.map((r) => r.siteId)]);
-      const current = new Map((await client.query<SiteRow>(SELECT_ROWS)).rows.map((r) => [r.site_id!, r]));
-      const plan = this.#plan(rows, current, problems);
-      if (problems.count > 0) throw new InvalidImportError('site', problems);
-      if (options.dryRun || plan.created + plan.changed === 0) return { plan, applied: false };
-      if (options.confirm && !(await options.confirm(plan))) return { plan, applied: false };
-      await this.#apply(client, rows, plan);
-      return { plan, applied: true };
-    });
+    const em = (this.#db.orm.em as unknown as EntityManager).fork();
+    try {
+      return await em.transactional(async (tx) => {
+        const run = <T extends object>(sql: string, params: unknown[] = []) =>
+          tx.getConnection().execute<T[]>(sql, params, 'all', tx.getTransactionContext());
+        // The rows this import may change stay as planned until it commits.
+        if (rows.length > 0) await run(`select 1 from sites where site_id in (${rows.map(() => '?').join(', ')}) for update`, rows.map((r) => r.siteId));
+        const current = new Map((await run<SiteRow>(`select ${COLUMNS_SQL} from sites`)).map((r) => [r.site_id!, r]));
+        const plan = this.#plan(rows, current, problems);
+        if (problems.count > 0) throw new InvalidImportError('site', problems);
+        if (options.dryRun || plan.created + plan.changed === 0) return { plan, applied: false };
+        if (options.confirm && !(await options.confirm(plan))) return { plan, applied: false };
+        const byId = new Map(rows.map((r) => [r.siteId, r]));
+        for (const p of plan.rows) {
+          if (p.action === 'unchanged') continue;
+          try {
+            await this.#applyRow(tx, run, byId.get(p.id)!, p, current.get(p.id) ?? null, who);
+          } catch (error) {
+            const { code, constraint } = pgErrorOf(error);
+            if (code !== '23505') throw error;
+            // Another writer got there first, or two sites in the file swap domains (not possible in one step).
+            throw new CabinetError(`${p.where}: site ${p.id} violates ${constraint ?? 'a unique constraint'}; nothing was imported`, { code: 'conflict', cause: error });
+          }
+        }
+        return { plan, applied: true };
+      });
+    } catch (error) {
+      throw toDatabaseError(error, this.#db.target);
+    }
+  }
+
+  async #applyRow(
+    tx: EntityManager,
+    run: <T extends object>(sql: string, params?: unknown[]) => Promise<T[]>,
+    row: SiteImportRow,
+    planned: PlannedRow,
+    currentRow: SiteRow | null,
+    who: { actor: string; note: string },
+  ): Promise<void> {
+    let after: SiteRecord;
+    if (planned.action === 'create') {
+      const v = row.values;
+      const [inserted] = await run<SiteRow>(
+        `insert into sites (site_id, domain, brand_name, language, ai_script_id, hubspot_pipeline, hubspot_stage, ai_prompt,
+                            created_at, version, updated_at)
+         values (?, ?, ?, ?, ?, ?, ?, ?, coalesce(?::timestamptz, now()), coalesce(?::int, 1), coalesce(?::timestamptz, now()))
+         returning ${COLUMNS_SQL}`,
+        [row.siteId, v.domain, v.brand_name, v.language ?? 'en', v.ai_script_id ?? null, v.hubspot_pipeline ?? null, v.hubspot_stage ?? null, v.ai_prompt ?? '',
+          row.createdAt ?? null, row.version ?? null, row.updatedAt ?? row.createdAt ?? null],
+      );
+      after = siteRowToRecord(inserted!);
+      const changed = EDITABLE_SITE_FIELDS.filter((f) => after[f] !== null && after[f] !== '');
+      await appendRevision(tx, { siteId: row.siteId, action: 'create', version: after.version, changed, before: null, after, ...who });
+      return;
+    }
+    // Column names come from the fixed EDITABLE list, never from the input.
+    const keys = planned.fields as EditableKey[];
+    const [updated] = await run<SiteRow>(`update sites set ${keys.map((k) => `${k} = ?`).join(', ')} where site_id = ? returning ${COLUMNS_SQL}`, [
+      ...keys.map((k) => row.values[k]),
+      row.siteId,
+    ]);
+    after = siteRowToRecord(updated!);
+    const before = siteRowToRecord(currentRow!);
+    const changed = keys.map((k) => SITE_FIELD_OF[k]);
+    await appendRevision(tx, { siteId: row.siteId, action: 'update', version: after.version, changed, before, after, ...who });
   }
 
   #plan(rows: SiteImportRow[], current: Map<string, SiteRow>, problems: ProblemList): ImportPlan {
@@ -164,14 +235,13 @@ export class SiteTransfer {
         continue;
       }
       const fields = EDITABLE.filter((k) => k in row.values && row.values[k] !== before[k]);
-      const after = { ...before, ...row.values };
       planned.push({
         id: row.siteId,
         where: row.where,
         action: fields.length > 0 ? 'change' : 'unchanged',
         fields,
         before: siteText(before),
-        after: siteText(after),
+        after: siteText({ ...before, ...row.values }),
       });
     }
     return {
@@ -183,33 +253,5 @@ export class SiteTransfer {
       rows: planned,
       sampled: false,
     };
-  }
-
-  async #apply(client: SqlClient, rows: SiteImportRow[], plan: ImportPlan): Promise<void> {
-    const byId = new Map(rows.map((r) => [r.siteId, r]));
-    for (const p of plan.rows) {
-      const row = byId.get(p.id)!;
-      try {
-        if (p.action === 'create') {
-          const v = row.values;
-          await client.query(
-            `insert into sites (site_id, domain, brand_name, language, ai_script_id, hubspot_pipeline, hubspot_stage, ai_prompt, created_at)
-             values ($1, $2, $3, $4, $5, $6, $7, $8, coalesce($9::timestamptz, now()))`,
-            [row.siteId, v.domain, v.brand_name, v.language ?? 'en', v.ai_script_id ?? null, v.hubspot_pipeline ?? null, v.hubspot_stage ?? null, v.ai_prompt ?? '', row.createdAt ?? null],
-          );
-        } else if (p.action === 'change') {
-          // Column names come from the fixed EDITABLE list, never from the input.
-          const keys = p.fields as EditableKey[];
-          await client.query(`update sites set ${keys.map((k, i) => `${k} = $${i + 2}`).join(', ')} where site_id = $1`, [row.siteId, ...keys.map((k) => row.values[k])]);
-        }
-      } catch (error) {
-        const { code, constraint } = pgErrorOf(error);
-        if (code === '23505') {
-          // Another writer got there first, or two sites in the file swap domains (not possible in one step).
-          throw new CabinetError(`${p.where}: site ${p.id} violates ${constraint ?? 'a unique constraint'}; nothing was imported`, { code: 'conflict', cause: error });
-        }
-        throw error;
-      }
-    }
   }
 }

@@ -19,15 +19,20 @@ import {
   type PlannedRow,
 } from './records.ts';
 
-/** A user as scripts see it: the table's columns in table order. */
-export const USER_KEYS = ['user_id', 'email', 'first_seen', 'last_seen'] as const;
-export type UserRow = Record<(typeof USER_KEYS)[number], string | null>;
+/**
+ * A user as scripts see it: the table's columns in table order. `version` and `updated_at` are kept by a
+ * trigger: an import uses them only when it creates the user (so a restore gives back identical rows).
+ */
+export const USER_KEYS = ['user_id', 'email', 'first_seen', 'last_seen', 'version', 'updated_at'] as const;
+export type UserRow = Record<Exclude<(typeof USER_KEYS)[number], 'version'>, string | null> & { version: number | null };
 
 interface UserImportRow {
   userId: string;
   email: string | null;
   firstSeen: string | null;
   lastSeen: string | null;
+  version: number | null;
+  updatedAt: string | null;
 }
 
 export function parseUserRecord(value: unknown): { ok: true; row: UserImportRow } | { ok: false; error: string } {
@@ -35,7 +40,7 @@ export function parseUserRecord(value: unknown): { ok: true; row: UserImportRow 
   const errors: string[] = [];
   const unknown = unknownKeys(value, USER_KEYS);
   if (unknown.length > 0) errors.push(`unknown field${unknown.length === 1 ? '' : 's'} ${unknown.join(', ')} (known: ${USER_KEYS.join(', ')})`);
-  const row: UserImportRow = { userId: '', email: null, firstSeen: null, lastSeen: null };
+  const row: UserImportRow = { userId: '', email: null, firstSeen: null, lastSeen: null, version: null, updatedAt: null };
   if (typeof value.user_id !== 'string') errors.push('user_id is required (a string: the Zitadel sub)');
   else {
     const r = validateUserField('userId', value.user_id);
@@ -53,11 +58,16 @@ export function parseUserRecord(value: unknown): { ok: true; row: UserImportRow 
   for (const [key, field] of [
     ['first_seen', 'firstSeen'],
     ['last_seen', 'lastSeen'],
+    ['updated_at', 'updatedAt'],
   ] as const) {
-    if (!(key in value)) continue;
+    if (!(key in value) || (key === 'updated_at' && value[key] === null)) continue;
     const r = checkTimestamp(value[key], key);
     if (r.ok) row[field] = r.value;
     else errors.push(r.error);
+  }
+  if ('version' in value && value.version !== null) {
+    if (typeof value.version === 'number' && Number.isSafeInteger(value.version) && value.version >= 1 && value.version <= 2 ** 31 - 1) row.version = value.version;
+    else errors.push('version must be a whole number ≥ 1');
   }
   if (errors.length > 0) return { ok: false, error: errors.join('; ') };
   return { ok: true, row };
@@ -84,11 +94,19 @@ export class UserTransfer {
       // A big table takes longer than the everyday statement timeout to stream.
       await client.query('set local statement_timeout = 0');
       const stream = client.copyTo(
-        `copy (select user_id, email, ${isoSql('first_seen')}, ${isoSql('last_seen')} from users order by user_id collate "C") to stdout`,
+        `copy (select user_id, email, ${isoSql('first_seen')}, ${isoSql('last_seen')}, version, ${isoSql('updated_at')}
+                 from users order by user_id collate "C") to stdout`,
       );
       let n = 0;
-      for await (const [user_id, email, first_seen, last_seen] of copyRows(stream)) {
-        await write({ user_id: user_id ?? null, email: email ?? null, first_seen: first_seen ?? null, last_seen: last_seen ?? null });
+      for await (const [user_id, email, first_seen, last_seen, version, updated_at] of copyRows(stream)) {
+        await write({
+          user_id: user_id ?? null,
+          email: email ?? null,
+          first_seen: first_seen ?? null,
+          last_seen: last_seen ?? null,
+          version: version === null || version === undefined ? null : Number(version),
+          updated_at: updated_at ?? null,
+        });
         n++;
       }
       return n;
@@ -100,10 +118,10 @@ export class UserTransfer {
       await client.query('set local statement_timeout = 0');
       await client.query(
         `create temp table cabinet_import_users (line bigint not null, idx bigint, user_id text not null, email text,
-           first_seen timestamptz, last_seen timestamptz) on commit drop`,
+           first_seen timestamptz, last_seen timestamptz, version int, updated_at timestamptz) on commit drop`,
       );
       const problems = new ProblemList();
-      const copy = client.copyFrom('copy cabinet_import_users (line, idx, user_id, email, first_seen, last_seen) from stdin');
+      const copy = client.copyFrom('copy cabinet_import_users (line, idx, user_id, email, first_seen, last_seen, version, updated_at) from stdin');
       const copied = finished(copy);
       copied.catch(() => {}); // awaited below; this only keeps an early failure from going unhandled
       let total = 0;
@@ -120,7 +138,7 @@ export class UserTransfer {
             continue;
           }
           const r = parsed.row;
-          const line = `${record.line}\t${record.index ?? '\\N'}\t${copyField(r.userId)}\t${copyField(r.email)}\t${copyField(r.firstSeen)}\t${copyField(r.lastSeen)}\n`;
+          const line = `${record.line}\t${record.index ?? '\\N'}\t${copyField(r.userId)}\t${copyField(r.email)}\t${copyField(r.firstSeen)}\t${copyField(r.lastSeen)}\t${copyField(r.version)}\t${copyField(r.updatedAt)}\n`;
           if (!copy.write(line)) await once(copy, 'drain');
           if (total % 1000 === 0) options.onProgress?.(total);
         }
@@ -140,11 +158,13 @@ export class UserTransfer {
       if (options.dryRun || plan.created + plan.changed === 0) return { plan, applied: false };
       if (options.confirm && !(await options.confirm(plan))) return { plan, applied: false };
       await client.query(
-        `insert into users (user_id, email, first_seen, last_seen)
+        `insert into users (user_id, email, first_seen, last_seen, version, updated_at)
          select t.user_id, coalesce(t.email, u.email), coalesce(t.first_seen, u.first_seen, now()),
-                coalesce(t.last_seen, u.last_seen, t.first_seen, now())
+                coalesce(t.last_seen, u.last_seen, t.first_seen, now()),
+                coalesce(t.version, 1), coalesce(t.updated_at, now())
            from cabinet_import_users t left join users u on u.user_id = t.user_id
          on conflict (user_id) do update
+            -- version and updated_at: the trigger's, for a row that exists
             set email = excluded.email, first_seen = excluded.first_seen, last_seen = excluded.last_seen
           where (users.email, users.first_seen, users.last_seen)
                 is distinct from (excluded.email, excluded.first_seen, excluded.last_seen)`,

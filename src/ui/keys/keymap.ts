@@ -109,3 +109,12 @@ export function combineKeymaps<A extends string>(...maps: (Keymap<A> | false | u
   }
   return out;
 }
+
+/** `global` without the keys `local` already binds (the screen's binding wins, so the global one is not shown). */
+export function withoutShadowed<A extends string>(global: Keymap<A>, local: Keymap): Keymap<A> {
+  const taken = new Set(local.flatMap((b) => b.keys));
+  return global.flatMap((b) => {
+    const keys = b.keys.filter((k) => !taken.has(k));
+    return keys.length === 0 ? [] : [{ ...b, keys }];
+  });
+}

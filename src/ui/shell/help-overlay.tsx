@@ -22,7 +22,7 @@ export function helpRows(sections: HelpSection[]): { heading?: string; keys?: st
 export function HelpOverlay({ sections, width, height, scroll }: { sections: HelpSection[]; width: number; height: number; scroll: number }) {
   const rows = helpRows(sections);
   const visible = rows.slice(scroll, scroll + Math.max(1, height - 1));
-  const keyWidth = Math.min(24, Math.max(8, ...rows.map((r) => (r.keys ?? '').length + 2)));
+  const keyWidth = Math.min(28, Math.max(8, ...rows.map((r) => (r.keys ?? '').length + 4)));
   return (
     <Box flexDirection="column" width={width} height={height}>
       <Text bold color={tone('accent')}>

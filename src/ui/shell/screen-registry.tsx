@@ -4,6 +4,8 @@ import { sanitizeLine } from '../../lib/sanitize.ts';
 import type { Route } from './routes.ts';
 import { SitesScreen } from '../screens/sites/sites-screen.tsx';
 import { SiteDetailScreen } from '../screens/sites/site-detail-screen.tsx';
+import { SiteEditScreen } from '../screens/sites/site-edit-screen.tsx';
+import { SiteDeleteScreen } from '../screens/sites/site-delete-screen.tsx';
 
 type RouteOf<N extends Route['name']> = Extract<Route, { name: N }>;
 
@@ -18,9 +20,9 @@ const todo = (what: string) => <Text dimColor>{what}: not built yet</Text>;
 const SCREENS: { [N in Route['name']]: ScreenDef<N> } = {
   sites: { title: () => 'sites', render: () => <SitesScreen /> },
   site: { title: (r) => `site ${sanitizeLine(r.siteId)}`, render: (r) => <SiteDetailScreen siteId={r.siteId} /> },
-  'site-edit': { title: (r) => `edit ${sanitizeLine(r.siteId)}`, render: () => todo('edit') },
+  'site-edit': { title: (r) => `edit ${sanitizeLine(r.siteId)}`, render: (r) => <SiteEditScreen siteId={r.siteId} prompt={r.prompt} /> },
   'site-new': { title: () => 'new site', render: () => todo('new site') },
-  'site-delete': { title: (r) => `delete ${sanitizeLine(r.siteId)}`, render: () => todo('delete') },
+  'site-delete': { title: (r) => `delete ${sanitizeLine(r.siteId)}`, render: (r) => <SiteDeleteScreen siteId={r.siteId} /> },
   users: { title: () => 'users', render: () => todo('users') },
   user: { title: (r) => `user ${sanitizeLine(r.userId)}`, render: () => todo('user') },
   'user-new': { title: () => 'new user', render: () => todo('new user') },

@@ -4,7 +4,7 @@ import type { Services } from '../../services/types.ts';
 import { sanitizeLine } from '../../lib/sanitize.ts';
 import { Header, headerHeight } from '../components/header.tsx';
 import { KeyHints } from '../components/key-hints.tsx';
-import { actionFor, type Keymap } from '../keys/keymap.ts';
+import { actionFor, withoutShadowed, type Keymap } from '../keys/keymap.ts';
 import { fit, truncate } from '../text/graphemes.ts';
 import { tone, type Tone } from '../theme.ts';
 import { helpKeymap, nestedKeymap, paletteKeymap, rootKeymap, typingKeymap, type GlobalAction } from './global-keymap.ts';
@@ -43,7 +43,10 @@ export function Shell({ services, initialRoute }: { services: Services; initialR
   const tooSmall = columns < MIN_COLUMNS || rows < MIN_ROWS;
   const screenKeymap = published.key === top.key ? published.keymap : [];
   const capturesText = published.key === top.key && published.capturesText;
-  const globalKeymap: Keymap<GlobalAction> = capturesText ? typingKeymap : depth > 1 ? nestedKeymap : rootKeymap;
+  const globalKeymap: Keymap<GlobalAction> = useMemo(
+    () => withoutShadowed(capturesText ? typingKeymap : depth > 1 ? nestedKeymap : rootKeymap, screenKeymap),
+    [capturesText, depth, screenKeymap],
+  );
 
   useEffect(() => {
     if (!status) return;

@@ -1,0 +1,170 @@
+import { Text, type Key } from 'ink';
+import { actionFor, type Keymap } from '../keys/keymap.ts';
+import { displayWidth, graphemes, nextBoundary, previousBoundary } from '../text/graphemes.ts';
+import { cellText, drawRange } from '../text/wrap.ts';
+
+/** A one-line text field: its value and a cursor on a grapheme boundary. */
+export interface LineInputState {
+  value: string;
+  cursor: number;
+}
+
+export type LineInputAction =
+  | { type: 'insert'; text: string }
+  | { type: 'backspace' }
+  | { type: 'delete' }
+  | { type: 'deleteWordBack' }
+  | { type: 'move'; to: 'left' | 'right' | 'start' | 'end' | 'wordLeft' | 'wordRight' }
+  | { type: 'set'; value: string };
+
+export const lineInput = (value: string): LineInputState => ({ value, cursor: value.length });
+
+const words = new Intl.Segmenter(undefined, { granularity: 'word' });
+
+function wordLeft(text: string, at: number): number {
+  let target = 0;
+  for (const s of words.segment(text)) {
+    if (s.index >= at) break;
+    if (s.isWordLike) target = s.index;
+  }
+  return target;
+}
+
+function wordRight(text: string, at: number): number {
+  for (const s of words.segment(text)) if (s.isWordLike && s.index + s.segment.length > at) return s.index + s.segment.length;
+  return text.length;
+}
+
+export function lineInputReducer(state: LineInputState, action: LineInputAction): LineInputState {
+  const { value, cursor } = state;
+  switch (action.type) {
+    case 'insert':
+      return { value: value.slice(0, cursor) + action.text + value.slice(cursor), cursor: cursor + action.text.length };
+    case 'backspace': {
+      const from = previousBoundary(value, cursor);
+      return { value: value.slice(0, from) + value.slice(cursor), cursor: from };
+    }
+    case 'delete':
+      return { value: value.slice(0, cursor) + value.slice(nextBoundary(value, cursor)), cursor };
+    case 'deleteWordBack': {
+      const from = wordLeft(value, cursor);
+      return { value: value.slice(0, from) + value.slice(cursor), cursor: from };
+    }
+    case 'move': {
+      const to = {
+        left: () => previousBoundary(value, cursor),
+        right: () => nextBoundary(value, cursor),
+        start: () => 0,
+        end: () => value.length,
+        wordLeft: () => wordLeft(value, cursor),
+        wordRight: () => wordRight(value, cursor),
+      }[action.to]();
+      return { value, cursor: to };
+    }
+    case 'set':
+      return lineInput(action.value);
+  }
+}
+
+export type LineInputKey = 'left' | 'right' | 'start' | 'end' | 'wordLeft' | 'wordRight' | 'backspace' | 'delete' | 'deleteWordBack';
+
+export const lineInputKeymap: Keymap<LineInputKey> = [
+  { action: 'wordLeft', keys: ['ctrl+left', 'alt+left', 'alt+b'], description: 'previous word' },
+  { action: 'wordRight', keys: ['ctrl+right', 'alt+right', 'alt+f'], description: 'next word' },
+  { action: 'left', keys: ['left'], description: 'left' },
+  { action: 'right', keys: ['right'], description: 'right' },
+  { action: 'start', keys: ['home', 'ctrl+a'], description: 'start of the field' },
+  { action: 'end', keys: ['end', 'ctrl+e'], description: 'end of the field' },
+  { action: 'backspace', keys: ['backspace'], description: 'delete before the cursor' },
+  { action: 'delete', keys: ['delete', 'ctrl+d'], description: 'delete at the cursor' },
+  { action: 'deleteWordBack', keys: ['ctrl+w', 'alt+backspace'], description: 'delete the previous word' },
+];
+
+/** The reducer action for a bound line-input key. */
+export function lineInputCommand(action: LineInputKey): LineInputAction {
+  switch (action) {
+    case 'backspace':
+    case 'delete':
+    case 'deleteWordBack':
+      return { type: action };
+    default:
+      return { type: 'move', to: action };
+  }
+}
+
+/** Handles a key for a focused one-line field: bound keys, then printable text. False: not for the field. */
+export function handleLineInputKey(input: string, key: Key, dispatch: (action: LineInputAction) => void): boolean {
+  const action = actionFor(lineInputKeymap, input, key);
+  if (action) {
+    dispatch(lineInputCommand(action));
+    return true;
+  }
+  if (key.ctrl || key.meta || key.escape || key.tab || key.return || !input || /[\x00-\x1f\x7f]/.test(input)) return false;
+  dispatch({ type: 'insert', text: input });
+  return true;
+}
+
+/**
+ * The field as drawn: sanitised, scrolled sideways so the cursor stays in view, the cursor an inverse
+ * cell when focused. Exactly `width` cells.
+ */
+export function LineInput({ state, width, focused, placeholder }: { state: LineInputState; width: number; focused: boolean; placeholder?: string }) {
+  const { value, cursor } = state;
+  if (value === '' && placeholder && !focused) {
+    return <Text dimColor>{placeholder.slice(0, width).padEnd(width)}</Text>;
+  }
+  // Show a window of graphemes around the cursor that fits in width - 1 (room for the cursor cell).
+  const cells = graphemes(value);
+  let cursorIndex = 0;
+  for (let i = 0, at = 0; i < cells.length && at < cursor; i++) {
+    at += cells[i]!.length;
+    cursorIndex = i + 1;
+  }
+  const room = Math.max(1, width - 1);
+  let start = 0;
+  let used = 0;
+  // Walk back from the cursor until the row is full: that is the window's start.
+  for (let i = cursorIndex - 1; i >= 0; i--) {
+    const w = displayWidth(cellText(cells[i]!));
+    if (used + w > room) break;
+    used += w;
+    start = i;
+  }
+  if (cursorIndex === 0) start = 0;
+  const startOffset = cells.slice(0, start).join('').length;
+  const before = drawRange(value, startOffset, cursor);
+  const at = cells[cursorIndex];
+  let after = at ? drawRange(value, cursor + at.length, value.length) : '';
+  const usedBefore = displayWidth(before) + (at ? displayWidth(cellText(at)) : 1);
+  // Trim what follows to the remaining room.
+  let afterFit = '';
+  let afterUsed = 0;
+  for (const g of graphemes(after)) {
+    const w = displayWidth(g);
+    if (usedBefore + afterUsed + w > width) break;
+    afterFit += g;
+    afterUsed += w;
+  }
+  after = afterFit;
+  const pad = ' '.repeat(Math.max(0, width - usedBefore - afterUsed));
+  if (!focused) {
+    const plain = drawRange(value, 0, value.length);
+    let shown = '';
+    let w = 0;
+    for (const g of graphemes(plain)) {
+      const gw = displayWidth(g);
+      if (w + gw > width) break;
+      shown += g;
+      w += gw;
+    }
+    return <Text>{shown + ' '.repeat(Math.max(0, width - w))}</Text>;
+  }
+  return (
+    <Text>
+      {before}
+      <Text inverse>{at ? cellText(at) : ' '}</Text>
+      {after}
+      {pad}
+    </Text>
+  );
+}

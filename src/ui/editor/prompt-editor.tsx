@@ -1,0 +1,114 @@
+import { useMemo, useRef } from 'react';
+import { Box, Text, type Key } from 'ink';
+import { actionFor } from '../keys/keymap.ts';
+import { graphemes } from '../text/graphemes.ts';
+import { formatPromptStats } from '../text/prompt-stats.ts';
+import { cellText, drawRange, wrapLine } from '../text/wrap.ts';
+import { fit, truncate } from '../text/graphemes.ts';
+import { tone } from '../theme.ts';
+import { visualRowOf, type EditorAction, type EditorState } from './editor-state.ts';
+import { editorCommand, typedText, wrapWidth } from './editor-command.ts';
+import { promptEditorKeymap } from './prompt-editor-keymap.ts';
+
+/**
+ * Maps a key to an editor action. Returns false for keys the editor leaves to its container (Tab,
+ * Esc, Ctrl-S…), so the form around it can act on them.
+ */
+export function handleEditorKey(input: string, key: Key, dispatch: (action: EditorAction) => void, view: { width: number; height: number }): boolean {
+  const action = actionFor(promptEditorKeymap, input, key);
+  if (action) {
+    dispatch(editorCommand(action, view));
+    return true;
+  }
+  const text = typedText(input, key);
+  if (text === null) return false;
+  dispatch({ type: 'insert', text });
+  return true;
+}
+
+/** Where the cursor is on screen: its visual row in the whole text and its column. */
+function locate(state: EditorState, width: number): { visualRow: number; totalRows: number } {
+  let before = 0;
+  let total = 0;
+  for (let r = 0; r < state.lines.length; r++) {
+    const n = wrapLine(state.lines[r]!, width).length;
+    if (r < state.cursor.row) before += n;
+    total += n;
+  }
+  const rows = wrapLine(state.lines[state.cursor.row]!, width);
+  return { visualRow: before + visualRowOf(rows, state.cursor.col), totalRows: total };
+}
+
+interface DrawnRow {
+  key: string;
+  before: string;
+  at?: string;
+  after: string;
+}
+
+/**
+ * The editor view: `height` screen rows of soft-wrapped text, scrolled to keep the cursor in sight, the
+ * cursor drawn as an inverse cell (wide for a wide character). Text is drawn sanitised grapheme by
+ * grapheme (a control character shows as \x1b) so what is on screen lines up with the cursor.
+ */
+export function PromptEditor({ state, width, height, focused }: { state: EditorState; width: number; height: number; focused: boolean }) {
+  const w = wrapWidth(width);
+  const top = useRef(0);
+  const { visualRow, totalRows } = locate(state, w);
+  if (visualRow < top.current) top.current = visualRow;
+  if (visualRow >= top.current + height) top.current = visualRow - height + 1;
+  top.current = Math.max(0, Math.min(top.current, Math.max(0, totalRows - height)));
+
+  const drawn: DrawnRow[] = [];
+  let index = 0;
+  for (let r = 0; r < state.lines.length && drawn.length < height; r++) {
+    const line = state.lines[r]!;
+    const rows = wrapLine(line, w);
+    if (index + rows.length <= top.current) {
+      index += rows.length;
+      continue;
+    }
+    const cursorK = r === state.cursor.row ? visualRowOf(rows, state.cursor.col) : -1;
+    for (let k = 0; k < rows.length && drawn.length < height; k++, index++) {
+      if (index < top.current) continue;
+      const { start, end } = rows[k]!;
+      if (focused && k === cursorK) {
+        const col = state.cursor.col;
+        const g = col < end ? graphemes(line.slice(col, end))[0]! : '';
+        drawn.push({
+          key: `${r}:${k}`,
+          before: drawRange(line, start, col),
+          at: g ? cellText(g) : ' ',
+          after: drawRange(line, col + g.length, end),
+        });
+      } else drawn.push({ key: `${r}:${k}`, before: drawRange(line, start, end), after: '' });
+    }
+  }
+  return (
+    <Box flexDirection="column" width={width} height={height}>
+      {drawn.map((row) => (
+        <Text key={row.key} wrap="truncate-end">
+          {row.before}
+          {row.at !== undefined && <Text inverse>{row.at}</Text>}
+          {row.after}
+        </Text>
+      ))}
+      {drawn.length === 0 && <Text> </Text>}
+    </Box>
+  );
+}
+
+/** Line and column (in characters as people count them), size, bytes, ≈ tokens, and any notice. */
+export function EditorStatus({ state, width }: { state: EditorState; width: number }) {
+  const bytes = useMemo(() => state.lines.reduce((n, l) => n + Buffer.byteLength(l, 'utf8'), state.lines.length - 1), [state.lines]);
+  const col = graphemes(state.lines[state.cursor.row]!.slice(0, state.cursor.col)).length + 1;
+  const stats = formatPromptStats({ chars: state.chars, bytes, tokens: Math.ceil(state.chars / 4) });
+  const position = `Ln ${state.cursor.row + 1}, Col ${col}`;
+  const left = `${position} · ${stats}`;
+  return (
+    <Text wrap="truncate-end">
+      <Text dimColor>{state.message ? truncate(left, Math.floor(width / 2)) : fit(left, width)}</Text>
+      {state.message && <Text color={tone('warn')}>{`  ${truncate(state.message, Math.max(0, width - Math.floor(width / 2) - 2))}`}</Text>}
+    </Text>
+  );
+}

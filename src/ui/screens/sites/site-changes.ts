@@ -1,0 +1,71 @@
+import type { SiteInput, SiteRecord } from '../../../services/types.ts';
+import { domainForDisplay } from '../../../services/validation/fields.ts';
+import { SITE_FIELD_LABELS, validateSiteField, type SiteField } from '../../../services/validation/site-input.ts';
+
+/** The one-line fields of the site form, in form order; the prompt comes last, in its own editor. */
+export const SITE_LINE_FIELDS = ['siteId', 'domain', 'brandName', 'language', 'aiScriptId', 'hubspotPipeline', 'hubspotStage'] as const;
+export type SiteLineField = (typeof SITE_LINE_FIELDS)[number];
+
+export const SITE_FIELD_HINTS: Record<SiteField, string> = {
+  siteId: 'lower-case letters, digits, hyphens',
+  domain: 'host name, Unicode allowed (münchen.de)',
+  brandName: 'required',
+  language: 'BCP 47: en, de, pt-BR',
+  aiScriptId: 'optional',
+  hubspotPipeline: 'optional: id or internal name',
+  hubspotStage: 'optional: id or internal name',
+  aiPrompt: '',
+};
+
+/** A site's values as the form shows them: text, the domain in its Unicode form. */
+export function formValuesOf(site: SiteRecord): Record<SiteField, string> {
+  return {
+    siteId: site.siteId,
+    domain: domainForDisplay(site.domain),
+    brandName: site.brandName,
+    language: site.language,
+    aiScriptId: site.aiScriptId ?? '',
+    hubspotPipeline: site.hubspotPipeline ?? '',
+    hubspotStage: site.hubspotStage ?? '',
+    aiPrompt: site.aiPrompt,
+  };
+}
+
+export interface FieldCheck {
+  ok: boolean;
+  /** The value as it would be stored (domain in A-labels, language canonical, '' → null). */
+  value: string | null;
+  error?: string;
+}
+
+/** Validates each field with the services' own validators (the services check again before writing). */
+export function checkFields(values: Record<SiteField, string>): Record<SiteField, FieldCheck> {
+  const out = {} as Record<SiteField, FieldCheck>;
+  for (const field of Object.keys(values) as SiteField[]) {
+    const r = validateSiteField(field, values[field]);
+    out[field] = r.ok ? { ok: true, value: r.value } : { ok: false, value: null, error: r.error };
+  }
+  return out;
+}
+
+export interface FieldChange {
+  field: SiteField;
+  label: string;
+  before: string | null;
+  after: string | null;
+}
+
+const stored = (site: SiteRecord, field: SiteField): string | null => site[field] as string | null;
+
+/** Fields whose stored value would change, in form order. */
+export function siteChanges(original: SiteRecord, checks: Record<SiteField, FieldCheck>): FieldChange[] {
+  const fields: SiteField[] = [...SITE_LINE_FIELDS.filter((f) => f !== 'siteId'), 'aiPrompt'];
+  return fields
+    .filter((f) => checks[f].ok && checks[f].value !== stored(original, f))
+    .map((f) => ({ field: f, label: SITE_FIELD_LABELS[f], before: stored(original, f), after: checks[f].value }));
+}
+
+/** The patch for SiteService.update: only what changed, as stored values. */
+export function patchOf(changes: FieldChange[]): Partial<SiteInput> {
+  return Object.fromEntries(changes.map((c) => [c.field, c.after])) as Partial<SiteInput>;
+}

@@ -1,0 +1,76 @@
+import { Box, Text } from 'ink';
+import type { SiteRecord } from '../../../services/types.ts';
+import { domainForDisplay } from '../../../services/validation/fields.ts';
+import { sanitizeLine } from '../../../lib/sanitize.ts';
+import { ScrollView, type ViewLine } from '../../components/scroll-view.tsx';
+import { truncate } from '../../text/graphemes.ts';
+import { codePointLength } from '../../text/graphemes.ts';
+import { tone } from '../../theme.ts';
+import type { FieldChange } from './site-changes.ts';
+import { diffCounts, promptDiffLines } from './prompt-diff.ts';
+
+const show = (field: FieldChange['field'], value: string | null): string => {
+  if (value === null || value === '') return '(empty)';
+  return sanitizeLine(field === 'domain' ? domainForDisplay(value) : value);
+};
+
+/** What the review screen lists: each changed field old → new, then the prompt's unified diff. */
+export function reviewLines(changes: FieldChange[], width: number): ViewLine[] {
+  const lines: ViewLine[] = [{ text: `Changed: ${changes.map((c) => c.label).join(', ')}`, bold: true }];
+  for (const c of changes) {
+    if (c.field === 'aiPrompt') {
+      const { added, removed } = diffCounts(c.before ?? '', c.after ?? '');
+      lines.push({
+        text: truncate(`  ${c.label.padEnd(18)}+${added} −${removed} lines (${codePointLength(c.before ?? '').toLocaleString('en')} → ${codePointLength(c.after ?? '').toLocaleString('en')} chars)`, width),
+      });
+    } else {
+      const ascii = c.field === 'domain' && c.after && domainForDisplay(c.after) !== c.after ? `  (stored as ${c.after})` : '';
+      lines.push({ text: truncate(`  ${c.label.padEnd(18)}${show(c.field, c.before)} → ${show(c.field, c.after)}${ascii}`, width) });
+    }
+  }
+  const prompt = changes.find((c) => c.field === 'aiPrompt');
+  if (prompt) {
+    lines.push({ text: '' });
+    lines.push(...promptDiffLines(prompt.before ?? '', prompt.after ?? '', width));
+  }
+  return lines;
+}
+
+/** The review step: a title, the changes, and the save/back question (or the service's error). */
+export function SiteReview({
+  original,
+  lines,
+  offset,
+  width,
+  height,
+  saving,
+  error,
+  isNew,
+}: {
+  original: Pick<SiteRecord, 'siteId'>;
+  lines: ViewLine[];
+  offset: number;
+  width: number;
+  height: number;
+  saving: boolean;
+  error: string | null;
+  isNew?: boolean;
+}) {
+  return (
+    <Box flexDirection="column" width={width} height={height}>
+      <Text bold wrap="truncate-end">
+        {isNew ? 'Create site' : 'Review changes to'} {sanitizeLine(original.siteId)}
+      </Text>
+      <ScrollView lines={lines} offset={offset} width={width} height={Math.max(1, height - 2)} />
+      {error ? (
+        <Text color={tone('error')} wrap="truncate-end">
+          {truncate(sanitizeLine(error), width)}
+        </Text>
+      ) : (
+        <Text bold wrap="truncate-end">
+          {saving ? 'saving…' : isNew ? 'Create this site? y/Enter create · n/Esc back' : 'Save these changes? y/Enter save · n/Esc back to editing'}
+        </Text>
+      )}
+    </Box>
+  );
+}

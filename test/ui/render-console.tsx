@@ -1,0 +1,82 @@
+import { render } from 'ink-testing-library';
+import { App } from '../../src/ui/app.tsx';
+import type { Route } from '../../src/ui/shell/routes.ts';
+import type { FakeServices } from './fake-services.ts';
+
+/** Raw key sequences as a terminal sends them. */
+export const KEY = {
+  enter: '\r',
+  esc: '\u001b',
+  tab: '\t',
+  shiftTab: '\u001b[Z',
+  up: '\u001b[A',
+  down: '\u001b[B',
+  right: '\u001b[C',
+  left: '\u001b[D',
+  home: '\u001b[H',
+  end: '\u001b[F',
+  pageUp: '\u001b[5~',
+  pageDown: '\u001b[6~',
+  backspace: '\u007f',
+  delete: '\u001b[3~',
+  ctrlLeft: '\u001b[1;5D',
+  ctrlRight: '\u001b[1;5C',
+  ctrlS: '\u0013',
+  ctrlZ: '\u001a',
+  ctrlY: '\u0019',
+  ctrlO: '\u000f',
+  ctrlG: '\u0007',
+  paste: (text: string) => `\u001b[200~${text}\u001b[201~`,
+} as const;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Renders the whole console (shell and screens) with fake services in a terminal of a given size, the
+ * way ink-testing-library does, plus resizing. `press` writes raw sequences one at a time, letting Ink
+ * settle in between (a lone Esc waits 20 ms in Ink's parser for a sequence that might follow).
+ */
+export function renderConsole(services: FakeServices, options: { columns?: number; rows?: number; route?: Route } = {}) {
+  const ui = render(<App state={{ status: 'ready', services }} {...(options.route ? { initialRoute: options.route } : {})} />);
+  const resize = (columns: number, rows: number) => {
+    Object.defineProperty(ui.stdout, 'columns', { value: columns, configurable: true });
+    Object.defineProperty(ui.stdout, 'rows', { value: rows, configurable: true });
+    ui.stdout.emit('resize');
+  };
+  resize(options.columns ?? 100, options.rows ?? 30);
+  const frame = () => ui.lastFrame() ?? '';
+  return {
+    ui,
+    frame,
+    resize,
+    async press(...keys: string[]) {
+      for (const key of keys) {
+        ui.stdin.write(key);
+        await sleep(key === KEY.esc ? 40 : 5);
+      }
+    },
+    /** Types text one character at a time, as a person does. */
+    async type(text: string) {
+      for (const ch of text) {
+        ui.stdin.write(ch);
+        await sleep(2);
+      }
+    },
+    async waitFor(expected: string | RegExp | ((frame: string) => boolean), timeoutMs = 3000): Promise<string> {
+      const deadline = Date.now() + timeoutMs;
+      const ok = (f: string) => (typeof expected === 'string' ? f.includes(expected) : expected instanceof RegExp ? expected.test(f) : expected(f));
+      for (;;) {
+        const f = frame();
+        if (ok(f)) return f;
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${String(expected)}; the frame was:\n${f}`);
+        await sleep(10);
+      }
+    },
+    unmount: () => ui.unmount(),
+  };
+}
+
+/** The frame's line carrying the selection marker. */
+export function selectedRow(frame: string): string | undefined {
+  return frame.split('\n').find((line) => line.startsWith('› '));
+}

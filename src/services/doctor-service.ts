@@ -1,0 +1,208 @@
+import type { DbSession } from '../db/session.ts';
+import { withSqlClient, type SqlClient } from '../db/sql-client.ts';
+import { classifyAddress } from '../db/tailnet-guard.ts';
+import { CabinetError } from '../lib/errors.ts';
+import { MigrationService } from './migration-service.ts';
+
+export type CheckStatus = 'ok' | 'warn' | 'fail' | 'unknown';
+
+/** One line of `cabinet doctor`: what was checked, what was found, and for a failure how to fix it. */
+export interface Check {
+  id: string;
+  title: string;
+  status: CheckStatus;
+  detail: string;
+  fix?: string;
+}
+
+/** The n8n workflow's query, verbatim (the column contract). */
+export const N8N_QUERY = 'SELECT ai_prompt, language, brand_name FROM sites WHERE site_id = $1';
+export const MIN_SERVER_VERSION = 140000;
+
+const message = (error: unknown) => (error instanceof CabinetError ? error.message : error instanceof Error ? error.message.split('\n')[0]! : String(error));
+
+async function setting(client: SqlClient, name: 'listen_addresses' | 'ssl'): Promise<string | undefined> {
+  try {
+    // SHOW needs no rights for most settings; some servers restrict these to pg_read_all_settings.
+    const { rows } = await client.query<Record<string, string>>(`show ${name}`);
+    return rows[0]?.[name];
+  } catch {
+    return undefined;
+  }
+}
+
+function connectionCheck(db: DbSession): Check {
+  const { guard, target } = db;
+  const base = { id: 'connection', title: 'connection path' };
+  switch (guard.kind) {
+    case 'socket':
+      return { ...base, status: 'ok', detail: target.source === 'embedded' ? `Unix socket ${guard.host} (the embedded PostgreSQL)` : `Unix socket ${guard.host}` };
+    case 'loopback':
+      return { ...base, status: 'ok', detail: `loopback (${guard.host}${guard.addresses.length ? ` → ${guard.addresses.join(', ')}` : ''})` };
+    case 'tailnet':
+    case 'magicdns':
+      return { ...base, status: 'ok', detail: `tailnet (${guard.host}${guard.addresses.length ? ` → ${guard.addresses.join(', ')}` : ''})` };
+    default:
+      return {
+        ...base,
+        status: 'fail',
+        detail: `other network: ${guard.reason} (allowed only by --allow-non-tailnet)`,
+        fix: 'connect over Tailscale: a 100.x.y.z address or the MagicDNS name (*.ts.net) of the database host',
+      };
+  }
+}
+
+function listenCheck(value: string | undefined): Check {
+  const base = { id: 'listen_addresses', title: 'listen_addresses' };
+  if (value === undefined) return { ...base, status: 'unknown', detail: 'unknown (reading it needs a superuser or pg_read_all_settings)' };
+  const addresses = value.split(',').map((a) => a.trim()).filter(Boolean);
+  if (addresses.length === 0) return { ...base, status: 'ok', detail: `'' (Unix sockets only)` };
+  const wildcard = addresses.filter((a) => a === '*' || a === '0.0.0.0' || a === '::');
+  if (wildcard.length > 0) {
+    return {
+      ...base,
+      status: 'warn',
+      detail: `'${value}': listens on every interface; only a firewall keeps it off the internet`,
+      fix: `set listen_addresses = 'localhost, <the host's 100.x.y.z Tailscale address>' in postgresql.conf and restart`,
+    };
+  }
+  const outside = addresses.filter((a) => a !== 'localhost' && !a.endsWith('.ts.net') && classifyAddress(a) === 'other');
+  if (outside.length > 0) {
+    return {
+      ...base,
+      status: 'warn',
+      detail: `'${value}': ${outside.join(', ')} ${outside.length === 1 ? 'is' : 'are'} neither loopback nor Tailscale`,
+      fix: `keep listen_addresses to localhost and the Tailscale address`,
+    };
+  }
+  return { ...base, status: 'ok', detail: `'${value}' (loopback/Tailscale only)` };
+}
+
+async function sslCheck(client: SqlClient, db: DbSession): Promise<Check> {
+  const base = { id: 'ssl', title: 'ssl' };
+  const value = await setting(client, 'ssl');
+  let tls: string | undefined;
+  try {
+    const { rows } = await client.query<{ ssl: boolean; version: string | null }>(`select ssl, version from pg_stat_ssl where pid = pg_backend_pid()`);
+    tls = rows[0] ? (rows[0].ssl ? `TLS ${rows[0].version ?? ''}`.trim() : 'not TLS') : undefined;
+  } catch {
+    tls = undefined;
+  }
+  const shown = `ssl = ${value ?? 'unknown'}; this connection: ${tls ?? 'unknown'}`;
+  if (db.guard.kind === 'other' && tls === 'not TLS') {
+    return { ...base, status: 'fail', detail: `${shown}, over a network that is not the tailnet`, fix: 'use Tailscale, or turn ssl on and connect with sslmode=verify-full' };
+  }
+  if (value === undefined) return { ...base, status: 'unknown', detail: shown };
+  const why = db.guard.kind === 'socket' || db.guard.kind === 'loopback' ? ' (local connection)' : tls === 'not TLS' ? ' (Tailscale encrypts the link: WireGuard)' : '';
+  return { ...base, status: 'ok', detail: `${shown}${why}` };
+}
+
+async function roleCheck(client: SqlClient, db: DbSession): Promise<Check> {
+  const base = { id: 'role', title: 'role' };
+  const role = db.info.user;
+  if (db.info.superuser) {
+    return {
+      ...base,
+      status: 'warn',
+      detail: `${role} is a superuser`,
+      fix: 'daily work should use a least-privilege role: cabinet roles sql (the app role for the console, the owner only for migrate)',
+    };
+  }
+  const { rows } = await client.query<{ create_public: boolean; owns: boolean; writes: boolean; reads: boolean }>(
+    `select has_schema_privilege('public', 'CREATE') as create_public,
+            coalesce((select pg_has_role(c.relowner, 'USAGE') from pg_class c where c.oid = to_regclass('public.sites')), false) as owns,
+            coalesce(has_table_privilege('public.sites', 'INSERT, UPDATE, DELETE'), false) as writes,
+            coalesce(has_table_privilege('public.sites', 'SELECT'), false) as reads`,
+  );
+  const r = rows[0]!;
+  const rights = r.writes ? 'reads and writes sites' : r.reads ? 'reads sites (read-only)' : 'cannot read sites';
+  if (r.owns || r.create_public) {
+    return {
+      ...base,
+      status: 'warn',
+      detail: `${role} can change the schema (${r.owns ? 'owns the tables' : 'CREATE on schema public'}); ${rights}`,
+      fix: 'daily work should use a role without DDL rights: cabinet roles sql (keep this one for cabinet migrate)',
+    };
+  }
+  return { ...base, status: 'ok', detail: `${role}: no DDL rights; ${rights}` };
+}
+
+async function n8nCheck(client: SqlClient): Promise<Check> {
+  const base = { id: 'n8n', title: "n8n's query" };
+  try {
+    const sample = await client.query<{ site_id: string }>(`select site_id from sites order by site_id limit 1`);
+    const siteId = sample.rows[0]?.site_id;
+    const { rows } = await client.query<{ ai_prompt: string; language: string; brand_name: string }>(N8N_QUERY, [siteId ?? 'cabinet-doctor-probe']);
+    if (siteId === undefined) return { ...base, status: 'warn', detail: 'runs, but there are no sites yet', fix: 'cabinet sites create, or cabinet seed --demo on a test database' };
+    const row = rows[0]!;
+    return { ...base, status: 'ok', detail: `site ${siteId}: language ${row.language}, brand ${row.brand_name}, prompt of ${[...row.ai_prompt].length.toLocaleString('en')} characters` };
+  } catch (error) {
+    return { ...base, status: 'fail', detail: message(error), fix: 'cabinet migrate (the sites table or one of its columns is missing)' };
+  }
+}
+
+/**
+ * `cabinet doctor`: checks the connection, the server and the schema, each with a status and, for a
+ * failure, what to do about it. Every check runs even when another failed.
+ */
+export async function runDoctor(db: DbSession): Promise<Check[]> {
+  const checks: Check[] = [connectionCheck(db)];
+  const v = db.info.serverVersionNum;
+  checks.push(
+    v >= MIN_SERVER_VERSION
+      ? { id: 'server', title: 'server version', status: 'ok', detail: `PostgreSQL ${db.info.serverVersion} (14 or newer)` }
+      : { id: 'server', title: 'server version', status: 'fail', detail: `PostgreSQL ${db.info.serverVersion}`, fix: 'upgrade to PostgreSQL 14 or newer' },
+  );
+  await withSqlClient(db.orm, db.target, async (client) => {
+    checks.push(listenCheck(await setting(client, 'listen_addresses')));
+    checks.push(await sslCheck(client, db));
+    checks.push(await roleCheck(client, db).catch((error) => ({ id: 'role', title: 'role', status: 'unknown' as const, detail: message(error) })));
+  });
+
+  const migrations = new MigrationService(db.orm, db.target);
+  let pending: string[] | undefined;
+  try {
+    const status = await migrations.status();
+    pending = status.pending;
+    const bad = [...status.edited.map((n) => `${n} was edited since it ran`), ...status.unknown.map((n) => `${n} is unknown to this cabinet`)];
+    if (bad.length > 0) {
+      checks.push({ id: 'migrations', title: 'migrations', status: 'fail', detail: bad.join('; '), fix: 'use the cabinet version that applied them; see cabinet migrate status' });
+    } else if (status.pending.length > 0) {
+      checks.push({
+        id: 'migrations',
+        title: 'migrations',
+        status: 'fail',
+        detail: `${status.pending.length} pending: ${status.pending.join(', ')}`,
+        fix: 'cabinet migrate (as the owner role)',
+      });
+    } else {
+      checks.push({ id: 'migrations', title: 'migrations', status: 'ok', detail: `all ${status.applied.length} applied` });
+    }
+  } catch (error) {
+    checks.push({ id: 'migrations', title: 'migrations', status: 'fail', detail: message(error), fix: 'cabinet migrate status shows more' });
+  }
+
+  if (pending === undefined || pending.length > 0) {
+    checks.push({ id: 'drift', title: 'schema drift', status: 'unknown', detail: 'not checked while migrations are pending' });
+  } else {
+    try {
+      const problems = (await migrations.check()).filter((p) => !p.startsWith('pending migration'));
+      checks.push(
+        problems.length === 0
+          ? { id: 'drift', title: 'schema drift', status: 'ok', detail: 'entities, migrations and the live schema agree' }
+          : {
+              id: 'drift',
+              title: 'schema drift',
+              status: 'fail',
+              detail: problems.length === 1 ? problems[0]! : `${problems[0]} (and ${problems.length - 1} more)`,
+              fix: 'cabinet migrate check lists the differences; put schema changes in a migration, never by hand',
+            },
+      );
+    } catch (error) {
+      checks.push({ id: 'drift', title: 'schema drift', status: 'unknown', detail: message(error) });
+    }
+  }
+
+  await withSqlClient(db.orm, db.target, async (client) => checks.push(await n8nCheck(client)));
+  return checks;
+}

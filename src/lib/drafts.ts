@@ -110,12 +110,14 @@ export class DraftStore {
 
   /** Every draft on disk, newest first; unreadable or foreign files are skipped, never thrown. */
   list(): StoredDraft[] {
-    let names: string[];
+    let all: string[];
     try {
-      names = fs.readdirSync(this.dir).filter((n) => n.endsWith(SUFFIX));
+      all = fs.readdirSync(this.dir);
     } catch {
       return [];
     }
+    this.#removeAbandonedTemps(all);
+    const names = all.filter((n) => n.endsWith(SUFFIX));
     const drafts = names.map((n) => this.#read(path.join(this.dir, n))).filter((d): d is StoredDraft => d !== null);
     return drafts.sort((a, b) => b.savedAt.getTime() - a.savedAt.getTime());
   }
@@ -221,6 +223,18 @@ export class DraftStore {
       // Some filesystems refuse fsync on a directory; the rename is still atomic.
     } finally {
       fs.closeSync(dirFd);
+    }
+  }
+
+  /** Temp files of writes cut short by kill -9 (never renamed); anything a minute old is abandoned. */
+  #removeAbandonedTemps(names: string[]): void {
+    for (const name of names.filter((n) => n.startsWith('.') && n.endsWith('.tmp'))) {
+      const file = path.join(this.dir, name);
+      try {
+        if (Date.now() - fs.statSync(file).mtimeMs > 60_000) fs.rmSync(file, { force: true });
+      } catch {
+        // Gone already, or not ours to remove.
+      }
     }
   }
 

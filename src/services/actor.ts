@@ -42,11 +42,17 @@ export function sshClientAddress(env: ActorSource['env']): string | undefined {
   return undefined;
 }
 
-/** Checks an `--actor` value: one line, no control or invisible characters, at most 100 characters. */
-export function validateActorFlag(value: string): string {
+/** An actor name as given: one line, no control or invisible characters, at most 100 characters. */
+export function checkActor(value: string): { ok: true; value: string } | { ok: false; error: string } {
   const r = oneLine(value, { required: true, max: 100, label: 'actor' });
+  return r.ok ? { ok: true, value: r.value as string } : r;
+}
+
+/** Checks an `--actor` value; a bad one is a usage error (exit 2). */
+export function validateActorFlag(value: string): string {
+  const r = checkActor(value);
   if (!r.ok) throw new CabinetError(`invalid --actor: ${r.error}`, { code: 'usage', exitCode: 2 });
-  return r.value as string;
+  return r.value;
 }
 
 export function resolveActor(source: ActorSource): string {

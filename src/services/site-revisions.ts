@@ -1,6 +1,10 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { SiteRevisionSchema, type RevisionAction, type SiteRevision } from '../db/entities/index.ts';
-import type { RevisionEntry, SiteRecord } from './types.ts';
+import type { RevisionAction as ServiceRevisionAction, RevisionEntry, SiteRecord } from './types.ts';
+
+// types.ts repeats the actions so the console needs no entity import; this line fails to compile if they drift.
+const actionsAgree: [RevisionAction, ServiceRevisionAction] extends [ServiceRevisionAction, RevisionAction] ? true : never = true;
+void actionsAgree;
 
 /**
  * The site_revisions log as the services write and read it. A snapshot is the whole row keyed by column

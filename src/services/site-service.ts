@@ -1,4 +1,4 @@
-import { OptimisticLockError } from '@mikro-orm/core';
+import { LockMode, OptimisticLockError } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { SiteSchema, type Site } from '../db/entities/index.ts';
 import { toDatabaseError } from '../db/db-errors.ts';
@@ -22,9 +22,6 @@ const SORT_COLUMNS: Record<SiteSortKey, string> = {
   promptChars: 'prompt_chars',
   createdAt: 'created_at',
 };
-
-/** How often a forced write retries when the row keeps changing between its read and its write. */
-const FORCE_ATTEMPTS = 3;
 
 export function siteToRecord(site: Site): SiteRecord {
   return {
@@ -59,9 +56,10 @@ export type RestoreValues = Pick<SiteRecord, EditableSiteField>;
  *
  * Conflicts: with `expectedVersion`, a row whose version moved on is refused with StaleEditError (code
  * `stale`: `details.theirs` is the row now, `details.base` the row at expectedVersion when history has
- * it); `force: true` writes anyway. The version is also MikroORM's version property, so a change landing
- * between this call's read and its write fails the flush (OptimisticLockError) and is reported the same
- * way. A row deleted while edited is GoneError (code `gone`). Nothing is written in either case.
+ * it); `force: true` writes anyway. The row is read FOR UPDATE inside the write's transaction, so a
+ * change cannot land between the check and the write; the version is also MikroORM's version property, so
+ * a flush of a row that moved on fails (OptimisticLockError) and is reported the same way. A row deleted
+ * while edited is GoneError (code `gone`). Nothing is written in either case.
  */
 export class OrmSiteService implements SiteService {
   readonly #em: EntityManager;
@@ -237,8 +235,10 @@ export class OrmSiteService implements SiteService {
   }
 
   /**
-   * Runs `fn` on the live row in one transaction after the conflict checks. A row that changes between the
-   * read and the write fails the flush; with `force` the whole write is tried again on the new row.
+   * Runs `fn` on the live row in one transaction after the conflict checks. The row is read FOR UPDATE, so
+   * concurrent writers queue up and each one checks the version the one before it left (a forced or
+   * unversioned write then simply lands last). MikroORM's version check on the flush stays as the net
+   * under that: should it ever fire, the write is reported stale, never lost.
    */
   async #write(
     siteId: string,
@@ -247,23 +247,20 @@ export class OrmSiteService implements SiteService {
     fn: (em: EntityManager, site: Site) => Promise<SiteChange>,
   ): Promise<SiteChange> {
     if (checkEncodable(siteId)) throw notFound(siteId);
-    for (let attempt = 1; ; attempt++) {
-      let readVersion: number | undefined;
-      try {
-        return await this.#em.fork().transactional(async (em) => {
-          const site = await em.findOne(SiteSchema, { siteId });
-          if (!site) throw options.expectedVersion === undefined ? notFound(siteId) : await this.#gone(em, siteId);
-          readVersion = site.version;
-          if (options.expectedVersion !== undefined && !options.force && site.version !== options.expectedVersion) {
-            throw await this.#stale(em, siteId, options.expectedVersion, siteToRecord(site));
-          }
-          return fn(em, site);
-        });
-      } catch (error) {
-        if (!(error instanceof OptimisticLockError)) throw toWriteError(error, messages);
-        if (options.force && attempt < FORCE_ATTEMPTS) continue;
-        throw await this.#staleAfterRace(siteId, options.expectedVersion ?? readVersion!);
-      }
+    let readVersion: number | undefined;
+    try {
+      return await this.#em.fork().transactional(async (em) => {
+        const site = await em.findOne(SiteSchema, { siteId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+        if (!site) throw options.expectedVersion === undefined ? notFound(siteId) : await this.#gone(em, siteId);
+        readVersion = site.version;
+        if (options.expectedVersion !== undefined && !options.force && site.version !== options.expectedVersion) {
+          throw await this.#stale(em, siteId, options.expectedVersion, siteToRecord(site));
+        }
+        return fn(em, site);
+      });
+    } catch (error) {
+      if (!(error instanceof OptimisticLockError)) throw toWriteError(error, messages);
+      throw await this.#staleAfterRace(siteId, options.expectedVersion ?? readVersion!);
     }
   }
 

@@ -1,4 +1,4 @@
-import { OptimisticLockError } from '@mikro-orm/core';
+import { LockMode, OptimisticLockError } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { UserSchema, type User } from '../db/entities/index.ts';
 import { toDatabaseError } from '../db/db-errors.ts';
@@ -122,27 +122,25 @@ export class OrmUserService implements UserService {
     return change.before!;
   }
 
+  /** As for sites: the row is read FOR UPDATE, so the version check and the write see the same row. */
   async #write(userId: string, options: WriteOptions, fn: (em: EntityManager, user: User) => Promise<UserChange>): Promise<UserChange> {
     const notFound = () => new CabinetError(`no user with id ${sanitizeLine(userId)}`, { code: 'not-found' });
     if (checkEncodable(userId)) throw notFound();
-    for (let attempt = 1; ; attempt++) {
-      let readVersion: number | undefined;
-      try {
-        return await this.#em.fork().transactional(async (em) => {
-          const user = await em.findOne(UserSchema, { userId });
-          if (!user) throw options.expectedVersion === undefined ? notFound() : new GoneError({ entity: 'user', id: userId });
-          readVersion = user.version;
-          if (options.expectedVersion !== undefined && !options.force && user.version !== options.expectedVersion) {
-            throw stale(userId, options.expectedVersion, userToRecord(user));
-          }
-          return fn(em, user);
-        });
-      } catch (error) {
-        if (!(error instanceof OptimisticLockError)) throw toWriteError(error, {});
-        if (options.force && attempt < 3) continue;
-        const now = await this.get(userId);
-        throw now ? stale(userId, options.expectedVersion ?? readVersion!, now) : new GoneError({ entity: 'user', id: userId });
-      }
+    let readVersion: number | undefined;
+    try {
+      return await this.#em.fork().transactional(async (em) => {
+        const user = await em.findOne(UserSchema, { userId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+        if (!user) throw options.expectedVersion === undefined ? notFound() : new GoneError({ entity: 'user', id: userId });
+        readVersion = user.version;
+        if (options.expectedVersion !== undefined && !options.force && user.version !== options.expectedVersion) {
+          throw stale(userId, options.expectedVersion, userToRecord(user));
+        }
+        return fn(em, user);
+      });
+    } catch (error) {
+      if (!(error instanceof OptimisticLockError)) throw toWriteError(error, {});
+      const now = await this.get(userId);
+      throw now ? stale(userId, options.expectedVersion ?? readVersion!, now) : new GoneError({ entity: 'user', id: userId });
     }
   }
 }

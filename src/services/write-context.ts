@@ -1,7 +1,7 @@
 import os from 'node:os';
 import { CabinetError } from '../lib/errors.ts';
 import { WRITABLE, type WriteGate } from './access.ts';
-import { resolveActor } from './actor.ts';
+import { checkActor, resolveActor } from './actor.ts';
 import { oneLine } from './validation/fields.ts';
 
 /** What every writing service is built with: who writes (for history) and whether writing is allowed. */
@@ -40,9 +40,9 @@ export function validateNote(note: string | undefined): string | null {
 /** A per-call actor (e.g. from a form): same rules as `--actor`. */
 export function validateActor(actor: string | undefined, fallback: string): string {
   if (actor === undefined) return fallback;
-  const r = oneLine(actor, { required: true, max: 100, label: 'actor' });
+  const r = checkActor(actor);
   if (!r.ok) throw new CabinetError(`invalid actor: ${r.error}`, { code: 'validation', fields: { actor: r.error } });
-  return r.value as string;
+  return r.value;
 }
 
 export function validateExpectedVersion(value: number | undefined): void {

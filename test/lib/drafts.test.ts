@@ -122,7 +122,7 @@ describe('draft store on real files', () => {
     expect(store.list().map((d) => d.id)).toEqual(['site:two']);
   });
 
-  it('skips corrupt, foreign and half-written files when listing', () => {
+  it('skips corrupt, foreign and half-written files when listing, and removes abandoned temp files', () => {
     const dir = tempDir();
     const store = new DraftStore({ dir });
     store.save(draft({ aiPrompt: 'good' }));
@@ -131,7 +131,13 @@ describe('draft store on real files', () => {
     fs.writeFileSync(path.join(dir, 'evil.draft.json'), JSON.stringify({ format: 1, id: 'x', entity: 'site', recordId: 'x', baseVersion: 1, savedAt: 'now', base: {}, fields: { a: 1 } }));
     fs.writeFileSync(path.join(dir, '.site-acme.draft.json.123.1.tmp'), 'partial');
     fs.writeFileSync(path.join(dir, 'prompt-1234.md'), 'an editor file');
+    const abandoned = path.join(dir, '.site-old.draft.json.99.1.tmp');
+    fs.writeFileSync(abandoned, 'cut short by kill -9');
+    fs.utimesSync(abandoned, new Date(Date.now() - 120_000), new Date(Date.now() - 120_000));
     expect(store.list().map((d) => d.fields.aiPrompt)).toEqual(['good']);
+    // A temp file a minute old is an abandoned write and is cleaned up; a fresh one may be in flight.
+    expect(fs.existsSync(abandoned)).toBe(false);
+    expect(fs.existsSync(path.join(dir, '.site-acme.draft.json.123.1.tmp'))).toBe(true);
   });
 
   it('recovers what $EDITOR saved into its temp file after the draft was written', async () => {

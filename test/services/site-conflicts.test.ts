@@ -104,11 +104,20 @@ describe('conflict detection for sites on real PostgreSQL', () => {
     expect((await alice.get('acme'))!.version).toBe(opened.version + 1);
   });
 
-  it('refuses a save when a psql UPDATE commits between its read and its write (the flush version check), not overwriting it', async () => {
+  it('without expectedVersion (scripts), lets concurrent saves all land, last writer wins, each one recorded', async () => {
+    const before = await revisions('acme');
+    const results = await Promise.allSettled(
+      [1, 2, 3, 4].map((n) => new OrmSiteService(db.orm.em as unknown as EntityManager, { actor: `script${n}` }).update('acme', { hubspotStage: `stage${n}` })),
+    );
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'fulfilled']);
+    expect(await revisions('acme')).toBe(before + 4);
+  });
+
+  it('waits for a psql UPDATE in flight, then refuses the stale save instead of overwriting it', async () => {
     const opened = (await alice.get('acme'))!;
     await db.query('begin');
     await db.query(`update sites set brand_name = 'psql in flight' where site_id = 'acme'`);
-    // cabinet reads the committed row (still opened.version) and then waits on psql's row lock in its UPDATE.
+    // cabinet's read FOR UPDATE waits on psql's row lock and then sees the committed version.
     const save = alice.update('acme', { brandName: 'cabinet in flight' }, { expectedVersion: opened.version });
     await new Promise((resolve) => setTimeout(resolve, 300));
     await db.query('commit');

@@ -93,7 +93,7 @@ for (const n of userCounts) {
   const dbName = `bench_${n}`;
   const exists = await admin.query('select 1 from pg_database where datname = $1', [dbName]);
   const url = `postgres://${server.user}@/${dbName}?host=${encodeURIComponent(server.socketDir)}&port=${server.port}`;
-  const env = { ...baseEnv, DATABASE_URL: url };
+  const env: NodeJS.ProcessEnv = { ...baseEnv, DATABASE_URL: url };
   if (exists.rowCount === 0) {
     console.error(`building ${dbName}: ${n} users, ${siteCount} sites…`);
     await admin.query(`create database ${dbName}`);

@@ -17,7 +17,7 @@ export type ListAction<K extends string> =
   | { type: 'eraseFilter' }
   | { type: 'endFilter' }
   | { type: 'clearFilter' }
-  | { type: 'cycleSort'; keys: readonly K[] }
+  | { type: 'cycleSort'; keys: readonly K[]; descendingFor?: (key: K) => boolean }
   | { type: 'reverse' };
 
 export function initialList<K extends string>(sort: K, descending = false): ListState<K> {
@@ -47,7 +47,9 @@ export function listReducer<K extends string>(state: ListState<K>, action: ListA
       return { ...state, filter: '', filtering: false, cursor: 0 };
     case 'cycleSort': {
       const i = action.keys.indexOf(state.sort);
-      return { ...state, sort: action.keys[(i + 1) % action.keys.length]!, cursor: 0 };
+      const sort = action.keys[(i + 1) % action.keys.length]!;
+      // Each column starts in its natural direction (newest first for dates, A–Z for text); S reverses.
+      return { ...state, sort, descending: action.descendingFor?.(sort) ?? false, cursor: 0 };
     }
     case 'reverse':
       return { ...state, descending: !state.descending, cursor: 0 };

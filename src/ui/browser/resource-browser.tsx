@@ -19,6 +19,8 @@ export interface ResourceBrowserProps<T, K extends string, A extends string> {
   sortKeys: readonly K[];
   initialSort: K;
   initialDescending?: boolean;
+  /** The natural direction of a sort key (dates: newest first). */
+  descendingFor?(key: K): boolean;
   rowKey(row: T): string;
   /** The resource's own keys (open, new, edit, delete), handled with the selected row. */
   keymap: Keymap<A>;
@@ -102,7 +104,7 @@ export function ResourceBrowser<T, K extends string, A extends string>(props: Re
         case 'clearFilter':
           return dispatch({ type: 'clearFilter' });
         case 'sort':
-          return dispatch({ type: 'cycleSort', keys: props.sortKeys });
+          return dispatch({ type: 'cycleSort', keys: props.sortKeys, ...(props.descendingFor ? { descendingFor: props.descendingFor } : {}) });
         case 'reverse':
           return dispatch({ type: 'reverse' });
         case 'reload':

@@ -118,3 +118,8 @@ export function withoutShadowed<A extends string>(global: Keymap<A>, local: Keym
     return keys.length === 0 ? [] : [{ ...b, keys }];
   });
 }
+
+/** Identity of a keymap's content: two tables that handle and show the same keys are the same. */
+export function keymapSignature(keymap: Keymap): string {
+  return keymap.map((b) => `${b.action}:${b.keys.join(',')}:${b.footer ? 1 : 0}:${b.description}`).join('|');
+}

@@ -1,11 +1,16 @@
 import type { ReactNode } from 'react';
-import { Text } from 'ink';
 import { sanitizeLine } from '../../lib/sanitize.ts';
 import type { Route } from './routes.ts';
 import { SitesScreen } from '../screens/sites/sites-screen.tsx';
 import { SiteDetailScreen } from '../screens/sites/site-detail-screen.tsx';
 import { SiteEditScreen } from '../screens/sites/site-edit-screen.tsx';
 import { SiteDeleteScreen } from '../screens/sites/site-delete-screen.tsx';
+import { SiteWizardScreen } from '../screens/sites/site-wizard-screen.tsx';
+import { UsersScreen } from '../screens/users/users-screen.tsx';
+import { UserDetailScreen } from '../screens/users/user-detail-screen.tsx';
+import { UserEditScreen, UserNewScreen } from '../screens/users/user-form-screens.tsx';
+import { UserDeleteScreen } from '../screens/users/user-delete-screen.tsx';
+import { MigrationsScreen } from '../screens/migrations/migrations-screen.tsx';
 
 type RouteOf<N extends Route['name']> = Extract<Route, { name: N }>;
 
@@ -14,21 +19,19 @@ interface ScreenDef<N extends Route['name']> {
   render(route: RouteOf<N>): ReactNode;
 }
 
-const todo = (what: string) => <Text dimColor>{what}: not built yet</Text>;
-
 /** Every screen, one line each: its title in the header and how to draw it for a route. */
 const SCREENS: { [N in Route['name']]: ScreenDef<N> } = {
   sites: { title: () => 'sites', render: () => <SitesScreen /> },
   site: { title: (r) => `site ${sanitizeLine(r.siteId)}`, render: (r) => <SiteDetailScreen siteId={r.siteId} /> },
   'site-edit': { title: (r) => `edit ${sanitizeLine(r.siteId)}`, render: (r) => <SiteEditScreen siteId={r.siteId} prompt={r.prompt} /> },
-  'site-new': { title: () => 'new site', render: () => todo('new site') },
+  'site-new': { title: () => 'new site', render: () => <SiteWizardScreen /> },
   'site-delete': { title: (r) => `delete ${sanitizeLine(r.siteId)}`, render: (r) => <SiteDeleteScreen siteId={r.siteId} /> },
-  users: { title: () => 'users', render: () => todo('users') },
-  user: { title: (r) => `user ${sanitizeLine(r.userId)}`, render: () => todo('user') },
-  'user-new': { title: () => 'new user', render: () => todo('new user') },
-  'user-edit': { title: (r) => `edit user ${sanitizeLine(r.userId)}`, render: () => todo('edit user') },
-  'user-delete': { title: (r) => `delete user ${sanitizeLine(r.userId)}`, render: () => todo('delete user') },
-  migrations: { title: () => 'migrations', render: () => todo('migrations') },
+  users: { title: () => 'users', render: () => <UsersScreen /> },
+  user: { title: (r) => `user ${sanitizeLine(r.userId)}`, render: (r) => <UserDetailScreen userId={r.userId} /> },
+  'user-new': { title: () => 'new user', render: () => <UserNewScreen /> },
+  'user-edit': { title: (r) => `edit user ${sanitizeLine(r.userId)}`, render: (r) => <UserEditScreen userId={r.userId} /> },
+  'user-delete': { title: (r) => `delete user ${sanitizeLine(r.userId)}`, render: (r) => <UserDeleteScreen userId={r.userId} /> },
+  migrations: { title: () => 'migrations', render: () => <MigrationsScreen /> },
 };
 
 export function screenFor(route: Route): ReactNode {

@@ -1,4 +1,4 @@
-import { createContext, useContext, useEffect, useRef } from 'react';
+import { createContext, useContext, useLayoutEffect, useRef } from 'react';
 import type { Key } from 'ink';
 import type { Keymap } from '../keys/keymap.ts';
 import type { Tone } from '../theme.ts';
@@ -45,7 +45,7 @@ export function useShell(): Shell {
 }
 
 interface ScreenSlot {
-  /** This screen is the top of the stack and no overlay is open: it receives keys. */
+  /** This screen is the top of the stack (it receives keys when no overlay is open). */
   active: boolean;
   register(keys: { current: ScreenKeys }): () => void;
   publish(keymap: Keymap, capturesText: boolean): void;
@@ -66,10 +66,12 @@ export function useScreenKeys<A extends string>(keys: ScreenKeys<A>): void {
   const slot = useContext(ScreenSlotContext);
   const ref = useRef(keys as unknown as ScreenKeys);
   ref.current = keys as unknown as ScreenKeys;
-  useEffect(() => slot?.register(ref), [slot]);
+  // Layout effects: registered within the commit that draws the screen, so a key typed right after the
+  // frame appears already reaches it (a passive effect could still be pending).
+  useLayoutEffect(() => slot?.register(ref), [slot]);
   const active = slot?.active ?? false;
   const capturesText = Boolean(keys.capturesText);
-  useEffect(() => {
+  useLayoutEffect(() => {
     if (active) slot?.publish(keys.keymap, capturesText);
   }, [slot, active, keys.keymap, capturesText]);
 }

@@ -4,7 +4,7 @@ import type { Services } from '../../services/types.ts';
 import { sanitizeLine } from '../../lib/sanitize.ts';
 import { Header, headerHeight } from '../components/header.tsx';
 import { KeyHints } from '../components/key-hints.tsx';
-import { actionFor, withoutShadowed, type Keymap } from '../keys/keymap.ts';
+import { actionFor, keymapSignature, withoutShadowed, type Keymap } from '../keys/keymap.ts';
 import { fit, truncate } from '../text/graphemes.ts';
 import { tone, type Tone } from '../theme.ts';
 import { helpKeymap, nestedKeymap, paletteKeymap, rootKeymap, typingKeymap, type GlobalAction } from './global-keymap.ts';
@@ -192,18 +192,25 @@ export function Shell({ services, initialRoute }: { services: Services; initialR
         nav.stack.map((entry) => [
           entry.key,
           {
-            active: entry.key === top.key && overlay === 'none' && !tooSmall,
+            // On top of the stack; an overlay (help, palette) does not count as leaving, so no reload on close.
+            active: entry.key === top.key,
             register: (ref: { current: ScreenKeys }) => {
               screens.current.set(entry.key, ref);
               return () => {
                 if (screens.current.get(entry.key) === ref) screens.current.delete(entry.key);
               };
             },
-            publish: (keymap: Keymap, captures: boolean) => setPublished({ key: entry.key, keymap, capturesText: captures }),
+            // Bail out when nothing changed, so a screen that builds its keymap inline cannot loop renders.
+            publish: (keymap: Keymap, captures: boolean) =>
+              setPublished((prev) =>
+                prev.key === entry.key && prev.capturesText === captures && keymapSignature(prev.keymap) === keymapSignature(keymap)
+                  ? prev
+                  : { key: entry.key, keymap, capturesText: captures },
+              ),
           },
         ]),
       ),
-    [nav.stack, top.key, overlay, tooSmall],
+    [nav.stack, top.key],
   );
 
   function renderStack(): ReactNode {

@@ -1,0 +1,237 @@
+import { useMemo, useReducer } from 'react';
+import { Box, Text } from 'ink';
+import type { SiteInput } from '../../../services/types.ts';
+import { domainForDisplay } from '../../../services/validation/fields.ts';
+import { SITE_FIELD_LABELS, validateSiteField, type SiteField } from '../../../services/validation/site-input.ts';
+import { sanitizeLine } from '../../../lib/sanitize.ts';
+import { combineKeymaps, type Keymap } from '../../keys/keymap.ts';
+import { FieldRow, LABEL_WIDTH } from '../../components/field-row.tsx';
+import { handleLineInputKey, lineInputCommand, lineInputKeymap, type LineInputKey } from '../../components/line-input.tsx';
+import { ScrollView, scrollBy, scrollKeymap, type ScrollAction, type ViewLine } from '../../components/scroll-view.tsx';
+import { createEditorState, editorReducer, editorText } from '../../editor/editor-state.ts';
+import { editorCommand, typedText } from '../../editor/editor-command.ts';
+import { EditorStatus, PromptEditor } from '../../editor/prompt-editor.tsx';
+import { promptEditorKeymap, type PromptEditorAction } from '../../editor/prompt-editor-keymap.ts';
+import { useServices } from '../../services-context.tsx';
+import { useScreenKeys, useShell } from '../../shell/shell-context.tsx';
+import { truncate } from '../../text/graphemes.ts';
+import { formatPromptStats, promptStats } from '../../text/prompt-stats.ts';
+import { wrapText } from '../../text/wrap.ts';
+import { tone } from '../../theme.ts';
+import { SITE_FIELD_HINTS, type SiteLineField } from './site-changes.ts';
+import { WIZARD_STEPS, initialWizard, wizardReducer, type WizardStep } from './site-wizard-state.ts';
+
+type WizardKey = 'next' | 'back' | 'create' | 'cancel';
+
+const lineStepKeymap: Keymap<WizardKey> = [
+  { action: 'next', keys: ['enter', 'tab'], description: 'next', footer: true },
+  { action: 'back', keys: ['shift+tab'], description: 'previous step', footer: true },
+  { action: 'cancel', keys: ['esc'], description: 'back / cancel', footer: true },
+];
+
+const promptStepKeymap: Keymap<WizardKey> = [
+  { action: 'next', keys: ['ctrl+s', 'tab'], description: 'to the summary', footer: true },
+  { action: 'back', keys: ['shift+tab'], description: 'previous step', footer: true },
+  { action: 'cancel', keys: ['esc'], description: 'previous step', footer: true },
+];
+
+const summaryKeymap: Keymap<WizardKey> = [
+  { action: 'create', keys: ['y', 'enter', 'ctrl+s'], description: 'create the site', footer: true },
+  { action: 'back', keys: ['n', 'esc', 'q', 'shift+tab'], description: 'back to the prompt', footer: true },
+];
+
+const STEP_LABEL: Record<WizardStep, string> = { ...SITE_FIELD_LABELS, summary: 'summary' };
+
+/**
+ * `n`: seeding a new site, one field at a time with defaults (site id suggested from the domain,
+ * language en); each step is validated before the next; a summary before anything is written.
+ */
+export function SiteWizardScreen() {
+  const { sites } = useServices();
+  const shell = useShell();
+  const [state, dispatch] = useReducer(wizardReducer, undefined, initialWizard);
+  const [editor, dispatchEditor] = useReducer(editorReducer, '', (text) => createEditorState(text));
+  const step = WIZARD_STEPS[state.step]!;
+  const width = shell.body.width;
+  const height = shell.body.height;
+  const prompt = useMemo(() => editorText(editor), [editor.lines]);
+  const lineFields = WIZARD_STEPS.filter((s): s is SiteLineField => s !== 'aiPrompt' && s !== 'summary');
+  const check = (field: SiteField) => validateSiteField(field, field === 'aiPrompt' ? prompt : state.inputs[field as SiteLineField].value);
+  const input = (): SiteInput => ({
+    siteId: state.inputs.siteId.value,
+    domain: state.inputs.domain.value,
+    brandName: state.inputs.brandName.value,
+    language: state.inputs.language.value,
+    aiScriptId: state.inputs.aiScriptId.value,
+    hubspotPipeline: state.inputs.hubspotPipeline.value,
+    hubspotStage: state.inputs.hubspotStage.value,
+    aiPrompt: prompt,
+  });
+
+  const editorHeight = Math.max(1, height - 2 - lineFields.length - 2);
+  const summary = useMemo(() => (step === 'summary' ? summaryLines(state.inputs, prompt, width) : []), [step, state.inputs, prompt, width]);
+
+  const create = async () => {
+    dispatch({ type: 'saving', saving: true });
+    try {
+      const created = await sites.create(input());
+      shell.notify(`created site ${created.siteId}`, 'ok');
+      shell.replace({ name: 'site', siteId: created.siteId });
+    } catch (error) {
+      dispatch({ type: 'saving', saving: false });
+      const e = error as { message?: string; line?: string; fields?: Record<string, string> };
+      const bad = e.fields ? WIZARD_STEPS.find((s) => e.fields![s]) : undefined;
+      if (bad) dispatch({ type: 'goto', step: bad });
+      dispatch({ type: 'error', message: e.line ?? e.message ?? String(error) });
+    }
+  };
+
+  const advance = () => {
+    if (step === 'summary') return;
+    const r = check(step);
+    if (!r.ok) {
+      dispatch({ type: 'error', message: r.error });
+      return;
+    }
+    dispatch({ type: 'next' });
+  };
+
+  const keymap = useMemo(() => {
+    if (step === 'summary') return combineKeymaps<string>(summaryKeymap, scrollKeymap);
+    if (step === 'aiPrompt') return combineKeymaps<string>(promptStepKeymap, promptEditorKeymap);
+    return combineKeymaps<string>(lineStepKeymap, lineInputKeymap);
+  }, [step]);
+
+  useScreenKeys<string>({
+    keymap,
+    capturesText: step !== 'summary',
+    onAction(action) {
+      if (state.saving) return;
+      switch (action as WizardKey) {
+        case 'next':
+          return advance();
+        case 'back':
+          return dispatch({ type: 'back' });
+        case 'cancel':
+          if (state.step === 0) shell.pop();
+          else dispatch({ type: 'back' });
+          return;
+        case 'create':
+          return void create();
+      }
+      if (step === 'summary') dispatch({ type: 'scroll', offset: scrollBy(action as ScrollAction, state.summaryScroll, summary.length, height - 3) });
+      else if (step === 'aiPrompt') dispatchEditor(editorCommand(action as PromptEditorAction, { width, height: editorHeight }));
+      else dispatch({ type: 'input', field: step, action: lineInputCommand(action as LineInputKey) });
+    },
+    onText(text, key) {
+      if (step === 'summary') return false;
+      if (step === 'aiPrompt') {
+        const typed = typedText(text, key);
+        if (typed !== null) dispatchEditor({ type: 'insert', text: typed });
+        return true;
+      }
+      handleLineInputKey(text, key, (action) => dispatch({ type: 'input', field: step, action }));
+      return true;
+    },
+    onPaste(text) {
+      if (step === 'aiPrompt') dispatchEditor({ type: 'paste', text });
+      else if (step !== 'summary') dispatch({ type: 'input', field: step, action: { type: 'insert', text: text.replace(/\r?\n$/, '') } });
+    },
+  });
+
+  const title = (
+    <Text wrap="truncate-end">
+      <Text bold>New site</Text>
+      <Text dimColor>{`  step ${state.step + 1} of ${WIZARD_STEPS.length}: ${STEP_LABEL[step]}`}</Text>
+    </Text>
+  );
+  const errorLine = (
+    <Text color={state.error ? tone('error') : undefined} dimColor={!state.error} wrap="truncate-end">
+      {truncate(
+        state.error
+          ? sanitizeLine(state.error)
+          : state.saving
+            ? 'creating…'
+            : step === 'summary'
+              ? 'Create this site? y/Enter create · n/Esc back'
+              : step === 'aiPrompt'
+                ? 'Enter new line · Tab/Ctrl-S to the summary · the prompt may stay empty for now'
+                : 'Enter next · Shift-Tab back · Esc cancel',
+        width,
+      )}
+    </Text>
+  );
+
+  if (step === 'summary') {
+    return (
+      <Box flexDirection="column" width={width} height={height}>
+        {title}
+        <ScrollView lines={summary} offset={state.summaryScroll} width={width} height={Math.max(1, height - 2)} />
+        {errorLine}
+      </Box>
+    );
+  }
+
+  return (
+    <Box flexDirection="column" width={width} height={height}>
+      {title}
+      {lineFields.map((f, i) => {
+        const index = WIZARD_STEPS.indexOf(f);
+        const current = f === step;
+        const r = check(f);
+        const stored = r.ok && r.value !== null && r.value !== state.inputs[f].value.trim() ? `stored as ${sanitizeLine(r.value)}` : undefined;
+        if (index > state.step) {
+          return (
+            <Text key={f} dimColor wrap="truncate-end">
+              {'  '}
+              {SITE_FIELD_LABELS[f].padEnd(LABEL_WIDTH)}
+              {i === 3 ? '(default en)' : ''}
+            </Text>
+          );
+        }
+        return (
+          <FieldRow
+            key={f}
+            label={SITE_FIELD_LABELS[f]}
+            state={state.inputs[f]}
+            focused={current}
+            width={width}
+            error={current && state.inputs[f].value === '' && !state.error ? undefined : r.ok ? undefined : r.error}
+            note={f === 'siteId' && current && !state.siteIdTouched ? 'suggested from the domain' : stored}
+            hint={SITE_FIELD_HINTS[f]}
+          />
+        );
+      })}
+      <Text wrap="truncate-end">
+        <Text bold={step === 'aiPrompt'} dimColor={state.step < WIZARD_STEPS.indexOf('aiPrompt')}>
+          {step === 'aiPrompt' ? '› ' : '  '}Prompt
+        </Text>
+      </Text>
+      {step === 'aiPrompt' ? (
+        <>
+          <PromptEditor state={editor} width={width} height={editorHeight} focused />
+          <EditorStatus state={editor} width={width} />
+        </>
+      ) : (
+        <Box height={editorHeight + 1} />
+      )}
+      {errorLine}
+    </Box>
+  );
+}
+
+function summaryLines(inputs: WizardStateInputs, prompt: string, width: number): ViewLine[] {
+  const lines: ViewLine[] = [{ text: 'The new site:', bold: true }];
+  for (const f of ['siteId', 'domain', 'brandName', 'language', 'aiScriptId', 'hubspotPipeline', 'hubspotStage'] as const) {
+    const r = validateSiteField(f, inputs[f].value);
+    let value = r.ok ? (r.value ?? '—') : inputs[f].value;
+    if (f === 'domain' && r.ok && r.value) value = domainForDisplay(r.value) === r.value ? r.value : `${domainForDisplay(r.value)}  (stored as ${r.value})`;
+    lines.push({ text: truncate(`  ${SITE_FIELD_LABELS[f].padEnd(LABEL_WIDTH)}${sanitizeLine(value)}`, width) });
+  }
+  lines.push({ text: truncate(`  ${'prompt'.padEnd(LABEL_WIDTH)}${formatPromptStats(promptStats(prompt))}`, width) });
+  lines.push({ text: '' });
+  for (const row of wrapText(prompt, width)) lines.push({ text: row, dim: true });
+  return lines;
+}
+
+type WizardStateInputs = ReturnType<typeof initialWizard>['inputs'];

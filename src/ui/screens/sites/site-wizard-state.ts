@@ -1,0 +1,75 @@
+import { lineInput, lineInputReducer, type LineInputAction, type LineInputState } from '../../components/line-input.tsx';
+import { suggestSiteId } from '../../../services/validation/site-input.ts';
+import type { SiteLineField } from './site-changes.ts';
+
+/** The wizard asks in this order: the domain first, so the site id can be suggested from it. */
+export const WIZARD_STEPS = ['domain', 'siteId', 'brandName', 'language', 'aiScriptId', 'hubspotPipeline', 'hubspotStage', 'aiPrompt', 'summary'] as const;
+export type WizardStep = (typeof WIZARD_STEPS)[number];
+
+export interface WizardState {
+  step: number;
+  inputs: Record<SiteLineField, LineInputState>;
+  /** Once the person edits the site id, it is theirs: no more suggestions from the domain. */
+  siteIdTouched: boolean;
+  /** Shown after Enter on an invalid value, or a service error on create. */
+  error: string | null;
+  saving: boolean;
+  summaryScroll: number;
+}
+
+export type WizardAction =
+  | { type: 'input'; field: SiteLineField; action: LineInputAction }
+  | { type: 'next' }
+  | { type: 'back' }
+  | { type: 'goto'; step: WizardStep }
+  | { type: 'error'; message: string | null }
+  | { type: 'saving'; saving: boolean }
+  | { type: 'scroll'; offset: number };
+
+export function initialWizard(): WizardState {
+  return {
+    step: 0,
+    inputs: {
+      siteId: lineInput(''),
+      domain: lineInput(''),
+      brandName: lineInput(''),
+      // The default most sites use; the person can change it at its step.
+      language: lineInput('en'),
+      aiScriptId: lineInput(''),
+      hubspotPipeline: lineInput(''),
+      hubspotStage: lineInput(''),
+    },
+    siteIdTouched: false,
+    error: null,
+    saving: false,
+    summaryScroll: 0,
+  };
+}
+
+export function wizardReducer(state: WizardState, action: WizardAction): WizardState {
+  switch (action.type) {
+    case 'input': {
+      const inputs = { ...state.inputs, [action.field]: lineInputReducer(state.inputs[action.field], action.action) };
+      return { ...state, inputs, error: null, siteIdTouched: state.siteIdTouched || action.field === 'siteId' };
+    }
+    case 'next': {
+      const step = Math.min(WIZARD_STEPS.length - 1, state.step + 1);
+      let inputs = state.inputs;
+      // Leaving the domain step: suggest the site id from it (www.acme.de → acme-de) unless already typed.
+      if (WIZARD_STEPS[state.step] === 'domain' && !state.siteIdTouched) {
+        inputs = { ...inputs, siteId: lineInput(suggestSiteId(inputs.domain.value)) };
+      }
+      return { ...state, inputs, step, error: null, summaryScroll: 0 };
+    }
+    case 'back':
+      return { ...state, step: Math.max(0, state.step - 1), error: null };
+    case 'goto':
+      return { ...state, step: WIZARD_STEPS.indexOf(action.step), error: null };
+    case 'error':
+      return { ...state, error: action.message };
+    case 'saving':
+      return { ...state, saving: action.saving };
+    case 'scroll':
+      return { ...state, summaryScroll: action.offset };
+  }
+}

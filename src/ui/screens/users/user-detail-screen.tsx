@@ -1,0 +1,46 @@
+import { useState } from 'react';
+import { Box, Text } from 'ink';
+import { sanitizeLine } from '../../../lib/sanitize.ts';
+import { useScreenActive, useScreenKeys, useShell } from '../../shell/shell-context.tsx';
+import { formatInstant } from '../../text/format.ts';
+import { truncate } from '../../text/graphemes.ts';
+import { tone } from '../../theme.ts';
+import { userDetailKeymap, type UserDetailAction } from './users-keymap.ts';
+import { useUser } from './use-user.ts';
+
+export function UserDetailScreen({ userId }: { userId: string }) {
+  const shell = useShell();
+  const active = useScreenActive();
+  const [token, setToken] = useState(0);
+  const { user, error } = useUser(userId, active, token);
+  const width = shell.body.width;
+  useScreenKeys<UserDetailAction>({
+    keymap: user ? userDetailKeymap : [],
+    onAction(action) {
+      if (action === 'edit') shell.push({ name: 'user-edit', userId });
+      else if (action === 'delete') shell.push({ name: 'user-delete', userId });
+      else setToken((t) => t + 1);
+    },
+  });
+  const row = (label: string, value: string) => (
+    <Text key={label} wrap="truncate-end">
+      {truncate(`${label.padEnd(14)}${value}`, width)}
+    </Text>
+  );
+  return (
+    <Box flexDirection="column" width={width}>
+      <Text bold wrap="truncate-end">
+        User {sanitizeLine(userId)}
+      </Text>
+      {error && <Text color={tone('error')}>{truncate(sanitizeLine(error), width)}</Text>}
+      {user === undefined && !error && <Text dimColor>loading…</Text>}
+      {user === null && <Text color={tone('warn')}>No user with id {sanitizeLine(userId)} (deleted?). Esc goes back.</Text>}
+      {user && [
+        row('user id', sanitizeLine(user.userId)),
+        row('email', sanitizeLine(user.email)),
+        row('first seen', formatInstant(user.firstSeen)),
+        row('last seen', formatInstant(user.lastSeen)),
+      ]}
+    </Box>
+  );
+}

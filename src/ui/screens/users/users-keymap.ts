@@ -1,0 +1,25 @@
+import type { Keymap } from '../../keys/keymap.ts';
+
+export type UsersAction = 'open' | 'new' | 'edit' | 'delete';
+
+export const usersKeymap: Keymap<UsersAction> = [
+  { action: 'open', keys: ['enter'], description: 'open', footer: true },
+  { action: 'new', keys: ['n'], description: 'new user', footer: true },
+  { action: 'edit', keys: ['e'], description: 'edit email', footer: true },
+  { action: 'delete', keys: ['d'], description: 'delete', footer: true },
+];
+
+export type UserDetailAction = 'edit' | 'delete' | 'reload';
+
+export const userDetailKeymap: Keymap<UserDetailAction> = [
+  { action: 'edit', keys: ['e'], description: 'edit email', footer: true },
+  { action: 'delete', keys: ['d'], description: 'delete', footer: true },
+  { action: 'reload', keys: ['ctrl+r'], description: 'reload from the database' },
+];
+
+export type ConfirmAction = 'confirm' | 'cancel';
+
+export const confirmDeleteKeymap: Keymap<ConfirmAction> = [
+  { action: 'confirm', keys: ['y'], description: 'delete', footer: true },
+  { action: 'cancel', keys: ['n', 'esc', 'q'], description: 'cancel', footer: true },
+];

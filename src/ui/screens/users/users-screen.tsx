@@ -1,0 +1,53 @@
+import { useCallback } from 'react';
+import type { ListOptions, UserRecord, UserSortKey } from '../../../services/types.ts';
+import { sanitizeLine } from '../../../lib/sanitize.ts';
+import { ResourceBrowser } from '../../browser/resource-browser.tsx';
+import type { Column } from '../../components/table.tsx';
+import { useServices } from '../../services-context.tsx';
+import { useShell } from '../../shell/shell-context.tsx';
+import { formatDateTime } from '../../text/format.ts';
+import { usersKeymap, type UsersAction } from './users-keymap.ts';
+
+export const userColumns: Column<UserRecord>[] = [
+  { id: 'userId', header: 'USER ID', flex: 2, min: 10, priority: 9, cell: (u) => sanitizeLine(u.userId) },
+  { id: 'email', header: 'EMAIL', flex: 3, min: 14, priority: 8, cell: (u) => sanitizeLine(u.email) },
+  { id: 'lastSeen', header: 'LAST SEEN', width: 16, priority: 7, cell: (u) => formatDateTime(u.lastSeen) },
+  { id: 'firstSeen', header: 'FIRST SEEN', width: 16, priority: 3, cell: (u) => formatDateTime(u.firstSeen) },
+];
+
+const sortKeys: readonly UserSortKey[] = ['lastSeen', 'firstSeen', 'email', 'userId'];
+
+/** `:users`: most recently seen first; the filter matches email or user id; pages of 200 as you scroll. */
+export function UsersScreen() {
+  const { users } = useServices();
+  const shell = useShell();
+  const fetch = useCallback((options: ListOptions<UserSortKey>) => users.list(options), [users]);
+  return (
+    <ResourceBrowser
+      title="Users"
+      columns={userColumns}
+      fetch={fetch}
+      sortKeys={sortKeys}
+      initialSort="lastSeen"
+      initialDescending
+      descendingFor={(k) => k === 'lastSeen' || k === 'firstSeen'}
+      rowKey={(u) => u.userId}
+      keymap={usersKeymap}
+      filterHint="email or user id"
+      empty="No users yet. Press n to add one."
+      pageSize={200}
+      onAction={(action: UsersAction, row) => {
+        if (action === 'new') return shell.push({ name: 'user-new' });
+        if (!row) return;
+        switch (action) {
+          case 'open':
+            return shell.push({ name: 'user', userId: row.userId });
+          case 'edit':
+            return shell.push({ name: 'user-edit', userId: row.userId });
+          case 'delete':
+            return shell.push({ name: 'user-delete', userId: row.userId });
+        }
+      }}
+    />
+  );
+}

@@ -37,6 +37,12 @@ export interface ListOptions<K extends string> {
   descending?: boolean;
   limit?: number;
   offset?: number;
+  /**
+   * Keyset paging (users): the `nextCursor` of the previous page. Unlike `offset`, the cost does not grow
+   * with the page number, so scrolling deep into a million users stays as fast as the first page.
+   */
+  after?: string;
+  /** Aborting cancels the query on the server (a newer filter keystroke supersedes an older one). */
   signal?: AbortSignal;
 }
 
@@ -45,6 +51,8 @@ export interface Page<T> {
   /** Rows matching the filter, when cheap to know (sites); undefined for large tables. */
   total?: number;
   hasMore: boolean;
+  /** Pass as `after` to get the next page (keyset-paged lists only). */
+  nextCursor?: string;
 }
 
 /** The result of a write: the row before and after, and which fields changed. */

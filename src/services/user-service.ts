@@ -24,12 +24,39 @@ export function userToRecord(user: User): UserRecord {
   };
 }
 
-const SORT: Record<UserSortKey, 'userId' | 'email' | 'firstSeen' | 'lastSeen'> = {
-  lastSeen: 'lastSeen',
-  firstSeen: 'firstSeen',
+const SORT_COLUMN: Record<UserSortKey, 'user_id' | 'email' | 'first_seen' | 'last_seen'> = {
+  lastSeen: 'last_seen',
+  firstSeen: 'first_seen',
   email: 'email',
-  userId: 'userId',
+  userId: 'user_id',
 };
+
+function rowToRecord(r: Record<string, unknown>): UserRecord {
+  return {
+    userId: String(r.user_id),
+    email: String(r.email),
+    firstSeen: new Date(r.first_seen as string),
+    lastSeen: new Date(r.last_seen as string),
+    version: Number(r.version),
+    updatedAt: new Date(r.updated_at as string),
+  };
+}
+
+/** An opaque page cursor: the sort column, its value in the last row, and that row's user id. */
+function encodeCursor(key: string, last: UserRecord): string {
+  const value = key === 'last_seen' ? last.lastSeen.toISOString() : key === 'first_seen' ? last.firstSeen.toISOString() : key === 'email' ? last.email : last.userId;
+  return Buffer.from(JSON.stringify([key, value, last.userId])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): [string, string] {
+  try {
+    const [, value, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string, string];
+    if (typeof value === 'string' && typeof id === 'string') return [value, id];
+  } catch {
+    /* fall through */
+  }
+  throw new CabinetError('invalid page cursor', { code: 'usage', exitCode: 2 });
+}
 
 const EDITABLE = ['email', 'firstSeen', 'lastSeen'] as const;
 
@@ -50,23 +77,51 @@ export class OrmUserService implements UserService {
     this.#gate = resolvedContext(context).gate;
   }
 
+  /**
+   * One page of users, in a stable order (sort key, then user id, both the same direction) so that keyset
+   * paging by `(key, user_id)` can use the `(last_seen, user_id)` index. The filter is a case-insensitive
+   * "contains" on email and user id, served by the trigram indexes; it is data, never SQL.
+   */
   async list(options: ListOptions<UserSortKey> = {}): Promise<Page<UserRecord>> {
     const em = this.#em.fork();
     const limit = Math.max(1, Math.min(options.limit ?? 200, 5000));
-    const key = SORT[options.sort ?? 'lastSeen'];
-    const descending = options.descending ?? key === 'lastSeen';
+    const key = SORT_COLUMN[options.sort ?? 'lastSeen'];
+    const descending = options.descending ?? key === 'last_seen';
     const filter = options.filter?.trim();
     // Text with a NUL byte or a lone surrogate cannot be stored, so it matches nothing (and never reaches the server).
     if (filter && checkEncodable(filter)) return { rows: [], hasMore: false };
-    const pattern = filter ? likeContains(filter) : undefined;
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (filter) {
+      const pattern = likeContains(filter);
+      where.push('(email ilike ? or user_id ilike ?)');
+      params.push(pattern, pattern);
+    }
+    const cursor = options.after === undefined ? undefined : decodeCursor(options.after);
+    if (cursor) {
+      where.push(`(${key}, user_id) ${descending ? '<' : '>'} (?, ?)`);
+      params.push(cursor[0], cursor[1]);
+    }
+    const dir = descending ? 'desc' : 'asc';
+    const offset = cursor ? 0 : Math.max(0, options.offset ?? 0);
     try {
-      const rows = await em.find(UserSchema, pattern ? { $or: [{ email: { $ilike: pattern } }, { userId: { $ilike: pattern } }] } : {}, {
-        orderBy: { [key]: descending ? 'desc' : 'asc', userId: 'asc' },
-        limit: limit + 1,
-        offset: options.offset ?? 0,
-      });
-      return { rows: rows.slice(0, limit).map(userToRecord), hasMore: rows.length > limit };
+      const rows = await em.getConnection().execute<Record<string, unknown>[]>(
+        `select user_id, email, first_seen, last_seen, version, updated_at
+           from users ${where.length ? `where ${where.join(' and ')}` : ''}
+          order by ${key} ${dir}, user_id ${dir}
+          limit ${limit + 1} offset ${offset}`,
+        params,
+        'all',
+        undefined,
+        options.signal ? ({ signal: options.signal, inflightQueryAbortStrategy: 'cancel query' } as never) : undefined,
+      );
+      const page = rows.slice(0, limit).map(rowToRecord);
+      const last = page.at(-1);
+      const result: Page<UserRecord> = { rows: page, hasMore: rows.length > limit };
+      if (result.hasMore && last) result.nextCursor = encodeCursor(key, last);
+      return result;
     } catch (error) {
+      if (options.signal?.aborted) throw new CabinetError('the search was superseded', { code: 'aborted', cause: error });
       throw toDatabaseError(error);
     }
   }

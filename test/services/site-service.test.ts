@@ -75,3 +75,40 @@ describe('user service on real PostgreSQL', () => {
     expect(await users.get('1001')).toBeNull();
   });
 });
+
+describe('user paging on real PostgreSQL', () => {
+  it('pages through users by keyset without skipping or repeating anyone, newest first', async () => {
+    await db.query(
+      `insert into users (user_id, email, first_seen, last_seen)
+       select 'p' || g, 'page' || g || '@example.com', now() - interval '30 days', timestamp '2026-11-01' + (g % 7) * interval '1 hour'
+         from generate_series(1, 53) g`,
+    );
+    const seen: string[] = [];
+    let after: string | undefined;
+    for (let i = 0; i < 20; i++) {
+      const page = await users.list({ filter: 'page', limit: 10, ...(after ? { after } : {}) });
+      seen.push(...page.rows.map((u) => u.userId));
+      if (!page.hasMore) break;
+      after = page.nextCursor;
+    }
+    expect(seen).toHaveLength(53);
+    expect(new Set(seen).size).toBe(53);
+    const direct = await db.query<{ user_id: string }>(`select user_id from users where email like 'page%' order by last_seen desc, user_id desc`);
+    expect(seen).toEqual(direct.rows.map((r) => r.user_id));
+  });
+
+  it('uses the trigram index for a "contains" search and the keyset index for paging', async () => {
+    await db.query('set enable_seqscan = off');
+    const contains = await db.query(`explain select user_id from users where email ilike '%age1%' or user_id ilike '%age1%'`);
+    expect(contains.rows.map((r) => Object.values(r)[0]).join('\n')).toMatch(/users_email_trgm_idx/);
+    const keyset = await db.query(`explain select user_id from users where (last_seen, user_id) < (now(), 'x') order by last_seen desc, user_id desc limit 10`);
+    expect(keyset.rows.map((r) => Object.values(r)[0]).join('\n')).toMatch(/users_last_seen_user_id_idx/);
+    await db.query('reset enable_seqscan');
+  });
+
+  it('cancels a superseded search', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    await expect(users.list({ filter: 'page', signal: controller.signal })).rejects.toThrow(/superseded/);
+  });
+});

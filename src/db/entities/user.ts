@@ -8,8 +8,11 @@ import { bumpVersionTrigger } from './row-version.ts';
  * - `email` is required (every Zitadel user has one) but not unique: one address may sign in through two
  *   Zitadel organisations, and the `sub` is the identity. Searching by email uses an index on
  *   `lower(email)` with `text_pattern_ops`, so a case-insensitive prefix search never scans the table;
+ * - substring search ("contains", as the console's `/` filter does) on email and user id is served by
+ *   trigram GIN indexes (pg_trgm, a trusted extension the database owner may create);
  * - `first_seen` and `last_seen` are required and default to `now()`; the console lists users by
- *   `last_seen` (most recent first), which the `users_last_seen_idx` index serves;
+ *   `last_seen` (most recent first), paged by the keyset (last_seen, user_id), which
+ *   `users_last_seen_user_id_idx` serves;
  * - `version` and `updated_at` as on `sites` (row-version.ts): conflict detection for edits.
  */
 export const UserSchema = defineEntity({
@@ -25,10 +28,18 @@ export const UserSchema = defineEntity({
   },
   triggers: [bumpVersionTrigger],
   indexes: [
-    { name: 'users_last_seen_idx', properties: ['lastSeen'] },
+    { name: 'users_last_seen_user_id_idx', properties: ['lastSeen', 'userId'] },
     {
       name: 'users_email_lower_idx',
       expression: 'create index "users_email_lower_idx" on "users" (lower("email") text_pattern_ops)',
+    },
+    {
+      name: 'users_email_trgm_idx',
+      expression: 'create index "users_email_trgm_idx" on "users" using gin ("email" gin_trgm_ops)',
+    },
+    {
+      name: 'users_user_id_trgm_idx',
+      expression: 'create index "users_user_id_trgm_idx" on "users" using gin ("user_id" gin_trgm_ops)',
     },
   ],
 });

@@ -342,6 +342,9 @@ export const sitesCommand: Command = {
     if (action === undefined) throw usageError('cabinet sites needs an action', `one of: ${Object.keys(actions).join(', ')} (see cabinet sites --help)`);
     const fn = actions[action];
     if (!fn) throw usageError(`unknown sites action "${action}"`, `one of: ${Object.keys(actions).join(', ')}`);
+    // A bad --actor is a usage error before anything is read, shown or written.
+    const actor = str(ctx, 'actor');
+    if (actor !== undefined) processActor(actor);
     return fn(ctx);
   },
 };

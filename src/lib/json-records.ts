@@ -216,6 +216,7 @@ export async function* readRecords(source: AsyncIterable<Buffer | string>, optio
     yield* feed(decode(chunk, false), false);
   }
   yield* feed(decode(undefined, true), true);
+  if (mode === undefined) throw new CabinetError('the input is empty', { code: 'input', hint: 'an empty export is [], not nothing' });
   // `state` is changed inside the scanner; TypeScript cannot see that from here.
   const end = state as State;
   if (mode === 'array' && end !== 'done') {

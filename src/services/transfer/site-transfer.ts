@@ -30,6 +30,7 @@ const NULLABLE = new Set<SiteKey>(['ai_script_id', 'hubspot_pipeline', 'hubspot_
 /** A valid import record: the columns it names, normalised by the same validators as the console. */
 interface SiteImportRow {
   where: string;
+  line: number;
   siteId: string;
   values: Partial<Record<EditableKey, string | null>>;
   /** Bookkeeping columns, used only when the row is created (a restore from an export). */
@@ -39,7 +40,7 @@ interface SiteImportRow {
 }
 
 /** Checks one record; returns the normalised row or every problem with it, joined. */
-export function parseSiteRecord(value: unknown): { ok: true; row: Omit<SiteImportRow, 'where'> } | { ok: false; error: string } {
+export function parseSiteRecord(value: unknown): { ok: true; row: Omit<SiteImportRow, 'where' | 'line'> } | { ok: false; error: string } {
   if (!isPlainObject(value)) return { ok: false, error: 'expected a JSON object with site_id, domain, brand_name, …' };
   const errors: string[] = [];
   const unknown = unknownKeys(value, SITE_KEYS);
@@ -70,7 +71,7 @@ export function parseSiteRecord(value: unknown): { ok: true; row: Omit<SiteImpor
     if (r.ok) values[key] = r.value;
     else errors.push(r.error);
   }
-  const row: Omit<SiteImportRow, 'where'> = { siteId, values };
+  const row: Omit<SiteImportRow, 'where' | 'line'> = { siteId, values };
   for (const [key, field] of [
     ['created_at', 'createdAt'],
     ['updated_at', 'updatedAt'],
@@ -134,10 +135,10 @@ export class SiteTransfer {
         continue;
       }
       firstSeen.set(parsed.row.siteId, record.where);
-      rows.push({ where: record.where, ...parsed.row });
+      rows.push({ where: record.where, line: record.line, ...parsed.row });
       options.onProgress?.(rows.length);
     }
-    if (problems.count > 0) throw new InvalidImportError('site', problems);
+    // Rows that are fine on their own are still checked against the database, so one run reports everything.
 
     const em = (this.#db.orm.em as unknown as EntityManager).fork();
     try {
@@ -221,13 +222,13 @@ export class SiteTransfer {
       const owner = domain === undefined ? undefined : sitesByDomain.get(domain)!.find((id) => id !== row.siteId);
       if (owner) {
         const at = whereOf.get(owner);
-        problems.add(row.where, `domain ${domain} is also used by site ${owner}${at ? ` (${at})` : ' in the database'}`);
+        problems.add(row.where, `domain ${domain} is also used by site ${owner}${at ? ` (${at})` : ' in the database'}`, row.line);
         continue;
       }
       if (!before) {
         const missing = (['domain', 'brand_name'] as const).filter((k) => !row.values[k]);
         if (missing.length > 0) {
-          problems.add(row.where, `new site ${row.siteId} needs ${missing.join(' and ')}`);
+          problems.add(row.where, `new site ${row.siteId} needs ${missing.join(' and ')}`, row.line);
           continue;
         }
         const after: Partial<SiteRow> = { language: 'en', ai_prompt: '', ai_script_id: null, hubspot_pipeline: null, hubspot_stage: null, ...row.values };

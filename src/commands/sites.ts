@@ -126,8 +126,8 @@ async function list(ctx: CommandContext): Promise<number> {
   return withServices(ctx, true, async ({ sites }) => {
     const rows: SiteSummary[] = [];
     const writer = ndjson ? recordWriter(ctx.io.stdout, true) : undefined;
-    for (let offset = 0; limit === undefined || rows.length < limit; ) {
-      const want = Math.min(limit === undefined ? 1000 : limit - rows.length, 1000);
+    for (let offset = 0; limit === undefined || offset < limit; ) {
+      const want = Math.min(limit === undefined ? 1000 : limit - offset, 1000);
       const page = await sites.list({
         limit: want,
         offset,
@@ -139,7 +139,6 @@ async function list(ctx: CommandContext): Promise<number> {
         else rows.push(row);
       }
       offset += page.rows.length;
-      if (writer) rows.length = 0;
       if (!page.hasMore) break;
     }
     if (writer) return ExitCode.ok;

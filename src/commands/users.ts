@@ -114,10 +114,12 @@ async function list(ctx: CommandContext): Promise<number> {
     const writer = ndjson ? recordWriter(ctx.io.stdout, true) : undefined;
     let seen = 0;
     let more = false;
+    let after: string | undefined;
     for (let offset = 0; seen < limit; ) {
+      // Keyset paging when the service offers it: deep pages cost the same as the first.
       const page = await users.list({
         limit: Math.min(limit - seen, 1000),
-        offset,
+        ...(after === undefined ? { offset } : { after }),
         ...(filter === undefined ? {} : { filter }),
         ...(sort ? { sort: sort.sort, descending: sort.descending } : {}),
       });
@@ -127,6 +129,7 @@ async function list(ctx: CommandContext): Promise<number> {
       }
       seen += page.rows.length;
       offset += page.rows.length;
+      after = page.nextCursor;
       more = page.hasMore;
       if (!page.hasMore) break;
     }

@@ -73,5 +73,9 @@ export function firstInvalidUtf8(bytes: Uint8Array): number {
     if (validPrefix(mid)) lo = mid;
     else hi = mid - 1;
   }
+  // The prefix may end inside a sequence that the next byte breaks: the error starts at its lead byte.
+  let start = lo;
+  while (start > 0 && start > lo - 3 && (bytes[start - 1]! & 0xc0) === 0x80) start--;
+  if (start > 0 && bytes[start - 1]! >= 0xc0 && start - 1 >= lo - 3) return start - 1;
   return lo;
 }

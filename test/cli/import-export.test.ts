@@ -50,7 +50,7 @@ describe('export → wipe → import', () => {
     expect(await snapshot()).toBe(before);
     // The prompt's bytes survived too.
     const prompt = await db.query(`select convert_to(ai_prompt, 'UTF8') as b from sites where site_id = 'acme-de'`);
-    expect(Buffer.from(prompt.rows[0].b).toString('utf8')).toBe('Hallo\nПривет 👋\n\ttab');
+    expect(Buffer.from(prompt.rows[0]!.b).toString('utf8')).toBe('Hallo\nПривет 👋\n\ttab');
   });
 
   it('exports in a stable order with stable keys: two exports are byte-identical', async () => {

@@ -38,8 +38,8 @@ describe('cabinet sites', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain('+ai_prompt: |\n+  Ты — ассистент «Уют Мебель». Отвечай на «вы» 🛋️✨\n');
     const stored = await db.query(`select convert_to(ai_prompt, 'UTF8') as bytes, octet_length(ai_prompt) as n from sites where site_id = 'acme-de'`);
-    expect(Buffer.compare(Buffer.from(stored.rows[0].bytes), prompt)).toBe(0);
-    expect(stored.rows[0].n).toBe(prompt.length);
+    expect(Buffer.compare(Buffer.from(stored.rows[0]!.bytes), prompt)).toBe(0);
+    expect(stored.rows[0]!.n).toBe(prompt.length);
     // And back out through show --json, unchanged.
     expect(JSON.parse((await run(['sites', 'show', 'acme-de', '--json'])).stdout).ai_prompt).toBe(prompt.toString('utf8'));
   });
@@ -107,10 +107,10 @@ describe('cabinet sites', () => {
     expect(refused.stderr).toContain('--- a/sites/shop-example\n+++ /dev/null\n');
     expect(refused.stderr.trim().split('\n').at(-1)).toMatch(/refusing without --yes because stdin is not a terminal/);
     expect((await run(['sites', 'delete', 'shop-example', '--dry-run'])).code).toBe(0);
-    expect((await db.query(`select count(*)::int as n from sites where site_id = 'shop-example'`)).rows[0].n).toBe(1);
+    expect((await db.query(`select count(*)::int as n from sites where site_id = 'shop-example'`)).rows[0]!.n).toBe(1);
     const done = await run(['sites', 'delete', 'shop-example', '--yes']);
     expect(done.code, done.stderr).toBe(0);
-    expect((await db.query(`select count(*)::int as n from sites where site_id = 'shop-example'`)).rows[0].n).toBe(0);
+    expect((await db.query(`select count(*)::int as n from sites where site_id = 'shop-example'`)).rows[0]!.n).toBe(0);
   });
 });
 

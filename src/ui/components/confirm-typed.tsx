@@ -56,9 +56,8 @@ export function ConfirmTyped({
       });
     },
     onText(text, key) {
-      handleLineInputKey(text, key, dispatch);
       setError(null);
-      return true;
+      return handleLineInputKey(text, key, dispatch);
     },
     onPaste(text) {
       dispatch({ type: 'insert', text: text.trim() });

@@ -92,8 +92,7 @@ export function SimpleForm({ title, fields, submit }: { title: string; fields: S
     },
     onText(input, key) {
       if (busy) return true;
-      handleLineInputKey(input, key, (a) => setState((s) => ({ ...s, inputs: s.inputs.map((inp, i) => (i === s.focus ? lineInputReducer(inp, a) : inp)) })));
-      return true;
+      return handleLineInputKey(input, key, (a) => setState((s) => ({ ...s, inputs: s.inputs.map((inp, i) => (i === s.focus ? lineInputReducer(inp, a) : inp)) })));
     },
     onPaste(text) {
       const a = { type: 'insert' as const, text: text.replace(/\r?\n$/, '') };

@@ -4,7 +4,7 @@ import { actionFor } from '../keys/keymap.ts';
 import { graphemes } from '../text/graphemes.ts';
 import { formatPromptStats } from '../text/prompt-stats.ts';
 import { cellText, drawRange, wrapLine } from '../text/wrap.ts';
-import { fit, truncate } from '../text/graphemes.ts';
+import { displayWidth, fit, truncate } from '../text/graphemes.ts';
 import { tone } from '../theme.ts';
 import { visualRowOf, type EditorAction, type EditorState } from './editor-state.ts';
 import { editorCommand, typedText, wrapWidth } from './editor-command.ts';
@@ -105,10 +105,12 @@ export function EditorStatus({ state, width }: { state: EditorState; width: numb
   const stats = formatPromptStats({ chars: state.chars, bytes, tokens: Math.ceil(state.chars / 4) });
   const position = `Ln ${state.cursor.row + 1}, Col ${col}`;
   const left = `${position} · ${stats}`;
+  // A notice (a refused paste) comes first: it is what the person needs to read now.
+  const message = state.message ? truncate(state.message, width) : '';
   return (
     <Text wrap="truncate-end">
-      <Text dimColor>{state.message ? truncate(left, Math.floor(width / 2)) : fit(left, width)}</Text>
-      {state.message && <Text color={tone('warn')}>{`  ${truncate(state.message, Math.max(0, width - Math.floor(width / 2) - 2))}`}</Text>}
+      {message && <Text color={tone('warn')}>{message}</Text>}
+      <Text dimColor>{message ? truncate(`  ${left}`, Math.max(0, width - displayWidth(message))) : fit(left, width)}</Text>
     </Text>
   );
 }

@@ -168,13 +168,13 @@ export function SiteEditForm({ original, initialPrompt }: { original: SiteRecord
     },
     onText(input, key) {
       if (form.mode !== 'form') return false;
+      // Keys a field does not take (Ctrl-G…) fall through to the shell's global keys.
       if (focus === 'aiPrompt') {
         const text = typedText(input, key);
         if (text !== null) dispatchEditor({ type: 'insert', text });
-        return true;
+        return text !== null;
       }
-      handleLineInputKey(input, key, (action) => dispatch({ type: 'input', field: focus, action }));
-      return true;
+      return handleLineInputKey(input, key, (action) => dispatch({ type: 'input', field: focus, action }));
     },
     onPaste(text) {
       if (form.mode !== 'form') return;
@@ -187,6 +187,15 @@ export function SiteEditForm({ original, initialPrompt }: { original: SiteRecord
   if (form.mode === 'review' || form.mode === 'saving') {
     return <SiteReview original={original} lines={review} offset={form.reviewScroll} width={width} height={height} saving={form.mode === 'saving'} error={form.error} />;
   }
+
+  // The last line: a service error, else the focused field's whole validation message (the one next to
+  // the field may be cut short), else what to do next.
+  const focusedError = focus !== 'aiPrompt' ? (checks[focus].ok ? serviceErrors[focus] : checks[focus].error) : undefined;
+  const bottomLine: { text: string; tone?: 'error' } = form.error
+    ? { text: sanitizeLine(form.error), tone: 'error' }
+    : focusedError
+      ? { text: `${SITE_FIELD_LABELS[focus]}: ${sanitizeLine(focusedError)}`, tone: 'error' }
+      : { text: 'Ctrl-S review the changes before saving' };
 
   const noteFor = (f: SiteLineField): string | undefined => {
     const c = checks[f];
@@ -230,8 +239,8 @@ export function SiteEditForm({ original, initialPrompt }: { original: SiteRecord
           Discard your changes to {sanitizeLine(original.siteId)}? y discard · n keep editing
         </Text>
       ) : (
-        <Text color={form.error ? tone('error') : undefined} dimColor={!form.error} wrap="truncate-end">
-          {truncate(form.error ? sanitizeLine(form.error) : 'Ctrl-S review the changes before saving', width)}
+        <Text color={bottomLine.tone ? tone(bottomLine.tone) : undefined} dimColor={!bottomLine.tone} wrap="truncate-end">
+          {truncate(bottomLine.text, width)}
         </Text>
       )}
     </Box>

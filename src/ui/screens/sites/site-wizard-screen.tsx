@@ -128,10 +128,9 @@ export function SiteWizardScreen() {
       if (step === 'aiPrompt') {
         const typed = typedText(text, key);
         if (typed !== null) dispatchEditor({ type: 'insert', text: typed });
-        return true;
+        return typed !== null;
       }
-      handleLineInputKey(text, key, (action) => dispatch({ type: 'input', field: step, action }));
-      return true;
+      return handleLineInputKey(text, key, (action) => dispatch({ type: 'input', field: step, action }));
     },
     onPaste(text) {
       if (step === 'aiPrompt') dispatchEditor({ type: 'paste', text });
@@ -145,11 +144,18 @@ export function SiteWizardScreen() {
       <Text dimColor>{`  step ${state.step + 1} of ${WIZARD_STEPS.length}: ${STEP_LABEL[step]}`}</Text>
     </Text>
   );
+  // The whole validation message of the current step (the one beside the field may be cut short).
+  const liveError = (() => {
+    if (step === 'summary' || step === 'aiPrompt' || state.inputs[step].value === '') return undefined;
+    const r = check(step);
+    return r.ok ? undefined : r.error;
+  })();
+  const shownError = state.error ?? liveError ?? null;
   const errorLine = (
-    <Text color={state.error ? tone('error') : undefined} dimColor={!state.error} wrap="truncate-end">
+    <Text color={shownError ? tone('error') : undefined} dimColor={!shownError} wrap="truncate-end">
       {truncate(
-        state.error
-          ? sanitizeLine(state.error)
+        shownError
+          ? sanitizeLine(shownError)
           : state.saving
             ? 'creating…'
             : step === 'summary'

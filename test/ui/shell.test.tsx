@@ -1,0 +1,115 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { colorsEnabled, tone } from '../../src/ui/theme.ts';
+import { fakeServices, site } from './fake-services.ts';
+import { KEY, renderConsole } from './render-console.tsx';
+
+let current: { unmount(): void } | undefined;
+afterEach(() => current?.unmount());
+
+function open(...args: Parameters<typeof fakeServices>) {
+  const services = fakeServices(...args);
+  const c = renderConsole(services);
+  current = c;
+  return { c, services };
+}
+
+describe('the console shell', () => {
+  it('says in the header which database, as whom, read-only or not, and warns about pending migrations and the guard', async () => {
+    const { c } = open({
+      sites: [site({ siteId: 'a', domain: 'a.de' })],
+      connection: { label: 'cabinet@db.tail1234.ts.net:5432/cabinet', role: 'admin', readOnly: true, pendingMigrations: 2, guardWarning: 'db.example.com is not on the tailnet' },
+    });
+    const frame = await c.waitFor('Sites (1)');
+    const [first, second, third] = frame.split('\n');
+    expect(first).toMatch(/^cabinet {2}cabinet@db\.tail1234\.ts\.net:5432\/cabinet .*role admin {2}sites {2}read-only$/);
+    expect(second).toContain('⚠ 2 pending migrations: run cabinet migrate');
+    expect(third).toContain('⚠ db.example.com is not on the tailnet');
+  });
+
+  it('opens the command palette with :, completes with Tab, and goes where it says', async () => {
+    const { c, services } = open({ sites: [site({ siteId: 'a', domain: 'a.de' })] });
+    await c.waitFor('Sites (1)');
+    await c.press(':');
+    let frame = await c.waitFor('sites list the sites');
+    expect(frame).toContain('users list the users');
+    expect(frame).toContain('migrate migration status');
+    expect(frame).toContain('quit leave cabinet');
+    await c.type('mi');
+    await c.press(KEY.tab);
+    await c.waitFor(':migrate');
+    await c.press(KEY.enter);
+    frame = await c.waitFor('Up to date');
+    expect(frame).toContain('Migration20260101000000_initial');
+    expect(services.callsTo('migrations.status')).toHaveLength(1);
+    await c.press(':');
+    await c.type('nonsense');
+    await c.press(KEY.enter);
+    await c.waitFor('unknown command :nonsense');
+    await c.press(KEY.esc);
+    await c.press(':');
+    await c.type('sites');
+    await c.press(KEY.enter);
+    await c.waitFor('Sites (1)');
+  });
+
+  it('shows pending migrations on :migrate', async () => {
+    const { c } = open({ migrations: { applied: [], pending: ['Migration20260301_add_history'], unknown: [], edited: [] } });
+    await c.waitFor('Sites (0)');
+    await c.press(':');
+    await c.type('migrate');
+    await c.press(KEY.enter);
+    const frame = await c.waitFor('1 pending: run cabinet migrate');
+    expect(frame).toContain('pending   Migration20260301_add_history');
+  });
+
+  it('draws the ? help and the footer from the same keymap that handles the keys', async () => {
+    const { c } = open({ sites: [site({ siteId: 'a', domain: 'a.de' })] });
+    const list = await c.waitFor('Sites (1)');
+    const footer = list.split('\n').at(-1)!;
+    expect(footer).toMatch(/Enter open {2}n new site {2}e edit {2}d delete {2}\/ filter/);
+    await c.press('?');
+    const help = await c.waitFor('Help');
+    for (const line of ['/ ', 'filter', 's ', 'sort by next column', 'S ', 'reverse the sort', 'E ', 'edit the prompt in $EDITOR', 'Ctrl-R', 'reload from the database', 'Everywhere', ':', 'command']) {
+      expect(help).toContain(line);
+    }
+    expect(help).toMatch(/j\/↓\s+next row/);
+    expect(help).toMatch(/q\/Ctrl-C\s+quit/);
+    await c.press(KEY.esc);
+    await c.waitFor('Sites (1)');
+    // In a form, ? is typed into the field; Ctrl-G opens the help there.
+    await c.press('e');
+    await c.waitFor('Edit site a');
+    await c.press(KEY.ctrlG);
+    const formHelp = await c.waitFor('Help');
+    expect(formHelp).toMatch(/Ctrl-S\s+review & save/);
+    expect(formHelp).toMatch(/Ctrl-←\/Alt-←\/Alt-b\s+previous word/);
+    expect(formHelp).toMatch(/Ctrl-G\s+help/);
+  });
+
+  it('says the terminal is too small below 60×15 and comes back on resize', async () => {
+    const { c } = open({ sites: [site({ siteId: 'a', domain: 'a.de' })] });
+    await c.waitFor('Sites (1)');
+    c.resize(59, 20);
+    await c.waitFor('Terminal too small: 59×20.');
+    expect(c.frame()).not.toContain('Sites (1)');
+    c.resize(80, 14);
+    await c.waitFor('Terminal too small: 80×14.');
+    c.resize(80, 24);
+    const frame = await c.waitFor('Sites (1)');
+    expect(frame.split('\n')).toHaveLength(24);
+    for (const line of frame.split('\n')) expect(line.length).toBeLessThanOrEqual(80);
+  });
+
+  it('honours NO_COLOR: no colour, attributes only', () => {
+    expect(colorsEnabled({ NO_COLOR: '1' })).toBe(false);
+    expect(colorsEnabled({})).toBe(true);
+    const saved = process.env.NO_COLOR;
+    process.env.NO_COLOR = '1';
+    try {
+      expect(tone('error')).toBeUndefined();
+    } finally {
+      if (saved === undefined) delete process.env.NO_COLOR;
+      else process.env.NO_COLOR = saved;
+    }
+  });
+});

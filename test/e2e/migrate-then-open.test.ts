@@ -44,7 +44,7 @@ describe('a new database: cabinet migrate, then the console', () => {
     expect(screen).toMatch(/Sites \(0\)/);
     // The footer is the keymap: it names the keys that work here.
     expect(screen).toMatch(/\/ filter/);
-    expect(screen).toMatch(/\? help/);
+    expect(screen).toMatch(/\?\/Ctrl-G help/);
 
     tmux.keys('q');
     expect(await tmux.waitForExit()).toBe(0);

@@ -18,6 +18,8 @@ export interface TmuxSession {
   /** A bracketed paste, as a terminal sends it when the app asked for one (paste-buffer -p). */
   paste(text: string): void;
   capture(): string;
+  /** The screen with its SGR attributes (capture-pane -e): to see where the inverse cursor cell is. */
+  captureAnsi(): string;
   /** Polls the screen until `expected` appears; returns the screen. Throws with the last screen on timeout. */
   waitFor(expected: string | RegExp | ((screen: string) => boolean), timeoutMs?: number): Promise<string>;
   /** A tmux format for the pane, e.g. '#{pane_dead} #{pane_dead_status} #{alternate_on} #{cursor_x}'. */
@@ -71,6 +73,7 @@ export function startTmux(command: string[], options: StartOptions): TmuxSession
       tmux(['paste-buffer', '-p', '-d', '-b', 'paste', '-t', target]);
     },
     capture: () => tmux(['capture-pane', '-p', '-t', target]),
+    captureAnsi: () => tmux(['capture-pane', '-p', '-e', '-t', target]),
     async waitFor(expected, timeoutMs = 10_000) {
       const deadline = Date.now() + timeoutMs;
       const ok = (screen: string) =>

@@ -5,7 +5,7 @@ export type BrowseAction = 'down' | 'up' | 'top' | 'bottom' | 'pagedown' | 'page
 /** Moving in a list, shared by every list screen (the resource's own keys come before these). */
 export const browseKeymap: Keymap<BrowseAction> = [
   { action: 'filter', keys: ['/'], description: 'filter', footer: true },
-  { action: 'sort', keys: ['s'], description: 'sort by next column', footer: true },
+  { action: 'sort', keys: ['s'], description: 'sort', footer: true },
   { action: 'reverse', keys: ['S'], description: 'reverse the sort' },
   { action: 'down', keys: ['j', 'down'], description: 'next row' },
   { action: 'up', keys: ['k', 'up'], description: 'previous row' },

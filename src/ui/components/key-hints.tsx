@@ -1,28 +1,34 @@
 import { Text } from 'ink';
-import { formatKey, type Keymap } from '../keys/keymap.ts';
+import { formatKey, type Binding, type Keymap } from '../keys/keymap.ts';
 import { displayWidth } from '../text/graphemes.ts';
 import { tone } from '../theme.ts';
 
-/** The footer: the keys that apply right now, drawn from the keymaps that handle them, on one line. */
-export function KeyHints({ keymaps, width }: { keymaps: Keymap[]; width: number }) {
-  const items: { key: string; label: string }[] = [];
-  let used = 0;
+const label = (b: Binding) => b.keys.slice(0, 2).map(formatKey).join('/');
+const itemWidth = (b: Binding) => displayWidth(label(b)) + 1 + displayWidth(b.description) + 2;
+
+/**
+ * The footer: the keys that apply right now, drawn from the keymaps that handle them, on one line. The
+ * pinned ones (help, command, quit) always show, at the end; the screen's keys fill the room before them.
+ */
+export function KeyHints({ keymaps, pinned = [], width }: { keymaps: Keymap[]; pinned?: Keymap; width: number }) {
+  const tail = pinned.filter((b) => b.footer);
+  let used = tail.reduce((n, b) => n + itemWidth(b), 0);
+  const items: Binding[] = [];
   for (const b of keymaps.flat()) {
     if (!b.footer) continue;
-    const key = b.keys.slice(0, 2).map(formatKey).join('/');
-    const w = displayWidth(key) + 1 + displayWidth(b.description) + 2;
-    if (used + w > width) break;
+    const w = itemWidth(b);
+    if (used + w > width) continue;
     used += w;
-    items.push({ key, label: b.description });
+    items.push(b);
   }
   return (
     <Text wrap="truncate-end">
-      {items.map((item, i) => (
+      {[...items, ...tail].map((b, i) => (
         <Text key={i}>
           <Text bold color={tone('key')}>
-            {item.key}
+            {label(b)}
           </Text>
-          <Text dimColor> {item.label}</Text>
+          <Text dimColor> {b.description}</Text>
           {'  '}
         </Text>
       ))}

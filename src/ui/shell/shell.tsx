@@ -142,8 +142,20 @@ export function Shell({ services, initialRoute }: { services: Services; initialR
   const helpLength = helpRows([{ title: '', keymap: screenKeymap }, { title: '', keymap: globalKeymap }]).length;
   const bodyHeight = api.body.height;
 
+  // Ink splits escape sequences but not repeated Tab or Enter bytes: a fast typist (or key repeat, or
+  // tmux) can deliver "\t\t" as one input, which would match no key. Hand each on separately.
   useInput(
     (input, key) => {
+      if (input.length > 1 && /^[\t\r]+$/.test(input)) {
+        for (const ch of input) onKey(ch, { ...key, tab: ch === '\t', return: ch === '\r' });
+        return;
+      }
+      onKey(input, key);
+    },
+    { isActive: isRawModeSupported },
+  );
+
+  function onKey(input: string, key: Key): void {
       if (tooSmall) {
         if (input === 'q' && !key.ctrl) exit();
         return;
@@ -170,9 +182,7 @@ export function Shell({ services, initialRoute }: { services: Services; initialR
       }
       const global = actionFor(globalKeymap, input, key);
       if (global) runGlobal(global);
-    },
-    { isActive: isRawModeSupported },
-  );
+  }
 
   usePaste(
     (text) => {
@@ -223,7 +233,6 @@ export function Shell({ services, initialRoute }: { services: Services; initialR
     ));
   }
 
-  const footerKeymaps: Keymap[] = overlay === 'help' ? [helpKeymap] : [screenKeymap, globalKeymap];
   // One tree whatever the size: the body stays at the same place in it, so a terminal that is briefly too
   // small hides the screens instead of unmounting them (an edit in progress survives the resize).
   return (
@@ -264,7 +273,11 @@ export function Shell({ services, initialRoute }: { services: Services; initialR
         )}
         {!tooSmall && (
           <Box height={1} width={columns}>
-            {overlay === 'palette' ? <PaletteMatches state={palette} width={columns} /> : <KeyHints keymaps={footerKeymaps} width={columns} />}
+            {overlay === 'palette' ? (
+              <PaletteMatches state={palette} width={columns} />
+            ) : (
+              <KeyHints keymaps={overlay === 'help' ? [helpKeymap] : [screenKeymap]} pinned={overlay === 'help' ? [] : globalKeymap} width={columns} />
+            )}
           </Box>
         )}
       </Box>

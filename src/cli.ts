@@ -217,6 +217,11 @@ export function reportError(error: unknown, io: CommandIO, debug: boolean): numb
 
 export async function run(): Promise<void> {
   const io: CommandIO = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin };
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    // The reader went away (`cabinet users export | head`): stop quietly, as Unix tools do on SIGPIPE.
+    if (error.code === 'EPIPE') process.exit(ExitCode.ok);
+    throw error;
+  });
   const argv = process.argv.slice(2);
   const debug = argv.includes('--debug');
   let code: number;

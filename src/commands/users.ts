@@ -147,7 +147,7 @@ async function list(ctx: CommandContext): Promise<number> {
         [
           { header: 'USER ID', value: (u) => u.userId },
           { header: 'EMAIL', value: (u) => u.email, truncate: true },
-          { header: 'FIRST SEEN', value: (u) => formatTime(u.firstSeen) },
+          { header: 'FIRST SEEN', value: (u) => formatTime(u.firstSeen), drop: 1 },
           { header: 'LAST SEEN', value: (u) => formatTime(u.lastSeen) },
         ],
         rows,

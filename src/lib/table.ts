@@ -7,6 +7,8 @@ export interface Column<Row> {
   align?: 'left' | 'right';
   /** May be cut (with …) to fit the terminal; ids and numbers are never cut. */
   truncate?: boolean;
+  /** May be left out on a narrow terminal; the highest number goes first (like kubectl's -o wide columns). */
+  drop?: number;
 }
 
 export interface TableOptions {
@@ -40,13 +42,23 @@ function pad(text: string, width: number, align: 'left' | 'right'): string {
  * A plain table as kubectl and gh print them: upper-case headers, columns separated by spaces, every
  * value through sanitizeLine. On a terminal the widest cuttable columns shrink until a line fits.
  */
-export function renderTable<Row>(columns: Column<Row>[], rows: Row[], options: TableOptions = {}): string {
+export function renderTable<Row>(allColumns: Column<Row>[], rows: Row[], options: TableOptions = {}): string {
+  let columns = allColumns;
+  for (;;) {
+    const fitted = layout(columns, rows, options.width);
+    const droppable = columns.filter((c) => c.drop !== undefined).sort((a, b) => b.drop! - a.drop!);
+    if (fitted.fits || droppable.length === 0) return fitted.text;
+    columns = columns.filter((c) => c !== droppable[0]);
+  }
+}
+
+function layout<Row>(columns: Column<Row>[], rows: Row[], width: number | undefined): { text: string; fits: boolean } {
   const cells = rows.map((row) => columns.map((c) => sanitizeLine(c.value(row))));
   const widths = columns.map((c, i) => Math.max(stringWidth(c.header), ...cells.map((r) => stringWidth(r[i]!))));
-  if (options.width !== undefined) {
-    const total = () => widths.reduce((a, b) => a + b, 0) + GAP.length * (columns.length - 1);
+  const total = () => widths.reduce((a, b) => a + b, 0) + GAP.length * (columns.length - 1);
+  if (width !== undefined) {
     const floor = columns.map((c, i) => Math.min(widths[i]!, Math.max(stringWidth(c.header), 8)));
-    while (total() > options.width) {
+    while (total() > width) {
       let widest = -1;
       columns.forEach((c, i) => {
         if (c.truncate && widths[i]! > floor[i]! && (widest < 0 || widths[i]! > widths[widest]!)) widest = i;
@@ -61,7 +73,7 @@ export function renderTable<Row>(columns: Column<Row>[], rows: Row[], options: T
       .join(GAP)
       .trimEnd();
     // Last resort when the columns that are never cut are wider than the terminal: no wrapped lines.
-    return options.width === undefined ? text : fitWidth(text, options.width);
+    return width === undefined ? text : fitWidth(text, width);
   };
-  return [line(columns.map((c) => c.header)), ...cells.map(line)].join('\n') + '\n';
+  return { text: [line(columns.map((c) => c.header)), ...cells.map(line)].join('\n') + '\n', fits: width === undefined || total() <= width };
 }

@@ -6,7 +6,7 @@ import { MigrationService } from './migration-service.ts';
 
 /**
  * The recommended role set for the cabinet database:
- * - owner: owns the schema objects and runs `cabinet migrate` (DDL); nothing else logs in with DDL rights;
+ * - owner: owns the schema objects and runs `cabinet migrate` (DDL, trusted extensions); nothing else has DDL rights;
  * - app: daily work (the console, scripts): DML on sites and users, append-only history, reads the
  *   migration bookkeeping (the console and doctor show pending migrations), TEMP for `users import`;
  * - n8n: SELECT on sites only: n8n's query reads nothing else, and users' e-mail addresses stay out of it;
@@ -68,6 +68,8 @@ DO $$
 BEGIN
   EXECUTE format('GRANT CONNECT ON DATABASE %I TO ${all.join(', ')}', current_database());
   EXECUTE format('GRANT TEMPORARY ON DATABASE %I TO ${app}', current_database());
+  -- Migrations may CREATE EXTENSION a trusted extension (pg_trgm): that needs CREATE on the database.
+  EXECUTE format('GRANT CREATE ON DATABASE %I TO ${owner}', current_database());
 END
 $$;`,
     `REVOKE CREATE ON SCHEMA public FROM PUBLIC;`,

@@ -121,6 +121,12 @@ describe('cabinet roles', () => {
   it('the owner runs migrations; the app password works over TCP (SCRAM verifier set by apply)', async () => {
     const check = await cli.run(['migrate', 'check'], { url: urlAs(role.owner) });
     expect(check.code, check.stdout + check.stderr).toBe(0);
+    // Real DDL as the owner: revert the last migration and apply it again.
+    const down = await cli.run(['migrate', 'down', '--yes'], { url: urlAs(role.owner) });
+    expect(down.code, down.stderr).toBe(0);
+    const up = await cli.run(['migrate'], { url: urlAs(role.owner) });
+    expect(up.code, up.stderr).toBe(0);
+    expect(up.stdout).toMatch(/^Applied 1 migration/);
     const c = cluster();
     const client = new pg.Client({ host: '127.0.0.1', port: c.tcpPort, user: role.app, password: appPassword, database: db.name });
     await client.connect();

@@ -27,9 +27,13 @@ Options
 
 Exit codes: 0 ok, 1 failure, 2 usage error.
 
+Read-only commands (list, show, export) connect with CABINET_DATABASE_URL_RO when it is set.
+
 Examples
   $ cabinet                                   open the console
-  $ cabinet migrate status
+  $ cabinet sites list --filter acme
+  $ cabinet sites set acme-de --ai-prompt-file prompt.md
+  $ cabinet doctor
   $ DATABASE_URL=postgres://cabinet@db.tailnet-name.ts.net/cabinet cabinet migrate
 `;
 

@@ -24,6 +24,8 @@ export interface TmuxSession {
   waitFor(expected: string | RegExp | ((screen: string) => boolean), timeoutMs?: number): Promise<string>;
   /** A tmux format for the pane, e.g. '#{pane_dead} #{pane_dead_status} #{alternate_on} #{cursor_x}'. */
   info(format: string): string;
+  /** Resizes the terminal (the program gets SIGWINCH). */
+  resize(width: number, height: number): void;
   /** Waits for the program in the pane to end; returns its exit status. */
   waitForExit(timeoutMs?: number): Promise<number>;
   kill(): void;
@@ -62,7 +64,7 @@ export function startTmux(command: string[], options: StartOptions): TmuxSession
   // The program runs under a shell that prints its exit status and stays: the test then reads the status
   // and sees the restored main screen. (remain-on-exit would do, but tmux 3.3 sometimes fails to reap
   // the child when the pty closes first, leaving pane_dead_status empty.)
-  const wrapper = `"$@"; echo; echo "${EXIT_MARK}$?"; exec sleep 600`;
+  const wrapper = `"$@"; status=$?; echo; echo "${EXIT_MARK}$status"; exec sleep 600`;
   tmux(['new-session', '-d', '-s', 'main', '-x', String(options.width ?? 100), '-y', String(options.height ?? 30), '--', 'sh', '-c', wrapper, 'sh', ...command]);
   const target = 'main:0.0';
   const session: TmuxSession = {
@@ -73,6 +75,7 @@ export function startTmux(command: string[], options: StartOptions): TmuxSession
       tmux(['paste-buffer', '-p', '-d', '-b', 'paste', '-t', target]);
     },
     capture: () => tmux(['capture-pane', '-p', '-t', target]),
+    resize: (width, height) => void tmux(['resize-window', '-t', 'main', '-x', String(width), '-y', String(height)]),
     captureAnsi: () => tmux(['capture-pane', '-p', '-e', '-t', target]),
     async waitFor(expected, timeoutMs = 10_000) {
       const deadline = Date.now() + timeoutMs;

@@ -142,19 +142,39 @@ export function Shell({ services, initialRoute }: { services: Services; initialR
   const helpLength = helpRows([{ title: '', keymap: screenKeymap }, { title: '', keymap: globalKeymap }]).length;
   const bodyHeight = api.body.height;
 
-  // Ink splits escape sequences but not repeated Tab or Enter bytes: a fast typist (or key repeat, or
-  // tmux) can deliver "\t\t" as one input, which would match no key. Hand each on separately.
+  // Ink splits escape sequences but not Tab or Enter bytes from the text around them: a fast typist (or
+  // key repeat, or a terminal without bracketed paste) can deliver "name\r" or "\t\t" as one input, which
+  // would match no key. The parts are handed on one per turn of the event loop, so each sees the state
+  // the previous one left (Enter must validate the name typed just before it); keys arriving meanwhile
+  // queue behind them.
+  const queue = useRef<[string, Key][]>([]);
+  const drain = () => {
+    const next = queue.current.shift();
+    if (!next) return;
+    onKeyRef.current(next[0], next[1]);
+    if (queue.current.length > 0) setImmediate(drain);
+  };
   useInput(
     (input, key) => {
-      if (input.length > 1 && /^[\t\r]+$/.test(input)) {
-        for (const ch of input) onKey(ch, { ...key, tab: ch === '\t', return: ch === '\r' });
-        return;
-      }
-      onKey(input, key);
+      const parts: [string, Key][] =
+        input.length > 1 && /[\t\r]/.test(input) && !key.ctrl && !key.meta
+          ? input
+              .split(/([\t\r])/)
+              .filter((part) => part !== '')
+              .map((part) => {
+                const special = part === '\t' || part === '\r';
+                return [part, { ...key, tab: part === '\t', return: part === '\r', shift: special ? false : key.shift }];
+              })
+          : [[input, key]];
+      const idle = queue.current.length === 0;
+      queue.current.push(...parts);
+      if (idle) drain();
     },
     { isActive: isRawModeSupported },
   );
 
+  const onKeyRef = useRef(onKey);
+  onKeyRef.current = onKey;
   function onKey(input: string, key: Key): void {
       if (tooSmall) {
         if (input === 'q' && !key.ctrl) exit();

@@ -113,3 +113,19 @@ describe('the console shell', () => {
     }
   });
 });
+
+describe('a read-only connection', () => {
+  it('does not offer the keys that write, and they do nothing', async () => {
+    const { c } = open({ sites: [site({ siteId: 'a', domain: 'a.de' })], connection: { readOnly: true } });
+    const frame = await c.waitFor('Sites (1)');
+    const footer = frame.split('\n').at(-1)!;
+    expect(footer).toContain('Enter open');
+    expect(footer).not.toMatch(/new site|e edit|d delete/);
+    await c.press('e', 'n', 'd');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(c.frame()).toContain('Sites (1)');
+    await c.press(KEY.enter);
+    const detail = await c.waitFor('Site a');
+    expect(detail.split('\n').at(-1)).not.toMatch(/e edit/);
+  });
+});

@@ -39,7 +39,7 @@ export function siteDetailLines(site: SiteRecord, width: number): ViewLine[] {
 
 /** One site: all its fields and the whole prompt, scrollable. */
 export function SiteDetailScreen({ siteId }: { siteId: string }) {
-  const { sites } = useServices();
+  const { sites, connection } = useServices();
   const shell = useShell();
   const active = useScreenActive();
   const editExternal = useExternalPromptEdit();
@@ -63,7 +63,7 @@ export function SiteDetailScreen({ siteId }: { siteId: string }) {
   const width = shell.body.width;
   const height = shell.body.height - 1;
   const lines = useMemo(() => (site ? siteDetailLines(site, width) : []), [site, width]);
-  const keymap = useMemo(() => combineKeymaps<SiteDetailAction>(site ? siteDetailKeymap : [], scrollKeymap), [site]);
+  const keymap = useMemo(() => combineKeymaps<SiteDetailAction>(site && !connection.readOnly ? siteDetailKeymap : [], scrollKeymap), [site, connection.readOnly]);
 
   useScreenKeys<SiteDetailAction>({
     keymap,

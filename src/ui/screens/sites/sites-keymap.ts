@@ -10,3 +10,6 @@ export const sitesKeymap: Keymap<SitesAction> = [
   { action: 'editExternal', keys: ['E'], description: 'edit the prompt in $EDITOR' },
   { action: 'delete', keys: ['d'], description: 'delete', footer: true },
 ];
+
+/** On a read-only connection the keys that would write are not offered at all. */
+export const sitesReadOnlyKeymap: Keymap<SitesAction> = sitesKeymap.filter((b) => b.action === 'open');

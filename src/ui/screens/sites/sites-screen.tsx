@@ -5,11 +5,11 @@ import { useServices } from '../../services-context.tsx';
 import { useShell } from '../../shell/shell-context.tsx';
 import { useExternalPromptEdit } from './use-external-prompt-edit.ts';
 import { siteColumns, siteSortKeys } from './site-columns.ts';
-import { sitesKeymap, type SitesAction } from './sites-keymap.ts';
+import { sitesKeymap, sitesReadOnlyKeymap, type SitesAction } from './sites-keymap.ts';
 
 /** The first screen: every site, filtered on the server as you type. */
 export function SitesScreen() {
-  const { sites } = useServices();
+  const { sites, connection } = useServices();
   const shell = useShell();
   const editExternal = useExternalPromptEdit();
   const fetch = useCallback((options: ListOptions<SiteSortKey>) => sites.list(options), [sites]);
@@ -21,10 +21,11 @@ export function SitesScreen() {
       sortKeys={siteSortKeys}
       initialSort="siteId"
       rowKey={(s) => s.siteId}
-      keymap={sitesKeymap}
+      keymap={connection.readOnly ? sitesReadOnlyKeymap : sitesKeymap}
       filterHint="id, domain or brand"
       empty="No sites yet. Press n to create one."
       onAction={(action: SitesAction, row) => {
+        if (connection.readOnly) return action === 'open' && row ? shell.push({ name: 'site', siteId: row.siteId }) : undefined;
         if (action === 'new') return shell.push({ name: 'site-new' });
         if (!row) return;
         switch (action) {

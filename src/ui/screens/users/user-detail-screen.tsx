@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { useServices } from '../../services-context.tsx';
 import { Box, Text } from 'ink';
 import { sanitizeLine } from '../../../lib/sanitize.ts';
 import { useScreenActive, useScreenKeys, useShell } from '../../shell/shell-context.tsx';
@@ -10,12 +11,13 @@ import { useUser } from './use-user.ts';
 
 export function UserDetailScreen({ userId }: { userId: string }) {
   const shell = useShell();
+  const { connection } = useServices();
   const active = useScreenActive();
   const [token, setToken] = useState(0);
   const { user, error } = useUser(userId, active, token);
   const width = shell.body.width;
   useScreenKeys<UserDetailAction>({
-    keymap: user ? userDetailKeymap : [],
+    keymap: user && !connection.readOnly ? userDetailKeymap : [],
     onAction(action) {
       if (action === 'edit') shell.push({ name: 'user-edit', userId });
       else if (action === 'delete') shell.push({ name: 'user-delete', userId });

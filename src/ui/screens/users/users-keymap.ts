@@ -9,6 +9,8 @@ export const usersKeymap: Keymap<UsersAction> = [
   { action: 'delete', keys: ['d'], description: 'delete', footer: true },
 ];
 
+export const usersReadOnlyKeymap: Keymap<UsersAction> = usersKeymap.filter((b) => b.action === 'open');
+
 export type UserDetailAction = 'edit' | 'delete' | 'reload';
 
 export const userDetailKeymap: Keymap<UserDetailAction> = [

@@ -6,7 +6,7 @@ import type { Column } from '../../components/table.tsx';
 import { useServices } from '../../services-context.tsx';
 import { useShell } from '../../shell/shell-context.tsx';
 import { formatDateTime } from '../../text/format.ts';
-import { usersKeymap, type UsersAction } from './users-keymap.ts';
+import { usersKeymap, usersReadOnlyKeymap, type UsersAction } from './users-keymap.ts';
 
 export const userColumns: Column<UserRecord>[] = [
   { id: 'userId', header: 'USER ID', flex: 2, min: 10, priority: 9, cell: (u) => sanitizeLine(u.userId) },
@@ -19,7 +19,7 @@ const sortKeys: readonly UserSortKey[] = ['lastSeen', 'firstSeen', 'email', 'use
 
 /** `:users`: most recently seen first; the filter matches email or user id; pages of 200 as you scroll. */
 export function UsersScreen() {
-  const { users } = useServices();
+  const { users, connection } = useServices();
   const shell = useShell();
   const fetch = useCallback((options: ListOptions<UserSortKey>) => users.list(options), [users]);
   return (
@@ -32,11 +32,12 @@ export function UsersScreen() {
       initialDescending
       descendingFor={(k) => k === 'lastSeen' || k === 'firstSeen'}
       rowKey={(u) => u.userId}
-      keymap={usersKeymap}
+      keymap={connection.readOnly ? usersReadOnlyKeymap : usersKeymap}
       filterHint="email or user id"
       empty="No users yet. Press n to add one."
       pageSize={200}
       onAction={(action: UsersAction, row) => {
+        if (connection.readOnly) return action === 'open' && row ? shell.push({ name: 'user', userId: row.userId }) : undefined;
         if (action === 'new') return shell.push({ name: 'user-new' });
         if (!row) return;
         switch (action) {

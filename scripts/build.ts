@@ -3,13 +3,11 @@
 // The database stack stays external: migrations in migrations/ are loaded at run time and import
 // @mikro-orm/migrations from node_modules, so the ORM must be that same copy, not a bundled twin.
 import { build } from 'esbuild';
-import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-fs.rmSync(path.join(root, 'dist'), { recursive: true, force: true });
 await build({
   absWorkingDir: root,
   entryPoints: { cli: 'src/main.ts' },

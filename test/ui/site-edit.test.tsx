@@ -167,6 +167,32 @@ describe('editing a site', () => {
     await c.waitFor('saved acme-de: brand name');
   });
 
+  it('moves through the prompt by words (Ctrl-Left/Right, Alt-b/f), lines (Home/End) and pages (PgUp/PgDn)', async () => {
+    const long = Array.from({ length: 60 }, (_, i) => `Zeile ${i + 1} Привет мир`).join('\n');
+    const services = fakeServices({ sites: [site({ siteId: 'acme-de', domain: 'acme.de', aiPrompt: long })] });
+    const { c } = await editAcme(services);
+    for (let i = 0; i < 6; i++) await c.press(KEY.tab);
+    await c.waitFor('Ln 1, Col 1 ·');
+    await c.press(KEY.ctrlRight);
+    await c.waitFor('Ln 1, Col 6 ·');
+    await c.press(KEY.ctrlRight, KEY.ctrlRight);
+    await c.waitFor('Ln 1, Col 15 ·');
+    await c.press('\u001bb');
+    await c.waitFor('Ln 1, Col 9 ·');
+    await c.press('\u001bf', KEY.ctrlLeft);
+    await c.waitFor('Ln 1, Col 9 ·');
+    await c.press(KEY.end);
+    await c.waitFor('Ln 1, Col 19 ·');
+    await c.press(KEY.home);
+    await c.waitFor('Ln 1, Col 1 ·');
+    await c.press(KEY.pageDown);
+    const frame = await c.waitFor((f) => /Ln (1[0-9]|2[0-9]), Col 1 ·/.test(f));
+    expect(frame).not.toContain('Zeile 1 Привет');
+    await c.press(KEY.pageUp);
+    await c.waitFor('Ln 1, Col 1 ·');
+    expect(c.frame()).toContain('Zeile 1 Привет');
+  });
+
   it('refuses a paste that would pass the prompt limit, says so, and stays responsive', async () => {
     const { c } = await editAcme();
     for (let i = 0; i < 6; i++) await c.press(KEY.tab);

@@ -54,7 +54,12 @@ interface DrawnRow {
 export function PromptEditor({ state, width, height, focused }: { state: EditorState; width: number; height: number; focused: boolean }) {
   const w = wrapWidth(width);
   const top = useRef(0);
+  const lastRow = useRef(0);
   const { visualRow, totalRows } = locate(state, w);
+  // A jump of a page or more (PgDn, Ctrl-End) scrolls the view along, keeping the cursor's place on screen.
+  const jump = visualRow - lastRow.current;
+  if (Math.abs(jump) >= Math.max(1, height - 1)) top.current += jump;
+  lastRow.current = visualRow;
   if (visualRow < top.current) top.current = visualRow;
   if (visualRow >= top.current + height) top.current = visualRow - height + 1;
   top.current = Math.max(0, Math.min(top.current, Math.max(0, totalRows - height)));

@@ -1,6 +1,6 @@
 import meow from 'meow';
 import { commands, findCommand } from './commands/index.ts';
-import type { CommandContext, CommandIO, GlobalFlags, OptionSpec } from './commands/command.ts';
+import type { Command, CommandContext, CommandIO, GlobalFlags, OptionSpec } from './commands/command.ts';
 import { CabinetError, ExitCode, usageError } from './lib/errors.ts';
 import { sanitizeLine } from './lib/sanitize.ts';
 
@@ -52,17 +52,30 @@ const GLOBAL_FLAGS = {
 const camel = (kebab: string) => kebab.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 const kebab = (name: string) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
-/** Every option any command declares, so values are consumed right before we know which command runs. */
-function allOptions(): Record<string, OptionSpec> {
+/** The global flags plus the options the command declares. */
+function allOptions(command: Command | undefined): Record<string, OptionSpec> {
   const all: Record<string, OptionSpec> = { ...GLOBAL_FLAGS };
-  for (const command of commands) {
-    for (const [name, spec] of Object.entries(command.options ?? {})) {
-      const seen = all[name];
-      if (seen && seen.type !== spec.type) throw new Error(`option --${kebab(name)} is declared with two types`);
-      all[name] = spec;
-    }
+  for (const [name, spec] of Object.entries(command?.options ?? {})) {
+    const seen = all[name];
+    if (seen && seen.type !== spec.type) throw new Error(`option --${kebab(name)} is declared with two types`);
+    all[name] = spec;
   }
   return all;
+}
+
+/** The command name: the first argument that is neither a flag nor the value of a global string flag. */
+function commandNameOf(argv: string[]): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--') return argv[i + 1];
+    const m = /^--([^=]+)$/.exec(arg);
+    if (m && (GLOBAL_FLAGS as Record<string, OptionSpec>)[camel(m[1]!)]?.type === 'string') {
+      i++;
+      continue;
+    }
+    if (!arg.startsWith('-') || arg === '-') return arg;
+  }
+  return undefined;
 }
 
 /**
@@ -110,7 +123,11 @@ function optionLabel(name: string): string {
 }
 
 export async function main(argv: string[], io: CommandIO): Promise<number> {
-  const specs = allOptions();
+  const requested = commandNameOf(argv);
+  const entry = requested === undefined ? undefined : findCommand(requested);
+  // Only the command that runs is loaded (see commands/index.ts).
+  const found = entry ? await entry.load() : undefined;
+  const specs = allOptions(found);
   const joined = joinStringValues(argv, specs);
   let cli;
   try {
@@ -128,8 +145,6 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
     // meow's own checks, e.g. "The flag --sort can only be set once."
     throw usageError(String((error as Error).message).replace(/\.$/, '').replace(/^The flag/, 'option'), 'see cabinet --help');
   }
-  const commandName = cli.input[0];
-  const found = commandName === undefined ? undefined : findCommand(commandName);
   const allowed = new Set([...Object.keys(GLOBAL_FLAGS), ...Object.keys(found?.options ?? {})]);
   for (const name of typedOptions(joined, specs)) {
     if (allowed.has(name)) continue;
@@ -143,10 +158,10 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
     io.stdout.write(`${cli.pkg.version ?? '0.0.0'}\n`);
     return ExitCode.ok;
   }
-  const command = name === undefined ? undefined : findCommand(name);
+  const command = name !== undefined && name === found?.name ? found : undefined;
   if (name !== undefined && !command) throw usageError(`unknown command "${name}"`, 'see cabinet --help');
   if (cli.flags.help) {
-    io.stdout.write(command ? `${command.summary}\n${command.help.replace(/^\n/, '')}` : cli.help.replace(/^\n/, '') + '\n');
+    io.stdout.write(command && entry ? `${entry.summary}\n${command.help.replace(/^\n/, '')}` : cli.help.replace(/^\n/, '') + '\n');
     return ExitCode.ok;
   }
   const raw = cli.flags as Record<string, string | boolean | undefined>;

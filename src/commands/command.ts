@@ -46,7 +46,6 @@ export interface CommandContext {
 /** A non-interactive subcommand: never imports Ink. Returns the exit code. */
 export interface Command {
   name: string;
-  summary: string;
   /** Help text shown by `cabinet NAME --help`: Usage / Options / Examples. */
   help: string;
   /** Options only this command understands; any other option is a usage error for it. */

@@ -51,7 +51,6 @@ function render(ctx: CommandContext, checks: Check[], label: string | undefined)
 
 export const doctorCommand: Command = {
   name: 'doctor',
-  summary: 'check the connection, server, role, migrations and n8n’s query (exit 1 on a problem)',
   help,
   async run(ctx) {
     onlyOptions(ctx, 'doctor', []);

@@ -20,7 +20,6 @@ Examples
 
 export const embeddedCommand: Command = {
   name: 'embedded',
-  summary: 'status, start or stop the embedded PostgreSQL',
   help,
   async run(ctx) {
     const action = ctx.args[0] ?? 'status';

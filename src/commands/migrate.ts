@@ -141,7 +141,6 @@ const actions: Record<string, (ctx: CommandContext) => Promise<number>> = { up, 
 
 export const migrateCommand: Command = {
   name: 'migrate',
-  summary: 'apply, inspect, check or revert schema migrations',
   help,
   async run(ctx) {
     const action = ctx.args[0] ?? 'up';

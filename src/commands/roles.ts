@@ -98,7 +98,6 @@ const actions: Record<string, (ctx: CommandContext) => Promise<number>> = { sql,
 
 export const rolesCommand: Command = {
   name: 'roles',
-  summary: 'the recommended least-privilege roles: print the SQL, or apply it',
   help,
   options: { prefix: { type: 'string' } },
   async run(ctx) {

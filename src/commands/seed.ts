@@ -94,7 +94,6 @@ async function site(ctx: CommandContext): Promise<number> {
 
 export const seedCommand: Command = {
   name: 'seed',
-  summary: 'demo data (--demo), or one new site asked for step by step (seed site)',
   help,
   options: {
     demo: { type: 'boolean' },

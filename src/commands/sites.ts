@@ -320,7 +320,6 @@ const actions: Record<string, (ctx: CommandContext) => Promise<number>> = {
 
 export const sitesCommand: Command = {
   name: 'sites',
-  summary: 'list, show, create, change, delete, export and import sites',
   help,
   options: {
     ...LIST_OPTIONS,

@@ -274,7 +274,6 @@ const actions: Record<string, (ctx: CommandContext) => Promise<number>> = {
 
 export const usersCommand: Command = {
   name: 'users',
-  summary: 'list, show, create, change, delete, export and import users',
   help,
   options: {
     ...LIST_OPTIONS,

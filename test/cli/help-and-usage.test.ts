@@ -9,7 +9,7 @@ const commands: { name: string; mentions: string[]; usageError: string[]; says: 
   { name: 'sites', mentions: ['cabinet sites list', 'cabinet sites show', 'cabinet sites create', 'cabinet sites set', 'cabinet sites delete', 'cabinet sites export', 'cabinet sites import', '--ai-prompt-file', '--dry-run'], usageError: ['sites', 'list', '--limit', '0'], says: /--limit must be a positive whole number/ },
   { name: 'users', mentions: ['cabinet users list', 'cabinet users show', 'cabinet users create', 'cabinet users set', 'cabinet users delete', 'cabinet users export', 'cabinet users import', '--email'], usageError: ['users', 'list', '--sort', '-shoe_size'], says: /cannot sort by "shoe_size"/ },
   { name: 'seed', mentions: ['cabinet seed --demo', 'cabinet seed site', '--force'], usageError: ['seed'], says: /needs --demo or the action site/ },
-  { name: 'doctor', mentions: ['cabinet doctor', 'listen_addresses', "n8n's query"], usageError: ['doctor', '--domain', 'x.de'], says: /option --domain does not apply to cabinet doctor/ },
+  { name: 'doctor', mentions: ['cabinet doctor', 'listen_addresses', "n8n's query"], usageError: ['doctor', '--domain', 'x.de'], says: /unknown option --domain \(see cabinet doctor --help\)/ },
   { name: 'roles', mentions: ['cabinet roles sql', 'cabinet roles apply', '--prefix', 'CABINET_APP_PASSWORD'], usageError: ['roles', 'sql', '--prefix', 'Bad-Name'], says: /--prefix "Bad-Name" must be/ },
 ];
 

@@ -176,32 +176,32 @@ export function Shell({ services, initialRoute }: { services: Services; initialR
   const onKeyRef = useRef(onKey);
   onKeyRef.current = onKey;
   function onKey(input: string, key: Key): void {
-      if (tooSmall) {
-        if (input === 'q' && !key.ctrl) exit();
+    if (tooSmall) {
+      if (input === 'q' && !key.ctrl) exit();
+      return;
+    }
+    if (overlay === 'help') {
+      const action = actionFor(helpKeymap, input, key);
+      if (action === 'close') setOverlay('none');
+      else if (action === 'down') setHelpScroll((s) => Math.min(Math.max(0, helpLength - bodyHeight + 1), s + (key.pageDown ? bodyHeight - 2 : 1)));
+      else if (action === 'up') setHelpScroll((s) => Math.max(0, s - (key.pageUp ? bodyHeight - 2 : 1)));
+      return;
+    }
+    if (overlay === 'palette') {
+      onPaletteKey(input, key);
+      return;
+    }
+    const keys = screens.current.get(top.key)?.current;
+    if (keys) {
+      const action = actionFor(keys.keymap, input, key);
+      if (action !== undefined) {
+        keys.onAction(action);
         return;
       }
-      if (overlay === 'help') {
-        const action = actionFor(helpKeymap, input, key);
-        if (action === 'close') setOverlay('none');
-        else if (action === 'down') setHelpScroll((s) => Math.min(Math.max(0, helpLength - bodyHeight + 1), s + (key.pageDown ? bodyHeight - 2 : 1)));
-        else if (action === 'up') setHelpScroll((s) => Math.max(0, s - (key.pageUp ? bodyHeight - 2 : 1)));
-        return;
-      }
-      if (overlay === 'palette') {
-        onPaletteKey(input, key);
-        return;
-      }
-      const keys = screens.current.get(top.key)?.current;
-      if (keys) {
-        const action = actionFor(keys.keymap, input, key);
-        if (action !== undefined) {
-          keys.onAction(action);
-          return;
-        }
-        if (keys.onText?.(input, key)) return;
-      }
-      const global = actionFor(globalKeymap, input, key);
-      if (global) runGlobal(global);
+      if (keys.onText?.(input, key)) return;
+    }
+    const global = actionFor(globalKeymap, input, key);
+    if (global) runGlobal(global);
   }
 
   usePaste(

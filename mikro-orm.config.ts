@@ -3,6 +3,7 @@ import { defineConfig, type Options } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import { entities } from './src/db/entities/index.ts';
 import type { ConnectionTarget } from './src/db/connection.ts';
+import { pgDriverOptions } from './src/db/pg-options.ts';
 import { projectRoot } from './src/lib/paths.ts';
 
 /** Tables that belong to cabinet's own bookkeeping, not to the entity model (see src/db/migrate.ts). */
@@ -16,19 +17,6 @@ export interface ConfigOptions {
   debug?: boolean;
   /** Another migrations folder (tests use copies to edit and break migrations safely). */
   migrationsDir?: string;
-}
-
-function sslFor(sslmode: string | undefined): boolean | { rejectUnauthorized: boolean } {
-  switch (sslmode) {
-    case 'require':
-      return { rejectUnauthorized: false };
-    case 'verify-ca':
-    case 'verify-full':
-      return { rejectUnauthorized: true };
-    default:
-      // disable, allow, prefer: Tailscale already encrypts the link (WireGuard).
-      return false;
-  }
 }
 
 /** The one ORM configuration: cabinet builds its ORM from it, and so does MikroORM's own CLI (default export). */
@@ -49,12 +37,7 @@ export function createConfig(target: ConnectionTarget, options: ConfigOptions = 
     ensureDatabase: false,
     debug: options.debug ?? false,
     pool: { min: 0, max: options.poolMax ?? 4, idleTimeoutMillis: 30_000 },
-    driverOptions: {
-      connectionTimeoutMillis: target.connectTimeoutSeconds * 1000,
-      statement_timeout: options.statementTimeoutMs ?? 30_000,
-      application_name: 'cabinet',
-      ssl: sslFor(target.sslmode),
-    },
+    driverOptions: pgDriverOptions(target, options.statementTimeoutMs ?? 30_000),
     schemaGenerator: { skipTables: BOOKKEEPING_TABLES },
     migrations: {
       path: migrationsDir,

@@ -2,26 +2,19 @@ import { LockMode, OptimisticLockError } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { SiteSchema, type Site } from '../db/entities/index.ts';
 import { toDatabaseError } from '../db/db-errors.ts';
+import type { SqlQuery } from '../db/sql-query.ts';
+import { ormQuery } from './queries/orm-query.ts';
+import { getSite, listSites } from './queries/site-queries.ts';
 import { CabinetError } from '../lib/errors.ts';
 import { sanitizeLine } from '../lib/sanitize.ts';
 import { assertWritable, type WriteGate } from './access.ts';
 import { GoneError, StaleEditError } from './edit-errors.ts';
 import type { CreateOptions, ListOptions, Page, SiteChange, SiteRecord, SiteService, SiteSortKey, SiteSummary, WriteOptions } from './types.ts';
-import { likeContains } from './like.ts';
 import { appendRevision, changedFields, EDITABLE_SITE_FIELDS, lastRevision, stateAtVersion, type EditableSiteField } from './site-revisions.ts';
 import { checkEncodable } from './validation/fields.ts';
 import { validateSite, validateSitePatch, type SiteFields, type SiteInput } from './validation/site-input.ts';
 import { resolvedContext, validateActor, validateExpectedVersion, validateNote, type WriteContext } from './write-context.ts';
 import { toWriteError } from './write-errors.ts';
-
-const SORT_COLUMNS: Record<SiteSortKey, string> = {
-  siteId: 'site_id',
-  domain: 'domain',
-  brandName: 'brand_name',
-  language: 'language',
-  promptChars: 'prompt_chars',
-  createdAt: 'created_at',
-};
 
 export function siteToRecord(site: Site): SiteRecord {
   return {
@@ -66,8 +59,12 @@ export class OrmSiteService implements SiteService {
   readonly #actor: string;
   readonly #gate: WriteGate;
 
+  /** Reads run as plain SQL on the ORM's own pool (the same SQL the light read path runs). */
+  readonly #query: SqlQuery;
+
   constructor(em: EntityManager, context: WriteContext = {}) {
     this.#em = em;
+    this.#query = ormQuery(em);
     const { actor, gate } = resolvedContext(context);
     this.#actor = actor;
     this.#gate = gate;
@@ -79,59 +76,11 @@ export class OrmSiteService implements SiteService {
   }
 
   async list(options: ListOptions<SiteSortKey> = {}): Promise<Page<SiteSummary>> {
-    const em = this.#em.fork();
-    const limit = Math.max(1, Math.min(options.limit ?? 500, 5000));
-    const offset = Math.max(0, options.offset ?? 0);
-    const column = SORT_COLUMNS[options.sort ?? 'siteId'];
-    const direction = options.descending ? 'desc' : 'asc';
-    const params: unknown[] = [];
-    let where = '';
-    // Text with a NUL byte or a lone surrogate cannot be stored, so it matches nothing (and never reaches the server).
-    if (options.filter && checkEncodable(options.filter)) return { rows: [], total: 0, hasMore: false };
-    if (options.filter?.trim()) {
-      const pattern = likeContains(options.filter.trim());
-      where = `where site_id ilike ? or domain ilike ? or brand_name ilike ?`;
-      params.push(pattern, pattern, pattern);
-    }
-    try {
-      const rows = await em.getConnection().execute<Record<string, unknown>[]>(
-        `select site_id, domain, ai_script_id, brand_name, language, hubspot_pipeline, hubspot_stage, created_at,
-                version, updated_at, char_length(ai_prompt) as prompt_chars, count(*) over () as total
-           from sites ${where}
-          order by ${column} ${direction}, site_id asc
-          limit ${limit + 1} offset ${offset}`,
-        params,
-      );
-      const page = rows.slice(0, limit).map(
-        (r): SiteSummary => ({
-          siteId: String(r.site_id),
-          domain: String(r.domain),
-          aiScriptId: (r.ai_script_id as string | null) ?? null,
-          brandName: String(r.brand_name),
-          language: String(r.language),
-          hubspotPipeline: (r.hubspot_pipeline as string | null) ?? null,
-          hubspotStage: (r.hubspot_stage as string | null) ?? null,
-          createdAt: new Date(r.created_at as string),
-          version: Number(r.version),
-          updatedAt: new Date(r.updated_at as string),
-          promptChars: Number(r.prompt_chars),
-        }),
-      );
-      const total = rows[0] ? Number(rows[0].total) : 0;
-      return { rows: page, total, hasMore: rows.length > limit };
-    } catch (error) {
-      throw toDatabaseError(error);
-    }
+    return listSites(this.#query, options);
   }
 
   async get(siteId: string): Promise<SiteRecord | null> {
-    if (checkEncodable(siteId)) return null;
-    try {
-      const site = await this.#em.fork().findOne(SiteSchema, { siteId });
-      return site ? siteToRecord(site) : null;
-    } catch (error) {
-      throw toDatabaseError(error);
-    }
+    return getSite(this.#query, siteId);
   }
 
   async create(input: SiteInput, options: CreateOptions = {}): Promise<SiteRecord> {

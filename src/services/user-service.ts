@@ -1,13 +1,14 @@
 import { LockMode, OptimisticLockError } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { UserSchema, type User } from '../db/entities/index.ts';
-import { toDatabaseError } from '../db/db-errors.ts';
+import type { SqlQuery } from '../db/sql-query.ts';
+import { ormQuery } from './queries/orm-query.ts';
+import { getUser, listUsers } from './queries/user-queries.ts';
 import { CabinetError } from '../lib/errors.ts';
 import { sanitizeLine } from '../lib/sanitize.ts';
 import { assertWritable, type WriteGate } from './access.ts';
 import { GoneError, StaleEditError } from './edit-errors.ts';
 import type { ListOptions, Page, UserChange, UserRecord, UserService, UserSortKey, WriteOptions } from './types.ts';
-import { likeContains } from './like.ts';
 import { checkEncodable } from './validation/fields.ts';
 import { validateUser, validateUserPatch, type UserFields, type UserInput } from './validation/user-input.ts';
 import { resolvedContext, validateExpectedVersion, type WriteContext } from './write-context.ts';
@@ -24,39 +25,6 @@ export function userToRecord(user: User): UserRecord {
   };
 }
 
-const SORT_COLUMN: Record<UserSortKey, 'user_id' | 'email' | 'first_seen' | 'last_seen'> = {
-  lastSeen: 'last_seen',
-  firstSeen: 'first_seen',
-  email: 'email',
-  userId: 'user_id',
-};
-
-function rowToRecord(r: Record<string, unknown>): UserRecord {
-  return {
-    userId: String(r.user_id),
-    email: String(r.email),
-    firstSeen: new Date(r.first_seen as string),
-    lastSeen: new Date(r.last_seen as string),
-    version: Number(r.version),
-    updatedAt: new Date(r.updated_at as string),
-  };
-}
-
-/** An opaque page cursor: the sort column, its value in the last row, and that row's user id. */
-function encodeCursor(key: string, last: UserRecord): string {
-  const value = key === 'last_seen' ? last.lastSeen.toISOString() : key === 'first_seen' ? last.firstSeen.toISOString() : key === 'email' ? last.email : last.userId;
-  return Buffer.from(JSON.stringify([key, value, last.userId])).toString('base64url');
-}
-
-function decodeCursor(cursor: string): [string, string] {
-  try {
-    const [, value, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string, string];
-    if (typeof value === 'string' && typeof id === 'string') return [value, id];
-  } catch {
-    /* fall through */
-  }
-  throw new CabinetError('invalid page cursor', { code: 'usage', exitCode: 2 });
-}
 
 const EDITABLE = ['email', 'firstSeen', 'lastSeen'] as const;
 
@@ -72,68 +40,21 @@ export class OrmUserService implements UserService {
   readonly #em: EntityManager;
   readonly #gate: WriteGate;
 
+  /** Reads run as plain SQL on the ORM's own pool (the same SQL the light read path runs). */
+  readonly #query: SqlQuery;
+
   constructor(em: EntityManager, context: WriteContext = {}) {
     this.#em = em;
     this.#gate = resolvedContext(context).gate;
+    this.#query = ormQuery(em);
   }
 
-  /**
-   * One page of users, in a stable order (sort key, then user id, both the same direction) so that keyset
-   * paging by `(key, user_id)` can use the `(last_seen, user_id)` index. The filter is a case-insensitive
-   * "contains" on email and user id, served by the trigram indexes; it is data, never SQL.
-   */
   async list(options: ListOptions<UserSortKey> = {}): Promise<Page<UserRecord>> {
-    const em = this.#em.fork();
-    const limit = Math.max(1, Math.min(options.limit ?? 200, 5000));
-    const key = SORT_COLUMN[options.sort ?? 'lastSeen'];
-    const descending = options.descending ?? key === 'last_seen';
-    const filter = options.filter?.trim();
-    // Text with a NUL byte or a lone surrogate cannot be stored, so it matches nothing (and never reaches the server).
-    if (filter && checkEncodable(filter)) return { rows: [], hasMore: false };
-    const where: string[] = [];
-    const params: unknown[] = [];
-    if (filter) {
-      const pattern = likeContains(filter);
-      where.push('(email ilike ? or user_id ilike ?)');
-      params.push(pattern, pattern);
-    }
-    const cursor = options.after === undefined ? undefined : decodeCursor(options.after);
-    if (cursor) {
-      where.push(`(${key}, user_id) ${descending ? '<' : '>'} (?, ?)`);
-      params.push(cursor[0], cursor[1]);
-    }
-    const dir = descending ? 'desc' : 'asc';
-    const offset = cursor ? 0 : Math.max(0, options.offset ?? 0);
-    try {
-      const rows = await em.getConnection().execute<Record<string, unknown>[]>(
-        `select user_id, email, first_seen, last_seen, version, updated_at
-           from users ${where.length ? `where ${where.join(' and ')}` : ''}
-          order by ${key} ${dir}, user_id ${dir}
-          limit ${limit + 1} offset ${offset}`,
-        params,
-        'all',
-        undefined,
-        options.signal ? ({ signal: options.signal, inflightQueryAbortStrategy: 'cancel query' } as never) : undefined,
-      );
-      const page = rows.slice(0, limit).map(rowToRecord);
-      const last = page.at(-1);
-      const result: Page<UserRecord> = { rows: page, hasMore: rows.length > limit };
-      if (result.hasMore && last) result.nextCursor = encodeCursor(key, last);
-      return result;
-    } catch (error) {
-      if (options.signal?.aborted) throw new CabinetError('the search was superseded', { code: 'aborted', cause: error });
-      throw toDatabaseError(error);
-    }
+    return listUsers(this.#query, options);
   }
 
   async get(userId: string): Promise<UserRecord | null> {
-    if (checkEncodable(userId)) return null;
-    try {
-      const user = await this.#em.fork().findOne(UserSchema, { userId });
-      return user ? userToRecord(user) : null;
-    } catch (error) {
-      throw toDatabaseError(error);
-    }
+    return getUser(this.#query, userId);
   }
 
   async create(input: UserInput): Promise<UserRecord> {

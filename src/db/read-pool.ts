@@ -1,0 +1,30 @@
+import type { Pool } from 'pg';
+import type { ConnectionTarget } from './connection.ts';
+import { pgDriverOptions } from './pg-options.ts';
+import { poolQuery, type SqlQuery } from './sql-query.ts';
+
+export interface ReadPool {
+  query: SqlQuery;
+  close(): Promise<void>;
+}
+
+/**
+ * A small node-postgres pool for reads, without MikroORM: importing `pg` costs tens of milliseconds where the
+ * ORM costs hundreds, so `cabinet sites list --json` and the console's first rows use this.
+ */
+export async function openReadPool(target: ConnectionTarget, statementTimeoutMs = 30_000): Promise<ReadPool> {
+  const { default: pg } = await import('pg');
+  const pool = new pg.Pool({
+    host: target.host,
+    port: target.port,
+    user: target.user,
+    ...(target.password === undefined ? {} : { password: target.password }),
+    database: target.database,
+    max: 3,
+    idleTimeoutMillis: 30_000,
+    ...pgDriverOptions(target, statementTimeoutMs),
+  });
+  // An idle client dropped by the server must not take the process down; the next query reports it.
+  pool.on('error', () => {});
+  return { query: poolQuery(async () => pool, target), close: () => pool.end() };
+}

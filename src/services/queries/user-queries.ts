@@ -1,0 +1,89 @@
+import type { SqlQuery } from '../../db/sql-query.ts';
+import { CabinetError } from '../../lib/errors.ts';
+import { likeContains } from '../like.ts';
+import type { ListOptions, Page, UserRecord, UserSortKey } from '../types.ts';
+import { checkEncodable } from '../validation/fields.ts';
+
+/** The read side of users, in SQL, shared by the ORM-backed service and the light read path. */
+
+const SORT_COLUMN: Record<UserSortKey, 'user_id' | 'email' | 'first_seen' | 'last_seen'> = {
+  lastSeen: 'last_seen',
+  firstSeen: 'first_seen',
+  email: 'email',
+  userId: 'user_id',
+};
+
+type Row = Record<string, unknown>;
+
+function recordOf(r: Row): UserRecord {
+  return {
+    userId: String(r.user_id),
+    email: String(r.email),
+    firstSeen: new Date(r.first_seen as string),
+    lastSeen: new Date(r.last_seen as string),
+    version: Number(r.version),
+    updatedAt: new Date(r.updated_at as string),
+  };
+}
+
+/** An opaque page cursor: the sort column, its value in the last row, and that row's user id. */
+function encodeCursor(key: string, last: UserRecord): string {
+  const value =
+    key === 'last_seen' ? last.lastSeen.toISOString() : key === 'first_seen' ? last.firstSeen.toISOString() : key === 'email' ? last.email : last.userId;
+  return Buffer.from(JSON.stringify([key, value, last.userId])).toString('base64url');
+}
+
+function decodeCursor(cursor: string, key: string): [string, string] {
+  try {
+    const [k, value, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string, string];
+    if (k === key && typeof value === 'string' && typeof id === 'string') return [value, id];
+  } catch {
+    /* fall through */
+  }
+  throw new CabinetError('invalid page cursor (it belongs to another listing)', { code: 'usage', exitCode: 2 });
+}
+
+/**
+ * One page of users, in a stable order (sort key, then user id, both the same direction) so that keyset
+ * paging by `(key, user_id)` can use the `(last_seen, user_id)` index. The filter is a case-insensitive
+ * "contains" on email and user id, served by the trigram indexes; it is data, never SQL.
+ */
+export async function listUsers(query: SqlQuery, options: ListOptions<UserSortKey> = {}): Promise<Page<UserRecord>> {
+  const limit = Math.max(1, Math.min(options.limit ?? 200, 5000));
+  const key = SORT_COLUMN[options.sort ?? 'lastSeen'];
+  const descending = options.descending ?? key === 'last_seen';
+  const filter = options.filter?.trim();
+  if (filter && checkEncodable(filter)) return { rows: [], hasMore: false };
+  const where: string[] = [];
+  const params: unknown[] = [];
+  if (filter) {
+    params.push(likeContains(filter));
+    where.push(`(email ilike $${params.length} or user_id ilike $${params.length})`);
+  }
+  const cursor = options.after === undefined ? undefined : decodeCursor(options.after, key);
+  if (cursor) {
+    params.push(cursor[0], cursor[1]);
+    where.push(`(${key}, user_id) ${descending ? '<' : '>'} ($${params.length - 1}, $${params.length})`);
+  }
+  const dir = descending ? 'desc' : 'asc';
+  const offset = cursor ? 0 : Math.max(0, options.offset ?? 0);
+  const rows = await query<Row>(
+    `select user_id, email, first_seen, last_seen, version, updated_at
+       from users ${where.length ? `where ${where.join(' and ')}` : ''}
+      order by ${key} ${dir}, user_id ${dir}
+      limit ${limit + 1} offset ${offset}`,
+    params,
+    options.signal,
+  );
+  const page = rows.slice(0, limit).map(recordOf);
+  const result: Page<UserRecord> = { rows: page, hasMore: rows.length > limit };
+  const last = page.at(-1);
+  if (result.hasMore && last) result.nextCursor = encodeCursor(key, last);
+  return result;
+}
+
+export async function getUser(query: SqlQuery, userId: string): Promise<UserRecord | null> {
+  if (checkEncodable(userId)) return null;
+  const [row] = await query<Row>(`select user_id, email, first_seen, last_seen, version, updated_at from users where user_id = $1`, [userId]);
+  return row ? recordOf(row) : null;
+}

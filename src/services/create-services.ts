@@ -43,6 +43,8 @@ export async function createServices(db: DbSession, progress: (line: string) => 
       role: db.info.user,
       readOnly: gates.sites.readOnly,
       ...(gates.sites.reason ? { readOnlyReason: gates.sites.reason } : {}),
+      usersReadOnly: gates.users.readOnly,
+      ...(gates.users.reason ? { usersReadOnlyReason: gates.users.reason } : {}),
       pendingMigrations: status.pending.length,
       ...(db.guard.allowed ? {} : { guardWarning: `not on the tailnet (--allow-non-tailnet): ${db.guard.reason}` }),
     },

@@ -220,6 +220,9 @@ export interface ConnectionInfo {
   readOnly: boolean;
   /** Why, one line (e.g. "read-only mode (--read-only)", "role reader may not insert, update and delete sites"). */
   readOnlyReason?: string;
+  /** Users may not be changed (the flag, or the role's rights on `users`); absent: as `readOnly`. */
+  usersReadOnly?: boolean;
+  usersReadOnlyReason?: string;
   pendingMigrations: number;
   /** Set when --allow-non-tailnet let a non-tailnet target through. */
   guardWarning?: string;

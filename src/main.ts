@@ -1,6 +1,10 @@
 import module from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
+import { drawSplash, opensConsole } from './lib/splash.ts';
+
+// The console's first frame goes out before anything heavy is loaded.
+if (process.stdin.isTTY && process.stdout.isTTY && opensConsole(process.argv.slice(2))) drawSplash();
 
 // V8's compile cache (Node ≥ 22.1) saves most of the time spent compiling Ink, React and MikroORM on every
 // start after the first. It lives in the user's cache dir, not the shared /tmp; NODE_DISABLE_COMPILE_CACHE=1

@@ -1,10 +1,9 @@
-import path from 'node:path';
 import { defineConfig, type Options } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import { entities } from './src/db/entities/index.ts';
 import type { ConnectionTarget } from './src/db/connection.ts';
 import { pgDriverOptions } from './src/db/pg-options.ts';
-import { projectRoot } from './src/lib/paths.ts';
+import { defaultMigrationsDir, projectRoot } from './src/lib/paths.ts';
 
 /** Tables that belong to cabinet's own bookkeeping, not to the entity model (see src/db/migrate.ts). */
 export const BOOKKEEPING_TABLES = ['mikro_orm_migrations', 'cabinet_migration_checksums'];
@@ -22,7 +21,7 @@ export interface ConfigOptions {
 /** The one ORM configuration: cabinet builds its ORM from it, and so does MikroORM's own CLI (default export). */
 export function createConfig(target: ConnectionTarget, options: ConfigOptions = {}): Options {
   const root = projectRoot();
-  const migrationsDir = options.migrationsDir ?? path.join(root, 'migrations');
+  const migrationsDir = options.migrationsDir ?? defaultMigrationsDir();
   return defineConfig({
     entities,
     extensions: [Migrator],

@@ -35,3 +35,6 @@ export function projectRoot(): string {
     dir = parent;
   }
 }
+
+/** The migrations shipped with this cabinet (the ORM config and the light `migrate status` path share it). */
+export const defaultMigrationsDir = (): string => path.join(projectRoot(), 'migrations');

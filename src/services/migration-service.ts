@@ -60,6 +60,42 @@ export function discoverMigrationFiles(dir: string): MigrationFile[] {
     });
 }
 
+type AppliedRow = { name: string; executed_at: Date | null; checksum: string | null };
+
+/**
+ * Applied and pending migrations, from the bookkeeping tables and the shipped files. Takes any way to run
+ * a parameterless query, so `cabinet migrate status` can answer without loading the ORM (a light pg pool).
+ */
+export async function readMigrationStatus(run: (sql: string) => Promise<unknown[]>, files: MigrationFile[]): Promise<MigrationStatus> {
+  // A database cabinet never migrated has no bookkeeping tables yet: everything is pending.
+  const [tables] = (await run(
+    `select to_regclass('mikro_orm_migrations') is not null as migrations,
+            to_regclass('cabinet_migration_checksums') is not null as checksums`,
+  )) as { migrations: boolean; checksums: boolean }[];
+  const rows = !tables?.migrations
+    ? []
+    : ((await run(
+        tables.checksums
+          ? `select m.name, m.executed_at, c.checksum
+               from mikro_orm_migrations m left join cabinet_migration_checksums c on c.name = m.name
+              order by m.id`
+          : `select name, executed_at, null as checksum from mikro_orm_migrations order by id`,
+      )) as AppliedRow[]);
+  const byName = new Map(files.map((f) => [f.name, f]));
+  const applied: AppliedMigration[] = rows.map((r) => ({
+    name: r.name.replace(/\.[jt]s$/, ''),
+    executedAt: r.executed_at,
+    ...(r.checksum ? { checksum: r.checksum } : {}),
+  }));
+  const appliedNames = new Set(applied.map((a) => a.name));
+  return {
+    applied,
+    pending: files.filter((f) => !appliedNames.has(f.name)).map((f) => f.name),
+    unknown: applied.filter((a) => !byName.has(a.name)).map((a) => a.name),
+    edited: applied.filter((a) => a.checksum && byName.get(a.name) && byName.get(a.name)!.checksum !== a.checksum).map((a) => a.name),
+  };
+}
+
 /**
  * `cabinet migrate` and friends. Every run happens inside one transaction that first takes a
  * transaction-level advisory lock, so two shells cannot apply a migration twice, and a failure anywhere
@@ -168,40 +204,7 @@ export class MigrationService {
 
   async #status(trx: Transaction): Promise<MigrationStatus> {
     const conn = this.#orm.em.getConnection();
-    // A database cabinet never migrated has no bookkeeping tables yet: everything is pending.
-    const [tables] = await conn.execute<{ migrations: boolean; checksums: boolean }[]>(
-      `select to_regclass('mikro_orm_migrations') is not null as migrations,
-              to_regclass('cabinet_migration_checksums') is not null as checksums`,
-      [],
-      'all',
-      trx,
-    );
-    const rows = !tables?.migrations
-      ? []
-      : await conn.execute<{ name: string; executed_at: Date | null; checksum: string | null }[]>(
-          tables.checksums
-            ? `select m.name, m.executed_at, c.checksum
-                 from mikro_orm_migrations m left join cabinet_migration_checksums c on c.name = m.name
-                order by m.id`
-            : `select name, executed_at, null as checksum from mikro_orm_migrations order by id`,
-          [],
-          'all',
-          trx,
-        );
-    const files = this.files();
-    const byName = new Map(files.map((f) => [f.name, f]));
-    const applied: AppliedMigration[] = rows.map((r) => ({
-      name: r.name.replace(/\.[jt]s$/, ''),
-      executedAt: r.executed_at,
-      ...(r.checksum ? { checksum: r.checksum } : {}),
-    }));
-    const appliedNames = new Set(applied.map((a) => a.name));
-    return {
-      applied,
-      pending: files.filter((f) => !appliedNames.has(f.name)).map((f) => f.name),
-      unknown: applied.filter((a) => !byName.has(a.name)).map((a) => a.name),
-      edited: applied.filter((a) => a.checksum && byName.get(a.name) && byName.get(a.name)!.checksum !== a.checksum).map((a) => a.name),
-    };
+    return readMigrationStatus((sql) => conn.execute(sql, [], 'all', trx), this.files());
   }
 
   #refuseInconsistent(status: MigrationStatus): void {

@@ -1,0 +1,21 @@
+import { describeTarget, type ConnectionTarget } from './connection.ts';
+import { openTarget, type OpenTargetOptions } from './open-target.ts';
+import { openReadPool } from './read-pool.ts';
+import type { SqlQuery } from './sql-query.ts';
+import type { GuardDecision } from './tailnet-guard.ts';
+
+/** A read-only way into the database without MikroORM: for listings, `show`, `migrate status`. */
+export interface DbReader {
+  target: ConnectionTarget;
+  guard: GuardDecision;
+  label: string;
+  query: SqlQuery;
+  close(): Promise<void>;
+}
+
+/** Resolves and guards the target exactly as a full session does, then opens a light node-postgres pool. */
+export async function openReader(options: OpenTargetOptions & { statementTimeoutMs?: number } = {}): Promise<DbReader> {
+  const { target, guard } = await openTarget(options);
+  const pool = await openReadPool(target, options.statementTimeoutMs);
+  return { target, guard, label: describeTarget(target), query: pool.query, close: pool.close };
+}

@@ -1,7 +1,11 @@
+import { useState } from 'react';
 import { Box, Text, useApp, useInput, useStdin } from 'ink';
 import type { Services } from '../services/types.ts';
+import { DraftStore } from '../lib/drafts.ts';
 import { sanitizeLine } from '../lib/sanitize.ts';
-import { ServicesContext } from './services-context.tsx';
+import { HealthContext, useHealthWatch } from './connection/connection-health.tsx';
+import { DraftsContext } from './drafts-context.tsx';
+import { ServicesContext, type ConsoleServices } from './services-context.tsx';
 import { Shell } from './shell/shell.tsx';
 import type { Route } from './shell/routes.ts';
 import { tone } from './theme.ts';
@@ -9,14 +13,24 @@ import { tone } from './theme.ts';
 export type LoadState = { status: 'loading'; message: string } | { status: 'error'; message: string } | { status: 'ready'; services: Services };
 
 /** The console: drawn at once, filled in when the services (and the ORM behind them) have loaded. */
-export function App({ state, initialRoute }: { state: LoadState; initialRoute?: Route }) {
+export function App({ state, initialRoute, drafts }: { state: LoadState; initialRoute?: Route; drafts?: DraftStore }) {
   if (state.status !== 'ready') {
     return <Splash state={state} />;
   }
+  return <Ready services={state.services} {...(initialRoute ? { initialRoute } : {})} {...(drafts ? { drafts } : {})} />;
+}
+
+function Ready({ services, initialRoute, drafts }: { services: ConsoleServices; initialRoute?: Route; drafts?: DraftStore }) {
+  const [store] = useState(() => drafts ?? new DraftStore());
+  const watched = useHealthWatch(services);
   return (
-    <ServicesContext.Provider value={state.services}>
-      <Shell services={state.services} {...(initialRoute ? { initialRoute } : {})} />
-    </ServicesContext.Provider>
+    <DraftsContext.Provider value={store}>
+      <HealthContext.Provider value={watched.health}>
+        <ServicesContext.Provider value={watched.services}>
+          <Shell services={watched.services} {...(initialRoute ? { initialRoute } : {})} />
+        </ServicesContext.Provider>
+      </HealthContext.Provider>
+    </DraftsContext.Provider>
   );
 }
 

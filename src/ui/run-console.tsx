@@ -1,11 +1,13 @@
 import { render } from 'ink';
 import type { CommandContext } from '../commands/command.ts';
 import type { DbSession } from '../db/session.ts';
+import { DraftStore, flushDraftsOnSignals } from '../lib/drafts.ts';
 import { ExitCode } from '../lib/errors.ts';
 import { sanitizeLine } from '../lib/sanitize.ts';
 import { App, type LoadState } from './app.tsx';
 
-const SIGNAL_EXIT: Record<string, number> = { SIGTERM: 143, SIGHUP: 129 };
+/** After a signal, how long the console may take to close the database before it exits regardless ($EDITOR may still hold the terminal). */
+const SIGNAL_EXIT_GRACE_MS = 1500;
 
 /**
  * Opens the full-screen console. The first frame is drawn before the ORM is imported; the database
@@ -14,10 +16,15 @@ const SIGNAL_EXIT: Record<string, number> = { SIGTERM: 143, SIGHUP: 129 };
  * Every way out restores the terminal (main screen, cursor, cooked mode, no bracketed paste): `q` and
  * `:quit` exit through Ink, Ctrl-C through Ink's exitOnCtrlC, SIGTERM/SIGHUP unmount, and an uncaught
  * error unmounts first and then prints one line on the restored screen.
+ *
+ * Drafts: every edit is in a DraftStore on disk. SIGHUP (the SSH link dropped) and SIGTERM write the
+ * pending drafts synchronously first, then give the terminal back; any other exit writes them too, and
+ * the next start offers to recover them.
  */
 export async function runConsole(ctx: CommandContext): Promise<number> {
+  const drafts = new DraftStore();
   let state: LoadState = { status: 'loading', message: 'connecting…' };
-  const instance = render(<App state={state} />, {
+  const instance = render(<App state={state} drafts={drafts} />, {
     alternateScreen: true,
     // Ink turns itself non-interactive under CI=true; the console only runs on a TTY, so say so.
     interactive: true,
@@ -26,7 +33,7 @@ export async function runConsole(ctx: CommandContext): Promise<number> {
   });
   const update = (next: LoadState) => {
     state = next;
-    instance.rerender(<App state={state} />);
+    instance.rerender(<App state={state} drafts={drafts} />);
   };
   let db: DbSession | undefined;
   const load = (async () => {
@@ -34,7 +41,10 @@ export async function runConsole(ctx: CommandContext): Promise<number> {
       db = await ctx.openDb({ log: (line) => update({ status: 'loading', message: line }) });
       const { createServices } = await import('../services/create-services.ts');
       const { MigrationService } = await import('../services/migration-service.ts');
-      const services = await createServices(db, (line) => update({ status: 'loading', message: line }));
+      const services = await createServices(db, (line) => update({ status: 'loading', message: line }), {
+        ...(ctx.flags.readOnly ? { readOnly: true } : {}),
+        ...(ctx.flags.actor ? { actor: ctx.flags.actor } : {}),
+      });
       const migrations = new MigrationService(db.orm, db.target);
       update({ status: 'ready', services: Object.assign(services, { migrations }) });
     } catch (error) {
@@ -44,17 +54,19 @@ export async function runConsole(ctx: CommandContext): Promise<number> {
 
   let code: number = ExitCode.ok;
   let crash: unknown;
-  const onSignal = (signal: NodeJS.Signals) => {
-    code = SIGNAL_EXIT[signal] ?? ExitCode.failure;
-    instance.unmount();
-  };
+  // The drafts are on disk before anything else happens (flushDraftsOnSignals), then the console unmounts.
+  const uninstall = flushDraftsOnSignals(drafts, {
+    exit: (signalCode) => {
+      code = signalCode;
+      instance.unmount();
+      setTimeout(() => process.exit(signalCode), SIGNAL_EXIT_GRACE_MS).unref();
+    },
+  });
   const onCrash = (error: unknown) => {
     crash = error;
     code = ExitCode.failure;
     instance.unmount();
   };
-  process.once('SIGTERM', onSignal);
-  process.once('SIGHUP', onSignal);
   process.on('uncaughtException', onCrash);
   process.on('unhandledRejection', onCrash);
   try {
@@ -64,8 +76,12 @@ export async function runConsole(ctx: CommandContext): Promise<number> {
     crash = error;
     code = ExitCode.failure;
   } finally {
-    process.off('SIGTERM', onSignal);
-    process.off('SIGHUP', onSignal);
+    try {
+      drafts.close();
+    } catch {
+      // A draft that cannot be written (full disk) must not hide the exit.
+    }
+    uninstall();
     process.off('uncaughtException', onCrash);
     process.off('unhandledRejection', onCrash);
     await load.catch(() => {});

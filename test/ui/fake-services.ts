@@ -1,5 +1,25 @@
+import { createTwoFilesPatch } from 'diff';
 import { CabinetError } from '../../src/lib/errors.ts';
-import type { ConnectionInfo, ListOptions, Page, Services, SiteChange, SiteInput, SiteRecord, SiteSortKey, SiteSummary, UserChange, UserInput, UserRecord, UserSortKey } from '../../src/services/types.ts';
+import { GoneError, StaleEditError } from '../../src/services/edit-errors.ts';
+import type {
+  ConnectionInfo,
+  HistoryEntry,
+  ListOptions,
+  Page,
+  RevisionEntry,
+  RevisionService,
+  Services,
+  SiteChange,
+  SiteInput,
+  SiteRecord,
+  SiteSortKey,
+  SiteSummary,
+  UserChange,
+  UserInput,
+  UserRecord,
+  UserSortKey,
+  WriteOptions,
+} from '../../src/services/types.ts';
 import { validateSite, validateSitePatch } from '../../src/services/validation/site-input.ts';
 import { validateUser, validateUserPatch } from '../../src/services/validation/user-input.ts';
 import type { ConsoleServices, MigrationReader } from '../../src/ui/services-context.tsx';
@@ -17,6 +37,14 @@ export interface Call {
 export interface FakeServices extends ConsoleServices {
   calls: Call[];
   sitesById: Map<string, SiteRecord>;
+  /** What cabinet's history holds: the revisions the fake's writes recorded, oldest first. */
+  revisionLog: RevisionEntry[];
+  /** Replaces what `revisions.history` answers for a site (e.g. to add outside-cabinet gaps). */
+  historyById: Map<string, HistoryEntry[]>;
+  /** A change made outside cabinet (psql, n8n): the row's version moves on, no revision is recorded. */
+  changeOutside(siteId: string, patch: Partial<SiteRecord>): SiteRecord;
+  /** A delete made by someone else through cabinet (recorded, so GoneError names who and when). */
+  deleteAs(siteId: string, actor: string): void;
   usersById: Map<string, UserRecord>;
   /** Names of calls (e.g. 'sites.list') mapped to a delay in ms, or to an error to throw. */
   delay: Map<string, number | ((call: Call) => number)>;
@@ -61,16 +89,19 @@ function compare(a: unknown, b: unknown): number {
   return String(a).localeCompare(String(b));
 }
 
-function page<T>(rows: T[], options: ListOptions<string>, key: (row: T) => unknown, id: (row: T) => string, withTotal: boolean, defaultDescending = false): Page<T> {
+function page<T>(rows: T[], options: ListOptions<string>, key: (row: T) => unknown, id: (row: T) => string, withTotal: boolean, defaultDescending = false, keyset = false): Page<T> {
   const descending = options.descending ?? defaultDescending;
   const sorted = [...rows].sort((a, b) => {
     const c = compare(key(a), key(b));
     return (descending ? -c : c) || id(a).localeCompare(id(b));
   });
-  const offset = options.offset ?? 0;
+  const offset = options.after !== undefined ? Number(Buffer.from(options.after, 'base64url').toString('utf8')) : (options.offset ?? 0);
   const limit = options.limit ?? 500;
   const slice = sorted.slice(offset, offset + limit);
-  return { rows: slice, hasMore: offset + limit < sorted.length, ...(withTotal ? { total: sorted.length } : {}) };
+  const hasMore = offset + limit < sorted.length;
+  // Keyset-paged lists (users) hand out an opaque cursor, as the real service does.
+  const cursor = keyset && hasMore ? { nextCursor: Buffer.from(String(offset + limit)).toString('base64url') } : {};
+  return { rows: slice, hasMore, ...cursor, ...(withTotal ? { total: sorted.length } : {}) };
 }
 
 export function fakeServices(
@@ -94,6 +125,39 @@ export function fakeServices(
 
   const summary = ({ aiPrompt, ...rest }: SiteRecord): SiteSummary => ({ ...rest, promptChars: [...aiPrompt].length });
 
+  // Every state a site has had, by version: what the real service finds in site_revisions for a stale edit's base.
+  const states = new Map<string, SiteRecord>([...sitesById.values()].map((s) => [`${s.siteId}@${s.version}`, s]));
+  const revisionLog: RevisionEntry[] = [];
+  const historyById = new Map<string, HistoryEntry[]>();
+  const EDITABLE = ['domain', 'brandName', 'language', 'aiScriptId', 'hubspotPipeline', 'hubspotStage', 'aiPrompt'] as const;
+  const differing = (a: SiteRecord | null, b: SiteRecord | null) => EDITABLE.filter((f) => (a?.[f] ?? null) !== (b?.[f] ?? null));
+
+  function log(action: RevisionEntry['action'], before: SiteRecord | null, after: SiteRecord | null, changed: (keyof SiteRecord)[], options: WriteOptions, actor = 'tester'): number {
+    const siteId = (after ?? before)!.siteId;
+    const rev = revisionsOf(siteId).length + 1;
+    revisionLog.push({ kind: 'revision', siteId, rev, action, version: (after ?? before)!.version, changed, before, after, actor: options.actor ?? actor, note: options.note ?? null, at: new Date() } as RevisionEntry & { siteId: string });
+    return rev;
+  }
+  const revisionsOf = (siteId: string) => revisionLog.filter((r) => (r as RevisionEntry & { siteId: string }).siteId === siteId);
+
+  /** The conflict checks of the real service: gone, stale (with base / theirs), or the row to write. */
+  function checkWrite(siteId: string, options: WriteOptions): SiteRecord {
+    const before = sitesById.get(siteId);
+    if (!before) {
+      if (options.expectedVersion === undefined) throw new CabinetError(`no site with id ${siteId}`, { code: 'not-found' });
+      const last = revisionsOf(siteId).at(-1);
+      throw new GoneError(last?.action === 'delete' ? { entity: 'site', id: siteId, deletedBy: last.actor, deletedAt: last.at, rev: last.rev } : { entity: 'site', id: siteId });
+    }
+    if (options.expectedVersion !== undefined && !options.force && before.version !== options.expectedVersion) {
+      const base = states.get(`${siteId}@${options.expectedVersion}`) ?? null;
+      throw new StaleEditError<SiteRecord>(
+        `site ${siteId} was changed outside cabinet at ${before.updatedAt.toISOString()} since your edit began (version ${options.expectedVersion}, now ${before.version}); nothing was saved`,
+        { entity: 'site', id: siteId, expectedVersion: options.expectedVersion, theirs: before, base, changedUnderneath: base ? differing(base, before) : null },
+      );
+    }
+    return before;
+  }
+
   const sites: Services['sites'] = {
     async list(o: ListOptions<SiteSortKey> = {}) {
       await record('sites.list', [o]);
@@ -115,23 +179,28 @@ export function fakeServices(
       }
       const created = site({ ...fields, aiPrompt: fields.aiPrompt ?? '', createdAt: new Date(), updatedAt: new Date() } as SiteRecord);
       sitesById.set(created.siteId, created);
+      states.set(`${created.siteId}@${created.version}`, created);
+      log('create', null, created, [], (rest[0] ?? {}) as WriteOptions);
       return created;
     },
     async update(siteId: string, patch: Partial<SiteInput>, ...rest: unknown[]): Promise<SiteChange> {
       await record('sites.update', [siteId, patch, ...rest]);
+      const options = (rest[0] ?? {}) as WriteOptions;
       const fields = validateSitePatch(patch);
-      const before = sitesById.get(siteId);
-      if (!before) throw new CabinetError(`no site with id ${siteId}`, { code: 'not-found' });
+      const before = checkWrite(siteId, options);
       const changed = (Object.keys(fields) as (keyof SiteRecord)[]).filter((k) => fields[k as keyof typeof fields] !== before[k]);
-      const after = { ...before, ...fields, version: ((before as { version?: number }).version ?? 1) + 1 } as SiteRecord;
+      if (changed.length === 0) return { before, after: before, changed };
+      const after = { ...before, ...fields, version: before.version + 1, updatedAt: new Date() } as SiteRecord;
       sitesById.set(siteId, after);
-      return { before, after, changed };
+      states.set(`${siteId}@${after.version}`, after);
+      const rev = log('update', before, after, changed, options);
+      return { before, after, changed, rev };
     },
     async delete(siteId: string, ...rest: unknown[]) {
       await record('sites.delete', [siteId, ...rest]);
-      const before = sitesById.get(siteId);
-      if (!before) throw new CabinetError(`no site with id ${siteId}`, { code: 'not-found' });
+      const before = checkWrite(siteId, (rest[0] ?? {}) as WriteOptions);
       sitesById.delete(siteId);
+      log('delete', before, null, [], (rest[0] ?? {}) as WriteOptions);
       return before;
     },
   } as Services['sites'];
@@ -142,7 +211,7 @@ export function fakeServices(
       const f = o.filter?.trim() ?? '';
       const rows = [...usersById.values()].filter((u) => !f || contains(u.email, f) || contains(u.userId, f));
       const sort = o.sort ?? 'lastSeen';
-      const p = page(rows, o, (r) => r[sort], (r) => r.userId, false, sort === 'lastSeen');
+      const p = page(rows, o, (r) => r[sort], (r) => r.userId, false, sort === 'lastSeen', true);
       return p;
     },
     async get(userId: string) {
@@ -192,22 +261,78 @@ export function fakeServices(
     ...options.connection,
   };
 
-  // Services added by other issues (history…) exist and fail loudly if a screen under test uses them.
-  const unexpected = new Proxy(
-    {},
-    {
-      get: (_t, prop) => (typeof prop === 'symbol' || prop === 'then' ? undefined : async () => Promise.reject(new Error(`unexpected service call ${String(prop)}`))),
+  const sideOf = (siteId: string, rev: number | 'current') => {
+    if (rev === 'current') {
+      const record = sitesById.get(siteId) ?? null;
+      return { rev, version: record?.version ?? null, at: record?.updatedAt ?? null, record };
+    }
+    const entry = revisionsOf(siteId).find((r) => r.rev === rev);
+    if (!entry) throw new CabinetError(`site ${siteId} has no revision ${rev}`, { code: 'not-found' });
+    return { rev, version: entry.version, at: entry.at, record: entry.after ?? entry.before };
+  };
+
+  const revisions: RevisionService = {
+    async history(siteId: string, o: { limit?: number } = {}) {
+      await record('revisions.history', [siteId, o]);
+      const entries = historyById.get(siteId) ?? [...revisionsOf(siteId)].reverse();
+      if (entries.length === 0 && !sitesById.has(siteId)) throw new CabinetError(`no site with id ${siteId} and no history of one`, { code: 'not-found' });
+      return entries.slice(0, o.limit ?? 100);
     },
-  );
+    async diff(siteId: string, from: number | 'current', to: number | 'current') {
+      await record('revisions.diff', [siteId, from, to]);
+      const a = sideOf(siteId, from);
+      const b = sideOf(siteId, to);
+      const fields = differing(a.record, b.record).map((field) => ({ field, before: a.record?.[field] ?? null, after: b.record?.[field] ?? null }));
+      const pa = a.record?.aiPrompt ?? '';
+      const pb = b.record?.aiPrompt ?? '';
+      const name = (r: number | 'current') => (r === 'current' ? 'current' : `rev ${r}`);
+      return { siteId, from: a, to: b, fields, promptPatch: pa === pb ? '' : createTwoFilesPatch(`prompt (${name(from)})`, `prompt (${name(to)})`, pa, pb, undefined, undefined, { context: 3 }) };
+    },
+    async restore(siteId: string, rev: number, o: WriteOptions = {}) {
+      await record('revisions.restore', [siteId, rev, o]);
+      if (connection.readOnly) throw new CabinetError(`cannot change anything: ${connection.readOnlyReason ?? 'read-only'}`, { code: 'read-only' });
+      const values = sideOf(siteId, rev).record!;
+      const live = sitesById.get(siteId);
+      if (!live) {
+        if (o.expectedVersion !== undefined) checkWrite(siteId, o);
+        const recreated = { ...values, version: 1, updatedAt: new Date(), createdAt: new Date() };
+        sitesById.set(siteId, recreated);
+        const r = log('restore', null, recreated, [...EDITABLE], { ...o, note: `restored rev ${rev}` });
+        return { before: null, after: recreated, changed: [...EDITABLE], rev: r };
+      }
+      const before = checkWrite(siteId, o);
+      const changed = differing(before, values);
+      if (changed.length === 0) return { before, after: before, changed };
+      const after = { ...before, ...Object.fromEntries(EDITABLE.map((f) => [f, values[f]])), version: before.version + 1, updatedAt: new Date() } as SiteRecord;
+      sitesById.set(siteId, after);
+      states.set(`${siteId}@${after.version}`, after);
+      const r = log('restore', before, after, changed, { ...o, note: `restored rev ${rev}${o.note ? `: ${o.note}` : ''}` });
+      return { before, after, changed, rev: r };
+    },
+  };
 
   return {
     sites,
     users,
     migrations,
-    revisions: unexpected,
+    revisions,
     connection,
     calls,
     sitesById,
+    revisionLog,
+    historyById,
+    changeOutside(siteId: string, patch: Partial<SiteRecord>) {
+      const before = sitesById.get(siteId)!;
+      const after = { ...before, ...patch, version: before.version + 1, updatedAt: new Date() };
+      sitesById.set(siteId, after);
+      states.set(`${siteId}@${after.version}`, after);
+      return after;
+    },
+    deleteAs(siteId: string, actor: string) {
+      const before = sitesById.get(siteId)!;
+      sitesById.delete(siteId);
+      log('delete', before, null, [], {}, actor);
+    },
     usersById,
     delay,
     fail,

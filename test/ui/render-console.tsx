@@ -1,4 +1,8 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { render } from 'ink-testing-library';
+import { DraftStore } from '../../src/lib/drafts.ts';
 import { App } from '../../src/ui/app.tsx';
 import type { Route } from '../../src/ui/shell/routes.ts';
 import type { FakeServices } from './fake-services.ts';
@@ -36,8 +40,11 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * way ink-testing-library does, plus resizing. `press` writes raw sequences one at a time, letting Ink
  * settle in between (a lone Esc waits 20 ms in Ink's parser for a sequence that might follow).
  */
-export function renderConsole(services: FakeServices, options: { columns?: number; rows?: number; route?: Route } = {}) {
-  const ui = render(<App state={{ status: 'ready', services }} {...(options.route ? { initialRoute: options.route } : {})} />);
+export function renderConsole(services: FakeServices, options: { columns?: number; rows?: number; route?: Route; drafts?: DraftStore } = {}) {
+  // Drafts go to the test's XDG_STATE_HOME, or a temp directory: never the real home.
+  const stateHome = process.env.XDG_STATE_HOME ?? fs.mkdtempSync(path.join(os.tmpdir(), 'cabinet-ui-state-'));
+  const drafts = options.drafts ?? new DraftStore({ dir: path.join(stateHome, 'cabinet', 'drafts') });
+  const ui = render(<App state={{ status: 'ready', services }} drafts={drafts} {...(options.route ? { initialRoute: options.route } : {})} />);
   const resize = (columns: number, rows: number) => {
     Object.defineProperty(ui.stdout, 'columns', { value: columns, configurable: true });
     Object.defineProperty(ui.stdout, 'rows', { value: rows, configurable: true });
@@ -47,6 +54,7 @@ export function renderConsole(services: FakeServices, options: { columns?: numbe
   const frame = () => ui.lastFrame() ?? '';
   return {
     ui,
+    drafts,
     frame,
     resize,
     async press(...keys: string[]) {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { colorsEnabled, tone } from '../../src/ui/theme.ts';
-import { fakeServices, site } from './fake-services.ts';
+import { fakeServices, site, user } from './fake-services.ts';
 import { KEY, renderConsole } from './render-console.tsx';
 
 let current: { unmount(): void } | undefined;
@@ -66,7 +66,7 @@ describe('the console shell', () => {
     const { c } = open({ sites: [site({ siteId: 'a', domain: 'a.de' })] });
     const list = await c.waitFor('Sites (1)');
     const footer = list.split('\n').at(-1)!;
-    expect(footer).toMatch(/Enter open {2}n new site {2}e edit {2}d delete {2}\/ filter/);
+    expect(footer).toMatch(/Enter open {2}n new site {2}e edit {2}d delete {2}h history {2}: command/);
     await c.press('?');
     const help = await c.waitFor('Help');
     for (const line of ['/ ', 'filter', 's ', 'sort', 'S ', 'reverse the sort', 'E ', 'edit the prompt in $EDITOR', 'Ctrl-R', 'reload from the database', 'Everywhere', ':', 'command']) {
@@ -115,17 +115,52 @@ describe('the console shell', () => {
 });
 
 describe('a read-only connection', () => {
-  it('does not offer the keys that write, and they do nothing', async () => {
-    const { c } = open({ sites: [site({ siteId: 'a', domain: 'a.de' })], connection: { readOnly: true } });
+  const readOnly = { readOnly: true, readOnlyReason: 'role reader may not insert, update and delete sites' };
+
+  it('keeps the data-changing keys in the help, marked disabled with the reason', async () => {
+    const { c } = open({ sites: [site({ siteId: 'a', domain: 'a.de' })], connection: readOnly });
     const frame = await c.waitFor('Sites (1)');
     const footer = frame.split('\n').at(-1)!;
     expect(footer).toContain('Enter open');
+    expect(footer).toContain('h history');
     expect(footer).not.toMatch(/new site|e edit|d delete/);
-    await c.press('e', 'n', 'd');
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await c.press('?');
+    const help = await c.waitFor('Help');
+    expect(help).toMatch(/n\s+new site \(disabled: role reader may not insert, update and delete sites\)/);
+    expect(help).toMatch(/e\s+edit \(disabled: role reader/);
+    expect(help).toMatch(/d\s+delete \(disabled: role reader/);
+    expect(help).toMatch(/Enter\s+open$/m);
+  });
+
+  it('pressing a disabled key says why and changes nothing', async () => {
+    const { c, services } = open({ sites: [site({ siteId: 'a', domain: 'a.de' })], connection: readOnly });
+    await c.waitFor('Sites (1)');
+    await c.press('e');
+    await c.waitFor('edit: not available, role reader may not insert, update and delete sites');
+    await c.press('d');
+    await c.waitFor('delete: not available, role reader may not');
+    await c.press('n');
+    await c.waitFor('new site: not available, role reader may not');
     expect(c.frame()).toContain('Sites (1)');
     await c.press(KEY.enter);
     const detail = await c.waitFor('Site a');
     expect(detail.split('\n').at(-1)).not.toMatch(/e edit/);
+    await c.press('E');
+    await c.waitFor('prompt in $EDITOR: not available, role reader may not');
+    expect(services.callsTo('sites.update')).toHaveLength(0);
+    expect(services.callsTo('sites.delete')).toHaveLength(0);
+  });
+
+  it('the users keys follow the users gate and its own reason', async () => {
+    const { c } = open({ sites: [], users: [user({ userId: 'u1', email: 'u1@example.com' })], connection: { usersReadOnly: true, usersReadOnlyReason: 'role app may not insert, update and delete users' } });
+    await c.waitFor('Sites (0)');
+    // Sites stay writable…
+    expect(c.frame().split('\n').at(-1)).toContain('n new site');
+    await c.press(':');
+    await c.type('users');
+    await c.press(KEY.enter);
+    await c.waitFor('Users (1)');
+    await c.press('d');
+    await c.waitFor('delete: not available, role app may not insert, update and delete users');
   });
 });

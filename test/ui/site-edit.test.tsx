@@ -243,10 +243,12 @@ describe('the prompt in $EDITOR', () => {
     expect(frame).toContain('Neuer Prompt');
     const [dirLine, fileLine, ...content] = fs.readFileSync(seen, 'utf8').split('\n');
     expect(dirLine).toMatch(new RegExp(`^700 ${stateHome}/cabinet/drafts$`));
-    expect(fileLine).toMatch(/^600 .*\/drafts\/acme-de-[0-9a-f]+\.md$/);
+    expect(fileLine).toMatch(/^600 .*\/drafts\/site-acme-de-[0-9a-f]+\.md$/);
     expect(content.join('\n')).toBe('Du bist der Assistent von ACME.\nAntworte freundlich.\n');
-    // The draft file is gone afterwards.
-    expect(fs.readdirSync(path.join(stateHome, 'cabinet', 'drafts'))).toEqual([]);
+    // The editor's file is gone afterwards; the edit lives on in the site's draft until it is saved.
+    const left = fs.readdirSync(path.join(stateHome, 'cabinet', 'drafts'));
+    expect(left.filter((f) => f.endsWith('.md'))).toEqual([]);
+    expect(left.filter((f) => f.endsWith('.draft.json'))).toHaveLength(1);
     // The editor's trailing newline is not a change; the rest goes to the review as usual.
     await c.press(KEY.ctrlS);
     await c.waitFor('+mit Umlauten: äöü');

@@ -15,7 +15,8 @@ export function KeyHints({ keymaps, pinned = [], width }: { keymaps: Keymap[]; p
   let used = tail.reduce((n, b) => n + itemWidth(b), 0);
   const items: Binding[] = [];
   for (const b of keymaps.flat()) {
-    if (!b.footer) continue;
+    // A disabled key is only in the help (with its reason): the footer shows what can be done now.
+    if (!b.footer || b.disabledReason) continue;
     const w = itemWidth(b);
     if (used + w > width) continue;
     used += w;

@@ -15,6 +15,11 @@ export interface Binding<A extends string = string> {
   description: string;
   /** Shown in the footer (the others only in the `?` help). */
   footer?: boolean;
+  /**
+   * Set when the action cannot run now (e.g. a read-only connection): the key stays in the `?` help, marked
+   * disabled with this reason, is left out of the footer, and pressing it says why instead of acting.
+   */
+  disabledReason?: string;
 }
 
 export type Keymap<A extends string = string> = readonly Binding<A>[];
@@ -57,9 +62,20 @@ export function matchesKey(spec: string, input: string, key: Key): boolean {
   return plain(key) && input === spec;
 }
 
+/** The binding for this keypress, if any (the first binding in table order wins). */
+export function bindingFor<A extends string>(keymap: Keymap<A>, input: string, key: Key): Binding<A> | undefined {
+  return keymap.find((b) => b.keys.some((k) => matchesKey(k, input, key)));
+}
+
 /** The action bound to this keypress, if any (the first binding in table order wins). */
 export function actionFor<A extends string>(keymap: Keymap<A>, input: string, key: Key): A | undefined {
-  return keymap.find((b) => b.keys.some((k) => matchesKey(k, input, key)))?.action;
+  return bindingFor(keymap, input, key)?.action;
+}
+
+/** The same table with `actions` disabled for `reason` (no reason: unchanged). */
+export function disableActions<A extends string>(keymap: Keymap<A>, actions: readonly A[], reason: string | undefined): Keymap<A> {
+  if (!reason) return keymap;
+  return keymap.map((b) => (actions.includes(b.action) ? { ...b, disabledReason: reason } : b));
 }
 
 const SHOWN: Record<string, string> = {
@@ -121,5 +137,5 @@ export function withoutShadowed<A extends string>(global: Keymap<A>, local: Keym
 
 /** Identity of a keymap's content: two tables that handle and show the same keys are the same. */
 export function keymapSignature(keymap: Keymap): string {
-  return keymap.map((b) => `${b.action}:${b.keys.join(',')}:${b.footer ? 1 : 0}:${b.description}`).join('|');
+  return keymap.map((b) => `${b.action}:${b.keys.join(',')}:${b.footer ? 1 : 0}:${b.description}:${b.disabledReason ?? ''}`).join('|');
 }

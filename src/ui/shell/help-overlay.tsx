@@ -1,4 +1,5 @@
 import { Box, Text } from 'ink';
+import { sanitizeLine } from '../../lib/sanitize.ts';
 import { formatKeys, type Keymap } from '../keys/keymap.ts';
 import { fit, truncate } from '../text/graphemes.ts';
 import { tone } from '../theme.ts';
@@ -9,12 +10,14 @@ export interface HelpSection {
 }
 
 /** Every binding of the current screen and the global ones, from the same tables that handle the keys. */
-export function helpRows(sections: HelpSection[]): { heading?: string; keys?: string; text?: string }[] {
-  const rows: { heading?: string; keys?: string; text?: string }[] = [];
+export function helpRows(sections: HelpSection[]): { heading?: string; keys?: string; text?: string; disabled?: boolean }[] {
+  const rows: { heading?: string; keys?: string; text?: string; disabled?: boolean }[] = [];
   for (const section of sections) {
     if (section.keymap.length === 0) continue;
     rows.push({ heading: section.title });
-    for (const b of section.keymap) rows.push({ keys: formatKeys(b), text: b.description });
+    for (const b of section.keymap) {
+      rows.push(b.disabledReason ? { keys: formatKeys(b), text: `${b.description} (disabled: ${sanitizeLine(b.disabledReason)})`, disabled: true } : { keys: formatKeys(b), text: b.description });
+    }
   }
   return rows;
 }
@@ -34,8 +37,8 @@ export function HelpOverlay({ sections, width, height, scroll }: { sections: Hel
             {truncate(r.heading, width)}
           </Text>
         ) : (
-          <Text key={i} wrap="truncate-end">
-            <Text color={tone('key')}>{fit(`  ${r.keys}`, keyWidth)}</Text>
+          <Text key={i} wrap="truncate-end" dimColor={r.disabled}>
+            <Text color={r.disabled ? undefined : tone('key')}>{fit(`  ${r.keys}`, keyWidth)}</Text>
             {truncate(r.text ?? '', Math.max(0, width - keyWidth))}
           </Text>
         ),

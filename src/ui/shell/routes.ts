@@ -5,6 +5,8 @@ export type Route =
   | { name: 'site-edit'; siteId: string; /** a prompt already changed in $EDITOR from the detail view */ prompt?: string }
   | { name: 'site-new' }
   | { name: 'site-delete'; siteId: string }
+  | { name: 'site-history'; siteId: string }
+  | { name: 'drafts' }
   | { name: 'users' }
   | { name: 'user'; userId: string }
   | { name: 'user-new' }

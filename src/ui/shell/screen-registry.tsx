@@ -6,6 +6,8 @@ import { SiteDetailScreen } from '../screens/sites/site-detail-screen.tsx';
 import { SiteEditScreen } from '../screens/sites/site-edit-screen.tsx';
 import { SiteDeleteScreen } from '../screens/sites/site-delete-screen.tsx';
 import { SiteWizardScreen } from '../screens/sites/site-wizard-screen.tsx';
+import { SiteHistoryScreen } from '../screens/sites/site-history-screen.tsx';
+import { DraftsScreen } from '../screens/drafts/drafts-screen.tsx';
 import { UsersScreen } from '../screens/users/users-screen.tsx';
 import { UserDetailScreen } from '../screens/users/user-detail-screen.tsx';
 import { UserEditScreen, UserNewScreen } from '../screens/users/user-form-screens.tsx';
@@ -26,6 +28,8 @@ const SCREENS: { [N in Route['name']]: ScreenDef<N> } = {
   'site-edit': { title: (r) => `edit ${sanitizeLine(r.siteId)}`, render: (r) => <SiteEditScreen siteId={r.siteId} prompt={r.prompt} /> },
   'site-new': { title: () => 'new site', render: () => <SiteWizardScreen /> },
   'site-delete': { title: (r) => `delete ${sanitizeLine(r.siteId)}`, render: (r) => <SiteDeleteScreen siteId={r.siteId} /> },
+  'site-history': { title: (r) => `history ${sanitizeLine(r.siteId)}`, render: (r) => <SiteHistoryScreen siteId={r.siteId} /> },
+  drafts: { title: () => 'drafts', render: () => <DraftsScreen /> },
   users: { title: () => 'users', render: () => <UsersScreen /> },
   user: { title: (r) => `user ${sanitizeLine(r.userId)}`, render: (r) => <UserDetailScreen userId={r.userId} /> },
   'user-new': { title: () => 'new user', render: () => <UserNewScreen /> },

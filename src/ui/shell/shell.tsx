@@ -3,8 +3,11 @@ import { Box, Text, useApp, useInput, usePaste, useStdin, useWindowSize, type Ke
 import type { Services } from '../../services/types.ts';
 import { sanitizeLine } from '../../lib/sanitize.ts';
 import { Header, headerHeight } from '../components/header.tsx';
+import { useConnectionHealth } from '../connection/connection-health.tsx';
+import { HealthBanner } from '../connection/health-banner.tsx';
+import { useDrafts } from '../drafts-context.tsx';
 import { KeyHints } from '../components/key-hints.tsx';
-import { actionFor, keymapSignature, withoutShadowed, type Keymap } from '../keys/keymap.ts';
+import { actionFor, bindingFor, keymapSignature, withoutShadowed, type Keymap } from '../keys/keymap.ts';
 import { fit, truncate } from '../text/graphemes.ts';
 import { tone, type Tone } from '../theme.ts';
 import { helpKeymap, nestedKeymap, paletteKeymap, rootKeymap, typingKeymap, type GlobalAction } from './global-keymap.ts';
@@ -37,6 +40,14 @@ export function Shell({ services, initialRoute }: { services: Services; initialR
   const [status, setStatus] = useState<{ message: string; tone?: Tone; at: number } | null>(null);
   const [published, setPublished] = useState<{ key: number; keymap: Keymap; capturesText: boolean }>({ key: -1, keymap: [], capturesText: false });
   const screens = useRef(new Map<number, { current: ScreenKeys }>());
+  const health = useConnectionHealth();
+  const drafts = useDrafts();
+  const bannerHeight = health.state.status === 'down' ? 1 : 0;
+
+  // Drafts left by an earlier session (a dropped link, a crash): offered first, over the list.
+  useEffect(() => {
+    if (drafts.list().length > 0) dispatchNav({ type: 'push', route: { name: 'drafts' } });
+  }, [drafts]);
 
   const top = nav.stack.at(-1)!;
   const depth = nav.stack.length;
@@ -74,10 +85,10 @@ export function Shell({ services, initialRoute }: { services: Services; initialR
       notify: (message, t) => setStatus({ message, ...(t ? { tone: t } : {}), at: Date.now() }),
       quit: () => exit(),
       suspend,
-      body: { width: columns, height: Math.max(1, rows - headerHeight(services.connection) - 2) },
+      body: { width: columns, height: Math.max(1, rows - headerHeight(services.connection) - bannerHeight - 2) },
       depth,
     }),
-    [columns, rows, services.connection, exit, suspend, depth],
+    [columns, rows, services.connection, bannerHeight, exit, suspend, depth],
   );
 
   const runGlobal = (action: GlobalAction) => {
@@ -193,9 +204,14 @@ export function Shell({ services, initialRoute }: { services: Services; initialR
     }
     const keys = screens.current.get(top.key)?.current;
     if (keys) {
-      const action = actionFor(keys.keymap, input, key);
-      if (action !== undefined) {
-        keys.onAction(action);
+      const binding = bindingFor(keys.keymap, input, key);
+      if (binding?.disabledReason) {
+        // The key exists but cannot act now (read-only): say why rather than ignore it.
+        setStatus({ message: `${binding.description}: not available, ${binding.disabledReason}`, tone: 'warn', at: Date.now() });
+        return;
+      }
+      if (binding) {
+        keys.onAction(binding.action);
         return;
       }
       if (keys.onText?.(input, key)) return;
@@ -266,6 +282,7 @@ export function Shell({ services, initialRoute }: { services: Services; initialR
         ) : (
           <Header connection={services.connection} width={columns} title={screenTitle(top.route)} />
         )}
+        {!tooSmall && <HealthBanner state={health.state} width={columns} />}
         <Box display={tooSmall ? 'none' : 'flex'} flexDirection="column" width={columns} height={bodyHeight} overflow="hidden">
           {renderStack()}
           {overlay === 'help' && (

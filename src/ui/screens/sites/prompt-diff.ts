@@ -6,11 +6,11 @@ import { wrapText } from '../../text/wrap.ts';
  * The prompt's change as a unified diff (jsdiff's structuredPatch: the same algorithm and format as
  * `diff -u`), as display lines: long lines wrapped under their +/-/space marker, everything sanitised.
  */
-export function promptDiffLines(before: string, after: string, width: number): ViewLine[] {
-  const patch = structuredPatch('prompt', 'prompt', before, after, 'stored', 'edited', { context: 3 });
+export function promptDiffLines(before: string, after: string, width: number, labels: { from: string; to: string } = { from: 'stored', to: 'edited' }): ViewLine[] {
+  const patch = structuredPatch('prompt', 'prompt', before, after, labels.from, labels.to, { context: 3 });
   const lines: ViewLine[] = [
-    { text: '--- prompt (stored)', tone: 'removed' },
-    { text: '+++ prompt (edited)', tone: 'added' },
+    { text: `--- prompt (${labels.from})`, tone: 'removed' },
+    { text: `+++ prompt (${labels.to})`, tone: 'added' },
   ];
   for (const hunk of patch.hunks) {
     lines.push({ text: `@@ -${hunk.oldStart},${hunk.oldLines} +${hunk.newStart},${hunk.newLines} @@`, tone: 'hunk' });
@@ -39,4 +39,25 @@ export function diffCounts(before: string, after: string): { added: number; remo
     }
   }
   return { added, removed };
+}
+
+/**
+ * A unified diff as the service gives it (RevisionDiff.promptPatch), as display lines: every line
+ * sanitised (the prompt is database text) and wrapped under its marker.
+ */
+export function patchTextLines(patch: string, width: number): ViewLine[] {
+  const lines: ViewLine[] = [];
+  for (const raw of patch.replace(/\n$/, '').split('\n')) {
+    if (raw.startsWith('===')) continue;
+    if (raw.startsWith('Index:')) continue;
+    const head = raw.startsWith('--- ') || raw.startsWith('+++ ');
+    const mark = head ? '' : (raw[0] ?? ' ');
+    const tone = raw.startsWith('---') || (mark === '-' && !head) ? 'removed' : raw.startsWith('+++') || mark === '+' ? 'added' : raw.startsWith('@@') ? 'hunk' : undefined;
+    if (head || raw.startsWith('@@') || mark === '\\') {
+      lines.push({ text: wrapText(raw, Math.max(1, width))[0] ?? '', ...(tone ? { tone } : {}), ...(mark === '\\' ? { dim: true } : {}) });
+      continue;
+    }
+    for (const row of wrapText(raw.slice(1), Math.max(1, width - 1))) lines.push({ text: `${mark}${row}`, ...(tone ? { tone } : {}) });
+  }
+  return lines;
 }

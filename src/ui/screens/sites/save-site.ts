@@ -1,29 +1,40 @@
 import type { SiteChange, SiteInput, SiteRecord, SiteService } from '../../../services/types.ts';
 
 /**
- * The edit's one write. It passes the version the edit started from and an optional note: the sites
- * service (issue 4) refuses a write over a row that changed since (CabinetError code `stale`, or `gone`
- * when deleted) and records the note in the history. A service without those options ignores them.
+ * The edit's one write. It always passes the version the edit started from, so the service refuses a write
+ * over a row that changed since (CabinetError code `stale`, or `gone` when deleted); `force` is the
+ * person's choice to overwrite knowingly; the note goes into the site's history.
  */
 export interface SaveRequest {
   original: SiteRecord;
   patch: Partial<SiteInput>;
   note?: string;
+  force?: boolean;
 }
-
-type UpdateWithOptions = (siteId: string, patch: Partial<SiteInput>, options?: { expectedVersion?: number; note?: string }) => Promise<SiteChange>;
 
 export function saveSite(sites: SiteService, request: SaveRequest): Promise<SiteChange> {
-  const version = (request.original as { version?: number }).version;
-  const options = {
-    ...(typeof version === 'number' ? { expectedVersion: version } : {}),
-    ...(request.note ? { note: request.note } : {}),
-  };
-  return (sites.update as UpdateWithOptions).call(sites, request.original.siteId, request.patch, options);
+  const note = request.note?.trim();
+  return sites.update(request.original.siteId, request.patch, {
+    expectedVersion: request.original.version,
+    ...(request.force ? { force: true } : {}),
+    ...(note ? { note } : {}),
+  });
 }
 
-/** Service errors the edit survives: the draft is kept and the person decides what to do. */
-export function isConflict(error: unknown): boolean {
-  const code = (error as { code?: string } | null)?.code;
-  return code === 'stale' || code === 'conflict' || code === 'gone';
+/** The code of a service error (CabinetError), if any. */
+export function errorCode(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/** The database could not be reached: the edit waits for it to come back and is saved on request. */
+export function isUnreachable(error: unknown): boolean {
+  const code = errorCode(error);
+  return code === 'db-down' || code === 'db-timeout';
+}
+
+/** One line for a service error: its message and hint (CabinetError.line). */
+export function errorLine(error: unknown): string {
+  const e = error as { line?: string; message?: string } | null;
+  return e?.line ?? e?.message ?? String(error);
 }

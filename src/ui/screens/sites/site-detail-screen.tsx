@@ -4,7 +4,8 @@ import type { SiteRecord } from '../../../services/types.ts';
 import { domainForDisplay } from '../../../services/validation/fields.ts';
 import { SITE_FIELD_LABELS } from '../../../services/validation/site-input.ts';
 import { sanitizeLine } from '../../../lib/sanitize.ts';
-import { combineKeymaps } from '../../keys/keymap.ts';
+import { combineKeymaps, disableActions } from '../../keys/keymap.ts';
+import { useWriteBlock } from '../../hooks/use-write-gate.ts';
 import { ScrollView, scrollBy, scrollKeymap, type ScrollAction, type ViewLine } from '../../components/scroll-view.tsx';
 import { useServices } from '../../services-context.tsx';
 import { useScreenActive, useScreenKeys, useShell } from '../../shell/shell-context.tsx';
@@ -14,7 +15,7 @@ import { formatPromptStats, promptStats } from '../../text/prompt-stats.ts';
 import { wrapText } from '../../text/wrap.ts';
 import { tone } from '../../theme.ts';
 import { useExternalPromptEdit } from './use-external-prompt-edit.ts';
-import { siteDetailKeymap, type SiteDetailAction } from './site-detail-keymap.ts';
+import { SITE_DETAIL_WRITE_ACTIONS, siteDetailKeymap, type SiteDetailAction } from './site-detail-keymap.ts';
 
 /** Every field of a site as label/value lines, then its prompt wrapped to the width. */
 export function siteDetailLines(site: SiteRecord, width: number): ViewLine[] {
@@ -39,8 +40,9 @@ export function siteDetailLines(site: SiteRecord, width: number): ViewLine[] {
 
 /** One site: all its fields and the whole prompt, scrollable. */
 export function SiteDetailScreen({ siteId }: { siteId: string }) {
-  const { sites, connection } = useServices();
+  const { sites } = useServices();
   const shell = useShell();
+  const readOnly = useWriteBlock('sites');
   const active = useScreenActive();
   const editExternal = useExternalPromptEdit();
   const [site, setSite] = useState<SiteRecord | null | undefined>(undefined);
@@ -63,12 +65,22 @@ export function SiteDetailScreen({ siteId }: { siteId: string }) {
   const width = shell.body.width;
   const height = shell.body.height - 1;
   const lines = useMemo(() => (site ? siteDetailLines(site, width) : []), [site, width]);
-  const keymap = useMemo(() => combineKeymaps<SiteDetailAction>(site && !connection.readOnly ? siteDetailKeymap : [], scrollKeymap), [site, connection.readOnly]);
+  const keymap = useMemo(
+    () =>
+      combineKeymaps<SiteDetailAction>(
+        site ? disableActions<SiteDetailAction>(siteDetailKeymap, SITE_DETAIL_WRITE_ACTIONS, readOnly) : site === null ? siteDetailKeymap.filter((b) => b.action === 'history') : [],
+        scrollKeymap,
+      ),
+    [site, readOnly],
+  );
 
   useScreenKeys<SiteDetailAction>({
     keymap,
     onAction(action) {
+      if (readOnly && SITE_DETAIL_WRITE_ACTIONS.includes(action)) return;
       switch (action) {
+        case 'history':
+          return shell.push({ name: 'site-history', siteId });
         case 'edit':
           return shell.push({ name: 'site-edit', siteId });
         case 'editExternal':

@@ -1,12 +1,14 @@
-import { useEffect, useMemo, useReducer, useState } from 'react';
+import { useMemo, useReducer, useState } from 'react';
 import { Box, Text } from 'ink';
-import type { SiteRecord } from '../../../services/types.ts';
+import type { SiteInput, SiteRecord } from '../../../services/types.ts';
+import type { GoneDetails, StaleDetails } from '../../../services/edit-errors.ts';
 import { SITE_FIELD_LABELS, type SiteField } from '../../../services/validation/site-input.ts';
 import { sanitizeLine } from '../../../lib/sanitize.ts';
 import { combineKeymaps, type Keymap } from '../../keys/keymap.ts';
 import { FieldRow } from '../../components/field-row.tsx';
 import { handleLineInputKey, lineInputCommand, lineInputKeymap, type LineInputKey } from '../../components/line-input.tsx';
-import { scrollBy, scrollKeymap, type ScrollAction } from '../../components/scroll-view.tsx';
+import { scrollBy, scrollKeymap, type ScrollAction, type ViewLine } from '../../components/scroll-view.tsx';
+import { useConnectionHealth } from '../../connection/connection-health.tsx';
 import { createEditorState, editorReducer, editorText } from '../../editor/editor-state.ts';
 import { editorCommand, typedText } from '../../editor/editor-command.ts';
 import { editInExternalEditor } from '../../editor/external-editor.ts';
@@ -15,47 +17,67 @@ import { promptEditorKeymap, type PromptEditorAction } from '../../editor/prompt
 import { useServices } from '../../services-context.tsx';
 import { useScreenKeys, useShell } from '../../shell/shell-context.tsx';
 import { truncate } from '../../text/graphemes.ts';
+import { wrapText } from '../../text/wrap.ts';
 import { tone } from '../../theme.ts';
 import { SITE_FIELD_HINTS, SITE_LINE_FIELDS, checkFields, patchOf, siteChanges, type SiteLineField } from './site-changes.ts';
 import { EDIT_FOCUS, initialSiteForm, siteFormReducer } from './site-form-state.ts';
-import { discardKeymap, lineFieldKeymap, reviewKeymap, siteFormKeymap, type DiscardKey, type LineFieldKey, type ReviewKey, type SiteFormKey } from './site-form-keymap.ts';
+import {
+  conflictKeymap,
+  discardKeymap,
+  goneKeymap,
+  lineFieldKeymap,
+  noteKeymap,
+  reviewKeymap,
+  siteFormKeymap,
+  type ConflictKey,
+  type DiscardKey,
+  type GoneKey,
+  type LineFieldKey,
+  type NoteKey,
+  type ReviewKey,
+  type SiteFormKey,
+} from './site-form-keymap.ts';
 import { reviewLines, SiteReview } from './site-review.tsx';
-import { isConflict, saveSite } from './save-site.ts';
+import { errorCode, errorLine, isUnreachable, saveSite } from './save-site.ts';
+import { conflictLines, goneSummary } from './conflict-lines.ts';
+import { SaveOutcomeView } from './site-conflict-view.tsx';
+import { reapply } from './site-rebase.ts';
+import { useSiteDraft } from './use-site-draft.ts';
+import { useSiteEditStart, type EditStart } from './use-site-edit-start.ts';
 
-/** `e`: loads the site, then hands it to the form (which keeps its draft however long the person takes). */
+/**
+ * `e`: loads the site and any draft of it (a dropped session's, or one kept for later), then hands both to
+ * the form, which keeps its draft however long the person takes.
+ */
 export function SiteEditScreen({ siteId, prompt }: { siteId: string; prompt?: string | undefined }) {
-  const { sites } = useServices();
-  const [site, setSite] = useState<SiteRecord | null | undefined>(undefined);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    let live = true;
-    sites.get(siteId).then(
-      (s) => live && setSite(s),
-      (e: unknown) => live && setError(e instanceof Error ? e.message : String(e)),
-    );
-    return () => {
-      live = false;
-    };
-  }, [sites, siteId]);
-  if (error) return <Text color={tone('error')}>{sanitizeLine(error)}</Text>;
-  if (site === undefined) return <Text dimColor>loading {sanitizeLine(siteId)}…</Text>;
-  if (site === null) return <Text color={tone('warn')}>No site with id {sanitizeLine(siteId)} (deleted?). Esc goes back.</Text>;
-  return <SiteEditForm original={site} {...(prompt === undefined ? {} : { initialPrompt: prompt })} />;
+  const start = useSiteEditStart(siteId, prompt);
+  if (start.status === 'error') return <Text color={tone('error')}>{sanitizeLine(start.message)}</Text>;
+  if (start.status === 'loading') return <Text dimColor>loading {sanitizeLine(siteId)}…</Text>;
+  if (start.status === 'missing') return <Text color={tone('warn')}>No site with id {sanitizeLine(siteId)} (deleted?). Esc goes back.</Text>;
+  return <SiteEditForm start={start.start} />;
 }
 
 type FormKey = SiteFormKey | LineFieldKey | LineInputKey | PromptEditorAction;
 
 /**
  * The edit form: every field, validated as you type with the services' validators; Tab/Shift-Tab between
- * fields; the prompt in the built-in editor; Ctrl-S to the review (changed fields and the prompt's diff);
- * y saves through the service. Whatever the service says goes on one line and the draft stays.
+ * fields; the prompt in the built-in editor; Ctrl-S to the review (changed fields and the prompt's diff,
+ * and an optional note); y saves through the service with the version the edit is based on. A save that
+ * meets someone else's change shows base / theirs / mine and lets the person choose; a deleted site can be
+ * re-created from the edit. Every change is in a draft on disk until the save commits.
  */
-export function SiteEditForm({ original, initialPrompt }: { original: SiteRecord; initialPrompt?: string }) {
+export function SiteEditForm({ start }: { start: EditStart }) {
   const { sites } = useServices();
   const shell = useShell();
-  const [form, dispatch] = useReducer(siteFormReducer, original, initialSiteForm);
-  const [editor, dispatchEditor] = useReducer(editorReducer, initialPrompt ?? original.aiPrompt, (text) => createEditorState(text));
+  const health = useConnectionHealth();
+  // The row the edit is based on: its version goes with the save. Re-applying onto theirs moves it on.
+  const [base, setBase] = useState<SiteRecord>(start.original);
+  const [form, dispatch] = useReducer(siteFormReducer, undefined, () => ({ ...initialSiteForm(start.original, start.values), ...(start.gone ? { mode: 'gone' as const } : {}) }));
+  const [editor, dispatchEditor] = useReducer(editorReducer, start.values.aiPrompt, (text) => createEditorState(text));
   const [serviceErrors, setServiceErrors] = useState<Partial<Record<SiteField, string>>>({});
+  const [conflict, setConflict] = useState<{ message: string; details: StaleDetails<SiteRecord> } | null>(null);
+  const [gone, setGone] = useState<GoneDetails | null>(start.gone ?? null);
+  const [busy, setBusy] = useState<string | null>(null);
 
   const focus = EDIT_FOCUS[form.focus]!;
   const promptText = useMemo(() => editorText(editor), [editor.lines]);
@@ -64,27 +86,53 @@ export function SiteEditForm({ original, initialPrompt }: { original: SiteRecord
     [form.inputs, promptText],
   );
   const checks = useMemo(() => checkFields(values), [values]);
-  const changes = useMemo(() => siteChanges(original, checks), [original, checks]);
+  const changes = useMemo(() => siteChanges(base, checks), [base, checks]);
   const invalid = (Object.keys(checks) as SiteField[]).filter((f) => f !== 'siteId' && !checks[f].ok);
   const dirty = changes.length > 0 || invalid.length > 0;
+  const draft = useSiteDraft(base, values, dirty);
 
   const width = shell.body.width;
   const height = shell.body.height;
   const editorHeight = Math.max(1, height - 1 - SITE_LINE_FIELDS.length - 1 - 1 - 1);
   const view = { width, height: editorHeight };
   const review = useMemo(() => (form.mode === 'review' || form.mode === 'saving' ? reviewLines(changes, width) : []), [form.mode, changes, width]);
+  const outcome = useMemo((): ViewLine[] => {
+    if (form.mode === 'conflict' && conflict) {
+      return [
+        ...wrapText(conflict.message, width).map((text) => ({ text })),
+        { text: '' },
+        ...conflictLines(conflict.details, base, values, width),
+      ];
+    }
+    if (form.mode === 'gone' && gone) {
+      return [
+        ...wrapText(goneSummary(base.siteId, gone), width).map((text) => ({ text })),
+        ...(gone.rev ? [{ text: `Its history keeps it: restoring revision ${gone.rev} (h on the list) brings back the deleted version.`, dim: true }] : []),
+        { text: '' },
+        { text: 'c re-creates the site with your values (a new site with the same id); x discards your draft; Esc keeps editing.', dim: true },
+      ];
+    }
+    return [];
+  }, [form.mode, conflict, gone, base, values, width]);
+
+  const loadValues = (next: Record<SiteField, string>) => {
+    dispatch({ type: 'load', values: next });
+    if (next.aiPrompt !== promptText) dispatchEditor({ type: 'replaceAll', text: next.aiPrompt });
+  };
 
   const openExternal = async () => {
     try {
-      const result = await shell.suspend(() => editInExternalEditor(promptText, { name: original.siteId }));
-      if (!result.changed) shell.notify('prompt unchanged in the editor');
-      else {
+      const result = await shell.suspend(() => editInExternalEditor(promptText, { name: base.siteId, draft: draft.editorHandle() }));
+      if (!result.changed) {
+        if (!dirty) draft.discard();
+        shell.notify('prompt unchanged in the editor');
+      } else {
         dispatchEditor({ type: 'replaceAll', text: result.text });
         dispatch({ type: 'focusField', field: 'aiPrompt' });
         shell.notify('prompt taken from the editor (Ctrl-Z undoes it)', 'accent');
       }
     } catch (error) {
-      shell.notify(error instanceof Error ? error.message : String(error), 'error');
+      shell.notify(errorLine(error), 'error');
     }
   };
 
@@ -103,52 +151,149 @@ export function SiteEditForm({ original, initialPrompt }: { original: SiteRecord
     dispatch({ type: 'mode', mode: 'review' });
   };
 
-  const save = async () => {
+  const save = async (options: { force?: boolean } = {}) => {
+    if (changes.length === 0) {
+      dispatch({ type: 'mode', mode: 'form' });
+      shell.notify('nothing left to change');
+      return;
+    }
     dispatch({ type: 'mode', mode: 'saving' });
     try {
-      const result = await saveSite(sites, { original, patch: patchOf(changes) });
+      const result = await saveSite(sites, { original: base, patch: patchOf(changes), note: form.note.value, ...options });
+      // Only now, with the write committed, is the draft no longer needed.
+      draft.discard();
       const names = result.changed.length > 0 ? result.changed.map((f) => SITE_FIELD_LABELS[f as SiteField] ?? f).join(', ') : 'nothing (already so)';
-      shell.notify(`saved ${original.siteId}: ${names}`, 'ok');
+      shell.notify(`saved ${base.siteId}${options.force ? ' (overwrote the newer version)' : ''}: ${names}${result.rev ? ` · revision ${result.rev}` : ''}`, 'ok');
       shell.pop();
     } catch (error) {
-      const e = error as { message?: string; line?: string; code?: string; fields?: Record<string, string> };
-      const message = e.line ?? e.message ?? String(error);
-      if (e.code === 'validation' && e.fields) {
+      const code = errorCode(error);
+      dispatch({ type: 'error', message: null });
+      const details = (error as { details?: unknown }).details;
+      if (code === 'stale' && (details as StaleDetails<SiteRecord> | undefined)?.theirs) {
+        setConflict({ message: (error as Error).message, details: details as StaleDetails<SiteRecord> });
+        dispatch({ type: 'mode', mode: 'conflict' });
+        return;
+      }
+      if (code === 'gone') {
+        setGone((details as GoneDetails | undefined) ?? { entity: 'site', id: base.siteId });
+        dispatch({ type: 'mode', mode: 'gone' });
+        return;
+      }
+      const e = error as { fields?: Record<string, string> };
+      if (code === 'validation' && e.fields) {
         setServiceErrors(e.fields as Partial<Record<SiteField, string>>);
         dispatch({ type: 'mode', mode: 'form' });
       } else dispatch({ type: 'mode', mode: 'review' });
-      // A conflict (someone else saved, or deleted the site) keeps the draft: the message says what happened.
-      dispatch({ type: 'error', message: isConflict(error) ? `not saved: ${message}` : message });
+      const message = isUnreachable(error)
+        ? `not saved: ${errorLine(error)} · your edit is kept; Ctrl-S or y tries again`
+        : `not saved: ${errorLine(error)}`;
+      dispatch({ type: 'error', message });
+    }
+  };
+
+  /** r on the conflict: theirs becomes the base, my changes go on top, and the review shows the result. */
+  const reapplyOntoTheirs = () => {
+    if (!conflict) return;
+    const theirs = conflict.details.theirs;
+    const result = reapply(conflict.details.base ?? base, values, theirs);
+    setBase(theirs);
+    loadValues(result.values);
+    setConflict(null);
+    const both = result.both.map((f) => SITE_FIELD_LABELS[f]).join(', ');
+    shell.notify(
+      `re-applied your changes onto version ${theirs.version}${both ? `; changed on both sides: ${both} (${result.promptMerged ? 'prompt merged, ' : ''}yours kept)` : ''}`,
+      'accent',
+    );
+    // The review (against theirs) is drawn from the next render's changes.
+    dispatch({ type: 'mode', mode: 'review' });
+  };
+
+  const recreate = async () => {
+    setBusy('re-creating…');
+    try {
+      const input = Object.fromEntries((Object.keys(checks) as SiteField[]).map((f) => [f, values[f]])) as unknown as SiteInput;
+      const note = form.note.value.trim();
+      const created = await sites.create({ ...input, siteId: base.siteId }, note ? { note } : {});
+      draft.discard();
+      shell.notify(`re-created site ${created.siteId} with your values`, 'ok');
+      shell.replace({ name: 'site', siteId: created.siteId });
+    } catch (error) {
+      setBusy(null);
+      const e = error as { fields?: Record<string, string> };
+      if (errorCode(error) === 'validation' && e.fields) {
+        setServiceErrors(e.fields as Partial<Record<SiteField, string>>);
+        dispatch({ type: 'mode', mode: 'form' });
+      }
+      dispatch({ type: 'error', message: `not re-created: ${errorLine(error)}` });
     }
   };
 
   let keymap: Keymap<string>;
-  if (form.mode === 'review') keymap = combineKeymaps<string>(reviewKeymap, scrollKeymap);
+  if (form.mode === 'review') keymap = form.noteFocused ? combineKeymaps<string>(noteKeymap, lineInputKeymap) : combineKeymaps<string>(reviewKeymap, scrollKeymap);
+  else if (form.mode === 'conflict') keymap = combineKeymaps<string>(conflictKeymap, scrollKeymap);
+  else if (form.mode === 'gone') keymap = busy ? [] : combineKeymaps<string>(goneKeymap, scrollKeymap);
   else if (form.mode === 'discard') keymap = discardKeymap;
   else if (form.mode === 'saving') keymap = [];
   else keymap = combineKeymaps<string>(siteFormKeymap, focus === 'aiPrompt' ? promptEditorKeymap : combineKeymaps<string>(lineFieldKeymap, lineInputKeymap));
-  const stableKeymap = useMemo(() => keymap, [form.mode, focus === 'aiPrompt']);
+  const stableKeymap = useMemo(() => keymap, [form.mode, form.noteFocused, focus === 'aiPrompt', Boolean(busy)]);
+  const outcomeHeight = height - 2;
 
   useScreenKeys<string>({
     keymap: stableKeymap,
-    capturesText: form.mode === 'form',
+    capturesText: form.mode === 'form' || (form.mode === 'review' && form.noteFocused),
     onAction(action) {
-      if (form.mode === 'saving') return;
+      if (form.mode === 'saving' || busy) return;
       if (form.mode === 'discard') {
-        if ((action as DiscardKey) === 'discard') shell.pop();
-        else dispatch({ type: 'mode', mode: 'form' });
+        if ((action as DiscardKey) === 'discard') {
+          draft.discard();
+          shell.pop();
+        } else dispatch({ type: 'mode', mode: 'form' });
+        return;
+      }
+      if (form.mode === 'conflict') {
+        const a = action as ConflictKey;
+        if (a === 'reapply') reapplyOntoTheirs();
+        else if (a === 'overwrite') void save({ force: true });
+        else if (a === 'keep') {
+          dispatch({ type: 'mode', mode: 'form' });
+          dispatch({ type: 'error', message: 'not saved: the site changed underneath; Ctrl-S shows the choices again' });
+        } else dispatch({ type: 'scroll', offset: scrollBy(a as ScrollAction, form.reviewScroll, outcome.length, outcomeHeight) });
+        return;
+      }
+      if (form.mode === 'gone') {
+        const a = action as GoneKey;
+        if (a === 'recreate') void recreate();
+        else if (a === 'discard') {
+          draft.discard();
+          shell.notify(`discarded your draft of ${base.siteId}`);
+          shell.pop();
+        } else if (a === 'keep') dispatch({ type: 'mode', mode: 'form' });
+        else dispatch({ type: 'scroll', offset: scrollBy(a as ScrollAction, form.reviewScroll, outcome.length, outcomeHeight) });
         return;
       }
       if (form.mode === 'review') {
+        if (form.noteFocused) {
+          const a = action as NoteKey | LineInputKey;
+          if (a === 'save') void save();
+          else if (a === 'leave') dispatch({ type: 'focusNote', focused: false });
+          else dispatch({ type: 'note', action: lineInputCommand(a) });
+          return;
+        }
         const a = action as ReviewKey;
-        if (a === 'save') void save();
+        if (a === 'save') {
+          health.retryNow();
+          void save();
+        } else if (a === 'note') dispatch({ type: 'focusNote', focused: true });
         else if (a === 'back') dispatch({ type: 'mode', mode: 'form' });
-        else dispatch({ type: 'scroll', offset: scrollBy(a as ScrollAction, form.reviewScroll, review.length, height - 2) });
+        else dispatch({ type: 'scroll', offset: scrollBy(a as ScrollAction, form.reviewScroll, review.length, height - 3) });
         return;
       }
       const a = action as FormKey;
       switch (a) {
         case 'review':
+          // After a conflict or a gone site, Ctrl-S shows that again instead of a save bound to fail.
+          if (conflict) return dispatch({ type: 'mode', mode: 'conflict' });
+          if (gone) return dispatch({ type: 'mode', mode: 'gone' });
           return toReview();
         case 'next':
         case 'nextField':
@@ -167,6 +312,7 @@ export function SiteEditForm({ original, initialPrompt }: { original: SiteRecord
       else dispatch({ type: 'input', field: focus, action: lineInputCommand(a as LineInputKey) });
     },
     onText(input, key) {
+      if (form.mode === 'review' && form.noteFocused) return handleLineInputKey(input, key, (action) => dispatch({ type: 'note', action }));
       if (form.mode !== 'form') return false;
       // Keys a field does not take (Ctrl-G…) fall through to the shell's global keys.
       if (focus === 'aiPrompt') {
@@ -177,6 +323,7 @@ export function SiteEditForm({ original, initialPrompt }: { original: SiteRecord
       return handleLineInputKey(input, key, (action) => dispatch({ type: 'input', field: focus, action }));
     },
     onPaste(text) {
+      if (form.mode === 'review' && form.noteFocused) return dispatch({ type: 'note', action: { type: 'insert', text } });
       if (form.mode !== 'form') return;
       if (focus === 'aiPrompt') dispatchEditor({ type: 'paste', text });
       // A copied line often ends in a newline; any other line break is left for validation to point out.
@@ -185,7 +332,47 @@ export function SiteEditForm({ original, initialPrompt }: { original: SiteRecord
   });
 
   if (form.mode === 'review' || form.mode === 'saving') {
-    return <SiteReview original={original} lines={review} offset={form.reviewScroll} width={width} height={height} saving={form.mode === 'saving'} error={form.error} />;
+    return (
+      <SiteReview
+        original={base}
+        lines={review}
+        offset={form.reviewScroll}
+        width={width}
+        height={height}
+        saving={form.mode === 'saving'}
+        error={form.error}
+        note={form.note}
+        noteFocused={form.noteFocused}
+      />
+    );
+  }
+  if (form.mode === 'conflict' && conflict) {
+    return (
+      <SaveOutcomeView
+        title={`Not saved: ${base.siteId} changed underneath (version ${conflict.details.expectedVersion} → ${conflict.details.theirs.version})`}
+        lines={outcome}
+        offset={form.reviewScroll}
+        width={width}
+        height={height}
+        choices="r reload and re-apply my changes · o overwrite theirs knowingly · Esc keep editing"
+        error={form.error}
+        busy={null}
+      />
+    );
+  }
+  if (form.mode === 'gone' && gone) {
+    return (
+      <SaveOutcomeView
+        title={`Not saved: ${base.siteId} was deleted while you were editing it`}
+        lines={outcome}
+        offset={form.reviewScroll}
+        width={width}
+        height={height}
+        choices="c re-create it with my values · x discard my draft · Esc keep editing"
+        error={form.error}
+        busy={busy}
+      />
+    );
   }
 
   // The last line: a service error, else the focused field's whole validation message (the one next to
@@ -195,7 +382,7 @@ export function SiteEditForm({ original, initialPrompt }: { original: SiteRecord
     ? { text: sanitizeLine(form.error), tone: 'error' }
     : focusedError
       ? { text: `${SITE_FIELD_LABELS[focus]}: ${sanitizeLine(focusedError)}`, tone: 'error' }
-      : { text: 'Ctrl-S review the changes before saving' };
+      : { text: start.notice ?? 'Ctrl-S review the changes before saving' };
 
   const noteFor = (f: SiteLineField): string | undefined => {
     const c = checks[f];
@@ -206,10 +393,11 @@ export function SiteEditForm({ original, initialPrompt }: { original: SiteRecord
   return (
     <Box flexDirection="column" width={width} height={height}>
       <Text wrap="truncate-end">
-        <Text bold>Edit site {sanitizeLine(original.siteId)}</Text>
+        <Text bold>Edit site {sanitizeLine(base.siteId)}</Text>
         <Text color={dirty ? tone('warn') : undefined} dimColor={!dirty}>
           {dirty ? `  ● ${changes.length} change${changes.length === 1 ? '' : 's'}${invalid.length ? `, ${invalid.length} invalid` : ''}` : '  unchanged'}
         </Text>
+        {dirty && <Text dimColor>{'  draft kept'}</Text>}
       </Text>
       {SITE_LINE_FIELDS.map((f) => (
         <FieldRow
@@ -236,7 +424,7 @@ export function SiteEditForm({ original, initialPrompt }: { original: SiteRecord
       <EditorStatus state={editor} width={width} />
       {form.mode === 'discard' ? (
         <Text bold color={tone('warn')} wrap="truncate-end">
-          Discard your changes to {sanitizeLine(original.siteId)}? y discard · n keep editing
+          Discard your changes to {sanitizeLine(base.siteId)}? y discard (the draft too) · n keep editing
         </Text>
       ) : (
         <Text color={bottomLine.tone ? tone(bottomLine.tone) : undefined} dimColor={!bottomLine.tone} wrap="truncate-end">

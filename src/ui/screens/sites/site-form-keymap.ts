@@ -20,11 +20,38 @@ export const lineFieldKeymap: Keymap<LineFieldKey> = [
   { action: 'previousField', keys: ['up'], description: 'previous field' },
 ];
 
-export type ReviewKey = 'save' | 'back' | ScrollAction;
+export type ReviewKey = 'save' | 'back' | 'note' | ScrollAction;
 
-export const reviewKeymap: Keymap<'save' | 'back'> = [
-  { action: 'save', keys: ['y', 'enter'], description: 'save', footer: true },
+export const reviewKeymap: Keymap<'save' | 'back' | 'note'> = [
+  { action: 'save', keys: ['y', 'enter', 'ctrl+s'], description: 'save', footer: true },
+  { action: 'note', keys: ['N', 'tab'], description: 'write a note (why)', footer: true },
   { action: 'back', keys: ['n', 'esc', 'q'], description: 'back to editing', footer: true },
+];
+
+export type NoteKey = 'save' | 'leave';
+
+/** While the note line has focus everything printable is typed into it. */
+export const noteKeymap: Keymap<NoteKey> = [
+  { action: 'save', keys: ['enter', 'ctrl+s'], description: 'save with this note', footer: true },
+  { action: 'leave', keys: ['tab', 'shift+tab', 'esc'], description: 'leave the note', footer: true },
+];
+
+export type ConflictKey = 'reapply' | 'overwrite' | 'keep';
+
+/** The row changed underneath: the person decides (nothing happens by itself). */
+export const conflictKeymap: Keymap<ConflictKey> = [
+  { action: 'reapply', keys: ['r'], description: 'reload and re-apply my changes', footer: true },
+  { action: 'overwrite', keys: ['o'], description: 'overwrite theirs knowingly', footer: true },
+  { action: 'keep', keys: ['esc'], description: 'keep editing', footer: true },
+];
+
+export type GoneKey = 'recreate' | 'discard' | 'keep';
+
+/** The site was deleted while edited: bring it back with my values, or let the edit go. */
+export const goneKeymap: Keymap<GoneKey> = [
+  { action: 'recreate', keys: ['c'], description: 're-create the site with my values', footer: true },
+  { action: 'discard', keys: ['x'], description: 'discard my draft', footer: true },
+  { action: 'keep', keys: ['esc'], description: 'keep editing', footer: true },
 ];
 
 export type DiscardKey = 'discard' | 'keep';

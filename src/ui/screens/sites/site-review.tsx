@@ -3,6 +3,7 @@ import type { SiteRecord } from '../../../services/types.ts';
 import { domainForDisplay } from '../../../services/validation/fields.ts';
 import { sanitizeLine } from '../../../lib/sanitize.ts';
 import { ScrollView, type ViewLine } from '../../components/scroll-view.tsx';
+import { LineInput, type LineInputState } from '../../components/line-input.tsx';
 import { truncate } from '../../text/graphemes.ts';
 import { codePointLength } from '../../text/graphemes.ts';
 import { tone } from '../../theme.ts';
@@ -36,7 +37,7 @@ export function reviewLines(changes: FieldChange[], width: number): ViewLine[] {
   return lines;
 }
 
-/** The review step: a title, the changes, and the save/back question (or the service's error). */
+/** The review step: a title, the changes, an optional note, and the save/back question (or the service's error). */
 export function SiteReview({
   original,
   lines,
@@ -46,6 +47,8 @@ export function SiteReview({
   saving,
   error,
   isNew,
+  note,
+  noteFocused = false,
 }: {
   original: Pick<SiteRecord, 'siteId'>;
   lines: ViewLine[];
@@ -55,20 +58,40 @@ export function SiteReview({
   saving: boolean;
   error: string | null;
   isNew?: boolean;
+  /** The note line (edits only): Tab or N focuses it. */
+  note?: LineInputState;
+  noteFocused?: boolean;
 }) {
+  const noteLabel = 'note ';
   return (
     <Box flexDirection="column" width={width} height={height}>
       <Text bold wrap="truncate-end">
         {isNew ? 'Create site' : 'Review changes to'} {sanitizeLine(original.siteId)}
       </Text>
-      <ScrollView lines={lines} offset={offset} width={width} height={Math.max(1, height - 2)} />
+      <ScrollView lines={lines} offset={offset} width={width} height={Math.max(1, height - (note ? 3 : 2))} />
+      {note && (
+        <Box width={width} height={1}>
+          <Text bold={noteFocused}>{noteFocused ? '› ' : '  '}{noteLabel}</Text>
+          {note.value === '' && !noteFocused ? (
+            <Text dimColor>{truncate('(optional: why, kept in the history; Tab or N to write one)', Math.max(0, width - 7))}</Text>
+          ) : (
+            <LineInput state={note} width={Math.max(8, width - 8)} focused={noteFocused} />
+          )}
+        </Box>
+      )}
       {error ? (
         <Text color={tone('error')} wrap="truncate-end">
           {truncate(sanitizeLine(error), width)}
         </Text>
       ) : (
         <Text bold wrap="truncate-end">
-          {saving ? 'saving…' : isNew ? 'Create this site? y/Enter create · n/Esc back' : 'Save these changes? y/Enter save · n/Esc back to editing'}
+          {saving
+            ? 'saving…'
+            : isNew
+              ? 'Create this site? y/Enter create · n/Esc back'
+              : noteFocused
+                ? 'Enter saves with this note · Tab/Esc leaves the note'
+                : 'Save these changes? y/Enter save · N note · n/Esc back to editing'}
         </Text>
       )}
     </Box>

@@ -1,6 +1,6 @@
 import type { Keymap } from '../../keys/keymap.ts';
 
-export type SitesAction = 'open' | 'new' | 'edit' | 'editExternal' | 'delete';
+export type SitesAction = 'open' | 'new' | 'edit' | 'editExternal' | 'delete' | 'history';
 
 /** The sites list's own keys; moving, filtering and sorting come from the shared browser keymap. */
 export const sitesKeymap: Keymap<SitesAction> = [
@@ -9,7 +9,8 @@ export const sitesKeymap: Keymap<SitesAction> = [
   { action: 'edit', keys: ['e'], description: 'edit', footer: true },
   { action: 'editExternal', keys: ['E'], description: 'edit the prompt in $EDITOR' },
   { action: 'delete', keys: ['d'], description: 'delete', footer: true },
+  { action: 'history', keys: ['h'], description: 'history', footer: true },
 ];
 
-/** On a read-only connection the keys that would write are not offered at all. */
-export const sitesReadOnlyKeymap: Keymap<SitesAction> = sitesKeymap.filter((b) => b.action === 'open');
+/** The keys that change data: disabled (with the reason) on a read-only connection. */
+export const SITES_WRITE_ACTIONS: readonly SitesAction[] = ['new', 'edit', 'editExternal', 'delete'];

@@ -1,18 +1,22 @@
-import { useCallback } from 'react';
+import { useCallback, useMemo } from 'react';
 import type { ListOptions, SiteSortKey } from '../../../services/types.ts';
 import { ResourceBrowser } from '../../browser/resource-browser.tsx';
+import { disableActions } from '../../keys/keymap.ts';
+import { useWriteBlock } from '../../hooks/use-write-gate.ts';
 import { useServices } from '../../services-context.tsx';
 import { useShell } from '../../shell/shell-context.tsx';
 import { useExternalPromptEdit } from './use-external-prompt-edit.ts';
 import { siteColumns, siteSortKeys } from './site-columns.ts';
-import { sitesKeymap, sitesReadOnlyKeymap, type SitesAction } from './sites-keymap.ts';
+import { SITES_WRITE_ACTIONS, sitesKeymap, type SitesAction } from './sites-keymap.ts';
 
 /** The first screen: every site, filtered on the server as you type. */
 export function SitesScreen() {
-  const { sites, connection } = useServices();
+  const { sites } = useServices();
   const shell = useShell();
+  const readOnly = useWriteBlock('sites');
   const editExternal = useExternalPromptEdit();
   const fetch = useCallback((options: ListOptions<SiteSortKey>) => sites.list(options), [sites]);
+  const keymap = useMemo(() => disableActions(sitesKeymap, SITES_WRITE_ACTIONS, readOnly), [readOnly]);
   return (
     <ResourceBrowser
       title="Sites"
@@ -21,11 +25,12 @@ export function SitesScreen() {
       sortKeys={siteSortKeys}
       initialSort="siteId"
       rowKey={(s) => s.siteId}
-      keymap={connection.readOnly ? sitesReadOnlyKeymap : sitesKeymap}
+      keymap={keymap}
       filterHint="id, domain or brand"
-      empty="No sites yet. Press n to create one."
+      empty={readOnly ? 'No sites yet.' : 'No sites yet. Press n to create one.'}
       onAction={(action: SitesAction, row) => {
-        if (connection.readOnly) return action === 'open' && row ? shell.push({ name: 'site', siteId: row.siteId }) : undefined;
+        // The shell never delivers a disabled key; this is the second lock on the door.
+        if (readOnly && SITES_WRITE_ACTIONS.includes(action)) return;
         if (action === 'new') return shell.push({ name: 'site-new' });
         if (!row) return;
         switch (action) {
@@ -37,6 +42,8 @@ export function SitesScreen() {
             return void editExternal(row.siteId);
           case 'delete':
             return shell.push({ name: 'site-delete', siteId: row.siteId });
+          case 'history':
+            return shell.push({ name: 'site-history', siteId: row.siteId });
         }
       }}
     />

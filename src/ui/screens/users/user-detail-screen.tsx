@@ -1,24 +1,26 @@
 import { useState } from 'react';
-import { useServices } from '../../services-context.tsx';
 import { Box, Text } from 'ink';
 import { sanitizeLine } from '../../../lib/sanitize.ts';
 import { useScreenActive, useScreenKeys, useShell } from '../../shell/shell-context.tsx';
 import { formatInstant } from '../../text/format.ts';
 import { truncate } from '../../text/graphemes.ts';
 import { tone } from '../../theme.ts';
+import { disableActions } from '../../keys/keymap.ts';
+import { useWriteBlock } from '../../hooks/use-write-gate.ts';
 import { userDetailKeymap, type UserDetailAction } from './users-keymap.ts';
 import { useUser } from './use-user.ts';
 
 export function UserDetailScreen({ userId }: { userId: string }) {
   const shell = useShell();
-  const { connection } = useServices();
+  const readOnly = useWriteBlock('users');
   const active = useScreenActive();
   const [token, setToken] = useState(0);
   const { user, error } = useUser(userId, active, token);
   const width = shell.body.width;
   useScreenKeys<UserDetailAction>({
-    keymap: user && !connection.readOnly ? userDetailKeymap : [],
+    keymap: user ? disableActions<UserDetailAction>(userDetailKeymap, ['edit', 'delete'], readOnly) : [],
     onAction(action) {
+      if (readOnly && action !== 'reload') return;
       if (action === 'edit') shell.push({ name: 'user-edit', userId });
       else if (action === 'delete') shell.push({ name: 'user-delete', userId });
       else setToken((t) => t + 1);

@@ -9,7 +9,7 @@ export const usersKeymap: Keymap<UsersAction> = [
   { action: 'delete', keys: ['d'], description: 'delete', footer: true },
 ];
 
-export const usersReadOnlyKeymap: Keymap<UsersAction> = usersKeymap.filter((b) => b.action === 'open');
+export const USERS_WRITE_ACTIONS: readonly UsersAction[] = ['new', 'edit', 'delete'];
 
 export type UserDetailAction = 'edit' | 'delete' | 'reload';
 

@@ -1,4 +1,4 @@
-import { useCallback } from 'react';
+import { useCallback, useMemo } from 'react';
 import type { ListOptions, UserRecord, UserSortKey } from '../../../services/types.ts';
 import { sanitizeLine } from '../../../lib/sanitize.ts';
 import { ResourceBrowser } from '../../browser/resource-browser.tsx';
@@ -6,7 +6,9 @@ import type { Column } from '../../components/table.tsx';
 import { useServices } from '../../services-context.tsx';
 import { useShell } from '../../shell/shell-context.tsx';
 import { formatDateTime } from '../../text/format.ts';
-import { usersKeymap, usersReadOnlyKeymap, type UsersAction } from './users-keymap.ts';
+import { disableActions } from '../../keys/keymap.ts';
+import { useWriteBlock } from '../../hooks/use-write-gate.ts';
+import { USERS_WRITE_ACTIONS, usersKeymap, type UsersAction } from './users-keymap.ts';
 
 export const userColumns: Column<UserRecord>[] = [
   { id: 'userId', header: 'USER ID', flex: 2, min: 10, priority: 9, cell: (u) => sanitizeLine(u.userId) },
@@ -19,8 +21,10 @@ const sortKeys: readonly UserSortKey[] = ['lastSeen', 'firstSeen', 'email', 'use
 
 /** `:users`: most recently seen first; the filter matches email or user id; pages of 200 as you scroll. */
 export function UsersScreen() {
-  const { users, connection } = useServices();
+  const { users } = useServices();
   const shell = useShell();
+  const readOnly = useWriteBlock('users');
+  const keymap = useMemo(() => disableActions(usersKeymap, USERS_WRITE_ACTIONS, readOnly), [readOnly]);
   const fetch = useCallback((options: ListOptions<UserSortKey>) => users.list(options), [users]);
   return (
     <ResourceBrowser
@@ -32,12 +36,12 @@ export function UsersScreen() {
       initialDescending
       descendingFor={(k) => k === 'lastSeen' || k === 'firstSeen'}
       rowKey={(u) => u.userId}
-      keymap={connection.readOnly ? usersReadOnlyKeymap : usersKeymap}
+      keymap={keymap}
       filterHint="email or user id"
-      empty="No users yet. Press n to add one."
+      empty={readOnly ? 'No users yet.' : 'No users yet. Press n to add one.'}
       pageSize={200}
       onAction={(action: UsersAction, row) => {
-        if (connection.readOnly) return action === 'open' && row ? shell.push({ name: 'user', userId: row.userId }) : undefined;
+        if (readOnly && USERS_WRITE_ACTIONS.includes(action)) return;
         if (action === 'new') return shell.push({ name: 'user-new' });
         if (!row) return;
         switch (action) {

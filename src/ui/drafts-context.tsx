@@ -1,0 +1,17 @@
+import { createContext, useContext } from 'react';
+import type { DraftStore } from '../lib/drafts.ts';
+
+/**
+ * The draft store the edit screens write to on every change (src/lib/drafts.ts). run-console creates it
+ * and flushes it on SIGHUP/SIGTERM; tests pass one on a temp directory.
+ */
+export const DraftsContext = createContext<DraftStore | null>(null);
+
+export function useDrafts(): DraftStore {
+  const drafts = useContext(DraftsContext);
+  if (!drafts) throw new Error('useDrafts() outside <DraftsContext.Provider>');
+  return drafts;
+}
+
+/** The draft id of an edit of site `siteId` (one draft per site: editing it again resumes it). */
+export const siteDraftId = (siteId: string): string => `site:${siteId}`;

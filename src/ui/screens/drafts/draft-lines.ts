@@ -1,0 +1,77 @@
+import { compareDraft, type StoredDraft } from '../../../lib/drafts.ts';
+import type { SiteRecord } from '../../../services/types.ts';
+import { domainForDisplay } from '../../../services/validation/fields.ts';
+import { SITE_FIELD_LABELS, validateSiteField, type SiteField } from '../../../services/validation/site-input.ts';
+import { sanitizeLine } from '../../../lib/sanitize.ts';
+import type { ViewLine } from '../../components/scroll-view.tsx';
+import { formatDateTime } from '../../text/format.ts';
+import { truncate } from '../../text/graphemes.ts';
+import { promptDiffLines } from '../sites/prompt-diff.ts';
+import { draftBaseRecord, draftFormValues } from '../sites/use-site-edit-start.ts';
+
+/** A draft with the row it edits as it is now (undefined: not looked up, e.g. a user draft). */
+export interface DraftWithRow {
+  draft: StoredDraft;
+  current: SiteRecord | null | undefined;
+  /** The lookup failed (database down): shown, and recovery waits. */
+  error?: string;
+}
+
+const stored = (field: string, typed: string | null): string | null => {
+  if (typed === null) return null;
+  const r = validateSiteField(field as SiteField, typed);
+  return r.ok ? r.value : typed;
+};
+
+const shown = (field: string, value: string | null | undefined): string => {
+  if (value === undefined) return '(the site is gone)';
+  if (value === null || value === '') return '(empty)';
+  return sanitizeLine(field === 'domain' ? domainForDisplay(value) : value);
+};
+
+/** The fields the draft changes relative to its base, as stored values. */
+function draftChanges(d: DraftWithRow): { field: string; base: string | null; theirs: string | null | undefined; mine: string | null; conflict: boolean }[] {
+  if (d.draft.entity !== 'site') return [];
+  const base = draftBaseRecord(d.draft, d.current ?? null);
+  const mine = draftFormValues(d.draft, base);
+  const mineStored = Object.fromEntries(Object.entries(mine).map(([f, v]) => [f, stored(f, v)]));
+  const comparison = compareDraft({ ...d.draft, fields: mineStored }, d.current ? (d.current as unknown as Record<string, unknown> & { version: number }) : null);
+  return comparison.fields.filter((f) => f.field !== 'siteId' && f.mine !== f.base);
+}
+
+/** One line per draft for the list. */
+export function draftRowText(d: DraftWithRow): string {
+  const what = d.draft.entity === 'site' ? `site ${sanitizeLine(d.draft.recordId ?? '(new)')}` : `${d.draft.entity} ${sanitizeLine(d.draft.recordId ?? '(new)')}`;
+  const changes = draftChanges(d);
+  const state =
+    d.error !== undefined
+      ? 'could not look the row up'
+      : d.current === null
+        ? 'the site was deleted since'
+        : d.current && d.current.version !== d.draft.baseVersion
+          ? `the site changed since (v${d.draft.baseVersion} → v${d.current.version})`
+          : 'the site is as the draft left it';
+  return `${what}  saved ${formatDateTime(d.draft.savedAt)}${d.draft.editor ? ' (in $EDITOR)' : ''}  ${changes.length} field${changes.length === 1 ? '' : 's'} changed · ${state}`;
+}
+
+/** The selected draft against the row now: each changed field (and what changed underneath), the prompt as a diff. */
+export function draftDiffLines(d: DraftWithRow, width: number): ViewLine[] {
+  if (d.draft.entity !== 'site') return [{ text: 'Only site drafts can be recovered here; d discards it, Esc keeps it.', dim: true }];
+  if (d.error) return [{ text: truncate(`cannot compare with the database now: ${sanitizeLine(d.error)}`, width), tone: 'error' }];
+  const lines: ViewLine[] = [];
+  const changes = draftChanges(d);
+  if (changes.length === 0) lines.push({ text: 'The draft changes nothing (its values are the stored ones).', dim: true });
+  for (const c of changes) {
+    const label = SITE_FIELD_LABELS[c.field as SiteField] ?? c.field;
+    lines.push({ text: truncate(`${label}${c.conflict ? '  (also changed underneath)' : ''}`, width), bold: true, ...(c.conflict ? { tone: 'warn' as const } : {}) });
+    if (c.field === 'aiPrompt') {
+      lines.push(...promptDiffLines(c.theirs === undefined ? (c.base ?? '') : (c.theirs ?? ''), c.mine ?? '', width, { from: d.current ? 'current' : 'base', to: 'draft' }));
+    } else {
+      if (c.conflict) lines.push({ text: truncate(`    base    ${shown(c.field, c.base)}`, width) });
+      lines.push({ text: truncate(`    now     ${shown(c.field, c.theirs)}`, width) });
+      lines.push({ text: truncate(`    draft   ${shown(c.field, c.mine)}`, width), bold: true });
+    }
+    lines.push({ text: '' });
+  }
+  return lines;
+}

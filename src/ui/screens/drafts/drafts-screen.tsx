@@ -1,0 +1,127 @@
+import { useEffect, useMemo, useState } from 'react';
+import { Box, Text } from 'ink';
+import { sanitizeLine } from '../../../lib/sanitize.ts';
+import { ScrollView } from '../../components/scroll-view.tsx';
+import { useDrafts } from '../../drafts-context.tsx';
+import { useServices } from '../../services-context.tsx';
+import { useScreenActive, useScreenKeys, useShell } from '../../shell/shell-context.tsx';
+import { fit, truncate } from '../../text/graphemes.ts';
+import { tone } from '../../theme.ts';
+import { errorLine } from '../sites/save-site.ts';
+import { draftDiffLines, draftRowText, type DraftWithRow } from './draft-lines.ts';
+import { discardDraftKeymap, draftsKeymap, type DiscardDraftAction, type DraftsAction } from './drafts-keymap.ts';
+
+const LIST_ROWS = 5;
+
+/**
+ * Shown at start when drafts survived a previous session (a dropped SSH link, a closed terminal, a
+ * crash): each with a diff against the row as it is now. Recover opens the edit form on it; discard asks
+ * first; Esc keeps them all for later (the next start asks again). Nothing is decided without a key.
+ */
+export function DraftsScreen() {
+  const { sites } = useServices();
+  const drafts = useDrafts();
+  const shell = useShell();
+  const active = useScreenActive();
+  const [items, setItems] = useState<DraftWithRow[] | null>(null);
+  const [cursor, setCursor] = useState(0);
+  const [scroll, setScroll] = useState(0);
+  const [confirm, setConfirm] = useState(false);
+  const [token, setToken] = useState(0);
+
+  useEffect(() => {
+    if (!active) return;
+    let live = true;
+    const stored = drafts.list();
+    Promise.all(
+      stored.map(async (draft): Promise<DraftWithRow> => {
+        if (draft.entity !== 'site' || !draft.recordId) return { draft, current: undefined };
+        try {
+          return { draft, current: await sites.get(draft.recordId) };
+        } catch (e) {
+          return { draft, current: undefined, error: errorLine(e) };
+        }
+      }),
+    ).then((all) => {
+      if (!live) return;
+      setItems(all);
+      setCursor((c) => Math.min(c, Math.max(0, all.length - 1)));
+    });
+    return () => {
+      live = false;
+    };
+  }, [drafts, sites, active, token]);
+
+  const width = shell.body.width;
+  const height = shell.body.height;
+  const selected = items?.[cursor];
+  const listRows = Math.min(LIST_ROWS, items?.length ?? 1);
+  const diffHeight = Math.max(1, height - 3 - listRows);
+  const diff = useMemo(() => (selected ? draftDiffLines(selected, width) : []), [selected, width]);
+
+  useScreenKeys<string>({
+    keymap: confirm ? discardDraftKeymap : items && items.length > 0 ? draftsKeymap : draftsKeymap.filter((b) => b.action === 'later'),
+    onAction(action) {
+      if (confirm) {
+        if ((action as DiscardDraftAction) === 'confirm' && selected) {
+          drafts.discard(selected.draft.id);
+          shell.notify(`discarded the draft of ${selected.draft.recordId ?? 'a new site'}`);
+          setToken((t) => t + 1);
+        }
+        setConfirm(false);
+        return;
+      }
+      switch (action as DraftsAction) {
+        case 'down':
+          setScroll(0);
+          return setCursor((c) => Math.min((items?.length ?? 1) - 1, c + 1));
+        case 'up':
+          setScroll(0);
+          return setCursor((c) => Math.max(0, c - 1));
+        case 'scrollDown':
+          return setScroll((s) => Math.min(Math.max(0, diff.length - diffHeight), s + diffHeight - 1));
+        case 'scrollUp':
+          return setScroll((s) => Math.max(0, s - diffHeight + 1));
+        case 'later':
+          if (items && items.length > 0) shell.notify(`kept ${items.length} draft${items.length === 1 ? '' : 's'} for later: the next start offers ${items.length === 1 ? 'it' : 'them'} again`);
+          return shell.pop();
+        case 'discard':
+          if (selected) setConfirm(true);
+          return;
+        case 'recover':
+          if (!selected) return;
+          if (selected.draft.entity !== 'site' || !selected.draft.recordId) return shell.notify('only drafts of existing sites can be recovered here', 'warn');
+          if (selected.error) return shell.notify(`cannot recover now: ${selected.error}`, 'error');
+          return shell.push({ name: 'site-edit', siteId: selected.draft.recordId });
+      }
+    },
+  });
+
+  if (items === null) return <Text dimColor>looking at your drafts…</Text>;
+  if (items.length === 0) {
+    return <Text dimColor>No unsaved drafts left. Esc goes on to the sites.</Text>;
+  }
+  const top = Math.max(0, Math.min(cursor - listRows + 1, items.length - listRows));
+  return (
+    <Box flexDirection="column" width={width} height={height}>
+      <Text bold color={tone('warn')} wrap="truncate-end">
+        {truncate(`Unsaved drafts from an earlier session (${items.length}): recover, discard, or keep for later`, width)}
+      </Text>
+      {items.slice(top, top + listRows).map((item, i) => {
+        const index = top + i;
+        return (
+          <Text key={item.draft.id} inverse={index === cursor} wrap="truncate-end">
+            {fit(`${index === cursor ? '›' : ' '} ${draftRowText(item)}`, width)}
+          </Text>
+        );
+      })}
+      <Text dimColor wrap="truncate-end">
+        {fit(`── ${selected ? `draft of ${sanitizeLine(selected.draft.recordId ?? 'a new site')} against the row now` : ''} `, width)}
+      </Text>
+      <ScrollView lines={diff} offset={scroll} width={width} height={diffHeight} />
+      <Text bold={confirm} color={confirm ? tone('warn') : undefined} dimColor={!confirm} wrap="truncate-end">
+        {truncate(confirm ? `Discard this draft of ${sanitizeLine(selected?.draft.recordId ?? '')}? Its changes are lost. y discard · n keep` : 'Enter recover · d discard · Esc keep all for later', width)}
+      </Text>
+    </Box>
+  );
+}

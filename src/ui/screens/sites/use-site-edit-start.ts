@@ -1,0 +1,123 @@
+import { useEffect, useState } from 'react';
+import type { StoredDraft } from '../../../lib/drafts.ts';
+import type { GoneDetails } from '../../../services/edit-errors.ts';
+import type { RevisionService, SiteRecord } from '../../../services/types.ts';
+import type { SiteField } from '../../../services/validation/site-input.ts';
+import { siteDraftId, useDrafts } from '../../drafts-context.tsx';
+import { useServices } from '../../services-context.tsx';
+import { formatDateTime } from '../../text/format.ts';
+import { SITE_FIELD_LABELS } from '../../../services/validation/site-input.ts';
+import { formValuesOf } from './site-changes.ts';
+import { EDITABLE_FIELDS, reapply } from './site-rebase.ts';
+
+/** What the edit form starts from: the row its save is based on, the form's text, and what to say. */
+export interface EditStart {
+  original: SiteRecord;
+  values: Record<SiteField, string>;
+  /** The site is gone (a recovered draft of a deleted site): the form opens on the re-create / discard choice. */
+  gone?: GoneDetails;
+  /** One line for the form's bottom line until the person does something. */
+  notice?: string;
+}
+
+export type EditStartState = { status: 'loading' } | { status: 'error'; message: string } | { status: 'missing' } | { status: 'ready'; start: EditStart };
+
+/** The row the draft started from, as a record (its editable fields from the draft, the rest from `like`). */
+export function draftBaseRecord(draft: StoredDraft, like: SiteRecord | null): SiteRecord {
+  const str = (f: string) => (typeof draft.base[f] === 'string' ? (draft.base[f] as string) : null);
+  const fallback: SiteRecord = like ?? {
+    siteId: draft.recordId ?? '',
+    domain: '',
+    aiScriptId: null,
+    aiPrompt: '',
+    brandName: '',
+    language: 'en',
+    hubspotPipeline: null,
+    hubspotStage: null,
+    createdAt: new Date(0),
+    version: 0,
+    updatedAt: new Date(0),
+  };
+  const record: SiteRecord = { ...fallback, siteId: draft.recordId ?? fallback.siteId, version: draft.baseVersion ?? fallback.version };
+  for (const f of EDITABLE_FIELDS) {
+    if (!(f in draft.base)) continue;
+    if (f === 'domain' || f === 'brandName' || f === 'language' || f === 'aiPrompt') record[f] = str(f) ?? '';
+    else record[f] = str(f);
+  }
+  return record;
+}
+
+/** The draft's text for every form field (fields it does not hold: the base's). */
+export function draftFormValues(draft: StoredDraft, base: SiteRecord): Record<SiteField, string> {
+  const values = formValuesOf(base);
+  for (const f of Object.keys(values) as SiteField[]) {
+    const v = draft.fields[f];
+    if (typeof v === 'string') values[f] = v;
+  }
+  // Killed while $EDITOR ran: the editor's file ends in the newline it was written with.
+  if (draft.editor && values.aiPrompt.endsWith('\n') && !base.aiPrompt.endsWith('\n')) values.aiPrompt = values.aiPrompt.slice(0, -1);
+  values.siteId = base.siteId;
+  return values;
+}
+
+/** Who deleted a site and when, from its history (the newest entry is the delete when cabinet did it). */
+export async function goneDetailsOf(revisions: RevisionService, siteId: string): Promise<GoneDetails> {
+  try {
+    const [last] = await revisions.history(siteId, { limit: 1 });
+    if (last?.kind === 'revision' && last.action === 'delete') return { entity: 'site', id: siteId, deletedBy: last.actor, deletedAt: last.at, rev: last.rev };
+  } catch {
+    // No history to tell: the message says "outside cabinet".
+  }
+  return { entity: 'site', id: siteId };
+}
+
+/** How an edit begins from a draft and the row as it is now (pure, for the form and the recovery screen). */
+export function startFromDraft(draft: StoredDraft, site: SiteRecord | null): Omit<EditStart, 'gone'> & { gone: boolean } {
+  const base = draftBaseRecord(draft, site);
+  const mine = draftFormValues(draft, base);
+  const from = `your unsaved draft from ${formatDateTime(draft.savedAt)}`;
+  if (!site) return { original: base, values: mine, gone: true, notice: `resumed ${from}; the site was deleted since` };
+  if (site.version === draft.baseVersion) return { original: site, values: mine, gone: false, notice: `resumed ${from} · Ctrl-S to review and save` };
+  const r = reapply(base, mine, site);
+  const both = r.both.map((f) => SITE_FIELD_LABELS[f]).join(', ');
+  return {
+    original: site,
+    values: r.values,
+    gone: false,
+    notice: `resumed ${from}, re-applied onto version ${site.version} (it was ${draft.baseVersion})${both ? `; changed on both sides: ${both}, yours kept` : ''}`,
+  };
+}
+
+/** Loads the site and any draft of it; a draft wins over a fresh start, so a kept draft is never overwritten. */
+export function useSiteEditStart(siteId: string, prompt?: string): EditStartState {
+  const { sites, revisions } = useServices();
+  const drafts = useDrafts();
+  const [state, setState] = useState<EditStartState>({ status: 'loading' });
+  useEffect(() => {
+    let live = true;
+    (async (): Promise<EditStartState> => {
+      const site = await sites.get(siteId);
+      const draft = drafts.get(siteDraftId(siteId));
+      if (!draft) {
+        if (!site) return { status: 'missing' };
+        const values = formValuesOf(site);
+        if (prompt !== undefined) values.aiPrompt = prompt;
+        return { status: 'ready', start: { original: site, values } };
+      }
+      const { gone, ...start } = startFromDraft(draft, site);
+      if (prompt !== undefined) {
+        // Just back from $EDITOR (whose draft this is): nothing to announce.
+        start.values.aiPrompt = prompt;
+        delete start.notice;
+      }
+      return { status: 'ready', start: gone ? { ...start, gone: await goneDetailsOf(revisions, siteId) } : start };
+    })().then(
+      (s) => live && setState(s),
+      (e: unknown) => live && setState({ status: 'error', message: e instanceof Error ? e.message : String(e) }),
+    );
+    return () => {
+      live = false;
+    };
+  }, [sites, revisions, drafts, siteId, prompt]);
+  return state;
+}

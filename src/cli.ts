@@ -2,7 +2,8 @@ import meow from 'meow';
 import { commands, findCommand } from './commands/index.ts';
 import type { Command, CommandContext, CommandIO, GlobalFlags, OptionSpec } from './commands/command.ts';
 import { CabinetError, ExitCode, usageError } from './lib/errors.ts';
-import { sanitizeLine } from './lib/sanitize.ts';
+import { sanitizeLine, sanitizeText } from './lib/sanitize.ts';
+import { assertArgvIsUtf8 } from './commands/argv-encoding.ts';
 
 const commandList = commands.map((c) => `  ${c.name.padEnd(10)} ${c.summary}`).join('\n');
 
@@ -20,6 +21,9 @@ Options
                          PG* variables; with none of them, the embedded PostgreSQL)
   --allow-non-tailnet    connect even if the host is not on the Tailscale network
   --yes                  answer yes to confirmations (required when stdin is not a terminal)
+  --read-only            refuse every write (automatic when the role may not write sites)
+  --actor NAME           who makes the change, for the site history (default: the OS user, or
+                         SUDO_USER, with the SSH client address)
   --json                 machine-readable output where a command supports it
   --debug                show stack traces
   --help                 show help (also: cabinet COMMAND --help)
@@ -27,12 +31,15 @@ Options
 
 Exit codes: 0 ok, 1 failure, 2 usage error.
 
-Read-only commands (list, show, export) connect with CABINET_DATABASE_URL_RO when it is set.
+Read-only commands (list, show, history, diff, export) connect with CABINET_DATABASE_URL_RO when it
+is set.
 
 Examples
   $ cabinet                                   open the console
   $ cabinet sites list --filter acme
-  $ cabinet sites set acme-de --ai-prompt-file prompt.md
+  $ cabinet sites set acme-de --ai-prompt-file prompt.md --expect-version 7 --actor deploy-bot
+  $ cabinet sites history acme-de
+  $ cabinet --read-only                       the console, with every write disabled
   $ cabinet doctor
   $ DATABASE_URL=postgres://cabinet@db.tailnet-name.ts.net/cabinet cabinet migrate
 `;
@@ -45,6 +52,8 @@ const GLOBAL_FLAGS = {
   json: { type: 'boolean' },
   debug: { type: 'boolean' },
   to: { type: 'string' },
+  actor: { type: 'string' },
+  readOnly: { type: 'boolean' },
   help: { type: 'boolean', shortFlag: 'h' },
   version: { type: 'boolean' },
 } as const satisfies Record<string, OptionSpec>;
@@ -170,6 +179,8 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
     yes: raw.yes === true,
     debug: raw.debug === true,
     json: raw.json === true,
+    readOnly: raw.readOnly === true,
+    ...(typeof raw.actor === 'string' ? { actor: await checkedActor(raw.actor) } : {}),
     ...(typeof raw.databaseUrl === 'string' ? { databaseUrl: raw.databaseUrl } : {}),
     ...(typeof raw.to === 'string' ? { to: raw.to } : {}),
   };
@@ -206,6 +217,14 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
   return runConsole(ctx);
 }
 
+/** `--actor NAME`: one line, no control or invisible characters; a bad one is a usage error before anything runs. */
+async function checkedActor(value: string): Promise<string> {
+  const { checkActor } = await import('./services/actor.ts');
+  const r = checkActor(value);
+  if (!r.ok) throw usageError(`invalid --actor: ${r.error}`, 'e.g. --actor deploy-bot');
+  return r.value;
+}
+
 /**
  * Where a command connects: `--database-url` always wins; a read-only use (listings, export) takes
  * CABINET_DATABASE_URL_RO when it is set, so scripts and cron jobs can run with a role that cannot write.
@@ -224,13 +243,14 @@ function databaseUrlFor(flags: GlobalFlags, readOnly: boolean): { databaseUrl?: 
 export function reportError(error: unknown, io: CommandIO, debug: boolean): number {
   if (error instanceof CabinetError) {
     io.stderr.write(`cabinet: ${sanitizeLine(error.line)}\n`);
-    if (debug && error.cause instanceof Error) io.stderr.write(`${error.cause.stack ?? ''}\n`);
+    // A server error's stack carries its message, which can echo a stored value: escaped like everything else.
+    if (debug && error.cause instanceof Error) io.stderr.write(`${sanitizeText(error.cause.stack ?? '')}\n`);
     return error.exitCode;
   }
   const message = error instanceof Error ? error.message : String(error);
   // meow reports unknown flags by throwing/exiting; anything else unexpected is a failure.
   io.stderr.write(`cabinet: unexpected error: ${sanitizeLine(message.split('\n')[0] ?? message)}\n`);
-  if (debug && error instanceof Error) io.stderr.write(`${error.stack ?? ''}\n`);
+  if (debug && error instanceof Error) io.stderr.write(`${sanitizeText(error.stack ?? '')}\n`);
   return ExitCode.failure;
 }
 
@@ -245,6 +265,7 @@ export async function run(): Promise<void> {
   const debug = argv.includes('--debug');
   let code: number;
   try {
+    assertArgvIsUtf8(argv);
     code = await main(argv, io);
   } catch (error) {
     code = reportError(error, io, debug);

@@ -8,6 +8,10 @@ export interface GlobalFlags {
   debug: boolean;
   json: boolean;
   to?: string;
+  /** `--actor NAME`, already checked: who the site history records (else the OS / sudo user). */
+  actor?: string;
+  /** `--read-only`: every write is refused before anything is read or written. */
+  readOnly: boolean;
 }
 
 export interface CommandIO {

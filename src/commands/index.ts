@@ -12,7 +12,7 @@ export interface CommandEntry {
 }
 
 export const commands: CommandEntry[] = [
-  { name: 'sites', summary: 'list, show, create, change, delete, export and import sites', load: async () => (await import('./sites.ts')).sitesCommand },
+  { name: 'sites', summary: 'list, show, create, change, delete, export and import sites; history, diff, restore', load: async () => (await import('./sites.ts')).sitesCommand },
   { name: 'users', summary: 'list, show, create, change, delete, export and import users', load: async () => (await import('./users.ts')).usersCommand },
   { name: 'seed', summary: 'demo data (--demo), or one new site asked for step by step (seed site)', load: async () => (await import('./seed.ts')).seedCommand },
   { name: 'doctor', summary: "check the connection, server, role, migrations and n8n's query (exit 1 on a problem)", load: async () => (await import('./doctor.ts')).doctorCommand },

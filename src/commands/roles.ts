@@ -1,6 +1,7 @@
 import { confirmTyped } from '../lib/confirm.ts';
 import { ExitCode, usageError } from '../lib/errors.ts';
 import { applyRoles, PASSWORD_ENV, roleSet, rolesScript, ROLE_KINDS } from '../services/roles-service.ts';
+import { refuseWhenReadOnly } from './read-only.ts';
 import type { Command, CommandContext } from './command.ts';
 import { maxArgs, onlyOptions, str } from './options.ts';
 import { printJson } from './output.ts';
@@ -54,6 +55,7 @@ async function apply(ctx: CommandContext): Promise<number> {
   onlyOptions(ctx, 'roles apply', ['prefix']);
   maxArgs(ctx, 'roles apply', 0);
   const roles = roleSet(str(ctx, 'prefix'));
+  refuseWhenReadOnly(ctx, 'roles apply');
   const db = await ctx.openDb();
   try {
     const err = ctx.io.stderr;

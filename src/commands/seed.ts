@@ -1,7 +1,9 @@
 import { CabinetError, ExitCode, usageError } from '../lib/errors.ts';
 import { openDataServices } from '../services/data-services.ts';
 import { SeedService } from '../services/seed/seed-service.ts';
+import { processActor } from '../services/write-context.ts';
 import type { Command, CommandContext } from './command.ts';
+import { assertGate, refuseWhenReadOnly } from './read-only.ts';
 import { bool, maxArgs, onlyOptions } from './options.ts';
 import { printJson } from './output.ts';
 import { runSiteWizard } from './seed-site.ts';
@@ -37,9 +39,11 @@ Examples
 async function demo(ctx: CommandContext): Promise<number> {
   onlyOptions(ctx, 'seed --demo', ['demo', 'force', 'dryRun']);
   const dryRun = bool(ctx, 'dryRun');
+  if (!dryRun) refuseWhenReadOnly(ctx, 'seed --demo');
   const db = await ctx.openDb();
   try {
-    const services = await openDataServices(db, (l) => ctx.io.stderr.write(`cabinet: ${l}\n`));
+    const services = await openDataServices(db, (l) => ctx.io.stderr.write(`cabinet: ${l}\n`), { readOnly: ctx.flags.readOnly });
+    if (!dryRun) for (const table of ['sites', 'users'] as const) assertGate(services.gates[table], 'seed --demo');
     const seed = new SeedService(db);
     const foreign = await seed.foreignRows();
     if (foreign.sites + foreign.users > 0) {
@@ -83,9 +87,15 @@ async function site(ctx: CommandContext): Promise<number> {
   if (!ctx.io.stdin.isTTY) {
     throw usageError('cabinet seed site asks questions, but stdin is not a terminal', 'in scripts use cabinet sites create --domain DOMAIN --brand-name NAME');
   }
+  refuseWhenReadOnly(ctx, 'seed site');
   const db = await ctx.openDb();
   try {
-    const services = await openDataServices(db, (l) => ctx.io.stderr.write(`cabinet: ${l}\n`));
+    const services = await openDataServices(db, (l) => ctx.io.stderr.write(`cabinet: ${l}\n`), {
+      readOnly: ctx.flags.readOnly,
+      ...(ctx.flags.actor === undefined ? {} : { actor: processActor(ctx.flags.actor) }),
+    });
+    // Before the first question: no one should fill in a whole site only to be told it cannot be saved.
+    assertGate(services.gates.sites, 'seed site');
     return await runSiteWizard(ctx.io, services.sites);
   } finally {
     await db.close();

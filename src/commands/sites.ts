@@ -2,25 +2,30 @@ import { confirmTyped } from '../lib/confirm.ts';
 import { CabinetError, ExitCode, usageError } from '../lib/errors.ts';
 import { sanitizeLine, sanitizeText } from '../lib/sanitize.ts';
 import { renderTable } from '../lib/table.ts';
-import { openDataServices, type DataServices } from '../services/data-services.ts';
-import { processActor } from '../services/write-context.ts';
+import type { DataServices } from '../services/data-services.ts';
 import { KEY_OF_SITE_FIELD, siteRecordToRow, siteSummaryToJson, siteText, type SiteRow } from '../services/transfer/site-columns.ts';
-import type { SiteInput, SiteRecord, SiteSortKey, SiteSummary } from '../services/types.ts';
+import type { SiteChange, SiteInput, SiteRecord, SiteSortKey, SiteSummary } from '../services/types.ts';
 import { domainForDisplay } from '../services/validation/fields.ts';
 import { suggestSiteId, validateSite, validateSitePatch } from '../services/validation/site-input.ts';
 import type { Command, CommandContext } from './command.ts';
+import { explainEditError, parseExpectVersion, withDataServices } from './data.ts';
 import { readPromptFile } from './prompt-input.ts';
 import { bool, idArgument, LIST_OPTIONS, maxArgs, onlyOptions, parseLimit, parseSort, str, TRANSFER_OPTIONS } from './options.ts';
 import { formatTime, printDiff, printJson, recordWriter, tableWidth } from './output.ts';
 import { runExport, runImport, type TransferKind } from './transfer.ts';
+import { diff, history, restore } from './site-history.ts';
+import { columnNames, fieldsToRow, name, note, notFound, withServices } from './site-common.ts';
 
 const help = `
 Usage
   $ cabinet sites list [--filter TEXT] [--sort [-]KEY] [--limit N] [--json | --ndjson]
   $ cabinet sites show SITE_ID [--json]
   $ cabinet sites create [SITE_ID] --domain DOMAIN --brand-name NAME [field options]
-  $ cabinet sites set SITE_ID [field options]
-  $ cabinet sites delete SITE_ID [--yes]
+  $ cabinet sites set SITE_ID [field options] [--expect-version N]
+  $ cabinet sites delete SITE_ID [--yes] [--expect-version N]
+  $ cabinet sites history SITE_ID [--limit N] [--json]
+  $ cabinet sites diff SITE_ID REV [REV2 | current] [--json]
+  $ cabinet sites restore SITE_ID --to REV [--note TEXT] [--yes]
   $ cabinet sites export [--ndjson] [--output FILE]
   $ cabinet sites import [FILE | -] [--dry-run] [--yes]
 
@@ -39,41 +44,50 @@ Options
   --filter TEXT            list: case-insensitive text in the id, domain or brand name
   --sort KEY               list: site_id, domain, brand_name, language, prompt_chars, created_at;
                            -KEY sorts descending (default site_id)
-  --limit N                list: at most N sites (default all)
-  --json                   list: a JSON array; show/create/set/delete: the site; import: the plan
+  --limit N                list: at most N sites (default all); history: the last N revisions (100)
+  --json                   list, history: a JSON array; show/create/set/delete/restore: the site;
+                           diff: both sides and the changed fields; import: the plan
   --ndjson                 list, export: one JSON object per line
   --output FILE, -o FILE   export: write FILE (mode 0600, put in place only when complete)
-  --note TEXT              create/set/delete/import: why, kept with the change in the site's history
-  --actor NAME             create/set/delete/import: who, for the history (default: the OS user,
-                           or SUDO_USER, with the SSH client address)
-  --dry-run                create/set/delete/import: show what would change, write nothing
-  --yes                    delete, or an import that changes existing sites, without asking
+  --expect-version N       set/delete: write only if the site is still at version N (the version
+                           line of show, "version" of --json); otherwise refuse, write nothing, exit 1
+  --to REV                 restore: the revision whose values come back (see history)
+  --note TEXT              create/set/delete/restore/import: why, kept in the site's history
+  --actor NAME             who, for the history (default: the OS user, or SUDO_USER, with the SSH
+                           client address)
+  --dry-run                create/set/delete/restore/import: show what would change, write nothing
+  --yes                    delete, restore, or an import that changes existing sites, without asking
                            (required when stdin is not a terminal)
+  --read-only              refuse every write (also automatic when the role may not write sites)
 
-A write prints a unified diff of the site on stderr first, and is recorded in the site's history. Data goes to stdout, everything else to
-stderr. list, show and export connect with CABINET_DATABASE_URL_RO when it is set. Export writes every
-column, ordered by site id; import takes that format (a JSON array or NDJSON), upserts by site_id (fields
-left out stay as they are), checks every row first and applies all of them in one transaction, or none.
+A write prints a unified diff of the site on stderr first, and is recorded in the site's history.
+Without --expect-version a scripted set is last-writer-wins: it applies its fields over whatever the
+row holds by then, including a change someone made a moment earlier. With it, a change made since
+(in the console, by n8n, by psql) makes the write fail with the version now in the database.
+history lists cabinet's revisions newest first, and changes made outside cabinet as gaps with the
+time the database recorded; restore writes a revision's values back as a new revision.
+Data goes to stdout, everything else to stderr. list, show, history, diff and export connect with
+CABINET_DATABASE_URL_RO when it is set. Export writes every column, ordered by site id; import takes
+that format (a JSON array or NDJSON), upserts by site_id (fields left out stay as they are), checks
+every row first and applies all of them in one transaction, or none.
 
 Examples
   $ cabinet sites list --filter acme --sort -created_at
   $ cabinet sites show acme-de --json | jq -r .ai_prompt
   $ cabinet sites create --domain acme.de --brand-name "ACME GmbH" --language de --ai-prompt-file prompt.md
   $ git show HEAD:prompts/acme-de.md | cabinet sites set acme-de --ai-prompt-file -
+  $ v=$(cabinet sites show acme-de --json | jq .version); cabinet sites set acme-de --brand-name ACME --expect-version $v
+  $ cabinet sites history acme-de
+  $ cabinet sites diff acme-de 3            (revision 3 against the site as it is now)
+  $ cabinet sites restore acme-de --to 3 --note "undo the rebrand" --yes
   $ cabinet sites delete acme-de --yes
   $ cabinet sites export -o sites-$(date +%F).json
   $ cabinet sites import sites.json --dry-run
 `;
 
 const FIELD_OPTIONS = ['domain', 'brandName', 'language', 'aiScriptId', 'hubspotPipeline', 'hubspotStage', 'aiPromptFile'] as const;
-/** Recorded with each change in the site's history. */
-const HISTORY_OPTIONS = ['note', 'actor'] as const;
-
-/** `--note` for the history entry of this write. */
-function note(ctx: CommandContext): { note?: string } {
-  const v = str(ctx, 'note');
-  return v === undefined ? {} : { note: v };
-}
+/** Recorded with each change in the site's history (who: the global --actor). */
+const HISTORY_OPTIONS = ['note'] as const;
 
 const SORT_KEYS: Record<string, SiteSortKey> = {
   site_id: 'siteId',
@@ -83,19 +97,6 @@ const SORT_KEYS: Record<string, SiteSortKey> = {
   prompt_chars: 'promptChars',
   created_at: 'createdAt',
 };
-
-/** Opens the database and the services, and always closes the connection. */
-async function withServices<T>(ctx: CommandContext, readOnly: boolean, fn: (services: DataServices) => Promise<T>): Promise<T> {
-  const actor = str(ctx, 'actor');
-  // Checked (and resolved with the SSH client address) before connecting: a bad --actor is a usage error.
-  const context = actor === undefined ? {} : { actor: processActor(actor) };
-  const db = await ctx.openDb({ readOnly });
-  try {
-    return await fn(await openDataServices(db, (l) => ctx.io.stderr.write(`cabinet: ${l}\n`), context));
-  } finally {
-    await db.close();
-  }
-}
 
 /** The fields given as options; the prompt read from its file (or stdin). */
 async function fieldInput(ctx: CommandContext): Promise<Partial<SiteInput>> {
@@ -109,12 +110,6 @@ async function fieldInput(ctx: CommandContext): Promise<Partial<SiteInput>> {
   return input;
 }
 
-function notFound(siteId: string): CabinetError {
-  return new CabinetError(`no site with id ${siteId}`, { code: 'not-found', hint: 'see cabinet sites list' });
-}
-
-const name = (siteId: string) => `sites/${siteId}`;
-
 async function list(ctx: CommandContext): Promise<number> {
   onlyOptions(ctx, 'sites list', Object.keys(LIST_OPTIONS));
   maxArgs(ctx, 'sites list', 0);
@@ -123,7 +118,7 @@ async function list(ctx: CommandContext): Promise<number> {
   const filter = str(ctx, 'filter');
   const ndjson = bool(ctx, 'ndjson');
   if (ndjson && ctx.flags.json) throw usageError('--json and --ndjson: choose one');
-  return withServices(ctx, true, async ({ sites }) => {
+  return withServices(ctx, 'list', false, async ({ sites }) => {
     const rows: SiteSummary[] = [];
     const writer = ndjson ? recordWriter(ctx.io.stdout, true) : undefined;
     for (let offset = 0; limit === undefined || offset < limit; ) {
@@ -197,7 +192,7 @@ async function show(ctx: CommandContext): Promise<number> {
   onlyOptions(ctx, 'sites show', ['siteId']);
   maxArgs(ctx, 'sites show', 1);
   const siteId = idArgument(ctx, 'sites show', 'siteId', true)!;
-  return withServices(ctx, true, async ({ sites }) => {
+  return withServices(ctx, 'show', false, async ({ sites }) => {
     const site = await sites.get(siteId);
     if (!site) throw notFound(siteId);
     if (ctx.flags.json) printJson(ctx.io, siteRecordToRow(site));
@@ -206,37 +201,31 @@ async function show(ctx: CommandContext): Promise<number> {
   });
 }
 
-function fieldsToRow(siteId: string, f: Partial<Omit<SiteRecord, 'createdAt'>>, base?: SiteRow): Partial<SiteRow> {
-  const row: Partial<SiteRow> = { ...(base ?? {}), site_id: siteId };
-  if (f.domain !== undefined) row.domain = f.domain;
-  if (f.brandName !== undefined) row.brand_name = f.brandName;
-  if (f.language !== undefined) row.language = f.language;
-  if (f.aiScriptId !== undefined) row.ai_script_id = f.aiScriptId;
-  if (f.hubspotPipeline !== undefined) row.hubspot_pipeline = f.hubspotPipeline;
-  if (f.hubspotStage !== undefined) row.hubspot_stage = f.hubspotStage;
-  if (f.aiPrompt !== undefined) row.ai_prompt = f.aiPrompt;
-  return row;
-}
-
 async function create(ctx: CommandContext): Promise<number> {
   onlyOptions(ctx, 'sites create', [...FIELD_OPTIONS, ...HISTORY_OPTIONS, 'siteId', 'dryRun']);
   maxArgs(ctx, 'sites create', 1);
   const input = await fieldInput(ctx);
   let siteId = idArgument(ctx, 'sites create', 'siteId', false);
+  const suggested = !siteId;
   if (!siteId) {
     if (!input.domain) throw usageError('cabinet sites create needs --domain (and --brand-name)', 'cabinet sites create --domain acme.de --brand-name ACME');
     siteId = suggestSiteId(input.domain);
-    ctx.io.stderr.write(`Site id ${sanitizeLine(siteId)} (from the domain; give SITE_ID to choose another).\n`);
   }
   const full: SiteInput = { siteId, domain: input.domain ?? '', brandName: input.brandName ?? '', ...input };
   // Checked before connecting, with the services' own validators (the service checks again).
   const fields = validateSite(full);
-  printDiff(ctx.io, name(siteId), null, siteText(fieldsToRow(siteId, fields)));
+  const preview = () => {
+    if (suggested) ctx.io.stderr.write(`Site id ${sanitizeLine(siteId)} (from the domain; give SITE_ID to choose another).\n`);
+    printDiff(ctx.io, name(siteId), null, siteText(fieldsToRow(siteId, fields)));
+  };
   if (bool(ctx, 'dryRun')) {
+    preview();
     ctx.io.stderr.write('Dry run: nothing was written.\n');
     return ExitCode.ok;
   }
-  return withServices(ctx, false, async ({ sites }) => {
+  // Connected first, so a role that may not write is told so before the diff of a site it cannot create.
+  return withServices(ctx, 'create', true, async ({ sites }) => {
+    preview();
     const site = await sites.create(full, note(ctx));
     ctx.io.stderr.write(`Created site ${sanitizeLine(site.siteId)}.\n`);
     if (ctx.flags.json) printJson(ctx.io, siteRecordToRow(site));
@@ -245,58 +234,80 @@ async function create(ctx: CommandContext): Promise<number> {
 }
 
 async function set(ctx: CommandContext): Promise<number> {
-  onlyOptions(ctx, 'sites set', [...FIELD_OPTIONS, ...HISTORY_OPTIONS, 'siteId', 'dryRun']);
+  onlyOptions(ctx, 'sites set', [...FIELD_OPTIONS, ...HISTORY_OPTIONS, 'siteId', 'dryRun', 'expectVersion']);
   maxArgs(ctx, 'sites set', 1);
   const siteId = idArgument(ctx, 'sites set', 'siteId', true)!;
+  const expectedVersion = parseExpectVersion(str(ctx, 'expectVersion'));
   const patch = await fieldInput(ctx);
   if (Object.keys(patch).length === 0) {
     throw usageError('nothing to set', 'give at least one of --domain, --brand-name, --language, --ai-script-id, --hubspot-pipeline, --hubspot-stage, --ai-prompt-file');
   }
   const fields = validateSitePatch(patch);
-  return withServices(ctx, false, async ({ sites }) => {
-    const current = await sites.get(siteId);
-    if (!current) throw notFound(siteId);
-    const before = siteRecordToRow(current);
-    const beforeText = siteText(before);
-    const afterText = siteText(fieldsToRow(siteId, fields, before));
-    if (beforeText === afterText) {
-      ctx.io.stderr.write(`No change: site ${sanitizeLine(siteId)} already has these values.\n`);
-      if (ctx.flags.json) printJson(ctx.io, before);
+  return withServices(ctx, 'set', true, async ({ sites, revisions }) => {
+    // With --expect-version the service refuses, in the write's own transaction, a row that moved on.
+    const write = () => sites.update(siteId, patch, { ...note(ctx), ...(expectedVersion === undefined ? {} : { expectedVersion }) });
+    const updated = (change: SiteChange) => {
+      const changed = change.changed.length === 0 ? 'nothing changed' : columnNames(change.changed);
+      ctx.io.stderr.write(`Updated site ${sanitizeLine(siteId)}: ${changed}.\n`);
+      if (ctx.flags.json && change.after) printJson(ctx.io, siteRecordToRow(change.after));
       return ExitCode.ok;
+    };
+    try {
+      const current = await sites.get(siteId);
+      // Already stale or gone: the service says so (version now, who changed it) before any diff is shown.
+      if (expectedVersion !== undefined && current?.version !== expectedVersion) return updated(await write());
+      if (!current) throw notFound(siteId);
+      const before = siteRecordToRow(current);
+      const beforeText = siteText(before);
+      const afterText = siteText(fieldsToRow(siteId, fields, before));
+      if (beforeText === afterText) {
+        ctx.io.stderr.write(`No change: site ${sanitizeLine(siteId)} already has these values.\n`);
+        if (ctx.flags.json) printJson(ctx.io, before);
+        return ExitCode.ok;
+      }
+      printDiff(ctx.io, name(siteId), beforeText, afterText);
+      if (bool(ctx, 'dryRun')) {
+        ctx.io.stderr.write('Dry run: nothing was written.\n');
+        return ExitCode.ok;
+      }
+      return updated(await write());
+    } catch (error) {
+      throw await explainEditError(error, { command: 'sites', revisions });
     }
-    printDiff(ctx.io, name(siteId), beforeText, afterText);
-    if (bool(ctx, 'dryRun')) {
-      ctx.io.stderr.write('Dry run: nothing was written.\n');
-      return ExitCode.ok;
-    }
-    const change = await sites.update(siteId, patch, note(ctx));
-    ctx.io.stderr.write(`Updated site ${sanitizeLine(siteId)}: ${change.changed.length === 0 ? 'nothing changed' : change.changed.map((f) => KEY_OF_SITE_FIELD[f as keyof typeof KEY_OF_SITE_FIELD] ?? f).join(', ')}.\n`);
-    if (ctx.flags.json && change.after) printJson(ctx.io, siteRecordToRow(change.after));
-    return ExitCode.ok;
   });
 }
 
 async function remove(ctx: CommandContext): Promise<number> {
-  onlyOptions(ctx, 'sites delete', [...HISTORY_OPTIONS, 'siteId', 'dryRun']);
+  onlyOptions(ctx, 'sites delete', [...HISTORY_OPTIONS, 'siteId', 'dryRun', 'expectVersion']);
   maxArgs(ctx, 'sites delete', 1);
   const siteId = idArgument(ctx, 'sites delete', 'siteId', true)!;
-  return withServices(ctx, false, async ({ sites }) => {
-    const current = await sites.get(siteId);
-    if (!current) throw notFound(siteId);
-    printDiff(ctx.io, name(siteId), siteText(siteRecordToRow(current)), null);
-    if (bool(ctx, 'dryRun')) {
-      ctx.io.stderr.write('Dry run: nothing was deleted.\n');
+  const expectedVersion = parseExpectVersion(str(ctx, 'expectVersion'));
+  return withServices(ctx, 'delete', true, async ({ sites, revisions }) => {
+    const deleted = (site: SiteRecord) => {
+      ctx.io.stderr.write(`Deleted site ${sanitizeLine(siteId)}.\n`);
+      if (ctx.flags.json) printJson(ctx.io, siteRecordToRow(site));
       return ExitCode.ok;
+    };
+    try {
+      const current = await sites.get(siteId);
+      // Already stale or gone: refused by the service with the version now and who changed it.
+      if (expectedVersion !== undefined && current?.version !== expectedVersion) return deleted(await sites.delete(siteId, { ...note(ctx), expectedVersion }));
+      if (!current) throw notFound(siteId);
+      printDiff(ctx.io, name(siteId), siteText(siteRecordToRow(current)), null);
+      if (bool(ctx, 'dryRun')) {
+        ctx.io.stderr.write('Dry run: nothing was deleted.\n');
+        return ExitCode.ok;
+      }
+      ctx.io.stderr.write(`n8n stops finding site ${sanitizeLine(siteId)} on its next run.\n`);
+      if (!(await confirmTyped(ctx.io, `Delete site ${siteId}?`, siteId, ctx.flags.yes))) {
+        ctx.io.stderr.write('Nothing was deleted.\n');
+        return ExitCode.failure;
+      }
+      // What was shown and confirmed is what gets deleted: a change made since refuses the delete.
+      return deleted(await sites.delete(siteId, { ...note(ctx), expectedVersion: expectedVersion ?? current.version }));
+    } catch (error) {
+      throw await explainEditError(error, { command: 'sites', revisions });
     }
-    ctx.io.stderr.write(`n8n stops finding site ${sanitizeLine(siteId)} on its next run.\n`);
-    if (!(await confirmTyped(ctx.io, `Delete site ${siteId}?`, siteId, ctx.flags.yes))) {
-      ctx.io.stderr.write('Nothing was deleted.\n');
-      return ExitCode.failure;
-    }
-    const deleted = await sites.delete(siteId, note(ctx));
-    ctx.io.stderr.write(`Deleted site ${sanitizeLine(siteId)}.\n`);
-    if (ctx.flags.json) printJson(ctx.io, siteRecordToRow(deleted));
-    return ExitCode.ok;
   });
 }
 
@@ -314,6 +325,9 @@ const actions: Record<string, (ctx: CommandContext) => Promise<number>> = {
   create,
   set,
   delete: remove,
+  history,
+  diff,
+  restore,
   export: (ctx) => runExport(ctx, siteTransfer),
   import: (ctx) => runImport(ctx, siteTransfer, [...HISTORY_OPTIONS]),
 };
@@ -333,16 +347,13 @@ export const sitesCommand: Command = {
     hubspotStage: { type: 'string' },
     aiPromptFile: { type: 'string' },
     note: { type: 'string' },
-    actor: { type: 'string' },
+    expectVersion: { type: 'string' },
   },
   async run(ctx) {
     const action = ctx.args[0];
     if (action === undefined) throw usageError('cabinet sites needs an action', `one of: ${Object.keys(actions).join(', ')} (see cabinet sites --help)`);
     const fn = actions[action];
     if (!fn) throw usageError(`unknown sites action "${action}"`, `one of: ${Object.keys(actions).join(', ')}`);
-    // A bad --actor is a usage error before anything is read, shown or written.
-    const actor = str(ctx, 'actor');
-    if (actor !== undefined) processActor(actor);
     return fn(ctx);
   },
 };

@@ -8,6 +8,7 @@ import { openDataServices, type DataServices } from '../services/data-services.t
 import { processActor } from '../services/write-context.ts';
 import { InvalidImportError, type ImportOptions, type ImportPlan, type ImportResult, type PlannedRow } from '../services/transfer/records.ts';
 import type { CommandContext, CommandIO } from './command.ts';
+import { assertGate, refuseWhenReadOnly } from './read-only.ts';
 import { bool, maxArgs, onlyOptions, str } from './options.ts';
 import { openOutput, printDiff, recordWriter, tableWidth } from './output.ts';
 
@@ -162,12 +163,15 @@ export async function runImport(ctx: CommandContext, kind: TransferKind, extraOp
   maxArgs(ctx, `${kind.command} import`, 1);
   const dryRun = bool(ctx, 'dryRun');
   const input = openInput(ctx, kind, ctx.args[1]);
-  const actor = str(ctx, 'actor');
-  const context = actor === undefined ? {} : { actor: processActor(actor) };
+  const action = `${kind.command} import`;
+  // A dry run writes nothing, so it is allowed read-only too.
+  if (!dryRun) refuseWhenReadOnly(ctx, action);
+  const context = { readOnly: ctx.flags.readOnly, ...(ctx.flags.actor === undefined ? {} : { actor: processActor(ctx.flags.actor) }) };
   const db = await ctx.openDb();
   const bar = progress(ctx.io.stderr);
   try {
     const services = await openDataServices(db, (l) => ctx.io.stderr.write(`cabinet: ${l}\n`), context);
+    if (!dryRun) assertGate(services.gates[kind.command], action);
     let bytes = 0;
     const records = readRecords(input.stream, { onBytes: (n) => (bytes += n) });
     const result = await applyRecords(ctx, kind, services, records, {

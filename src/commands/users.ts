@@ -3,10 +3,11 @@ import { CabinetError, ExitCode, usageError } from '../lib/errors.ts';
 import { recordText } from '../lib/record-diff.ts';
 import { sanitizeLine } from '../lib/sanitize.ts';
 import { renderTable } from '../lib/table.ts';
-import { openDataServices, type DataServices } from '../services/data-services.ts';
-import type { UserInput, UserRecord, UserSortKey } from '../services/types.ts';
+import type { DataServices } from '../services/data-services.ts';
+import type { UserChange, UserInput, UserRecord, UserSortKey } from '../services/types.ts';
 import { validateUser, validateUserPatch } from '../services/validation/user-input.ts';
 import type { Command, CommandContext } from './command.ts';
+import { explainEditError, parseExpectVersion, withDataServices } from './data.ts';
 import { bool, idArgument, LIST_OPTIONS, maxArgs, onlyOptions, parseLimit, parseSort, str, TRANSFER_OPTIONS } from './options.ts';
 import { formatTime, printDiff, printJson, recordWriter, tableWidth } from './output.ts';
 import { runExport, runImport, type TransferKind } from './transfer.ts';
@@ -16,8 +17,8 @@ Usage
   $ cabinet users list [--filter TEXT] [--sort [-]KEY] [--limit N] [--json | --ndjson]
   $ cabinet users show USER_ID [--json]
   $ cabinet users create USER_ID --email EMAIL [--first-seen TIME] [--last-seen TIME]
-  $ cabinet users set USER_ID [--email EMAIL] [--first-seen TIME] [--last-seen TIME]
-  $ cabinet users delete USER_ID [--yes]
+  $ cabinet users set USER_ID [--email EMAIL] [--first-seen TIME] [--last-seen TIME] [--expect-version N]
+  $ cabinet users delete USER_ID [--yes] [--expect-version N]
   $ cabinet users export [--ndjson] [--output FILE]
   $ cabinet users import [FILE | -] [--dry-run] [--yes]
 
@@ -35,7 +36,11 @@ Options
   --json                   list: a JSON array; show/create/set/delete: the user; import: the plan
   --ndjson                 list, export: one JSON object per line
   --output FILE, -o FILE   export: write FILE (mode 0600, put in place only when complete)
+  --expect-version N       set/delete: write only if the user is still at version N (see show);
+                           otherwise refuse, write nothing, exit 1. Without it a set is
+                           last-writer-wins. Sign-ins that update last_seen bump the version too.
   --dry-run                create/set/delete/import: show what would change, write nothing
+  --read-only              refuse every write (also automatic when the role may not write users)
   --yes                    delete, or an import that changes existing users, without asking
                            (required when stdin is not a terminal)
 
@@ -57,13 +62,9 @@ const SORT_KEYS: Record<string, UserSortKey> = { user_id: 'userId', email: 'emai
 const FIELD_OPTIONS = ['email', 'firstSeen', 'lastSeen'] as const;
 const DEFAULT_LIMIT = 100;
 
-async function withServices<T>(ctx: CommandContext, readOnly: boolean, fn: (services: DataServices) => Promise<T>): Promise<T> {
-  const db = await ctx.openDb({ readOnly });
-  try {
-    return await fn(await openDataServices(db, (l) => ctx.io.stderr.write(`cabinet: ${l}\n`)));
-  } finally {
-    await db.close();
-  }
+/** Opens the database and the services for `users ACTION`; a write (not a dry run) is refused up front when read-only. */
+function withServices<T>(ctx: CommandContext, action: string, writes: boolean, fn: (services: DataServices) => Promise<T>): Promise<T> {
+  return withDataServices(ctx, { action: `users ${action}`, writes: writes && !bool(ctx, 'dryRun') ? 'users' : undefined }, fn);
 }
 
 /** The export's shape (column names, table order). */
@@ -109,7 +110,7 @@ async function list(ctx: CommandContext): Promise<number> {
   const filter = str(ctx, 'filter');
   const ndjson = bool(ctx, 'ndjson');
   if (ndjson && ctx.flags.json) throw usageError('--json and --ndjson: choose one');
-  return withServices(ctx, true, async ({ users }) => {
+  return withServices(ctx, 'list', false, async ({ users }) => {
     const rows: UserRecord[] = [];
     const writer = ndjson ? recordWriter(ctx.io.stdout, true) : undefined;
     let seen = 0;
@@ -163,7 +164,7 @@ async function show(ctx: CommandContext): Promise<number> {
   onlyOptions(ctx, 'users show', ['userId']);
   maxArgs(ctx, 'users show', 1);
   const userId = idArgument(ctx, 'users show', 'userId', true)!;
-  return withServices(ctx, true, async ({ users }) => {
+  return withServices(ctx, 'show', false, async ({ users }) => {
     const user = await users.get(userId);
     if (!user) throw notFound(userId);
     if (ctx.flags.json) printJson(ctx.io, userToJson(user));
@@ -188,12 +189,15 @@ async function create(ctx: CommandContext): Promise<number> {
   const userId = idArgument(ctx, 'users create', 'userId', true)!;
   const input: UserInput = { userId, email: '', ...fieldInput(ctx) };
   const record = validateUser(input);
-  printDiff(ctx.io, name(record.userId), null, userText(record as Pick<UserRecord, 'email' | 'firstSeen' | 'lastSeen'>));
+  const preview = () => printDiff(ctx.io, name(record.userId), null, userText(record as Pick<UserRecord, 'email' | 'firstSeen' | 'lastSeen'>));
   if (bool(ctx, 'dryRun')) {
+    preview();
     ctx.io.stderr.write('Dry run: nothing was written.\n');
     return ExitCode.ok;
   }
-  return withServices(ctx, false, async ({ users }) => {
+  // Connected first, so a role that may not write is told so before the diff.
+  return withServices(ctx, 'create', true, async ({ users }) => {
+    preview();
     const user = await users.create(input);
     ctx.io.stderr.write(`Created user ${sanitizeLine(user.userId)}.\n`);
     if (ctx.flags.json) printJson(ctx.io, userToJson(user));
@@ -202,55 +206,74 @@ async function create(ctx: CommandContext): Promise<number> {
 }
 
 async function set(ctx: CommandContext): Promise<number> {
-  onlyOptions(ctx, 'users set', [...FIELD_OPTIONS, 'userId', 'dryRun']);
+  onlyOptions(ctx, 'users set', [...FIELD_OPTIONS, 'userId', 'dryRun', 'expectVersion']);
   maxArgs(ctx, 'users set', 1);
   const userId = idArgument(ctx, 'users set', 'userId', true)!;
+  const expectedVersion = parseExpectVersion(str(ctx, 'expectVersion'));
   const patch = fieldInput(ctx);
   if (Object.keys(patch).length === 0) throw usageError('nothing to set', 'give at least one of --email, --first-seen, --last-seen');
   const fields = validateUserPatch(patch);
-  return withServices(ctx, false, async ({ users }) => {
-    const current = await users.get(userId);
-    if (!current) throw notFound(userId);
-    const beforeText = userText(current);
-    const afterText = userText({ ...current, ...fields });
-    if (beforeText === afterText) {
-      ctx.io.stderr.write(`No change: user ${sanitizeLine(userId)} already has these values.\n`);
-      if (ctx.flags.json) printJson(ctx.io, userToJson(current));
+  return withServices(ctx, 'set', true, async ({ users }) => {
+    const write = () => users.update(userId, patch, expectedVersion === undefined ? {} : { expectedVersion });
+    const updated = (change: UserChange) => {
+      const keys: Record<string, string> = { email: 'email', firstSeen: 'first_seen', lastSeen: 'last_seen' };
+      ctx.io.stderr.write(`Updated user ${sanitizeLine(userId)}: ${change.changed.map((f) => keys[f] ?? f).join(', ') || 'nothing changed'}.\n`);
+      if (ctx.flags.json && change.after) printJson(ctx.io, userToJson(change.after));
       return ExitCode.ok;
+    };
+    try {
+      const current = await users.get(userId);
+      // Already stale or gone: refused by the service with the version now in the database.
+      if (expectedVersion !== undefined && current?.version !== expectedVersion) return updated(await write());
+      if (!current) throw notFound(userId);
+      const beforeText = userText(current);
+      const afterText = userText({ ...current, ...fields });
+      if (beforeText === afterText) {
+        ctx.io.stderr.write(`No change: user ${sanitizeLine(userId)} already has these values.\n`);
+        if (ctx.flags.json) printJson(ctx.io, userToJson(current));
+        return ExitCode.ok;
+      }
+      printDiff(ctx.io, name(userId), beforeText, afterText);
+      if (bool(ctx, 'dryRun')) {
+        ctx.io.stderr.write('Dry run: nothing was written.\n');
+        return ExitCode.ok;
+      }
+      return updated(await write());
+    } catch (error) {
+      throw await explainEditError(error, { command: 'users' });
     }
-    printDiff(ctx.io, name(userId), beforeText, afterText);
-    if (bool(ctx, 'dryRun')) {
-      ctx.io.stderr.write('Dry run: nothing was written.\n');
-      return ExitCode.ok;
-    }
-    const change = await users.update(userId, patch);
-    const keys: Record<string, string> = { email: 'email', firstSeen: 'first_seen', lastSeen: 'last_seen' };
-    ctx.io.stderr.write(`Updated user ${sanitizeLine(userId)}: ${change.changed.map((f) => keys[f] ?? f).join(', ') || 'nothing changed'}.\n`);
-    if (ctx.flags.json && change.after) printJson(ctx.io, userToJson(change.after));
-    return ExitCode.ok;
   });
 }
 
 async function remove(ctx: CommandContext): Promise<number> {
-  onlyOptions(ctx, 'users delete', ['userId', 'dryRun']);
+  onlyOptions(ctx, 'users delete', ['userId', 'dryRun', 'expectVersion']);
   maxArgs(ctx, 'users delete', 1);
   const userId = idArgument(ctx, 'users delete', 'userId', true)!;
-  return withServices(ctx, false, async ({ users }) => {
-    const current = await users.get(userId);
-    if (!current) throw notFound(userId);
-    printDiff(ctx.io, name(userId), userText(current), null);
-    if (bool(ctx, 'dryRun')) {
-      ctx.io.stderr.write('Dry run: nothing was deleted.\n');
+  const expectedVersion = parseExpectVersion(str(ctx, 'expectVersion'));
+  return withServices(ctx, 'delete', true, async ({ users }) => {
+    const deleted = (user: UserRecord) => {
+      ctx.io.stderr.write(`Deleted user ${sanitizeLine(userId)}.\n`);
+      if (ctx.flags.json) printJson(ctx.io, userToJson(user));
       return ExitCode.ok;
+    };
+    try {
+      const current = await users.get(userId);
+      if (expectedVersion !== undefined && current?.version !== expectedVersion) return deleted(await users.delete(userId, { expectedVersion }));
+      if (!current) throw notFound(userId);
+      printDiff(ctx.io, name(userId), userText(current), null);
+      if (bool(ctx, 'dryRun')) {
+        ctx.io.stderr.write('Dry run: nothing was deleted.\n');
+        return ExitCode.ok;
+      }
+      if (!(await confirmTyped(ctx.io, `Delete user ${userId}?`, userId, ctx.flags.yes))) {
+        ctx.io.stderr.write('Nothing was deleted.\n');
+        return ExitCode.failure;
+      }
+      // What was shown and confirmed is what gets deleted: a change made since refuses the delete.
+      return deleted(await users.delete(userId, { expectedVersion: expectedVersion ?? current.version }));
+    } catch (error) {
+      throw await explainEditError(error, { command: 'users' });
     }
-    if (!(await confirmTyped(ctx.io, `Delete user ${userId}?`, userId, ctx.flags.yes))) {
-      ctx.io.stderr.write('Nothing was deleted.\n');
-      return ExitCode.failure;
-    }
-    const deleted = await users.delete(userId);
-    ctx.io.stderr.write(`Deleted user ${sanitizeLine(userId)}.\n`);
-    if (ctx.flags.json) printJson(ctx.io, userToJson(deleted));
-    return ExitCode.ok;
   });
 }
 
@@ -282,6 +305,7 @@ export const usersCommand: Command = {
     email: { type: 'string' },
     firstSeen: { type: 'string' },
     lastSeen: { type: 'string' },
+    expectVersion: { type: 'string' },
   },
   async run(ctx) {
     const action = ctx.args[0];

@@ -1,0 +1,111 @@
+import { CabinetError, usageError } from '../lib/errors.ts';
+import { sanitizeLine } from '../lib/sanitize.ts';
+import { openDataServices, type DataServices } from '../services/data-services.ts';
+import { GoneError, StaleEditError } from '../services/edit-errors.ts';
+import { SITE_COLUMNS } from '../services/site-revisions.ts';
+import type { RevisionService } from '../services/types.ts';
+import { processActor } from '../services/write-context.ts';
+import type { CommandContext } from './command.ts';
+import { assertGate, explainRefusal, refuseWhenReadOnly } from './read-only.ts';
+
+export type WriteTable = 'sites' | 'users';
+
+export interface DataUse {
+  /** `cabinet sites set`: named in the read-only refusal. */
+  action: string;
+  /** The table this command writes; undefined for reads (and dry runs, which write nothing). */
+  writes?: WriteTable | undefined;
+}
+
+/**
+ * Opens the database and the data services for one command and always closes the connection. A command
+ * that writes is refused in one line before it reads anything: with `--read-only` before connecting, and
+ * when the role may not write the table (asked of PostgreSQL) before the diff or the confirmation.
+ * Reads connect with CABINET_DATABASE_URL_RO when it is set.
+ */
+export async function withDataServices<T>(ctx: CommandContext, use: DataUse, fn: (services: DataServices) => Promise<T>): Promise<T> {
+  if (use.writes) refuseWhenReadOnly(ctx, use.action);
+  const db = await ctx.openDb({ readOnly: use.writes === undefined });
+  try {
+    const services = await openDataServices(db, (l) => ctx.io.stderr.write(`cabinet: ${l}\n`), {
+      ...(ctx.flags.actor === undefined ? {} : { actor: processActor(ctx.flags.actor) }),
+      readOnly: ctx.flags.readOnly,
+    });
+    if (use.writes) assertGate(services.gates[use.writes], use.action);
+    return await fn(services);
+  } catch (error) {
+    throw explainRefusal(error, use.action);
+  } finally {
+    await db.close();
+  }
+}
+
+/** `--expect-version N`: a whole number ≥ 1. */
+export function parseExpectVersion(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value.trim()) || Number(value) < 1 || !Number.isSafeInteger(Number(value))) {
+    throw usageError(`--expect-version must be a row version (a whole number ≥ 1), not "${sanitizeLine(value)}"`, 'see the version line of cabinet sites show');
+  }
+  return Number(value);
+}
+
+const COLUMN_OF = SITE_COLUMNS as Record<string, string>;
+
+/**
+ * A refused stale or gone write as one line for a script: which version the row is at now, who changed it
+ * (from the site's history when cabinet knows), what to do. Anything else passes through unchanged.
+ */
+export async function explainEditError(error: unknown, context: { command: WriteTable; revisions?: RevisionService }): Promise<unknown> {
+  if (error instanceof StaleEditError) {
+    const { id, expectedVersion, theirs, changedUnderneath } = error.details as StaleEditError<{ version: number; updatedAt: Date }>['details'];
+    const noun = context.command === 'sites' ? 'site' : 'user';
+    const who = context.revisions ? await changedBy(context.revisions, id, theirs.version) : undefined;
+    const fields = changedUnderneath?.length ? ` (${changedUnderneath.map((f) => COLUMN_OF[f] ?? f).join(', ')})` : '';
+    return new CabinetError(
+      `${noun} ${sanitizeLine(id)} changed since version ${expectedVersion}: it is now version ${theirs.version}, changed ${who ? `${who} ` : ''}at ${theirs.updatedAt.toISOString()}${fields}; nothing was written`,
+      {
+        code: 'stale',
+        exitCode: 1,
+        hint: `see cabinet ${context.command} ${context.command === 'sites' ? 'history' : 'show'} ${sanitizeLine(id)}; --expect-version ${theirs.version} writes over it`,
+        cause: error,
+      },
+    );
+  }
+  if (error instanceof GoneError) {
+    const { entity, id, deletedBy, deletedAt, rev } = error.details;
+    if (!deletedBy) {
+      // Deleted outside cabinet, or never there: the site's history tells them apart; users have none.
+      const known = context.revisions ? await hasHistory(context.revisions, id) : undefined;
+      const what = known === false ? `no ${entity} with id ${sanitizeLine(id)}` : known ? `${entity} ${sanitizeLine(id)} was deleted outside cabinet` : `${entity} ${sanitizeLine(id)} does not exist (deleted, or never created)`;
+      return new CabinetError(`${what}; nothing was written`, { code: known === false ? 'not-found' : 'gone', cause: error });
+    }
+    const by = ` by ${sanitizeLine(deletedBy)}`;
+    const at = deletedAt ? ` at ${deletedAt.toISOString()}` : '';
+    return new CabinetError(`${entity} ${sanitizeLine(id)} was deleted${by}${at}; nothing was written`, {
+      code: 'gone',
+      ...(rev ? { hint: `cabinet sites restore ${sanitizeLine(id)} --to ${rev} brings it back` } : {}),
+      cause: error,
+    });
+  }
+  return error;
+}
+
+/** "by alice" when the row's current version is a revision cabinet recorded, "outside cabinet" when it is not. */
+async function changedBy(revisions: RevisionService, siteId: string, version: number): Promise<string | undefined> {
+  try {
+    const [newest] = await revisions.history(siteId, { limit: 1 });
+    if (!newest) return undefined;
+    if (newest.kind === 'outside') return 'outside cabinet';
+    return newest.version === version ? `by ${sanitizeLine(newest.actor)}` : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function hasHistory(revisions: RevisionService, siteId: string): Promise<boolean | undefined> {
+  try {
+    return (await revisions.history(siteId, { limit: 1 })).length > 0;
+  } catch (error) {
+    return error instanceof CabinetError && error.code === 'not-found' ? false : undefined;
+  }
+}

@@ -1,0 +1,43 @@
+import { CabinetError } from '../lib/errors.ts';
+import type { DataServices } from '../services/data-services.ts';
+import { KEY_OF_SITE_FIELD, type SiteRow } from '../services/transfer/site-columns.ts';
+import type { SiteRecord } from '../services/types.ts';
+import type { CommandContext } from './command.ts';
+import { withDataServices } from './data.ts';
+import { bool, str } from './options.ts';
+
+/** What the sites actions (sites.ts) and the history actions (site-history.ts) share. */
+
+/** `--note` for the history entry of this write. */
+export function note(ctx: CommandContext): { note?: string } {
+  const v = str(ctx, 'note');
+  return v === undefined ? {} : { note: v };
+}
+
+/** Opens the database and the services for `sites ACTION`; a write (not a dry run) is refused up front when read-only. */
+export function withServices<T>(ctx: CommandContext, action: string, writes: boolean, fn: (services: DataServices) => Promise<T>): Promise<T> {
+  return withDataServices(ctx, { action: `sites ${action}`, writes: writes && !bool(ctx, 'dryRun') ? 'sites' : undefined }, fn);
+}
+
+export function notFound(siteId: string): CabinetError {
+  return new CabinetError(`no site with id ${siteId}`, { code: 'not-found', hint: 'see cabinet sites list' });
+}
+
+export const name = (siteId: string) => `sites/${siteId}`;
+
+export function fieldsToRow(siteId: string, f: Partial<Omit<SiteRecord, 'createdAt'>>, base?: SiteRow): Partial<SiteRow> {
+  const row: Partial<SiteRow> = { ...(base ?? {}), site_id: siteId };
+  if (f.domain !== undefined) row.domain = f.domain;
+  if (f.brandName !== undefined) row.brand_name = f.brandName;
+  if (f.language !== undefined) row.language = f.language;
+  if (f.aiScriptId !== undefined) row.ai_script_id = f.aiScriptId;
+  if (f.hubspotPipeline !== undefined) row.hubspot_pipeline = f.hubspotPipeline;
+  if (f.hubspotStage !== undefined) row.hubspot_stage = f.hubspotStage;
+  if (f.aiPrompt !== undefined) row.ai_prompt = f.aiPrompt;
+  return row;
+}
+
+/** Field names as the table's columns (brand_name), as scripts and n8n know them. */
+export function columnNames(fields: readonly string[]): string {
+  return fields.map((f) => KEY_OF_SITE_FIELD[f as keyof typeof KEY_OF_SITE_FIELD] ?? f).join(', ');
+}

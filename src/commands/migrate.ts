@@ -2,6 +2,7 @@ import { CabinetError, usageError, ExitCode } from '../lib/errors.ts';
 import { confirmTyped } from '../lib/confirm.ts';
 import { MigrationService } from '../services/migration-service.ts';
 import type { Command, CommandContext } from './command.ts';
+import { refuseWhenReadOnly } from './read-only.ts';
 
 const help = `
 Usage
@@ -16,6 +17,8 @@ Options
   --yes          do not ask for confirmation (required when stdin is not a terminal)
   --json         machine-readable output (status, check)
 
+Migrations need DDL: run them as the role that owns the tables (cabinet_owner, see cabinet roles sql).
+Another role is told why before anything is attempted (exit 1); daily work needs no DDL.
 Runs are serialised with a PostgreSQL advisory lock: a second cabinet migrate waits for the first,
 then finds nothing to do. Each run is one transaction: a failing migration leaves the schema as it was.
 
@@ -25,11 +28,28 @@ Examples
   $ cabinet migrate down --to Migration20261123103921_initial_schema --yes
 `;
 
-async function withService<T>(ctx: CommandContext, fn: (svc: MigrationService, label: string) => Promise<T>): Promise<T> {
+/** What up and down check before they touch the schema: whether this role may run DDL at all. */
+interface Ddl {
+  /** Throws one line (exit 1) saying why this role cannot change the schema; call it only when there is work. */
+  assertCanMigrate(action: string): Promise<void>;
+}
+
+async function withService<T>(ctx: CommandContext, fn: (svc: MigrationService, label: string, ddl: Ddl) => Promise<T>): Promise<T> {
   // DDL may legitimately run for long; the lock wait is bounded separately (lock_timeout).
   const db = await ctx.openDb({ statementTimeoutMs: 0 });
+  const ddl: Ddl = {
+    async assertCanMigrate(action) {
+      const { detectAccess } = await import('../services/access.ts');
+      const access = await detectAccess(db.orm.em as unknown as Parameters<typeof detectAccess>[0]);
+      if (access.canMigrate) return;
+      throw new CabinetError(`cannot ${action}: ${access.migrateReason ?? `role ${db.info.user} cannot change the schema`}; nothing was changed`, {
+        code: 'no-ddl',
+        hint: 'run it as the role that owns the tables (cabinet_owner in cabinet roles sql); daily work needs no DDL',
+      });
+    },
+  };
   try {
-    return await fn(new MigrationService(db.orm, db.target), db.label);
+    return await fn(new MigrationService(db.orm, db.target), db.label, ddl);
   } catch (error) {
     if (error instanceof CabinetError && error.code === 'db-permission') {
       throw new CabinetError(`${error.message}; role ${db.info.user} cannot change the schema`, {
@@ -49,7 +69,15 @@ function plural(n: number, word: string): string {
 }
 
 async function up(ctx: CommandContext): Promise<number> {
-  return withService(ctx, async (svc, label) => {
+  refuseWhenReadOnly(ctx, 'migrate');
+  return withService(ctx, async (svc, label, ddl) => {
+    // Asked before anything is attempted: a role without DDL rights gets the reason, not a failed ALTER.
+    // When there is nothing to apply, reading the bookkeeping is all migrate does, and any role may.
+    const pending = await svc.status().then(
+      (s) => s.pending.length,
+      () => undefined,
+    );
+    if (pending !== 0) await ddl.assertCanMigrate('migrate');
     const applied = await svc.up({
       onWaiting: () => ctx.warn('another cabinet migrate is running on this database; waiting for it to finish'),
     });
@@ -92,7 +120,8 @@ async function status(ctx: CommandContext): Promise<number> {
 }
 
 async function down(ctx: CommandContext): Promise<number> {
-  return withService(ctx, async (svc, label) => {
+  refuseWhenReadOnly(ctx, 'migrate down');
+  return withService(ctx, async (svc, label, ddl) => {
     const to = ctx.flags.to;
     const plan = await svc.planDown(to);
     const out = ctx.io.stdout;
@@ -100,6 +129,7 @@ async function down(ctx: CommandContext): Promise<number> {
       out.write(`Nothing to revert on ${label}.\n`);
       return ExitCode.ok;
     }
+    await ddl.assertCanMigrate('migrate down');
     ctx.io.stderr.write(`This reverts ${plural(plan.length, 'migration')} on ${label}, dropping what they created:\n`);
     for (const name of plan) ctx.io.stderr.write(`  ${name}\n`);
     if (!(await confirmTyped(ctx.io, 'Revert?', 'yes', ctx.flags.yes))) {

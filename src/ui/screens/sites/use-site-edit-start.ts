@@ -84,7 +84,7 @@ export function startFromDraft(draft: StoredDraft, site: SiteRecord | null): Omi
     original: site,
     values: r.values,
     gone: false,
-    notice: `resumed ${from}, re-applied onto version ${site.version} (it was ${draft.baseVersion})${both ? `; changed on both sides: ${both}, yours kept` : ''}`,
+    notice: `resumed ${from} onto v${site.version} (was v${draft.baseVersion})${both ? `; both changed ${both}: yours kept` : ''}`,
   };
 }
 

@@ -1,0 +1,251 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DraftStore } from '../../src/lib/drafts.ts';
+import { formValuesOf } from '../../src/ui/screens/sites/site-changes.ts';
+import { siteDraft } from '../../src/ui/screens/sites/use-site-draft.ts';
+import type { SiteRecord } from '../../src/services/types.ts';
+import { fakeServices, site, type FakeServices } from './fake-services.ts';
+import { KEY, renderConsole } from './render-console.tsx';
+
+const ACME = site({ siteId: 'acme-de', domain: 'acme.de', brandName: 'ACME', language: 'de', aiPrompt: 'Hallo.\nWie geht es?' });
+const BETA = site({ siteId: 'beta-fr', domain: 'beta.fr', brandName: 'Beta', language: 'fr', aiPrompt: 'Bonjour.' });
+
+let current: { unmount(): void } | undefined;
+let stateHome: string;
+let dir: string;
+const savedEnv = { ...process.env };
+beforeEach(() => {
+  stateHome = fs.mkdtempSync(path.join(os.tmpdir(), 'cabinet-ui-'));
+  process.env.XDG_STATE_HOME = stateHome;
+  dir = path.join(stateHome, 'cabinet', 'drafts');
+});
+afterEach(() => {
+  current?.unmount();
+  current = undefined;
+  process.env = { ...savedEnv };
+  fs.rmSync(stateHome, { recursive: true, force: true });
+});
+
+/** A draft as a dropped session leaves it: an edit of `base` with some fields changed. */
+function leaveDraft(base: SiteRecord, changes: Partial<Record<keyof SiteRecord, string>>): void {
+  const store = new DraftStore({ dir });
+  store.save(siteDraft(base, { ...formValuesOf(base), ...changes }));
+  store.flushSync();
+}
+
+function open(services: FakeServices, rows = 30) {
+  const c = renderConsole(services, { columns: 110, rows, drafts: new DraftStore({ dir, debounceMs: 50 }) });
+  current = c;
+  return c;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('drafts while editing', () => {
+  it('every change of the form is on disk within the debounce, with the version it started from', async () => {
+    const c = open(fakeServices({ sites: [ACME] }));
+    await c.waitFor('acme-de');
+    await c.press('e');
+    await c.waitFor('Edit site acme-de');
+    await c.press(KEY.tab, KEY.end);
+    await c.type(' GmbH');
+    for (let i = 0; i < 6 - 1; i++) await c.press(KEY.tab);
+    await c.type('Neu: ');
+    await sleep(150);
+    const stored = new DraftStore({ dir }).get('site:acme-de');
+    expect(stored).toMatchObject({ entity: 'site', recordId: 'acme-de', baseVersion: 1, base: { brandName: 'ACME', aiPrompt: 'Hallo.\nWie geht es?' } });
+    expect(stored?.fields).toMatchObject({ brandName: 'ACME GmbH', aiPrompt: 'Neu: Hallo.\nWie geht es?' });
+    expect(fs.statSync(stored!.file).mode & 0o777).toBe(0o600);
+    expect(fs.statSync(dir).mode & 0o777).toBe(0o700);
+    expect(c.frame()).toContain('draft kept');
+  });
+
+  it('an edit undone back to the stored values leaves no draft behind', async () => {
+    const c = open(fakeServices({ sites: [ACME] }));
+    await c.waitFor('acme-de');
+    await c.press('e');
+    await c.waitFor('Edit site acme-de');
+    await c.press(KEY.tab, KEY.end);
+    await c.type('!');
+    await sleep(150);
+    expect(new DraftStore({ dir }).get('site:acme-de')).not.toBeNull();
+    await c.press(KEY.backspace);
+    await c.waitFor('unchanged');
+    await sleep(150);
+    expect(new DraftStore({ dir }).get('site:acme-de')).toBeNull();
+  });
+
+  it('a failed save keeps the draft; the successful save after it removes it', async () => {
+    const services = fakeServices({ sites: [ACME] });
+    const c = open(services);
+    await c.waitFor('acme-de');
+    await c.press('e');
+    await c.waitFor('Edit site acme-de');
+    await c.press(KEY.tab, KEY.end);
+    await c.type(' GmbH');
+    services.fail.set('sites.update', Object.assign(new Error('the connection to the database was lost'), { code: 'db-down' }));
+    await c.press(KEY.ctrlS, 'y');
+    await c.waitFor('not saved: the connection to the database was lost');
+    await sleep(150);
+    expect(new DraftStore({ dir }).get('site:acme-de')?.fields.brandName).toBe('ACME GmbH');
+    services.fail.delete('sites.update');
+    await c.press('y');
+    await c.waitFor('saved acme-de: brand name');
+    await sleep(150);
+    expect(new DraftStore({ dir }).get('site:acme-de')).toBeNull();
+  });
+
+  it('Esc, then y, discards the edit and its draft', async () => {
+    const c = open(fakeServices({ sites: [ACME] }));
+    await c.waitFor('acme-de');
+    await c.press('e');
+    await c.waitFor('Edit site acme-de');
+    await c.press(KEY.tab, KEY.end);
+    await c.type(' GmbH');
+    await sleep(150);
+    await c.press(KEY.esc);
+    await c.waitFor('Discard your changes');
+    await c.press('y');
+    await c.waitFor('Sites (1)');
+    await sleep(100);
+    expect(new DraftStore({ dir }).list()).toEqual([]);
+  });
+
+  it('while $EDITOR runs its file is in the drafts directory and the draft points at it', async () => {
+    const seen = path.join(stateHome, 'seen.json');
+    // The "editor" copies the draft as it is on disk while it runs, then writes a new prompt.
+    process.env.VISUAL = `sh -c 'cat "$(dirname "$1")"/site-acme-de-*.draft.json > ${seen}; printf "Aus dem Editor\\n" > "$1"' editor`;
+    const c = open(fakeServices({ sites: [ACME] }));
+    await c.waitFor('acme-de');
+    await c.press('e');
+    await c.waitFor('Edit site acme-de');
+    await c.press(KEY.ctrlO);
+    await c.waitFor('prompt taken from the editor');
+    const during = JSON.parse(fs.readFileSync(seen, 'utf8')) as { editor?: { field: string; file: string }; recordId: string };
+    expect(during.recordId).toBe('acme-de');
+    expect(during.editor?.field).toBe('aiPrompt');
+    expect(path.dirname(during.editor!.file)).toBe(dir);
+    await sleep(150);
+    const after = new DraftStore({ dir }).get('site:acme-de');
+    expect(after?.editor).toBeUndefined();
+    expect(after?.fields.aiPrompt).toBe('Aus dem Editor');
+    expect(fs.existsSync(during.editor!.file)).toBe(false);
+  });
+});
+
+describe('recovering drafts on the next start', () => {
+  it('offers drafts from an earlier session first, with a diff against the current row', async () => {
+    leaveDraft(ACME, { brandName: 'ACME GmbH', aiPrompt: 'Hallo.\nWie geht es?\nNeue Zeile.' });
+    const c = open(fakeServices({ sites: [ACME, BETA] }));
+    const frame = await c.waitFor('Unsaved drafts from an earlier session (1)');
+    expect(frame).toMatch(/site acme-de {2}saved \d{4}-\d\d-\d\d \d\d:\d\d {2}2 fields changed · the site is as the draft left it/);
+    expect(frame).toMatch(/now\s+ACME$/m);
+    expect(frame).toMatch(/draft\s+ACME GmbH$/m);
+    expect(frame).toContain('--- prompt (current)');
+    expect(frame).toContain('+++ prompt (draft)');
+    expect(frame).toContain('+Neue Zeile.');
+    expect(frame).toContain('Enter recover · d discard · Esc keep all for later');
+  });
+
+  it('recover opens the form with the draft, and saving it removes the draft', async () => {
+    leaveDraft(ACME, { brandName: 'ACME GmbH' });
+    const services = fakeServices({ sites: [ACME] });
+    const c = open(services);
+    await c.waitFor('Unsaved drafts');
+    await c.press(KEY.enter);
+    const form = await c.waitFor('Edit site acme-de');
+    expect(form).toContain('ACME GmbH');
+    expect(form).toContain('resumed your unsaved draft from');
+    await c.press(KEY.ctrlS, 'y');
+    await c.waitFor('saved acme-de: brand name');
+    expect(services.callsTo('sites.update')[0]?.args).toEqual(['acme-de', { brandName: 'ACME GmbH' }, { expectedVersion: 1 }]);
+    await sleep(100);
+    expect(new DraftStore({ dir }).list()).toEqual([]);
+    // Back on the (now empty) recovery screen.
+    await c.waitFor('No unsaved drafts left');
+  });
+
+  it('a draft of a site changed since is re-applied onto the row now, and says so', async () => {
+    leaveDraft(ACME, { brandName: 'ACME GmbH' });
+    const services = fakeServices({ sites: [ACME] });
+    services.changeOutside('acme-de', { language: 'en', brandName: 'ACME AG' });
+    const c = open(services);
+    const list = await c.waitFor('the site changed since (v1 → v2)');
+    expect(list).toMatch(/brand name {2}\(also changed underneath\)/);
+    expect(list).toMatch(/base\s+ACME$/m);
+    expect(list).toMatch(/now\s+ACME AG$/m);
+    await c.press(KEY.enter);
+    const form = await c.waitFor(/resumed your unsaved draft from .* onto v2 \(was v1\); both changed brand name: yours kept/);
+    expect(form).toMatch(/language\s+en/);
+    await c.press(KEY.ctrlS, 'y');
+    await c.waitFor('saved acme-de');
+    expect(services.callsTo('sites.update')[0]?.args).toEqual(['acme-de', { brandName: 'ACME GmbH' }, { expectedVersion: 2 }]);
+  });
+
+  it('a draft of a site deleted since opens on the re-create / discard choice', async () => {
+    leaveDraft(ACME, { brandName: 'ACME GmbH' });
+    const services = fakeServices({ sites: [ACME] });
+    services.deleteAs('acme-de', 'bob');
+    const c = open(services);
+    await c.waitFor('the site was deleted since');
+    await c.press(KEY.enter);
+    const frame = await c.waitFor('was deleted while you were editing it');
+    expect(frame).toContain('deleted by bob');
+    await c.press('c');
+    await c.waitFor('re-created site acme-de with your values');
+    expect(services.sitesById.get('acme-de')?.brandName).toBe('ACME GmbH');
+  });
+
+  it('d asks, then discards the draft', async () => {
+    leaveDraft(ACME, { brandName: 'ACME GmbH' });
+    const c = open(fakeServices({ sites: [ACME] }));
+    await c.waitFor('Unsaved drafts');
+    await c.press('d');
+    await c.waitFor('Discard this draft of acme-de? Its changes are lost.');
+    await c.press('n');
+    await c.waitFor('Enter recover');
+    expect(new DraftStore({ dir }).list()).toHaveLength(1);
+    await c.press('d', 'y');
+    await c.waitFor('No unsaved drafts left');
+    expect(new DraftStore({ dir }).list()).toEqual([]);
+  });
+
+  it('Esc keeps every draft for later: nothing is deleted and the next start offers them again', async () => {
+    leaveDraft(ACME, { brandName: 'ACME GmbH' });
+    leaveDraft(BETA, { language: 'de' });
+    const c = open(fakeServices({ sites: [ACME, BETA] }));
+    await c.waitFor('Unsaved drafts from an earlier session (2)');
+    await c.press(KEY.esc);
+    await c.waitFor('kept 2 drafts for later');
+    await c.waitFor('Sites (2)');
+    c.unmount();
+    expect(new DraftStore({ dir }).list()).toHaveLength(2);
+    const again = open(fakeServices({ sites: [ACME, BETA] }));
+    await again.waitFor('Unsaved drafts from an earlier session (2)');
+  });
+
+  it('editing a site that has a kept draft resumes the draft instead of overwriting it', async () => {
+    leaveDraft(ACME, { brandName: 'ACME GmbH' });
+    const c = open(fakeServices({ sites: [ACME] }));
+    await c.waitFor('Unsaved drafts');
+    await c.press(KEY.esc);
+    await c.waitFor('Sites (1)');
+    await c.press('e');
+    const form = await c.waitFor('Edit site acme-de');
+    expect(form).toContain('ACME GmbH');
+    expect(form).toContain('resumed your unsaved draft');
+  });
+
+  it('hostile text in a draft and in the row is shown escaped on the recovery screen', async () => {
+    const evil = 'E\u001b[2J\u001b]0;t\u0007\u009b1m\u202e\u200b\u007f';
+    const row = site({ siteId: 'acme-de', domain: 'acme.de', brandName: `row ${evil}` });
+    leaveDraft(row, { brandName: `mine ${evil}` });
+    const c = open(fakeServices({ sites: [row] }));
+    const frame = await c.waitFor('Unsaved drafts');
+    expect(frame).toContain('row E\\x1b[2J\\x1b]0;t\\x07\\x9b1m\\u202e\\u200b\\x7f');
+    expect(frame).toContain('mine E\\x1b[2J');
+    for (const raw of ['\u001b[2J', '\u0007', '\u009b', '\u202e', '\u200b', '\u007f']) expect(frame).not.toContain(raw);
+  });
+});

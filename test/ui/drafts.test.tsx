@@ -87,7 +87,7 @@ describe('drafts while editing', () => {
     await c.type(' GmbH');
     services.fail.set('sites.update', Object.assign(new Error('the connection to the database was lost'), { code: 'db-down' }));
     await c.press(KEY.ctrlS, 'y');
-    await c.waitFor('not saved: the connection to the database was lost');
+    await c.waitFor('not saved: the database is unreachable · your edit is kept');
     await sleep(150);
     expect(new DraftStore({ dir }).get('site:acme-de')?.fields.brandName).toBe('ACME GmbH');
     services.fail.delete('sites.update');

@@ -95,4 +95,38 @@ describe('users', () => {
     expect(services.callsTo('users.delete')[0]?.args[0]).toBe('280000000000000003');
     expect(selectedRow(c.frame())).toBeDefined();
   });
+
+  it('pages by the service’s cursor, never a growing offset, and holds at most three pages: going back up fetches a dropped page again by its cursor', async () => {
+    const many = Array.from({ length: 5000 }, (_, i) => user({ userId: `3${String(i).padStart(17, '0')}`, email: `u${i}@example.com`, lastSeen: new Date(Date.UTC(2026, 0, 1) + i * 60_000) }));
+    const services = fakeServices({ users: many });
+    const c = renderConsole(services);
+    current = c;
+    await c.waitFor('Sites (0)');
+    await c.press(':');
+    await c.type('users');
+    await c.press(KEY.enter);
+    await c.waitFor('Users (200+)');
+    // G: to the last row held; each time the next page comes, by cursor.
+    for (let page = 2; page <= 7; page++) {
+      await c.press('G');
+      await c.waitFor(`Users (${(page * 200).toLocaleString('en')}+)`);
+    }
+    const lists = services.callsTo('users.list').map((call) => call.args[0] as { after?: string; offset?: number });
+    expect(lists[0]).toMatchObject({ offset: 0, limit: 200 });
+    for (const options of lists.slice(1)) {
+      expect(options.after).toEqual(expect.any(String));
+      expect(options.offset).toBeUndefined();
+    }
+    // The cursor is 1,199 rows down, on the last row of the 6th page.
+    expect(c.frame()).toContain('u3800@example.com');
+    // Up past the rows still held (pages 5–7): page 4 is fetched again with the cursor that first fetched it.
+    const cursorOfPage4 = lists[3]!.after;
+    const before = lists.length;
+    for (let i = 0; i < 30 && services.callsTo('users.list').length === before; i++) await c.press(KEY.pageUp);
+    await c.waitFor(() => services.callsTo('users.list').length > before);
+    expect((services.callsTo('users.list').at(-1)!.args[0] as { after?: string }).after).toBe(cursorOfPage4);
+    // g goes back to the very top, fetched afresh.
+    await c.press('g');
+    await c.waitFor('u4999@example.com');
+  });
 });

@@ -1,5 +1,6 @@
 /** The state of a list screen (k9s-style browser): cursor, filter being typed, sort column and direction. */
 export interface ListState<K extends string> {
+  /** The selected row's position in the whole list (the rows in memory are a window of it). */
   cursor: number;
   filter: string;
   filtering: boolean;
@@ -8,7 +9,7 @@ export interface ListState<K extends string> {
 }
 
 export type ListAction<K extends string> =
-  | { type: 'move'; delta: number; count: number }
+  | { type: 'move'; delta: number; count: number; min?: number }
   | { type: 'top' }
   | { type: 'bottom'; count: number }
   | { type: 'clamp'; count: number }
@@ -27,12 +28,14 @@ export function initialList<K extends string>(sort: K, descending = false): List
 export function listReducer<K extends string>(state: ListState<K>, action: ListAction<K>): ListState<K> {
   switch (action.type) {
     case 'move':
-      return { ...state, cursor: Math.max(0, Math.min(action.count - 1, state.cursor + action.delta)) };
+      // Within the rows held (min…count-1): moving past them fetches more, then moves on.
+      return { ...state, cursor: Math.max(Math.min(action.min ?? 0, state.cursor), Math.min(action.count - 1, state.cursor + action.delta)) };
     case 'top':
       return { ...state, cursor: 0 };
     case 'bottom':
       return { ...state, cursor: Math.max(0, action.count - 1) };
     case 'clamp':
+      // Only past the end: a cursor before the rows held is waiting for them to be fetched again (top, page up).
       return state.cursor < action.count || state.cursor === 0 ? state : { ...state, cursor: Math.max(0, action.count - 1) };
     case 'startFilter':
       return { ...state, filtering: true };

@@ -43,18 +43,25 @@ export function ResourceBrowser<T, K extends string, A extends string>(props: Re
   const query = useMemo(() => ({ filter: state.filter.trim(), sort: state.sort, descending: state.descending }), [state.filter, state.sort, state.descending]);
   const list = useListQuery(props.fetch, query, { active, ...(props.pageSize ? { pageSize: props.pageSize } : {}) });
   const rows = list.rows ?? [];
+  // The cursor is a position in the whole list; `rows` hold positions start…end-1 of it.
+  const start = list.start;
   const count = rows.length;
+  const end = start + count;
   const showFilterLine = state.filtering || state.filter !== '';
   const tableHeight = Math.max(2, shell.body.height - 1 - (showFilterLine ? 1 : 0) - (list.error ? 1 : 0));
   const page = Math.max(1, tableHeight - 2);
 
-  useEffect(() => dispatch({ type: 'clamp', count }), [count]);
-  // The cursor reached the last loaded row and the server has more: fetch the next page.
   useEffect(() => {
-    if (list.hasMore && count > 0 && state.cursor >= count - 1) list.loadMore();
-  }, [list.hasMore, count, state.cursor, list.loadMore]);
+    if (list.rows !== null && !list.loading) dispatch({ type: 'clamp', count: end });
+  }, [start, end, list.rows === null, list.loading]);
+  // The cursor reached the last row held and the server has more: fetch the next page (the window may
+  // drop its first page); at the first row held with pages dropped before it, fetch that page again.
+  useEffect(() => {
+    if (list.hasMore && count > 0 && state.cursor >= end - 1) list.loadMore();
+    else if (list.hasPrevious && count > 0 && state.cursor <= start) list.loadPrevious();
+  }, [list.hasMore, list.hasPrevious, count, start, end, state.cursor, list.loadMore, list.loadPrevious]);
 
-  const selected = rows[state.cursor];
+  const selected = state.cursor >= start ? rows[state.cursor - start] : undefined;
   const keymap = useMemo(
     () =>
       state.filtering
@@ -76,10 +83,10 @@ export function ResourceBrowser<T, K extends string, A extends string>(props: Re
             dispatch({ type: 'clearFilter' });
             return;
           case 'down':
-            dispatch({ type: 'move', delta: 1, count });
+            dispatch({ type: 'move', delta: 1, count: end, min: start });
             return;
           case 'up':
-            dispatch({ type: 'move', delta: -1, count });
+            dispatch({ type: 'move', delta: -1, count: end, min: start });
             return;
           case 'erase':
             dispatch({ type: 'eraseFilter' });
@@ -88,17 +95,19 @@ export function ResourceBrowser<T, K extends string, A extends string>(props: Re
       }
       switch (action as BrowseAction) {
         case 'down':
-          return dispatch({ type: 'move', delta: 1, count });
+          return dispatch({ type: 'move', delta: 1, count: end, min: start });
         case 'up':
-          return dispatch({ type: 'move', delta: -1, count });
+          return dispatch({ type: 'move', delta: -1, count: end, min: start });
         case 'top':
+          // Deep in a long list the first rows are no longer held: start again from the first page.
+          if (start > 0) list.restart();
           return dispatch({ type: 'top' });
         case 'bottom':
-          return dispatch({ type: 'bottom', count });
+          return dispatch({ type: 'bottom', count: end });
         case 'pagedown':
-          return dispatch({ type: 'move', delta: page, count });
+          return dispatch({ type: 'move', delta: page, count: end, min: start });
         case 'pageup':
-          return dispatch({ type: 'move', delta: -page, count });
+          return dispatch({ type: 'move', delta: -page, count: end, min: start });
         case 'filter':
           return dispatch({ type: 'startFilter' });
         case 'clearFilter':
@@ -125,7 +134,7 @@ export function ResourceBrowser<T, K extends string, A extends string>(props: Re
   });
 
   const sortColumn = props.columns.find((c) => c.id === state.sort);
-  const countText = list.rows === null ? '' : ` (${list.total ?? count}${list.hasMore && list.total === undefined ? '+' : ''})`;
+  const countText = list.rows === null ? '' : ` (${(list.total ?? end).toLocaleString('en')}${list.hasMore && list.total === undefined ? '+' : ''})`;
   const status = list.loading ? (list.rows === null ? 'loading…' : 'updating…') : '';
   const sortText = sortColumn ? `sorted by ${sortColumn.header.toLowerCase()} ${state.descending ? '▼' : '▲'}` : '';
   const width = shell.body.width;
@@ -152,6 +161,7 @@ export function ResourceBrowser<T, K extends string, A extends string>(props: Re
           columns={props.columns}
           rows={rows}
           cursor={state.cursor}
+          start={start}
           width={width}
           height={tableHeight}
           rowKey={props.rowKey}

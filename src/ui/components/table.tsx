@@ -87,10 +87,14 @@ export function Table<T>({
   rowKey,
   sortId,
   descending,
+  start = 0,
 }: {
   columns: Column<T>[];
   rows: T[];
+  /** The selected row's position in the whole list (rows[0] is at `start`). */
   cursor: number;
+  /** Where `rows` begin in the whole list: a long list keeps only a window of it in memory. */
+  start?: number;
   width: number;
   height: number;
   rowKey(row: T): string;
@@ -99,10 +103,11 @@ export function Table<T>({
 }) {
   const layout = useMemo(() => layoutColumns(columns, width, rows), [columns, width, rows]);
   const visible = Math.max(1, height - 1);
+  // The first row shown, as a position in the whole list: a window that moves keeps the view still.
   const offset = useRef(0);
   if (cursor < offset.current) offset.current = cursor;
   if (cursor >= offset.current + visible) offset.current = cursor - visible + 1;
-  offset.current = Math.max(0, Math.min(offset.current, Math.max(0, rows.length - visible)));
+  offset.current = Math.max(start, Math.min(offset.current, start + Math.max(0, rows.length - visible)));
   const line = (cells: string[]) => cells.join(' ');
   const headers = layout.map(({ column, width: w }) => {
     const mark = column.id === sortId ? (descending ? ' ▼' : ' ▲') : '';
@@ -113,7 +118,7 @@ export function Table<T>({
       <Text bold dimColor>
         {'  ' + line(headers)}
       </Text>
-      {rows.slice(offset.current, offset.current + visible).map((row, i) => {
+      {rows.slice(offset.current - start, offset.current - start + visible).map((row, i) => {
         const index = offset.current + i;
         const selected = index === cursor;
         const text = line(layout.map(({ column, width: w }) => fit(column.cell(row), w, column.align)));

@@ -1,5 +1,7 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { ListOptions, Page } from '../../services/types.ts';
+import { useConnectionHealth } from '../connection/connection-health.tsx';
+import { appendPage, prependPage, windowAt, windowView, type ListWindow, type PageStart } from './list-window.ts';
 
 export interface ListQuery<K extends string> {
   filter: string;
@@ -8,52 +10,86 @@ export interface ListQuery<K extends string> {
 }
 
 export interface ListResult<T> {
+  /** The rows held in memory (a window of the whole list); null before the first answer. */
   rows: T[] | null;
+  /** Position of rows[0] in the whole list. */
+  start: number;
   total: number | undefined;
   hasMore: boolean;
+  /** Rows before the window were dropped from memory (they are fetched again on the way back up). */
+  hasPrevious: boolean;
   loading: boolean;
   error: string | null;
   loadMore(): void;
+  loadPrevious(): void;
+  /** Fetches again from where the window begins (after an edit, Ctrl-R, the database coming back). */
   reload(): void;
+  /** Starts again from the first page (Home/g deep in a long list). */
+  restart(): void;
 }
 
 export const FILTER_DEBOUNCE_MS = 150;
+/** Pages held at once: with 200-row pages, at most 600 rows whatever the table's size. */
+export const MAX_PAGES = 3;
+
+type Fetch = { kind: 'reset'; index: number } | { kind: 'append' } | { kind: 'prepend' };
 
 /**
- * Fetches a list page whenever the query changes. Typing in the filter is debounced; every request gets
- * a sequence number and an AbortSignal, and an answer that is not the latest request's is dropped, so
- * a slow early query can never overwrite a later one. Reloads when the screen comes back to the top.
+ * Fetches list pages for a query. A new filter is debounced; every request gets a sequence number and an
+ * AbortSignal, and an answer that is not the latest request's is dropped, so a slow early query can never
+ * overwrite a later one. Pages come by the service's keyset cursor when it gives one (`nextCursor` →
+ * `after`), else by offset, and only MAX_PAGES of them are kept (list-window.ts). Reloads when the screen
+ * comes back to the top and when the database answers again after being unreachable.
  */
 export function useListQuery<T, K extends string>(
   fetch: (options: ListOptions<K>) => Promise<Page<T>>,
   query: ListQuery<K>,
-  options: { active: boolean; pageSize?: number },
+  options: { active: boolean; pageSize?: number; maxPages?: number },
 ): ListResult<T> {
   const pageSize = options.pageSize ?? 500;
-  const [state, setState] = useState<{ rows: T[] | null; total: number | undefined; hasMore: boolean; loading: boolean; error: string | null }>({
-    rows: null,
-    total: undefined,
-    hasMore: false,
-    loading: true,
-    error: null,
-  });
+  const maxPages = options.maxPages ?? MAX_PAGES;
+  const [state, setState] = useState<{ window: ListWindow<T> | null; loading: boolean; error: string | null }>({ window: null, loading: true, error: null });
+  const windowRef = useRef<ListWindow<T> | null>(null);
+  windowRef.current = state.window;
   const seq = useRef(0);
   const controller = useRef<AbortController | null>(null);
   const [reloadToken, setReloadToken] = useState(0);
   const lastFilter = useRef(query.filter);
+  const lastQuery = useRef<ListQuery<K> | null>(null);
   const wasActive = useRef(options.active);
 
   const run = useCallback(
-    (offset: number, previous: T[]) => {
+    (what: Fetch) => {
       controller.current?.abort();
       const mine = ++seq.current;
       const ac = new AbortController();
       controller.current = ac;
+      const current = windowRef.current;
+      let index: number;
+      if (what.kind === 'reset') index = what.index;
+      else if (what.kind === 'append') index = (current?.pages.at(-1)?.index ?? -1) + 1;
+      else index = (current?.pages[0]?.index ?? 1) - 1;
+      const from: PageStart = current?.starts[index] ?? { offset: index * pageSize };
       setState((s) => ({ ...s, loading: true }));
-      fetch({ filter: query.filter, sort: query.sort, descending: query.descending, limit: pageSize, offset, signal: ac.signal }).then(
+      fetch({
+        filter: query.filter,
+        sort: query.sort,
+        descending: query.descending,
+        limit: pageSize,
+        ...(from.after !== undefined ? { after: from.after } : { offset: from.offset }),
+        signal: ac.signal,
+      }).then(
         (page) => {
           if (mine !== seq.current) return;
-          setState({ rows: [...previous, ...page.rows], total: page.total, hasMore: page.hasMore, loading: false, error: null });
+          const base = windowRef.current;
+          const next =
+            what.kind === 'append' && base
+              ? appendPage(base, page, pageSize, maxPages)
+              : what.kind === 'prepend' && base
+                ? prependPage(base, page, maxPages)
+                : windowAt(what.kind === 'reset' && what.index === 0 ? null : base, index, page, pageSize);
+          windowRef.current = next;
+          setState({ window: next, loading: false, error: null });
         },
         (error: unknown) => {
           if (mine !== seq.current || ac.signal.aborted) return;
@@ -61,17 +97,23 @@ export function useListQuery<T, K extends string>(
         },
       );
     },
-    [fetch, query.filter, query.sort, query.descending, pageSize],
+    [fetch, query.filter, query.sort, query.descending, pageSize, maxPages],
   );
 
   useEffect(() => {
     const typed = lastFilter.current !== query.filter;
     lastFilter.current = query.filter;
+    const previous = lastQuery.current;
+    const sameQuery = previous !== null && previous.filter === query.filter && previous.sort === query.sort && previous.descending === query.descending;
+    lastQuery.current = query;
+    // A reload keeps the place in the list; a new query starts at its top.
+    const at: Fetch = sameQuery ? { kind: 'reset', index: windowRef.current?.pages[0]?.index ?? 0 } : { kind: 'reset', index: 0 };
+    if (!sameQuery) windowRef.current = null;
     if (!typed) {
-      run(0, []);
+      run(at);
       return;
     }
-    const timer = setTimeout(() => run(0, []), FILTER_DEBOUNCE_MS);
+    const timer = setTimeout(() => run(at), FILTER_DEBOUNCE_MS);
     return () => clearTimeout(timer);
   }, [run, reloadToken]);
 
@@ -81,12 +123,43 @@ export function useListQuery<T, K extends string>(
     wasActive.current = options.active;
   }, [options.active]);
 
+  // The database is back after being unreachable: show what it has (the error line goes with it).
+  const { onRecovered } = useConnectionHealth();
+  useEffect(() => onRecovered(() => setReloadToken((t) => t + 1)), [onRecovered]);
+
   useEffect(() => () => controller.current?.abort(), []);
 
-  const loadMore = useCallback(() => {
-    if (state.loading || !state.hasMore || !state.rows) return;
-    run(state.rows.length, state.rows);
-  }, [run, state.loading, state.hasMore, state.rows]);
+  const view = useMemo(() => (state.window ? windowView(state.window, pageSize) : null), [state.window, pageSize]);
+  const hasMore = state.window?.hasMore ?? false;
+  const hasPrevious = view?.hasPrevious ?? false;
 
-  return { ...state, loadMore, reload: useCallback(() => setReloadToken((t) => t + 1), []) };
+  const loadMore = useCallback(() => {
+    if (state.loading || !hasMore) return;
+    run({ kind: 'append' });
+  }, [run, state.loading, hasMore]);
+
+  const loadPrevious = useCallback(() => {
+    if (state.loading || !hasPrevious) return;
+    run({ kind: 'prepend' });
+  }, [run, state.loading, hasPrevious]);
+
+  const restart = useCallback(() => {
+    windowRef.current = null;
+    run({ kind: 'reset', index: 0 });
+  }, [run]);
+
+  return {
+    rows: view?.rows ?? null,
+    start: view?.start ?? 0,
+    total: state.window?.total,
+    hasMore,
+    hasPrevious,
+    loading: state.loading,
+    error: state.error,
+    loadMore,
+    loadPrevious,
+    reload: useCallback(() => setReloadToken((t) => t + 1), []),
+    restart,
+  };
 }
+

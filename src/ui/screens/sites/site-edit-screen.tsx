@@ -185,7 +185,7 @@ export function SiteEditForm({ start }: { start: EditStart }) {
         dispatch({ type: 'mode', mode: 'form' });
       } else dispatch({ type: 'mode', mode: 'review' });
       const message = isUnreachable(error)
-        ? `not saved: ${errorLine(error)} · your edit is kept; Ctrl-S or y tries again`
+        ? `not saved: the database is unreachable · your edit is kept; Ctrl-S or y tries again · ${(error as Error).message}`
         : `not saved: ${errorLine(error)}`;
       dispatch({ type: 'error', message });
     }

@@ -205,6 +205,17 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
       if (!session.guard.allowed) warn(`--allow-non-tailnet: ${session.guard.reason}`);
       return session;
     },
+    async openReader(options = {}) {
+      const { openReader } = await import('./db/open-reader.ts');
+      const reader = await openReader({
+        allowNonTailnet: flags.allowNonTailnet,
+        ...databaseUrlFor(flags, true),
+        log: (line) => io.stderr.write(`cabinet: ${line}\n`),
+        ...options,
+      });
+      if (!reader.guard.allowed) warn(`--allow-non-tailnet: ${reader.guard.reason}`);
+      return reader;
+    },
   };
   if (command) return command.run(ctx);
   if (!io.stdin.isTTY || !io.stdout.isTTY) {

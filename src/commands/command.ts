@@ -1,3 +1,4 @@
+import type { DbReader } from '../db/open-reader.ts';
 import type { DbSession, OpenSessionOptions } from '../db/session.ts';
 
 /** Global flags every command understands (parsed by meow in src/cli.ts). */
@@ -43,6 +44,11 @@ export interface CommandContext {
   io: CommandIO;
   /** Opens the database (embedded or configured), applying the tailnet guard. */
   openDb(options?: OpenDbOptions): Promise<DbSession>;
+  /**
+   * Opens a read-only way in without the ORM (a light node-postgres pool; CABINET_DATABASE_URL_RO when set):
+   * listings and `show` start in a fraction of the time a full session takes.
+   */
+  openReader(options?: { statementTimeoutMs?: number }): Promise<DbReader>;
   /** Prints a warning line on stderr (for example when the tailnet guard was overridden). */
   warn(line: string): void;
 }

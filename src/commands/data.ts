@@ -1,8 +1,11 @@
 import { CabinetError, usageError } from '../lib/errors.ts';
 import { sanitizeLine } from '../lib/sanitize.ts';
-import { openDataServices, type DataServices } from '../services/data-services.ts';
+import type { DataServices } from '../services/data-services.ts';
+import { defaultMigrationsDir } from '../lib/paths.ts';
+import { discoverMigrationFiles, readMigrationStatus } from '../services/migration-service.ts';
+import { readServices, type ReadServices } from '../services/read-services.ts';
 import { GoneError, StaleEditError } from '../services/edit-errors.ts';
-import { SITE_COLUMNS } from '../services/site-revisions.ts';
+import { SITE_COLUMNS } from '../services/site-fields.ts';
 import type { RevisionService } from '../services/types.ts';
 import { processActor } from '../services/write-context.ts';
 import type { CommandContext } from './command.ts';
@@ -27,6 +30,7 @@ export async function withDataServices<T>(ctx: CommandContext, use: DataUse, fn:
   if (use.writes) refuseWhenReadOnly(ctx, use.action);
   const db = await ctx.openDb({ readOnly: use.writes === undefined });
   try {
+    const { openDataServices } = await import('../services/data-services.ts');
     const services = await openDataServices(db, (l) => ctx.io.stderr.write(`cabinet: ${l}\n`), {
       ...(ctx.flags.actor === undefined ? {} : { actor: processActor(ctx.flags.actor) }),
       readOnly: ctx.flags.readOnly,
@@ -38,6 +42,26 @@ export async function withDataServices<T>(ctx: CommandContext, use: DataUse, fn:
   } finally {
     await db.close();
   }
+}
+
+/**
+ * Runs a command that only reads (list, show) on the light read path: no ORM is loaded, so it answers in a
+ * fraction of the time. The embedded sandbox is migrated on first use, which needs the full session: when
+ * it has pending migrations, this falls back to withDataServices (which applies them).
+ */
+export async function withReadServices<T>(ctx: CommandContext, action: string, fn: (services: ReadServices) => Promise<T>): Promise<T> {
+  const reader = await ctx.openReader();
+  let fallback = false;
+  try {
+    if (reader.target.source === 'embedded') {
+      const status = await readMigrationStatus((sql) => reader.query(sql), discoverMigrationFiles(defaultMigrationsDir()));
+      fallback = status.pending.length > 0;
+    }
+    if (!fallback) return await fn(readServices(reader.query));
+  } finally {
+    await reader.close();
+  }
+  return withDataServices(ctx, { action }, fn);
 }
 
 /** `--expect-version N`: a whole number ≥ 1. */

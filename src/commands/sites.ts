@@ -8,7 +8,7 @@ import type { SiteChange, SiteInput, SiteRecord, SiteSortKey, SiteSummary } from
 import { domainForDisplay } from '../services/validation/fields.ts';
 import { suggestSiteId, validateSite, validateSitePatch } from '../services/validation/site-input.ts';
 import type { Command, CommandContext } from './command.ts';
-import { explainEditError, parseExpectVersion, withDataServices } from './data.ts';
+import { explainEditError, parseExpectVersion, withDataServices, withReadServices } from './data.ts';
 import { readPromptFile } from './prompt-input.ts';
 import { bool, idArgument, LIST_OPTIONS, maxArgs, onlyOptions, parseLimit, parseSort, str, TRANSFER_OPTIONS } from './options.ts';
 import { formatTime, printDiff, printJson, recordWriter, tableWidth } from './output.ts';
@@ -118,7 +118,7 @@ async function list(ctx: CommandContext): Promise<number> {
   const filter = str(ctx, 'filter');
   const ndjson = bool(ctx, 'ndjson');
   if (ndjson && ctx.flags.json) throw usageError('--json and --ndjson: choose one');
-  return withServices(ctx, 'list', false, async ({ sites }) => {
+  return withReadServices(ctx, 'sites list', async ({ sites }) => {
     const rows: SiteSummary[] = [];
     const writer = ndjson ? recordWriter(ctx.io.stdout, true) : undefined;
     for (let offset = 0; limit === undefined || offset < limit; ) {
@@ -192,7 +192,7 @@ async function show(ctx: CommandContext): Promise<number> {
   onlyOptions(ctx, 'sites show', ['siteId']);
   maxArgs(ctx, 'sites show', 1);
   const siteId = idArgument(ctx, 'sites show', 'siteId', true)!;
-  return withServices(ctx, 'show', false, async ({ sites }) => {
+  return withReadServices(ctx, 'sites show', async ({ sites }) => {
     const site = await sites.get(siteId);
     if (!site) throw notFound(siteId);
     if (ctx.flags.json) printJson(ctx.io, siteRecordToRow(site));

@@ -4,7 +4,7 @@ import { CabinetError, ExitCode, usageError } from '../lib/errors.ts';
 import { readRecords, type InputRecord } from '../lib/json-records.ts';
 import { formatBytes, progress } from '../lib/progress.ts';
 import { renderTable } from '../lib/table.ts';
-import { openDataServices, type DataServices } from '../services/data-services.ts';
+import type { DataServices } from '../services/data-services.ts';
 import { processActor } from '../services/write-context.ts';
 import { InvalidImportError, type ImportOptions, type ImportPlan, type ImportResult, type PlannedRow } from '../services/transfer/records.ts';
 import type { CommandContext, CommandIO } from './command.ts';
@@ -30,6 +30,7 @@ export async function runExport(ctx: CommandContext, kind: TransferKind): Promis
   const file = str(ctx, 'output');
   const db = await ctx.openDb({ readOnly: true });
   try {
+    const { openDataServices } = await import('../services/data-services.ts');
     const services = await openDataServices(db, (l) => ctx.io.stderr.write(`cabinet: ${l}\n`));
     const out = await openOutput(ctx.io, file);
     const bar = progress(ctx.io.stderr);
@@ -170,6 +171,7 @@ export async function runImport(ctx: CommandContext, kind: TransferKind, extraOp
   const db = await ctx.openDb();
   const bar = progress(ctx.io.stderr);
   try {
+    const { openDataServices } = await import('../services/data-services.ts');
     const services = await openDataServices(db, (l) => ctx.io.stderr.write(`cabinet: ${l}\n`), context);
     if (!dryRun) assertGate(services.gates[kind.command], action);
     let bytes = 0;

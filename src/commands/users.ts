@@ -7,7 +7,7 @@ import type { DataServices } from '../services/data-services.ts';
 import type { UserChange, UserInput, UserRecord, UserSortKey } from '../services/types.ts';
 import { validateUser, validateUserPatch } from '../services/validation/user-input.ts';
 import type { Command, CommandContext } from './command.ts';
-import { explainEditError, parseExpectVersion, withDataServices } from './data.ts';
+import { explainEditError, parseExpectVersion, withDataServices, withReadServices } from './data.ts';
 import { bool, idArgument, LIST_OPTIONS, maxArgs, onlyOptions, parseLimit, parseSort, str, TRANSFER_OPTIONS } from './options.ts';
 import { formatTime, printDiff, printJson, recordWriter, tableWidth } from './output.ts';
 import { runExport, runImport, type TransferKind } from './transfer.ts';
@@ -110,7 +110,7 @@ async function list(ctx: CommandContext): Promise<number> {
   const filter = str(ctx, 'filter');
   const ndjson = bool(ctx, 'ndjson');
   if (ndjson && ctx.flags.json) throw usageError('--json and --ndjson: choose one');
-  return withServices(ctx, 'list', false, async ({ users }) => {
+  return withReadServices(ctx, 'users list', async ({ users }) => {
     const rows: UserRecord[] = [];
     const writer = ndjson ? recordWriter(ctx.io.stdout, true) : undefined;
     let seen = 0;
@@ -164,7 +164,7 @@ async function show(ctx: CommandContext): Promise<number> {
   onlyOptions(ctx, 'users show', ['userId']);
   maxArgs(ctx, 'users show', 1);
   const userId = idArgument(ctx, 'users show', 'userId', true)!;
-  return withServices(ctx, 'show', false, async ({ users }) => {
+  return withReadServices(ctx, 'users show', async ({ users }) => {
     const user = await users.get(userId);
     if (!user) throw notFound(userId);
     if (ctx.flags.json) printJson(ctx.io, userToJson(user));

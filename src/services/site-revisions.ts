@@ -1,33 +1,18 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { SiteRevisionSchema, type RevisionAction, type SiteRevision } from '../db/entities/index.ts';
 import type { RevisionAction as ServiceRevisionAction, RevisionEntry, SiteRecord } from './types.ts';
+import { EDITABLE_SITE_FIELDS, SITE_COLUMNS, type EditableSiteField } from './site-fields.ts';
 
 // types.ts repeats the actions so the console needs no entity import; this line fails to compile if they drift.
 const actionsAgree: [RevisionAction, ServiceRevisionAction] extends [ServiceRevisionAction, RevisionAction] ? true : never = true;
 void actionsAgree;
 
+export { EDITABLE_SITE_FIELDS, SITE_COLUMNS, type EditableSiteField };
+
 /**
  * The site_revisions log as the services write and read it. A snapshot is the whole row keyed by column
  * name (what a DBA sees with `select new_values->>'ai_prompt' from site_revisions`), dates as ISO strings.
  */
-export const SITE_COLUMNS: Record<keyof SiteRecord, string> = {
-  siteId: 'site_id',
-  domain: 'domain',
-  aiScriptId: 'ai_script_id',
-  aiPrompt: 'ai_prompt',
-  brandName: 'brand_name',
-  language: 'language',
-  hubspotPipeline: 'hubspot_pipeline',
-  hubspotStage: 'hubspot_stage',
-  createdAt: 'created_at',
-  version: 'version',
-  updatedAt: 'updated_at',
-};
-
-/** The fields a person edits, in form order; what history, diff and restore compare. */
-export const EDITABLE_SITE_FIELDS = ['domain', 'aiScriptId', 'aiPrompt', 'brandName', 'language', 'hubspotPipeline', 'hubspotStage'] as const;
-export type EditableSiteField = (typeof EDITABLE_SITE_FIELDS)[number];
-
 const FIELD_OF = new Map(Object.entries(SITE_COLUMNS).map(([field, column]) => [column, field as keyof SiteRecord]));
 
 export type SiteSnapshot = Record<string, string | number | null>;

@@ -1,10 +1,11 @@
-import { useState } from 'react';
+import { useLayoutEffect, useState } from 'react';
 import { Box, Text, useApp, useInput, useStdin } from 'ink';
 import type { Services } from '../services/types.ts';
 import { DraftStore } from '../lib/drafts.ts';
 import { sanitizeLine } from '../lib/sanitize.ts';
 import { HealthContext, useHealthWatch } from './connection/connection-health.tsx';
 import { DraftsContext } from './drafts-context.tsx';
+import { guardPastes } from './input/paste-guard.ts';
 import { ServicesContext, type ConsoleServices } from './services-context.tsx';
 import { Shell } from './shell/shell.tsx';
 import type { Route } from './shell/routes.ts';
@@ -23,6 +24,9 @@ export function App({ state, initialRoute, drafts }: { state: LoadState; initial
 function Ready({ services, initialRoute, drafts }: { services: ConsoleServices; initialRoute?: Route; drafts?: DraftStore }) {
   const [store] = useState(() => drafts ?? new DraftStore());
   const watched = useHealthWatch(services);
+  const { stdin } = useStdin();
+  // A 50 MB paste must not freeze the console (see paste-guard.ts).
+  useLayoutEffect(() => guardPastes(stdin as unknown as { read(...args: unknown[]): unknown }), [stdin]);
   return (
     <DraftsContext.Provider value={store}>
       <HealthContext.Provider value={watched.health}>

@@ -28,6 +28,10 @@ export interface TmuxSession {
   resize(width: number, height: number): void;
   /** Waits for the program in the pane to end; returns its exit status. */
   waitForExit(timeoutMs?: number): Promise<number>;
+  /** The pid of the program itself (the child of the pane's wrapper shell; bin/cabinet execs node). */
+  pid(): number;
+  /** tmux's paste buffers: an OSC 52 that got through to the terminal would have made one (set-clipboard on). */
+  buffers(): string[];
   kill(): void;
 }
 
@@ -51,6 +55,8 @@ export function startTmux(command: string[], options: StartOptions): TmuxSession
       'set -g status off',
       // Without this tmux holds Esc back for 500 ms to see whether a sequence follows.
       'set -s escape-time 0',
+      // An application's OSC 52 becomes a tmux buffer: a test can see whether one reached the terminal.
+      'set -s set-clipboard on',
       '',
     ].join('\n'),
   );
@@ -95,6 +101,16 @@ export function startTmux(command: string[], options: StartOptions): TmuxSession
       const screen = await session.waitFor(new RegExp(`${EXIT_MARK}\\d+`), timeoutMs);
       return Number(new RegExp(`${EXIT_MARK}(\\d+)`).exec(screen)![1]);
     },
+    pid() {
+      const shell = session.info('#{pane_pid}');
+      const child = spawnSync('pgrep', ['-P', shell], { encoding: 'utf8' }).stdout.trim().split('\n')[0];
+      if (!child) throw new Error('the program in the pane is not running');
+      return Number(child);
+    },
+    buffers: () =>
+      tmux(['list-buffers', '-F', '#{buffer_name}'])
+        .split('\n')
+        .filter((b) => b !== ''),
     kill() {
       spawnSync('tmux', ['-L', socket, '-f', config, 'kill-server'], { env });
       fs.rmSync(dir, { recursive: true, force: true });

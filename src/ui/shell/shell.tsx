@@ -1,11 +1,13 @@
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState, type ReactNode } from 'react';
 import { Box, Text, useApp, useInput, usePaste, useStdin, useWindowSize, type Key } from 'ink';
 import type { Services } from '../../services/types.ts';
+import { PROMPT_MAX_CHARS } from '../../services/validation/fields.ts';
 import { sanitizeLine } from '../../lib/sanitize.ts';
 import { Header, headerHeight } from '../components/header.tsx';
 import { useConnectionHealth } from '../connection/connection-health.tsx';
 import { HealthBanner } from '../connection/health-banner.tsx';
 import { useDrafts } from '../drafts-context.tsx';
+import { pasteRefusal } from '../input/paste-guard.ts';
 import { KeyHints } from '../components/key-hints.tsx';
 import { actionFor, bindingFor, keymapSignature, withoutShadowed, type Keymap } from '../keys/keymap.ts';
 import { fit, truncate } from '../text/graphemes.ts';
@@ -21,6 +23,7 @@ import { screenFor, screenTitle } from './screen-registry.tsx';
 export const MIN_COLUMNS = 60;
 export const MIN_ROWS = 15;
 const STATUS_MS = 6000;
+const PROMPT_LIMIT = `at most ${PROMPT_MAX_CHARS.toLocaleString('en')}`;
 
 type Overlay = 'none' | 'help' | 'palette';
 
@@ -222,6 +225,11 @@ export function Shell({ services, initialRoute }: { services: Services; initialR
 
   usePaste(
     (text) => {
+      const refused = pasteRefusal(text);
+      if (refused !== null) {
+        setStatus({ message: `paste refused: ${(refused / 1_000_000).toFixed(1)} million characters, more than any field holds (prompt: ${PROMPT_LIMIT})`, tone: 'error', at: Date.now() });
+        return;
+      }
       if (tooSmall || overlay === 'help') return;
       if (overlay === 'palette') {
         dispatchPalette({ type: 'type', text });

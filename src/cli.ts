@@ -5,6 +5,10 @@ import { CabinetError, ExitCode, usageError } from './lib/errors.ts';
 import { sanitizeLine, sanitizeText } from './lib/sanitize.ts';
 import { assertArgvIsUtf8 } from './commands/argv-encoding.ts';
 
+/** package.json's name, version and description, put into the bundle by scripts/build.ts (undefined from src/). */
+declare const __CABINET_PKG__: Record<string, unknown> | undefined;
+const BUNDLED_PKG = typeof __CABINET_PKG__ === 'undefined' ? undefined : __CABINET_PKG__;
+
 const commandList = commands.map((c) => `  ${c.name.padEnd(10)} ${c.summary}`).join('\n');
 
 const help = `
@@ -142,6 +146,7 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
   try {
     cli = meow(help, {
       importMeta: import.meta,
+      ...(BUNDLED_PKG ? { pkg: BUNDLED_PKG } : {}),
       argv: joined,
       autoHelp: false,
       autoVersion: false,

@@ -2,7 +2,7 @@ import { confirmTyped } from '../lib/confirm.ts';
 import { ExitCode, usageError } from '../lib/errors.ts';
 import { useColor } from '../lib/record-diff.ts';
 import { sanitizeLine } from '../lib/sanitize.ts';
-import { renderTable } from '../lib/table.ts';
+import { tableRenderer } from '../lib/lazy-table.ts';
 import { EDITABLE_SITE_FIELDS } from '../services/site-fields.ts';
 import { KEY_OF_SITE_FIELD, siteRecordToRow, siteText } from '../services/transfer/site-columns.ts';
 import type { DiffSide, HistoryEntry, RevisionDiff, SiteRecord } from '../services/types.ts';
@@ -70,7 +70,7 @@ export async function history(ctx: CommandContext): Promise<number> {
       return ExitCode.ok;
     }
     ctx.io.stdout.write(
-      renderTable<HistoryEntry>(
+      (await tableRenderer())<HistoryEntry>(
         [
           { header: 'REV', value: (e) => (e.kind === 'revision' ? e.rev : '-'), align: 'right' },
           { header: 'WHEN', value: (e) => when(e.at) },

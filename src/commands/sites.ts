@@ -1,7 +1,7 @@
 import { confirmTyped } from '../lib/confirm.ts';
 import { CabinetError, ExitCode, usageError } from '../lib/errors.ts';
 import { sanitizeLine, sanitizeText } from '../lib/sanitize.ts';
-import { renderTable } from '../lib/table.ts';
+import { tableRenderer } from '../lib/lazy-table.ts';
 import type { DataServices } from '../services/data-services.ts';
 import { KEY_OF_SITE_FIELD, siteRecordToRow, siteSummaryToJson, siteText, type SiteRow } from '../services/transfer/site-columns.ts';
 import type { SiteChange, SiteInput, SiteRecord, SiteSortKey, SiteSummary } from '../services/types.ts';
@@ -146,7 +146,7 @@ async function list(ctx: CommandContext): Promise<number> {
       return ExitCode.ok;
     }
     ctx.io.stdout.write(
-      renderTable<SiteSummary>(
+      (await tableRenderer())<SiteSummary>(
         [
           { header: 'SITE ID', value: (s) => s.siteId },
           { header: 'DOMAIN', value: (s) => domainForDisplay(s.domain), truncate: true },

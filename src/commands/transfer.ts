@@ -3,7 +3,7 @@ import { confirmTyped } from '../lib/confirm.ts';
 import { CabinetError, ExitCode, usageError } from '../lib/errors.ts';
 import { readRecords, type InputRecord } from '../lib/json-records.ts';
 import { formatBytes, progress } from '../lib/progress.ts';
-import { renderTable } from '../lib/table.ts';
+import { tableRenderer } from '../lib/lazy-table.ts';
 import type { DataServices } from '../services/data-services.ts';
 import { processActor } from '../services/write-context.ts';
 import { InvalidImportError, type ImportOptions, type ImportPlan, type ImportResult, type PlannedRow } from '../services/transfer/records.ts';
@@ -72,9 +72,9 @@ function openInput(ctx: CommandContext, kind: TransferKind, file: string | undef
   return { stream: fs.createReadStream(file), size, fromStdin: false };
 }
 
-function planTable(io: CommandIO, plan: ImportPlan, onlyChanges = false): string {
+async function planTable(io: CommandIO, plan: ImportPlan, onlyChanges = false): Promise<string> {
   const label = { create: 'create', change: 'change', unchanged: 'unchanged' } as const;
-  return renderTable<PlannedRow>(
+  return (await tableRenderer())<PlannedRow>(
     [
       { header: 'ACTION', value: (r) => label[r.action] },
       { header: plan.entity === 'site' ? 'SITE ID' : 'USER ID', value: (r) => r.id },
@@ -142,7 +142,7 @@ export async function applyRecords(
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
       confirm: async (plan) => {
         printPlanDiffs(ctx, plan, kind, options.diffCreates ?? true);
-        if (!options.quietPlan && plan.created + plan.changed > 0) io.stderr.write(planTable(io, plan, true));
+        if (!options.quietPlan && plan.created + plan.changed > 0) io.stderr.write(await planTable(io, plan, true));
         if (!options.quietPlan) io.stderr.write(summary(plan, kind, false) + '\n');
         // Creating rows destroys nothing; overwriting existing ones needs a yes.
         if (plan.changed === 0) return true;
@@ -187,7 +187,7 @@ export async function runImport(ctx: CommandContext, kind: TransferKind, extraOp
     if (ctx.flags.json) {
       ctx.io.stdout.write(JSON.stringify(planJson(plan, applied), null, 2) + '\n');
     } else if (dryRun) {
-      ctx.io.stdout.write(planTable(ctx.io, plan));
+      ctx.io.stdout.write(await planTable(ctx.io, plan));
       if (plan.sampled) ctx.io.stdout.write(`(the first rows of each kind; ${plural(plan.total, kind)} in all)\n`);
       ctx.io.stdout.write(`${summary(plan, kind, false)} Dry run: nothing was written.\n`);
     }

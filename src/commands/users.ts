@@ -2,7 +2,7 @@ import { confirmTyped } from '../lib/confirm.ts';
 import { CabinetError, ExitCode, usageError } from '../lib/errors.ts';
 import { recordText } from '../lib/record-diff.ts';
 import { sanitizeLine } from '../lib/sanitize.ts';
-import { renderTable } from '../lib/table.ts';
+import { tableRenderer } from '../lib/lazy-table.ts';
 import type { DataServices } from '../services/data-services.ts';
 import type { UserChange, UserInput, UserRecord, UserSortKey } from '../services/types.ts';
 import { validateUser, validateUserPatch } from '../services/validation/user-input.ts';
@@ -144,7 +144,7 @@ async function list(ctx: CommandContext): Promise<number> {
       return ExitCode.ok;
     }
     ctx.io.stdout.write(
-      renderTable<UserRecord>(
+      (await tableRenderer())<UserRecord>(
         [
           { header: 'USER ID', value: (u) => u.userId },
           { header: 'EMAIL', value: (u) => u.email, truncate: true },

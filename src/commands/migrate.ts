@@ -1,6 +1,7 @@
 import { CabinetError, usageError, ExitCode } from '../lib/errors.ts';
 import { confirmTyped } from '../lib/confirm.ts';
-import { MigrationService } from '../services/migration-service.ts';
+import { defaultMigrationsDir } from '../lib/paths.ts';
+import { discoverMigrationFiles, MigrationService, readMigrationStatus } from '../services/migration-service.ts';
 import type { Command, CommandContext } from './command.ts';
 import { refuseWhenReadOnly } from './read-only.ts';
 
@@ -93,8 +94,11 @@ async function up(ctx: CommandContext): Promise<number> {
 }
 
 async function status(ctx: CommandContext): Promise<number> {
-  return withService(ctx, async (svc, label) => {
-    const s = await svc.status();
+  // Status only reads the bookkeeping: the light read path answers without loading the ORM.
+  const reader = await ctx.openReader();
+  const label = reader.label;
+  try {
+    const s = await readMigrationStatus((sql) => reader.query(sql), discoverMigrationFiles(defaultMigrationsDir()));
     const out = ctx.io.stdout;
     if (ctx.flags.json) {
       out.write(JSON.stringify(s, null, 2) + '\n');
@@ -116,7 +120,9 @@ async function status(ctx: CommandContext): Promise<number> {
       );
     }
     return s.pending.length + s.edited.length + s.unknown.length > 0 ? ExitCode.failure : ExitCode.ok;
-  });
+  } finally {
+    await reader.close();
+  }
 }
 
 async function down(ctx: CommandContext): Promise<number> {

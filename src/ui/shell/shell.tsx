@@ -156,17 +156,25 @@ export function Shell({ services, initialRoute }: { services: Services; initialR
   const helpLength = helpRows([{ title: '', keymap: screenKeymap }, { title: '', keymap: globalKeymap }]).length;
   const bodyHeight = api.body.height;
 
-  // Ink splits escape sequences but not Tab or Enter bytes from the text around them: a fast typist (or
-  // key repeat, or a terminal without bracketed paste) can deliver "name\r" or "\t\t" as one input, which
-  // would match no key. The parts are handed on one per turn of the event loop, so each sees the state
-  // the previous one left (Enter must validate the name typed just before it); keys arriving meanwhile
-  // queue behind them.
+  // One key per turn of the event loop, so each key sees the state the one before it left. Ink hands every
+  // key of one terminal read to useInput within the same tick, before React has rendered the first key's
+  // update: "Tab End x" read at once would type x into the field Tab just left. And Ink splits escape
+  // sequences but not Tab or Enter bytes from the text around them, so a fast typist (or key repeat, or
+  // a terminal without bracketed paste) can deliver "name\r" or "\t\t" as one input; those are split here.
+  // The first key is handled at once; keys arriving meanwhile queue behind it.
   const queue = useRef<[string, Key][]>([]);
-  const drain = () => {
+  const pumping = useRef(false);
+  const pump = () => {
     const next = queue.current.shift();
-    if (!next) return;
-    onKeyRef.current(next[0], next[1]);
-    if (queue.current.length > 0) setImmediate(drain);
+    if (!next) {
+      pumping.current = false;
+      return;
+    }
+    try {
+      onKeyRef.current(next[0], next[1]);
+    } finally {
+      setImmediate(pump);
+    }
   };
   useInput(
     (input, key) => {
@@ -180,9 +188,11 @@ export function Shell({ services, initialRoute }: { services: Services; initialR
                 return [part, { ...key, tab: part === '\t', return: part === '\r', shift: special ? false : key.shift }];
               })
           : [[input, key]];
-      const idle = queue.current.length === 0;
       queue.current.push(...parts);
-      if (idle) drain();
+      if (!pumping.current) {
+        pumping.current = true;
+        pump();
+      }
     },
     { isActive: isRawModeSupported },
   );

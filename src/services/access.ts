@@ -55,7 +55,7 @@ export function assertWritable(gate: WriteGate): void {
   if (gate.readOnly) throw readOnlyError(gate);
 }
 
-interface PrivilegeRow {
+export interface PrivilegeRow {
   role: string;
   superuser: boolean;
   server_read_only: boolean;
@@ -69,7 +69,7 @@ interface PrivilegeRow {
   owns_tables: boolean | null;
 }
 
-const PRIVILEGES_SQL = `
+export const PRIVILEGES_SQL = `
 select current_user as role,
        coalesce((select rolsuper from pg_roles where rolname = current_user), false) as superuser,
        current_setting('default_transaction_read_only') = 'on' or current_setting('transaction_read_only') = 'on' as server_read_only,

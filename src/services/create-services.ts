@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { DbSession } from '../db/session.ts';
 import { detectAccess, writeGate } from './access.ts';
+import { connectionInfo } from './connection-info.ts';
 import { MigrationService } from './migration-service.ts';
 import { OrmRevisionService } from './revision-service.ts';
 import { OrmSiteService } from './site-service.ts';
@@ -37,16 +38,6 @@ export async function createServices(db: DbSession, progress: (line: string) => 
     sites,
     users: new OrmUserService(em, { actor, gate: gates.users }),
     revisions: new OrmRevisionService(em, sites),
-    connection: {
-      label: db.label,
-      embedded: db.target.source === 'embedded',
-      role: db.info.user,
-      readOnly: gates.sites.readOnly,
-      ...(gates.sites.reason ? { readOnlyReason: gates.sites.reason } : {}),
-      usersReadOnly: gates.users.readOnly,
-      ...(gates.users.reason ? { usersReadOnlyReason: gates.users.reason } : {}),
-      pendingMigrations: status.pending.length,
-      ...(db.guard.allowed ? {} : { guardWarning: `not on the tailnet (--allow-non-tailnet): ${db.guard.reason}` }),
-    },
+    connection: connectionInfo({ label: db.label, target: db.target, guard: db.guard, role: db.info.user, gates, pending: status.pending.length }),
   };
 }

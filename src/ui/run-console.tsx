@@ -1,6 +1,5 @@
 import { render } from 'ink';
 import type { CommandContext } from '../commands/command.ts';
-import type { DbSession } from '../db/session.ts';
 import { DraftStore, flushDraftsOnSignals } from '../lib/drafts.ts';
 import { ExitCode } from '../lib/errors.ts';
 import { sanitizeLine } from '../lib/sanitize.ts';
@@ -35,18 +34,25 @@ export async function runConsole(ctx: CommandContext): Promise<number> {
     state = next;
     instance.rerender(<App state={state} drafts={drafts} />);
   };
-  let db: DbSession | undefined;
+  let opened: { close(): Promise<void> } | undefined;
   const load = (async () => {
     try {
-      db = await ctx.openDb({ log: (line) => update({ status: 'loading', message: line }) });
-      const { createServices } = await import('../services/create-services.ts');
-      const { MigrationService } = await import('../services/migration-service.ts');
-      const services = await createServices(db, (line) => update({ status: 'loading', message: line }), {
-        ...(ctx.flags.readOnly ? { readOnly: true } : {}),
-        ...(ctx.flags.actor ? { actor: ctx.flags.actor } : {}),
-      });
-      const migrations = new MigrationService(db.orm, db.target);
-      update({ status: 'ready', services: Object.assign(services, { migrations }) });
+      // Reads answer on a light pool at once; the ORM loads behind them for writes (services/console-services.ts).
+      const { openConsoleServices } = await import('../services/console-services.ts');
+      const consoleServices = await openConsoleServices(
+        {
+          openReader: () => ctx.openReader(),
+          // Progress lines only while nothing is shown yet: the ORM may finish loading behind a ready screen.
+          openDb: () => ctx.openDb({ log: (line) => opened === undefined && update({ status: 'loading', message: line }) }),
+        },
+        (line) => update({ status: 'loading', message: line }),
+        {
+          ...(ctx.flags.readOnly ? { readOnly: true } : {}),
+          ...(ctx.flags.actor ? { actor: ctx.flags.actor } : {}),
+        },
+      );
+      opened = consoleServices;
+      update({ status: 'ready', services: consoleServices.services });
     } catch (error) {
       update({ status: 'error', message: `${error instanceof Error ? error.message : String(error)} — press q to quit` });
     }
@@ -85,7 +91,7 @@ export async function runConsole(ctx: CommandContext): Promise<number> {
     process.off('uncaughtException', onCrash);
     process.off('unhandledRejection', onCrash);
     await load.catch(() => {});
-    await db?.close().catch(() => {});
+    await opened?.close().catch(() => {});
   }
   if (crash !== undefined) {
     const message = crash instanceof Error ? crash.message : String(crash);

@@ -1,0 +1,115 @@
+import type { DbReader } from '../db/open-reader.ts';
+import type { DbSession } from '../db/session.ts';
+import { defaultMigrationsDir } from '../lib/paths.ts';
+import { accessFromPrivileges, PRIVILEGES_SQL, writeGate, type PrivilegeRow } from './access.ts';
+import { connectionInfo } from './connection-info.ts';
+import type { CreateServicesOptions } from './create-services.ts';
+import { discoverMigrationFiles, MigrationService, readMigrationStatus, type MigrationStatus } from './migration-service.ts';
+import { readServices } from './read-services.ts';
+import type { RevisionService, Services, SiteService, UserService } from './types.ts';
+
+/** Migration status for the console's :migrate screen. */
+export interface MigrationStatusReader {
+  status(): Promise<MigrationStatus>;
+}
+
+export interface ConsoleServices {
+  services: Services & { migrations: MigrationStatusReader };
+  close(): Promise<void>;
+}
+
+export interface ConsoleOpeners {
+  openReader(): Promise<DbReader>;
+  openDb(): Promise<DbSession>;
+}
+
+/**
+ * The console's services, fast: reads (the lists and details a person sees first) run on the light read
+ * pool at once, while MikroORM — a few hundred milliseconds to import — loads in the background for writes
+ * and history, which wait for it when used before it is ready. The embedded sandbox with pending migrations
+ * takes the full path, which migrates it first.
+ */
+export async function openConsoleServices(openers: ConsoleOpeners, progress: (line: string) => void, options: CreateServicesOptions = {}): Promise<ConsoleServices> {
+  const reader = await openers.openReader();
+  try {
+    const readStatus = () => readMigrationStatus((sql) => reader.query(sql), discoverMigrationFiles(defaultMigrationsDir()));
+    const status = await readStatus();
+    if (reader.target.source === 'embedded' && status.pending.length > 0) {
+      await reader.close();
+      return fullServices(openers, progress, options);
+    }
+    const [row] = await reader.query<PrivilegeRow>(PRIVILEGES_SQL);
+    const access = row ? accessFromPrivileges(row) : undefined;
+    const gates = {
+      sites: writeGate({ readOnlyFlag: options.readOnly, ...(access ? { access } : {}) }),
+      users: writeGate({ readOnlyFlag: options.readOnly, ...(access ? { access } : {}) }, 'users'),
+    };
+    let session: DbSession | undefined;
+    let full: Promise<Services> | undefined;
+    const loadFull = (): Promise<Services> =>
+      (full ??= (async () => {
+        session = await openers.openDb();
+        const { createServices } = await import('./create-services.ts');
+        return createServices(session, () => {}, options);
+      })());
+    // Importing the ORM holds the event loop for a few hundred milliseconds, so it starts only after the
+    // first rows are on screen (or at the first write, whichever comes first). A failure to load it surfaces
+    // on the first write, as one line.
+    const loadSoon = () => setTimeout(() => loadFull().catch(() => {}), 150).unref();
+    const reads = readServices(reader.query);
+    const later = async <T>(use: (s: Services) => Promise<T>): Promise<T> => use(await loadFull());
+    const sites: SiteService = {
+      list: async (o) => {
+        const page = await reads.sites.list(o);
+        loadSoon();
+        return page;
+      },
+      get: reads.sites.get,
+      create: (input, o) => later((s) => s.sites.create(input, o)),
+      update: (id, patch, o) => later((s) => s.sites.update(id, patch, o)),
+      delete: (id, o) => later((s) => s.sites.delete(id, o)),
+    };
+    const users: UserService = {
+      list: reads.users.list,
+      get: reads.users.get,
+      create: (input) => later((s) => s.users.create(input)),
+      update: (id, patch, o) => later((s) => s.users.update(id, patch, o)),
+      delete: (id, o) => later((s) => s.users.delete(id, o)),
+    };
+    const revisions: RevisionService = {
+      history: (id, o) => later((s) => s.revisions.history(id, o)),
+      diff: (id, a, b) => later((s) => s.revisions.diff(id, a, b)),
+      restore: (id, rev, o) => later((s) => s.revisions.restore(id, rev, o)),
+    };
+    return {
+      services: {
+        sites,
+        users,
+        revisions,
+        connection: connectionInfo({ label: reader.label, target: reader.target, guard: reader.guard, role: row?.role ?? reader.target.user, gates, pending: status.pending.length }),
+        migrations: { status: readStatus },
+      },
+      async close() {
+        await reader.close().catch(() => {});
+        await full?.catch(() => {});
+        await session?.close().catch(() => {});
+      },
+    };
+  } catch (error) {
+    await reader.close().catch(() => {});
+    throw error;
+  }
+}
+
+async function fullServices(openers: ConsoleOpeners, progress: (line: string) => void, options: CreateServicesOptions): Promise<ConsoleServices> {
+  const session = await openers.openDb();
+  try {
+    const { createServices } = await import('./create-services.ts');
+    const services = await createServices(session, progress, options);
+    const migrations = new MigrationService(session.orm, session.target);
+    return { services: { ...services, migrations }, close: () => session.close() };
+  } catch (error) {
+    await session.close().catch(() => {});
+    throw error;
+  }
+}

@@ -1,6 +1,6 @@
 import { compareDraft, type StoredDraft } from '../../../lib/drafts.ts';
 import type { SiteRecord } from '../../../services/types.ts';
-import { domainForDisplay } from '../../../services/validation/fields.ts';
+import { shownDomain } from '../../text/domain.ts';
 import { SITE_FIELD_LABELS, validateSiteField, type SiteField } from '../../../services/validation/site-input.ts';
 import { sanitizeLine } from '../../../lib/sanitize.ts';
 import type { ViewLine } from '../../components/scroll-view.tsx';
@@ -26,7 +26,7 @@ const stored = (field: string, typed: string | null): string | null => {
 const shown = (field: string, value: string | null | undefined): string => {
   if (value === undefined) return '(the site is gone)';
   if (value === null || value === '') return '(empty)';
-  return sanitizeLine(field === 'domain' ? domainForDisplay(value) : value);
+  return sanitizeLine(field === 'domain' ? shownDomain(value) : value);
 };
 
 /** The fields the draft changes relative to its base, as stored values. */

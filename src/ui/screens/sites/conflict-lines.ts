@@ -1,6 +1,6 @@
 import type { SiteRecord } from '../../../services/types.ts';
 import type { GoneDetails, StaleDetails } from '../../../services/edit-errors.ts';
-import { domainForDisplay } from '../../../services/validation/fields.ts';
+import { shownDomain } from '../../text/domain.ts';
 import { SITE_FIELD_LABELS, validateSiteField, type SiteField } from '../../../services/validation/site-input.ts';
 import { sanitizeLine } from '../../../lib/sanitize.ts';
 import type { ViewLine } from '../../components/scroll-view.tsx';
@@ -11,7 +11,7 @@ import { changedByMe, EDITABLE_FIELDS, type EditableField } from './site-rebase.
 
 const shown = (field: SiteField, value: string | null | undefined): string => {
   if (value === null || value === undefined || value === '') return '(empty)';
-  return sanitizeLine(field === 'domain' ? domainForDisplay(value) : value);
+  return sanitizeLine(field === 'domain' ? shownDomain(value) : value);
 };
 
 /** What my typed value would be stored as (the typed text when it is not valid). */

@@ -1,5 +1,5 @@
 import type { HistoryEntry, RevisionDiff, SiteRecord } from '../../../services/types.ts';
-import { domainForDisplay } from '../../../services/validation/fields.ts';
+import { shownDomain } from '../../text/domain.ts';
 import { SITE_FIELD_LABELS, type SiteField } from '../../../services/validation/site-input.ts';
 import { sanitizeLine } from '../../../lib/sanitize.ts';
 import type { ViewLine } from '../../components/scroll-view.tsx';
@@ -43,7 +43,7 @@ export function historyRowText(row: HistoryRow, marked: boolean): string {
 
 const shown = (field: string, value: string | null | undefined): string => {
   if (value === null || value === undefined || value === '') return '(empty)';
-  return sanitizeLine(field === 'domain' ? domainForDisplay(value) : value);
+  return sanitizeLine(field === 'domain' ? shownDomain(value) : value);
 };
 
 /** Field by field from `before` to `after` (whole rows), then the prompt's unified diff. */

@@ -1,5 +1,5 @@
 import type { SiteInput, SiteRecord } from '../../../services/types.ts';
-import { domainForDisplay } from '../../../services/validation/fields.ts';
+import { shownDomain } from '../../text/domain.ts';
 import { SITE_FIELD_LABELS, validateSiteField, type SiteField } from '../../../services/validation/site-input.ts';
 
 /** The one-line fields of the site form, in form order; the prompt comes last, in its own editor. */
@@ -21,7 +21,7 @@ export const SITE_FIELD_HINTS: Record<SiteField, string> = {
 export function formValuesOf(site: SiteRecord): Record<SiteField, string> {
   return {
     siteId: site.siteId,
-    domain: domainForDisplay(site.domain),
+    domain: shownDomain(site.domain),
     brandName: site.brandName,
     language: site.language,
     aiScriptId: site.aiScriptId ?? '',

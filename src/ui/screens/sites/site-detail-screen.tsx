@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { Box, Text } from 'ink';
 import type { SiteRecord } from '../../../services/types.ts';
-import { domainForDisplay } from '../../../services/validation/fields.ts';
+import { shownDomain } from '../../text/domain.ts';
 import { SITE_FIELD_LABELS } from '../../../services/validation/site-input.ts';
 import { sanitizeLine } from '../../../lib/sanitize.ts';
 import { combineKeymaps, disableActions } from '../../keys/keymap.ts';
@@ -20,7 +20,7 @@ import { SITE_DETAIL_WRITE_ACTIONS, siteDetailKeymap, type SiteDetailAction } fr
 /** Every field of a site as label/value lines, then its prompt wrapped to the width. */
 export function siteDetailLines(site: SiteRecord, width: number): ViewLine[] {
   const field = (label: string, value: string | null): ViewLine => ({ text: truncate(`${label.padEnd(18)}${value ?? '—'}`, width) });
-  const domain = domainForDisplay(site.domain);
+  const domain = shownDomain(site.domain);
   const lines: ViewLine[] = [
     field(SITE_FIELD_LABELS.siteId, sanitizeLine(site.siteId)),
     field(SITE_FIELD_LABELS.domain, sanitizeLine(domain === site.domain ? domain : `${domain}  (${site.domain})`)),
@@ -99,7 +99,7 @@ export function SiteDetailScreen({ siteId }: { siteId: string }) {
     <Box flexDirection="column" width={width}>
       <Text bold wrap="truncate-end">
         Site {sanitizeLine(siteId)}
-        {site && <Text dimColor>{`  ${sanitizeLine(domainForDisplay(site.domain))}`}</Text>}
+        {site && <Text dimColor>{`  ${sanitizeLine(shownDomain(site.domain))}`}</Text>}
       </Text>
       {error && <Text color={tone('error')}>{truncate(sanitizeLine(error), width)}</Text>}
       {site === undefined && !error && <Text dimColor>loading…</Text>}

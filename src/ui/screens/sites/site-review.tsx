@@ -1,6 +1,6 @@
 import { Box, Text } from 'ink';
 import type { SiteRecord } from '../../../services/types.ts';
-import { domainForDisplay } from '../../../services/validation/fields.ts';
+import { shownDomain } from '../../text/domain.ts';
 import { sanitizeLine } from '../../../lib/sanitize.ts';
 import { ScrollView, type ViewLine } from '../../components/scroll-view.tsx';
 import { LineInput, type LineInputState } from '../../components/line-input.tsx';
@@ -12,7 +12,7 @@ import { diffCounts, promptDiffLines } from './prompt-diff.ts';
 
 const show = (field: FieldChange['field'], value: string | null): string => {
   if (value === null || value === '') return '(empty)';
-  return sanitizeLine(field === 'domain' ? domainForDisplay(value) : value);
+  return sanitizeLine(field === 'domain' ? shownDomain(value) : value);
 };
 
 /** What the review screen lists: each changed field old → new, then the prompt's unified diff. */
@@ -25,7 +25,7 @@ export function reviewLines(changes: FieldChange[], width: number): ViewLine[] {
         text: truncate(`  ${c.label.padEnd(18)}+${added} −${removed} lines (${codePointLength(c.before ?? '').toLocaleString('en')} → ${codePointLength(c.after ?? '').toLocaleString('en')} chars)`, width),
       });
     } else {
-      const ascii = c.field === 'domain' && c.after && domainForDisplay(c.after) !== c.after ? `  (stored as ${c.after})` : '';
+      const ascii = c.field === 'domain' && c.after && shownDomain(c.after) !== c.after ? `  (stored as ${c.after})` : '';
       lines.push({ text: truncate(`  ${c.label.padEnd(18)}${show(c.field, c.before)} → ${show(c.field, c.after)}${ascii}`, width) });
     }
   }

@@ -1,7 +1,7 @@
 import { useMemo, useReducer } from 'react';
 import { Box, Text } from 'ink';
 import type { SiteInput } from '../../../services/types.ts';
-import { domainForDisplay } from '../../../services/validation/fields.ts';
+import { shownDomain } from '../../text/domain.ts';
 import { SITE_FIELD_LABELS, validateSiteField, type SiteField } from '../../../services/validation/site-input.ts';
 import { sanitizeLine } from '../../../lib/sanitize.ts';
 import { combineKeymaps, type Keymap } from '../../keys/keymap.ts';
@@ -231,7 +231,7 @@ function summaryLines(inputs: WizardStateInputs, prompt: string, width: number):
   for (const f of ['siteId', 'domain', 'brandName', 'language', 'aiScriptId', 'hubspotPipeline', 'hubspotStage'] as const) {
     const r = validateSiteField(f, inputs[f].value);
     let value = r.ok ? (r.value ?? '—') : inputs[f].value;
-    if (f === 'domain' && r.ok && r.value) value = domainForDisplay(r.value) === r.value ? r.value : `${domainForDisplay(r.value)}  (stored as ${r.value})`;
+    if (f === 'domain' && r.ok && r.value) value = shownDomain(r.value) === r.value ? r.value : `${shownDomain(r.value)}  (stored as ${r.value})`;
     lines.push({ text: truncate(`  ${SITE_FIELD_LABELS[f].padEnd(LABEL_WIDTH)}${sanitizeLine(value)}`, width) });
   }
   lines.push({ text: truncate(`  ${'prompt'.padEnd(LABEL_WIDTH)}${formatPromptStats(promptStats(prompt))}`, width) });

@@ -55,6 +55,14 @@ function timeCommand(cmd: string, args: string[], env: NodeJS.ProcessEnv, input?
   return { ms: median(samples), ok };
 }
 
+/** Wall time of one run in ms (NaN when the command failed). */
+function timeOnce(cmd: string, args: string[], env: NodeJS.ProcessEnv): number {
+  const t = process.hrtime.bigint();
+  const r = spawnSync(cmd, args, { env, stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 26 });
+  if (r.status !== 0) console.error(`${cmd} ${args.join(' ')} failed: ${r.stderr?.toString().trim()}`);
+  return r.status === 0 ? Number(process.hrtime.bigint() - t) / 1e6 : NaN;
+}
+
 interface PtyResult {
   markers: Record<string, number | null>;
   peak_rss_kb: number | null;
@@ -94,11 +102,12 @@ for (const n of userCounts) {
   const exists = await admin.query('select 1 from pg_database where datname = $1', [dbName]);
   const url = `postgres://${server.user}@/${dbName}?host=${encodeURIComponent(server.socketDir)}&port=${server.port}`;
   const env: NodeJS.ProcessEnv = { ...baseEnv, DATABASE_URL: url };
+  if (exists.rowCount === 0) await admin.query(`create database ${dbName}`);
+  // A database kept from an earlier run gets the migrations added since.
+  const m = spawnSync(cabinet, ['migrate'], { env, encoding: 'utf8' });
+  if (m.status !== 0) throw new Error(`migrate failed: ${m.stderr}`);
   if (exists.rowCount === 0) {
     console.error(`building ${dbName}: ${n} users, ${siteCount} sites…`);
-    await admin.query(`create database ${dbName}`);
-    const m = spawnSync(cabinet, ['migrate'], { env, encoding: 'utf8' });
-    if (m.status !== 0) throw new Error(`migrate failed: ${m.stderr}`);
     const c = new pg.Client({ host: server.socketDir, port: server.port, user: server.user, database: dbName });
     await c.connect();
     for (let i = 0; i < siteCount; i++) {
@@ -141,6 +150,36 @@ for (const n of userCounts) {
     r.filter_key_to_frame_ms = keyToFrame;
     report('console: filter typed → filtered frame', fmt(keyToFrame));
   }
+
+  // Memory flat in table size: the console's peak RSS after opening the users screen.
+  const usersPty = ptyRun(['Sites (', 'key::', 'key:users\r', '@example'], env);
+  r.console_users_peak_rss_kb = usersPty.peak_rss_kb;
+  report('console: peak RSS with the users screen open', usersPty.peak_rss_kb ? `${(usersPty.peak_rss_kb / 1024).toFixed(1)} MiB` : 'n/a');
+
+  // Export/import through COPY vs psql \copy of the same table (one timed run each: they are long).
+  const exportFile = path.join(root, '.tmp', `bench-users-${n}.ndjson`);
+  const csvFile = path.join(root, '.tmp', `bench-users-${n}.csv`);
+  const tExport = timeOnce(cabinet, ['users', 'export', '--ndjson', '--output', exportFile], env);
+  const tCopyOut = timeOnce('psql', ['-h', server.socketDir, '-p', String(server.port), '-U', server.user, '-d', dbName, '-Xqc', `\\copy users to '${csvFile}' csv`], env);
+  r.users_export_ms = tExport;
+  r.psql_copy_out_ms = tCopyOut;
+  report('cabinet users export --ndjson', `${fmt(tExport)} (${Math.round(n / (tExport / 1000)).toLocaleString('en')} rows/s)`);
+  report('psql \\copy users to (csv)', `${fmt(tCopyOut)}  cabinet throughput ${ratio(tCopyOut, tExport)} of psql (target ≥ 0.5×)`);
+  const scratch = `bench_import_${n}`;
+  await admin.query(`drop database if exists ${scratch}`);
+  await admin.query(`create database ${scratch}`);
+  const scratchUrl = `postgres://${server.user}@/${scratch}?host=${encodeURIComponent(server.socketDir)}&port=${server.port}`;
+  spawnSync(cabinet, ['migrate'], { env: { ...env, DATABASE_URL: scratchUrl } });
+  const tImport = timeOnce(cabinet, ['users', 'import', exportFile, '--yes'], { ...env, DATABASE_URL: scratchUrl });
+  spawnSync('psql', ['-h', server.socketDir, '-p', String(server.port), '-U', server.user, '-d', scratch, '-Xqc', 'truncate users'], { env });
+  const tCopyIn = timeOnce('psql', ['-h', server.socketDir, '-p', String(server.port), '-U', server.user, '-d', scratch, '-Xqc', `\\copy users (user_id, email, first_seen, last_seen, version, updated_at) from '${csvFile}' csv`], env);
+  await admin.query(`drop database if exists ${scratch} with (force)`);
+  fs.rmSync(exportFile, { force: true });
+  fs.rmSync(csvFile, { force: true });
+  r.users_import_ms = tImport;
+  r.psql_copy_in_ms = tCopyIn;
+  report('cabinet users import (into an empty table)', `${fmt(tImport)} (${Math.round(n / (tImport / 1000)).toLocaleString('en')} rows/s)`);
+  report('psql \\copy users from (csv)', `${fmt(tCopyIn)}  cabinet throughput ${ratio(tCopyIn, tImport)} of psql (target ≥ 0.5×)`);
 
   // Scripted listing vs psql and pgcli answering the same query.
   const sitesQuery = 'select site_id, domain, brand_name, language, char_length(ai_prompt) as prompt_chars, created_at from sites order by site_id';

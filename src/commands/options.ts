@@ -71,3 +71,13 @@ export function parseSort<K extends string>(value: string | undefined, keys: Rec
   if (!sort) throw usageError(`cannot sort by "${name}"`, `one of: ${Object.keys(keys).join(', ')} (prefix - for descending)`);
   return { sort, descending };
 }
+
+/** `cabinet NOUN ACTION …`: runs the named action, or says which actions there are (exit 2). */
+export function runAction(noun: string, actions: Record<string, (ctx: CommandContext) => Promise<number>>, ctx: CommandContext): Promise<number> {
+  const action = ctx.args[0];
+  const names = Object.keys(actions).join(', ');
+  if (action === undefined) throw usageError(`cabinet ${noun} needs an action`, `one of: ${names} (see cabinet ${noun} --help)`);
+  const fn = actions[action];
+  if (!fn) throw usageError(`unknown ${noun} action "${action}"`, `one of: ${names}`);
+  return fn(ctx);
+}

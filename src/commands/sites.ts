@@ -10,7 +10,7 @@ import { suggestSiteId, validateSite, validateSitePatch } from '../services/vali
 import type { Command, CommandContext } from './command.ts';
 import { explainEditError, parseExpectVersion, withDataServices, withReadServices } from './data.ts';
 import { readPromptFile } from './prompt-input.ts';
-import { bool, idArgument, LIST_OPTIONS, maxArgs, onlyOptions, parseLimit, parseSort, str, TRANSFER_OPTIONS } from './options.ts';
+import { bool, idArgument, LIST_OPTIONS, maxArgs, onlyOptions, parseLimit, parseSort, str, TRANSFER_OPTIONS, runAction } from './options.ts';
 import { formatTime, printDiff, printJson, recordWriter, tableWidth } from './output.ts';
 import { runExport, runImport, type TransferKind } from './transfer.ts';
 import { diff, history, restore } from './site-history.ts';
@@ -349,12 +349,6 @@ export const sitesCommand: Command = {
     note: { type: 'string' },
     expectVersion: { type: 'string' },
   },
-  async run(ctx) {
-    const action = ctx.args[0];
-    if (action === undefined) throw usageError('cabinet sites needs an action', `one of: ${Object.keys(actions).join(', ')} (see cabinet sites --help)`);
-    const fn = actions[action];
-    if (!fn) throw usageError(`unknown sites action "${action}"`, `one of: ${Object.keys(actions).join(', ')}`);
-    return fn(ctx);
-  },
+  run: (ctx) => runAction('sites', actions, ctx),
 };
 

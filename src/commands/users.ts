@@ -8,7 +8,7 @@ import type { UserChange, UserInput, UserRecord, UserSortKey } from '../services
 import { validateUser, validateUserPatch } from '../services/validation/user-input.ts';
 import type { Command, CommandContext } from './command.ts';
 import { explainEditError, parseExpectVersion, withDataServices, withReadServices } from './data.ts';
-import { bool, idArgument, LIST_OPTIONS, maxArgs, onlyOptions, parseLimit, parseSort, str, TRANSFER_OPTIONS } from './options.ts';
+import { bool, idArgument, LIST_OPTIONS, maxArgs, onlyOptions, parseLimit, parseSort, str, TRANSFER_OPTIONS, runAction } from './options.ts';
 import { formatTime, printDiff, printJson, recordWriter, tableWidth } from './output.ts';
 import { runExport, runImport, type TransferKind } from './transfer.ts';
 
@@ -307,11 +307,5 @@ export const usersCommand: Command = {
     lastSeen: { type: 'string' },
     expectVersion: { type: 'string' },
   },
-  async run(ctx) {
-    const action = ctx.args[0];
-    if (action === undefined) throw usageError('cabinet users needs an action', `one of: ${Object.keys(actions).join(', ')} (see cabinet users --help)`);
-    const fn = actions[action];
-    if (!fn) throw usageError(`unknown users action "${action}"`, `one of: ${Object.keys(actions).join(', ')}`);
-    return fn(ctx);
-  },
+  run: (ctx) => runAction('users', actions, ctx),
 };

@@ -119,14 +119,21 @@ export function startTmux(command: string[], options: StartOptions): TmuxSession
   return session;
 }
 
-/** The environment of a person at a terminal: no CI, a real TERM, no colours (stable captures). */
+/**
+ * The environment of a person at a terminal: no CI, a real TERM, no colours (stable captures), and a
+ * private $XDG_STATE_HOME under .tmp unless the test gives one, so the console's drafts never reach the
+ * real home (where the next run's console would offer them for recovery).
+ */
 export function terminalEnv(extra: Record<string, string | undefined>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) {
-    if (/^(PG|CABINET_|DATABASE_URL$|CI$|VITEST|NODE_OPTIONS$|TMUX|FORCE_COLOR$)/.test(k)) continue;
+    if (/^(PG|CABINET_|DATABASE_URL$|CI$|VITEST|NODE_OPTIONS$|TMUX|FORCE_COLOR$|XDG_STATE_HOME$)/.test(k)) continue;
     env[k] = v;
   }
-  Object.assign(env, { NO_COLOR: '1', TERM: 'xterm-256color', LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8' }, extra);
+  const tmp = path.join(repoRoot, '.tmp');
+  fs.mkdirSync(tmp, { recursive: true });
+  const state = fs.mkdtempSync(path.join(tmp, 'state-'));
+  Object.assign(env, { NO_COLOR: '1', TERM: 'xterm-256color', LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8', XDG_STATE_HOME: state }, extra);
   for (const [k, v] of Object.entries(env)) if (v === undefined) delete env[k];
   return env;
 }

@@ -1,5 +1,9 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { render } from 'ink-testing-library';
 import { afterEach, describe, expect, it } from 'vitest';
+import { DraftStore } from '../../src/lib/drafts.ts';
 import { App } from '../../src/ui/app.tsx';
 import type { ListOptions, Page, Services, SiteRecord, SiteSortKey, SiteSummary, UserRecord } from '../../src/services/types.ts';
 
@@ -14,6 +18,9 @@ const SITES: SiteRecord[] = [
   site({ siteId: 'acme-de', domain: 'acme.de', brandName: 'ACME', language: 'de', aiPrompt: 'Du bist …' }, 1),
   site({ siteId: 'evil-en', domain: 'evil.example', brandName: TITLE_ATTACK, language: 'en', aiPrompt: 'You are …' }, 3),
 ];
+
+/** An empty draft store of its own (the default one is the real home's). */
+const noDrafts = () => new DraftStore({ dir: path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cabinet-ui-')), 'drafts') });
 
 /** A service whose other methods fail loudly: the first screen must not call them. */
 function only<T extends object>(name: string, used: Partial<T>): T {
@@ -86,7 +93,7 @@ afterEach(() => {
 describe('first screen: the sites list', () => {
   it('lists the sites from the service, moves the highlight with j, and shows control characters escaped', async () => {
     const services = fakeServices();
-    const ui = render(<App state={{ status: 'ready', services }} />);
+    const ui = render(<App state={{ status: 'ready', services }} drafts={noDrafts()} />);
     cleanup = () => ui.unmount();
     const frame = () => ui.lastFrame() ?? '';
 
@@ -122,7 +129,7 @@ describe('first screen: the sites list', () => {
   it('says so when there are no sites yet', async () => {
     const services = fakeServices();
     services.sites.list = async () => ({ rows: [], total: 0, hasMore: false });
-    const ui = render(<App state={{ status: 'ready', services }} />);
+    const ui = render(<App state={{ status: 'ready', services }} drafts={noDrafts()} />);
     cleanup = () => ui.unmount();
     await waitFor(() => expect(ui.lastFrame()).toMatch(/No sites yet/));
   });
@@ -132,7 +139,7 @@ describe('first screen: the sites list', () => {
     services.sites.list = async () => {
       throw new Error('cannot connect to cabinet@socket /run/x/cabinet: connection refused');
     };
-    const ui = render(<App state={{ status: 'ready', services }} />);
+    const ui = render(<App state={{ status: 'ready', services }} drafts={noDrafts()} />);
     cleanup = () => ui.unmount();
     await waitFor(() => expect(ui.lastFrame()).toMatch(/connection refused/));
   });

@@ -7,6 +7,8 @@ import { App, type LoadState } from './app.tsx';
 
 /** After a signal, how long the console may take to close the database before it exits regardless ($EDITOR may still hold the terminal). */
 const SIGNAL_EXIT_GRACE_MS = 1500;
+/** After the console closed, how long anything left running may hold the process. */
+const EXIT_GRACE_MS = 1000;
 
 /**
  * Opens the full-screen console. The first frame is drawn before the ORM is imported; the database
@@ -93,6 +95,10 @@ export async function runConsole(ctx: CommandContext): Promise<number> {
     await load.catch(() => {});
     await opened?.close().catch(() => {});
   }
+  // Closed is closed: a handle something opened in the background while the console was closing (a
+  // pool, a timer) must not keep the process, and the person's shell, waiting.
+  const exitCode = code;
+  setTimeout(() => process.exit(exitCode), EXIT_GRACE_MS).unref();
   if (crash !== undefined) {
     const message = crash instanceof Error ? crash.message : String(crash);
     ctx.io.stderr.write(`cabinet: the console stopped on an unexpected error: ${sanitizeLine(message.split('\n')[0])}\n`);

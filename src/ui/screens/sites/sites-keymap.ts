@@ -9,7 +9,8 @@ export const sitesKeymap: Keymap<SitesAction> = [
   { action: 'edit', keys: ['e'], description: 'edit', footer: true },
   { action: 'editExternal', keys: ['E'], description: 'edit the prompt in $EDITOR' },
   { action: 'delete', keys: ['d'], description: 'delete', footer: true },
-  { action: 'history', keys: ['h'], description: 'history', footer: true },
+  // In the help, not the footer: the list's footer keeps / filter, which every session needs.
+  { action: 'history', keys: ['h'], description: 'history' },
 ];
 
 /** The keys that change data: disabled (with the reason) on a read-only connection. */

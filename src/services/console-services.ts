@@ -1,5 +1,6 @@
 import type { DbReader } from '../db/open-reader.ts';
 import type { DbSession } from '../db/session.ts';
+import { CabinetError } from '../lib/errors.ts';
 import { defaultMigrationsDir } from '../lib/paths.ts';
 import { accessFromPrivileges, PRIVILEGES_SQL, writeGate, type PrivilegeRow } from './access.ts';
 import { connectionInfo } from './connection-info.ts';
@@ -46,16 +47,26 @@ export async function openConsoleServices(openers: ConsoleOpeners, progress: (li
     };
     let session: DbSession | undefined;
     let full: Promise<Services> | undefined;
+    let closed = false;
+    let timer: NodeJS.Timeout | undefined;
     const loadFull = (): Promise<Services> =>
       (full ??= (async () => {
+        if (closed) throw new CabinetError('the console is closing', { code: 'closed' });
         session = await openers.openDb();
+        // Closed while the ORM was loading: nothing will use it, and an open pool would keep the process alive.
+        if (closed) {
+          await session.close();
+          throw new CabinetError('the console is closing', { code: 'closed' });
+        }
         const { createServices } = await import('./create-services.ts');
         return createServices(session, () => {}, options);
       })());
     // Importing the ORM holds the event loop for a few hundred milliseconds, so it starts only after the
     // first rows are on screen (or at the first write, whichever comes first). A failure to load it surfaces
     // on the first write, as one line.
-    const loadSoon = () => setTimeout(() => loadFull().catch(() => {}), 150).unref();
+    const loadSoon = () => {
+      timer ??= setTimeout(() => loadFull().catch(() => {}), 150).unref();
+    };
     const reads = readServices(reader.query);
     const later = async <T>(use: (s: Services) => Promise<T>): Promise<T> => use(await loadFull());
     const sites: SiteService = {
@@ -90,6 +101,8 @@ export async function openConsoleServices(openers: ConsoleOpeners, progress: (li
         migrations: { status: readStatus },
       },
       async close() {
+        closed = true;
+        clearTimeout(timer);
         await reader.close().catch(() => {});
         await full?.catch(() => {});
         await session?.close().catch(() => {});

@@ -37,7 +37,9 @@ export function poolQuery(getPool: () => Promise<Pool>, target?: ConnectionTarge
       throw toDatabaseError(error, target);
     } finally {
       signal?.removeEventListener('abort', onAbort);
-      client.release(broken);
+      // A connection a cancel was sent for is not reused: the cancel may land after this query ended and
+      // would then kill whatever query the next user of the connection runs.
+      client.release(broken || signal?.aborted === true);
     }
   };
 }

@@ -492,7 +492,7 @@ describe('read-only', () => {
       t.keys('Enter');
       await t.waitFor('Site ro-site');
       t.type('h');
-      await t.waitFor('History of ro-site');
+      await t.waitFor('created outside cabinet');
       t.type('R');
       await t.waitFor(`restore this revision: not available, role ${role} may not`);
       expect((await row('ro-site'))?.version).toBe(1);

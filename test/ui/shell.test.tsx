@@ -114,6 +114,17 @@ describe('the console shell', () => {
   });
 });
 
+describe('keys that arrive in one read', () => {
+  it('"/beta" in one chunk opens the filter with its first key and types the rest into it', async () => {
+    const { c } = open({ sites: [site({ siteId: 'acme-de', domain: 'acme.de' }), site({ siteId: 'beta-fr', domain: 'beta.fr' })] });
+    await c.waitFor('Sites (2)');
+    c.ui.stdin.write('/beta');
+    const frame = await c.waitFor('Sites (1)');
+    expect(frame).toContain('/beta');
+    expect(frame).toContain('beta-fr');
+  });
+});
+
 describe('a read-only connection', () => {
   const readOnly = { readOnly: true, readOnlyReason: 'role reader may not insert, update and delete sites' };
 

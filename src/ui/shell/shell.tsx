@@ -164,11 +164,20 @@ export function Shell({ services, initialRoute }: { services: Services; initialR
   // The first key is handled at once; keys arriving meanwhile queue behind it.
   const queue = useRef<[string, Key][]>([]);
   const pumping = useRef(false);
+  // Printable text arriving as one chunk ("/beta" typed while the event loop was busy) is keys, one by one,
+  // until a field takes text (the `/` opened the filter): the rest goes to the field in one piece.
+  const takesText = useRef(false);
+  takesText.current = capturesText || overlay === 'palette';
   const pump = () => {
-    const next = queue.current.shift();
+    let next = queue.current.shift();
     if (!next) {
       pumping.current = false;
       return;
+    }
+    const chars = Array.from(next[0]);
+    if (chars.length > 1 && !takesText.current && !next[1].ctrl && !next[1].meta && !next[0].startsWith('\u001b')) {
+      queue.current.unshift([chars.slice(1).join(''), next[1]]);
+      next = [chars[0]!, next[1]];
     }
     try {
       onKeyRef.current(next[0], next[1]);

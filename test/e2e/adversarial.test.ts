@@ -490,7 +490,7 @@ describe('read-only', () => {
       // (Esc and Enter sent together would read as Alt-Enter.)
       await t.waitFor((sc) => !sc.includes('Everywhere'));
       t.keys('Enter');
-      await t.waitFor('Site ro-site');
+      await t.waitFor((sc) => sc.includes('Site ro-site') && sc.includes('Zeile 1'));
       t.type('h');
       await t.waitFor('created outside cabinet');
       t.type('R');

@@ -123,6 +123,18 @@ describe('keys that arrive in one read', () => {
     expect(frame).toContain('/beta');
     expect(frame).toContain('beta-fr');
   });
+
+  it('End, typed text and a bracketed paste in one read land in that order', async () => {
+    const { c } = open({ sites: [site({ siteId: 'acme-de', domain: 'acme.de', aiPrompt: 'Hallo' })] });
+    await c.waitFor('acme-de');
+    await c.press('e');
+    await c.waitFor('Edit site acme-de');
+    for (let i = 0; i < 6; i++) await c.press(KEY.tab);
+    await c.waitFor('› Prompt');
+    c.ui.stdin.write(`${KEY.end} eins${KEY.paste('\nzwei')}`);
+    const frame = await c.waitFor('zwei');
+    expect(frame).toContain('Hallo eins\nzwei');
+  });
 });
 
 describe('a read-only connection', () => {

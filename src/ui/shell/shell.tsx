@@ -161,28 +161,41 @@ export function Shell({ services, initialRoute }: { services: Services; initialR
   // update: "Tab End x" read at once would type x into the field Tab just left. And Ink splits escape
   // sequences but not Tab or Enter bytes from the text around them, so a fast typist (or key repeat, or
   // a terminal without bracketed paste) can deliver "name\r" or "\t\t" as one input; those are split here.
-  // The first key is handled at once; keys arriving meanwhile queue behind it.
-  const queue = useRef<[string, Key][]>([]);
+  // The first key is handled at once; keys arriving meanwhile queue behind it. A bracketed paste takes its
+  // place in the same queue, so "End, text, paste" lands in that order (Ink delivers pastes on their own
+  // channel, at once).
+  const queue = useRef<({ key: [string, Key] } | { paste: string })[]>([]);
   const pumping = useRef(false);
   // Printable text arriving as one chunk ("/beta" typed while the event loop was busy) is keys, one by one,
   // until a field takes text (the `/` opened the filter): the rest goes to the field in one piece.
   const takesText = useRef(false);
   takesText.current = capturesText || overlay === 'palette';
   const pump = () => {
-    let next = queue.current.shift();
+    const next = queue.current.shift();
     if (!next) {
       pumping.current = false;
       return;
     }
-    const chars = Array.from(next[0]);
-    if (chars.length > 1 && !takesText.current && !next[1].ctrl && !next[1].meta && !next[0].startsWith('\u001b')) {
-      queue.current.unshift([chars.slice(1).join(''), next[1]]);
-      next = [chars[0]!, next[1]];
-    }
     try {
-      onKeyRef.current(next[0], next[1]);
+      if ('paste' in next) onPasteRef.current(next.paste);
+      else {
+        let [input, key] = next.key;
+        const chars = Array.from(input);
+        if (chars.length > 1 && !takesText.current && !key.ctrl && !key.meta && !input.startsWith('\u001b')) {
+          queue.current.unshift({ key: [chars.slice(1).join(''), key] });
+          input = chars[0]!;
+        }
+        onKeyRef.current(input, key);
+      }
     } finally {
       setImmediate(pump);
+    }
+  };
+  const enqueue = (...items: ({ key: [string, Key] } | { paste: string })[]) => {
+    queue.current.push(...items);
+    if (!pumping.current) {
+      pumping.current = true;
+      pump();
     }
   };
   useInput(
@@ -197,11 +210,7 @@ export function Shell({ services, initialRoute }: { services: Services; initialR
                 return [part, { ...key, tab: part === '\t', return: part === '\r', shift: special ? false : key.shift }];
               })
           : [[input, key]];
-      queue.current.push(...parts);
-      if (!pumping.current) {
-        pumping.current = true;
-        pump();
-      }
+      enqueue(...parts.map((part) => ({ key: part })));
     },
     { isActive: isRawModeSupported },
   );
@@ -242,22 +251,23 @@ export function Shell({ services, initialRoute }: { services: Services; initialR
     if (global) runGlobal(global);
   }
 
-  usePaste(
-    (text) => {
-      const refused = pasteRefusal(text);
-      if (refused !== null) {
-        setStatus({ message: `paste refused: ${(refused / 1_000_000).toFixed(1)} million characters, more than any field holds (prompt: ${PROMPT_LIMIT})`, tone: 'error', at: Date.now() });
-        return;
-      }
-      if (tooSmall || overlay === 'help') return;
-      if (overlay === 'palette') {
-        dispatchPalette({ type: 'type', text });
-        return;
-      }
-      screens.current.get(top.key)?.current.onPaste?.(text);
-    },
-    { isActive: isRawModeSupported },
-  );
+  usePaste((text) => enqueue({ paste: text }), { isActive: isRawModeSupported });
+
+  const onPasteRef = useRef(onPaste);
+  onPasteRef.current = onPaste;
+  function onPaste(text: string): void {
+    const refused = pasteRefusal(text);
+    if (refused !== null) {
+      setStatus({ message: `paste refused: ${(refused / 1_000_000).toFixed(1)} million characters, more than any field holds (prompt: ${PROMPT_LIMIT})`, tone: 'error', at: Date.now() });
+      return;
+    }
+    if (tooSmall || overlay === 'help') return;
+    if (overlay === 'palette') {
+      dispatchPalette({ type: 'type', text });
+      return;
+    }
+    screens.current.get(top.key)?.current.onPaste?.(text);
+  }
 
   const slots = useMemo(
     () =>

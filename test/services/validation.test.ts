@@ -11,6 +11,9 @@ describe('field validation', () => {
     expect(value(f.domain('münchen.de'))).toBe('xn--mnchen-3ya.de');
     expect(value(f.domain('пример.рф'))).toBe('xn--e1afmkfd.xn--p1ai');
     expect(f.domainForDisplay('xn--mnchen-3ya.de')).toBe('münchen.de');
+    // Written outside cabinet: shown as stored, not as what IDNA mapping would turn it into.
+    expect(f.domainForDisplay('ACME.de')).toBe('ACME.de');
+    expect(f.domainForDisplay('ac\u200bme.de')).toBe('ac\u200bme.de');
     expect(value(f.domain('shop.acme.de.'))).toBe('shop.acme.de');
   });
 

@@ -77,9 +77,14 @@ export function domain(value: string): FieldResult<string> {
   return ok(ascii);
 }
 
-/** For display: the Unicode form of a stored A-label domain (münchen.de rather than xn--mnchen-3ya.de). */
-export function domainForDisplay(ascii: string): string {
-  return domainToUnicode(ascii) || ascii;
+/**
+ * For display: the Unicode form of a stored A-label domain (münchen.de rather than xn--mnchen-3ya.de), but
+ * only when it reads back to exactly what is stored; otherwise the stored text, so that a value written
+ * outside cabinet (upper case, a zero-width character that UTS 46 mapping would drop) is shown as it is.
+ */
+export function domainForDisplay(stored: string): string {
+  const unicode = domainToUnicode(stored);
+  return unicode && domainToASCII(unicode) === stored ? unicode : stored;
 }
 
 /** A BCP 47 language tag, canonicalised (`pt-br` → `pt-BR`, `EN` → `en`). */

@@ -60,7 +60,8 @@ export function siteRowToRecord(row: SiteRow): SiteRecord {
   };
 }
 
-export function siteRecordToRow(site: SiteRecord): SiteRow {
+/** The columns a site row and a list row share, in the stable output order. */
+function commonColumns(site: SiteSummary | SiteRecord) {
   return {
     site_id: site.siteId,
     domain: site.domain,
@@ -72,25 +73,16 @@ export function siteRecordToRow(site: SiteRecord): SiteRow {
     created_at: site.createdAt.toISOString(),
     version: site.version,
     updated_at: site.updatedAt.toISOString(),
-    ai_prompt: site.aiPrompt,
   };
+}
+
+export function siteRecordToRow(site: SiteRecord): SiteRow {
+  return { ...commonColumns(site), ai_prompt: site.aiPrompt };
 }
 
 /** A list row for `--json`/`--ndjson`: the columns without the prompt, plus its length. */
 export function siteSummaryToJson(site: SiteSummary): Record<string, string | number | null> {
-  return {
-    site_id: site.siteId,
-    domain: site.domain,
-    brand_name: site.brandName,
-    language: site.language,
-    ai_script_id: site.aiScriptId,
-    hubspot_pipeline: site.hubspotPipeline,
-    hubspot_stage: site.hubspotStage,
-    created_at: site.createdAt.toISOString(),
-    version: site.version,
-    updated_at: site.updatedAt.toISOString(),
-    prompt_chars: site.promptChars,
-  };
+  return { ...commonColumns(site), prompt_chars: site.promptChars };
 }
 
 /** The text a site's diff is made from: one `key: value` line per column, the prompt as a block. */

@@ -57,7 +57,7 @@ export async function withReadServices<T>(ctx: CommandContext, action: string, f
       const status = await readMigrationStatus((sql) => reader.query(sql), discoverMigrationFiles(defaultMigrationsDir()));
       fallback = status.pending.length > 0;
     }
-    if (!fallback) return await fn(readServices(reader.query));
+    if (!fallback) return await fn(readServices(reader.query, reader.transaction));
   } finally {
     await reader.close();
   }

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { once } from 'node:events';
 import { CabinetError } from '../lib/errors.ts';
+import { jsonText } from '../lib/json-text.ts';
 import { recordDiff, useColor } from '../lib/record-diff.ts';
 import type { CommandIO } from './command.ts';
 
@@ -22,15 +23,6 @@ export function formatTime(d: Date): string {
   return Number.isNaN(d.getTime()) ? '' : `${d.toISOString().slice(0, 16).replace('T', ' ')}Z`;
 }
 
-// Characters that are valid in JSON strings but would act on a terminal or hide text: C1 controls, bidi
-// controls, zero-width and separator characters. Escaped as \uXXXX, the JSON still decodes to the same data.
-const JSON_UNSAFE = /[\u007f-\u009f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]/g;
-
-/** JSON.stringify, with terminal-unsafe characters escaped (C0 controls and lone surrogates it escapes itself). */
-export function jsonText(value: unknown, space?: number): string {
-  return JSON.stringify(value, null, space).replace(JSON_UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
-
 function indent(json: string): string {
   return json.replace(/\n/g, '\n  ');
 }
@@ -40,18 +32,31 @@ function indent(json: string): string {
  * shows the changed fields) or NDJSON (one compact object per line), written as they come.
  */
 export function recordWriter(stream: Out, ndjson: boolean) {
+  const text = recordText(ndjson);
   let count = 0;
   return {
     async write(record: object): Promise<void> {
-      if (ndjson) await put(stream, jsonText(record) + '\n');
-      else await put(stream, `${count === 0 ? '[\n  ' : ',\n  '}${indent(jsonText(record, 2))}`);
+      await put(stream, text.record(record));
       count++;
     },
     async end(): Promise<void> {
-      if (!ndjson) await put(stream, count === 0 ? '[]\n' : '\n]\n');
+      await put(stream, text.end());
     },
     get count() {
       return count;
+    },
+  };
+}
+
+/** The text of records one after another: NDJSON lines, or the parts of one JSON array. */
+export function recordText(ndjson: boolean): { record(record: object): string; end(): string } {
+  let count = 0;
+  return {
+    record(record) {
+      return ndjson ? jsonText(record) + '\n' : `${count++ === 0 ? '[\n  ' : ',\n  '}${indent(jsonText(record, 2))}`;
+    },
+    end() {
+      return ndjson ? '' : count === 0 ? '[]\n' : '\n]\n';
     },
   };
 }
@@ -79,7 +84,8 @@ export async function openOutput(io: CommandIO, file: string | undefined): Promi
   const temp = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.tmp`);
   let stream: fs.WriteStream;
   try {
-    stream = fs.createWriteStream(temp, { flags: 'wx', mode: 0o600 });
+    // A 1 MiB buffer: an export's writes queue behind the disk instead of pausing the database stream.
+    stream = fs.createWriteStream(temp, { flags: 'wx', mode: 0o600, highWaterMark: 1 << 20 });
     await once(stream, 'open');
   } catch (error) {
     throw new CabinetError(`cannot write ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, { code: 'output' });

@@ -12,7 +12,7 @@ import { explainEditError, parseExpectVersion, withDataServices, withReadService
 import { readPromptFile } from './prompt-input.ts';
 import { bool, idArgument, LIST_OPTIONS, maxArgs, onlyOptions, parseLimit, parseSort, str, TRANSFER_OPTIONS, runAction } from './options.ts';
 import { formatTime, printDiff, printJson, recordWriter, tableWidth } from './output.ts';
-import { runExport, runImport, type TransferKind } from './transfer.ts';
+import { exportObjects, runExport, runImport, type TransferKind } from './transfer.ts';
 import { diff, history, restore } from './site-history.ts';
 import { columnNames, fieldsToRow, name, note, notFound, withServices } from './site-common.ts';
 
@@ -315,7 +315,7 @@ export const siteTransfer: TransferKind = {
   command: 'sites',
   noun: 'site',
   plural: 'sites',
-  export: (services, write) => services.siteTransfer.export(write),
+  export: exportObjects((services, write) => services.exports.sites(write)),
   import: (services, records, options) => services.siteTransfer.import(records, options),
 };
 

@@ -5,20 +5,35 @@ import { readRecords, type InputRecord } from '../lib/json-records.ts';
 import { formatBytes, progress } from '../lib/progress.ts';
 import { tableRenderer } from '../lib/lazy-table.ts';
 import type { DataServices } from '../services/data-services.ts';
+import type { ReadServices } from '../services/read-services.ts';
+import { withReadServices } from './data.ts';
 import { processActor } from '../services/write-context.ts';
 import { InvalidImportError, type ImportOptions, type ImportPlan, type ImportResult, type PlannedRow } from '../services/transfer/records.ts';
 import type { CommandContext, CommandIO } from './command.ts';
 import { assertGate, refuseWhenReadOnly } from './read-only.ts';
 import { bool, maxArgs, onlyOptions, str } from './options.ts';
-import { openOutput, printDiff, recordWriter, tableWidth } from './output.ts';
+import { openOutput, printDiff, put, recordText, tableWidth } from './output.ts';
 
 /** What export and import need to know about an entity. */
 export interface TransferKind {
   command: 'sites' | 'users';
   noun: string;
   plural: string;
-  export(services: DataServices, write: (row: object) => Promise<void>): Promise<number>;
+  /** Every row as the export's JSON text (NDJSON or an array); `write` gets text and the rows it holds. */
+  export(services: ReadServices, format: ExportFormat, write: (text: string, rows: number) => Promise<void>): Promise<number>;
   import(services: DataServices, records: AsyncIterable<InputRecord>, options: ImportOptions & { note?: string }): Promise<ImportResult>;
+}
+
+export type ExportFormat = 'ndjson' | 'array';
+
+/** An export of a kind whose service hands over row objects (sites: few rows), as JSON text. */
+export function exportObjects(source: (services: ReadServices, write: (row: object) => Promise<void>) => Promise<number>): TransferKind['export'] {
+  return async (services, format, write) => {
+    const text = recordText(format === 'ndjson');
+    const n = await source(services, (row) => write(text.record(row), 1));
+    await write(text.end(), 0);
+    return n;
+  };
 }
 
 const plural = (n: number, kind: TransferKind) => `${n.toLocaleString('en')} ${n === 1 ? kind.noun : kind.plural}`;
@@ -28,19 +43,17 @@ export async function runExport(ctx: CommandContext, kind: TransferKind): Promis
   onlyOptions(ctx, `${kind.command} export`, ['ndjson', 'output']);
   maxArgs(ctx, `${kind.command} export`, 0);
   const file = str(ctx, 'output');
-  const db = await ctx.openDb({ readOnly: true });
-  try {
-    const { openDataServices } = await import('../services/data-services.ts');
-    const services = await openDataServices(db, (l) => ctx.io.stderr.write(`cabinet: ${l}\n`));
+  // Reading only: the light read pool, without loading the ORM (the embedded sandbox may first need it).
+  return withReadServices(ctx, `${kind.command} export`, async (services) => {
     const out = await openOutput(ctx.io, file);
     const bar = progress(ctx.io.stderr);
     try {
-      const writer = recordWriter(out.stream, bool(ctx, 'ndjson'));
-      const n = await kind.export(services, async (row) => {
-        await writer.write(row);
-        if (writer.count % 1000 === 0) bar.update(`exporting ${kind.plural}: ${writer.count.toLocaleString('en')}`);
+      let count = 0;
+      const n = await kind.export(services, bool(ctx, 'ndjson') ? 'ndjson' : 'array', async (text, rows) => {
+        await put(out.stream, text);
+        if (Math.floor((count + rows) / 1000) > Math.floor(count / 1000)) bar.update(`exporting ${kind.plural}: ${(count + rows).toLocaleString('en')}`);
+        count += rows;
       });
-      await writer.end();
       await out.commit();
       bar.done();
       if (file !== undefined && file !== '-') ctx.io.stderr.write(`Exported ${plural(n, kind)} to ${file}.\n`);
@@ -50,9 +63,7 @@ export async function runExport(ctx: CommandContext, kind: TransferKind): Promis
       out.abort();
       throw error;
     }
-  } finally {
-    await db.close();
-  }
+  });
 }
 
 function openInput(ctx: CommandContext, kind: TransferKind, file: string | undefined): { stream: AsyncIterable<Buffer | string>; size?: number; fromStdin: boolean } {

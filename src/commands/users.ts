@@ -281,7 +281,7 @@ export const userTransfer: TransferKind = {
   command: 'users',
   noun: 'user',
   plural: 'users',
-  export: (services, write) => services.userTransfer.export(write),
+  export: (services, format, write) => services.exports.users(format, write),
   import: (services, records, options) => services.userTransfer.import(records, options),
 };
 

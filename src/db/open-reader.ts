@@ -1,6 +1,7 @@
 import { describeTarget, type ConnectionTarget } from './connection.ts';
 import { openTarget, type OpenTargetOptions } from './open-target.ts';
 import { openReadPool } from './read-pool.ts';
+import type { TransactionRunner } from './sql-client.ts';
 import type { SqlQuery } from './sql-query.ts';
 import type { GuardDecision } from './tailnet-guard.ts';
 
@@ -10,6 +11,7 @@ export interface DbReader {
   guard: GuardDecision;
   label: string;
   query: SqlQuery;
+  transaction: TransactionRunner;
   close(): Promise<void>;
 }
 
@@ -17,5 +19,5 @@ export interface DbReader {
 export async function openReader(options: OpenTargetOptions & { statementTimeoutMs?: number } = {}): Promise<DbReader> {
   const { target, guard } = await openTarget(options);
   const pool = await openReadPool(target, options.statementTimeoutMs);
-  return { target, guard, label: describeTarget(target), query: pool.query, close: pool.close };
+  return { target, guard, label: describeTarget(target), query: pool.query, transaction: pool.transaction, close: pool.close };
 }

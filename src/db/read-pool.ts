@@ -1,10 +1,13 @@
 import type { Pool } from 'pg';
 import type { ConnectionTarget } from './connection.ts';
 import { pgDriverOptions } from './pg-options.ts';
+import { transactionOn, type TransactionRunner } from './sql-client.ts';
 import { poolQuery, type SqlQuery } from './sql-query.ts';
 
 export interface ReadPool {
   query: SqlQuery;
+  /** A transaction on one connection, for COPY streams (exports) and reads that must see one snapshot. */
+  transaction: TransactionRunner;
   close(): Promise<void>;
 }
 
@@ -26,5 +29,5 @@ export async function openReadPool(target: ConnectionTarget, statementTimeoutMs 
   });
   // An idle client dropped by the server must not take the process down; the next query reports it.
   pool.on('error', () => {});
-  return { query: poolQuery(async () => pool, target), close: () => pool.end() };
+  return { query: poolQuery(async () => pool, target), transaction: transactionOn(() => pool.connect(), target), close: () => pool.end() };
 }

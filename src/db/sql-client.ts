@@ -25,16 +25,30 @@ function wrap(client: PoolClient): SqlClient {
       return { rows: result.rows as T[], rowCount: result.rowCount ?? 0 };
     },
     copyFrom: (sql) => client.query(copyFrom(sql)),
-    copyTo: (sql) => client.query(copyTo(sql)),
+    // A deep buffer keeps the server sending while the consumer formats and writes a chunk.
+    copyTo: (sql) => client.query(copyTo(sql, { highWaterMark: 1 << 20 })),
+  };
+}
+
+/** Takes one connection from a node-postgres pool (the ORM's or the light read pool). */
+export type PoolConnect = () => Promise<PoolClient>;
+
+/** Runs `fn` inside BEGIN/COMMIT on one connection of some pool; `withTransaction` for the ORM's. */
+export type TransactionRunner = <T>(fn: (client: SqlClient) => Promise<T>) => Promise<T>;
+
+/** The ORM's pool, for withSqlClient and withTransaction. */
+function ormConnect(orm: CabinetORM): PoolConnect {
+  return async () => {
+    const pool = (await orm.em.getConnection().getNativeClient()) as unknown as { connect(): Promise<PoolClient> };
+    return pool.connect();
   };
 }
 
 /** Runs `fn` on one pooled connection; database errors come back as one-line CabinetErrors. */
-export async function withSqlClient<T>(orm: CabinetORM, target: ConnectionTarget | undefined, fn: (client: SqlClient) => Promise<T>): Promise<T> {
+export async function withPoolClient<T>(connect: PoolConnect, target: ConnectionTarget | undefined, fn: (client: SqlClient) => Promise<T>): Promise<T> {
   let client: PoolClient;
   try {
-    const pool = (await orm.em.getConnection().getNativeClient()) as unknown as { connect(): Promise<PoolClient> };
-    client = await pool.connect();
+    client = await connect();
   } catch (error) {
     throw toDatabaseError(error, target);
   }
@@ -51,16 +65,27 @@ export async function withSqlClient<T>(orm: CabinetORM, target: ConnectionTarget
 }
 
 /** `fn` inside BEGIN/COMMIT on one connection; any error rolls everything back. */
-export async function withTransaction<T>(orm: CabinetORM, target: ConnectionTarget | undefined, fn: (client: SqlClient) => Promise<T>): Promise<T> {
-  return withSqlClient(orm, target, async (client) => {
-    await client.query('begin');
-    try {
-      const result = await fn(client);
-      await client.query('commit');
-      return result;
-    } catch (error) {
-      await client.query('rollback').catch(() => {});
-      throw error;
-    }
-  });
+export function transactionOn(connect: PoolConnect, target: ConnectionTarget | undefined): TransactionRunner {
+  return (fn) =>
+    withPoolClient(connect, target, async (client) => {
+      await client.query('begin');
+      try {
+        const result = await fn(client);
+        await client.query('commit');
+        return result;
+      } catch (error) {
+        await client.query('rollback').catch(() => {});
+        throw error;
+      }
+    });
+}
+
+/** withPoolClient on the ORM's pool. */
+export function withSqlClient<T>(orm: CabinetORM, target: ConnectionTarget | undefined, fn: (client: SqlClient) => Promise<T>): Promise<T> {
+  return withPoolClient(ormConnect(orm), target, fn);
+}
+
+/** A transaction on the ORM's pool. */
+export function withTransaction<T>(orm: CabinetORM, target: ConnectionTarget | undefined, fn: (client: SqlClient) => Promise<T>): Promise<T> {
+  return transactionOn(ormConnect(orm), target)(fn);
 }

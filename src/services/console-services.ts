@@ -67,7 +67,7 @@ export async function openConsoleServices(openers: ConsoleOpeners, progress: (li
     const loadSoon = () => {
       timer ??= setTimeout(() => loadFull().catch(() => {}), 150).unref();
     };
-    const reads = readServices(reader.query);
+    const reads = readServices(reader.query, reader.transaction);
     const later = async <T>(use: (s: Services) => Promise<T>): Promise<T> => use(await loadFull());
     const sites: SiteService = {
       list: async (o) => {

@@ -7,10 +7,12 @@ import { OrmSiteService } from './site-service.ts';
 import { OrmUserService } from './user-service.ts';
 import { SiteTransfer } from './transfer/site-transfer.ts';
 import { UserTransfer } from './transfer/user-transfer.ts';
+import { exportServices, type ReadServices } from './read-services.ts';
 import type { RevisionService, SiteService, UserService } from './types.ts';
+import { withTransaction } from '../db/sql-client.ts';
 
 /** What the data commands (sites, users, seed) use; they never see the ORM. */
-export interface DataServices {
+export interface DataServices extends ReadServices {
   sites: SiteService;
   users: UserService;
   revisions: RevisionService;
@@ -60,6 +62,7 @@ export async function openDataServices(db: DbSession, log: (line: string) => voi
     revisions: new OrmRevisionService(em, sites),
     siteTransfer: new SiteTransfer(db, actor),
     userTransfer: new UserTransfer(db),
+    exports: exportServices((fn) => withTransaction(db.orm, db.target, fn)),
     gates,
   };
 }

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { DbSession } from '../../db/session.ts';
 import { toDatabaseError } from '../../db/db-errors.ts';
-import { withSqlClient } from '../../db/sql-client.ts';
+import type { TransactionRunner } from '../../db/sql-client.ts';
 import { CabinetError } from '../../lib/errors.ts';
 import type { InputRecord } from '../../lib/json-records.ts';
 import { appendRevision, EDITABLE_SITE_FIELDS } from '../site-revisions.ts';
@@ -91,6 +91,15 @@ export function parseSiteRecord(value: unknown): { ok: true; row: Omit<SiteImpor
 
 const COLUMNS_SQL = SITE_KEYS.map((k) => (k === 'created_at' || k === 'updated_at' ? `${isoSql(k)} as ${k}` : k)).join(', ');
 
+/** Every site, ordered by site id (byte order, the same on every server), all columns. Sites are few. */
+export async function exportSites(transaction: TransactionRunner, write: (row: SiteRow) => void | Promise<void>): Promise<number> {
+  return transaction(async (client) => {
+    const { rows } = await client.query<SiteRow>(`select ${COLUMNS_SQL} from sites order by site_id collate "C"`);
+    for (const row of rows) await write(row);
+    return rows.length;
+  });
+}
+
 /**
  * Sites to and from JSON. The table is small (one row per customer site), so an import is read whole,
  * checked against the live rows, and applied row by row inside one transaction, each change recorded in
@@ -103,15 +112,6 @@ export class SiteTransfer {
   constructor(db: Pick<DbSession, 'orm' | 'target'>, context: { actor?: string } = {}) {
     this.#db = db;
     this.#actor = context.actor ?? processActor();
-  }
-
-  /** Every site, ordered by site id (byte order, the same on every server), all columns. */
-  async export(write: (row: SiteRow) => void | Promise<void>): Promise<number> {
-    return withSqlClient(this.#db.orm, this.#db.target, async (client) => {
-      const { rows } = await client.query<SiteRow>(`select ${COLUMNS_SQL} from sites order by site_id collate "C"`);
-      for (const row of rows) await write(row);
-      return rows.length;
-    });
   }
 
   async import(records: AsyncIterable<InputRecord>, options: ImportOptions & { actor?: string; note?: string } = {}): Promise<ImportResult> {

@@ -136,6 +136,12 @@ export class UserTransfer {
       const copied = finished(copy);
       copied.catch(() => {}); // awaited below; this only keeps an early failure from going unhandled
       let total = 0;
+      let batch = '';
+      const flush = async () => {
+        const text = batch;
+        batch = '';
+        if (text !== '' && !copy.write(text)) await once(copy, 'drain');
+      };
       try {
         for await (const record of records) {
           total++;
@@ -149,10 +155,12 @@ export class UserTransfer {
             continue;
           }
           const r = parsed.row;
-          const line = `${record.line}\t${record.index ?? '\\N'}\t${copyField(r.userId)}\t${copyField(r.email)}\t${copyField(r.firstSeen)}\t${copyField(r.lastSeen)}\t${copyField(r.version)}\t${copyField(r.updatedAt)}\n`;
-          if (!copy.write(line)) await once(copy, 'drain');
+          batch += `${record.line}\t${record.index ?? '\\N'}\t${copyField(r.userId)}\t${copyField(r.email)}\t${copyField(r.firstSeen)}\t${copyField(r.lastSeen)}\t${copyField(r.version)}\t${copyField(r.updatedAt)}\n`;
+          // Each write is a message and a socket write: rows go in batches of about 64 KiB.
+          if (batch.length >= 65536) await flush();
           if (total % 1000 === 0) options.onProgress?.(total);
         }
+        await flush();
         copy.end();
         await copied;
       } catch (error) {

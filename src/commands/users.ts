@@ -29,7 +29,8 @@ Field options (create, set)
   --user-id ID             the Zitadel sub, instead of the positional USER_ID
 
 Options
-  --filter TEXT            list: case-insensitive text in the e-mail address or user id
+  --filter TEXT            list: case-insensitive text in the e-mail address or user id;
+                           ^TEXT: the address or id starts with TEXT (fast on a big table)
   --sort KEY               list: user_id, email, first_seen, last_seen; -KEY sorts descending
                            (default -last_seen: most recently seen first)
   --limit N                list: at most N users (default 100; the table can be large: see export)
@@ -51,6 +52,7 @@ none. Fields left out of an imported row keep their current value.
 
 Examples
   $ cabinet users list --filter @acme.de --sort -last_seen --limit 20
+  $ cabinet users list --filter ^anna.
   $ cabinet users show 281992467209388035 --json
   $ cabinet users create 281992467209388035 --email anna@acme.de
   $ cabinet users set 281992467209388035 --email anna.schmidt@acme.de

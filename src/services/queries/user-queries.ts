@@ -1,6 +1,6 @@
 import type { SqlQuery } from '../../db/sql-query.ts';
 import { CabinetError } from '../../lib/errors.ts';
-import { likeContains } from '../like.ts';
+import { parseUserFilter, userFilterSql } from './user-search.ts';
 import type { ListOptions, Page, UserRecord, UserSortKey } from '../types.ts';
 import { checkEncodable } from '../validation/fields.ts';
 
@@ -45,21 +45,18 @@ function decodeCursor(cursor: string, key: string): [string, string] {
 
 /**
  * One page of users, in a stable order (sort key, then user id, both the same direction) so that keyset
- * paging by `(key, user_id)` can use the `(last_seen, user_id)` index. The filter is a case-insensitive
- * "contains" on email and user id, served by the trigram indexes; it is data, never SQL.
+ * paging by `(key, user_id)` can use the `(last_seen, user_id)` index. The filter (user-search.ts) is a
+ * case-insensitive "contains" on email and user id, or "starts with" after a `^`, served by indexes.
  */
 export async function listUsers(query: SqlQuery, options: ListOptions<UserSortKey> = {}): Promise<Page<UserRecord>> {
   const limit = Math.max(1, Math.min(options.limit ?? 200, 5000));
   const key = SORT_COLUMN[options.sort ?? 'lastSeen'];
   const descending = options.descending ?? key === 'last_seen';
-  const filter = options.filter?.trim();
-  if (filter && checkEncodable(filter)) return { rows: [], hasMore: false };
+  const filter = parseUserFilter(options.filter);
+  if (filter && checkEncodable(filter.text)) return { rows: [], hasMore: false };
   const where: string[] = [];
   const params: unknown[] = [];
-  if (filter) {
-    params.push(likeContains(filter));
-    where.push(`(email ilike $${params.length} or user_id ilike $${params.length})`);
-  }
+  if (filter) where.push(await userFilterSql(query, filter, params));
   const cursor = options.after === undefined ? undefined : decodeCursor(options.after, key);
   if (cursor) {
     params.push(cursor[0], cursor[1]);

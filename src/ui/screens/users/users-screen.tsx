@@ -37,7 +37,7 @@ export function UsersScreen() {
       descendingFor={(k) => k === 'lastSeen' || k === 'firstSeen'}
       rowKey={(u) => u.userId}
       keymap={keymap}
-      filterHint="email or user id"
+      filterHint="email or user id · ^ = starts with"
       empty={readOnly ? 'No users yet.' : 'No users yet. Press n to add one.'}
       pageSize={200}
       onAction={(action: UsersAction, row) => {

@@ -2,7 +2,7 @@
 // faster than hundreds of small modules (Ink, React and meow resolve ~100 files otherwise).
 // The database stack stays external: migrations in migrations/ are loaded at run time and import
 // @mikro-orm/migrations from node_modules, so the ORM must be that same copy, not a bundled twin.
-import { build } from 'esbuild';
+import { build, type Plugin } from 'esbuild';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,6 +10,24 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 // meow would otherwise find, read and normalise package.json on every start (~15 ms); hand it what it shows.
 const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as Record<string, unknown>;
+
+// Yoga (Ink's layout engine) is emscripten output that, seeing a global fetch, fetches its own inlined
+// base64 wasm as a data: URL: that loads Node's fetch stack (undici, ~30 ms) before the first frame.
+// Telling it there is no fetch makes it decode the same bytes directly, as it does on older Node.
+const yogaWithoutFetch: Plugin = {
+  name: 'yoga-without-fetch',
+  setup(b) {
+    b.onLoad({ filter: /yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/ }, async (args) => {
+      const source = await fs.promises.readFile(args.path, 'utf8');
+      const patched = source.replaceAll('"function"!=typeof fetch', 'true');
+      if (patched === source) throw new Error(`${args.path}: the fetch test to patch is gone (yoga-layout changed); update scripts/build.ts`);
+      return { contents: patched, loader: 'js' };
+    });
+  },
+};
+
+// Chunks are content-hashed: without a clean dist/, every build leaves the last one's behind.
+fs.rmSync(path.join(root, 'dist'), { recursive: true, force: true });
 
 await build({
   absWorkingDir: root,
@@ -37,4 +55,5 @@ await build({
   sourcemap: 'linked',
   logLevel: 'warning',
   chunkNames: 'chunks/[name]-[hash]',
+  plugins: [yogaWithoutFetch],
 });

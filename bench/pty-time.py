@@ -4,7 +4,8 @@
 usage: pty-time.py COLS ROWS MARKER1 [MARKER2 ...] -- COMMAND [ARGS...]
 Starts COMMAND in a pty of COLS x ROWS, and prints one line of JSON: the seconds from start until the
 terminal output first contains each marker (null when it never did within the timeout). A marker of the
-form "key:TEXT" first types TEXT into the terminal, then waits for the next marker. After the last
+form "key:TEXT" first types TEXT into the terminal, then waits for the next marker; "wait:SECONDS" keeps
+reading the terminal for that long (so background work settles before memory is read). After the last
 marker it sends 'q' and reports the peak RSS (VmHWM, kB) of the process.
 """
 import json, os, pty, select, sys, time, signal, struct, fcntl, termios
@@ -25,6 +26,21 @@ def main():
     seen_from = 0
     hwm = None
     for marker in markers:
+        if marker.startswith('wait:'):
+            until = time.monotonic() + float(marker[5:])
+            while time.monotonic() < until:
+                r, _, _ = select.select([fd], [], [], 0.01)
+                if r:
+                    try:
+                        chunk = os.read(fd, 65536)
+                    except OSError:
+                        break
+                    if not chunk:
+                        break
+                    out += chunk
+            results[marker] = round(time.monotonic() - start, 4)
+            seen_from = len(out)
+            continue
         if marker.startswith('key:'):
             os.write(fd, marker[4:].encode())
             t_key = time.monotonic()

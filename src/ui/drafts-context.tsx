@@ -15,3 +15,6 @@ export function useDrafts(): DraftStore {
 
 /** The draft id of an edit of site `siteId` (one draft per site: editing it again resumes it). */
 export const siteDraftId = (siteId: string): string => `site:${siteId}`;
+
+/** The draft of the new-site wizard (one at a time: opening the wizard again resumes it). */
+export const NEW_SITE_DRAFT_ID = 'site-new';

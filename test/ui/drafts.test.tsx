@@ -249,3 +249,75 @@ describe('recovering drafts on the next start', () => {
     for (const raw of ['\u001b[2J', '\u0007', '\u009b', '\u202e', '\u200b', '\u007f']) expect(frame).not.toContain(raw);
   });
 });
+
+describe('the new-site wizard keeps a draft', () => {
+  it('as it is typed; opening the wizard again resumes it at the step it was left on', async () => {
+    const services = fakeServices({ sites: [ACME] });
+    let c = open(services);
+    await c.waitFor('acme-de');
+    await c.press('n');
+    await c.waitFor('New site  step 1 of 9: domain');
+    await c.type('shop.example');
+    await c.press(KEY.enter, KEY.enter);
+    await c.waitFor('step 3 of 9: brand name');
+    await c.type('Shop GmbH');
+    await sleep(150);
+    const stored = new DraftStore({ dir }).get('site-new');
+    expect(stored?.recordId).toBeNull();
+    expect(stored?.fields).toMatchObject({ domain: 'shop.example', siteId: 'shop-example', brandName: 'Shop GmbH', language: 'en', aiPrompt: '' });
+    // The session ends without a word (a dropped link): the next console resumes the wizard.
+    c.unmount();
+    c = open(services);
+    await c.waitFor('Unsaved drafts from an earlier session (1)');
+    const list = await c.waitFor('new site shop-example');
+    expect(list).toContain('not created yet');
+    expect(list).toMatch(/brand name\s+Shop GmbH/);
+    await c.press(KEY.enter);
+    const frame = await c.waitFor('step 3 of 9: brand name');
+    expect(frame).toContain('resumed your unsaved new site from');
+    expect(frame).toMatch(/› brand name\s+Shop GmbH/);
+    expect(frame).toMatch(/domain\s+shop\.example/);
+  });
+
+  it('is removed once the site is created', async () => {
+    const store = new DraftStore({ dir });
+    store.save({ id: 'site-new', entity: 'site', recordId: null, baseVersion: null, base: {}, fields: { domain: 'new.example', siteId: 'new-example', brandName: 'New', language: 'en', aiScriptId: '', hubspotPipeline: '', hubspotStage: '', aiPrompt: 'Hallo.' }, ui: { step: 7, siteIdTouched: false } });
+    store.flushSync();
+    const services = fakeServices({ sites: [ACME] });
+    const c = open(services);
+    await c.waitFor('Unsaved drafts');
+    await c.press(KEY.enter);
+    await c.waitFor('step 8 of 9: prompt');
+    await c.waitFor('Hallo.');
+    await c.press(KEY.tab);
+    await c.waitFor('step 9 of 9: summary');
+    await c.press('y');
+    await c.waitFor('created site new-example');
+    expect(services.callsTo('sites.create')[0]?.args[0]).toMatchObject({ siteId: 'new-example', domain: 'new.example', brandName: 'New', aiPrompt: 'Hallo.' });
+    await sleep(100);
+    expect(new DraftStore({ dir }).list()).toEqual([]);
+  });
+
+  it('Esc on the first step asks before throwing typed text away; nothing typed leaves at once', async () => {
+    const services = fakeServices({ sites: [ACME] });
+    const c = open(services);
+    await c.waitFor('acme-de');
+    await c.press('n');
+    await c.waitFor('step 1 of 9: domain');
+    await c.press(KEY.esc);
+    await c.waitFor('Sites (1)');
+    await c.press('n');
+    await c.waitFor('step 1 of 9: domain');
+    await c.type('typo.example');
+    await sleep(150);
+    expect(new DraftStore({ dir }).get('site-new')).not.toBeNull();
+    await c.press(KEY.esc);
+    await c.waitFor('Discard this new site? What you typed is lost. y discard · n keep editing');
+    await c.press('n');
+    await c.waitFor('Enter next · Shift-Tab back · Esc cancel');
+    await c.press(KEY.esc, 'y');
+    await c.waitFor('Sites (1)');
+    await sleep(100);
+    expect(new DraftStore({ dir }).get('site-new')).toBeNull();
+  });
+});

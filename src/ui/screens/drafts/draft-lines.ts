@@ -39,8 +39,20 @@ function draftChanges(d: DraftWithRow): { field: string; base: string | null; th
   return comparison.fields.filter((f) => f.field !== 'siteId' && f.mine !== f.base);
 }
 
+/** A new site not created yet: what the wizard held, its id or domain as its name. */
+const isNewSite = (d: DraftWithRow) => d.draft.entity === 'site' && d.draft.recordId === null;
+
+function newSiteName(d: DraftWithRow): string {
+  const { siteId, domain } = d.draft.fields;
+  return sanitizeLine(siteId || (domain ? shownDomain(domain) : '') || '(no id yet)');
+}
+
 /** One line per draft for the list. */
 export function draftRowText(d: DraftWithRow): string {
+  if (isNewSite(d)) {
+    const typed = Object.entries(d.draft.fields).filter(([, v]) => v !== null && v !== '').length;
+    return `new site ${newSiteName(d)}  saved ${formatDateTime(d.draft.savedAt)}  ${typed} field${typed === 1 ? '' : 's'} typed · not created yet`;
+  }
   const what = d.draft.entity === 'site' ? `site ${sanitizeLine(d.draft.recordId ?? '(new)')}` : `${d.draft.entity} ${sanitizeLine(d.draft.recordId ?? '(new)')}`;
   const changes = draftChanges(d);
   const state =
@@ -56,6 +68,15 @@ export function draftRowText(d: DraftWithRow): string {
 
 /** The selected draft against the row now: each changed field (and what changed underneath), the prompt as a diff. */
 export function draftDiffLines(d: DraftWithRow, width: number): ViewLine[] {
+  if (isNewSite(d)) {
+    const lines: ViewLine[] = [{ text: 'A new site from the wizard, not created yet; Enter resumes the wizard.', dim: true }];
+    for (const [field, value] of Object.entries(d.draft.fields)) {
+      if (field === 'aiPrompt') continue;
+      lines.push({ text: truncate(`  ${(SITE_FIELD_LABELS[field as SiteField] ?? field).padEnd(16)}${shown(field, value)}`, width) });
+    }
+    lines.push({ text: '' }, ...promptDiffLines('', d.draft.fields.aiPrompt ?? '', width, { from: 'nothing', to: 'draft' }));
+    return lines;
+  }
   if (d.draft.entity !== 'site') return [{ text: 'Only site drafts can be recovered here; d discards it, Esc keeps it.', dim: true }];
   if (d.error) return [{ text: truncate(`cannot compare with the database now: ${sanitizeLine(d.error)}`, width), tone: 'error' }];
   const lines: ViewLine[] = [];

@@ -2,7 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { Box, Text } from 'ink';
 import { sanitizeLine } from '../../../lib/sanitize.ts';
 import { ScrollView } from '../../components/scroll-view.tsx';
-import { useDrafts } from '../../drafts-context.tsx';
+import { NEW_SITE_DRAFT_ID, useDrafts } from '../../drafts-context.tsx';
 import { useServices } from '../../services-context.tsx';
 import { useScreenActive, useScreenKeys, useShell } from '../../shell/shell-context.tsx';
 import { fit, truncate } from '../../text/graphemes.ts';
@@ -90,7 +90,8 @@ export function DraftsScreen() {
           return;
         case 'recover':
           if (!selected) return;
-          if (selected.draft.entity !== 'site' || !selected.draft.recordId) return shell.notify('only drafts of existing sites can be recovered here', 'warn');
+          if (selected.draft.id === NEW_SITE_DRAFT_ID) return shell.push({ name: 'site-new' });
+          if (selected.draft.entity !== 'site' || !selected.draft.recordId) return shell.notify('only drafts of sites can be recovered here', 'warn');
           if (selected.error) return shell.notify(`cannot recover now: ${selected.error}`, 'error');
           return shell.push({ name: 'site-edit', siteId: selected.draft.recordId });
       }

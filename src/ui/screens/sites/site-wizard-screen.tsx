@@ -1,4 +1,4 @@
-import { useMemo, useReducer } from 'react';
+import { useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import { Box, Text } from 'ink';
 import type { SiteInput } from '../../../services/types.ts';
 import { shownDomain } from '../../text/domain.ts';
@@ -19,7 +19,10 @@ import { formatPromptStats, promptStats } from '../../text/prompt-stats.ts';
 import { wrapText } from '../../text/wrap.ts';
 import { tone } from '../../theme.ts';
 import { SITE_FIELD_HINTS, type SiteLineField } from './site-changes.ts';
-import { WIZARD_STEPS, initialWizard, wizardReducer, type WizardStep } from './site-wizard-state.ts';
+import { NEW_SITE_DRAFT_ID, useDrafts } from '../../drafts-context.tsx';
+import { formatDateTime } from '../../text/format.ts';
+import { discardKeymap, type DiscardKey } from './site-form-keymap.ts';
+import { WIZARD_STEPS, initialWizard, wizardDraft, wizardFromDraft, wizardReducer, type WizardStep } from './site-wizard-state.ts';
 
 type WizardKey = 'next' | 'back' | 'create' | 'cancel';
 
@@ -44,13 +47,22 @@ const STEP_LABEL: Record<WizardStep, string> = { ...SITE_FIELD_LABELS, summary: 
 
 /**
  * `n`: seeding a new site, one field at a time with defaults (site id suggested from the domain,
- * language en); each step is validated before the next; a summary before anything is written.
+ * language en); each step is validated before the next; a summary before anything is written. What is
+ * typed is kept in a draft on disk as it is typed (a dropped SSH link loses nothing): opening the wizard
+ * again, or recovering from the drafts screen at start, resumes it; it is removed once the site exists.
  */
 export function SiteWizardScreen() {
   const { sites } = useServices();
   const shell = useShell();
-  const [state, dispatch] = useReducer(wizardReducer, undefined, initialWizard);
-  const [editor, dispatchEditor] = useReducer(editorReducer, '', (text) => createEditorState(text));
+  const drafts = useDrafts();
+  const [resumed] = useState(() => {
+    drafts.flushSync();
+    const draft = drafts.get(NEW_SITE_DRAFT_ID);
+    return draft ? { ...wizardFromDraft(draft), savedAt: draft.savedAt } : null;
+  });
+  const [state, dispatch] = useReducer(wizardReducer, undefined, () => resumed?.state ?? initialWizard());
+  const [editor, dispatchEditor] = useReducer(editorReducer, resumed?.prompt ?? '', (text) => createEditorState(text));
+  const [confirmDiscard, setConfirmDiscard] = useState(false);
   const step = WIZARD_STEPS[state.step]!;
   const width = shell.body.width;
   const height = shell.body.height;
@@ -68,6 +80,22 @@ export function SiteWizardScreen() {
     aiPrompt: prompt,
   });
 
+  // The draft follows every change; back to nothing typed, there is nothing to keep.
+  const saved = useRef(resumed !== null);
+  useEffect(() => {
+    const draft = wizardDraft(state, prompt);
+    if (draft) {
+      drafts.save(draft);
+      saved.current = true;
+    } else if (saved.current) {
+      drafts.discard(NEW_SITE_DRAFT_ID);
+      saved.current = false;
+    }
+  }, [drafts, state.inputs, state.step, state.siteIdTouched, prompt]);
+  useEffect(() => {
+    if (resumed) shell.notify(`resumed your unsaved new site from ${formatDateTime(resumed.savedAt)}`);
+  }, []);
+
   const editorHeight = Math.max(1, height - 2 - lineFields.length - 2);
   const summary = useMemo(() => (step === 'summary' ? summaryLines(state.inputs, prompt, width) : []), [step, state.inputs, prompt, width]);
 
@@ -75,6 +103,8 @@ export function SiteWizardScreen() {
     dispatch({ type: 'saving', saving: true });
     try {
       const created = await sites.create(input());
+      saved.current = false;
+      drafts.discard(NEW_SITE_DRAFT_ID);
       shell.notify(`created site ${created.siteId}`, 'ok');
       shell.replace({ name: 'site', siteId: created.siteId });
     } catch (error) {
@@ -97,24 +127,35 @@ export function SiteWizardScreen() {
   };
 
   const keymap = useMemo(() => {
+    if (confirmDiscard) return discardKeymap as Keymap<string>;
     if (step === 'summary') return combineKeymaps<string>(summaryKeymap, scrollKeymap);
     if (step === 'aiPrompt') return combineKeymaps<string>(promptStepKeymap, promptEditorKeymap);
     return combineKeymaps<string>(lineStepKeymap, lineInputKeymap);
-  }, [step]);
+  }, [step, confirmDiscard]);
 
   useScreenKeys<string>({
     keymap,
-    capturesText: step !== 'summary',
+    capturesText: step !== 'summary' && !confirmDiscard,
     onAction(action) {
       if (state.saving) return;
+      if (confirmDiscard) {
+        setConfirmDiscard(false);
+        if ((action as DiscardKey) === 'discard') {
+          saved.current = false;
+          drafts.discard(NEW_SITE_DRAFT_ID);
+          shell.pop();
+        }
+        return;
+      }
       switch (action as WizardKey) {
         case 'next':
           return advance();
         case 'back':
           return dispatch({ type: 'back' });
         case 'cancel':
-          if (state.step === 0) shell.pop();
-          else dispatch({ type: 'back' });
+          if (state.step > 0) dispatch({ type: 'back' });
+          else if (wizardDraft(state, prompt)) setConfirmDiscard(true);
+          else shell.pop();
           return;
         case 'create':
           return void create();
@@ -124,7 +165,7 @@ export function SiteWizardScreen() {
       else dispatch({ type: 'input', field: step, action: lineInputCommand(action as LineInputKey) });
     },
     onText(text, key) {
-      if (step === 'summary') return false;
+      if (step === 'summary' || confirmDiscard) return false;
       if (step === 'aiPrompt') {
         const typed = typedText(text, key);
         if (typed !== null) dispatchEditor({ type: 'insert', text: typed });
@@ -133,6 +174,7 @@ export function SiteWizardScreen() {
       return handleLineInputKey(text, key, (action) => dispatch({ type: 'input', field: step, action }));
     },
     onPaste(text) {
+      if (confirmDiscard) return;
       if (step === 'aiPrompt') dispatchEditor({ type: 'paste', text });
       else if (step !== 'summary') dispatch({ type: 'input', field: step, action: { type: 'insert', text: text.replace(/\r?\n$/, '') } });
     },
@@ -152,9 +194,11 @@ export function SiteWizardScreen() {
   })();
   const shownError = state.error ?? liveError ?? null;
   const errorLine = (
-    <Text color={shownError ? tone('error') : undefined} dimColor={!shownError} wrap="truncate-end">
+    <Text color={confirmDiscard ? tone('warn') : shownError ? tone('error') : undefined} bold={confirmDiscard} dimColor={!shownError && !confirmDiscard} wrap="truncate-end">
       {truncate(
-        shownError
+        confirmDiscard
+          ? 'Discard this new site? What you typed is lost. y discard · n keep editing'
+          : shownError
           ? sanitizeLine(shownError)
           : state.saving
             ? 'creating…'

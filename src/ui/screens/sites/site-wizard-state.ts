@@ -1,4 +1,6 @@
+import type { Draft } from '../../../lib/drafts.ts';
 import { lineInput, lineInputReducer, type LineInputAction, type LineInputState } from '../../components/line-input.tsx';
+import { NEW_SITE_DRAFT_ID } from '../../drafts-context.tsx';
 import { suggestSiteId } from '../../../services/validation/site-input.ts';
 import type { SiteLineField } from './site-changes.ts';
 
@@ -72,4 +74,40 @@ export function wizardReducer(state: WizardState, action: WizardAction): WizardS
     case 'scroll':
       return { ...state, summaryScroll: action.offset };
   }
+}
+
+const LINE_FIELDS = ['siteId', 'domain', 'brandName', 'language', 'aiScriptId', 'hubspotPipeline', 'hubspotStage'] as const satisfies readonly SiteLineField[];
+
+/**
+ * The wizard as a draft on disk (recordId null: the site does not exist yet), or null while nothing has
+ * been typed (the defaults alone are nothing to lose). The step and whether the site id was typed come
+ * back on resume.
+ */
+export function wizardDraft(state: WizardState, prompt: string): Draft | null {
+  const initial = initialWizard();
+  const fields: Record<string, string> = Object.fromEntries(LINE_FIELDS.map((f) => [f, state.inputs[f].value]));
+  const pristine = prompt === '' && LINE_FIELDS.every((f) => fields[f] === initial.inputs[f].value);
+  if (pristine) return null;
+  return {
+    id: NEW_SITE_DRAFT_ID,
+    entity: 'site',
+    recordId: null,
+    baseVersion: null,
+    base: {},
+    fields: { ...fields, aiPrompt: prompt },
+    ui: { step: state.step, siteIdTouched: state.siteIdTouched },
+  };
+}
+
+/** The wizard resumed from its draft: the values typed, at the step it was left on (never the summary). */
+export function wizardFromDraft(draft: Pick<Draft, 'fields' | 'ui'>): { state: WizardState; prompt: string } {
+  const state = initialWizard();
+  for (const f of LINE_FIELDS) {
+    const v = draft.fields[f];
+    if (typeof v === 'string') state.inputs[f] = lineInput(v);
+  }
+  const step = Number(draft.ui?.step);
+  state.step = Number.isInteger(step) ? Math.max(0, Math.min(WIZARD_STEPS.indexOf('aiPrompt'), step)) : 0;
+  state.siteIdTouched = draft.ui?.siteIdTouched === true || state.inputs.siteId.value !== '';
+  return { state, prompt: typeof draft.fields.aiPrompt === 'string' ? draft.fields.aiPrompt : '' };
 }

@@ -18,3 +18,6 @@ export const siteDraftId = (siteId: string): string => `site:${siteId}`;
 
 /** The draft of the new-site wizard (one at a time: opening the wizard again resumes it). */
 export const NEW_SITE_DRAFT_ID = 'site-new';
+
+/** The draft id of an edit of user `userId`. */
+export const userDraftId = (userId: string): string => `user:${userId}`;

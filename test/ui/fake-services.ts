@@ -45,6 +45,8 @@ export interface FakeServices extends ConsoleServices {
   changeOutside(siteId: string, patch: Partial<SiteRecord>): SiteRecord;
   /** A delete made by someone else through cabinet (recorded, so GoneError names who and when). */
   deleteAs(siteId: string, actor: string): void;
+  /** A change to a user made elsewhere (a sign-in bumping last_seen, psql): its version moves on. */
+  changeUserOutside(userId: string, patch: Partial<UserRecord>): UserRecord;
   usersById: Map<string, UserRecord>;
   /** Names of calls (e.g. 'sites.list') mapped to a delay in ms, or to an error to throw. */
   delay: Map<string, number | ((call: Call) => number)>;
@@ -230,8 +232,23 @@ export function fakeServices(
       await record('users.update', [userId, patch, ...rest]);
       const fields = validateUserPatch(patch);
       const before = usersById.get(userId);
-      if (!before) throw new CabinetError(`no user with id ${userId}`, { code: 'not-found' });
-      const after = { ...before, ...fields } as UserRecord;
+      const o = (rest[0] ?? {}) as WriteOptions;
+      if (!before) {
+        if (o.expectedVersion === undefined) throw new CabinetError(`no user with id ${userId}`, { code: 'not-found' });
+        throw new GoneError({ entity: 'user', id: userId });
+      }
+      // The real service's check: a row at another version than the edit began from is not overwritten.
+      if (o.expectedVersion !== undefined && !o.force && before.version !== o.expectedVersion) {
+        throw new StaleEditError<UserRecord>(`user ${userId} was changed since your edit began (version ${o.expectedVersion}, now ${before.version}); nothing was saved`, {
+          entity: 'user',
+          id: userId,
+          expectedVersion: o.expectedVersion,
+          theirs: before,
+          base: null,
+          changedUnderneath: null,
+        });
+      }
+      const after = { ...before, ...fields, version: before.version + 1, updatedAt: new Date() } as UserRecord;
       usersById.set(userId, after);
       const changed = Object.keys(fields).filter((k) => String((fields as Record<string, unknown>)[k]) !== String((before as unknown as Record<string, unknown>)[k])) as (keyof UserRecord)[];
       return { before, after, changed };
@@ -326,6 +343,12 @@ export function fakeServices(
       const after = { ...before, ...patch, version: before.version + 1, updatedAt: new Date() };
       sitesById.set(siteId, after);
       states.set(`${siteId}@${after.version}`, after);
+      return after;
+    },
+    changeUserOutside(userId: string, patch: Partial<UserRecord>) {
+      const before = usersById.get(userId)!;
+      const after = { ...before, ...patch, version: before.version + 1, updatedAt: new Date() };
+      usersById.set(userId, after);
       return after;
     },
     deleteAs(siteId: string, actor: string) {

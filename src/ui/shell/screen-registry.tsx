@@ -10,7 +10,8 @@ import { SiteHistoryScreen } from '../screens/sites/site-history-screen.tsx';
 import { DraftsScreen } from '../screens/drafts/drafts-screen.tsx';
 import { UsersScreen } from '../screens/users/users-screen.tsx';
 import { UserDetailScreen } from '../screens/users/user-detail-screen.tsx';
-import { UserEditScreen, UserNewScreen } from '../screens/users/user-form-screens.tsx';
+import { UserNewScreen } from '../screens/users/user-new-screen.tsx';
+import { UserEditScreen } from '../screens/users/user-edit-screen.tsx';
 import { UserDeleteScreen } from '../screens/users/user-delete-screen.tsx';
 import { MigrationsScreen } from '../screens/migrations/migrations-screen.tsx';
 

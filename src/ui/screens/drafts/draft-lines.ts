@@ -1,5 +1,5 @@
 import { compareDraft, type StoredDraft } from '../../../lib/drafts.ts';
-import type { SiteRecord } from '../../../services/types.ts';
+import type { SiteRecord, UserRecord } from '../../../services/types.ts';
 import { shownDomain } from '../../text/domain.ts';
 import { SITE_FIELD_LABELS, validateSiteField, type SiteField } from '../../../services/validation/site-input.ts';
 import { sanitizeLine } from '../../../lib/sanitize.ts';
@@ -13,6 +13,8 @@ import { draftBaseRecord, draftFormValues } from '../sites/use-site-edit-start.t
 export interface DraftWithRow {
   draft: StoredDraft;
   current: SiteRecord | null | undefined;
+  /** For a user draft: the user as it is now (null: deleted since). */
+  user?: UserRecord | null;
   /** The lookup failed (database down): shown, and recovery waits. */
   error?: string;
 }
@@ -47,8 +49,20 @@ function newSiteName(d: DraftWithRow): string {
   return sanitizeLine(siteId || (domain ? shownDomain(domain) : '') || '(no id yet)');
 }
 
+const isUser = (d: DraftWithRow) => d.draft.entity === 'user' && d.draft.recordId !== null;
+
+function userState(d: DraftWithRow): string {
+  if (d.error !== undefined) return 'could not look the user up';
+  if (d.user === null) return 'the user was deleted since';
+  if (d.user && d.user.version !== d.draft.baseVersion) {
+    return d.user.email === d.draft.base.email ? 'the user changed since (not the email)' : 'the email was changed since';
+  }
+  return 'the user is as the draft left it';
+}
+
 /** One line per draft for the list. */
 export function draftRowText(d: DraftWithRow): string {
+  if (isUser(d)) return `user ${sanitizeLine(d.draft.recordId!)}  saved ${formatDateTime(d.draft.savedAt)}  email changed · ${userState(d)}`;
   if (isNewSite(d)) {
     const typed = Object.entries(d.draft.fields).filter(([, v]) => v !== null && v !== '').length;
     return `new site ${newSiteName(d)}  saved ${formatDateTime(d.draft.savedAt)}  ${typed} field${typed === 1 ? '' : 's'} typed · not created yet`;
@@ -77,7 +91,17 @@ export function draftDiffLines(d: DraftWithRow, width: number): ViewLine[] {
     lines.push({ text: '' }, ...promptDiffLines('', d.draft.fields.aiPrompt ?? '', width, { from: 'nothing', to: 'draft' }));
     return lines;
   }
-  if (d.draft.entity !== 'site') return [{ text: 'Only site drafts can be recovered here; d discards it, Esc keeps it.', dim: true }];
+  if (isUser(d)) {
+    if (d.error) return [{ text: truncate(`cannot compare with the database now: ${sanitizeLine(d.error)}`, width), tone: 'error' }];
+    const changedUnderneath = d.user ? d.user.email !== d.draft.base.email : false;
+    return [
+      { text: truncate(`email${changedUnderneath ? '  (also changed underneath)' : ''}`, width), bold: true, ...(changedUnderneath ? { tone: 'warn' as const } : {}) },
+      ...(changedUnderneath ? [{ text: truncate(`    base    ${shown('email', d.draft.base.email ?? null)}`, width) }] : []),
+      { text: truncate(`    now     ${d.user === null ? '(the user is gone)' : shown('email', d.user?.email ?? d.draft.base.email ?? null)}`, width) },
+      { text: truncate(`    draft   ${shown('email', d.draft.fields.email ?? null)}`, width), bold: true },
+    ];
+  }
+  if (d.draft.entity !== 'site') return [{ text: 'This draft cannot be recovered here; d discards it, Esc keeps it.', dim: true }];
   if (d.error) return [{ text: truncate(`cannot compare with the database now: ${sanitizeLine(d.error)}`, width), tone: 'error' }];
   const lines: ViewLine[] = [];
   const changes = draftChanges(d);

@@ -19,7 +19,7 @@ const LIST_ROWS = 5;
  * first; Esc keeps them all for later (the next start asks again). Nothing is decided without a key.
  */
 export function DraftsScreen() {
-  const { sites } = useServices();
+  const { sites, users } = useServices();
   const drafts = useDrafts();
   const shell = useShell();
   const active = useScreenActive();
@@ -35,6 +35,13 @@ export function DraftsScreen() {
     const stored = drafts.list();
     Promise.all(
       stored.map(async (draft): Promise<DraftWithRow> => {
+        if (draft.entity === 'user' && draft.recordId) {
+          try {
+            return { draft, current: undefined, user: await users.get(draft.recordId) };
+          } catch (e) {
+            return { draft, current: undefined, error: errorLine(e) };
+          }
+        }
         if (draft.entity !== 'site' || !draft.recordId) return { draft, current: undefined };
         try {
           return { draft, current: await sites.get(draft.recordId) };
@@ -50,7 +57,7 @@ export function DraftsScreen() {
     return () => {
       live = false;
     };
-  }, [drafts, sites, active, token]);
+  }, [drafts, sites, users, active, token]);
 
   const width = shell.body.width;
   const height = shell.body.height;
@@ -91,6 +98,8 @@ export function DraftsScreen() {
         case 'recover':
           if (!selected) return;
           if (selected.draft.id === NEW_SITE_DRAFT_ID) return shell.push({ name: 'site-new' });
+          if (selected.error) return shell.notify(`cannot recover now: ${selected.error}`, 'error');
+          if (selected.draft.entity === 'user' && selected.draft.recordId) return shell.push({ name: 'user-edit', userId: selected.draft.recordId });
           if (selected.draft.entity !== 'site' || !selected.draft.recordId) return shell.notify('only drafts of sites can be recovered here', 'warn');
           if (selected.error) return shell.notify(`cannot recover now: ${selected.error}`, 'error');
           return shell.push({ name: 'site-edit', siteId: selected.draft.recordId });
@@ -117,7 +126,7 @@ export function DraftsScreen() {
         );
       })}
       <Text dimColor wrap="truncate-end">
-        {fit(`── ${selected ? `draft of ${sanitizeLine(selected.draft.recordId ?? 'a new site')} against the row now` : ''} `, width)}
+        {fit(`── ${selected ? `draft of ${selected.draft.entity === 'user' ? 'user ' : ''}${sanitizeLine(selected.draft.recordId ?? 'a new site')} against the row now` : ''} `, width)}
       </Text>
       <ScrollView lines={diff} offset={scroll} width={width} height={diffHeight} />
       <Text bold={confirm} color={confirm ? tone('warn') : undefined} dimColor={!confirm} wrap="truncate-end">

@@ -25,3 +25,36 @@ export const confirmDeleteKeymap: Keymap<ConfirmAction> = [
   { action: 'confirm', keys: ['y'], description: 'delete', footer: true },
   { action: 'cancel', keys: ['n', 'esc', 'q'], description: 'cancel', footer: true },
 ];
+
+export type UserEditAction = 'save' | 'cancel';
+
+/** Editing a user's email (the line input's own keys come after these). */
+export const userEditKeymap: Keymap<UserEditAction> = [
+  { action: 'save', keys: ['ctrl+s', 'enter'], description: 'save', footer: true },
+  { action: 'cancel', keys: ['esc'], description: 'cancel', footer: true },
+];
+
+export type UserConflictAction = 'overwrite' | 'theirs' | 'keep';
+
+/** The email was changed by someone else since the edit began. */
+export const userConflictKeymap: Keymap<UserConflictAction> = [
+  { action: 'overwrite', keys: ['o'], description: 'save mine over theirs', footer: true },
+  { action: 'theirs', keys: ['t'], description: 'take theirs (drop mine)', footer: true },
+  { action: 'keep', keys: ['esc'], description: 'keep editing', footer: true },
+];
+
+export type UserGoneAction = 'recreate' | 'drop' | 'keep';
+
+/** The user was deleted since the edit began. */
+export const userGoneKeymap: Keymap<UserGoneAction> = [
+  { action: 'recreate', keys: ['c'], description: 're-create with my email', footer: true },
+  { action: 'drop', keys: ['x'], description: 'discard my draft', footer: true },
+  { action: 'keep', keys: ['esc'], description: 'keep editing', footer: true },
+];
+
+export type UserDiscardAction = 'discard' | 'keep';
+
+export const userDiscardKeymap: Keymap<UserDiscardAction> = [
+  { action: 'discard', keys: ['y'], description: 'discard the change', footer: true },
+  { action: 'keep', keys: ['n', 'esc', 'q'], description: 'keep editing', footer: true },
+];

@@ -22,6 +22,11 @@ export interface ConnectionTarget {
   connectTimeoutSeconds: number;
   /** Set for the embedded server (its data directory), for display. */
   embeddedRoot?: string;
+  /**
+   * The addresses the tailnet guard resolved `host` to and allowed: connections go to these and nowhere
+   * else (no second DNS lookup). Unset for sockets, IP literals and an overridden guard.
+   */
+  addresses?: string[];
 }
 
 export interface ResolveOptions {

@@ -1,4 +1,5 @@
 import type { ConnectionTarget } from './connection.ts';
+import { pinnedStream } from './pinned-socket.ts';
 
 /** libpq's sslmode as node-postgres options. */
 export function sslFor(sslmode: string | undefined): boolean | { rejectUnauthorized: boolean } {
@@ -16,7 +17,8 @@ export function sslFor(sslmode: string | undefined): boolean | { rejectUnauthori
 
 /**
  * The node-postgres options every cabinet connection uses, whether the ORM's pool or the light read pool:
- * a bounded connect, a statement timeout, an application name the DBA can see in pg_stat_activity.
+ * a bounded connect, a statement timeout, an application name the DBA can see in pg_stat_activity, and
+ * for a host name the guard resolved, a socket that connects only to the addresses it allowed.
  */
 export function pgDriverOptions(target: ConnectionTarget, statementTimeoutMs: number) {
   return {
@@ -24,5 +26,6 @@ export function pgDriverOptions(target: ConnectionTarget, statementTimeoutMs: nu
     statement_timeout: statementTimeoutMs,
     application_name: 'cabinet',
     ssl: sslFor(target.sslmode),
+    ...(target.addresses?.length ? { stream: pinnedStream(target.addresses) } : {}),
   };
 }

@@ -34,7 +34,6 @@ function open(services: FakeServices) {
 async function editEmail(services: FakeServices, domain: string) {
   const c = open(services);
   await c.waitFor('e edit email');
-  await sleep(30); // the detail's keys are bound in an effect just after its first frame
   await c.press('e');
   await c.waitFor('Edit user 280000000000000002');
   for (let i = 0; i < 'example.de'.length; i++) await c.press(KEY.backspace);

@@ -59,12 +59,15 @@ function historyJson(entry: HistoryEntry) {
 
 /** `cabinet sites history ID`: cabinet's revisions newest first, and the gaps left by changes made elsewhere. */
 export async function history(ctx: CommandContext): Promise<number> {
-  onlyOptions(ctx, 'sites history', ['siteId', 'limit']);
+  onlyOptions(ctx, 'sites history', ['siteId', 'limit', 'before']);
   maxArgs(ctx, 'sites history', 1);
   const siteId = idArgument(ctx, 'sites history', 'siteId', true)!;
   const limit = parseLimit(str(ctx, 'limit'));
+  const beforeText = str(ctx, 'before');
+  const before = beforeText === undefined ? undefined : parseRev(beforeText, 'a revision after --before');
+  if (before === 'current') throw usageError('--before takes a revision number (the oldest one shown), not "current"', 'e.g. cabinet sites history SITE_ID --before 120');
   return withServices(ctx, 'history', false, async ({ revisions }) => {
-    const entries = await revisions.history(siteId, limit === undefined ? {} : { limit });
+    const entries = await revisions.history(siteId, { ...(limit === undefined ? {} : { limit }), ...(before === undefined ? {} : { before }) });
     if (ctx.flags.json) {
       printJson(ctx.io, entries.map(historyJson));
       return ExitCode.ok;

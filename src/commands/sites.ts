@@ -23,7 +23,7 @@ Usage
   $ cabinet sites create [SITE_ID] --domain DOMAIN --brand-name NAME [field options]
   $ cabinet sites set SITE_ID [field options] [--expect-version N]
   $ cabinet sites delete SITE_ID [--yes] [--expect-version N]
-  $ cabinet sites history SITE_ID [--limit N] [--json]
+  $ cabinet sites history SITE_ID [--limit N] [--before REV] [--json]
   $ cabinet sites diff SITE_ID REV [REV2 | current] [--json]
   $ cabinet sites restore SITE_ID --to REV [--note TEXT] [--yes]
   $ cabinet sites export [--ndjson] [--output FILE]
@@ -45,6 +45,7 @@ Options
   --sort KEY               list: site_id, domain, brand_name, language, prompt_chars, created_at;
                            -KEY sorts descending (default site_id)
   --limit N                list: at most N sites (default all); history: the last N revisions (100)
+  --before REV             history: the revisions older than REV (next page: the oldest REV shown)
   --json                   list, history: a JSON array; show/create/set/delete/restore: the site;
                            diff: both sides and the changed fields; import: the plan
   --ndjson                 list, export: one JSON object per line
@@ -348,6 +349,7 @@ export const sitesCommand: Command = {
     aiPromptFile: { type: 'string' },
     note: { type: 'string' },
     expectVersion: { type: 'string' },
+    before: { type: 'string' },
   },
   run: (ctx) => runAction('sites', actions, ctx),
 };

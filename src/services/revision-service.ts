@@ -40,33 +40,46 @@ export class OrmRevisionService implements RevisionService {
     this.#sites = sites;
   }
 
-  async history(siteId: string, options: { limit?: number } = {}): Promise<HistoryEntry[]> {
+  async history(siteId: string, options: { limit?: number; before?: number } = {}): Promise<HistoryEntry[]> {
     const limit = Math.max(1, Math.min(options.limit ?? 100, 1000));
     if (checkEncodable(siteId)) throw new CabinetError(`no site with id ${sanitizeLine(siteId)} and no history of one`, { code: 'not-found' });
+    if (options.before !== undefined && (!Number.isSafeInteger(options.before) || options.before < 1)) {
+      throw new CabinetError(`a revision is a whole number ≥ 1, not ${String(options.before)}`, { code: 'usage', exitCode: 2 });
+    }
     const em = this.#em.fork();
     let revisions: RevisionEntry[];
-    let current: SiteRecord | null;
+    /** What follows the page: the row now (first page), or the revision the page stops before. */
+    let next: { state: SiteRecord | null } | undefined;
     try {
-      const rows = await em.find(SiteRevisionSchema, { siteId }, { orderBy: { rev: 'desc' }, limit });
-      revisions = rows.map(toRevisionEntry).reverse();
-      current = await this.#sites.get(siteId);
+      if (options.before === undefined) {
+        const rows = await em.find(SiteRevisionSchema, { siteId }, { orderBy: { rev: 'desc' }, limit });
+        revisions = rows.map(toRevisionEntry).reverse();
+        next = { state: await this.#sites.get(siteId) };
+        if (revisions.length === 0 && !next.state) throw new CabinetError(`no site with id ${sanitizeLine(siteId)} and no history of one`, { code: 'not-found' });
+      } else {
+        // An older page: the revisions before `before`, and that revision itself to find a gap after the page.
+        const rows = await em.find(SiteRevisionSchema, { siteId, rev: { $lt: options.before } }, { orderBy: { rev: 'desc' }, limit });
+        revisions = rows.map(toRevisionEntry).reverse();
+        const boundary = await em.findOne(SiteRevisionSchema, { siteId, rev: options.before });
+        next = boundary ? { state: toRevisionEntry(boundary).before } : undefined;
+      }
     } catch (error) {
+      if (error instanceof CabinetError) throw error;
       throw toDatabaseError(error);
     }
-    if (revisions.length === 0 && !current) throw new CabinetError(`no site with id ${sanitizeLine(siteId)} and no history of one`, { code: 'not-found' });
 
     const entries: HistoryEntry[] = [];
     const first = revisions[0];
     // The oldest revision shown is the site's first: anything before it happened outside cabinet.
     if (first?.rev === 1 && first.before) entries.push(...gap(null, first.before));
-    if (!first && current) entries.push(...gap(null, current));
+    if (!first && options.before === undefined && next?.state) entries.push(...gap(null, next.state));
     revisions.forEach((revision, i) => {
       const previous = revisions[i - 1];
       if (previous) entries.push(...gap(stateAfter(previous), revision.before));
       entries.push(revision);
     });
     const last = revisions.at(-1);
-    if (last) entries.push(...gap(stateAfter(last), current));
+    if (last && next) entries.push(...gap(stateAfter(last), next.state));
     return entries.reverse();
   }
 

@@ -201,7 +201,11 @@ export interface RevisionDiff {
  */
 export interface RevisionService {
   /** Newest first, changes made outside cabinet included as `outside` entries. */
-  history(siteId: string, options?: { limit?: number }): Promise<HistoryEntry[]>;
+  /**
+   * Newest first, at most `limit` revisions (with the gaps between them); `before: N` gives the page of
+   * revisions older than N (the next page starts before the oldest revision of this one).
+   */
+  history(siteId: string, options?: { limit?: number; before?: number }): Promise<HistoryEntry[]>;
   /** Field-level and prompt diff from `from` to `to`; unknown rev: CabinetError code `not-found`. */
   diff(siteId: string, from: number | 'current', to: number | 'current'): Promise<RevisionDiff>;
   /**

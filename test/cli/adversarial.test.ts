@@ -254,6 +254,18 @@ describe('history, diff and restore', () => {
     expect(json[1]).toMatchObject({ kind: 'revision', rev: 1, action: 'create', note: 'first' });
   });
 
+  it('history pages: --limit N, then --before the oldest revision shown; a bad --before is a usage error', async () => {
+    await createSite('pages');
+    for (const name of ['B', 'C', 'D']) expect((await cabinet(['sites', 'set', 'pages', '--brand-name', name])).code).toBe(0);
+    const revs = async (args: string[]) => (JSON.parse((await cabinet(['sites', 'history', 'pages', '--json', ...args])).out) as { rev?: number }[]).map((e) => e.rev);
+    expect(await revs(['--limit', '2'])).toEqual([4, 3]);
+    expect(await revs(['--limit', '2', '--before', '3'])).toEqual([2, 1]);
+    expect(await revs(['--before', '1'])).toEqual([]);
+    const bad = await cabinet(['sites', 'history', 'pages', '--before', 'current']);
+    expect(bad.code).toBe(2);
+    expect(oneLine(bad)).toMatch(/--before takes a revision number/);
+  });
+
   it('diff REV shows the changed fields and the prompt as a unified diff against the current row', async () => {
     await createSite('diffed');
     expect((await cabinet(['sites', 'set', 'diffed', '--ai-prompt-file', '-'], { input: 'one\ntwo\nthree\n' })).code).toBe(0);

@@ -151,6 +151,36 @@ describe('site history on real PostgreSQL', () => {
     expect((await caught(history.history('never'))).code).toBe('not-found');
   });
 
+  it('pages: older pages follow on with nothing lost or doubled, outside changes at the page edges included', async () => {
+    await sites.create({ siteId: 'paged', domain: 'paged.de', brandName: 'Paged' });
+    let version = 1;
+    for (let i = 2; i <= 9; i++) {
+      await sites.update('paged', { brandName: `Paged ${i}` }, { expectedVersion: version });
+      version++;
+      // psql changes between revisions 3 and 4, and 6 and 7: exactly where pages of 3 meet
+      if (i === 3 || i === 6) {
+        await db.query(`update sites set language = $1 where site_id = 'paged'`, [`l${i}`]);
+        version++;
+      }
+    }
+    const whole = (await history.history('paged', { limit: 1000 })).map(summary);
+    expect(whole).toEqual(['9:update', '8:update', '7:update', 'outside:update', '6:update', '5:update', '4:update', 'outside:update', '3:update', '2:update', '1:create']);
+    const pages: string[][] = [];
+    let before: number | undefined;
+    for (;;) {
+      const page = await history.history('paged', { limit: 3, ...(before === undefined ? {} : { before }) });
+      if (page.length === 0) break;
+      pages.push(page.map(summary));
+      const revs = page.filter((e): e is RevisionEntry => e.kind === 'revision').map((e) => e.rev);
+      before = Math.min(...revs);
+      if (before === 1) break;
+    }
+    expect(pages).toEqual([['9:update', '8:update', '7:update'], ['outside:update', '6:update', '5:update', '4:update'], ['outside:update', '3:update', '2:update', '1:create']]);
+    expect(pages.flat()).toEqual(whole);
+    expect(await history.history('paged', { before: 1 })).toEqual([]);
+    expect((await caught(history.history('paged', { before: 0 }))).code).toBe('usage');
+  });
+
   it('refuses a note with control characters before writing anything', async () => {
     const error = await caught(sites.update('acme', { brandName: 'X' }, { note: 'ok\u001b]0;pwned\u0007' }));
     expect(error.code).toBe('validation');

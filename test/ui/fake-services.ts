@@ -289,11 +289,23 @@ export function fakeServices(
   };
 
   const revisions: RevisionService = {
-    async history(siteId: string, o: { limit?: number } = {}) {
+    async history(siteId: string, o: { limit?: number; before?: number } = {}) {
       await record('revisions.history', [siteId, o]);
-      const entries = historyById.get(siteId) ?? [...revisionsOf(siteId)].reverse();
+      let entries = historyById.get(siteId) ?? [...revisionsOf(siteId)].reverse();
       if (entries.length === 0 && !sitesById.has(siteId)) throw new CabinetError(`no site with id ${siteId} and no history of one`, { code: 'not-found' });
-      return entries.slice(0, o.limit ?? 100);
+      // A page: `limit` revisions (with the gaps among them) older than `before`.
+      if (o.before !== undefined) {
+        const start = entries.findIndex((e) => e.kind === 'revision' && e.rev < o.before!);
+        entries = start < 0 ? [] : entries.slice(start);
+      }
+      const out: HistoryEntry[] = [];
+      let revs = 0;
+      for (const e of entries) {
+        if (e.kind === 'revision' && revs === (o.limit ?? 100)) break;
+        if (e.kind === 'revision') revs++;
+        out.push(e);
+      }
+      return out;
     },
     async diff(siteId: string, from: number | 'current', to: number | 'current') {
       await record('revisions.diff', [siteId, from, to]);

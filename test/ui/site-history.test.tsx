@@ -46,6 +46,25 @@ describe('a site’s history', () => {
     expect(c.frame()).toContain('2 revisions');
   });
 
+  it('a long history loads older pages as the cursor nears the end: every revision down to rev 1, each fetched once', async () => {
+    const services = fakeServices({ sites: [ACME] });
+    for (let v = 1; v <= 450; v++) await services.sites.update('acme-de', { brandName: `ACME ${v}` }, { expectedVersion: v });
+    services.calls.length = 0;
+    const c = renderConsole(services, { columns: 110, rows: 30 });
+    current = c;
+    await c.waitFor('acme-de');
+    await c.press('h');
+    await c.waitFor('200+ revisions');
+    await c.press('G');
+    await c.waitFor('400+ revisions');
+    await c.press('G');
+    await c.waitFor('450 revisions');
+    await c.press('G');
+    await c.waitFor('rev 1 ');
+    expect(selectedRow(c.frame())).toMatch(/rev 1\s/);
+    expect(services.callsTo('revisions.history').map((call) => call.args[1])).toEqual([{ limit: 200 }, { limit: 200, before: 251 }, { limit: 200, before: 51 }]);
+  });
+
   it('h on the detail view opens the same history', async () => {
     const services = await withHistory();
     const c = renderConsole(services);

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useReducer, useState } from 'react';
+import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import { Box, Text } from 'ink';
 import type { HistoryEntry, SiteRecord } from '../../../services/types.ts';
 import { sanitizeLine } from '../../../lib/sanitize.ts';
@@ -14,7 +14,15 @@ import { entryLines, historyRowText, revisionDiffLines, rowRef, type HistoryRow 
 import { HISTORY_WRITE_ACTIONS, historyDiffKeymap, historyKeymap, restoreConfirmKeymap, type HistoryAction } from './history-keymap.ts';
 import { historyReducer, initialHistory, inOrder } from './history-state.ts';
 
-const HISTORY_LIMIT = 500;
+/** Revisions fetched at a time; older pages load as the cursor nears the end of what is loaded. */
+const HISTORY_PAGE = 200;
+
+/** The oldest revision loaded; older ones exist while it is past rev 1 (revisions are numbered from 1). */
+function oldestRev(entries: HistoryEntry[]): number | undefined {
+  let oldest: number | undefined;
+  for (const e of entries) if (e.kind === 'revision' && (oldest === undefined || e.rev < oldest)) oldest = e.rev;
+  return oldest;
+}
 
 /**
  * `h`: a site's history, newest first: the row now, every revision cabinet recorded (who, what, why), and
@@ -28,13 +36,14 @@ export function SiteHistoryScreen({ siteId }: { siteId: string }) {
   const readOnly = useWriteBlock('sites');
   const [state, dispatch] = useReducer(historyReducer, initialHistory);
   const [data, setData] = useState<{ current: SiteRecord | null; entries: HistoryEntry[] } | null>(null);
+  const [loadingMore, setLoadingMore] = useState(false);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [token, setToken] = useState(0);
 
   useEffect(() => {
     if (!active) return;
     let live = true;
-    Promise.all([sites.get(siteId), revisions.history(siteId, { limit: HISTORY_LIMIT })]).then(
+    Promise.all([sites.get(siteId), revisions.history(siteId, { limit: HISTORY_PAGE })]).then(
       ([current, entries]) => {
         if (!live) return;
         setData({ current, entries });
@@ -52,6 +61,27 @@ export function SiteHistoryScreen({ siteId }: { siteId: string }) {
   const height = shell.body.height;
   const listHeight = Math.max(1, height - 3);
   const selected = rows[state.cursor];
+  const oldest = data ? oldestRev(data.entries) : undefined;
+  const more = oldest !== undefined && oldest > 1;
+
+  // Near the end of what is loaded: fetch the next older page and append it. One fetch per page, however
+  // the cursor moves meanwhile; a page that no longer follows what is shown (a reload) is not appended.
+  const fetchingBefore = useRef<number | null>(null);
+  useEffect(() => {
+    if (!data || !more || oldest === undefined || fetchingBefore.current === oldest || state.cursor < rows.length - 1 - listHeight) return;
+    fetchingBefore.current = oldest;
+    setLoadingMore(true);
+    revisions
+      .history(siteId, { limit: HISTORY_PAGE, before: oldest })
+      .then(
+        (older) => setData((d) => (d && oldestRev(d.entries) === oldest ? { ...d, entries: [...d.entries, ...older] } : d)),
+        (e: unknown) => dispatch({ type: 'error', message: `older revisions: ${errorLine(e)}` }),
+      )
+      .finally(() => {
+        if (fetchingBefore.current === oldest) fetchingBefore.current = null;
+        setLoadingMore(false);
+      });
+  }, [data, more, oldest, state.cursor, rows.length, listHeight]);
 
   const compare = useCallback(
     async (a: number | 'current', b: number | 'current') => {
@@ -161,7 +191,7 @@ export function SiteHistoryScreen({ siteId }: { siteId: string }) {
   const title = (
     <Text wrap="truncate-end">
       <Text bold>History of {sanitizeLine(siteId)}</Text>
-      <Text dimColor>{data ? `  ${data.entries.filter((e) => e.kind === 'revision').length} revisions · newest first${state.marks.length ? ` · marked: ${state.marks.map((m) => (m === 'current' ? 'now' : `rev ${m}`)).join(', ')}` : ''}` : ''}</Text>
+      <Text dimColor>{data ? `  ${data.entries.filter((e) => e.kind === 'revision').length}${more ? '+' : ''} revisions · newest first${loadingMore ? ' · loading older…' : ''}${state.marks.length ? ` · marked: ${state.marks.map((m) => (m === 'current' ? 'now' : `rev ${m}`)).join(', ')}` : ''}` : ''}</Text>
     </Text>
   );
   const bottom = state.busy ?? state.error;

@@ -140,6 +140,32 @@ describe('keys that arrive in one read', () => {
 describe('a read-only connection', () => {
   const readOnly = { readOnly: true, readOnlyReason: 'role reader may not insert, update and delete sites' };
 
+  it('a key typed while the screen is still loading acts once it has loaded (over a slow link nothing is lost)', async () => {
+    const services = fakeServices({ users: [user({ userId: '42', email: 'anna@example.com' })] });
+    services.delay.set('users.get', 300);
+    const c = renderConsole(services, { route: { name: 'user', userId: '42' } });
+    current = c;
+    await c.waitFor('loading…');
+    await c.press('e');
+    const frame = await c.waitFor('Edit user 42');
+    expect(frame).toContain('anna@example.com');
+  });
+
+  it('keys typed at a loading screen do not follow to another screen', async () => {
+    const services = fakeServices({ users: [user({ userId: '42', email: 'anna@example.com' })] });
+    services.delay.set('users.get', 300);
+    const c = renderConsole(services, { route: { name: 'user', userId: '42' } });
+    current = c;
+    await c.waitFor('loading…');
+    await c.press('d');
+    await c.press(':');
+    await c.type('sites');
+    await c.press(KEY.enter);
+    await c.waitFor('Sites (0)');
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(c.frame()).not.toContain('Delete user');
+  });
+
   it('keeps the data-changing keys in the help, marked disabled with the reason', async () => {
     const { c } = open({ sites: [site({ siteId: 'a', domain: 'a.de' })], connection: readOnly });
     const frame = await c.waitFor('Sites (1)');

@@ -23,6 +23,9 @@ import { screenFor, screenTitle } from './screen-registry.tsx';
 export const MIN_COLUMNS = 60;
 export const MIN_ROWS = 15;
 const STATUS_MS = 6000;
+/** Keys typed at a loading screen are kept this long, and this many. */
+const TYPE_AHEAD_MS = 3000;
+const TYPE_AHEAD_MAX = 16;
 const PROMPT_LIMIT = `at most ${PROMPT_MAX_CHARS.toLocaleString('en')}`;
 
 type Overlay = 'none' | 'help' | 'palette';
@@ -249,7 +252,22 @@ export function Shell({ services, initialRoute }: { services: Services; initialR
     }
     const global = actionFor(globalKeymap, input, key);
     if (global) runGlobal(global);
+    else if (!keys || keys.keymap.length === 0) {
+      // The screen has no keys yet: it is still loading (a slow link, a slow query). The key is kept for
+      // it and handed over once its keys are there, instead of being lost.
+      const waiting = typedAhead.current.filter((k) => k.screen === top.key);
+      if (waiting.length < TYPE_AHEAD_MAX) typedAhead.current = [...waiting, { screen: top.key, at: Date.now(), key: [input, key] }];
+    }
   }
+
+  // Keys typed at a screen while it was loading, replayed (in order) when it publishes its keys.
+  const typedAhead = useRef<{ screen: number; at: number; key: [string, Key] }[]>([]);
+  useEffect(() => {
+    if (published.key !== top.key || published.keymap.length === 0 || typedAhead.current.length === 0) return;
+    const fresh = typedAhead.current.filter((k) => k.screen === top.key && Date.now() - k.at < TYPE_AHEAD_MS);
+    typedAhead.current = [];
+    if (fresh.length > 0) enqueue(...fresh.map((k) => ({ key: k.key })));
+  }, [published, top.key]);
 
   usePaste((text) => enqueue({ paste: text }), { isActive: isRawModeSupported });
 

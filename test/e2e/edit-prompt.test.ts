@@ -1,6 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createMigratedDatabase } from '../helpers/db.ts';
-import { binCabinet, ensureBuilt, startTmux, terminalEnv, type TmuxSession } from '../helpers/tmux.ts';
+import { displayWidth } from '../../src/ui/text/graphemes.ts';
+import { binCabinet, cursorAt, ensureBuilt, startTmux, terminalEnv, type TmuxSession } from '../helpers/tmux.ts';
+
 
 let db: Awaited<ReturnType<typeof createMigratedDatabase>>;
 let tmux: TmuxSession | undefined;
@@ -51,9 +53,15 @@ describe('editing a prompt in the real console', () => {
     // The cursor cell is drawn after the last character; moved left over "Grüße", it sits on the ü.
     // (tmux leaves out the trailing blank of the inverse cell at the end of a line.)
     expect(tmux.captureAnsi()).toMatch(/日本語 und Grüße\u001b\[7m( |\n|$)/);
+    // The terminal's own cursor is on that cell too, where an input method composes (CJK is two cells wide).
+    const lines = tmux.capture().split('\n');
+    const y = lines.findIndex((l) => l.includes('日本語 und Grüße'));
+    const x = displayWidth(lines[y]!.slice(0, lines[y]!.indexOf('Grüße') + 'Grüße'.length));
+    expect(await cursorAt(tmux, x, y)).toBe(`1 ${x} ${y}`);
     tmux.keys('Left', 'Left', 'Left');
     await tmux.waitFor('Ln 4, Col 11 · ');
     expect(tmux.captureAnsi()).toMatch(/日本語 und Gr\u001b\[7mü(\u001b\[[0-9;]*m)+ße/);
+    expect(await cursorAt(tmux, x - 3, y)).toBe(`1 ${x - 3} ${y}`);
     // Undo takes the whole paste back in one step; redo restores it.
     tmux.keys('C-z');
     await tmux.waitFor((s) => !s.includes('Zeile eins'));

@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createMigratedDatabase } from '../helpers/db.ts';
-import { binCabinet, ensureBuilt, startTmux, terminalEnv, type TmuxSession } from '../helpers/tmux.ts';
+import { displayWidth } from '../../src/ui/text/graphemes.ts';
+import { binCabinet, cursorAt, ensureBuilt, startTmux, terminalEnv, type TmuxSession } from '../helpers/tmux.ts';
 
 let db: Awaited<ReturnType<typeof createMigratedDatabase>>;
 let tmux: TmuxSession | undefined;
@@ -33,6 +34,11 @@ describe('seeding a new site in the real console', () => {
     tmux.keys('Enter');
     await tmux.waitFor('step 3 of 9: brand name');
     tmux.type('Bäckerei Schmidt');
+    // The terminal's own cursor follows the typing in the focused field.
+    const lines = (await tmux.waitFor(/› brand name\s+Bäckerei Schmidt/)).split('\n');
+    const y = lines.findIndex((l) => l.includes('› brand name'));
+    const x = displayWidth(lines[y]!.slice(0, lines[y]!.indexOf('Bäckerei Schmidt') + 'Bäckerei Schmidt'.length));
+    expect(await cursorAt(tmux, x, y)).toBe(`1 ${x} ${y}`);
     tmux.keys('Enter');
     screen = await tmux.waitFor('step 4 of 9: language');
     expect(screen).toMatch(/› language\s+en/);

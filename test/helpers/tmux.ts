@@ -175,3 +175,17 @@ export function ensureBuilt(): void {
 }
 
 export { binCabinet };
+
+/**
+ * Polls until the terminal's own cursor is shown at cell (x, y) of the pane; returns what tmux last said
+ * ("visible x y"), so a failing expectation shows where the cursor was instead.
+ */
+export async function cursorAt(session: TmuxSession, x: number, y: number, timeoutMs = 5000): Promise<string> {
+  const want = `1 ${x} ${y}`;
+  let now = '';
+  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 50))) {
+    now = session.info('#{cursor_flag} #{cursor_x} #{cursor_y}');
+    if (now === want) break;
+  }
+  return now;
+}

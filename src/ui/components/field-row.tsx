@@ -1,8 +1,10 @@
-import { Box, Text } from 'ink';
+import { useRef } from 'react';
+import { Box, Text, type DOMElement } from 'ink';
 import { sanitizeLine } from '../../lib/sanitize.ts';
 import { truncate } from '../text/graphemes.ts';
 import { tone } from '../theme.ts';
-import { LineInput, type LineInputState } from './line-input.tsx';
+import { LineInput, lineInputView, type LineInputState } from './line-input.tsx';
+import { TerminalCursor } from './terminal-cursor.tsx';
 
 export const LABEL_WIDTH = 18;
 
@@ -36,8 +38,11 @@ export function FieldRow({
 }) {
   const iw = inputWidth(width);
   const room = Math.max(0, width - 2 - LABEL_WIDTH - iw - 1);
+  const row = useRef<DOMElement>(null);
+  const typing = focused && !readOnly;
   return (
-    <Box width={width} height={1}>
+    <Box ref={row} width={width} height={1}>
+      {typing && <TerminalCursor anchor={row} column={2 + LABEL_WIDTH + lineInputView(state, iw).column} row={0} />}
       <Text wrap="truncate-end">
         <Text bold={focused}>{focused ? '› ' : '  '}</Text>
         <Text bold={focused} dimColor={readOnly}>

@@ -105,15 +105,11 @@ export function handleLineInputKey(input: string, key: Key, dispatch: (action: L
 }
 
 /**
- * The field as drawn: sanitised, scrolled sideways so the cursor stays in view, the cursor an inverse
- * cell when focused. Exactly `width` cells.
+ * What a focused field shows in `width` cells: a window of graphemes around the cursor (scrolled sideways
+ * so the cursor stays in view), split at the cursor cell; `column` is where that cell is.
  */
-export function LineInput({ state, width, focused, placeholder }: { state: LineInputState; width: number; focused: boolean; placeholder?: string }) {
+export function lineInputView(state: LineInputState, width: number): { before: string; at: string; after: string; pad: string; column: number } {
   const { value, cursor } = state;
-  if (value === '' && placeholder && !focused) {
-    return <Text dimColor>{placeholder.slice(0, width).padEnd(width)}</Text>;
-  }
-  // Show a window of graphemes around the cursor that fits in width - 1 (room for the cursor cell).
   const cells = graphemes(value);
   let cursorIndex = 0;
   for (let i = 0, at = 0; i < cells.length && at < cursor; i++) {
@@ -133,9 +129,9 @@ export function LineInput({ state, width, focused, placeholder }: { state: LineI
   if (cursorIndex === 0) start = 0;
   const startOffset = cells.slice(0, start).join('').length;
   const before = drawRange(value, startOffset, cursor);
-  const at = cells[cursorIndex];
-  let after = at ? drawRange(value, cursor + at.length, value.length) : '';
-  const usedBefore = displayWidth(before) + (at ? displayWidth(cellText(at)) : 1);
+  const atCell = cells[cursorIndex];
+  const after = atCell ? drawRange(value, cursor + atCell.length, value.length) : '';
+  const usedBefore = displayWidth(before) + (atCell ? displayWidth(cellText(atCell)) : 1);
   // Trim what follows to the remaining room.
   let afterFit = '';
   let afterUsed = 0;
@@ -145,8 +141,20 @@ export function LineInput({ state, width, focused, placeholder }: { state: LineI
     afterFit += g;
     afterUsed += w;
   }
-  after = afterFit;
   const pad = ' '.repeat(Math.max(0, width - usedBefore - afterUsed));
+  return { before, at: atCell ? cellText(atCell) : ' ', after: afterFit, pad, column: displayWidth(before) };
+}
+
+/**
+ * The field as drawn: sanitised, scrolled sideways so the cursor stays in view, the cursor an inverse
+ * cell when focused. Exactly `width` cells. (The terminal's own cursor is placed by the row holding it:
+ * a Text cannot hold the Box that finds its place on screen; see FieldRow and TerminalCursor.)
+ */
+export function LineInput({ state, width, focused, placeholder }: { state: LineInputState; width: number; focused: boolean; placeholder?: string }) {
+  const { value } = state;
+  if (value === '' && placeholder && !focused) {
+    return <Text dimColor>{placeholder.slice(0, width).padEnd(width)}</Text>;
+  }
   if (!focused) {
     const plain = drawRange(value, 0, value.length);
     let shown = '';
@@ -159,12 +167,13 @@ export function LineInput({ state, width, focused, placeholder }: { state: LineI
     }
     return <Text>{shown + ' '.repeat(Math.max(0, width - w))}</Text>;
   }
+  const view = lineInputView(state, width);
   return (
     <Text>
-      {before}
-      <Text inverse>{at ? cellText(at) : ' '}</Text>
-      {after}
-      {pad}
+      {view.before}
+      <Text inverse>{view.at}</Text>
+      {view.after}
+      {view.pad}
     </Text>
   );
 }

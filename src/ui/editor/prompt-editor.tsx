@@ -1,5 +1,6 @@
 import { useMemo, useRef } from 'react';
-import { Box, Text, type Key } from 'ink';
+import { Box, Text, type DOMElement, type Key } from 'ink';
+import { TerminalCursor } from '../components/terminal-cursor.tsx';
 import { actionFor } from '../keys/keymap.ts';
 import { graphemes } from '../text/graphemes.ts';
 import { formatPromptStats } from '../text/prompt-stats.ts';
@@ -53,6 +54,7 @@ interface DrawnRow {
  */
 export function PromptEditor({ state, width, height, focused }: { state: EditorState; width: number; height: number; focused: boolean }) {
   const w = wrapWidth(width);
+  const box = useRef<DOMElement>(null);
   const top = useRef(0);
   const lastRow = useRef(0);
   const { visualRow, totalRows } = locate(state, w);
@@ -89,8 +91,10 @@ export function PromptEditor({ state, width, height, focused }: { state: EditorS
       } else drawn.push({ key: `${r}:${k}`, before: drawRange(line, start, end), after: '' });
     }
   }
+  const cursorRow = drawn.findIndex((row) => row.at !== undefined);
   return (
-    <Box flexDirection="column" width={width} height={height}>
+    <Box ref={box} flexDirection="column" width={width} height={height}>
+      {cursorRow >= 0 && <TerminalCursor anchor={box} column={displayWidth(drawn[cursorRow]!.before)} row={cursorRow} />}
       {drawn.map((row) => (
         <Text key={row.key} wrap="truncate-end">
           {row.before}

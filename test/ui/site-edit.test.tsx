@@ -77,6 +77,19 @@ describe('editing a site', () => {
     expect(frame).not.toContain('\u001b');
   });
 
+  it('Ctrl-Z in a field takes back a slip (a word deleted by Ctrl-W), Ctrl-Y redoes it', async () => {
+    const { c } = await editAcme();
+    await c.press(KEY.tab); // brand name
+    await c.waitFor(/› brand name/);
+    await c.press('\u0017'); // Ctrl-W
+    let frame = await c.waitFor((f) => !row(f, 'brand name').includes('ACME'));
+    expect(row(frame, 'brand name')).toContain('✗');
+    await c.press(KEY.ctrlZ);
+    await c.waitFor((f) => row(f, 'brand name').includes('ACME'));
+    await c.press(KEY.ctrlY);
+    await c.waitFor((f) => !row(f, 'brand name').includes('ACME'));
+  });
+
   it('edits the prompt with Cyrillic text and a multi-line paste, reviews the diff, and saves through the service', async () => {
     const { c, services } = await editAcme();
     // Tab to the prompt (after six one-line fields), end of the first line.

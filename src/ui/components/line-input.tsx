@@ -7,7 +7,19 @@ import { cellText, drawRange } from '../text/wrap.ts';
 export interface LineInputState {
   value: string;
   cursor: number;
+  /** Undo and redo (Ctrl-Z, Ctrl-Y): earlier and undone states; absent until the first edit. */
+  history?: LineInputHistory;
 }
+
+interface LineInputHistory {
+  past: { value: string; cursor: number }[];
+  future: { value: string; cursor: number }[];
+  /** The kind of the edit step still growing: typing a word, or deleting; moving the cursor ends it. */
+  open?: 'typing' | 'deleting';
+}
+
+/** Steps kept per field. */
+const UNDO_LIMIT = 200;
 
 export type LineInputAction =
   | { type: 'insert'; text: string }
@@ -15,7 +27,9 @@ export type LineInputAction =
   | { type: 'delete' }
   | { type: 'deleteWordBack' }
   | { type: 'move'; to: 'left' | 'right' | 'start' | 'end' | 'wordLeft' | 'wordRight' }
-  | { type: 'set'; value: string };
+  | { type: 'set'; value: string }
+  | { type: 'undo' }
+  | { type: 'redo' };
 
 export const lineInput = (value: string): LineInputState => ({ value, cursor: value.length });
 
@@ -35,7 +49,8 @@ function wordRight(text: string, at: number): number {
   return text.length;
 }
 
-export function lineInputReducer(state: LineInputState, action: LineInputAction): LineInputState {
+/** The edit itself, without history. */
+function edit(state: LineInputState, action: Exclude<LineInputAction, { type: 'undo' | 'redo' }>): { value: string; cursor: number } {
   const { value, cursor } = state;
   switch (action.type) {
     case 'insert':
@@ -62,11 +77,39 @@ export function lineInputReducer(state: LineInputState, action: LineInputAction)
       return { value, cursor: to };
     }
     case 'set':
-      return lineInput(action.value);
+      return { value: action.value, cursor: action.value.length };
   }
 }
 
-export type LineInputKey = 'left' | 'right' | 'start' | 'end' | 'wordLeft' | 'wordRight' | 'backspace' | 'delete' | 'deleteWordBack';
+/**
+ * The field after a key. Every change can be undone: typed characters group into one step per word,
+ * successive deletions into one step, a paste or Ctrl-W is a step of its own.
+ */
+export function lineInputReducer(state: LineInputState, action: LineInputAction): LineInputState {
+  const history = state.history ?? { past: [], future: [] };
+  const here = { value: state.value, cursor: state.cursor };
+  if (action.type === 'undo' || action.type === 'redo') {
+    const from = action.type === 'undo' ? history.past : history.future;
+    const to = action.type === 'undo' ? history.future : history.past;
+    const target = from.at(-1);
+    if (!target) return state;
+    return { ...target, history: { past: action.type === 'undo' ? from.slice(0, -1) : [...to, here], future: action.type === 'undo' ? [...to, here] : from.slice(0, -1) } };
+  }
+  const next = edit(state, action);
+  if (next.value === state.value) {
+    // A move (or an edit that changed nothing) ends the step being typed.
+    return { ...next, history: { past: history.past, future: history.future } };
+  }
+  const typedChar = action.type === 'insert' && Array.from(action.text).length === 1;
+  const kind = typedChar ? 'typing' : action.type === 'backspace' || action.type === 'delete' ? 'deleting' : undefined;
+  // A typed word continues the step; the first letter after a space starts a new one.
+  const wordStarts = typedChar && /\s/.test(state.value.slice(0, state.cursor).slice(-1)) && !/\s/.test(action.text);
+  const continues = kind !== undefined && history.open === kind && !wordStarts;
+  const past = continues ? history.past : [...history.past, here].slice(-UNDO_LIMIT);
+  return { ...next, history: { past, future: [], ...(kind ? { open: kind } : {}) } };
+}
+
+export type LineInputKey = 'left' | 'right' | 'start' | 'end' | 'wordLeft' | 'wordRight' | 'backspace' | 'delete' | 'deleteWordBack' | 'undo' | 'redo';
 
 export const lineInputKeymap: Keymap<LineInputKey> = [
   { action: 'wordLeft', keys: ['ctrl+left', 'alt+left', 'alt+b'], description: 'previous word' },
@@ -78,6 +121,8 @@ export const lineInputKeymap: Keymap<LineInputKey> = [
   { action: 'backspace', keys: ['backspace'], description: 'delete before the cursor' },
   { action: 'delete', keys: ['delete', 'ctrl+d'], description: 'delete at the cursor' },
   { action: 'deleteWordBack', keys: ['ctrl+w', 'alt+backspace'], description: 'delete the previous word' },
+  { action: 'undo', keys: ['ctrl+z'], description: 'undo' },
+  { action: 'redo', keys: ['ctrl+y'], description: 'redo' },
 ];
 
 /** The reducer action for a bound line-input key. */
@@ -86,6 +131,8 @@ export function lineInputCommand(action: LineInputKey): LineInputAction {
     case 'backspace':
     case 'delete':
     case 'deleteWordBack':
+    case 'undo':
+    case 'redo':
       return { type: action };
     default:
       return { type: 'move', to: action };

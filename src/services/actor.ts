@@ -2,6 +2,7 @@ import net from 'node:net';
 import { sanitizeLine } from '../lib/sanitize.ts';
 import { oneLine } from './validation/fields.ts';
 import { CabinetError } from '../lib/errors.ts';
+import { sshAddressIn } from '../lib/ssh-origin.ts';
 
 /**
  * Who makes a change, as recorded in `site_revisions.actor`. Pure: the caller passes the environment.
@@ -13,8 +14,8 @@ import { CabinetError } from '../lib/errors.ts';
  * `SSH_CONNECTION`), e.g. `alice (sudo as root) from 100.101.102.103`.
  *
  * Environment values are not trusted: names are shown escaped (sanitizeLine) and cut to 64 characters, and
- * an SSH address is used only if it parses as an IP address. (sudo's env_reset usually drops SSH_CLIENT;
- * then the address is simply absent.)
+ * an SSH address is used only if it parses as an IP address. (sudo's env_reset drops SSH_CLIENT; then
+ * the address comes from the login shell sudo was started from, when cabinet may read its environment.)
  */
 export interface ActorSource {
   /** The `--actor` value, when given. */
@@ -22,6 +23,8 @@ export interface ActorSource {
   env: Readonly<Record<string, string | undefined>>;
   /** The OS user name (os.userInfo().username); falls back to USER / LOGNAME. */
   osUser?: string | undefined;
+  /** The SSH client address found in an ancestor process (sudo dropped it from `env`), if any. */
+  inheritedSshAddress?: string | undefined;
 }
 
 const MAX_NAME = 64;
@@ -35,11 +38,7 @@ function cleanName(value: string | undefined): string | undefined {
 
 /** The SSH client's address, or undefined when not over SSH (or the variable is not an address). */
 export function sshClientAddress(env: ActorSource['env']): string | undefined {
-  for (const name of ['SSH_CLIENT', 'SSH_CONNECTION']) {
-    const first = env[name]?.trim().split(/\s+/)[0];
-    if (first && net.isIP(first)) return first;
-  }
-  return undefined;
+  return sshAddressIn(env);
 }
 
 /** An actor name as given: one line, no control or invisible characters, at most 100 characters. */
@@ -56,7 +55,7 @@ export function validateActorFlag(value: string): string {
 }
 
 export function resolveActor(source: ActorSource): string {
-  const ssh = sshClientAddress(source.env);
+  const ssh = sshClientAddress(source.env) ?? (source.inheritedSshAddress && net.isIP(source.inheritedSshAddress) ? source.inheritedSshAddress : undefined);
   const suffix = ssh ? ` from ${ssh}` : '';
   if (source.flag !== undefined) return `${validateActorFlag(source.flag)}${suffix}`;
   const osUser = cleanName(source.osUser) ?? cleanName(source.env.USER) ?? cleanName(source.env.LOGNAME) ?? 'unknown';

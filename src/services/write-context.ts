@@ -1,4 +1,5 @@
 import os from 'node:os';
+import { sshAddressIn, sshAddressOfAncestors } from '../lib/ssh-origin.ts';
 import { CabinetError } from '../lib/errors.ts';
 import { WRITABLE, type WriteGate } from './access.ts';
 import { checkActor, resolveActor } from './actor.ts';
@@ -14,7 +15,16 @@ export interface WriteContext {
 
 /** This process's actor: `--actor` when given, else from the environment (see actor.ts). */
 export function processActor(flag?: string): string {
-  return resolveActor({ flag, env: process.env, osUser: safeOsUser() });
+  return resolveActor({ flag, env: process.env, osUser: safeOsUser(), inheritedSshAddress: inheritedSshAddress() });
+}
+
+let inherited: { value: string | undefined } | undefined;
+
+/** Under sudo (which drops SSH_CLIENT), the SSH address of the session it was started from; looked up once. */
+function inheritedSshAddress(): string | undefined {
+  if (!process.env.SUDO_USER || sshAddressIn(process.env)) return undefined;
+  inherited ??= { value: sshAddressOfAncestors(process.pid) };
+  return inherited.value;
 }
 
 export function resolvedContext(context: WriteContext = {}): { actor: string; gate: WriteGate } {

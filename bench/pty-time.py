@@ -21,48 +21,39 @@ def main():
         os.execvp(cmd[0], cmd)
     fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack('HHHH', rows, cols, 0, 0))
     start = time.monotonic()
-    out = b''
+    out = bytearray()
     results = {}
     seen_from = 0
     hwm = None
+
+    def read_until(deadline, done=lambda: False):
+        """Reads the terminal until `done()` or the deadline; False when the program closed it."""
+        while not done() and time.monotonic() < deadline:
+            r, _, _ = select.select([fd], [], [], 0.01)
+            if not r:
+                continue
+            try:
+                chunk = os.read(fd, 65536)
+            except OSError:
+                return False
+            if not chunk:
+                return False
+            out.extend(chunk)
+        return True
+
     for marker in markers:
         if marker.startswith('wait:'):
-            until = time.monotonic() + float(marker[5:])
-            while time.monotonic() < until:
-                r, _, _ = select.select([fd], [], [], 0.01)
-                if r:
-                    try:
-                        chunk = os.read(fd, 65536)
-                    except OSError:
-                        break
-                    if not chunk:
-                        break
-                    out += chunk
-            results[marker] = round(time.monotonic() - start, 4)
-            seen_from = len(out)
-            continue
-        if marker.startswith('key:'):
+            read_until(time.monotonic() + float(marker[5:]))
+        elif marker.startswith('key:'):
             os.write(fd, marker[4:].encode())
-            t_key = time.monotonic()
+        else:
+            wanted = marker.encode()
+            seen = lambda: wanted in out[seen_from:]
+            read_until(time.monotonic() + timeout, seen)
+            results[marker] = round(time.monotonic() - start, 4) if seen() else None
             seen_from = len(out)
-            results[marker] = round(time.monotonic() - start, 4)
             continue
-        found = None
-        deadline = time.monotonic() + timeout
-        while found is None and time.monotonic() < deadline:
-            if marker.encode() in out[seen_from:]:
-                found = time.monotonic() - start
-                break
-            r, _, _ = select.select([fd], [], [], 0.01)
-            if r:
-                try:
-                    chunk = os.read(fd, 65536)
-                except OSError:
-                    break
-                if not chunk:
-                    break
-                out += chunk
-        results[marker] = None if found is None else round(found, 4)
+        results[marker] = round(time.monotonic() - start, 4)
         seen_from = len(out)
     try:
         with open(f'/proc/{pid}/status') as f:

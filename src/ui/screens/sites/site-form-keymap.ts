@@ -54,12 +54,7 @@ export const goneKeymap: Keymap<GoneKey> = [
   { action: 'keep', keys: ['esc'], description: 'keep editing', footer: true },
 ];
 
-export type DiscardKey = 'discard' | 'keep';
-
-export const discardKeymap: Keymap<DiscardKey> = [
-  { action: 'discard', keys: ['y'], description: 'discard the changes', footer: true },
-  { action: 'keep', keys: ['n', 'esc', 'q'], description: 'keep editing', footer: true },
-];
+export { discardKeymap, type DiscardKey } from '../../keys/discard-keymap.ts';
 
 /** While the save runs nothing but Ctrl-C (global) does anything. */
 export const savingKeymap: Keymap<never> = [];

@@ -21,7 +21,7 @@ import { tone } from '../../theme.ts';
 import { SITE_FIELD_HINTS, type SiteLineField } from './site-changes.ts';
 import { NEW_SITE_DRAFT_ID, useDrafts } from '../../drafts-context.tsx';
 import { formatDateTime } from '../../text/format.ts';
-import { discardKeymap, type DiscardKey } from './site-form-keymap.ts';
+import { discardKeymap, type DiscardKey } from '../../keys/discard-keymap.ts';
 import { WIZARD_STEPS, initialWizard, wizardDraft, wizardFromDraft, wizardReducer, type WizardStep } from './site-wizard-state.ts';
 
 type WizardKey = 'next' | 'back' | 'create' | 'cancel';

@@ -8,6 +8,7 @@ import { validateUserField } from '../../../services/validation/user-input.ts';
 import { FieldRow } from '../../components/field-row.tsx';
 import { handleLineInputKey, lineInput, lineInputCommand, lineInputKeymap, lineInputReducer, type LineInputKey, type LineInputState } from '../../components/line-input.tsx';
 import { userDraftId, useDrafts } from '../../drafts-context.tsx';
+import { discardKeymap, type DiscardKey } from '../../keys/discard-keymap.ts';
 import { combineKeymaps, type Keymap } from '../../keys/keymap.ts';
 import { useServices } from '../../services-context.tsx';
 import { useScreenKeys, useShell } from '../../shell/shell-context.tsx';
@@ -16,11 +17,9 @@ import { truncate } from '../../text/graphemes.ts';
 import { tone } from '../../theme.ts';
 import {
   userConflictKeymap,
-  userDiscardKeymap,
   userEditKeymap,
   userGoneKeymap,
   type UserConflictAction,
-  type UserDiscardAction,
   type UserEditAction,
   type UserGoneAction,
 } from './users-keymap.ts';
@@ -164,7 +163,7 @@ function UserEditForm({ base, initialEmail, notice, gone }: { base: Base; initia
       : mode.kind === 'gone'
         ? userGoneKeymap
         : mode.kind === 'discard'
-          ? userDiscardKeymap
+          ? discardKeymap
           : combineKeymaps<string>(userEditKeymap, lineInputKeymap);
 
   useScreenKeys<string>({
@@ -199,7 +198,7 @@ function UserEditForm({ base, initialEmail, notice, gone }: { base: Base; initia
         }
       }
       if (mode.kind === 'discard') {
-        if ((action as UserDiscardAction) === 'discard') {
+        if ((action as DiscardKey) === 'discard') {
           saved.current = false;
           drafts.discard(id);
           return shell.pop();

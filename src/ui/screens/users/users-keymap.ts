@@ -51,10 +51,3 @@ export const userGoneKeymap: Keymap<UserGoneAction> = [
   { action: 'drop', keys: ['x'], description: 'discard my draft', footer: true },
   { action: 'keep', keys: ['esc'], description: 'keep editing', footer: true },
 ];
-
-export type UserDiscardAction = 'discard' | 'keep';
-
-export const userDiscardKeymap: Keymap<UserDiscardAction> = [
-  { action: 'discard', keys: ['y'], description: 'discard the change', footer: true },
-  { action: 'keep', keys: ['n', 'esc', 'q'], description: 'keep editing', footer: true },
-];

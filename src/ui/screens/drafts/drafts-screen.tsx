@@ -100,8 +100,7 @@ export function DraftsScreen() {
           if (selected.draft.id === NEW_SITE_DRAFT_ID) return shell.push({ name: 'site-new' });
           if (selected.error) return shell.notify(`cannot recover now: ${selected.error}`, 'error');
           if (selected.draft.entity === 'user' && selected.draft.recordId) return shell.push({ name: 'user-edit', userId: selected.draft.recordId });
-          if (selected.draft.entity !== 'site' || !selected.draft.recordId) return shell.notify('only drafts of sites can be recovered here', 'warn');
-          if (selected.error) return shell.notify(`cannot recover now: ${selected.error}`, 'error');
+          if (selected.draft.entity !== 'site' || !selected.draft.recordId) return shell.notify('this draft cannot be recovered here', 'warn');
           return shell.push({ name: 'site-edit', siteId: selected.draft.recordId });
       }
     },

@@ -39,6 +39,13 @@ describe('seeding a new site in the real console', () => {
     const y = lines.findIndex((l) => l.includes('› brand name'));
     const x = displayWidth(lines[y]!.slice(0, lines[y]!.indexOf('Bäckerei Schmidt') + 'Bäckerei Schmidt'.length));
     expect(await cursorAt(tmux, x, y)).toBe(`1 ${x} ${y}`);
+    // Under the help there is no cursor in the field; closing the help puts it back.
+    tmux.keys('C-g');
+    await tmux.waitFor('close help');
+    for (const deadline = Date.now() + 2000; tmux.info('#{cursor_flag}') !== '0' && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 50));
+    expect(tmux.info('#{cursor_flag}')).toBe('0');
+    tmux.keys('Escape');
+    expect(await cursorAt(tmux, x, y)).toBe(`1 ${x} ${y}`);
     tmux.keys('Enter');
     screen = await tmux.waitFor('step 4 of 9: language');
     expect(screen).toMatch(/› language\s+en/);

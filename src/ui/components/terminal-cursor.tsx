@@ -1,5 +1,6 @@
-import { useEffect, useRef, useState, type RefObject } from 'react';
+import { useContext, useEffect, useRef, useState, type RefObject } from 'react';
 import { useCursor, type DOMElement } from 'ink';
+import { CursorGateContext, useScreenActive } from '../shell/shell-context.tsx';
 
 type Point = { x: number; y: number };
 
@@ -22,7 +23,14 @@ function originOf(node: DOMElement | null): Point | undefined {
  * or the terminal's own cursor follows it. Render it only in the focused input: there is one cursor.
  * The box's place comes from the previous layout; when the layout moved it, one more render follows.
  */
-export function TerminalCursor({ anchor, column, row }: { anchor: RefObject<DOMElement | null>; column: number; row: number }) {
+export function TerminalCursor(props: { anchor: RefObject<DOMElement | null>; column: number; row: number }) {
+  const gate = useContext(CursorGateContext);
+  const active = useScreenActive();
+  // Only the screen on top places the cursor, and not under the help or the palette: there is one cursor.
+  return gate.allowed && active ? <PlacedCursor {...props} frame={gate.frame} /> : null;
+}
+
+function PlacedCursor({ anchor, column, row }: { anchor: RefObject<DOMElement | null>; column: number; row: number; frame: number }) {
   const { setCursorPosition } = useCursor();
   const [, relayout] = useState(0);
   const origin = originOf(anchor.current);

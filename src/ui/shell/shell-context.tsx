@@ -54,6 +54,13 @@ interface ScreenSlot {
 export const ScreenSlotContext = createContext<ScreenSlot | null>(null);
 
 /** True while this screen is the one on top (it gets keys and should keep its data fresh). */
+/**
+ * Whether a screen's input may place the terminal's cursor now (no help or palette over it, a terminal big
+ * enough), and a value that changes on every render of the shell, so the cursor re-measures its place
+ * when the frame around the screens moved (the health banner, a resize).
+ */
+export const CursorGateContext = createContext<{ allowed: boolean; frame: number }>({ allowed: true, frame: 0 });
+
 export function useScreenActive(): boolean {
   return useContext(ScreenSlotContext)?.active ?? true;
 }

@@ -17,7 +17,7 @@ import { HelpOverlay, helpRows } from './help-overlay.tsx';
 import { PaletteLine, PaletteMatches } from './palette-view.tsx';
 import { emptyPalette, paletteChoice, paletteReducer } from './palette-state.ts';
 import { initialNav, navReducer, type Route } from './routes.ts';
-import { ScreenSlotContext, ShellContext, type ScreenKeys, type Shell as ShellApi } from './shell-context.tsx';
+import { CursorGateContext, ScreenSlotContext, ShellContext, type ScreenKeys, type Shell as ShellApi } from './shell-context.tsx';
 import { screenFor, screenTitle } from './screen-registry.tsx';
 
 export const MIN_COLUMNS = 60;
@@ -324,55 +324,60 @@ export function Shell({ services, initialRoute }: { services: Services; initialR
     ));
   }
 
+  const frame = useRef(0);
+  frame.current += 1;
+
   // One tree whatever the size: the body stays at the same place in it, so a terminal that is briefly too
   // small hides the screens instead of unmounting them (an edit in progress survives the resize).
   return (
     <ShellContext.Provider value={api}>
-      <Box flexDirection="column" width={columns} height={rows}>
-        {tooSmall ? (
-          <Box flexDirection="column">
-            <Text>{truncate(`Terminal too small: ${columns}×${rows}.`, columns)}</Text>
-            <Text>{truncate(`cabinet needs at least ${MIN_COLUMNS}×${MIN_ROWS}; enlarge the window (q quits).`, columns)}</Text>
+      <CursorGateContext.Provider value={{ allowed: overlay === 'none' && !tooSmall, frame: frame.current }}>
+        <Box flexDirection="column" width={columns} height={rows}>
+          {tooSmall ? (
+            <Box flexDirection="column">
+              <Text>{truncate(`Terminal too small: ${columns}×${rows}.`, columns)}</Text>
+              <Text>{truncate(`cabinet needs at least ${MIN_COLUMNS}×${MIN_ROWS}; enlarge the window (q quits).`, columns)}</Text>
+            </Box>
+          ) : (
+            <Header connection={services.connection} width={columns} title={screenTitle(top.route)} />
+          )}
+          {!tooSmall && <HealthBanner state={health.state} width={columns} />}
+          <Box display={tooSmall ? 'none' : 'flex'} flexDirection="column" width={columns} height={bodyHeight} overflow="hidden">
+            {renderStack()}
+            {overlay === 'help' && (
+              <HelpOverlay
+                sections={[
+                  { title: screenTitle(top.route), keymap: screenKeymap },
+                  { title: 'Everywhere', keymap: globalKeymap },
+                ]}
+                width={columns}
+                height={bodyHeight}
+                scroll={helpScroll}
+              />
+            )}
           </Box>
-        ) : (
-          <Header connection={services.connection} width={columns} title={screenTitle(top.route)} />
-        )}
-        {!tooSmall && <HealthBanner state={health.state} width={columns} />}
-        <Box display={tooSmall ? 'none' : 'flex'} flexDirection="column" width={columns} height={bodyHeight} overflow="hidden">
-          {renderStack()}
-          {overlay === 'help' && (
-            <HelpOverlay
-              sections={[
-                { title: screenTitle(top.route), keymap: screenKeymap },
-                { title: 'Everywhere', keymap: globalKeymap },
-              ]}
-              width={columns}
-              height={bodyHeight}
-              scroll={helpScroll}
-            />
+          {!tooSmall && (
+            <Box height={1} width={columns}>
+              {overlay === 'palette' ? (
+                <PaletteLine state={palette} width={columns} />
+              ) : (
+                <Text color={status?.tone ? tone(status.tone) : undefined} wrap="truncate-end">
+                  {fit(sanitizeLine(status?.message ?? ''), columns)}
+                </Text>
+              )}
+            </Box>
+          )}
+          {!tooSmall && (
+            <Box height={1} width={columns}>
+              {overlay === 'palette' ? (
+                <PaletteMatches state={palette} width={columns} />
+              ) : (
+                <KeyHints keymaps={overlay === 'help' ? [helpKeymap] : [screenKeymap]} pinned={overlay === 'help' ? [] : globalKeymap} width={columns} />
+              )}
+            </Box>
           )}
         </Box>
-        {!tooSmall && (
-          <Box height={1} width={columns}>
-            {overlay === 'palette' ? (
-              <PaletteLine state={palette} width={columns} />
-            ) : (
-              <Text color={status?.tone ? tone(status.tone) : undefined} wrap="truncate-end">
-                {fit(sanitizeLine(status?.message ?? ''), columns)}
-              </Text>
-            )}
-          </Box>
-        )}
-        {!tooSmall && (
-          <Box height={1} width={columns}>
-            {overlay === 'palette' ? (
-              <PaletteMatches state={palette} width={columns} />
-            ) : (
-              <KeyHints keymaps={overlay === 'help' ? [helpKeymap] : [screenKeymap]} pinned={overlay === 'help' ? [] : globalKeymap} width={columns} />
-            )}
-          </Box>
-        )}
-      </Box>
+      </CursorGateContext.Provider>
     </ShellContext.Provider>
   );
 }

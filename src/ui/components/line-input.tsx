@@ -1,6 +1,6 @@
 import { Text, type Key } from 'ink';
 import { actionFor, type Keymap } from '../keys/keymap.ts';
-import { displayWidth, graphemes, nextBoundary, previousBoundary } from '../text/graphemes.ts';
+import { displayWidth, graphemes, nextBoundary, nextWordEnd, previousBoundary, previousWordStart } from '../text/graphemes.ts';
 import { cellText, drawRange } from '../text/wrap.ts';
 
 /** A one-line text field: its value and a cursor on a grapheme boundary. */
@@ -33,22 +33,6 @@ export type LineInputAction =
 
 export const lineInput = (value: string): LineInputState => ({ value, cursor: value.length });
 
-const words = new Intl.Segmenter(undefined, { granularity: 'word' });
-
-function wordLeft(text: string, at: number): number {
-  let target = 0;
-  for (const s of words.segment(text)) {
-    if (s.index >= at) break;
-    if (s.isWordLike) target = s.index;
-  }
-  return target;
-}
-
-function wordRight(text: string, at: number): number {
-  for (const s of words.segment(text)) if (s.isWordLike && s.index + s.segment.length > at) return s.index + s.segment.length;
-  return text.length;
-}
-
 /** The edit itself, without history. */
 function edit(state: LineInputState, action: Exclude<LineInputAction, { type: 'undo' | 'redo' }>): { value: string; cursor: number } {
   const { value, cursor } = state;
@@ -62,7 +46,7 @@ function edit(state: LineInputState, action: Exclude<LineInputAction, { type: 'u
     case 'delete':
       return { value: value.slice(0, cursor) + value.slice(nextBoundary(value, cursor)), cursor };
     case 'deleteWordBack': {
-      const from = wordLeft(value, cursor);
+      const from = previousWordStart(value, cursor);
       return { value: value.slice(0, from) + value.slice(cursor), cursor: from };
     }
     case 'move': {
@@ -71,8 +55,8 @@ function edit(state: LineInputState, action: Exclude<LineInputAction, { type: 'u
         right: () => nextBoundary(value, cursor),
         start: () => 0,
         end: () => value.length,
-        wordLeft: () => wordLeft(value, cursor),
-        wordRight: () => wordRight(value, cursor),
+        wordLeft: () => previousWordStart(value, cursor),
+        wordRight: () => nextWordEnd(value, cursor),
       }[action.to]();
       return { value, cursor: to };
     }

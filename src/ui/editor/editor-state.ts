@@ -1,5 +1,5 @@
 import { PROMPT_MAX_CHARS } from '../../services/validation/fields.ts';
-import { codePointLength, nextBoundary, previousBoundary } from '../text/graphemes.ts';
+import { codePointLength, nextBoundary, nextWordEnd, previousBoundary, previousWordStart } from '../text/graphemes.ts';
 import { offsetAtColumn, rangeWidth, wrapLine, type WrapRow } from '../text/wrap.ts';
 
 /**
@@ -134,25 +134,6 @@ function deleteRange(state: EditorState, from: Cursor, to: Cursor, kind: 'delete
   return commit(state, { lines, cursor: from, chars: state.chars - codePointLength(removedText) }, kind);
 }
 
-const wordSegmenter = new Intl.Segmenter(undefined, { granularity: 'word' });
-
-function wordLeft(line: string, col: number): number {
-  let target = 0;
-  for (const s of wordSegmenter.segment(line)) {
-    if (s.index >= col) break;
-    if (s.isWordLike) target = s.index;
-  }
-  return target;
-}
-
-function wordRight(line: string, col: number): number {
-  for (const s of wordSegmenter.segment(line)) {
-    const end = s.index + s.segment.length;
-    if (s.isWordLike && end > col) return end;
-  }
-  return line.length;
-}
-
 function moveCursor(state: EditorState, motion: Motion): Cursor {
   const { row, col } = state.cursor;
   const line = state.lines[row]!;
@@ -166,10 +147,10 @@ function moveCursor(state: EditorState, motion: Motion): Cursor {
       return row < last ? { row: row + 1, col: 0 } : state.cursor;
     case 'wordLeft':
       if (col === 0) return row > 0 ? { row: row - 1, col: state.lines[row - 1]!.length } : state.cursor;
-      return { row, col: wordLeft(line, col) };
+      return { row, col: previousWordStart(line, col) };
     case 'wordRight':
       if (col >= line.length) return row < last ? { row: row + 1, col: 0 } : state.cursor;
-      return { row, col: wordRight(line, col) };
+      return { row, col: nextWordEnd(line, col) };
     case 'lineStart':
       return { row, col: 0 };
     case 'lineEnd':

@@ -54,6 +54,27 @@ export function nextBoundary(text: string, offset: number): number {
   return text.length;
 }
 
+const words = new Intl.Segmenter(undefined, { granularity: 'word' });
+
+/** The start of the word before `offset` (Ctrl-Left, Ctrl-W): 0 when there is none. */
+export function previousWordStart(text: string, offset: number): number {
+  let target = 0;
+  for (const s of words.segment(text)) {
+    if (s.index >= offset) break;
+    if (s.isWordLike) target = s.index;
+  }
+  return target;
+}
+
+/** The end of the word at or after `offset` (Ctrl-Right): text.length when there is none. */
+export function nextWordEnd(text: string, offset: number): number {
+  for (const s of words.segment(text)) {
+    const end = s.index + s.segment.length;
+    if (s.isWordLike && end > offset) return end;
+  }
+  return text.length;
+}
+
 /** Cuts `text` to at most `width` cells, ending in … when something was cut. */
 export function truncate(text: string, width: number): string {
   if (width <= 0) return '';

@@ -22,6 +22,31 @@ export function checkTimestamp(value: unknown, key: string): { ok: true; value: 
 /** The SQL that writes a timestamptz the way export does: UTC, microseconds, `Z`. */
 export const isoSql = (column: string) => `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
+/**
+ * The timestamp columns `keys` and `version` of an import record, checked (problems go to `errors`). A key
+ * that is absent is not given; so is null for the keys in `nullable` (elsewhere null is an error).
+ */
+export function readTimesAndVersion<K extends string>(
+  value: Record<string, unknown>,
+  keys: readonly K[],
+  nullable: readonly K[],
+  errors: string[],
+): { times: Partial<Record<K, string>>; version: number | undefined } {
+  const times: Partial<Record<K, string>> = {};
+  for (const key of keys) {
+    if (!(key in value) || (value[key] === null && nullable.includes(key))) continue;
+    const r = checkTimestamp(value[key], key);
+    if (r.ok) times[key] = r.value;
+    else errors.push(r.error);
+  }
+  let version: number | undefined;
+  if ('version' in value && value.version !== null) {
+    if (typeof value.version === 'number' && Number.isSafeInteger(value.version) && value.version >= 1 && value.version <= 2 ** 31 - 1) version = value.version;
+    else errors.push('version must be a whole number ≥ 1');
+  }
+  return { times, version };
+}
+
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

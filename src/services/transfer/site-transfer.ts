@@ -10,7 +10,7 @@ import { validateSiteField } from '../validation/site-input.ts';
 import { processActor, validateActor, validateNote } from '../write-context.ts';
 import { pgErrorOf } from '../write-errors.ts';
 import {
-  checkTimestamp,
+  readTimesAndVersion,
   InvalidImportError,
   isoSql,
   isPlainObject,
@@ -72,19 +72,10 @@ export function parseSiteRecord(value: unknown): { ok: true; row: Omit<SiteImpor
     else errors.push(r.error);
   }
   const row: Omit<SiteImportRow, 'where' | 'line'> = { siteId, values };
-  for (const [key, field] of [
-    ['created_at', 'createdAt'],
-    ['updated_at', 'updatedAt'],
-  ] as const) {
-    if (!(key in value) || value[key] === null) continue;
-    const r = checkTimestamp(value[key], key);
-    if (r.ok) row[field] = r.value;
-    else errors.push(r.error);
-  }
-  if ('version' in value && value.version !== null) {
-    if (typeof value.version === 'number' && Number.isSafeInteger(value.version) && value.version >= 1 && value.version <= 2 ** 31 - 1) row.version = value.version;
-    else errors.push('version must be a whole number ≥ 1');
-  }
+  const { times, version } = readTimesAndVersion(value, ['created_at', 'updated_at'], ['created_at', 'updated_at'], errors);
+  if (times.created_at !== undefined) row.createdAt = times.created_at;
+  if (times.updated_at !== undefined) row.updatedAt = times.updated_at;
+  if (version !== undefined) row.version = version;
   if (errors.length > 0) return { ok: false, error: errors.join('; ') };
   return { ok: true, row };
 }

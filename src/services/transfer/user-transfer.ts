@@ -5,7 +5,7 @@ import { withTransaction, type SqlClient, type TransactionRunner } from '../../d
 import type { InputRecord } from '../../lib/json-records.ts';
 import { validateUserField } from '../validation/user-input.ts';
 import {
-  checkTimestamp,
+  readTimesAndVersion,
   copyField,
   copyRowsAsJson,
   InvalidImportError,
@@ -64,20 +64,11 @@ export function parseUserRecord(value: unknown): { ok: true; row: UserImportRow 
       else errors.push(r.error);
     }
   }
-  for (const [key, field] of [
-    ['first_seen', 'firstSeen'],
-    ['last_seen', 'lastSeen'],
-    ['updated_at', 'updatedAt'],
-  ] as const) {
-    if (!(key in value) || (key === 'updated_at' && value[key] === null)) continue;
-    const r = checkTimestamp(value[key], key);
-    if (r.ok) row[field] = r.value;
-    else errors.push(r.error);
-  }
-  if ('version' in value && value.version !== null) {
-    if (typeof value.version === 'number' && Number.isSafeInteger(value.version) && value.version >= 1 && value.version <= 2 ** 31 - 1) row.version = value.version;
-    else errors.push('version must be a whole number ≥ 1');
-  }
+  const { times, version } = readTimesAndVersion(value, ['first_seen', 'last_seen', 'updated_at'], ['updated_at'], errors);
+  row.firstSeen = times.first_seen ?? null;
+  row.lastSeen = times.last_seen ?? null;
+  row.updatedAt = times.updated_at ?? null;
+  row.version = version ?? null;
   if (errors.length > 0) return { ok: false, error: errors.join('; ') };
   return { ok: true, row };
 }

@@ -1,7 +1,6 @@
 import { confirmTyped } from '../lib/confirm.ts';
 import { CabinetError, ExitCode, usageError } from '../lib/errors.ts';
 import { sanitizeLine, sanitizeText } from '../lib/sanitize.ts';
-import { tableRenderer } from '../lib/lazy-table.ts';
 import type { DataServices } from '../services/data-services.ts';
 import { KEY_OF_SITE_FIELD, siteRecordToRow, siteSummaryToJson, siteText, type SiteRow } from '../services/transfer/site-columns.ts';
 import type { SiteChange, SiteInput, SiteRecord, SiteSortKey, SiteSummary } from '../services/types.ts';
@@ -11,7 +10,8 @@ import type { Command, CommandContext } from './command.ts';
 import { explainEditError, parseExpectVersion, withDataServices, withReadServices } from './data.ts';
 import { readPromptFile } from './prompt-input.ts';
 import { bool, idArgument, LIST_OPTIONS, maxArgs, onlyOptions, parseLimit, parseSort, str, TRANSFER_OPTIONS, runAction } from './options.ts';
-import { formatTime, printDiff, printJson, recordWriter, tableWidth } from './output.ts';
+import { formatTime, printDiff, printJson } from './output.ts';
+import { printListing } from './listing.ts';
 import { exportObjects, runExport, runImport, type TransferKind } from './transfer.ts';
 import { diff, history, restore } from './site-history.ts';
 import { columnNames, fieldsToRow, name, note, notFound, withServices } from './site-common.ts';
@@ -119,52 +119,26 @@ async function list(ctx: CommandContext): Promise<number> {
   const filter = str(ctx, 'filter');
   const ndjson = bool(ctx, 'ndjson');
   if (ndjson && ctx.flags.json) throw usageError('--json and --ndjson: choose one');
-  return withReadServices(ctx, 'sites list', async ({ sites }) => {
-    const rows: SiteSummary[] = [];
-    const writer = ndjson ? recordWriter(ctx.io.stdout, true) : undefined;
-    for (let offset = 0; limit === undefined || offset < limit; ) {
-      const want = Math.min(limit === undefined ? 1000 : limit - offset, 1000);
-      const page = await sites.list({
-        limit: want,
-        offset,
-        ...(filter === undefined ? {} : { filter }),
-        ...(sort ? { sort: sort.sort, descending: sort.descending } : {}),
-      });
-      for (const row of page.rows) {
-        if (writer) await writer.write(siteSummaryToJson(row));
-        else rows.push(row);
-      }
-      offset += page.rows.length;
-      if (!page.hasMore) break;
-    }
-    if (writer) return ExitCode.ok;
-    if (ctx.flags.json) {
-      printJson(ctx.io, rows.map(siteSummaryToJson));
-      return ExitCode.ok;
-    }
-    if (rows.length === 0) {
-      ctx.io.stderr.write(filter ? `No sites match "${sanitizeLine(filter)}".\n` : 'No sites yet (cabinet sites create, or cabinet seed --demo).\n');
-      return ExitCode.ok;
-    }
-    ctx.io.stdout.write(
-      (await tableRenderer())<SiteSummary>(
-        [
-          { header: 'SITE ID', value: (s) => s.siteId },
-          { header: 'DOMAIN', value: (s) => domainForDisplay(s.domain), truncate: true },
-          { header: 'BRAND', value: (s) => s.brandName, truncate: true },
-          { header: 'LANG', value: (s) => s.language },
-          { header: 'SCRIPT', value: (s) => s.aiScriptId ?? '', truncate: true, drop: 5 },
-          { header: 'PIPELINE', value: (s) => s.hubspotPipeline ?? '', truncate: true, drop: 4 },
-          { header: 'STAGE', value: (s) => s.hubspotStage ?? '', truncate: true, drop: 3 },
-          { header: 'PROMPT', value: (s) => s.promptChars.toLocaleString('en'), align: 'right', drop: 1 },
-          { header: 'CREATED', value: (s) => formatTime(s.createdAt), drop: 2 },
-        ],
-        rows,
-        { width: tableWidth(ctx.io) },
-      ),
-    );
-    return ExitCode.ok;
-  });
+  return withReadServices(ctx, 'sites list', ({ sites }) =>
+    printListing<SiteSummary>(ctx, {
+      limit,
+      page: (p) => sites.list({ ...p, ...(filter === undefined ? {} : { filter }), ...(sort ? { sort: sort.sort, descending: sort.descending } : {}) }),
+      ndjson,
+      toJson: siteSummaryToJson,
+      empty: filter ? `No sites match "${sanitizeLine(filter)}".` : 'No sites yet (cabinet sites create, or cabinet seed --demo).',
+      columns: [
+        { header: 'SITE ID', value: (s) => s.siteId },
+        { header: 'DOMAIN', value: (s) => domainForDisplay(s.domain), truncate: true },
+        { header: 'BRAND', value: (s) => s.brandName, truncate: true },
+        { header: 'LANG', value: (s) => s.language },
+        { header: 'SCRIPT', value: (s) => s.aiScriptId ?? '', truncate: true, drop: 5 },
+        { header: 'PIPELINE', value: (s) => s.hubspotPipeline ?? '', truncate: true, drop: 4 },
+        { header: 'STAGE', value: (s) => s.hubspotStage ?? '', truncate: true, drop: 3 },
+        { header: 'PROMPT', value: (s) => s.promptChars.toLocaleString('en'), align: 'right', drop: 1 },
+        { header: 'CREATED', value: (s) => formatTime(s.createdAt), drop: 2 },
+      ],
+    }),
+  );
 }
 
 /** `kubectl describe`-style: one `key: value` line per column, then the prompt. */

@@ -2,14 +2,14 @@ import { confirmTyped } from '../lib/confirm.ts';
 import { CabinetError, ExitCode, usageError } from '../lib/errors.ts';
 import { recordText } from '../lib/record-diff.ts';
 import { sanitizeLine } from '../lib/sanitize.ts';
-import { tableRenderer } from '../lib/lazy-table.ts';
 import type { DataServices } from '../services/data-services.ts';
 import type { UserChange, UserInput, UserRecord, UserSortKey } from '../services/types.ts';
 import { validateUser, validateUserPatch } from '../services/validation/user-input.ts';
 import type { Command, CommandContext } from './command.ts';
 import { explainEditError, parseExpectVersion, withDataServices, withReadServices } from './data.ts';
 import { bool, idArgument, LIST_OPTIONS, maxArgs, onlyOptions, parseLimit, parseSort, str, TRANSFER_OPTIONS, runAction } from './options.ts';
-import { formatTime, printDiff, printJson, recordWriter, tableWidth } from './output.ts';
+import { formatTime, printDiff, printJson } from './output.ts';
+import { printListing } from './listing.ts';
 import { runExport, runImport, type TransferKind } from './transfer.ts';
 
 const help = `
@@ -112,54 +112,22 @@ async function list(ctx: CommandContext): Promise<number> {
   const filter = str(ctx, 'filter');
   const ndjson = bool(ctx, 'ndjson');
   if (ndjson && ctx.flags.json) throw usageError('--json and --ndjson: choose one');
-  return withReadServices(ctx, 'users list', async ({ users }) => {
-    const rows: UserRecord[] = [];
-    const writer = ndjson ? recordWriter(ctx.io.stdout, true) : undefined;
-    let seen = 0;
-    let more = false;
-    let after: string | undefined;
-    for (let offset = 0; seen < limit; ) {
-      // Keyset paging when the service offers it: deep pages cost the same as the first.
-      const page = await users.list({
-        limit: Math.min(limit - seen, 1000),
-        ...(after === undefined ? { offset } : { after }),
-        ...(filter === undefined ? {} : { filter }),
-        ...(sort ? { sort: sort.sort, descending: sort.descending } : {}),
-      });
-      for (const row of page.rows) {
-        if (writer) await writer.write(userToJson(row));
-        else rows.push(row);
-      }
-      seen += page.rows.length;
-      offset += page.rows.length;
-      after = page.nextCursor;
-      more = page.hasMore;
-      if (!page.hasMore) break;
-    }
-    if (writer) return ExitCode.ok;
-    if (ctx.flags.json) {
-      printJson(ctx.io, rows.map(userToJson));
-      return ExitCode.ok;
-    }
-    if (rows.length === 0) {
-      ctx.io.stderr.write(filter ? `No users match "${sanitizeLine(filter)}".\n` : 'No users yet.\n');
-      return ExitCode.ok;
-    }
-    ctx.io.stdout.write(
-      (await tableRenderer())<UserRecord>(
-        [
-          { header: 'USER ID', value: (u) => u.userId },
-          { header: 'EMAIL', value: (u) => u.email, truncate: true },
-          { header: 'FIRST SEEN', value: (u) => formatTime(u.firstSeen), drop: 1 },
-          { header: 'LAST SEEN', value: (u) => formatTime(u.lastSeen) },
-        ],
-        rows,
-        { width: tableWidth(ctx.io) },
-      ),
-    );
-    if (more) ctx.io.stderr.write(`Showing the first ${rows.length.toLocaleString('en')}; more match (--limit N, or cabinet users export).\n`);
-    return ExitCode.ok;
-  });
+  return withReadServices(ctx, 'users list', ({ users }) =>
+    printListing<UserRecord>(ctx, {
+      limit,
+      page: (p) => users.list({ ...p, ...(filter === undefined ? {} : { filter }), ...(sort ? { sort: sort.sort, descending: sort.descending } : {}) }),
+      ndjson,
+      toJson: userToJson,
+      empty: filter ? `No users match "${sanitizeLine(filter)}".` : 'No users yet.',
+      more: `Showing the first ${limit.toLocaleString('en')}; more match (--limit N, or cabinet users export).`,
+      columns: [
+        { header: 'USER ID', value: (u) => u.userId },
+        { header: 'EMAIL', value: (u) => u.email, truncate: true },
+        { header: 'FIRST SEEN', value: (u) => formatTime(u.firstSeen), drop: 1 },
+        { header: 'LAST SEEN', value: (u) => formatTime(u.lastSeen) },
+      ],
+    }),
+  );
 }
 
 async function show(ctx: CommandContext): Promise<number> {

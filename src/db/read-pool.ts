@@ -1,7 +1,7 @@
 import type { Pool } from 'pg';
 import type { ConnectionTarget } from './connection.ts';
 import { pgDriverOptions } from './pg-options.ts';
-import { transactionOn, type TransactionRunner } from './sql-client.ts';
+import type { TransactionRunner } from './sql-client.ts';
 import { poolQuery, type SqlQuery } from './sql-query.ts';
 
 export interface ReadPool {
@@ -29,5 +29,7 @@ export async function openReadPool(target: ConnectionTarget, statementTimeoutMs 
   });
   // An idle client dropped by the server must not take the process down; the next query reports it.
   pool.on('error', () => {});
-  return { query: poolQuery(async () => pool, target), transaction: transactionOn(() => pool.connect(), target), close: () => pool.end() };
+  // COPY support (pg-copy-streams, ~8 ms to load) only when a transaction is used: listings never need it.
+  const transaction: TransactionRunner = async (fn) => (await import('./sql-client.ts')).transactionOn(() => pool.connect(), target)(fn);
+  return { query: poolQuery(async () => pool, target), transaction, close: () => pool.end() };
 }

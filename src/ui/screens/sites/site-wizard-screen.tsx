@@ -52,14 +52,24 @@ const STEP_LABEL: Record<WizardStep, string> = { ...SITE_FIELD_LABELS, summary: 
  * again, or recovering from the drafts screen at start, resumes it; it is removed once the site exists.
  */
 export function SiteWizardScreen() {
+  const drafts = useDrafts();
+  // The draft is read once, after the first frame (no disk read while rendering).
+  const [resumed, setResumed] = useState<Resumed | null | undefined>(undefined);
+  useEffect(() => {
+    drafts.flushSync();
+    const draft = drafts.get(NEW_SITE_DRAFT_ID);
+    setResumed(draft ? { ...wizardFromDraft(draft), savedAt: draft.savedAt } : null);
+  }, [drafts]);
+  if (resumed === undefined) return <Text dimColor>loading…</Text>;
+  return <Wizard resumed={resumed} />;
+}
+
+type Resumed = ReturnType<typeof wizardFromDraft> & { savedAt: Date };
+
+function Wizard({ resumed }: { resumed: Resumed | null }) {
   const { sites } = useServices();
   const shell = useShell();
   const drafts = useDrafts();
-  const [resumed] = useState(() => {
-    drafts.flushSync();
-    const draft = drafts.get(NEW_SITE_DRAFT_ID);
-    return draft ? { ...wizardFromDraft(draft), savedAt: draft.savedAt } : null;
-  });
   const [state, dispatch] = useReducer(wizardReducer, undefined, () => resumed?.state ?? initialWizard());
   const [editor, dispatchEditor] = useReducer(editorReducer, resumed?.prompt ?? '', (text) => createEditorState(text));
   const [confirmDiscard, setConfirmDiscard] = useState(false);

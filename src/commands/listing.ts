@@ -3,7 +3,7 @@ import { tableRenderer } from '../lib/lazy-table.ts';
 import { ExitCode } from '../lib/errors.ts';
 import type { Page } from '../services/types.ts';
 import type { CommandContext } from './command.ts';
-import { printJson, recordWriter, tableWidth } from './output.ts';
+import { printJson, put, recordText, tableWidth } from './output.ts';
 
 export interface Listing<T> {
   /** At most this many rows; undefined: all. */
@@ -25,7 +25,7 @@ export interface Listing<T> {
  */
 export async function printListing<T>(ctx: CommandContext, listing: Listing<T>): Promise<number> {
   const rows: T[] = [];
-  const writer = listing.ndjson ? recordWriter(ctx.io.stdout, true) : undefined;
+  const ndjson = listing.ndjson ? recordText(true) : undefined;
   let seen = 0;
   let more = false;
   let after: string | undefined;
@@ -33,7 +33,7 @@ export async function printListing<T>(ctx: CommandContext, listing: Listing<T>):
     // Keyset paging when the service offers it: deep pages cost the same as the first.
     const page = await listing.page({ limit: Math.min(listing.limit === undefined ? 1000 : listing.limit - seen, 1000), ...(after === undefined ? { offset: seen } : { after }) });
     for (const row of page.rows) {
-      if (writer) await writer.write(listing.toJson(row));
+      if (ndjson) await put(ctx.io.stdout, ndjson.record(listing.toJson(row)));
       else rows.push(row);
     }
     seen += page.rows.length;
@@ -41,7 +41,7 @@ export async function printListing<T>(ctx: CommandContext, listing: Listing<T>):
     more = page.hasMore;
     if (!page.hasMore) break;
   }
-  if (writer) return ExitCode.ok;
+  if (ndjson) return ExitCode.ok;
   if (ctx.flags.json) {
     printJson(ctx.io, rows.map(listing.toJson));
     return ExitCode.ok;

@@ -28,27 +28,9 @@ function indent(json: string): string {
 }
 
 /**
- * Records to a stream as a JSON array (one pretty-printed object after another, so a diff of two exports
- * shows the changed fields) or NDJSON (one compact object per line), written as they come.
+ * The text of records one after another: NDJSON (one compact object per line), or the parts of one JSON
+ * array (each object pretty-printed, so a diff of two exports shows the changed fields).
  */
-export function recordWriter(stream: Out, ndjson: boolean) {
-  const text = recordText(ndjson);
-  let count = 0;
-  return {
-    async write(record: object): Promise<void> {
-      await put(stream, text.record(record));
-      count++;
-    },
-    async end(): Promise<void> {
-      await put(stream, text.end());
-    },
-    get count() {
-      return count;
-    },
-  };
-}
-
-/** The text of records one after another: NDJSON lines, or the parts of one JSON array. */
 export function recordText(ndjson: boolean): { record(record: object): string; end(): string } {
   let count = 0;
   return {

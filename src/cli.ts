@@ -198,7 +198,7 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
     options,
     io,
     warn,
-    async openDb({ readOnly, ...sessionOptions } = {}) {
+    async openDb({ readOnly, warn: warnTo = warn, ...sessionOptions } = {}) {
       const { openSession } = await import('./db/session.ts');
       const session = await openSession({
         allowNonTailnet: flags.allowNonTailnet,
@@ -207,10 +207,10 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
         log: (line) => io.stderr.write(`cabinet: ${line}\n`),
         ...sessionOptions,
       });
-      if (!session.guard.allowed) warn(`--allow-non-tailnet: ${session.guard.reason}`);
+      if (!session.guard.allowed) warnTo(`--allow-non-tailnet: ${session.guard.reason}`);
       return session;
     },
-    async openReader(options = {}) {
+    async openReader({ warn: warnTo = warn, ...options } = {}) {
       const { openReader } = await import('./db/open-reader.ts');
       const reader = await openReader({
         allowNonTailnet: flags.allowNonTailnet,
@@ -218,7 +218,7 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
         log: (line) => io.stderr.write(`cabinet: ${line}\n`),
         ...options,
       });
-      if (!reader.guard.allowed) warn(`--allow-non-tailnet: ${reader.guard.reason}`);
+      if (!reader.guard.allowed) warnTo(`--allow-non-tailnet: ${reader.guard.reason}`);
       return reader;
     },
   };

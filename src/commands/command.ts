@@ -33,6 +33,15 @@ export type CommandOptions = Readonly<Record<string, string | boolean | undefine
 export interface OpenDbOptions extends Partial<OpenSessionOptions> {
   /** A read-only use (listings, export): connect with CABINET_DATABASE_URL_RO when it is set. */
   readOnly?: boolean;
+  /** Where warnings go (the guard override); stderr unless given (the console holds them until it closes). */
+  warn?: (line: string) => void;
+}
+
+export interface OpenReaderOptions {
+  statementTimeoutMs?: number;
+  /** Progress and warning lines while the target is opened (embedded cluster, .pgpass); stderr unless given. */
+  log?: (line: string) => void;
+  warn?: (line: string) => void;
 }
 
 export interface CommandContext {
@@ -48,7 +57,7 @@ export interface CommandContext {
    * Opens a read-only way in without the ORM (a light node-postgres pool; CABINET_DATABASE_URL_RO when set):
    * listings and `show` start in a fraction of the time a full session takes.
    */
-  openReader(options?: { statementTimeoutMs?: number }): Promise<DbReader>;
+  openReader(options?: OpenReaderOptions): Promise<DbReader>;
   /** Prints a warning line on stderr (for example when the tailnet guard was overridden). */
   warn(line: string): void;
 }

@@ -20,7 +20,19 @@ export function opensConsole(argv: string[]): boolean {
   return true;
 }
 
+let drawnOn: NodeJS.WriteStream | undefined;
+
 export function drawSplash(out: NodeJS.WriteStream = process.stdout): void {
   out.write('cabinet · starting…');
-  process.once('exit', () => out.write('\r\x1b[2K'));
+  drawnOn = out;
+  process.once('exit', () => clearSplash());
+}
+
+/**
+ * Erases the splash line (once): before the console prints what the person must still read once it has
+ * closed (why it could not start, a warning), so that does not run on from "starting…".
+ */
+export function clearSplash(): void {
+  drawnOn?.write('\r\x1b[2K');
+  drawnOn = undefined;
 }

@@ -21,7 +21,8 @@ export interface ConsoleServices {
 
 export interface ConsoleOpeners {
   openReader(): Promise<DbReader>;
-  openDb(): Promise<DbSession>;
+  /** A full ORM session; `statementTimeoutMs: 0` for DDL (applying migrations), which may run long. */
+  openDb(options?: { statementTimeoutMs?: number }): Promise<DbSession>;
 }
 
 /**

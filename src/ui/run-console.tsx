@@ -1,8 +1,9 @@
 import { render } from 'ink';
 import type { CommandContext } from '../commands/command.ts';
 import { DraftStore, flushDraftsOnSignals } from '../lib/drafts.ts';
-import { ExitCode } from '../lib/errors.ts';
+import { CabinetError, ExitCode } from '../lib/errors.ts';
 import { sanitizeLine } from '../lib/sanitize.ts';
+import { clearSplash } from '../lib/splash.ts';
 import { App, type LoadState } from './app.tsx';
 
 /** After a signal, how long the console may take to close the database before it exits regardless ($EDITOR may still hold the terminal). */
@@ -37,15 +38,26 @@ export async function runConsole(ctx: CommandContext): Promise<number> {
     instance.rerender(<App state={state} drafts={drafts} />);
   };
   let opened: { close(): Promise<void> } | undefined;
+  // Setup lines (creating the embedded cluster, a .pgpass or guard warning) must not be written to the
+  // terminal under Ink's frame: progress shows as the loading line, and warnings are printed again on the
+  // restored screen, where they stay readable.
+  const warnings = new Set<string>();
+  const progress = (line: string) => {
+    if (/^warning: /.test(line)) warnings.add(line.replace(/^warning: /, ''));
+    // Only while nothing is shown yet: the ORM may finish loading behind a ready screen.
+    if (opened === undefined) update({ status: 'loading', message: line });
+  };
+  const warn = (line: string) => void warnings.add(line);
+  /** Why the console could not start; `q` then exits 1 and the line is printed after the alternate screen. */
+  let fatal: string | undefined;
   const load = (async () => {
     try {
       // Reads answer on a light pool at once; the ORM loads behind them for writes (services/console-services.ts).
       const { openConsoleServices } = await import('../services/console-services.ts');
       const consoleServices = await openConsoleServices(
         {
-          openReader: () => ctx.openReader(),
-          // Progress lines only while nothing is shown yet: the ORM may finish loading behind a ready screen.
-          openDb: () => ctx.openDb({ log: (line) => opened === undefined && update({ status: 'loading', message: line }) }),
+          openReader: () => ctx.openReader({ log: progress, warn }),
+          openDb: (options = {}) => ctx.openDb({ log: progress, warn, ...options }),
         },
         (line) => update({ status: 'loading', message: line }),
         {
@@ -56,7 +68,8 @@ export async function runConsole(ctx: CommandContext): Promise<number> {
       opened = consoleServices;
       update({ status: 'ready', services: consoleServices.services });
     } catch (error) {
-      update({ status: 'error', message: `${error instanceof Error ? error.message : String(error)} — press q to quit` });
+      fatal = error instanceof CabinetError ? error.line : error instanceof Error ? error.message : String(error);
+      update({ status: 'error', message: `${fatal} — press q to quit` });
     }
   })();
 
@@ -97,8 +110,13 @@ export async function runConsole(ctx: CommandContext): Promise<number> {
   }
   // Closed is closed: a handle something opened in the background while the console was closing (a
   // pool, a timer) must not keep the process, and the person's shell, waiting.
+  // A console that never opened is a failed run, as the same error is for any command.
+  if (fatal !== undefined && code === ExitCode.ok) code = ExitCode.failure;
   const exitCode = code;
   setTimeout(() => process.exit(exitCode), EXIT_GRACE_MS).unref();
+  if (warnings.size > 0 || fatal !== undefined || crash !== undefined) clearSplash();
+  for (const line of warnings) ctx.io.stderr.write(`cabinet: warning: ${sanitizeLine(line)}\n`);
+  if (fatal !== undefined) ctx.io.stderr.write(`cabinet: ${sanitizeLine(fatal)}\n`);
   if (crash !== undefined) {
     const message = crash instanceof Error ? crash.message : String(crash);
     ctx.io.stderr.write(`cabinet: the console stopped on an unexpected error: ${sanitizeLine(message.split('\n')[0])}\n`);

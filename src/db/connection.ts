@@ -23,8 +23,9 @@ export interface ConnectionTarget {
   /** Set for the embedded server (its data directory), for display. */
   embeddedRoot?: string;
   /**
-   * The addresses the tailnet guard resolved `host` to and allowed: connections go to these and nowhere
-   * else (no second DNS lookup). Unset for sockets, IP literals and an overridden guard.
+   * The addresses the tailnet guard resolved `host` to (or the IP literal it spells): TCP connections go to
+   * these and nowhere else, and with none a host name is not looked up at all (no second DNS lookup).
+   * Unset for sockets.
    */
   addresses?: string[];
 }

@@ -37,7 +37,7 @@ export async function openTarget(options: OpenTargetOptions = {}): Promise<Opene
     await fillPasswordFromPgpass(target, env, log ? (line) => log(`warning: ${line}`) : undefined);
   }
   const guard = await guardTarget(target.host, options.allowNonTailnet ?? false);
-  // Connect to what the guard checked, not to whatever a second lookup might answer.
-  if (guard.allowed && guard.addresses.length > 0) target.addresses = guard.addresses;
+  // Connect to what the guard checked (also when overridden), not to whatever a second lookup might answer.
+  if (guard.kind !== 'socket') target.addresses = guard.addresses;
   return { target, guard };
 }

@@ -18,7 +18,8 @@ export function sslFor(sslmode: string | undefined): boolean | { rejectUnauthori
 /**
  * The node-postgres options every cabinet connection uses, whether the ORM's pool or the light read pool:
  * a bounded connect, a statement timeout, an application name the DBA can see in pg_stat_activity, and
- * for a host name the guard resolved, a socket that connects only to the addresses it allowed.
+ * for TCP a socket that connects only to the addresses the guard allowed (none: a host name fails, it is
+ * never looked up by the driver).
  */
 export function pgDriverOptions(target: ConnectionTarget, statementTimeoutMs: number) {
   return {
@@ -26,6 +27,6 @@ export function pgDriverOptions(target: ConnectionTarget, statementTimeoutMs: nu
     statement_timeout: statementTimeoutMs,
     application_name: 'cabinet',
     ssl: sslFor(target.sslmode),
-    ...(target.addresses?.length ? { stream: pinnedStream(target.addresses) } : {}),
+    ...(target.host.startsWith('/') ? {} : { stream: pinnedStream(target.addresses ?? []) }),
   };
 }

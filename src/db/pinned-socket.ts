@@ -9,11 +9,13 @@ type LookupCallback = (error: NodeJS.ErrnoException | null, address: string | { 
  */
 export function vettedLookup(addresses: readonly string[]) {
   const all = addresses.map((address) => ({ address, family: net.isIP(address) }));
-  return (_hostname: string, options: { family?: number | string; all?: boolean }, callback: LookupCallback): void => {
+  return (hostname: string, options: { family?: number | string; all?: boolean }, callback: LookupCallback): void => {
     const family = options.family === 'IPv4' ? 4 : options.family === 'IPv6' ? 6 : Number(options.family ?? 0);
     const usable = family === 4 || family === 6 ? all.filter((a) => a.family === family) : all;
     if (usable.length === 0) {
-      const error: NodeJS.ErrnoException = new Error(`no vetted address of family ${family}`);
+      const error: NodeJS.ErrnoException = new Error(
+        all.length === 0 ? `${hostname} was not resolved by the tailnet guard; cabinet does not look it up again` : `no vetted address of family ${family}`,
+      );
       error.code = 'ENOTFOUND';
       callback(error, []);
       return;

@@ -31,6 +31,10 @@ async function setting(client: SqlClient, name: 'listen_addresses' | 'ssl'): Pro
   }
 }
 
+/** `db.tail.ts.net → 100.101.1.2`: the host and, when it is not just that address, where connections go. */
+const hostAndAddresses = (host: string, addresses: string[]) =>
+  addresses.length === 0 || (addresses.length === 1 && addresses[0] === host.replace(/^\[|\]$/g, '')) ? host : `${host} → ${addresses.join(', ')}`;
+
 function connectionCheck(db: DbSession): Check {
   const { guard, target } = db;
   const base = { id: 'connection', title: 'connection path' };
@@ -38,10 +42,10 @@ function connectionCheck(db: DbSession): Check {
     case 'socket':
       return { ...base, status: 'ok', detail: target.source === 'embedded' ? `Unix socket ${guard.host} (the embedded PostgreSQL)` : `Unix socket ${guard.host}` };
     case 'loopback':
-      return { ...base, status: 'ok', detail: `loopback (${guard.host}${guard.addresses.length ? ` → ${guard.addresses.join(', ')}` : ''})` };
+      return { ...base, status: 'ok', detail: `loopback (${hostAndAddresses(guard.host, guard.addresses)})` };
     case 'tailnet':
     case 'magicdns':
-      return { ...base, status: 'ok', detail: `tailnet (${guard.host}${guard.addresses.length ? ` → ${guard.addresses.join(', ')}` : ''})` };
+      return { ...base, status: 'ok', detail: `tailnet (${hostAndAddresses(guard.host, guard.addresses)})` };
     default:
       return {
         ...base,

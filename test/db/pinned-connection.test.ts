@@ -60,7 +60,11 @@ describe('connections go where the guard looked', () => {
     // localhost resolves to 127.0.0.1, where the server listens; pinned to 127.0.0.2 (loopback, nothing
     // listening) the connection must fail rather than follow DNS.
     await expect(whoAnswers(tcpTarget('localhost', ['127.0.0.2']))).rejects.toThrow(/connection refused|ECONNREFUSED|cannot connect/i);
-    expect(await whoAnswers(tcpTarget('localhost'))).toBe('127.0.0.1/32');
+    expect(await whoAnswers(tcpTarget('localhost', ['127.0.0.1']))).toBe('127.0.0.1/32');
+  });
+
+  it('a host name the guard did not resolve is not looked up by the driver: the connection fails', async () => {
+    await expect(whoAnswers(tcpTarget('localhost'))).rejects.toThrow(/cannot resolve the database host/);
   });
 
   it('openTarget pins what the guard resolved', async () => {
@@ -72,10 +76,13 @@ describe('connections go where the guard looked', () => {
     expect(await whoAnswers({ ...target, addresses: target.addresses!.filter((a) => a === '127.0.0.1') })).toBe('127.0.0.1/32');
   });
 
-  it('sockets and IP literals are not pinned (nothing was resolved)', async () => {
+  it('sockets are not pinned; an IP literal is pinned to its one spelling', async () => {
     const c = cluster();
     expect((await openTarget({ env: { DATABASE_URL: db.url } })).target.addresses).toBeUndefined();
-    expect((await openTarget({ env: { DATABASE_URL: `postgres://${c.user}@127.0.0.1:${c.tcpPort}/${db.name}` } })).target.addresses).toBeUndefined();
+    expect((await openTarget({ env: { DATABASE_URL: `postgres://${c.user}@127.0.0.1:${c.tcpPort}/${db.name}` } })).target.addresses).toEqual(['127.0.0.1']);
+    const mapped = await openTarget({ env: { DATABASE_URL: `postgres://${c.user}:${encodeURIComponent(c.password)}@[::ffff:127.0.0.1]:${c.tcpPort}/${db.name}` } });
+    expect(mapped.target.addresses).toEqual(['127.0.0.1']);
+    expect(await whoAnswers(mapped.target)).toBe('127.0.0.1/32');
   });
 });
 

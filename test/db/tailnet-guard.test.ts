@@ -38,6 +38,56 @@ describe('tailnet guard: literal targets', () => {
   });
 
   it.each([
+    // IPv4-mapped IPv6, as written and as the URL parser canonicalises it
+    ['::ffff:100.100.1.1', '100.100.1.1', 'tailnet'],
+    ['[::ffff:6464:101]', '100.100.1.1', 'tailnet'],
+    ['::FFFF:6464:0101', '100.100.1.1', 'tailnet'],
+    ['0:0:0:0:0:ffff:6464:101', '100.100.1.1', 'tailnet'],
+    ['::ffff:7f00:1', '127.0.0.1', 'loopback'],
+    // inet_aton spellings getaddrinfo accepts without DNS
+    ['1681915905', '100.64.0.1', 'tailnet'],
+    ['0144.0144.1.1', '100.100.1.1', 'tailnet'],
+    ['0x64.0x64.1.1', '100.100.1.1', 'tailnet'],
+    ['100.100.257', '100.100.1.1', 'tailnet'],
+    ['2130706433', '127.0.0.1', 'loopback'],
+    // IPv6 in another spelling
+    ['FD7A:115C:A1E0:0:0:0:0:1', 'fd7a:115c:a1e0::1', 'tailnet'],
+  ])('%s is the address %s (%s): judged and pinned as that one spelling', async (host, address, kind) => {
+    const d = await decideTarget(host, noDns);
+    expect(d).toMatchObject({ allowed: true, kind, host, addresses: [address] });
+  });
+
+  it.each([
+    ['::ffff:8.8.8.8', '8.8.8.8'],
+    ['[::ffff:808:808]', '8.8.8.8'],
+    ['0:0:0:0:0:ffff:808:808', '8.8.8.8'],
+    ['134744072', '8.8.8.8'],
+    ['010.010.010.010', '8.8.8.8'],
+    ['0x8.0x8.0x8.0x8', '8.8.8.8'],
+    ['::6464:101', '::6464:101'], // IPv4-compatible (deprecated): an IPv6 address, not 100.100.1.1
+    ['::ffff:0:6464:101', '::ffff:0:6464:101'], // SIIT, not mapped
+  ])('refuses %s (%s) and names the address it spells', async (host, address) => {
+    const d = await decideTarget(host, noDns);
+    expect(d).toMatchObject({ allowed: false, kind: 'other', addresses: [address] });
+    expect(d.reason).toContain(address);
+    expect(d.reason).toMatch(/not a Tailscale address/);
+  });
+
+  it.each(['64:ff9b::6464:101', '[64:ff9b::100.100.1.1]', '64:ff9b:1::6464:101'])(
+    'refuses the NAT64 form %s of a tailnet address: it leaves through a NAT64 gateway',
+    async (host) => {
+      const d = await decideTarget(host, noDns);
+      expect(d).toMatchObject({ allowed: false, kind: 'other' });
+      expect(d.reason).toMatch(/NAT64 address for 100\.100\.1\.1/);
+    },
+  );
+
+  it('a name made of hex letters is still a name', async () => {
+    const d = await decideTarget('dead.beef', fakeDns({ 'dead.beef': ['100.64.9.9'] }));
+    expect(d).toMatchObject({ allowed: true, kind: 'tailnet', addresses: ['100.64.9.9'] });
+  });
+
+  it.each([
     '100.128.0.1', // just past 100.64.0.0/10
     '100.63.255.255', // just before it
     '10.0.0.5',
@@ -72,9 +122,26 @@ describe('tailnet guard: names (fake resolver)', () => {
     expect(d.reason).toMatch(/Funnel/);
   });
 
-  it('allows a *.ts.net name that does not resolve here (MagicDNS answers only on the tailnet)', async () => {
-    const d = await decideTarget('db.tail1234.ts.net', fakeDns({}));
-    expect(d).toMatchObject({ allowed: true, kind: 'magicdns', addresses: [] });
+  it('refuses a *.ts.net name whose lookup fails: it is never looked up a second time', async () => {
+    const dns = fakeDns({});
+    const d = await decideTarget('db.tail1234.ts.net', dns);
+    expect(d).toMatchObject({ allowed: false, kind: 'unresolved', addresses: [] });
+    expect(d.reason).toMatch(/cannot resolve db\.tail1234\.ts\.net: no such name \(ENOTFOUND\)/);
+    expect(dns.asked).toEqual(['db.tail1234.ts.net']);
+  });
+
+  it('says a SERVFAIL or timeout is the DNS server failing (EAI_AGAIN)', async () => {
+    const failing: Resolver = async () => {
+      throw Object.assign(new Error('getaddrinfo EAI_AGAIN db.tail1234.ts.net'), { code: 'EAI_AGAIN' });
+    };
+    const d = await decideTarget('db.tail1234.ts.net', failing);
+    expect(d).toMatchObject({ allowed: false, kind: 'unresolved' });
+    expect(d.reason).toMatch(/the DNS server failed or did not answer \(EAI_AGAIN\)/);
+  });
+
+  it('keeps answers in one spelling: a mapped AAAA answer is its IPv4 address', async () => {
+    const d = await decideTarget('db.tail1234.ts.net', fakeDns({ 'db.tail1234.ts.net': ['::ffff:6464:101', '100.100.1.1'] }));
+    expect(d).toMatchObject({ allowed: true, kind: 'magicdns', addresses: ['100.100.1.1'] });
   });
 
   it('treats a trailing dot and upper case the same', async () => {
@@ -106,8 +173,9 @@ describe('tailnet guard: names (fake resolver)', () => {
   });
 
   it('refuses a name that resolves to nothing at all', async () => {
-    const d = await decideTarget('empty.example.com', fakeDns({ 'empty.example.com': [] }));
-    expect(d.allowed).toBe(false);
+    const d = await decideTarget('empty.tail1234.ts.net', fakeDns({ 'empty.tail1234.ts.net': [] }));
+    expect(d).toMatchObject({ allowed: false, kind: 'unresolved' });
+    expect(d.reason).toMatch(/answered no address/);
   });
 
   it('allows localhost (resolving to loopback)', async () => {
@@ -133,7 +201,17 @@ describe('guardTarget', () => {
 
   it('with allowNonTailnet returns the refused decision instead of throwing', async () => {
     const d = await guardTarget('10.0.0.5', true, noDns);
-    expect(d).toMatchObject({ allowed: false, kind: 'other', host: '10.0.0.5' });
+    expect(d).toMatchObject({ allowed: false, kind: 'other', host: '10.0.0.5', addresses: ['10.0.0.5'] });
+  });
+
+  it('refuses a name that did not resolve even with allowNonTailnet: there is nowhere to connect', async () => {
+    for (const allow of [false, true]) {
+      const e = (await guardTarget('db.tail1234.ts.net', allow, fakeDns({})).catch((x: unknown) => x)) as CabinetError;
+      expect(e).toBeInstanceOf(CabinetError);
+      expect(e.code).toBe('unresolved');
+      expect(e.line).toMatch(/^refusing to connect: cannot resolve db\.tail1234\.ts\.net: .*tailscale status/);
+      expect(e.line).not.toMatch(/--allow-non-tailnet|\n/);
+    }
   });
 
   it('lets allowed targets through either way', async () => {

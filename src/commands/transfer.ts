@@ -8,7 +8,8 @@ import type { DataServices } from '../services/data-services.ts';
 import type { ReadServices } from '../services/read-services.ts';
 import { withReadServices } from './data.ts';
 import { processActor } from '../services/write-context.ts';
-import { InvalidImportError, type ImportOptions, type ImportPlan, type ImportResult, type PlannedRow } from '../services/transfer/records.ts';
+import { sanitizeLine } from '../lib/sanitize.ts';
+import { InvalidImportError, type ImportWarning, type ImportOptions, type ImportPlan, type ImportResult, type PlannedRow } from '../services/transfer/records.ts';
 import type { CommandContext, CommandIO } from './command.ts';
 import { assertGate, refuseWhenReadOnly } from './read-only.ts';
 import { bool, maxArgs, onlyOptions, str } from './options.ts';
@@ -129,6 +130,26 @@ export function reportProblems(ctx: CommandContext, error: unknown): void {
   if (error.count > error.problems.length) ctx.io.stderr.write(`cabinet: … and ${error.count - error.problems.length} more\n`);
 }
 
+/** The most warning lines printed; the count goes on (a million odd addresses would bury everything else). */
+const MAX_WARNING_LINES = 1000;
+
+/** Prints each import warning as one line on stderr as it comes, and counts them. */
+function warningPrinter(ctx: CommandContext) {
+  let count = 0;
+  return {
+    add(warning: ImportWarning): void {
+      count++;
+      if (count <= MAX_WARNING_LINES) ctx.io.stderr.write(`cabinet: warning: ${warning.where}: ${sanitizeLine(warning.message)}\n`);
+    },
+    /** The closing line: how many, and how many were not printed. */
+    summary(): void {
+      if (count === 0) return;
+      const hidden = count > MAX_WARNING_LINES ? ` (the first ${MAX_WARNING_LINES.toLocaleString('en')} shown)` : '';
+      ctx.io.stderr.write(`cabinet: ${count.toLocaleString('en')} warning${count === 1 ? '' : 's'}${hidden}: values kept as given that cabinet would write otherwise\n`);
+    },
+  };
+}
+
 /** Plans, prints the plan, asks when existing rows would change, and applies in one transaction. */
 export async function applyRecords(
   ctx: CommandContext,
@@ -146,9 +167,11 @@ export async function applyRecords(
   },
 ): Promise<ImportResult> {
   const io = ctx.io;
+  const warnings = warningPrinter(ctx);
   try {
     const result = await kind.import(services, records, {
       dryRun: options.dryRun,
+      onWarning: warnings.add,
       ...(options.note === undefined ? {} : { note: options.note }),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
       confirm: async (plan) => {
@@ -161,8 +184,10 @@ export async function applyRecords(
       },
     });
     if (options.dryRun) printPlanDiffs(ctx, result.plan, kind, options.diffCreates ?? true);
+    warnings.summary();
     return result;
   } catch (error) {
+    warnings.summary();
     reportProblems(ctx, error);
     throw error;
   }

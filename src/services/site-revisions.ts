@@ -21,7 +21,8 @@ export function toSnapshot(record: SiteRecord): SiteSnapshot {
   const out: SiteSnapshot = {};
   for (const [field, column] of Object.entries(SITE_COLUMNS) as [keyof SiteRecord, string][]) {
     const value = record[field];
-    out[column] = value instanceof Date ? value.toISOString() : value;
+    // A time JavaScript cannot hold (psql wrote 'infinity' or a BC date) is recorded as unknown, not a crash.
+    out[column] = value instanceof Date ? (Number.isNaN(value.getTime()) ? null : value.toISOString()) : value;
   }
   return out;
 }

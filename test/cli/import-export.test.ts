@@ -115,7 +115,7 @@ describe('invalid input: every bad row reported with where it is, nothing applie
     const before = await snapshot();
     const input = [
       '{"user_id":"500","email":"ok@example.com"}',
-      '{"user_id":"501","email":"not an address"}',
+      '{"user_id":"501","email":"nul\\u0000@example.com"}',
       '',
       '{"user_id":"500","email":"again@example.com"}',
       '{"user_id":"502"}',
@@ -128,7 +128,7 @@ describe('invalid input: every bad row reported with where it is, nothing applie
     expect(r.stdout).toBe('');
     const lines = r.stderr.trim().split('\n');
     expect(lines).toEqual([
-      'cabinet: line 2: email is not a valid address (name@example.com)',
+      'cabinet: line 2: email contains a NUL byte',
       'cabinet: line 4: user 500 appears twice (also at line 1)',
       'cabinet: line 5: new user 502 needs an email',
       expect.stringMatching(/^cabinet: line 6: first_seen is not an ISO 8601 time/),
@@ -143,11 +143,11 @@ describe('invalid input: every bad row reported with where it is, nothing applie
     const before = await snapshot();
     const file = cli.file(
       'bad-sites.json',
-      JSON.stringify([{ site_id: 'ok-site', domain: 'ok.example', brand_name: 'OK' }, { site_id: 'Bad Id', domain: 'https://x.example', brand_name: 'X' }, { site_id: 'dup', domain: 'acme.de', brand_name: 'Dup' }], null, 2),
+      JSON.stringify([{ site_id: 'ok-site', domain: 'ok.example', brand_name: 'OK' }, { site_id: 'bad', brand_name: null, ai_prompt: 'x'.repeat(100_001) }, { site_id: 'dup', domain: 'acme.de', brand_name: 'Dup' }], null, 2),
     );
     const r = await run(['sites', 'import', file, '--yes']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^cabinet: index 1 \(line 7\): site id: 1–64 lower-case.*; domain: without a scheme/m);
+    expect(r.stderr).toMatch(/^cabinet: index 1 \(line 7\): brand_name cannot be null; ai_prompt is longer than 100,000 characters/m);
     expect(r.stderr).toMatch(/^cabinet: index 2 \(line 12\): domain acme\.de is also used by site acme-de in the database$/m);
     expect(r.stderr).toMatch(/2 invalid sites in the input; nothing was imported/);
     expect(await snapshot()).toBe(before);

@@ -7,24 +7,45 @@ import { escapeJsonUnsafe } from '../../lib/json-text.ts';
  * timestamps, the plan an import reports, and the error listing invalid rows.
  */
 
-/** ISO 8601 with a zone, as export writes it (`2026-11-23T10:00:00.123456Z`); kept as text so microseconds survive. */
-const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}(:?\d{2})?)$/i;
+/**
+ * A time as PostgreSQL reads it with a zone: ISO 8601 (`2026-11-23T10:00:00.123456Z`, any fraction, offsets
+ * such as `+05:45` or `-03:30`), years past 9999, ` BC`, and `infinity` / `-infinity`. Export writes every
+ * timestamptz the database holds in one of these forms, so a restore never refuses what it exported. A time
+ * without a zone is refused: the server's TimeZone would decide what it means.
+ */
+const TIMESTAMP = /^(\d{4,})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|[+-]\d{2}(?::?\d{2}){0,2})( BC)?$/i;
+const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 export function checkTimestamp(value: unknown, key: string): { ok: true; value: string } | { ok: false; error: string } {
   if (typeof value !== 'string') return { ok: false, error: `${key} must be a string such as 2026-11-23T10:00:00Z` };
   const v = value.trim();
-  if (!ISO_TIMESTAMP.test(v) || Number.isNaN(new Date(v.replace(' ', 'T')).getTime())) {
+  if (/^[+-]?infinity$/i.test(v)) return { ok: true, value: v.toLowerCase().replace(/^\+/, '') };
+  const m = TIMESTAMP.exec(v);
+  const [year, month, day, hour, minute, second] = (m ?? []).slice(1, 7).map((x) => Number(x ?? 0));
+  const leap = year! % 4 === 0 && (year! % 100 !== 0 || year! % 400 === 0);
+  if (
+    !m ||
+    month! < 1 || month! > 12 ||
+    day! < 1 || day! > (month === 2 && !leap ? 28 : DAYS_IN_MONTH[month! - 1]!) ||
+    hour! > 24 || minute! > 59 || second! > 60
+  ) {
     return { ok: false, error: `${key} is not an ISO 8601 time with a zone (e.g. 2026-11-23T10:00:00Z)` };
   }
   return { ok: true, value: v };
 }
 
-/** The SQL that writes a timestamptz the way export does: UTC, microseconds, `Z`. */
-export const isoSql = (column: string) => `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+/**
+ * The SQL that writes a timestamptz the way export does: UTC, microseconds, `Z` (and ` BC` before year 1);
+ * `infinity` and `-infinity` as they are. Every value the column can hold comes back through import.
+ */
+export const isoSql = (column: string) =>
+  `case when isfinite(${column}) then to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')` +
+  ` || case when ${column} < timestamptz '0001-01-01 00:00:00+00' then ' BC' else '' end else ${column}::text end`;
 
 /**
  * The timestamp columns `keys` and `version` of an import record, checked (problems go to `errors`). A key
- * that is absent is not given; so is null for the keys in `nullable` (elsewhere null is an error).
+ * that is absent is not given; so is null for the keys in `nullable` (elsewhere null is an error). Any
+ * version the column can hold is taken (psql may have written 0).
  */
 export function readTimesAndVersion<K extends string>(
   value: Record<string, unknown>,
@@ -41,8 +62,8 @@ export function readTimesAndVersion<K extends string>(
   }
   let version: number | undefined;
   if ('version' in value && value.version !== null) {
-    if (typeof value.version === 'number' && Number.isSafeInteger(value.version) && value.version >= 1 && value.version <= 2 ** 31 - 1) version = value.version;
-    else errors.push('version must be a whole number ≥ 1');
+    if (typeof value.version === 'number' && Number.isSafeInteger(value.version) && value.version >= -(2 ** 31) && value.version <= 2 ** 31 - 1) version = value.version;
+    else errors.push('version must be a whole number (a PostgreSQL int)');
   }
   return { times, version };
 }
@@ -125,11 +146,24 @@ export interface ImportOptions {
   confirm?: (plan: ImportPlan) => Promise<boolean>;
   /** Progress while reading and copying (rows so far). */
   onProgress?: (rows: number) => void;
+  /**
+   * A value imported as given that cabinet itself would not write (see as-given.ts), one call each, as the
+   * rows are read.
+   */
+  onWarning?: (warning: ImportWarning) => void;
+}
+
+/** A value stored as the input gave it, though cabinet's validation would write it otherwise or not at all. */
+export interface ImportWarning {
+  where: string;
+  message: string;
 }
 
 export interface ImportResult {
   plan: ImportPlan;
   applied: boolean;
+  /** How many warnings onWarning was given. */
+  warnings: number;
 }
 
 /** COPY text format: backslash, tab, newline and carriage return escaped; NULL as \N. */
@@ -152,18 +186,19 @@ const ZEROS = '000000';
 
 /**
  * A timestamptz from COPY (session in UTC, DateStyle ISO: `2026-01-02 03:04:05.5+00`) the way export writes
- * times: UTC, microseconds, `Z` (what `isoSql` gives). Infinite times have no such form and become null,
- * as `to_char` makes them. Checked by position rather than a regular expression: it runs a million times.
+ * times: UTC, microseconds, `Z` (what `isoSql` gives). Checked by position rather than a regular expression
+ * first: it runs a million times. Years past 9999, BC and infinite times take the slower path, still in the
+ * form `isoSql` writes, so an import takes every value back.
  */
-function isoFromCopy(text: string): string | null {
+function isoFromCopy(text: string): string {
   const n = text.length;
   if (n >= 22 && n <= 29 && text.charCodeAt(4) === 45 && text.charCodeAt(10) === 32 && text.endsWith('+00') && (n === 22 || text.charCodeAt(19) === 46)) {
     const fraction = n === 22 ? '' : text.slice(20, n - 3);
     return `${text.slice(0, 10)}T${text.slice(11, 19)}.${fraction}${ZEROS.slice(fraction.length)}Z`;
   }
-  if (text === 'infinity' || text === '-infinity') return null;
-  // Years beyond 9999 or BC: kept readable, though no import accepts them.
-  return text.replace(' ', 'T').replace(/\+00$/, 'Z');
+  const m = /^(\d{4,}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})(?:\.(\d+))?\+00( BC)?$/.exec(text);
+  if (m) return `${m[1]}T${m[2]}.${(m[3] ?? '') + ZEROS.slice((m[3] ?? '').length)}Z${m[4] ?? ''}`;
+  return text; // infinity, -infinity
 }
 
 /**
@@ -186,8 +221,7 @@ export async function* copyRowsAsJson(
     if (field === '\\N') return 'null';
     if (kind === 'integer') return field;
     if (kind === 'timestamptz') {
-      const iso = isoFromCopy(field);
-      return iso === null ? 'null' : `"${iso}"`;
+      return `"${isoFromCopy(field)}"`;
     }
     return JSON.stringify(uncopyText(field));
   };

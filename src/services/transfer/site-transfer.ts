@@ -6,7 +6,9 @@ import { CabinetError } from '../../lib/errors.ts';
 import type { InputRecord } from '../../lib/json-records.ts';
 import { appendRevision, EDITABLE_SITE_FIELDS } from '../site-revisions.ts';
 import type { SiteRecord } from '../types.ts';
+import { PROMPT_MAX_CHARS } from '../validation/fields.ts';
 import { validateSiteField } from '../validation/site-input.ts';
+import { asGivenWarning, refusalOf } from './as-given.ts';
 import { processActor, validateActor, validateNote } from '../write-context.ts';
 import { pgErrorOf } from '../write-errors.ts';
 import {
@@ -27,7 +29,7 @@ type EditableKey = 'domain' | 'brand_name' | 'language' | 'ai_script_id' | 'hubs
 const EDITABLE: EditableKey[] = ['domain', 'brand_name', 'language', 'ai_script_id', 'hubspot_pipeline', 'hubspot_stage', 'ai_prompt'];
 const NULLABLE = new Set<SiteKey>(['ai_script_id', 'hubspot_pipeline', 'hubspot_stage']);
 
-/** A valid import record: the columns it names, normalised by the same validators as the console. */
+/** A valid import record: the columns it names, as given (see as-given.ts). */
 interface SiteImportRow {
   where: string;
   line: number;
@@ -39,19 +41,30 @@ interface SiteImportRow {
   updatedAt?: string;
 }
 
-/** Checks one record; returns the normalised row or every problem with it, joined. */
-export function parseSiteRecord(value: unknown): { ok: true; row: Omit<SiteImportRow, 'where' | 'line'> } | { ok: false; error: string } {
+type ParsedSite = { ok: true; row: Omit<SiteImportRow, 'where' | 'line'>; warnings: string[] } | { ok: false; error: string };
+
+/**
+ * Checks one record. A value is refused only when the database could not hold it (NUL, not Unicode, a
+ * missing NOT NULL column, a prompt over the CHECK's size); anything cabinet's validation would write
+ * otherwise is kept byte for byte and named in `warnings`.
+ */
+export function parseSiteRecord(value: unknown): ParsedSite {
   if (!isPlainObject(value)) return { ok: false, error: 'expected a JSON object with site_id, domain, brand_name, …' };
   const errors: string[] = [];
+  const warnings: string[] = [];
   const unknown = unknownKeys(value, SITE_KEYS);
   if (unknown.length > 0) errors.push(`unknown field${unknown.length === 1 ? '' : 's'} ${unknown.join(', ')} (known: ${SITE_KEYS.join(', ')})`);
   const raw = value.site_id;
   let siteId = '';
   if (typeof raw !== 'string') errors.push('site_id is required (a string)');
   else {
-    const r = validateSiteField('siteId', raw);
-    if (r.ok) siteId = r.value as string;
-    else errors.push(r.error);
+    const refused = refusalOf('site_id', raw);
+    if (refused) errors.push(refused);
+    else {
+      siteId = raw;
+      const warning = asGivenWarning('site_id', raw, validateSiteField('siteId', raw));
+      if (warning) warnings.push(warning);
+    }
   }
   const values: SiteImportRow['values'] = {};
   for (const key of EDITABLE) {
@@ -67,9 +80,14 @@ export function parseSiteRecord(value: unknown): { ok: true; row: Omit<SiteImpor
       errors.push(`${key} must be a string`);
       continue;
     }
-    const r = validateSiteField(SITE_FIELD_OF[key], v);
-    if (r.ok) values[key] = r.value;
-    else errors.push(r.error);
+    const refused = refusalOf(key, v) ?? (key === 'ai_prompt' && [...v].length > PROMPT_MAX_CHARS ? `ai_prompt is longer than ${PROMPT_MAX_CHARS.toLocaleString('en')} characters (the database's limit)` : undefined);
+    if (refused) {
+      errors.push(refused);
+      continue;
+    }
+    values[key] = v;
+    const warning = asGivenWarning(key, v, validateSiteField(SITE_FIELD_OF[key], v));
+    if (warning) warnings.push(warning);
   }
   const row: Omit<SiteImportRow, 'where' | 'line'> = { siteId, values };
   const { times, version } = readTimesAndVersion(value, ['created_at', 'updated_at'], ['created_at', 'updated_at'], errors);
@@ -77,7 +95,7 @@ export function parseSiteRecord(value: unknown): { ok: true; row: Omit<SiteImpor
   if (times.updated_at !== undefined) row.updatedAt = times.updated_at;
   if (version !== undefined) row.version = version;
   if (errors.length > 0) return { ok: false, error: errors.join('; ') };
-  return { ok: true, row };
+  return { ok: true, row, warnings };
 }
 
 const COLUMNS_SQL = SITE_KEYS.map((k) => (k === 'created_at' || k === 'updated_at' ? `${isoSql(k)} as ${k}` : k)).join(', ');
@@ -110,6 +128,7 @@ export class SiteTransfer {
     const problems = new ProblemList();
     const rows: SiteImportRow[] = [];
     const firstSeen = new Map<string, string>();
+    let warnings = 0;
     for await (const record of records) {
       if (record.error) {
         problems.add(record.where, record.error, record.line);
@@ -126,6 +145,10 @@ export class SiteTransfer {
         continue;
       }
       firstSeen.set(parsed.row.siteId, record.where);
+      for (const message of parsed.warnings) {
+        warnings++;
+        options.onWarning?.({ where: record.where, message });
+      }
       rows.push({ where: record.where, line: record.line, ...parsed.row });
       options.onProgress?.(rows.length);
     }
@@ -141,8 +164,8 @@ export class SiteTransfer {
         const current = new Map((await run<SiteRow>(`select ${COLUMNS_SQL} from sites`)).map((r) => [r.site_id!, r]));
         const plan = this.#plan(rows, current, problems);
         if (problems.count > 0) throw new InvalidImportError('site', problems);
-        if (options.dryRun || plan.created + plan.changed === 0) return { plan, applied: false };
-        if (options.confirm && !(await options.confirm(plan))) return { plan, applied: false };
+        if (options.dryRun || plan.created + plan.changed === 0) return { plan, applied: false, warnings };
+        if (options.confirm && !(await options.confirm(plan))) return { plan, applied: false, warnings };
         const byId = new Map(rows.map((r) => [r.siteId, r]));
         for (const p of plan.rows) {
           if (p.action === 'unchanged') continue;
@@ -155,7 +178,7 @@ export class SiteTransfer {
             throw new CabinetError(`${p.where}: site ${p.id} violates ${constraint ?? 'a unique constraint'}; nothing was imported`, { code: 'conflict', cause: error });
           }
         }
-        return { plan, applied: true };
+        return { plan, applied: true, warnings };
       });
     } catch (error) {
       throw toDatabaseError(error, this.#db.target);
@@ -203,7 +226,7 @@ export class SiteTransfer {
     // Domains must stay unique once everything is applied: look at the final state, not the file alone.
     const finalDomain = new Map<string, string>();
     for (const [id, row] of current) finalDomain.set(id, row.domain!);
-    for (const row of rows) if (row.values.domain) finalDomain.set(row.siteId, row.values.domain);
+    for (const row of rows) if (row.values.domain != null) finalDomain.set(row.siteId, row.values.domain);
     const sitesByDomain = new Map<string, string[]>();
     for (const [id, domain] of finalDomain) sitesByDomain.set(domain, [...(sitesByDomain.get(domain) ?? []), id]);
     const whereOf = new Map(rows.map((r) => [r.siteId, r.where]));
@@ -217,7 +240,7 @@ export class SiteTransfer {
         continue;
       }
       if (!before) {
-        const missing = (['domain', 'brand_name'] as const).filter((k) => !row.values[k]);
+        const missing = (['domain', 'brand_name'] as const).filter((k) => row.values[k] === undefined);
         if (missing.length > 0) {
           problems.add(row.where, `new site ${row.siteId} needs ${missing.join(' and ')}`, row.line);
           continue;

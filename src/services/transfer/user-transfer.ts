@@ -4,6 +4,7 @@ import type { DbSession } from '../../db/session.ts';
 import { withTransaction, type SqlClient, type TransactionRunner } from '../../db/sql-client.ts';
 import type { InputRecord } from '../../lib/json-records.ts';
 import { validateUserField } from '../validation/user-input.ts';
+import { asGivenWarning, refusalOf } from './as-given.ts';
 import {
   readTimesAndVersion,
   copyField,
@@ -44,25 +45,30 @@ interface UserImportRow {
   updatedAt: string | null;
 }
 
-export function parseUserRecord(value: unknown): { ok: true; row: UserImportRow } | { ok: false; error: string } {
+/**
+ * Checks one record. As for sites (as-given.ts): refused only what the table cannot hold; the id and the
+ * address go in byte for byte, and what cabinet would have written otherwise is named in `warnings`.
+ */
+export function parseUserRecord(value: unknown): { ok: true; row: UserImportRow; warnings: string[] } | { ok: false; error: string } {
   if (!isPlainObject(value)) return { ok: false, error: 'expected a JSON object with user_id, email, first_seen, last_seen' };
   const errors: string[] = [];
+  const warnings: string[] = [];
   const unknown = unknownKeys(value, USER_KEYS);
   if (unknown.length > 0) errors.push(`unknown field${unknown.length === 1 ? '' : 's'} ${unknown.join(', ')} (known: ${USER_KEYS.join(', ')})`);
   const row: UserImportRow = { userId: '', email: null, firstSeen: null, lastSeen: null, version: null, updatedAt: null };
+  const text = (key: 'user_id' | 'email', field: 'userId' | 'email', given: unknown): string | null => {
+    const refused = typeof given === 'string' ? refusalOf(key, given) : undefined;
+    if (refused) errors.push(refused);
+    if (typeof given !== 'string' || refused) return null;
+    const warning = asGivenWarning(key, given, validateUserField(field, given));
+    if (warning) warnings.push(warning);
+    return given;
+  };
   if (typeof value.user_id !== 'string') errors.push('user_id is required (a string: the Zitadel sub)');
-  else {
-    const r = validateUserField('userId', value.user_id);
-    if (r.ok) row.userId = r.value as string;
-    else errors.push(r.error);
-  }
+  else row.userId = text('user_id', 'userId', value.user_id) ?? '';
   if ('email' in value) {
     if (typeof value.email !== 'string') errors.push('email must be a string');
-    else {
-      const r = validateUserField('email', value.email);
-      if (r.ok) row.email = r.value as string;
-      else errors.push(r.error);
-    }
+    else row.email = text('email', 'email', value.email);
   }
   const { times, version } = readTimesAndVersion(value, ['first_seen', 'last_seen', 'updated_at'], ['updated_at'], errors);
   row.firstSeen = times.first_seen ?? null;
@@ -70,7 +76,7 @@ export function parseUserRecord(value: unknown): { ok: true; row: UserImportRow 
   row.updatedAt = times.updated_at ?? null;
   row.version = version ?? null;
   if (errors.length > 0) return { ok: false, error: errors.join('; ') };
-  return { ok: true, row };
+  return { ok: true, row, warnings };
 }
 
 /**
@@ -127,6 +133,7 @@ export class UserTransfer {
       const copied = finished(copy);
       copied.catch(() => {}); // awaited below; this only keeps an early failure from going unhandled
       let total = 0;
+      let warnings = 0;
       let batch = '';
       const flush = async () => {
         const text = batch;
@@ -144,6 +151,10 @@ export class UserTransfer {
           if (!parsed.ok) {
             problems.add(record.where, parsed.error, record.line);
             continue;
+          }
+          for (const message of parsed.warnings) {
+            warnings++;
+            options.onWarning?.({ where: record.where, message });
           }
           const r = parsed.row;
           batch += `${record.line}\t${record.index ?? '\\N'}\t${copyField(r.userId)}\t${copyField(r.email)}\t${copyField(r.firstSeen)}\t${copyField(r.lastSeen)}\t${copyField(r.version)}\t${copyField(r.updatedAt)}\n`;
@@ -165,8 +176,8 @@ export class UserTransfer {
       await this.#findDuplicates(client, problems);
       if (problems.count > 0) throw new InvalidImportError('user', problems);
       const plan = await this.#plan(client, total);
-      if (options.dryRun || plan.created + plan.changed === 0) return { plan, applied: false };
-      if (options.confirm && !(await options.confirm(plan))) return { plan, applied: false };
+      if (options.dryRun || plan.created + plan.changed === 0) return { plan, applied: false, warnings };
+      if (options.confirm && !(await options.confirm(plan))) return { plan, applied: false, warnings };
       await client.query(
         `insert into users (user_id, email, first_seen, last_seen, version, updated_at)
          select t.user_id, coalesce(t.email, u.email), coalesce(t.first_seen, u.first_seen, now()),
@@ -179,7 +190,7 @@ export class UserTransfer {
           where (users.email, users.first_seen, users.last_seen)
                 is distinct from (excluded.email, excluded.first_seen, excluded.last_seen)`,
       );
-      return { plan, applied: true };
+      return { plan, applied: true, warnings };
     });
   }
 

@@ -14,6 +14,8 @@ Checks, each marked ✓ (fine), ! (works, but look at it), ? (could not tell) or
 to fix it); exit code 1 when anything is ✗:
 
   connection path     Unix socket, loopback, tailnet, or another network (--allow-non-tailnet)
+  .env                only when the working directory has one with connection settings: whether
+                      they chose the database (the shell's environment and --database-url win)
   server version      PostgreSQL 14 or newer
   listen_addresses    as the server reports it (needs a superuser or pg_read_all_settings)
   ssl                 the server's setting, and whether this connection uses TLS

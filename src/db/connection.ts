@@ -22,6 +22,8 @@ export interface ConnectionTarget {
   connectTimeoutSeconds: number;
   /** Set for the embedded server (its data directory), for display. */
   embeddedRoot?: string;
+  /** Set when a `.env` in the working directory was read: whether its connection settings were used. */
+  dotEnv?: DotEnvUse;
   /**
    * The addresses the tailnet guard resolved `host` to (or the IP literal it spells): TCP connections go to
    * these and nowhere else, and with none a host name is not looked up at all (no second DNS lookup).
@@ -39,19 +41,44 @@ export interface ResolveOptions {
 
 export const DEFAULT_CONNECT_TIMEOUT_SECONDS = 10;
 
+/** What a `.env` file did to the connection: one line for stderr and `doctor`. */
+export interface DotEnvUse {
+  file: string;
+  /** True when its connection settings chose the database; false when the environment already named one. */
+  used: boolean;
+  /** The connection variables the file set (or would have set). */
+  names: string[];
+  line: string;
+}
+
 /**
  * Loads `.env` from the working directory into `env`, without overriding what is already set
- * (the shell wins over the file, as with dotenv). Uses Node's own parser.
+ * (the shell wins over the file, as with dotenv). Uses Node's own parser. Connection settings
+ * (`CABINET_DATABASE_URL`, `DATABASE_URL`, every `PG*`) are taken from it only when `connection` is
+ * true: a `.env` must never change which database the shell's environment or `--database-url` named.
+ * Returns the file's effect on the connection, or undefined when it has no connection settings.
  */
-export function loadDotEnv(cwd: string, env: NodeJS.ProcessEnv): void {
+export function loadDotEnv(cwd: string, env: NodeJS.ProcessEnv, connection = true): { file: string; names: string[] } | undefined {
   const file = path.join(cwd, '.env');
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch {
-    return;
+    return undefined;
   }
-  for (const [key, value] of Object.entries(parseEnv(text))) if (env[key] === undefined) env[key] = value;
+  const names: string[] = [];
+  for (const [key, value] of Object.entries(parseEnv(text))) {
+    if (isConnectionVar(key)) {
+      names.push(key);
+      if (!connection) continue;
+    }
+    if (env[key] === undefined) env[key] = value;
+  }
+  return names.length > 0 ? { file, names } : undefined;
+}
+
+function isConnectionVar(name: string): boolean {
+  return name === 'CABINET_DATABASE_URL' || name === 'DATABASE_URL' || name.startsWith('PG');
 }
 
 const LIBPQ_TARGET_VARS = ['PGHOST', 'PGHOSTADDR', 'PGPORT', 'PGUSER', 'PGDATABASE', 'PGSERVICE'] as const;
@@ -106,17 +133,35 @@ function fromLibpqEnv(env: NodeJS.ProcessEnv): ConnectionTarget {
   return target;
 }
 
+/** Which of the environment's settings name a database (in precedence order), if any does. */
+function namedBy(env: NodeJS.ProcessEnv): string | undefined {
+  return ['CABINET_DATABASE_URL', 'DATABASE_URL', ...LIBPQ_TARGET_VARS].find((name) => env[name]);
+}
+
 /**
  * Decides which database cabinet talks to: `--database-url`, then `CABINET_DATABASE_URL` / `DATABASE_URL`,
  * then libpq's `PG*` variables; with none of them, the embedded server (returned with source `embedded`
- * and no host yet: the caller starts it). A `.env` in the working directory is read first.
+ * and no host yet: the caller starts it). A `.env` in the working directory supplies the connection
+ * settings only when neither the flag nor the environment names a database; `dotEnv` says what it did.
  */
-export function resolveConnection(options: ResolveOptions = {}): ConnectionTarget | { source: 'embedded' } {
+export function resolveConnection(options: ResolveOptions = {}): (ConnectionTarget | { source: 'embedded' }) & { dotEnv?: DotEnvUse } {
   const env = options.env ?? process.env;
-  loadDotEnv(options.cwd ?? process.cwd(), env);
-  if (options.databaseUrl !== undefined) {
-    if (options.databaseUrl.trim() === '') throw usageError('--database-url is empty');
-    return fromUrl(options.databaseUrl, '--database-url', env);
+  const named = options.databaseUrl !== undefined ? '--database-url' : namedBy(env);
+  const loaded = loadDotEnv(options.cwd ?? process.cwd(), env, named === undefined);
+  const resolved = resolveFrom(env, options.databaseUrl);
+  if (!loaded) return resolved;
+  const list = loaded.names.join(', ');
+  const dotEnv: DotEnvUse =
+    named === undefined
+      ? { ...loaded, used: true, line: `using ${list} from ${loaded.file}` }
+      : { ...loaded, used: false, line: `${loaded.file} is not used for the connection (${list}): ${named} already names the database` };
+  return { ...resolved, dotEnv };
+}
+
+function resolveFrom(env: NodeJS.ProcessEnv, databaseUrl: string | undefined): ConnectionTarget | { source: 'embedded' } {
+  if (databaseUrl !== undefined) {
+    if (databaseUrl.trim() === '') throw usageError('--database-url is empty');
+    return fromUrl(databaseUrl, '--database-url', env);
   }
   if (env.CABINET_DATABASE_URL) return fromUrl(env.CABINET_DATABASE_URL, 'CABINET_DATABASE_URL', env);
   if (env.DATABASE_URL) return fromUrl(env.DATABASE_URL, 'DATABASE_URL', env);

@@ -19,6 +19,8 @@ export interface OpenedTarget {
 export async function openTarget(options: OpenTargetOptions = {}): Promise<OpenedTarget> {
   const env = options.env ?? process.env;
   const resolved = resolveConnection({ ...(options.databaseUrl === undefined ? {} : { databaseUrl: options.databaseUrl }), env });
+  // Said once, before anything connects: a file in the working directory must not pick the database unseen.
+  if (resolved.dotEnv) options.log?.(resolved.dotEnv.line);
   let target: ConnectionTarget;
   if (!('host' in resolved)) {
     const server = await ensureEmbeddedServer(options.log ? { log: options.log } : {});
@@ -30,6 +32,7 @@ export async function openTarget(options: OpenTargetOptions = {}): Promise<Opene
       database: server.database,
       connectTimeoutSeconds: DEFAULT_CONNECT_TIMEOUT_SECONDS,
       embeddedRoot: server.root,
+      ...(resolved.dotEnv ? { dotEnv: resolved.dotEnv } : {}),
     };
   } else {
     target = resolved;

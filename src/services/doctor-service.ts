@@ -151,6 +151,14 @@ async function n8nCheck(client: SqlClient): Promise<Check> {
  */
 export async function runDoctor(db: DbSession): Promise<Check[]> {
   const checks: Check[] = [connectionCheck(db)];
+  const dotEnv = db.target.dotEnv;
+  if (dotEnv) {
+    checks.push(
+      dotEnv.used
+        ? { id: 'dotenv', title: '.env', status: 'ok', detail: dotEnv.line }
+        : { id: 'dotenv', title: '.env', status: 'warn', detail: dotEnv.line, fix: `remove ${dotEnv.names.join(', ')} from ${dotEnv.file}, or unset the environment's setting to use it` },
+    );
+  }
   const v = db.info.serverVersionNum;
   checks.push(
     v >= MIN_SERVER_VERSION

@@ -17,10 +17,10 @@ export function scratchCli(prefix: string) {
     scratch,
     env,
     /** Runs `bin/cabinet args` with DATABASE_URL=url (when given) and stdin from `input`. */
-    run(args: string[], options: { url?: string; input?: string | Buffer; env?: Record<string, string | undefined> } = {}): Promise<RunResult> {
+    run(args: string[], options: { url?: string; input?: string | Buffer; env?: Record<string, string | undefined>; cwd?: string } = {}): Promise<RunResult> {
       return runCabinet(args, {
         env: env({ ...(options.url ? { DATABASE_URL: options.url } : {}), ...options.env }),
-        cwd: scratch,
+        cwd: options.cwd ?? scratch,
         ...(options.input === undefined ? {} : { input: options.input }),
       });
     },

@@ -147,6 +147,16 @@ describe('.env in the working directory', () => {
     expect(env.DATABASE_URL).toBe('postgres://fromshell@shell.example.ts.net/shelldb');
   });
 
+  it("supplies no connection setting when the shell's environment names a database (libpq never reads it)", () => {
+    const env: NodeJS.ProcessEnv = { PGHOST: '/run/shell', PGDATABASE: 'shelldb' };
+    const r = resolveIn(env, undefined, cwd);
+    expect(target(r)).toMatchObject({ source: 'libpq environment', host: '/run/shell', database: 'shelldb', connectTimeoutSeconds: 10 });
+    expect(env.DATABASE_URL).toBeUndefined();
+    expect(env.PGCONNECT_TIMEOUT).toBeUndefined();
+    expect(env.CABINET_THING).toBe('quoted value');
+    expect(r.dotEnv).toMatchObject({ used: false, names: ['DATABASE_URL', 'PGCONNECT_TIMEOUT'] });
+  });
+
   it('does not beat --database-url', () => {
     expect(target(resolveIn({}, 'postgres://flag@flag.example.ts.net/flagdb', cwd)).database).toBe('flagdb');
   });

@@ -287,4 +287,11 @@ export async function run(): Promise<void> {
     code = reportError(error, io, debug);
   }
   process.exitCode = code;
+  // Done is done: a socket that a failed connection left open (node-postgres keeps it while the server
+  // waits for a password it will never get, up to authentication_timeout) must not hold the admin's shell.
+  // Unref'd, so a clean finish exits at once; stdout and stderr are synchronous on Linux pipes and files.
+  setTimeout(() => process.exit(code), EXIT_GRACE_MS).unref();
 }
+
+/** After a command returned, how long anything it left running may hold the process. */
+const EXIT_GRACE_MS = 500;

@@ -1,6 +1,7 @@
 import { CabinetError } from '../lib/errors.ts';
 import { sanitizeLine } from '../lib/sanitize.ts';
 import { describeTarget, type ConnectionTarget } from './connection.ts';
+import { NO_PASSWORD } from './pg-options.ts';
 
 interface DriverLike {
   code?: string;
@@ -51,6 +52,12 @@ export function toDatabaseError(error: unknown, target?: ConnectionTarget): Cabi
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
       return mk(`cannot resolve the database host of ${where}`, 'db-down', 'check the host name and MagicDNS');
+    case NO_PASSWORD:
+      return mk(
+        `no password supplied for ${where}: the server asks for one`,
+        'db-auth',
+        `set PGPASSWORD, add a line to ~/.pgpass (mode 0600), or put it in the URL (postgres://user:password@…)`,
+      );
     case '28P01':
       return mk(`password authentication failed for ${where}`, 'db-auth', 'check the password in the URL, PGPASSWORD or ~/.pgpass');
     case '28000':

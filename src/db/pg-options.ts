@@ -15,6 +15,21 @@ export function sslFor(sslmode: string | undefined): boolean | { rejectUnauthori
   }
 }
 
+/** The code of the error `missingPassword` raises; db-errors.ts turns it into psql's "no password supplied". */
+export const NO_PASSWORD = 'CABINET_NO_PASSWORD';
+
+/**
+ * node-postgres asks this only when the server wants a password and none was given (URL, PGPASSWORD and
+ * ~/.pgpass were already consulted, with libpq's rules, by connection.ts). Without it, pg would read
+ * ~/.pgpass a second time by its own rules (warning again) and then fail inside SCRAM with "client password
+ * must be a string".
+ */
+function missingPassword(): Promise<string> {
+  const error: NodeJS.ErrnoException = new Error('no password supplied');
+  error.code = NO_PASSWORD;
+  return Promise.reject(error);
+}
+
 /**
  * The node-postgres options every cabinet connection uses, whether the ORM's pool or the light read pool:
  * a bounded connect, a statement timeout, an application name the DBA can see in pg_stat_activity, and
@@ -26,6 +41,7 @@ export function pgDriverOptions(target: ConnectionTarget, statementTimeoutMs: nu
     connectionTimeoutMillis: target.connectTimeoutSeconds * 1000,
     statement_timeout: statementTimeoutMs,
     application_name: 'cabinet',
+    ...(target.password === undefined ? { password: missingPassword } : {}),
     ssl: sslFor(target.sslmode),
     ...(target.host.startsWith('/') ? {} : { stream: pinnedStream(target.addresses ?? []) }),
   };

@@ -79,3 +79,41 @@ describe('a .env never changes which database the environment named', () => {
     expect(doctor.stdout).toMatch(/hint: remove DATABASE_URL from .*\.env, or unset the environment's setting/);
   });
 });
+
+describe('authentication errors read like psql', () => {
+  const tcpUrl = () => `postgres://${cluster().user}@127.0.0.1:${cluster().tcpPort}/${db.name}`;
+
+  it('no password where the server wants one: one line naming the ways to give it, exit 1, at once', async () => {
+    const started = Date.now();
+    const r = await cli.run(['sites', 'list'], { url: tcpUrl(), env: { HOME: cli.scratch } });
+    expect(r.code).toBe(1);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(oneLine(r.stderr)).toMatch(/^cabinet: no password supplied for \S+@127\.0\.0\.1:\d+\/libpq_\w+: the server asks for one \(set PGPASSWORD, add a line to ~\/\.pgpass \(mode 0600\), or put it in the URL/);
+    expect(r.stderr).not.toMatch(/SASL|SCRAM|must be a string/);
+  });
+
+  it('a .pgpass that others can read: one warning (not a second from the driver), then the same clear error', async () => {
+    const file = cli.file('pgpass-open', `127.0.0.1:*:*:*:${cluster().password}\n`);
+    fs.chmodSync(file, 0o644);
+    const r = await cli.run(['sites', 'list'], { url: tcpUrl(), env: { PGPASSFILE: file } });
+    expect(r.code).toBe(1);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines).toEqual([
+      `cabinet: warning: password file ${file} is ignored: group or others can read it (chmod 600 ${file})`,
+      expect.stringMatching(/^cabinet: no password supplied for /),
+    ]);
+    fs.chmodSync(file, 0o600);
+    const ok = await cli.run(['sites', 'list', '--json'], { url: tcpUrl(), env: { PGPASSFILE: file } });
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stderr).toBe('');
+    expect(ok.stdout).toContain('real-site');
+  });
+
+  it('a wrong password is a wrong password', async () => {
+    const c = cluster();
+    const r = await cli.run(['sites', 'list'], { url: `postgres://${c.user}:not-it@127.0.0.1:${c.tcpPort}/${db.name}` });
+    expect(r.code).toBe(1);
+    expect(oneLine(r.stderr)).toMatch(/^cabinet: password authentication failed for /);
+    expect(r.stderr).not.toContain('not-it');
+  });
+});

@@ -23,7 +23,10 @@ beforeAll(async () => {
        from generate_series(1, $1::int) g`,
     [N],
   );
-  await db.query(`insert into users (user_id, email) values ('zitadel|a%b_c', 'pct%under_score@odd.example'), ('üser-1', 'ÜBER@Bücher.example')`);
+  await db.query(
+    `insert into users (user_id, email) values ('zitadel|a%b_c', 'pct%under_score@odd.example'), ('üser-1', 'ÜBER@Bücher.example'),
+       ('Okta|ABC-7', 'seven@okta.example'), ('okta|abd-8', 'eight@okta.example')`,
+  );
   await db.query('analyze users');
   pool = await openReadPool(db.target);
 });
@@ -84,23 +87,35 @@ describe('^ starts with', () => {
     expect(await found('^über@')).toEqual(rows.map((r) => r.user_id));
   });
 
+  it('matches the start of a user id in any case, as it does for addresses', async () => {
+    expect(await found('^okta|abc')).toEqual(['Okta|ABC-7']);
+    expect(await found('^OKTA|AB')).toEqual(['Okta|ABC-7', 'okta|abd-8']);
+    expect(await found('^Okta|Abd-8')).toEqual(['okta|abd-8']);
+    expect(await found('^kta|abc')).toEqual([]);
+  });
+
   it('wildcards are plain text; a lone ^ filters nothing', async () => {
     expect(await found('^pct%')).toEqual(['zitadel|a%b_c']);
     expect(await found('^%')).toEqual([]);
     expect(await found('^zitadel|a%b_')).toEqual(['zitadel|a%b_c']);
-    expect((await listUsers(pool.query, { filter: '^', limit: 5000 })).rows).toHaveLength(N + 2);
+    expect((await listUsers(pool.query, { filter: '^', limit: 5000 })).rows).toHaveLength(N + 4);
   });
 
-  it('is answered by the b-tree indexes', async () => {
+  it('is answered by the b-tree indexes, on the very condition the service sends', async () => {
+    const sent: { sql: string; params: unknown[] }[] = [];
+    const recording: SqlQuery = (sql, params = [], signal) => {
+      sent.push({ sql, params });
+      return pool.query(sql, params, signal);
+    };
+    expect(await found('^OKTA|ABC', recording)).toEqual(['Okta|ABC-7']);
+    const list = sent.find((s) => s.sql.includes('from users'))!;
     await db.query('set enable_seqscan = off');
-    const plan = await db.query<{ 'QUERY PLAN': string }>(
-      `explain select user_id from users where lower(email) like lower($1) or user_id like $2`,
-      ['user123%', '2000000000000012%'],
-    );
+    const plan = await db.query<{ 'QUERY PLAN': string }>(`explain (costs off) ${list.sql}`, list.params);
     await db.query('reset enable_seqscan');
     const text = plan.rows.map((r) => r['QUERY PLAN']).join('\n');
-    expect(text).toMatch(/users_email_lower_idx/);
-    expect(text).toMatch(/users_user_id_pattern_idx|users_pkey/);
+    expect(text).toMatch(/Index Cond: \(\(lower\(email\) ~>=~ 'okta\|abc'::text\) AND \(lower\(email\) ~<~ 'okta\|abd'::text\)\)/);
+    expect(text).toMatch(/Bitmap Index Scan on users_user_id_lower_idx\s+Index Cond: \(\(lower\(user_id\) ~>=~ 'okta\|abc'::text\) AND \(lower\(user_id\) ~<~ 'okta\|abd'::text\)\)/);
+    expect(text).not.toMatch(/Seq Scan/);
   });
 });
 

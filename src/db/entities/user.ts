@@ -8,7 +8,7 @@ import { bumpVersionTrigger } from './row-version.ts';
  * - `email` is required (every Zitadel user has one) but not unique: one address may sign in through two
  *   Zitadel organisations, and the `sub` is the identity. Searching by email uses an index on
  *   `lower(email)` with `text_pattern_ops`, so a case-insensitive prefix search (`^` in the filter) never
- *   scans the table; `user_id` with `text_pattern_ops` does the same for ids whatever the collation;
+ *   scans the table; `lower(user_id)` with `text_pattern_ops` does the same for ids whatever the collation;
  * - substring search ("contains", as the console's `/` filter does) on email and user id is served by
  *   trigram GIN indexes (pg_trgm, a trusted extension the database owner may create);
  * - `first_seen` and `last_seen` are required and default to `now()`; the console lists users by
@@ -43,8 +43,8 @@ export const UserSchema = defineEntity({
       expression: 'create index "users_user_id_trgm_idx" on "users" using gin ("user_id" gin_trgm_ops)',
     },
     {
-      name: 'users_user_id_pattern_idx',
-      expression: 'create index "users_user_id_pattern_idx" on "users" ("user_id" text_pattern_ops)',
+      name: 'users_user_id_lower_idx',
+      expression: 'create index "users_user_id_lower_idx" on "users" (lower("user_id") text_pattern_ops)',
     },
   ],
 });

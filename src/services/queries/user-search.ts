@@ -3,8 +3,8 @@ import { likeContains, likePrefix } from '../like.ts';
 
 /**
  * The users filter, as SQL the indexes serve. Text matches anywhere in the e-mail address or user id,
- * case-insensitively (trigram GIN indexes); a leading `^`, as in fzf, matches the start instead
- * (`lower(email) text_pattern_ops` and `user_id text_pattern_ops` b-trees).
+ * case-insensitively (trigram GIN indexes); a leading `^`, as in fzf, matches the start instead, just as
+ * case-insensitively (`lower(email) text_pattern_ops` and `lower(user_id) text_pattern_ops` b-trees).
  *
  * A trigram search costs what its commonest trigram costs: GIN reads the posting list of every trigram in
  * the pattern, and one found in nearly every address (`com`, `mai`, or `use` when every address starts
@@ -94,7 +94,9 @@ export async function userFilterSql(query: SqlQuery, filter: UserFilter, params:
   const param = (value: unknown) => `$${params.push(value)}`;
   if (filter.kind === 'prefix') {
     // The planner folds lower() of a value into a constant pattern, which the text_pattern_ops index answers.
-    return `(lower(email) like lower(${param(likePrefix(filter.text))}) or user_id like ${param(likePrefix(filter.text))})`;
+    // Both columns any case, as "contains" is: `^abc` finds the id ABC-1 as `^anna` finds Anna@….
+    const pattern = param(likePrefix(filter.text));
+    return `(lower(email) like lower(${pattern}) or lower(user_id) like lower(${pattern}))`;
   }
   const full = likeContains(filter.text);
   const stats = await columnSamples(query);

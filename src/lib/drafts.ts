@@ -43,8 +43,11 @@ export interface Draft {
   fields: DraftValues;
   /** Anything else the screen needs to resume (cursor, focused field); kept as given, JSON-serialisable. */
   ui?: Record<string, unknown>;
-  /** An `$EDITOR` temp file holding the newest text of `field` while the editor runs. */
-  editor?: { field: string; file: string };
+  /**
+   * An `$EDITOR` temp file holding the newest text of `field` while the editor runs; `written` is the sha256
+   * of what cabinet wrote into it: a file that differs was saved by the editor and is taken byte for byte.
+   */
+  editor?: { field: string; file: string; written?: string };
 }
 
 export interface StoredDraft extends Draft {
@@ -147,7 +150,7 @@ export class DraftStore {
     const slug = draft.id.replace(/[^A-Za-z0-9._-]+/g, '-').slice(0, 48);
     const file = path.join(this.dir, `${slug}-${crypto.randomBytes(4).toString('hex')}${extension}`);
     fs.writeFileSync(file, text, { mode: 0o600, flag: 'wx' });
-    const next = { ...structuredClone(draft), editor: { field, file } };
+    const next = { ...structuredClone(draft), editor: { field, file, written: sha256(text) } };
     this.#pending.delete(draft.id);
     this.#writeSync(next);
     return file;
@@ -160,6 +163,19 @@ export class DraftStore {
     const { editor: _editor, ...rest } = draft;
     this.#pending.delete(draft.id);
     this.#writeSync(rest);
+  }
+
+  /**
+   * The editor was ended by a signal (or exited while the console closes): `text`, its file byte for byte,
+   * becomes the draft's `field`, and the file goes only once the draft on disk holds it. Throws when the
+   * draft cannot be written; the draft then still points at the file, which stays.
+   */
+  keepEditorText(draft: Draft, field: string, text: string): void {
+    const editor = draft.editor ?? this.#pending.get(draft.id)?.editor ?? this.get(draft.id)?.editor;
+    const { editor: _editor, ...rest } = draft;
+    this.#pending.delete(draft.id);
+    this.#writeSync({ ...rest, fields: { ...rest.fields, [field]: text } });
+    if (editor && this.#inside(editor.file)) fs.rmSync(editor.file, { force: true });
   }
 
   /** Stops the timer after writing what is pending (the console calls it on a normal exit). */
@@ -188,12 +204,21 @@ export class DraftStore {
 
   /** The editor's temp file is newer than the draft in memory: take its text. */
   #withEditorText(draft: Draft): Draft {
-    if (!draft.editor || !this.#inside(draft.editor.file)) return draft;
+    const text = this.#savedByEditor(draft);
+    return text === null ? draft : { ...draft, fields: { ...draft.fields, [draft.editor!.field]: text } };
+  }
+
+  /** What the editor saved into the draft's editor file, byte for byte; null when it saved nothing (or the file is gone). */
+  #savedByEditor(draft: Draft, savedAt?: Date): string | null {
+    if (!draft.editor || !this.#inside(draft.editor.file)) return null;
     try {
       const text = fs.readFileSync(draft.editor.file, 'utf8');
-      return { ...draft, fields: { ...draft.fields, [draft.editor.field]: text } };
+      if (draft.editor.written !== undefined) return sha256(text) === draft.editor.written ? null : text;
+      // A draft from before `written` was recorded: the file counts when it is newer than the draft.
+      if (savedAt && fs.statSync(draft.editor.file).mtimeMs <= savedAt.getTime()) return null;
+      return text;
     } catch {
-      return draft;
+      return null;
     }
   }
 
@@ -248,21 +273,17 @@ export class DraftStore {
     if (!isDraftJson(raw)) return null;
     const { format: _format, host: _host, pid: _pid, savedAt, ...draft } = raw;
     const stored: StoredDraft = { ...(draft as Draft), savedAt: new Date(savedAt), file };
-    // Killed while the editor ran: what the editor saved after the draft was written wins.
-    if (stored.editor && this.#inside(stored.editor.file)) {
-      try {
-        const stat = fs.statSync(stored.editor.file);
-        if (stat.mtimeMs > stored.savedAt.getTime()) {
-          stored.fields = { ...stored.fields, [stored.editor.field]: fs.readFileSync(stored.editor.file, 'utf8') };
-          stored.fromEditorFile = true;
-        }
-      } catch {
-        // The editor file is gone: the draft as written is all there is.
-      }
+    // Killed while the editor ran: what the editor saved wins, byte for byte.
+    const fromEditor = this.#savedByEditor(stored, stored.savedAt);
+    if (fromEditor !== null) {
+      stored.fields = { ...stored.fields, [stored.editor!.field]: fromEditor };
+      stored.fromEditorFile = true;
     }
     return stored;
   }
 }
+
+const sha256 = (text: string) => crypto.createHash('sha256').update(text).digest('hex');
 
 function isValues(value: unknown): value is DraftValues {
   return (
@@ -326,26 +347,47 @@ export function compareDraft(draft: Draft, current: (Record<string, unknown> & {
 
 /**
  * On SIGHUP (the SSH link dropped, the terminal closed) and SIGTERM: write pending drafts synchronously,
- * run `beforeExit` (e.g. leave the alternate screen), and exit with 128 + the signal number (129, 143).
- * Returns a function that removes the handlers.
+ * let `settle` finish what must be saved before exiting (an `$EDITOR` still running: its text goes into its
+ * draft), write again, run `beforeExit` (e.g. leave the alternate screen), and exit with 128 + the signal
+ * number (129, 143). Further signals while this runs change nothing. Returns a function that removes the
+ * handlers.
  */
 export function flushDraftsOnSignals(
   store: Pick<DraftStore, 'flushSync'>,
-  options: { signals?: NodeJS.Signals[]; beforeExit?: (signal: NodeJS.Signals) => void; exit?: (code: number) => void } = {},
+  options: {
+    signals?: NodeJS.Signals[];
+    settle?: (signal: NodeJS.Signals) => Promise<void>;
+    beforeExit?: (signal: NodeJS.Signals) => void;
+    exit?: (code: number) => void;
+  } = {},
 ): () => void {
   const signals = options.signals ?? ['SIGHUP', 'SIGTERM'];
   const exit = options.exit ?? ((code: number) => process.exit(code));
-  const handler = (signal: NodeJS.Signals) => {
+  let handling = false;
+  const flush = () => {
     try {
       store.flushSync();
     } catch {
-      // Nothing more can be done for the draft; exit anyway.
+      // Nothing more can be done for the draft here; exit anyway.
     }
+  };
+  const finish = (signal: NodeJS.Signals) => {
+    flush();
     try {
       options.beforeExit?.(signal);
     } finally {
       exit(128 + (os.constants.signals[signal] ?? 0));
     }
+  };
+  const handler = (signal: NodeJS.Signals) => {
+    if (handling) return;
+    handling = true;
+    if (!options.settle) return finish(signal);
+    flush();
+    options.settle(signal).then(
+      () => finish(signal),
+      () => finish(signal),
+    );
   };
   for (const signal of signals) process.on(signal, handler);
   return () => {

@@ -5,6 +5,7 @@ import { CabinetError, ExitCode } from '../lib/errors.ts';
 import { sanitizeLine } from '../lib/sanitize.ts';
 import { clearSplash } from '../lib/splash.ts';
 import { App, type LoadState } from './app.tsx';
+import { endEditorForExit } from './editor/editor-process.ts';
 
 /** After a signal, how long the console may take to close the database before it exits regardless ($EDITOR may still hold the terminal). */
 const SIGNAL_EXIT_GRACE_MS = 1500;
@@ -75,8 +76,11 @@ export async function runConsole(ctx: CommandContext): Promise<number> {
 
   let code: number = ExitCode.ok;
   let crash: unknown;
-  // The drafts are on disk before anything else happens (flushDraftsOnSignals), then the console unmounts.
+  // The drafts are on disk before anything else happens (flushDraftsOnSignals); a running $EDITOR is ended
+  // and its text taken into its draft (no orphan keeps the terminal); then the console unmounts.
+  let settling: Promise<void> | undefined;
   const uninstall = flushDraftsOnSignals(drafts, {
+    settle: (signal) => (settling = endEditorForExit(signal)),
     exit: (signalCode) => {
       code = signalCode;
       instance.unmount();
@@ -97,6 +101,8 @@ export async function runConsole(ctx: CommandContext): Promise<number> {
     crash = error;
     code = ExitCode.failure;
   } finally {
+    // Unmounted some other way (a crash on the hung-up terminal) while the editor is being ended: wait for it.
+    await settling;
     try {
       drafts.close();
     } catch {

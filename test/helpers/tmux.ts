@@ -32,6 +32,8 @@ export interface TmuxSession {
   pid(): number;
   /** tmux's paste buffers: an OSC 52 that got through to the terminal would have made one (set-clipboard on). */
   buffers(): string[];
+  /** tmux kill-session: the pty closes under the program, a real terminal hang-up (as when SSH drops). */
+  hangUp(): void;
   kill(): void;
 }
 
@@ -111,6 +113,7 @@ export function startTmux(command: string[], options: StartOptions): TmuxSession
       tmux(['list-buffers', '-F', '#{buffer_name}'])
         .split('\n')
         .filter((b) => b !== ''),
+    hangUp: () => void tmux(['kill-session', '-t', 'main']),
     kill() {
       spawnSync('tmux', ['-L', socket, '-f', config, 'kill-server'], { env });
       fs.rmSync(dir, { recursive: true, force: true });

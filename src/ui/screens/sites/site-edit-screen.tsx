@@ -129,7 +129,10 @@ export function SiteEditForm({ start }: { start: EditStart }) {
       } else {
         dispatchEditor({ type: 'replaceAll', text: result.text });
         dispatch({ type: 'focusField', field: 'aiPrompt' });
-        shell.notify('prompt taken from the editor (Ctrl-Z undoes it)', 'accent');
+        shell.notify(
+          result.endedBy ? `the editor was ended by ${result.endedBy}: took what it had saved (Ctrl-Z undoes it)` : 'prompt taken from the editor (Ctrl-Z undoes it)',
+          'accent',
+        );
       }
     } catch (error) {
       shell.notify(errorLine(error), 'error');

@@ -37,6 +37,7 @@ export function useExternalPromptEdit(): (siteId: string) => Promise<void> {
             draft: {
               attach: (text) => drafts.attachEditorFile(draft, 'aiPrompt', text),
               detach: (text) => drafts.detachEditorFile({ ...draft, fields: { ...draft.fields, ...(text === null ? {} : { aiPrompt: text }) } }),
+              keep: (text) => drafts.keepEditorText(draft, 'aiPrompt', text),
             },
           }),
           )
@@ -51,7 +52,12 @@ export function useExternalPromptEdit(): (siteId: string) => Promise<void> {
           return;
         }
         shell.push({ name: 'site-edit', siteId, prompt: result.text });
-        shell.notify('prompt changed in the editor: Ctrl-S to review and save', 'accent');
+        shell.notify(
+          result.endedBy
+            ? `the editor was ended by ${result.endedBy}: took what it had saved · Ctrl-S to review and save`
+            : 'prompt changed in the editor: Ctrl-S to review and save',
+          'accent',
+        );
       } catch (error) {
         shell.notify(error instanceof Error ? error.message : String(error), 'error');
       }

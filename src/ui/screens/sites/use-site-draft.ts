@@ -61,6 +61,7 @@ export function useSiteDraft(base: SiteRecord, values: Record<SiteField, string>
         return {
           attach: (text: string) => drafts.attachEditorFile(draft, 'aiPrompt', text),
           detach: (text: string | null) => drafts.detachEditorFile({ ...draft, fields: { ...draft.fields, ...(text === null ? {} : { aiPrompt: text }) } }),
+          keep: (text: string) => drafts.keepEditorText(draft, 'aiPrompt', text),
         };
       },
     }),

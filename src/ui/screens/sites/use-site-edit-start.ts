@@ -54,8 +54,9 @@ export function draftFormValues(draft: StoredDraft, base: SiteRecord): Record<Si
     const v = draft.fields[f];
     if (typeof v === 'string') values[f] = v;
   }
-  // Killed while $EDITOR ran: the editor's file ends in the newline it was written with.
-  if (draft.editor && values.aiPrompt.endsWith('\n') && !base.aiPrompt.endsWith('\n')) values.aiPrompt = values.aiPrompt.slice(0, -1);
+  // Killed while $EDITOR ran, in a draft from before the editor's text was kept byte for byte: the file ends
+  // in the newline it was written with.
+  if (draft.editor && draft.editor.written === undefined && values.aiPrompt.endsWith('\n') && !base.aiPrompt.endsWith('\n')) values.aiPrompt = values.aiPrompt.slice(0, -1);
   values.siteId = base.siteId;
   return values;
 }

@@ -81,6 +81,10 @@ async function up(ctx: CommandContext): Promise<number> {
     if (pending !== 0) await ddl.assertCanMigrate('migrate');
     const applied = await svc.up({
       onWaiting: () => ctx.warn('another cabinet migrate is running on this database; waiting for it to finish'),
+      onAdopted: (names) =>
+        ctx.io.stderr.write(
+          `cabinet: recorded the checksums of ${plural(names.length, 'migration')} applied without cabinet (MikroORM's CLI?): ${names.join(', ')}; an edit of ${names.length === 1 ? 'it' : 'them'} is caught from now on\n`,
+        ),
     });
     const out = ctx.io.stdout;
     if (applied.length === 0) {
@@ -107,7 +111,8 @@ async function status(ctx: CommandContext): Promise<number> {
       for (const m of s.applied) {
         const mark = s.edited.includes(m.name) ? 'EDITED ' : s.unknown.includes(m.name) ? 'UNKNOWN' : 'applied';
         const when = m.executedAt ? new Date(m.executedAt).toISOString().replace('T', ' ').slice(0, 19) : '';
-        out.write(`  ${mark}  ${m.name}  ${when}\n`);
+        const note = s.unrecorded.includes(m.name) ? '  (applied without cabinet: no checksum recorded yet; cabinet migrate records it)' : '';
+        out.write(`  ${mark}  ${m.name}  ${when}${note}\n`);
       }
       for (const name of s.pending) out.write(`  pending  ${name}\n`);
       if (s.applied.length === 0 && s.pending.length === 0) out.write('  (no migrations)\n');

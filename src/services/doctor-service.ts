@@ -188,7 +188,17 @@ export async function runDoctor(db: DbSession): Promise<Check[]> {
         fix: 'cabinet migrate (as the owner role)',
       });
     } else {
-      checks.push({ id: 'migrations', title: 'migrations', status: 'ok', detail: `all ${status.applied.length} applied` });
+      checks.push(
+        status.unrecorded.length > 0
+          ? {
+              id: 'migrations',
+              title: 'migrations',
+              status: 'warn',
+              detail: `all ${status.applied.length} applied; ${status.unrecorded.length} without cabinet, with no checksum recorded (an edit of ${status.unrecorded.length === 1 ? 'its file' : 'their files'} would go unnoticed): ${status.unrecorded.join(', ')}`,
+              fix: 'cabinet migrate records their checksums',
+            }
+          : { id: 'migrations', title: 'migrations', status: 'ok', detail: `all ${status.applied.length} applied` },
+      );
     }
   } catch (error) {
     checks.push({ id: 'migrations', title: 'migrations', status: 'fail', detail: message(error), fix: 'cabinet migrate status shows more' });

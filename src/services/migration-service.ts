@@ -33,11 +33,18 @@ export interface MigrationStatus {
   unknown: string[];
   /** Applied, but the file's content changed since (checksum mismatch). */
   edited: string[];
+  /**
+   * Applied without cabinet (MikroORM's own CLI, or by hand): no checksum was recorded, so an edit of the
+   * file would go unnoticed. The next `cabinet migrate` records the files' checksums ("adopts" them).
+   */
+  unrecorded: string[];
 }
 
 export interface MigrateEvents {
   /** Called when another `cabinet migrate` holds the lock and this one starts waiting. */
   onWaiting?: () => void;
+  /** Called with the migrations applied without cabinet whose checksums this run recorded. */
+  onAdopted?: (names: string[]) => void;
 }
 
 function isMigrationFile(file: string): boolean {
@@ -93,6 +100,7 @@ export async function readMigrationStatus(run: (sql: string) => Promise<unknown[
     pending: files.filter((f) => !appliedNames.has(f.name)).map((f) => f.name),
     unknown: applied.filter((a) => !byName.has(a.name)).map((a) => a.name),
     edited: applied.filter((a) => a.checksum && byName.get(a.name) && byName.get(a.name)!.checksum !== a.checksum).map((a) => a.name),
+    unrecorded: applied.filter((a) => !a.checksum && byName.has(a.name)).map((a) => a.name),
   };
 }
 
@@ -131,9 +139,10 @@ export class MigrationService {
       await this.#lock(trx, events);
       const status = await this.#status(trx);
       this.#refuseInconsistent(status);
+      const files = new Map(this.files().map((f) => [f.name, f]));
+      await this.#adopt(trx, status.unrecorded, files, events);
       if (status.pending.length === 0) return [];
       await this.#orm.migrator.up({ transaction: trx, migrations: status.pending });
-      const files = new Map(this.files().map((f) => [f.name, f]));
       for (const name of status.pending) await this.#recordChecksum(trx, name, files.get(name)!.checksum);
       return status.pending;
     });
@@ -220,6 +229,21 @@ export class MigrationService {
         hint: 'restore the file as it was, and put schema changes in a new migration',
       });
     }
+  }
+
+  /**
+   * Migrations applied without cabinet (MikroORM's own `migration:up` records only their names) get the
+   * checksum of the file as it is now, the first time a `cabinet migrate` sees them: from then on an edit
+   * of the file is caught. A role that may not write the bookkeeping leaves them for the owner's run.
+   */
+  async #adopt(trx: Transaction, names: string[], files: Map<string, MigrationFile>, events: MigrateEvents): Promise<void> {
+    if (names.length === 0) return;
+    const [row] = await this.#orm.em
+      .getConnection()
+      .execute<{ ok: boolean }[]>(`select has_table_privilege('cabinet_migration_checksums', 'INSERT') as ok`, [], 'all', trx);
+    if (!row?.ok) return;
+    for (const name of names) await this.#recordChecksum(trx, name, files.get(name)!.checksum);
+    events.onAdopted?.(names);
   }
 
   async #recordChecksum(trx: Transaction, name: string, checksum: string): Promise<void> {

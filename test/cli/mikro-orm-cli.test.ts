@@ -34,4 +34,28 @@ describe("MikroORM's own CLI with mikro-orm.config.ts", () => {
     expect(after.code).toBe(0);
     expect(after.out).toMatch(/No pending migrations/);
   });
+
+  it("migration:up by MikroORM's CLI: status and doctor say no checksum is recorded, and cabinet migrate records them, saying so", async () => {
+    const other = await createTestDatabase('mocli');
+    try {
+      const env = cleanEnv({ DATABASE_URL: other.url, CABINET_EMBEDDED_DIR: path.join(repoRoot, '.tmp', 'no-embedded') });
+      const up = await mikroOrm(['migration:up'], env);
+      expect(up.code, up.out).toBe(0);
+      const status = await runCabinet(['migrate', 'status'], { env });
+      expect(status.code, status.stderr).toBe(0);
+      expect(status.stdout).toMatch(/applied {2}Migration\d+_initial_schema .*\(applied without cabinet: no checksum recorded yet; cabinet migrate records it\)/);
+      const doctor = await runCabinet(['doctor'], { env });
+      expect(doctor.stdout).toMatch(/^! migrations\s+all \d+ applied; \d+ without cabinet, with no checksum recorded/m);
+
+      const migrate = await runCabinet(['migrate'], { env });
+      expect(migrate.code, migrate.stderr).toBe(0);
+      expect(migrate.stdout).toMatch(/Nothing to migrate/);
+      expect(migrate.stderr).toMatch(/^cabinet: recorded the checksums of \d+ migrations applied without cabinet \(MikroORM's CLI\?\): Migration\d+_initial_schema, /);
+      const again = await runCabinet(['migrate', 'status'], { env });
+      expect(again.stdout).not.toMatch(/without cabinet/);
+      expect((await runCabinet(['migrate'], { env })).stderr).toBe('');
+    } finally {
+      await other.drop();
+    }
+  });
 });

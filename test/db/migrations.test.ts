@@ -130,6 +130,28 @@ describe('migrations on real PostgreSQL', () => {
     expect(await svc.check()).toEqual(expect.arrayContaining([expect.stringMatching(/edited since it ran/)]));
   });
 
+  it("adopts migrations applied by MikroORM's own migrator (no checksum recorded) on the next run, so a later edit is caught", async () => {
+    const dir = copyMigrations();
+    const { db, orm, svc } = await fresh(dir);
+    // What `npm run mikro-orm -- migration:up` does: the ORM's migrator alone, which records only names.
+    await orm.migrator.up();
+    const status = await svc.status();
+    expect(status.pending).toEqual([]);
+    expect(status.unrecorded).toEqual(svc.files().map((f) => f.name));
+    const first = fs.readdirSync(dir).find((f) => f.endsWith('.ts'))!;
+
+    const adopted: string[][] = [];
+    expect(await svc.up({ onAdopted: (names) => adopted.push(names) })).toEqual([]);
+    expect(adopted).toEqual([svc.files().map((f) => f.name)]);
+    const recorded = await db.query<{ n: number }>(`select count(*)::int as n from cabinet_migration_checksums`);
+    expect(recorded.rows[0]!.n).toBe(svc.files().length);
+    expect((await svc.status()).unrecorded).toEqual([]);
+
+    fs.appendFileSync(path.join(dir, first), '\n// edited after MikroORM applied it\n');
+    expect((await svc.status()).edited).toEqual([first.replace(/\.ts$/, '')]);
+    await expect(svc.up()).rejects.toThrow(/was edited since it ran; nothing was applied/);
+  });
+
   it('refuses to run when the database has a migration this cabinet does not know', async () => {
     const { db, svc } = await fresh();
     await svc.up();

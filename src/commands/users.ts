@@ -11,6 +11,7 @@ import { bool, idArgument, LIST_OPTIONS, maxArgs, onlyOptions, parseLimit, parse
 import { formatTime, printDiff, printJson } from './output.ts';
 import { printListing } from './listing.ts';
 import { runExport, runImport, type TransferKind } from './transfer.ts';
+import { userHistoryCommand } from './user-history.ts';
 
 const help = `
 Usage
@@ -20,7 +21,8 @@ Usage
   $ cabinet users set USER_ID [--email EMAIL] [--first-seen TIME] [--last-seen TIME] [--expect-version N]
   $ cabinet users delete USER_ID [--yes] [--expect-version N]
   $ cabinet users export [--ndjson] [--output FILE]
-  $ cabinet users import [FILE | -] [--dry-run] [--yes]
+  $ cabinet users import [FILE | -] [--dry-run] [--yes] [--note TEXT]
+  $ cabinet users history USER_ID [--limit N] [--before REV] [--json]
 
 Field options (create, set)
   --email EMAIL            the address (required for a new user)
@@ -41,11 +43,16 @@ Options
                            otherwise refuse, write nothing, exit 1. Without it a set is
                            last-writer-wins. Sign-ins that update last_seen bump the version too.
   --dry-run                create/set/delete/import: show what would change, write nothing
+  --note TEXT              create/set/delete/import: why, kept in the user's history
+  --limit N                history: the last N revisions (default 100)
+  --before REV             history: the revisions older than REV (next page: the oldest REV shown)
   --read-only              refuse every write (also automatic when the role may not write users)
   --yes                    delete, or an import that changes existing users, without asking
                            (required when stdin is not a terminal)
 
-A write prints a unified diff of the user on stderr first. list, show and export connect with
+A write prints a unified diff of the user on stderr first, and is recorded in the user's history
+(user_revisions: who, from where, when, old and new values; history shows changes made outside
+cabinet, such as sign-ins, as gaps). list, show and export connect with
 CABINET_DATABASE_URL_RO when it is set. Export and import stream through PostgreSQL's COPY, so a
 million users take flat memory; import checks every row first and applies all in one transaction, or
 none. Fields left out of an imported row keep their current value.
@@ -55,7 +62,8 @@ Examples
   $ cabinet users list --filter ^anna.
   $ cabinet users show 281992467209388035 --json
   $ cabinet users create 281992467209388035 --email anna@acme.de
-  $ cabinet users set 281992467209388035 --email anna.schmidt@acme.de
+  $ cabinet users set 281992467209388035 --email anna.schmidt@acme.de --note "ticket 4711"
+  $ cabinet users history 281992467209388035
   $ cabinet users export --ndjson | gzip > users-$(date +%F).ndjson.gz
   $ gunzip -c users.ndjson.gz | cabinet users import - --dry-run
 `;
@@ -94,6 +102,12 @@ function notFound(userId: string): CabinetError {
 }
 
 const name = (userId: string) => `users/${userId}`;
+
+/** `--note`: why, for the user's history. */
+function noteOf(ctx: CommandContext): { note?: string } {
+  const v = str(ctx, 'note');
+  return v === undefined ? {} : { note: v };
+}
 
 function fieldInput(ctx: CommandContext): Partial<UserInput> {
   const input: Partial<UserInput> = {};
@@ -154,7 +168,7 @@ async function show(ctx: CommandContext): Promise<number> {
 }
 
 async function create(ctx: CommandContext): Promise<number> {
-  onlyOptions(ctx, 'users create', [...FIELD_OPTIONS, 'userId', 'dryRun']);
+  onlyOptions(ctx, 'users create', [...FIELD_OPTIONS, 'userId', 'dryRun', 'note']);
   maxArgs(ctx, 'users create', 1);
   const userId = idArgument(ctx, 'users create', 'userId', true)!;
   const input: UserInput = { userId, email: '', ...fieldInput(ctx) };
@@ -168,7 +182,7 @@ async function create(ctx: CommandContext): Promise<number> {
   // Connected first, so a role that may not write is told so before the diff.
   return withServices(ctx, 'create', true, async ({ users }) => {
     preview();
-    const user = await users.create(input);
+    const user = await users.create(input, noteOf(ctx));
     ctx.io.stderr.write(`Created user ${sanitizeLine(user.userId)}.\n`);
     if (ctx.flags.json) printJson(ctx.io, userToJson(user));
     return ExitCode.ok;
@@ -176,7 +190,7 @@ async function create(ctx: CommandContext): Promise<number> {
 }
 
 async function set(ctx: CommandContext): Promise<number> {
-  onlyOptions(ctx, 'users set', [...FIELD_OPTIONS, 'userId', 'dryRun', 'expectVersion']);
+  onlyOptions(ctx, 'users set', [...FIELD_OPTIONS, 'userId', 'dryRun', 'expectVersion', 'note']);
   maxArgs(ctx, 'users set', 1);
   const userId = idArgument(ctx, 'users set', 'userId', true)!;
   const expectedVersion = parseExpectVersion(str(ctx, 'expectVersion'));
@@ -184,7 +198,7 @@ async function set(ctx: CommandContext): Promise<number> {
   if (Object.keys(patch).length === 0) throw usageError('nothing to set', 'give at least one of --email, --first-seen, --last-seen');
   const fields = validateUserPatch(patch);
   return withServices(ctx, 'set', true, async ({ users }) => {
-    const write = () => users.update(userId, patch, expectedVersion === undefined ? {} : { expectedVersion });
+    const write = () => users.update(userId, patch, { ...noteOf(ctx), ...(expectedVersion === undefined ? {} : { expectedVersion }) });
     const updated = (change: UserChange) => {
       const keys: Record<string, string> = { email: 'email', firstSeen: 'first_seen', lastSeen: 'last_seen' };
       ctx.io.stderr.write(`Updated user ${sanitizeLine(userId)}: ${change.changed.map((f) => keys[f] ?? f).join(', ') || 'nothing changed'}.\n`);
@@ -216,7 +230,7 @@ async function set(ctx: CommandContext): Promise<number> {
 }
 
 async function remove(ctx: CommandContext): Promise<number> {
-  onlyOptions(ctx, 'users delete', ['userId', 'dryRun', 'expectVersion']);
+  onlyOptions(ctx, 'users delete', ['userId', 'dryRun', 'expectVersion', 'note']);
   maxArgs(ctx, 'users delete', 1);
   const userId = idArgument(ctx, 'users delete', 'userId', true)!;
   const expectedVersion = parseExpectVersion(str(ctx, 'expectVersion'));
@@ -228,7 +242,7 @@ async function remove(ctx: CommandContext): Promise<number> {
     };
     try {
       const current = await users.get(userId);
-      if (expectedVersion !== undefined && current?.version !== expectedVersion) return deleted(await users.delete(userId, { expectedVersion }));
+      if (expectedVersion !== undefined && current?.version !== expectedVersion) return deleted(await users.delete(userId, { ...noteOf(ctx), expectedVersion }));
       if (!current) throw notFound(userId);
       printDiff(ctx.io, name(userId), userText(current), null);
       if (bool(ctx, 'dryRun')) {
@@ -240,7 +254,7 @@ async function remove(ctx: CommandContext): Promise<number> {
         return ExitCode.failure;
       }
       // What was shown and confirmed is what gets deleted: a change made since refuses the delete.
-      return deleted(await users.delete(userId, { expectedVersion: expectedVersion ?? current.version }));
+      return deleted(await users.delete(userId, { ...noteOf(ctx), expectedVersion: expectedVersion ?? current.version }));
     } catch (error) {
       throw await explainEditError(error, { command: 'users' });
     }
@@ -262,7 +276,8 @@ const actions: Record<string, (ctx: CommandContext) => Promise<number>> = {
   set,
   delete: remove,
   export: (ctx) => runExport(ctx, userTransfer),
-  import: (ctx) => runImport(ctx, userTransfer),
+  import: (ctx) => runImport(ctx, userTransfer, ['note']),
+  history: userHistoryCommand,
 };
 
 export const usersCommand: Command = {
@@ -276,6 +291,8 @@ export const usersCommand: Command = {
     firstSeen: { type: 'string' },
     lastSeen: { type: 'string' },
     expectVersion: { type: 'string' },
+    note: { type: 'string' },
+    before: { type: 'string' },
   },
   run: (ctx) => runAction('users', actions, ctx),
 };

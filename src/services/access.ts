@@ -9,12 +9,13 @@ import { sanitizeLine } from '../lib/sanitize.ts';
  * - write sites: INSERT, UPDATE and DELETE on `sites` plus INSERT on `site_revisions` and USAGE on its id
  *   sequence (every change is recorded with it), on a server that accepts writes (not a standby, not
  *   default_transaction_read_only);
- * - write users: INSERT, UPDATE and DELETE on `users`;
+ * - write users: INSERT, UPDATE and DELETE on `users` plus INSERT on `user_revisions` and USAGE on its id
+ *   sequence (every change is recorded with it);
  * - migrate (DDL): CREATE on schema public and ownership of the tables (ALTER needs the owner), or superuser.
  * Daily work needs no DDL. The grants for a console role:
  *   grant select, insert, update, delete on sites, users to cabinet_app;
- *   grant select, insert on site_revisions to cabinet_app;
- *   grant usage on sequence site_revisions_id_seq to cabinet_app;
+ *   grant select, insert on site_revisions, user_revisions to cabinet_app;
+ *   grant usage on sequence site_revisions_id_seq, user_revisions_id_seq to cabinet_app;
  */
 export interface AccessReport {
   role: string;
@@ -65,6 +66,7 @@ export interface PrivilegeRow {
   sites_write: boolean | null;
   revisions_insert: boolean | null;
   users_write: boolean | null;
+  user_revisions_insert: boolean | null;
   schema_create: boolean;
   owns_tables: boolean | null;
 }
@@ -86,9 +88,12 @@ select current_user as role,
        case when to_regclass('public.users') is null then null
             else has_table_privilege('public.users', 'INSERT') and has_table_privilege('public.users', 'UPDATE')
                  and has_table_privilege('public.users', 'DELETE') end as users_write,
+       case when to_regclass('public.user_revisions') is null then null
+            else has_table_privilege('public.user_revisions', 'INSERT')
+                 and coalesce(has_sequence_privilege(pg_get_serial_sequence('public.user_revisions', 'id'), 'USAGE'), true) end as user_revisions_insert,
        has_schema_privilege('public', 'CREATE') as schema_create,
        (select bool_and(pg_has_role(c.relowner, 'USAGE')) from pg_class c
-         where c.oid in (select to_regclass(t) from unnest(array['public.sites', 'public.users', 'public.site_revisions']) t)) as owns_tables`;
+         where c.oid in (select to_regclass(t) from unnest(array['public.sites', 'public.users', 'public.site_revisions', 'public.user_revisions']) t)) as owns_tables`;
 
 /** Asks the server what the current role may do (one query). */
 export async function detectAccess(em: EntityManager): Promise<AccessReport> {
@@ -110,7 +115,13 @@ export function accessFromPrivileges(row: PrivilegeRow): AccessReport {
     if (!row.sites_write) readOnlyReason = `role ${role} may not insert, update and delete sites`;
     else if (row.revisions_insert === false) readOnlyReason = `role ${role} may not write site history (INSERT on site_revisions and USAGE on site_revisions_id_seq)`;
   }
-  const usersReadOnlyReason = server ?? (row.users_write === false ? `role ${role} may not insert, update and delete users` : undefined);
+  const usersReadOnlyReason =
+    server ??
+    (row.users_write === false
+      ? `role ${role} may not insert, update and delete users`
+      : row.user_revisions_insert === false
+        ? `role ${role} may not write user history (INSERT on user_revisions and USAGE on user_revisions_id_seq)`
+        : undefined);
   const canMigrate = !server && (row.superuser || (row.schema_create && row.owns_tables !== false));
   const migrateReason = canMigrate
     ? undefined

@@ -84,7 +84,8 @@ export async function openConsoleServices(openers: ConsoleOpeners, progress: (li
     const users: UserService = {
       list: reads.users.list,
       get: reads.users.get,
-      create: (input) => later((s) => s.users.create(input)),
+      history: reads.users.history,
+      create: (input, o) => later((s) => s.users.create(input, o)),
       update: (id, patch, o) => later((s) => s.users.update(id, patch, o)),
       delete: (id, o) => later((s) => s.users.delete(id, o)),
     };

@@ -61,7 +61,7 @@ export async function openDataServices(db: DbSession, log: (line: string) => voi
     users: new OrmUserService(em, { ...actor, gate: gates.users }),
     revisions: new OrmRevisionService(em, sites),
     siteTransfer: new SiteTransfer(db, actor),
-    userTransfer: new UserTransfer(db),
+    userTransfer: new UserTransfer(db, actor),
     exports: exportServices((fn) => withTransaction(db.orm, db.target, fn)),
     gates,
   };

@@ -2,13 +2,14 @@ import type { TransactionRunner } from '../db/sql-client.ts';
 import type { SqlQuery } from '../db/sql-query.ts';
 import { getSite, listSites } from './queries/site-queries.ts';
 import { getUser, listUsers } from './queries/user-queries.ts';
+import { userHistory } from './user-revisions.ts';
 import type { SiteRow } from './transfer/site-columns.ts';
 import type { SiteService, UserService } from './types.ts';
 
 /** The read half of the data services, over any SqlQuery (the light read pool, for scripted listings). */
 export interface ReadServices {
   sites: Pick<SiteService, 'list' | 'get'>;
-  users: Pick<UserService, 'list' | 'get'>;
+  users: Pick<UserService, 'list' | 'get' | 'history'>;
   /** Whole-table exports (read-only; COPY for users). */
   exports: {
     sites(write: (row: SiteRow) => void | Promise<void>): Promise<number>;
@@ -28,6 +29,6 @@ export function readServices(query: SqlQuery, transaction: TransactionRunner): R
   return {
     exports: exportServices(transaction),
     sites: { list: (options) => listSites(query, options), get: (siteId) => getSite(query, siteId) },
-    users: { list: (options) => listUsers(query, options), get: (userId) => getUser(query, userId) },
+    users: { list: (options) => listUsers(query, options), get: (userId) => getUser(query, userId), history: (userId, options) => userHistory(query, userId, options) },
   };
 }

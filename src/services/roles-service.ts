@@ -26,7 +26,7 @@ export const PASSWORD_ENV: Record<RoleKind, string> = {
 
 /** Tables the app writes, the append-only history, and the migrator's bookkeeping (from the migrations). */
 const DATA_TABLES = ['sites', 'users'];
-const HISTORY_TABLES = ['site_revisions'];
+const HISTORY_TABLES = ['site_revisions', 'user_revisions'];
 const BOOKKEEPING_TABLES = ['mikro_orm_migrations', 'cabinet_migration_checksums'];
 
 export function roleSet(prefix = 'cabinet'): RoleSet {
@@ -122,7 +122,7 @@ export function rolesScript(roles: RoleSet): string {
 --
 --   ${roles.owner.padEnd(20)} owns the schema objects; runs \`cabinet migrate\` (DDL). Nothing else.
 --   ${roles.app.padEnd(20)} daily work (the console, scripts): reads and writes sites and users,
---   ${''.padEnd(20)} appends to site_revisions, reads the migration bookkeeping. No DDL.
+--   ${''.padEnd(20)} appends to site_revisions and user_revisions, reads the migration bookkeeping. No DDL.
 --   ${roles.n8n.padEnd(20)} n8n: SELECT on sites only (no users: e-mail addresses stay out of n8n).
 --   ${roles.readonly.padEnd(20)} listings and exports (CABINET_DATABASE_URL_RO), reports: SELECT on every table.
 --

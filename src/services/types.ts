@@ -114,19 +114,27 @@ export interface UserChange {
   before: UserRecord | null;
   after: UserRecord | null;
   changed: (keyof UserRecord)[];
+  /** The revision this write recorded (user_revisions.rev); undefined when nothing changed. */
+  rev?: number;
 }
 
 /**
- * Users. Conflict detection as for sites (`expectedVersion`, `force`; codes `stale`, `gone`); users have no
- * history table, so `note` and `actor` are not recorded, and a StaleEditError's `base` is always null.
- * Note that whatever updates `last_seen` on sign-in bumps the version too.
+ * Users. Conflict detection as for sites (`expectedVersion`, `force`; codes `stale`, `gone`). Every write is
+ * recorded in user_revisions in its transaction (who, from where, old and new values, `note`). A
+ * StaleEditError's `base` is always null. Note that whatever updates `last_seen` on sign-in bumps the
+ * version too (the history shows that as a change made outside cabinet).
  */
 export interface UserService {
   list(options?: ListOptions<UserSortKey>): Promise<Page<UserRecord>>;
   get(userId: string): Promise<UserRecord | null>;
-  create(input: UserInput): Promise<UserRecord>;
+  create(input: UserInput, options?: CreateOptions): Promise<UserRecord>;
   update(userId: string, patch: Partial<UserInput>, options?: WriteOptions): Promise<UserChange>;
   delete(userId: string, options?: WriteOptions): Promise<UserRecord>;
+  /**
+   * A user's changes, newest first: cabinet's revisions (user_revisions) and, between them, the changes made
+   * outside cabinet as `outside` entries. At most `limit` revisions; `before: N` pages to older ones.
+   */
+  history(userId: string, options?: { limit?: number; before?: number }): Promise<UserHistoryEntry[]>;
 }
 
 export type RevisionAction = 'create' | 'update' | 'delete' | 'restore';
@@ -238,3 +246,43 @@ export interface Services {
   revisions: RevisionService;
   connection: ConnectionInfo;
 }
+
+/**
+ * A user row as user_revisions keeps it: keyed by column name, times as export writes them (UTC,
+ * microseconds), so old → new shows exactly what the table held.
+ */
+export type UserSnapshot = Record<'user_id' | 'email' | 'first_seen' | 'last_seen' | 'version' | 'updated_at', string | number | null>;
+
+/** A change cabinet made to a user and recorded in user_revisions. */
+export interface UserRevisionEntry {
+  kind: 'revision';
+  /** The user's revision number: 1, 2, 3… */
+  rev: number;
+  action: 'create' | 'update' | 'delete';
+  /** The row's version after the change (for a delete: the version deleted). */
+  version: number | null;
+  /** The columns this change touched (`email`, `first_seen`, `last_seen`). */
+  changed: string[];
+  before: UserSnapshot | null;
+  after: UserSnapshot | null;
+  /** Who, and from where (`alice (sudo as root) from 100.101.102.103`). */
+  actor: string;
+  note: string | null;
+  at: Date;
+}
+
+/** A change to a user made outside cabinet (a sign-in moving last_seen, psql), inferred from row versions. */
+export interface UserOutsideEntry {
+  kind: 'outside';
+  action: 'create' | 'update' | 'delete';
+  fromVersion: number | null;
+  toVersion: number | null;
+  writes: number | null;
+  changed: string[];
+  before: UserSnapshot | null;
+  after: UserSnapshot | null;
+  /** The trigger's updated_at of the last write in the gap; null when unknown (a delete). */
+  at: Date | null;
+}
+
+export type UserHistoryEntry = UserRevisionEntry | UserOutsideEntry;

@@ -8,10 +8,11 @@ import { CabinetError } from '../lib/errors.ts';
 import { sanitizeLine } from '../lib/sanitize.ts';
 import { assertWritable, type WriteGate } from './access.ts';
 import { GoneError, StaleEditError } from './edit-errors.ts';
-import type { ListOptions, Page, UserChange, UserRecord, UserService, UserSortKey, WriteOptions } from './types.ts';
+import type { CreateOptions, ListOptions, Page, UserChange, UserHistoryEntry, UserRecord, UserService, UserSortKey, WriteOptions } from './types.ts';
+import { appendUserRevision, readUserSnapshot, userHistory, type TxExec } from './user-revisions.ts';
 import { checkEncodable } from './validation/fields.ts';
 import { validateUser, validateUserPatch, type UserFields, type UserInput } from './validation/user-input.ts';
-import { resolvedContext, validateExpectedVersion, type WriteContext } from './write-context.ts';
+import { resolvedContext, validateActor, validateExpectedVersion, validateNote, type WriteContext } from './write-context.ts';
 import { toWriteError } from './write-errors.ts';
 
 export function userToRecord(user: User): UserRecord {
@@ -32,20 +33,29 @@ function same(a: UserFields[keyof UserFields] | undefined, b: UserFields[keyof U
   return a instanceof Date && b instanceof Date ? a.getTime() === b.getTime() : a === b;
 }
 
+/** SQL with `?` placeholders in the transaction of `em` (a transactional fork). */
+function txExec(em: EntityManager): TxExec {
+  return (sql, params = []) => em.getConnection().execute(sql, params, 'all', em.getTransactionContext());
+}
+
 /**
  * Users over MikroORM. The table grows without bound: lists are always limited. Writes refuse stale edits
- * like sites do (`expectedVersion`, `force`; StaleEditError / GoneError), without a history table.
+ * like sites do (`expectedVersion`, `force`; StaleEditError / GoneError), and each one is recorded in
+ * user_revisions in its own transaction (who and from where, old and new values, note).
  */
 export class OrmUserService implements UserService {
   readonly #em: EntityManager;
   readonly #gate: WriteGate;
+  readonly #actor: string;
 
   /** Reads run as plain SQL on the ORM's own pool (the same SQL the light read path runs). */
   readonly #query: SqlQuery;
 
   constructor(em: EntityManager, context: WriteContext = {}) {
     this.#em = em;
-    this.#gate = resolvedContext(context).gate;
+    const { actor, gate } = resolvedContext(context);
+    this.#gate = gate;
+    this.#actor = actor;
     this.#query = ormQuery(em);
   }
 
@@ -57,15 +67,23 @@ export class OrmUserService implements UserService {
     return getUser(this.#query, userId);
   }
 
-  async create(input: UserInput): Promise<UserRecord> {
+  async history(userId: string, options: { limit?: number; before?: number } = {}): Promise<UserHistoryEntry[]> {
+    return userHistory(this.#query, userId, options);
+  }
+
+  async create(input: UserInput, options: CreateOptions = {}): Promise<UserRecord> {
     assertWritable(this.#gate);
     const fields = validateUser(input);
-    const em = this.#em.fork();
+    const who = { actor: validateActor(options.actor, this.#actor), note: validateNote(options.note) };
     try {
-      const user = em.create(UserSchema, fields as never);
-      await em.flush();
-      await em.refresh(user);
-      return userToRecord(user);
+      return await this.#em.fork().transactional(async (em) => {
+        const user = em.create(UserSchema, fields as never);
+        await em.flush();
+        await em.refresh(user);
+        const exec = txExec(em);
+        await appendUserRevision(exec, { userId: fields.userId, action: 'create', before: null, after: await readUserSnapshot(exec, fields.userId), ...who });
+        return userToRecord(user);
+      });
     } catch (error) {
       throw toWriteError(error, { users_pkey: `a user with id ${fields.userId} already exists` });
     }
@@ -75,25 +93,33 @@ export class OrmUserService implements UserService {
     assertWritable(this.#gate);
     validateExpectedVersion(options.expectedVersion);
     const fields = validateUserPatch(patch);
+    const who = { actor: validateActor(options.actor, this.#actor), note: validateNote(options.note) };
     return this.#write(userId, options, async (em, user) => {
       const before = userToRecord(user);
       const changed = EDITABLE.filter((k) => fields[k] !== undefined && !same(fields[k], before[k]));
       if (changed.length === 0) return { before, after: before, changed };
+      const exec = txExec(em);
+      const old = await readUserSnapshot(exec, userId);
       em.assign(user, Object.fromEntries(changed.map((k) => [k, fields[k]])) as never);
       await em.flush();
       await em.refresh(user);
-      return { before, after: userToRecord(user), changed };
+      const rev = await appendUserRevision(exec, { userId, action: 'update', before: old, after: await readUserSnapshot(exec, userId), ...who });
+      return { before, after: userToRecord(user), changed, rev };
     });
   }
 
   async delete(userId: string, options: WriteOptions = {}): Promise<UserRecord> {
     assertWritable(this.#gate);
     validateExpectedVersion(options.expectedVersion);
+    const who = { actor: validateActor(options.actor, this.#actor), note: validateNote(options.note) };
     const change = await this.#write(userId, options, async (em, user) => {
       const before = userToRecord(user);
+      const exec = txExec(em);
+      const old = await readUserSnapshot(exec, userId);
       const removed = await em.nativeDelete(UserSchema, { userId, version: before.version });
       if (removed === 0) throw OptimisticLockError.lockFailed(user);
-      return { before, after: null, changed: [] };
+      const rev = await appendUserRevision(exec, { userId, action: 'delete', before: old, after: null, ...who });
+      return { before, after: null, changed: [], rev };
     });
     return change.before!;
   }

@@ -83,10 +83,17 @@ describe('cabinet roles', () => {
     expect((await db.query(`select count(*)::int as n from site_revisions where site_id = 'acme-de'`)).rows[0]!.n).toBe(1);
     const users = await cli.run(['users', 'import', '--yes'], { url: urlAs(role.app), input: '{"user_id":"2","email":"bob@example.com"}' });
     expect(users.code, users.stderr).toBe(0);
+    // User changes are recorded too: the app role may append to user_revisions (and its id sequence).
+    const set = await cli.run(['users', 'set', '1', '--email', 'anna@acme.example'], { url: urlAs(role.app) });
+    expect(set.code, set.stderr).toBe(0);
+    const revisions = await db.query(`select user_id, action from user_revisions order by user_id`);
+    expect(revisions.rows).toEqual([{ user_id: '1', action: 'update' }, { user_id: '2', action: 'create' }]);
     await asRole(role.app, async (client) => {
       expect(await errorOf(client.query('drop table sites'))).toMatchObject({ code: '42501', message: expect.stringMatching(/must be owner of table sites/) });
       expect(await errorOf(client.query('create table mine (x int)'))).toMatchObject({ code: '42501' });
       expect(await errorOf(client.query(`delete from site_revisions`))).toBeDefined();
+      expect(await errorOf(client.query(`delete from user_revisions`))).toMatchObject({ code: '42501' });
+      expect(await errorOf(client.query(`update user_revisions set actor = 'forged'`))).toMatchObject({ code: '42501' });
     });
   });
 
@@ -94,9 +101,13 @@ describe('cabinet roles', () => {
     await asRole(role.readonly, async (client) => {
       expect(await errorOf(client.query(`update sites set brand_name = 'x'`))).toMatchObject({ code: '42501' });
       expect((await client.query('select count(*)::int as n from users')).rows[0].n).toBe(2);
+      expect(await errorOf(client.query(`insert into user_revisions (user_id, rev, action, changed_fields, actor) values ('x', 1, 'create', '{}', 'ro')`))).toMatchObject({ code: '42501' });
     });
     // DATABASE_URL points nowhere: listings work through the read-only URL, writes do not use it.
     const env = { CABINET_DATABASE_URL_RO: urlAs(role.readonly) };
+    const history = await cli.run(['users', 'history', '1', '--json'], { url: 'postgres://nobody@127.0.0.1:1/nothing', env });
+    expect(history.code, history.stderr).toBe(0);
+    expect(JSON.parse(history.stdout)[0]).toMatchObject({ kind: 'revision', rev: 1, action: 'update', old_values: { email: 'anna@example.com' }, new_values: { email: 'anna@acme.example' } });
     const list = await cli.run(['sites', 'list', '--json'], { url: 'postgres://nobody@127.0.0.1:1/nothing', env });
     expect(list.code, list.stderr).toBe(0);
     expect(JSON.parse(list.stdout)[0]).toMatchObject({ site_id: 'acme-de' });

@@ -105,12 +105,13 @@ describe('migrations on real PostgreSQL', () => {
     expect(created.rows[0]!.created_at).toBeInstanceOf(Date);
   });
 
-  it('keeps only sites, users, the sites history and migration bookkeeping in the database (spec §4)', async () => {
+  it('keeps only sites, users, their histories and migration bookkeeping in the database (spec §4)', async () => {
     const { db, svc } = await fresh();
     await svc.up();
     const names = await tables(db);
     expect(names).toContain('site_revisions');
-    const bookkeeping = names.filter((t) => !['sites', 'users', 'site_revisions'].includes(t));
+    expect(names).toContain('user_revisions');
+    const bookkeeping = names.filter((t) => !['sites', 'users', 'site_revisions', 'user_revisions'].includes(t));
     expect(bookkeeping.every((t) => t === 'mikro_orm_migrations' || t.startsWith('cabinet_'))).toBe(true);
   });
 

@@ -112,4 +112,32 @@ describe('row versions, prompt CHECK and append-only history on real PostgreSQL'
     expect(await svc.check()).toEqual([]);
     expect((await row('psql-site')).version).toBe(1);
   });
+
+  it('user_revisions is append-only like site_revisions (UPDATE and DELETE refused even for the owner; unknown actions refused)', async () => {
+    await db.query(`insert into user_revisions (user_id, rev, version, action, changed_fields, actor) values ('u-1', 1, 1, 'create', '{}', 'test')`);
+    await expect(db.query(`update user_revisions set actor = 'forged'`)).rejects.toThrow(/user_revisions is append-only: UPDATE refused/);
+    await expect(db.query(`delete from user_revisions`)).rejects.toThrow(/user_revisions is append-only: DELETE refused/);
+    await expect(db.query(`insert into user_revisions (user_id, rev, action, changed_fields, actor) values ('u-1', 2, 'restore', '{}', 't')`)).rejects.toThrow(
+      /user_revisions_action_check/,
+    );
+    await expect(db.query(`insert into user_revisions (user_id, rev, action, changed_fields, actor) values ('u-1', 1, 'update', '{}', 't')`)).rejects.toThrow(
+      /user_revisions_user_id_rev_key/,
+    );
+    expect((await db.query(`select count(*)::int as n from user_revisions`)).rows[0]!.n).toBe(1);
+  });
+
+  it('the user_revisions migration reverts cleanly (table, trigger, function gone; users untouched) and applies again to agree with the entities', async () => {
+    const svc = new MigrationService(db.orm, db.target);
+    const files = svc.files().map((f) => f.name);
+    const index = files.findIndex((n) => n.endsWith('_user_revisions'));
+    expect(index).toBeGreaterThan(0);
+    await db.query(`insert into users (user_id, email) values ('keep-me', 'keep@example.com') on conflict do nothing`);
+    const reverted = files.slice(index).reverse();
+    expect(await svc.down(files[index - 1])).toEqual(reverted);
+    expect((await db.query(`select to_regclass('user_revisions') as t`)).rows[0]!.t).toBeNull();
+    expect((await db.query(`select proname from pg_proc where proname like 'user_revisions%'`)).rows).toEqual([]);
+    expect((await db.query(`select email from users where user_id = 'keep-me'`)).rows[0]!.email).toBe('keep@example.com');
+    expect(await svc.up()).toEqual([...reverted].reverse());
+    expect(await svc.check()).toEqual([]);
+  });
 });

@@ -39,12 +39,12 @@ beforeAll(async () => {
     await db.query(`create role ${role} login`);
     await db.query(`grant connect on database ${db.name} to ${role}`);
     await db.query(`grant usage on schema public to ${role}`);
-    await db.query(`grant select on sites, users, site_revisions to ${role}`);
+    await db.query(`grant select on sites, users, site_revisions, user_revisions to ${role}`);
   }
   // The console's role (no DDL): what cabinet documents in src/services/access.ts.
   for (const role of [app, noHistory]) await db.query(`grant insert, update, delete on sites, users to ${role}`);
-  await db.query(`grant insert on site_revisions to ${app}`);
-  await db.query(`grant usage on sequence site_revisions_id_seq to ${app}`);
+  await db.query(`grant insert on site_revisions, user_revisions to ${app}`);
+  await db.query(`grant usage on sequence site_revisions_id_seq, user_revisions_id_seq to ${app}`);
 });
 
 afterAll(async () => {
@@ -109,13 +109,15 @@ describe('read-only detection with real roles', () => {
     const users = new OrmUserService(em, { gate: writeGate({ access }, 'users') });
     await users.create({ userId: '7', email: 'seven@example.com' });
     expect((await new OrmRevisionService(em, sites).history('acme'))[0]).toMatchObject({ kind: 'revision', rev: 1, actor: 'app' });
+    expect((await users.history('7'))[0]).toMatchObject({ kind: 'revision', rev: 1, action: 'create' });
   });
 
-  it('treats a role that may write sites but not their history as read-only, saying why', async () => {
+  it('treats a role that may write sites and users but not their history as read-only, saying why', async () => {
     const access = await detectAccess(await ormAs(noHistory));
     expect(access.canWriteSites).toBe(false);
-    expect(access.canWriteUsers).toBe(true);
+    expect(access.canWriteUsers).toBe(false);
     expect(access.readOnlyReason).toMatch(/may not write site history/);
+    expect(access.usersReadOnlyReason).toBe(`role ${noHistory} may not write user history (INSERT on user_revisions and USAGE on user_revisions_id_seq)`);
   });
 
   it('treats a server that allows only read-only transactions as read-only', async () => {

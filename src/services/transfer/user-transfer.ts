@@ -5,6 +5,8 @@ import { withTransaction, type SqlClient, type TransactionRunner } from '../../d
 import type { InputRecord } from '../../lib/json-records.ts';
 import { validateUserField } from '../validation/user-input.ts';
 import { asGivenWarning, refusalOf } from './as-given.ts';
+import { userSnapshotSql } from '../user-revisions.ts';
+import { processActor, validateNote } from '../write-context.ts';
 import {
   readTimesAndVersion,
   copyField,
@@ -116,12 +118,16 @@ const SAMPLE = 10;
  */
 export class UserTransfer {
   readonly #db: Pick<DbSession, 'orm' | 'target'>;
+  readonly #actor: string;
 
-  constructor(db: Pick<DbSession, 'orm' | 'target'>) {
+  constructor(db: Pick<DbSession, 'orm' | 'target'>, context: { actor?: string } = {}) {
     this.#db = db;
+    this.#actor = context.actor ?? processActor();
   }
 
-  async import(records: AsyncIterable<InputRecord>, options: ImportOptions = {}): Promise<ImportResult> {
+  /** Every created or changed user gets a user_revisions row (actor, `note`: default "cabinet users import"). */
+  async import(records: AsyncIterable<InputRecord>, options: ImportOptions & { note?: string } = {}): Promise<ImportResult> {
+    const note = validateNote(options.note) ?? 'cabinet users import';
     return withTransaction(this.#db.orm, this.#db.target, async (client) => {
       await client.query('set local statement_timeout = 0');
       await client.query(
@@ -178,17 +184,37 @@ export class UserTransfer {
       const plan = await this.#plan(client, total);
       if (options.dryRun || plan.created + plan.changed === 0) return { plan, applied: false, warnings };
       if (options.confirm && !(await options.confirm(plan))) return { plan, applied: false, warnings };
+      // One statement writes the users and their revisions: the CTEs share one snapshot, so `old` is each
+      // row before the upsert and `up` after it; rows the import leaves as they are get no revision.
       await client.query(
-        `insert into users (user_id, email, first_seen, last_seen, version, updated_at)
-         select t.user_id, coalesce(t.email, u.email), coalesce(t.first_seen, u.first_seen, now()),
-                coalesce(t.last_seen, u.last_seen, t.first_seen, now()),
-                coalesce(t.version, 1), coalesce(t.updated_at, now())
-           from cabinet_import_users t left join users u on u.user_id = t.user_id
-         on conflict (user_id) do update
-            -- version and updated_at: the trigger's, for a row that exists
-            set email = excluded.email, first_seen = excluded.first_seen, last_seen = excluded.last_seen
-          where (users.email, users.first_seen, users.last_seen)
-                is distinct from (excluded.email, excluded.first_seen, excluded.last_seen)`,
+        `with old as (
+           select u.user_id, ${userSnapshotSql('u')} as s from users u join cabinet_import_users t on t.user_id = u.user_id
+         ), up as (
+           insert into users (user_id, email, first_seen, last_seen, version, updated_at)
+           select t.user_id, coalesce(t.email, u.email), coalesce(t.first_seen, u.first_seen, now()),
+                  coalesce(t.last_seen, u.last_seen, t.first_seen, now()),
+                  coalesce(t.version, 1), coalesce(t.updated_at, now())
+             from cabinet_import_users t left join users u on u.user_id = t.user_id
+           on conflict (user_id) do update
+              -- version and updated_at: the trigger's, for a row that exists
+              set email = excluded.email, first_seen = excluded.first_seen, last_seen = excluded.last_seen
+            where (users.email, users.first_seen, users.last_seen)
+                  is distinct from (excluded.email, excluded.first_seen, excluded.last_seen)
+           returning users.*
+         ), after as (
+           select up.user_id, up.version, ${userSnapshotSql('up')} as s from up
+         )
+         insert into user_revisions (user_id, rev, version, action, changed_fields, old_values, new_values, actor, note)
+         select a.user_id, coalesce((select max(r.rev) from user_revisions r where r.user_id = a.user_id), 0) + 1, a.version,
+                case when o.user_id is null then 'create' else 'update' end,
+                case when o.user_id is null then array['email', 'first_seen', 'last_seen']
+                     else array_remove(array[
+                       case when o.s->'email' is distinct from a.s->'email' then 'email' end,
+                       case when o.s->'first_seen' is distinct from a.s->'first_seen' then 'first_seen' end,
+                       case when o.s->'last_seen' is distinct from a.s->'last_seen' then 'last_seen' end], null) end,
+                o.s, a.s, $1, $2
+           from after a left join old o on o.user_id = a.user_id`,
+        [this.#actor, note],
       );
       return { plan, applied: true, warnings };
     });

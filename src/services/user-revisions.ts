@@ -1,0 +1,174 @@
+import type { SqlQuery } from '../db/sql-query.ts';
+import { CabinetError } from '../lib/errors.ts';
+import { sanitizeLine } from '../lib/sanitize.ts';
+import { isoSql } from './transfer/records.ts';
+import type { UserHistoryEntry, UserOutsideEntry, UserRevisionEntry, UserSnapshot } from './types.ts';
+import { checkEncodable } from './validation/fields.ts';
+
+/**
+ * The user_revisions log (src/db/entities/user-revision.ts) as the services write and read it. Snapshots are
+ * built by PostgreSQL from the row itself (userSnapshotSql), so they hold exactly what the table held,
+ * times to the microsecond, whoever wrote the row; the console, the CLI and `cabinet users import` share it.
+ */
+
+/** The columns a change can touch, in form order (what old → new compares). */
+export const USER_CHANGE_COLUMNS = ['email', 'first_seen', 'last_seen'] as const;
+
+/** A jsonb snapshot of the users row `alias`: column → value, times as export writes them. */
+export function userSnapshotSql(alias: string): string {
+  const t = (c: string) => isoSql(`${alias}.${c}`);
+  return `jsonb_build_object('user_id', ${alias}.user_id, 'email', ${alias}.email, 'first_seen', ${t('first_seen')},
+    'last_seen', ${t('last_seen')}, 'version', ${alias}.version, 'updated_at', ${t('updated_at')})`;
+}
+
+/** Runs SQL with `?` placeholders inside the caller's transaction. */
+export type TxExec = <T extends object>(sql: string, params?: unknown[]) => Promise<T[]>;
+
+/** The row as a snapshot (read inside the write's transaction, after its row lock), or null when gone. */
+export async function readUserSnapshot(exec: TxExec, userId: string): Promise<UserSnapshot | null> {
+  const [row] = await exec<{ s: UserSnapshot }>(`select ${userSnapshotSql('u')} as s from users u where user_id = ?`, [userId]);
+  return row?.s ?? null;
+}
+
+/** The columns whose values differ between two snapshots (a missing side differs in every column). */
+export function changedUserColumns(a: UserSnapshot | null, b: UserSnapshot | null): string[] {
+  if (!a && !b) return [];
+  return USER_CHANGE_COLUMNS.filter((c) => !a || !b || a[c] !== b[c]);
+}
+
+export interface NewUserRevision {
+  userId: string;
+  action: 'create' | 'update' | 'delete';
+  before: UserSnapshot | null;
+  after: UserSnapshot | null;
+  actor: string;
+  note: string | null;
+}
+
+/**
+ * Appends a revision inside the caller's transaction, after the row was written: that write's row lock
+ * serialises the `max(rev) + 1` of concurrent writers. Returns the revision number.
+ */
+export async function appendUserRevision(exec: TxExec, r: NewUserRevision): Promise<number> {
+  const version = r.action === 'delete' ? r.before?.version : r.after?.version;
+  const [row] = await exec<{ rev: number }>(
+    `insert into user_revisions (user_id, rev, version, action, changed_fields, old_values, new_values, actor, note)
+     select ?, coalesce(max(rev), 0) + 1, ?, ?, array(select jsonb_array_elements_text(?::jsonb)), ?::jsonb, ?::jsonb, ?, ?
+       from user_revisions where user_id = ?
+     returning rev`,
+    [
+      r.userId,
+      version ?? null,
+      r.action,
+      // As JSON text: the driver would spread a bare array into a list of parameters.
+      JSON.stringify(r.action === 'delete' ? [] : changedUserColumns(r.before, r.after)),
+      r.before ? JSON.stringify(r.before) : null,
+      r.after ? JSON.stringify(r.after) : null,
+      r.actor,
+      r.note,
+      r.userId,
+    ],
+  );
+  return row!.rev;
+}
+
+interface RevisionRow {
+  rev: number;
+  version: number | null;
+  action: UserRevisionEntry['action'];
+  changed_fields: string[];
+  old_values: UserSnapshot | null;
+  new_values: UserSnapshot | null;
+  actor: string;
+  note: string | null;
+  created_at: Date | string;
+}
+
+function entryOf(row: RevisionRow): UserRevisionEntry {
+  return {
+    kind: 'revision',
+    rev: Number(row.rev),
+    action: row.action,
+    version: row.version === null ? null : Number(row.version),
+    changed: row.changed_fields,
+    before: row.old_values,
+    after: row.new_values,
+    actor: row.actor,
+    note: row.note,
+    at: new Date(row.created_at),
+  };
+}
+
+const REVISION_COLUMNS = 'rev, version, action, changed_fields, old_values, new_values, actor, note, created_at';
+
+/**
+ * A user's history, newest first: at most `limit` revisions and, wherever one known state does not lead to
+ * the next (the row's version moved on without a revision), an `outside` entry. `before: N` gives the page
+ * of revisions older than N. Plain SQL: the console's light read pool serves it without the ORM.
+ */
+export async function userHistory(query: SqlQuery, userId: string, options: { limit?: number; before?: number } = {}): Promise<UserHistoryEntry[]> {
+  const limit = Math.max(1, Math.min(options.limit ?? 100, 1000));
+  const notFound = () => new CabinetError(`no user with id ${sanitizeLine(userId)} and no history of one`, { code: 'not-found' });
+  if (checkEncodable(userId)) throw notFound();
+  if (options.before !== undefined && (!Number.isSafeInteger(options.before) || options.before < 1)) {
+    throw new CabinetError(`a revision is a whole number ≥ 1, not ${String(options.before)}`, { code: 'usage', exitCode: 2 });
+  }
+  const rows = await query<RevisionRow>(
+    `select ${REVISION_COLUMNS} from user_revisions where user_id = $1 ${options.before === undefined ? '' : 'and rev < $3'} order by rev desc limit $2`,
+    options.before === undefined ? [userId, limit] : [userId, limit, options.before],
+  );
+  const revisions = rows.map(entryOf).reverse();
+  /** What follows the page: the row now (first page), or the revision the page stops before. */
+  let next: { state: UserSnapshot | null } | undefined;
+  if (options.before === undefined) {
+    const [now] = await query<{ s: UserSnapshot }>(`select ${userSnapshotSql('u')} as s from users u where user_id = $1`, [userId]);
+    next = { state: now?.s ?? null };
+    if (revisions.length === 0 && !next.state) throw notFound();
+  } else {
+    const [boundary] = await query<RevisionRow>(`select ${REVISION_COLUMNS} from user_revisions where user_id = $1 and rev = $2`, [userId, options.before]);
+    next = boundary ? { state: entryOf(boundary).before } : undefined;
+  }
+  const entries: UserHistoryEntry[] = [];
+  const first = revisions[0];
+  if (first?.rev === 1 && first.before) entries.push(...gap(null, first.before));
+  if (!first && options.before === undefined && next?.state) entries.push(...gap(null, next.state));
+  revisions.forEach((revision, i) => {
+    const previous = revisions[i - 1];
+    if (previous) entries.push(...gap(stateAfter(previous), revision.before));
+    entries.push(revision);
+  });
+  const last = revisions.at(-1);
+  if (last && next) entries.push(...gap(stateAfter(last), next.state));
+  return entries.reverse();
+}
+
+function stateAfter(revision: UserRevisionEntry): UserSnapshot | null {
+  return revision.action === 'delete' ? null : revision.after;
+}
+
+/** The outside-cabinet entries between a known state and the next one (none when one leads to the other). */
+function gap(from: UserSnapshot | null, to: UserSnapshot | null): UserOutsideEntry[] {
+  if (!from && !to) return [];
+  if (!from) return [outside('create', null, to, Number(to!.version))];
+  if (!to) return [outside('delete', from, null, null)];
+  const [a, b] = [Number(from.version), Number(to.version)];
+  // A new row starts again at version 1: deleted and created again outside cabinet.
+  if (b < a || (b === a && changedUserColumns(from, to).length > 0)) return [outside('delete', from, null, null), outside('create', null, to, b)];
+  if (b > a) return [outside('update', from, to, b - a)];
+  return [];
+}
+
+function outside(action: UserOutsideEntry['action'], before: UserSnapshot | null, after: UserSnapshot | null, writes: number | null): UserOutsideEntry {
+  const at = after ? new Date(String(after.updated_at)) : null;
+  return {
+    kind: 'outside',
+    action,
+    fromVersion: before ? Number(before.version) : null,
+    toVersion: after ? Number(after.version) : null,
+    writes,
+    changed: changedUserColumns(before, after),
+    before,
+    after,
+    at: at && !Number.isNaN(at.getTime()) ? at : null,
+  };
+}

@@ -102,7 +102,14 @@ async function status(ctx: CommandContext): Promise<number> {
   const reader = await ctx.openReader();
   const label = reader.label;
   try {
-    const s = await readMigrationStatus((sql) => reader.query(sql), discoverMigrationFiles(defaultMigrationsDir()));
+    const s = await readMigrationStatus((sql) => reader.query(sql), discoverMigrationFiles(defaultMigrationsDir())).catch((error: unknown) => {
+      if (!(error instanceof CabinetError && error.code === 'db-permission')) throw error;
+      throw new CabinetError(`cannot read the migrations as role ${reader.target.user}: it may not read mikro_orm_migrations`, {
+        code: error.code,
+        hint: 'the n8n and read-only roles need not; run it as the app or owner role',
+        cause: error,
+      });
+    });
     const out = ctx.io.stdout;
     if (ctx.flags.json) {
       out.write(JSON.stringify(s, null, 2) + '\n');

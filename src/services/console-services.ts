@@ -2,7 +2,7 @@ import type { DbReader } from '../db/open-reader.ts';
 import type { DbSession } from '../db/session.ts';
 import { CabinetError } from '../lib/errors.ts';
 import { defaultMigrationsDir } from '../lib/paths.ts';
-import { accessFromPrivileges, PRIVILEGES_SQL, writeGate, type PrivilegeRow } from './access.ts';
+import { accessFromPrivileges, PRIVILEGES_SQL, readOnlyError, writeGate, type PrivilegeRow, type WriteGate } from './access.ts';
 import { connectionInfo } from './connection-info.ts';
 import type { CreateServicesOptions } from './create-services.ts';
 import { discoverMigrationFiles, MigrationService, readMigrationStatus, type MigrationStatus } from './migration-service.ts';
@@ -35,17 +35,30 @@ export async function openConsoleServices(openers: ConsoleOpeners, progress: (li
   const reader = await openers.openReader();
   try {
     const readStatus = () => readMigrationStatus((sql) => reader.query(sql), discoverMigrationFiles(defaultMigrationsDir()));
-    const status = await readStatus();
-    if (reader.target.source === 'embedded' && status.pending.length > 0) {
+    // A role that may read sites but not the bookkeeping (cabinet_n8n) still gets the console, read-only:
+    // without the migrations, cabinet cannot tell that the schema it would write to is current.
+    const status = await readStatus().catch((error: unknown) => {
+      if (error instanceof CabinetError && error.code === 'db-permission') return undefined;
+      throw error;
+    });
+    if (reader.target.source === 'embedded' && status && status.pending.length > 0) {
       await reader.close();
       return fullServices(openers, progress, options);
     }
     const [row] = await reader.query<PrivilegeRow>(PRIVILEGES_SQL);
     const access = row ? accessFromPrivileges(row) : undefined;
+    const unknownSchema: WriteGate | undefined = status
+      ? undefined
+      : { readOnly: true, reason: `read-only: role ${row?.role ?? reader.target.user} may not read the migrations (mikro_orm_migrations)` };
     const gates = {
       sites: writeGate({ readOnlyFlag: options.readOnly, ...(access ? { access } : {}) }),
       users: writeGate({ readOnlyFlag: options.readOnly, ...(access ? { access } : {}) }, 'users'),
     };
+    if (unknownSchema && !gates.sites.readOnly) gates.sites = unknownSchema;
+    if (unknownSchema && !gates.users.readOnly) gates.users = unknownSchema;
+    // Writes go to the full services, which judge the role alone; these gates may be stricter.
+    const gated = <A extends unknown[], T>(gate: WriteGate, fn: (...args: A) => Promise<T>) => (...args: A): Promise<T> =>
+      gate.readOnly ? Promise.reject(readOnlyError(gate)) : fn(...args);
     let session: DbSession | undefined;
     let full: Promise<Services> | undefined;
     let closed = false;
@@ -77,29 +90,29 @@ export async function openConsoleServices(openers: ConsoleOpeners, progress: (li
         return page;
       },
       get: reads.sites.get,
-      create: (input, o) => later((s) => s.sites.create(input, o)),
-      update: (id, patch, o) => later((s) => s.sites.update(id, patch, o)),
-      delete: (id, o) => later((s) => s.sites.delete(id, o)),
+      create: gated(gates.sites, (input, o) => later((s) => s.sites.create(input, o))),
+      update: gated(gates.sites, (id, patch, o) => later((s) => s.sites.update(id, patch, o))),
+      delete: gated(gates.sites, (id, o) => later((s) => s.sites.delete(id, o))),
     };
     const users: UserService = {
       list: reads.users.list,
       get: reads.users.get,
       history: reads.users.history,
-      create: (input, o) => later((s) => s.users.create(input, o)),
-      update: (id, patch, o) => later((s) => s.users.update(id, patch, o)),
-      delete: (id, o) => later((s) => s.users.delete(id, o)),
+      create: gated(gates.users, (input, o) => later((s) => s.users.create(input, o))),
+      update: gated(gates.users, (id, patch, o) => later((s) => s.users.update(id, patch, o))),
+      delete: gated(gates.users, (id, o) => later((s) => s.users.delete(id, o))),
     };
     const revisions: RevisionService = {
       history: (id, o) => later((s) => s.revisions.history(id, o)),
       diff: (id, a, b) => later((s) => s.revisions.diff(id, a, b)),
-      restore: (id, rev, o) => later((s) => s.revisions.restore(id, rev, o)),
+      restore: gated(gates.sites, (id, rev, o) => later((s) => s.revisions.restore(id, rev, o))),
     };
     return {
       services: {
         sites,
         users,
         revisions,
-        connection: connectionInfo({ label: reader.label, target: reader.target, guard: reader.guard, role: row?.role ?? reader.target.user, gates, pending: status.pending.length }),
+        connection: connectionInfo({ label: reader.label, target: reader.target, guard: reader.guard, role: row?.role ?? reader.target.user, gates, pending: status?.pending.length ?? 0 }),
         migrations: { status: readStatus },
       },
       async close() {

@@ -201,16 +201,23 @@ export async function runDoctor(db: DbSession): Promise<Check[]> {
       );
     }
   } catch (error) {
-    checks.push({ id: 'migrations', title: 'migrations', status: 'fail', detail: message(error), fix: 'cabinet migrate status shows more' });
+    checks.push(
+      error instanceof CabinetError && error.code === 'db-permission'
+        ? {
+            id: 'migrations',
+            title: 'migrations',
+            status: 'unknown',
+            detail: `cannot tell: ${db.info.user} may not read the migration bookkeeping (mikro_orm_migrations); the n8n and read-only roles need not`,
+            fix: 'run cabinet doctor as the app or owner role to see the migrations',
+          }
+        : { id: 'migrations', title: 'migrations', status: 'fail', detail: message(error), fix: 'cabinet migrate status shows more' },
+    );
   }
 
-  const owner = await withSqlClient(db.orm, db.target, async (client) => {
-    const { rows } = await client.query<{ owns: boolean }>(
-      `select coalesce((select pg_has_role(c.relowner, 'USAGE') from pg_class c where c.oid = to_regclass('public.sites')), true) as owns`,
-    );
-    return db.info.superuser || rows[0]?.owns === true;
-  }).catch(() => false);
-  if (pending === undefined || pending.length > 0) {
+  const owner = await migrations.seesWholeSchema().catch(() => false);
+  if (pending === undefined) {
+    checks.push({ id: 'drift', title: 'schema drift', status: 'unknown', detail: 'not checked: the migrations could not be read' });
+  } else if (pending.length > 0) {
     checks.push({ id: 'drift', title: 'schema drift', status: 'unknown', detail: 'not checked while migrations are pending' });
   } else if (!owner) {
     // information_schema shows CHECK constraints and triggers only to the tables' owner: any other role

@@ -195,7 +195,12 @@ export class MigrationService {
    */
   async check(): Promise<string[]> {
     const problems: string[] = [];
-    const status = await this.status();
+    const status = await this.status().catch((error: unknown) => {
+      if (error instanceof CabinetError && error.code === 'db-permission') throw this.#cannotCheck('it may not read the migration bookkeeping (mikro_orm_migrations)', error);
+      throw error;
+    });
+    // Anyone else would see the owner's triggers and CHECK constraints as missing: a dozen lines of false drift.
+    if (!(await this.seesWholeSchema())) throw this.#cannotCheck("only the tables' owner sees their triggers and CHECK constraints");
     for (const name of status.pending) problems.push(`pending migration: ${name}`);
     for (const name of status.unknown) problems.push(`applied migration unknown to this cabinet: ${name}`);
     for (const name of status.edited) problems.push(`applied migration edited since it ran: ${name}`);
@@ -209,6 +214,28 @@ export class MigrationService {
       throw toDatabaseError(error, this.#target);
     }
     return problems;
+  }
+
+  /** Whether the connected role sees the whole schema (information_schema shows triggers and CHECKs to the owner only). */
+  async seesWholeSchema(): Promise<boolean> {
+    try {
+      const [row] = await this.#orm.em.getConnection().execute<{ sees: boolean }[]>(
+        `select coalesce((select rolsuper from pg_roles where rolname = current_user), false)
+             or coalesce((select pg_has_role(c.relowner, 'USAGE') from pg_class c where c.oid = to_regclass('public.sites')), true) as sees`,
+      );
+      return row?.sees === true;
+    } catch (error) {
+      throw toDatabaseError(error, this.#target);
+    }
+  }
+
+  #cannotCheck(why: string, cause?: unknown): CabinetError {
+    const role = this.#target?.user ?? 'this role';
+    return new CabinetError(`cannot check as role ${role}: ${why}; nothing was compared`, {
+      code: 'cannot-check',
+      hint: 'run cabinet migrate check as the owner role (cabinet_owner in cabinet roles sql)',
+      ...(cause === undefined ? {} : { cause }),
+    });
   }
 
   async #status(trx: Transaction): Promise<MigrationStatus> {

@@ -21,6 +21,11 @@ export interface StaleDetails<T> {
   base: T | null;
   /** Fields that differ between base and theirs (what changed underneath); null when base is unknown. */
   changedUnderneath: string[] | null;
+  /**
+   * Fields both sides changed to different values (src/services/three-way.ts, the one rule), for the
+   * fields the refused write set; with no base, every field it set that differs from theirs.
+   */
+  conflicts?: string[];
 }
 
 /**

@@ -15,6 +15,8 @@ import { checkEncodable } from './validation/fields.ts';
 import { validateSite, validateSitePatch, type SiteFields, type SiteInput } from './validation/site-input.ts';
 import { resolvedContext, validateActor, validateExpectedVersion, validateNote, type WriteContext } from './write-context.ts';
 import { toWriteError } from './write-errors.ts';
+import { threeWay } from './three-way.ts';
+import { SITE_FIELD_LABELS } from './validation/site-input.ts';
 
 export function siteToRecord(site: Site): SiteRecord {
   return {
@@ -100,7 +102,7 @@ export class OrmSiteService implements SiteService {
     validateExpectedVersion(options.expectedVersion);
     const fields = validateSitePatch(patch);
     const who = { actor: validateActor(options.actor, this.#actor), note: validateNote(options.note) };
-    return this.#write(siteId, options, constraintMessages({ siteId, domain: fields.domain ?? null }), (em, site) =>
+    return this.#write(siteId, { ...options, mine: fields }, constraintMessages({ siteId, domain: fields.domain ?? null }), (em, site) =>
       this.#apply(em, site, fields, 'update', who),
     );
   }
@@ -145,7 +147,7 @@ export class OrmSiteService implements SiteService {
       }
     }
     const { siteId: _id, ...patch } = fields;
-    return this.#write(siteId, options, messages, (em, site) => this.#apply(em, site, patch, 'restore', who));
+    return this.#write(siteId, { ...options, mine: patch }, messages, (em, site) => this.#apply(em, site, patch, 'restore', who));
   }
 
   async #insert(
@@ -191,7 +193,7 @@ export class OrmSiteService implements SiteService {
    */
   async #write(
     siteId: string,
-    options: WriteOptions,
+    options: WriteOptions & { mine?: Partial<SiteFields> },
     messages: Record<string, string>,
     fn: (em: EntityManager, site: Site) => Promise<SiteChange>,
   ): Promise<SiteChange> {
@@ -203,33 +205,42 @@ export class OrmSiteService implements SiteService {
         if (!site) throw options.expectedVersion === undefined ? notFound(siteId) : await this.#gone(em, siteId);
         readVersion = site.version;
         if (options.expectedVersion !== undefined && !options.force && site.version !== options.expectedVersion) {
-          throw await this.#stale(em, siteId, options.expectedVersion, siteToRecord(site));
+          throw await this.#stale(em, siteId, options.expectedVersion, siteToRecord(site), options.mine);
         }
         return fn(em, site);
       });
     } catch (error) {
       if (!(error instanceof OptimisticLockError)) throw toWriteError(error, messages);
-      throw await this.#staleAfterRace(siteId, options.expectedVersion ?? readVersion!);
+      throw await this.#staleAfterRace(siteId, options.expectedVersion ?? readVersion!, options.mine);
     }
   }
 
-  async #staleAfterRace(siteId: string, expectedVersion: number): Promise<CabinetError> {
+  async #staleAfterRace(siteId: string, expectedVersion: number, mine: Partial<SiteFields> | undefined): Promise<CabinetError> {
     const em = this.#em.fork();
     try {
       const site = await em.findOne(SiteSchema, { siteId });
-      return site ? await this.#stale(em, siteId, expectedVersion, siteToRecord(site)) : await this.#gone(em, siteId);
+      return site ? await this.#stale(em, siteId, expectedVersion, siteToRecord(site), mine) : await this.#gone(em, siteId);
     } catch (error) {
       return toDatabaseError(error);
     }
   }
 
-  async #stale(em: EntityManager, siteId: string, expectedVersion: number, theirs: SiteRecord): Promise<StaleEditError<SiteRecord>> {
+  /** The refusal, built once with everything the person needs: who, when, what moved, which fields conflict. */
+  async #stale(em: EntityManager, siteId: string, expectedVersion: number, theirs: SiteRecord, mine?: Partial<SiteFields>): Promise<StaleEditError<SiteRecord>> {
     const base = await stateAtVersion(em, siteId, expectedVersion, theirs.createdAt);
     const last = await lastRevision(em, siteId);
     const by = last && last.version === theirs.version && last.after?.createdAt.getTime() === theirs.createdAt.getTime() ? `by ${sanitizeLine(last.actor)}` : 'outside cabinet';
+    const rule = threeWay(EDITABLE_SITE_FIELDS, base, theirs, mine ?? {});
+    const labels = (fields: readonly EditableSiteField[]) => fields.map((f) => SITE_FIELD_LABELS[f]).join(', ');
+    const what =
+      rule.conflicts.length > 0
+        ? `; changed on both sides: ${labels(rule.conflicts)}`
+        : base
+          ? `; they changed ${rule.theirs.length > 0 ? labels(rule.theirs) : 'no field (only the version moved)'}${mine ? ', none of the fields you set' : ''}`
+          : '';
     return new StaleEditError<SiteRecord>(
-      `site ${sanitizeLine(siteId)} was changed ${by} at ${theirs.updatedAt.toISOString()} since your edit began (version ${expectedVersion}, now ${theirs.version}); nothing was saved`,
-      { entity: 'site', id: siteId, expectedVersion, theirs, base, changedUnderneath: base ? changedFields(base, theirs) : null },
+      `site ${sanitizeLine(siteId)} was changed ${by} at ${theirs.updatedAt.toISOString()} since your edit began (version ${expectedVersion}, now ${theirs.version})${what}; nothing was saved`,
+      { entity: 'site', id: siteId, expectedVersion, theirs, base, changedUnderneath: base ? changedFields(base, theirs) : null, conflicts: rule.conflicts },
     );
   }
 

@@ -167,7 +167,7 @@ describe('recovering drafts on the next start', () => {
     await c.waitFor('No unsaved drafts left');
   });
 
-  it('a draft of a site changed since is re-applied onto the row now, and says so', async () => {
+  it('a draft of a site changed since in the same field opens on base / theirs / mine, and nothing is applied until a choice', async () => {
     leaveDraft(ACME, { brandName: 'ACME GmbH' });
     const services = fakeServices({ sites: [ACME] });
     services.changeOutside('acme-de', { language: 'en', brandName: 'ACME AG' });
@@ -177,7 +177,28 @@ describe('recovering drafts on the next start', () => {
     expect(list).toMatch(/base\s+ACME$/m);
     expect(list).toMatch(/now\s+ACME AG$/m);
     await c.press(KEY.enter);
-    const form = await c.waitFor(/resumed your unsaved draft from .* onto v2 \(was v1\); both changed brand name: yours kept/);
+    const conflict = await c.waitFor('Your edit is based on an older version: acme-de changed underneath (version 1 → 2)');
+    expect(conflict).toMatch(/brand name {2}\(changed on both sides\)/);
+    expect(conflict).toMatch(/theirs\s+ACME AG/);
+    expect(conflict).toMatch(/mine\s+ACME GmbH/);
+    expect(conflict).not.toContain('yours kept');
+    await c.press('r');
+    const review = await c.waitFor('Review changes to acme-de');
+    expect(review).toContain('ACME AG');
+    await c.press('y');
+    await c.waitFor('saved acme-de');
+    expect(services.callsTo('sites.update')[0]?.args).toEqual(['acme-de', { brandName: 'ACME GmbH' }, { expectedVersion: 2 }]);
+    expect(services.sitesById.get('acme-de')?.language).toBe('en');
+  });
+
+  it('a draft of a site changed since in other fields only is moved onto the row now, their changes kept and named', async () => {
+    leaveDraft(ACME, { brandName: 'ACME GmbH' });
+    const services = fakeServices({ sites: [ACME] });
+    services.changeOutside('acme-de', { language: 'en' });
+    const c = open(services);
+    await c.waitFor('the site changed since (v1 → v2)');
+    await c.press(KEY.enter);
+    const form = await c.waitFor(/resumed your unsaved draft from .* onto v2 \(was v1\); their changes kept: language/);
     expect(form).toMatch(/language\s+en/);
     await c.press(KEY.ctrlS, 'y');
     await c.waitFor('saved acme-de');

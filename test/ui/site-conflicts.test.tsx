@@ -60,7 +60,7 @@ describe('a save over a row that changed underneath', () => {
     expect(frame).toContain('--- prompt (base)');
     expect(frame).toContain('+++ prompt (theirs)');
     expect(frame).toContain('+Zeile 8 (theirs)');
-    expect(frame).toContain('r reload and re-apply my changes · o overwrite theirs knowingly · Esc keep editing');
+    expect(frame).toContain('r mine where both changed · t theirs there · o overwrite theirs knowingly · Esc keep editing');
     expect(services.sitesById.get('acme-de')?.brandName).toBe('ACME AG');
     expect(services.callsTo('sites.update')[0]?.args[2]).toEqual({ expectedVersion: 1 });
   });
@@ -83,7 +83,26 @@ describe('a save over a row that changed underneath', () => {
     expect(services.callsTo('sites.update').at(-1)?.args[2]).toEqual({ expectedVersion: 2 });
   });
 
-  it('r merges two prompt edits that touch different lines, keeping both', async () => {
+  it('two prompt edits on different lines: the line merge is offered on the conflict (shown), and taken only with g', async () => {
+    const { c, services } = await editAcme();
+    for (let i = 0; i < 6; i++) await c.press(KEY.tab);
+    await c.press(KEY.end);
+    await c.type(' (mine)');
+    services.changeOutside('acme-de', { aiPrompt: ACME.aiPrompt.replace('Zeile 8', 'Zeile 8 (theirs)') });
+    await c.press(KEY.ctrlS, 'y');
+    const frame = await c.waitFor('changed underneath');
+    expect(frame).toContain('prompt  (changed on both sides)');
+    expect(frame).toContain('g takes this text');
+    expect(frame).toContain('+++ prompt (merged)');
+    expect(frame).toContain('g merged prompt');
+    await c.press('g');
+    await c.waitFor('prompt merged line by line');
+    await c.press('y');
+    await c.waitFor('saved acme-de: prompt');
+    expect(services.sitesById.get('acme-de')?.aiPrompt).toBe('Zeile 1 (mine)\nZeile 2\nZeile 3\nZeile 4\nZeile 5\nZeile 6\nZeile 7\nZeile 8 (theirs)');
+  });
+
+  it('r on a prompt both changed keeps mine, and the review shows their line going (nothing merged behind the person\'s back)', async () => {
     const { c, services } = await editAcme();
     for (let i = 0; i < 6; i++) await c.press(KEY.tab);
     await c.press(KEY.end);
@@ -92,10 +111,9 @@ describe('a save over a row that changed underneath', () => {
     await c.press(KEY.ctrlS, 'y');
     await c.waitFor('changed underneath');
     await c.press('r');
-    await c.waitFor('prompt merged, yours kept');
-    await c.press('y');
-    await c.waitFor('saved acme-de: prompt');
-    expect(services.sitesById.get('acme-de')?.aiPrompt).toBe('Zeile 1 (mine)\nZeile 2\nZeile 3\nZeile 4\nZeile 5\nZeile 6\nZeile 7\nZeile 8 (theirs)');
+    const review = await c.waitFor('Review changes to acme-de');
+    expect(review).toContain('-Zeile 8 (theirs)');
+    expect(services.sitesById.get('acme-de')?.aiPrompt).toContain('Zeile 8 (theirs)');
   });
 
   it('o overwrites theirs knowingly: the save passes force and my value wins', async () => {

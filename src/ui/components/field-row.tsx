@@ -23,6 +23,7 @@ export function FieldRow({
   focused,
   width,
   error,
+  warning,
   note,
   hint,
   readOnly,
@@ -32,6 +33,8 @@ export function FieldRow({
   focused: boolean;
   width: number;
   error?: string | undefined;
+  /** A value as stored that today's rules would not accept, left as it is (not an error: it is not being changed). */
+  warning?: string | undefined;
   note?: string | undefined;
   hint?: string | undefined;
   readOnly?: boolean;
@@ -52,6 +55,8 @@ export function FieldRow({
         <Text> </Text>
         {error ? (
           <Text color={tone('error')}>{truncate(`✗ ${sanitizeLine(error)}`, room)}</Text>
+        ) : warning ? (
+          <Text color={tone('warn')}>{truncate(`! ${sanitizeLine(warning)}`, room)}</Text>
         ) : note ? (
           <Text color={tone('ok')}>{truncate(`✓ ${note}`, room)}</Text>
         ) : hint && focused ? (

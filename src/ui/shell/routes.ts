@@ -1,8 +1,17 @@
+import type { SiteRecord } from '../../services/types.ts';
+
 /** Where the console can be. A screen is pushed on a stack; Esc pops it, `:sites` / `:users` reset it. */
 export type Route =
   | { name: 'sites' }
   | { name: 'site'; siteId: string }
-  | { name: 'site-edit'; siteId: string; /** a prompt already changed in $EDITOR from the detail view */ prompt?: string }
+  | {
+      name: 'site-edit';
+      siteId: string;
+      /** a prompt already changed in $EDITOR from the list or detail view */
+      prompt?: string;
+      /** the row that editor opened: the prompt's base, however the row moved while the editor ran */
+      base?: SiteRecord;
+    }
   | { name: 'site-new' }
   | { name: 'site-delete'; siteId: string }
   | { name: 'site-history'; siteId: string }

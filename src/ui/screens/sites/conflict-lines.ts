@@ -25,7 +25,13 @@ const mineStored = (field: SiteField, typed: string): string | null => {
  * the row my edit started from; theirs: the row now; mine: my edit); the prompt as two unified diffs from
  * the base. Everything from the database is sanitised.
  */
-export function conflictLines(details: Pick<StaleDetails<SiteRecord>, 'theirs' | 'base' | 'changedUnderneath'>, fallbackBase: SiteRecord, mine: Record<SiteField, string>, width: number): ViewLine[] {
+export function conflictLines(
+  details: Pick<StaleDetails<SiteRecord>, 'theirs' | 'base' | 'changedUnderneath'>,
+  fallbackBase: SiteRecord,
+  mine: Record<SiteField, string>,
+  width: number,
+  mergedPrompt: string | null = null,
+): ViewLine[] {
   const base = details.base ?? fallbackBase;
   const theirs = details.theirs;
   const underneath = new Set<string>(details.changedUnderneath ?? EDITABLE_FIELDS.filter((f) => theirs[f] !== base[f]));
@@ -46,6 +52,11 @@ export function conflictLines(details: Pick<StaleDetails<SiteRecord>, 'theirs' |
       lines.push(row('mine', mineMoved ? `+${m.added} −${m.removed} lines` : 'unchanged', ''));
       if (theirsMoved) lines.push(...promptDiffLines(base.aiPrompt, theirs.aiPrompt, width, { from: 'base', to: 'theirs' }));
       if (mineMoved) lines.push(...promptDiffLines(base.aiPrompt, mine.aiPrompt, width, { from: 'base', to: 'mine' }));
+      if (both && mergedPrompt !== null) {
+        // Offered, never applied by itself: the merged text with both sides' lines, taken only with g.
+        lines.push({ text: '' }, { text: truncate('    merged  the two edits touch different lines: g takes this text (both sides\' lines kept)', width), tone: 'accent' as const });
+        lines.push(...promptDiffLines(base.aiPrompt, mergedPrompt, width, { from: 'base', to: 'merged' }));
+      }
       lines.push({ text: '' });
       continue;
     }

@@ -36,13 +36,44 @@ export interface FieldCheck {
   /** The value as it would be stored (domain in A-labels, language canonical, '' → null). */
   value: string | null;
   error?: string;
+  /** Left as stored, though today's rules would refuse it (written outside cabinet): shown, not blocking. */
+  warning?: string;
 }
 
-/** Validates each field with the services' own validators (the services check again before writing). */
-export function checkFields(values: Record<SiteField, string>): Record<SiteField, FieldCheck> {
+const storedValue = (site: SiteRecord, field: SiteField): string | null => site[field] as string | null;
+
+/**
+ * Whether the person left `field` as the row has it: the text the form showed, or text that stores the
+ * same (the prompt editor shows a CRLF prompt with plain line ends). Such a field is not part of the edit:
+ * it is neither validated against today's rules nor rewritten.
+ */
+export function leftAsStored(base: SiteRecord, field: SiteField, typed: string): boolean {
+  const shown = formValuesOf(base)[field];
+  if (typed === shown) return true;
+  const a = validateSiteField(field, typed);
+  const b = validateSiteField(field, shown);
+  return a.ok && b.ok && a.value === b.value;
+}
+
+/** What a typed field would store: the base's own value when left as stored, else the validated value (the typed text when invalid). */
+export function storedOrTyped(base: SiteRecord, field: SiteField, typed: string): string | null {
+  if (leftAsStored(base, field, typed)) return storedValue(base, field);
+  const r = validateSiteField(field, typed);
+  return r.ok ? r.value : typed;
+}
+
+/**
+ * Validates each field with the services' own validators (the services check again before writing). With
+ * `base`, a field left as stored is kept as it is: valid, with a warning when today's rules would refuse it.
+ */
+export function checkFields(values: Record<SiteField, string>, base?: SiteRecord): Record<SiteField, FieldCheck> {
   const out = {} as Record<SiteField, FieldCheck>;
   for (const field of Object.keys(values) as SiteField[]) {
     const r = validateSiteField(field, values[field]);
+    if (base && field !== 'siteId' && leftAsStored(base, field, values[field])) {
+      out[field] = { ok: true, value: storedValue(base, field), ...(r.ok ? {} : { warning: `as stored; today's rules say: ${r.error}` }) };
+      continue;
+    }
     out[field] = r.ok ? { ok: true, value: r.value } : { ok: false, value: null, error: r.error };
   }
   return out;
@@ -55,14 +86,12 @@ export interface FieldChange {
   after: string | null;
 }
 
-const stored = (site: SiteRecord, field: SiteField): string | null => site[field] as string | null;
-
 /** Fields whose stored value would change, in form order. */
 export function siteChanges(original: SiteRecord, checks: Record<SiteField, FieldCheck>): FieldChange[] {
   const fields: SiteField[] = [...SITE_LINE_FIELDS.filter((f) => f !== 'siteId'), 'aiPrompt'];
   return fields
-    .filter((f) => checks[f].ok && checks[f].value !== stored(original, f))
-    .map((f) => ({ field: f, label: SITE_FIELD_LABELS[f], before: stored(original, f), after: checks[f].value }));
+    .filter((f) => checks[f].ok && checks[f].value !== storedValue(original, f))
+    .map((f) => ({ field: f, label: SITE_FIELD_LABELS[f], before: storedValue(original, f), after: checks[f].value }));
 }
 
 /** The patch for SiteService.update: only what changed, as stored values. */

@@ -41,7 +41,7 @@ import { reviewLines, SiteReview } from './site-review.tsx';
 import { errorCode, errorLine, isUnreachable, saveSite } from './save-site.ts';
 import { conflictLines, goneSummary } from './conflict-lines.ts';
 import { SaveOutcomeView } from './site-conflict-view.tsx';
-import { reapply } from './site-rebase.ts';
+import { rebaseOnto, siteRule, type ConflictChoice } from './site-rebase.ts';
 import { useSiteDraft } from './use-site-draft.ts';
 import { useSiteEditStart, type EditStart } from './use-site-edit-start.ts';
 
@@ -49,8 +49,8 @@ import { useSiteEditStart, type EditStart } from './use-site-edit-start.ts';
  * `e`: loads the site and any draft of it (a dropped session's, or one kept for later), then hands both to
  * the form, which keeps its draft however long the person takes.
  */
-export function SiteEditScreen({ siteId, prompt }: { siteId: string; prompt?: string | undefined }) {
-  const start = useSiteEditStart(siteId, prompt);
+export function SiteEditScreen({ siteId, prompt, base }: { siteId: string; prompt?: string | undefined; base?: SiteRecord | undefined }) {
+  const start = useSiteEditStart(siteId, prompt, base);
   if (start.status === 'error') return <Text color={tone('error')}>{sanitizeLine(start.message)}</Text>;
   if (start.status === 'loading') return <Text dimColor>loading {sanitizeLine(siteId)}…</Text>;
   if (start.status === 'missing') return <Text color={tone('warn')}>No site with id {sanitizeLine(siteId)} (deleted?). Esc goes back.</Text>;
@@ -72,10 +72,16 @@ export function SiteEditForm({ start }: { start: EditStart }) {
   const health = useConnectionHealth();
   // The row the edit is based on: its version goes with the save. Re-applying onto theirs moves it on.
   const [base, setBase] = useState<SiteRecord>(start.original);
-  const [form, dispatch] = useReducer(siteFormReducer, undefined, () => ({ ...initialSiteForm(start.original, start.values), ...(start.gone ? { mode: 'gone' as const } : {}) }));
+  const [form, dispatch] = useReducer(siteFormReducer, undefined, () => ({
+    ...initialSiteForm(start.original, start.values),
+    ...(start.gone ? { mode: 'gone' as const } : start.conflict ? { mode: 'conflict' as const } : {}),
+  }));
   const [editor, dispatchEditor] = useReducer(editorReducer, start.values.aiPrompt, (text) => createEditorState(text));
   const [serviceErrors, setServiceErrors] = useState<Partial<Record<SiteField, string>>>({});
-  const [conflict, setConflict] = useState<{ message: string; details: StaleDetails<SiteRecord> } | null>(null);
+  // A conflict met on save, or found on opening (a draft or $EDITOR's prompt based on an older version).
+  const [conflict, setConflict] = useState<{ message: string; details: StaleDetails<SiteRecord>; atStart?: boolean } | null>(
+    start.conflict ? { ...start.conflict, atStart: true } : null,
+  );
   const [gone, setGone] = useState<GoneDetails | null>(start.gone ?? null);
   const [busy, setBusy] = useState<string | null>(null);
 
@@ -85,7 +91,8 @@ export function SiteEditForm({ start }: { start: EditStart }) {
     () => ({ ...(Object.fromEntries(SITE_LINE_FIELDS.map((f) => [f, form.inputs[f].value])) as Record<SiteLineField, string>), aiPrompt: promptText }),
     [form.inputs, promptText],
   );
-  const checks = useMemo(() => checkFields(values), [values]);
+  // Fields left as stored are not re-validated (a value written outside cabinet is shown with a warning).
+  const checks = useMemo(() => checkFields(values, base), [values, base]);
   const changes = useMemo(() => siteChanges(base, checks), [base, checks]);
   const invalid = (Object.keys(checks) as SiteField[]).filter((f) => f !== 'siteId' && !checks[f].ok);
   const dirty = changes.length > 0 || invalid.length > 0;
@@ -96,12 +103,13 @@ export function SiteEditForm({ start }: { start: EditStart }) {
   const editorHeight = Math.max(1, height - 1 - SITE_LINE_FIELDS.length - 1 - 1 - 1);
   const view = { width, height: editorHeight };
   const review = useMemo(() => (form.mode === 'review' || form.mode === 'saving' ? reviewLines(changes, width) : []), [form.mode, changes, width]);
+  const rule = useMemo(() => (conflict ? siteRule(conflict.details.base ?? base, values, conflict.details.theirs) : null), [conflict, base, values]);
   const outcome = useMemo((): ViewLine[] => {
     if (form.mode === 'conflict' && conflict) {
       return [
         ...wrapText(conflict.message, width).map((text) => ({ text })),
         { text: '' },
-        ...conflictLines(conflict.details, base, values, width),
+        ...conflictLines(conflict.details, base, values, width, rule?.mergedPrompt ?? null),
       ];
     }
     if (form.mode === 'gone' && gone) {
@@ -194,19 +202,21 @@ export function SiteEditForm({ start }: { start: EditStart }) {
     }
   };
 
-  /** r on the conflict: theirs becomes the base, my changes go on top, and the review shows the result. */
-  const reapplyOntoTheirs = () => {
-    if (!conflict) return;
+  /**
+   * r / t / g on the conflict: theirs becomes the base, my changes go on top, and the fields both changed
+   * take what the person chose (mine, theirs, or the offered prompt merge); the review shows the result.
+   */
+  const reapplyOntoTheirs = (choice: ConflictChoice) => {
+    if (!conflict || !rule) return;
+    if (choice === 'merged' && rule.mergedPrompt === null) return;
     const theirs = conflict.details.theirs;
-    const result = reapply(conflict.details.base ?? base, values, theirs);
+    const next = rebaseOnto(conflict.details.base ?? base, values, theirs, choice, rule);
     setBase(theirs);
-    loadValues(result.values);
+    loadValues(next);
     setConflict(null);
-    const both = result.both.map((f) => SITE_FIELD_LABELS[f]).join(', ');
-    shell.notify(
-      `re-applied your changes onto version ${theirs.version}${both ? `; changed on both sides: ${both} (${result.promptMerged ? 'prompt merged, ' : ''}yours kept)` : ''}`,
-      'accent',
-    );
+    const both = rule.conflicts.map((f) => SITE_FIELD_LABELS[f]).join(', ');
+    const took = choice === 'theirs' ? 'theirs taken' : choice === 'merged' ? 'prompt merged line by line' : 'yours kept';
+    shell.notify(`re-applied your changes onto version ${theirs.version}${both ? `; changed on both sides: ${both} (${took})` : ''}`, 'accent');
     // The review (against theirs) is drawn from the next render's changes.
     dispatch({ type: 'mode', mode: 'review' });
   };
@@ -255,7 +265,9 @@ export function SiteEditForm({ start }: { start: EditStart }) {
       }
       if (form.mode === 'conflict') {
         const a = action as ConflictKey;
-        if (a === 'reapply') reapplyOntoTheirs();
+        if (a === 'reapply') reapplyOntoTheirs('mine');
+        else if (a === 'theirs') reapplyOntoTheirs('theirs');
+        else if (a === 'merge') reapplyOntoTheirs('merged');
         else if (a === 'overwrite') void save({ force: true });
         else if (a === 'keep') {
           dispatch({ type: 'mode', mode: 'form' });
@@ -352,12 +364,12 @@ export function SiteEditForm({ start }: { start: EditStart }) {
   if (form.mode === 'conflict' && conflict) {
     return (
       <SaveOutcomeView
-        title={`Not saved: ${base.siteId} changed underneath (version ${conflict.details.expectedVersion} → ${conflict.details.theirs.version})`}
+        title={`${conflict.atStart ? 'Your edit is based on an older version' : 'Not saved'}: ${base.siteId} changed underneath (version ${conflict.details.expectedVersion} → ${conflict.details.theirs.version})`}
         lines={outcome}
         offset={form.reviewScroll}
         width={width}
         height={height}
-        choices="r reload and re-apply my changes · o overwrite theirs knowingly · Esc keep editing"
+        choices={conflictChoices(rule)}
         error={form.error}
         busy={null}
       />
@@ -411,6 +423,7 @@ export function SiteEditForm({ start }: { start: EditStart }) {
           width={width}
           readOnly={f === 'siteId'}
           error={checks[f].ok ? serviceErrors[f] : checks[f].error}
+          warning={checks[f].warning}
           note={noteFor(f)}
           hint={SITE_FIELD_HINTS[f]}
         />
@@ -436,4 +449,16 @@ export function SiteEditForm({ start }: { start: EditStart }) {
       )}
     </Box>
   );
+}
+
+/** The conflict's choices line; r/t/g appear only when there is something both sides changed. */
+function conflictChoices(rule: { conflicts: readonly string[]; mergedPrompt: string | null } | null): string {
+  const both = (rule?.conflicts.length ?? 0) > 0;
+  return [
+    both ? 'r mine where both changed' : 'r reload and re-apply my changes',
+    ...(both ? ['t theirs there'] : []),
+    ...(rule?.mergedPrompt != null ? ['g merged prompt'] : []),
+    'o overwrite theirs knowingly',
+    'Esc keep editing',
+  ].join(' · ');
 }

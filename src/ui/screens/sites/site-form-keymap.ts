@@ -36,11 +36,16 @@ export const noteKeymap: Keymap<NoteKey> = [
   { action: 'leave', keys: ['tab', 'shift+tab', 'esc'], description: 'leave the note', footer: true },
 ];
 
-export type ConflictKey = 'reapply' | 'overwrite' | 'keep';
+export type ConflictKey = 'reapply' | 'theirs' | 'merge' | 'overwrite' | 'keep';
 
-/** The row changed underneath: the person decides (nothing happens by itself). */
+/**
+ * The row changed underneath: the person decides (nothing happens by itself). r, t and g move the edit
+ * onto their row; they differ only in the fields both sides changed.
+ */
 export const conflictKeymap: Keymap<ConflictKey> = [
-  { action: 'reapply', keys: ['r'], description: 'reload and re-apply my changes', footer: true },
+  { action: 'reapply', keys: ['r'], description: 'reload and re-apply my changes (mine where both changed)', footer: true },
+  { action: 'theirs', keys: ['t'], description: 'reload and re-apply my changes (theirs where both changed)', footer: true },
+  { action: 'merge', keys: ['g'], description: 'take the merged prompt (offered when both edits touch different lines)' },
   { action: 'overwrite', keys: ['o'], description: 'overwrite theirs knowingly', footer: true },
   { action: 'keep', keys: ['esc'], description: 'keep editing', footer: true },
 ];

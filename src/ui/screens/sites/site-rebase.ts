@@ -1,61 +1,50 @@
-import { applyPatch, structuredPatch } from 'diff';
 import type { SiteRecord } from '../../../services/types.ts';
-import { validateSiteField, type SiteField } from '../../../services/validation/site-input.ts';
-import { formValuesOf } from './site-changes.ts';
+import { mergeLines, threeWay, type ThreeWay } from '../../../services/three-way.ts';
+import type { SiteField } from '../../../services/validation/site-input.ts';
+import { formValuesOf, storedOrTyped } from './site-changes.ts';
 
 /** The fields an edit can change, in form order (the site id is the row's identity). */
 export const EDITABLE_FIELDS = ['domain', 'brandName', 'language', 'aiScriptId', 'hubspotPipeline', 'hubspotStage', 'aiPrompt'] as const satisfies readonly SiteField[];
 export type EditableField = (typeof EDITABLE_FIELDS)[number];
 
-const stored = (site: SiteRecord, field: SiteField): string | null => site[field] as string | null;
-
-/** A typed value as it would be stored, or undefined when it is not valid (yet). */
-function normalised(field: SiteField, typed: string): string | null | undefined {
-  const r = validateSiteField(field, typed);
-  return r.ok ? r.value : undefined;
+/** My form's fields as they would be stored (a field left as the base shows it: the base's value). */
+function mineStored(base: SiteRecord, mine: Record<SiteField, string>): Record<EditableField, string | null> {
+  return Object.fromEntries(EDITABLE_FIELDS.map((f) => [f, storedOrTyped(base, f, mine[f])])) as Record<EditableField, string | null>;
 }
 
 /** The fields `mine` (form text) changes relative to `base` (a stored row); an invalid field counts as changed. */
 export function changedByMe(base: SiteRecord, mine: Record<SiteField, string>): EditableField[] {
-  return EDITABLE_FIELDS.filter((f) => {
-    const value = normalised(f, mine[f]);
-    return value === undefined || value !== stored(base, f);
-  });
+  const stored = mineStored(base, mine);
+  return EDITABLE_FIELDS.filter((f) => stored[f] !== base[f]);
 }
 
-export interface Reapplied {
-  /** The form's new text: theirs, with my changes on top. */
-  values: Record<SiteField, string>;
-  /** Fields both sides changed to different values (mine kept, or merged for the prompt). */
-  both: EditableField[];
-  /** Both changed the prompt and the two edits were merged line by line (both kept). */
-  promptMerged: boolean;
+export interface SiteRule extends ThreeWay<EditableField> {
+  /** Both changed the prompt and the two edits touch different lines: the line merge the person may take. */
+  mergedPrompt: string | null;
 }
+
+/** The one rule (services/three-way.ts) on an edit form: base, theirs, and my form's text. */
+export function siteRule(base: SiteRecord, mine: Record<SiteField, string>, theirs: SiteRecord): SiteRule {
+  const rule = threeWay(EDITABLE_FIELDS, base, theirs, mineStored(base, mine));
+  const mergedPrompt = rule.conflicts.includes('aiPrompt') ? mergeLines(base.aiPrompt, theirs.aiPrompt, storedOrTyped(base, 'aiPrompt', mine.aiPrompt) ?? '') : null;
+  return { ...rule, mergedPrompt };
+}
+
+/** What the person chose for the fields both sides changed. */
+export type ConflictChoice = 'mine' | 'theirs' | 'merged';
 
 /**
- * "Reload and re-apply": my edit (relative to `base`, the row the edit started from) applied to `theirs`
- * (the row now). Fields only they changed take their value; fields I changed keep mine. When both changed
- * the prompt, my change is applied to their text as a patch (like `git rebase`); when the hunks overlap,
- * mine replaces theirs and the review shows what that drops.
+ * My edit moved onto `theirs` (the row now): fields only they changed take their value, fields only I
+ * changed keep mine, and the fields both changed take what the person chose: mine, theirs, or (for the
+ * prompt, when the line merge is clean) the merge; other conflicting fields keep mine under `merged`.
+ * Called only on an explicit choice when `rule.conflicts` is not empty.
  */
-export function reapply(base: SiteRecord, mine: Record<SiteField, string>, theirs: SiteRecord): Reapplied {
-  const theirValues = formValuesOf(theirs);
-  const values: Record<SiteField, string> = { ...theirValues, siteId: theirs.siteId };
-  const both: EditableField[] = [];
-  let promptMerged = false;
-  for (const f of changedByMe(base, mine)) {
-    values[f] = mine[f];
-    const theirsMoved = stored(theirs, f) !== stored(base, f);
-    if (!theirsMoved || normalised(f, mine[f]) === stored(theirs, f)) continue;
-    both.push(f);
-    if (f === 'aiPrompt') {
-      const patch = structuredPatch('prompt', 'prompt', base.aiPrompt, mine.aiPrompt, '', '', { context: 3 });
-      const merged = applyPatch(theirs.aiPrompt, patch);
-      if (merged !== false) {
-        values.aiPrompt = merged;
-        promptMerged = true;
-      }
-    }
+export function rebaseOnto(base: SiteRecord, mine: Record<SiteField, string>, theirs: SiteRecord, choice: ConflictChoice, rule = siteRule(base, mine, theirs)): Record<SiteField, string> {
+  const values: Record<SiteField, string> = { ...formValuesOf(theirs), siteId: theirs.siteId };
+  for (const f of rule.mine) values[f] = mine[f];
+  for (const f of rule.conflicts) {
+    if (choice === 'theirs') continue;
+    values[f] = f === 'aiPrompt' && choice === 'merged' && rule.mergedPrompt !== null ? rule.mergedPrompt : mine[f];
   }
-  return { values, both, promptMerged };
+  return values;
 }

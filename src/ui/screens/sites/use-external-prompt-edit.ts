@@ -51,7 +51,7 @@ export function useExternalPromptEdit(): (siteId: string) => Promise<void> {
           shell.notify('prompt unchanged in the editor: nothing to save');
           return;
         }
-        shell.push({ name: 'site-edit', siteId, prompt: result.text });
+        shell.push({ name: 'site-edit', siteId, prompt: result.text, base: site });
         shell.notify(
           result.endedBy
             ? `the editor was ended by ${result.endedBy}: took what it had saved · Ctrl-S to review and save`

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { StoredDraft } from '../../../lib/drafts.ts';
-import type { GoneDetails } from '../../../services/edit-errors.ts';
+import type { GoneDetails, StaleDetails } from '../../../services/edit-errors.ts';
 import type { RevisionService, SiteRecord } from '../../../services/types.ts';
 import type { SiteField } from '../../../services/validation/site-input.ts';
 import { siteDraftId, useDrafts } from '../../drafts-context.tsx';
@@ -8,7 +8,7 @@ import { useServices } from '../../services-context.tsx';
 import { formatDateTime } from '../../text/format.ts';
 import { SITE_FIELD_LABELS } from '../../../services/validation/site-input.ts';
 import { formValuesOf } from './site-changes.ts';
-import { EDITABLE_FIELDS, reapply } from './site-rebase.ts';
+import { EDITABLE_FIELDS, rebaseOnto, siteRule } from './site-rebase.ts';
 
 /** What the edit form starts from: the row its save is based on, the form's text, and what to say. */
 export interface EditStart {
@@ -18,6 +18,11 @@ export interface EditStart {
   gone?: GoneDetails;
   /** One line for the form's bottom line until the person does something. */
   notice?: string;
+  /**
+   * The edit (a draft, or the prompt back from $EDITOR) is based on an older version and both sides
+   * changed a field: the form opens on base / theirs / mine, and nothing is applied until the person chooses.
+   */
+  conflict?: { message: string; details: StaleDetails<SiteRecord> };
 }
 
 export type EditStartState = { status: 'loading' } | { status: 'error'; message: string } | { status: 'missing' } | { status: 'ready'; start: EditStart };
@@ -72,25 +77,45 @@ export async function goneDetailsOf(revisions: RevisionService, siteId: string):
   return { entity: 'site', id: siteId };
 }
 
+/**
+ * How an edit based on `base` (a draft's, or the row $EDITOR opened) with the text `mine` begins on the
+ * row as it is now, by the one rule (services/three-way.ts): same version, as it is; fields only they
+ * changed since are taken as theirs and fields only I changed keep mine (said in the notice); a field both
+ * changed opens the base / theirs / mine view, with nothing decided for the person.
+ */
+export function startFromEdit(base: SiteRecord, mine: Record<SiteField, string>, site: SiteRecord, from: string): Omit<EditStart, 'gone'> {
+  if (site.version === base.version) return { original: site, values: mine, notice: `${from} · Ctrl-S to review and save` };
+  const rule = siteRule(base, mine, site);
+  const labels = (fields: readonly SiteField[]) => fields.map((f) => SITE_FIELD_LABELS[f]).join(', ');
+  const moved = `the site changed since (v${base.version} → v${site.version})`;
+  if (rule.conflicts.length > 0) {
+    const message = `${from}; ${moved} and both changed ${labels(rule.conflicts)}: nothing is applied until you choose.`;
+    return {
+      original: base,
+      values: mine,
+      notice: `${from}; changed on both sides: ${labels(rule.conflicts)} · Ctrl-S shows the choices`,
+      conflict: {
+        message,
+        details: { entity: 'site', id: site.siteId, expectedVersion: base.version, theirs: site, base, changedUnderneath: [...rule.theirs, ...rule.agreed, ...rule.conflicts], conflicts: rule.conflicts },
+      },
+    };
+  }
+  const theirs = rule.theirs.length > 0 ? `; their changes kept: ${labels(rule.theirs)}` : '';
+  return { original: site, values: rebaseOnto(base, mine, site, 'mine', rule), notice: `${from} onto v${site.version} (was v${base.version})${theirs}` };
+}
+
 /** How an edit begins from a draft and the row as it is now (pure, for the form and the recovery screen). */
-export function startFromDraft(draft: StoredDraft, site: SiteRecord | null): Omit<EditStart, 'gone'> & { gone: boolean } {
+export function startFromDraft(draft: StoredDraft, site: SiteRecord | null, prompt?: string): Omit<EditStart, 'gone'> & { gone: boolean } {
   const base = draftBaseRecord(draft, site);
   const mine = draftFormValues(draft, base);
-  const from = `your unsaved draft from ${formatDateTime(draft.savedAt)}`;
-  if (!site) return { original: base, values: mine, gone: true, notice: `resumed ${from}; the site was deleted since` };
-  if (site.version === draft.baseVersion) return { original: site, values: mine, gone: false, notice: `resumed ${from} · Ctrl-S to review and save` };
-  const r = reapply(base, mine, site);
-  const both = r.both.map((f) => SITE_FIELD_LABELS[f]).join(', ');
-  return {
-    original: site,
-    values: r.values,
-    gone: false,
-    notice: `resumed ${from} onto v${site.version} (was v${draft.baseVersion})${both ? `; both changed ${both}: yours kept` : ''}`,
-  };
+  if (prompt !== undefined) mine.aiPrompt = prompt;
+  const from = prompt !== undefined ? 'prompt changed in the editor' : `resumed your unsaved draft from ${formatDateTime(draft.savedAt)}`;
+  if (!site) return { original: base, values: mine, gone: true, notice: `${from}; the site was deleted since` };
+  return { ...startFromEdit(base, mine, site, from), gone: false };
 }
 
 /** Loads the site and any draft of it; a draft wins over a fresh start, so a kept draft is never overwritten. */
-export function useSiteEditStart(siteId: string, prompt?: string): EditStartState {
+export function useSiteEditStart(siteId: string, prompt?: string, base?: SiteRecord): EditStartState {
   const { sites, revisions } = useServices();
   const drafts = useDrafts();
   const [state, setState] = useState<EditStartState>({ status: 'loading' });
@@ -101,16 +126,12 @@ export function useSiteEditStart(siteId: string, prompt?: string): EditStartStat
       const draft = drafts.get(siteDraftId(siteId));
       if (!draft) {
         if (!site) return { status: 'missing' };
-        const values = formValuesOf(site);
-        if (prompt !== undefined) values.aiPrompt = prompt;
-        return { status: 'ready', start: { original: site, values } };
+        if (prompt === undefined) return { status: 'ready', start: { original: site, values: formValuesOf(site) } };
+        // Back from $EDITOR without a draft on disk: the row the editor opened is still the edit's base.
+        const from = base ?? site;
+        return { status: 'ready', start: startFromEdit(from, { ...formValuesOf(from), aiPrompt: prompt }, site, 'prompt changed in the editor') };
       }
-      const { gone, ...start } = startFromDraft(draft, site);
-      if (prompt !== undefined) {
-        // Just back from $EDITOR (whose draft this is): nothing to announce.
-        start.values.aiPrompt = prompt;
-        delete start.notice;
-      }
+      const { gone, ...start } = startFromDraft(draft, site, prompt);
       return { status: 'ready', start: gone ? { ...start, gone: await goneDetailsOf(revisions, siteId) } : start };
     })().then(
       (s) => live && setState(s),
@@ -119,6 +140,6 @@ export function useSiteEditStart(siteId: string, prompt?: string): EditStartStat
     return () => {
       live = false;
     };
-  }, [sites, revisions, drafts, siteId, prompt]);
+  }, [sites, revisions, drafts, siteId, prompt, base]);
   return state;
 }

@@ -1,0 +1,189 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DraftStore } from '../../src/lib/drafts.ts';
+import { OrmRevisionService } from '../../src/services/revision-service.ts';
+import { OrmSiteService } from '../../src/services/site-service.ts';
+import type { Services, SiteRecord } from '../../src/services/types.ts';
+import { OrmUserService } from '../../src/services/user-service.ts';
+import { formValuesOf } from '../../src/ui/screens/sites/site-changes.ts';
+import { siteDraft } from '../../src/ui/screens/sites/use-site-draft.ts';
+import { createMigratedDatabase } from '../helpers/db.ts';
+import type { FakeServices } from './fake-services.ts';
+import { KEY, renderConsole } from './render-console.tsx';
+
+/**
+ * The one conflict rule on the console's paths, on the real services and a real PostgreSQL: another
+ * writer (psql here) changes a row while an edit of it is open in $EDITOR or kept in a draft.
+ */
+let db: Awaited<ReturnType<typeof createMigratedDatabase>>;
+let services: Services;
+let current: { unmount(): void } | undefined;
+let stateHome: string;
+let dir: string;
+const savedEnv = { ...process.env };
+
+const PROMPT = 'Line 1\nLine 2\nLine 3\nLine 4\nLine 5\nLine 6\nLine 7\nLine 8';
+
+beforeAll(async () => {
+  db = await createMigratedDatabase('ui_rule');
+  const em = db.orm.em as unknown as EntityManager;
+  const sites = new OrmSiteService(em, { actor: 'alice' });
+  services = {
+    sites,
+    users: new OrmUserService(em),
+    revisions: new OrmRevisionService(em, sites),
+    connection: { label: 'test', embedded: false, role: 'cabinet', readOnly: false, pendingMigrations: 0 },
+  };
+});
+afterAll(async () => db?.close());
+beforeEach(() => {
+  stateHome = fs.mkdtempSync(path.join(os.tmpdir(), 'cabinet-ui-rule-'));
+  process.env.XDG_STATE_HOME = stateHome;
+  dir = path.join(stateHome, 'cabinet', 'drafts');
+});
+afterEach(() => {
+  current?.unmount();
+  current = undefined;
+  process.env = { ...savedEnv };
+  fs.rmSync(stateHome, { recursive: true, force: true });
+});
+
+async function freshSite(siteId: string, prompt = PROMPT): Promise<SiteRecord> {
+  return services.sites.create({ siteId, domain: `${siteId}.example`, brandName: 'ACME', language: 'de', aiPrompt: prompt });
+}
+
+interface Row {
+  ai_prompt: string;
+  brand_name: string;
+  hubspot_stage: string | null;
+  version: number;
+}
+
+async function row(siteId: string): Promise<Row> {
+  return (await db.query<Row>('select ai_prompt, brand_name, hubspot_stage, version from sites where site_id = $1', [siteId])).rows[0]!;
+}
+
+function open() {
+  const c = renderConsole(services as unknown as FakeServices, { columns: 110, rows: 50, drafts: new DraftStore({ dir, debounceMs: 50 }) });
+  current = c;
+  return c;
+}
+
+const waitForFile = async (file: string, timeoutMs = 5000) => {
+  const deadline = Date.now() + timeoutMs;
+  while (!fs.existsSync(file)) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${file}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+};
+
+describe('E ($EDITOR) while another writer changes the prompt', () => {
+  it('opens base / theirs / mine with the line merge offered; nothing is written until a key chooses it', async () => {
+    await freshSite('ed-merge');
+    const editing = path.join(stateHome, 'editing');
+    const go = path.join(stateHome, 'go');
+    // The editor writes its text, says it is editing, and waits while the test changes the row underneath.
+    process.env.VISUAL = `sh -c 'sed -i "s/^Line 8$/Line 8 (mine)/" "$1"; touch ${editing}; while [ ! -e ${go} ]; do sleep 0.05; done' editor`;
+    const c = open();
+    await c.waitFor('ed-merge');
+    await c.press('E');
+    await waitForFile(editing);
+    await db.query(`update sites set ai_prompt = replace(ai_prompt, 'Line 1', 'Line 1 (theirs)') where site_id = 'ed-merge'`);
+    fs.writeFileSync(go, '');
+    const frame = await c.waitFor('Your edit is based on an older version: ed-merge changed underneath (version 1 → 2)');
+    expect(frame).toContain('prompt  (changed on both sides)');
+    expect(frame).toContain('+Line 1 (theirs)');
+    expect(frame).toContain('+Line 8 (mine)');
+    expect(frame).toContain('g takes this text');
+    expect(frame).not.toContain('yours kept');
+    // Nothing written yet: the other writer's prompt is what the database holds.
+    expect((await row('ed-merge')).ai_prompt).toContain('Line 1 (theirs)');
+    await c.press('g');
+    const review = await c.waitFor('Review changes to ed-merge');
+    expect(review).toContain('+Line 8 (mine)');
+    expect(review).not.toContain('-Line 1 (theirs)');
+    await c.press('y');
+    await c.waitFor('saved ed-merge: prompt');
+    expect((await row('ed-merge')).ai_prompt).toBe(PROMPT.replace('Line 1', 'Line 1 (theirs)').replace('Line 8', 'Line 8 (mine)'));
+  });
+
+  it('overlapping edits: no merge offered; r keeps mine only after the view showed theirs, and the review shows their line going', async () => {
+    await freshSite('ed-clash');
+    const editing = path.join(stateHome, 'editing');
+    const go = path.join(stateHome, 'go');
+    process.env.VISUAL = `sh -c 'sed -i "s/^Line 4$/Line 4 (mine)/" "$1"; touch ${editing}; while [ ! -e ${go} ]; do sleep 0.05; done' editor`;
+    const c = open();
+    await c.waitFor('ed-clash');
+    await c.press('E');
+    await waitForFile(editing);
+    await db.query(`update sites set ai_prompt = replace(ai_prompt, 'Line 4', 'Line 4 (theirs)') where site_id = 'ed-clash'`);
+    fs.writeFileSync(go, '');
+    const frame = await c.waitFor('changed underneath (version 1 → 2)');
+    expect(frame).not.toContain('g merged prompt');
+    expect(frame).toContain('r mine where both changed · t theirs there');
+    await c.press('r');
+    const review = await c.waitFor('Review changes to ed-clash');
+    expect(review).toContain('-Line 4 (theirs)');
+    expect(review).toContain('+Line 4 (mine)');
+    await c.press(KEY.esc);
+    await c.waitFor('Edit site ed-clash');
+    // Backing out writes nothing.
+    expect((await row('ed-clash')).ai_prompt).toContain('Line 4 (theirs)');
+  });
+});
+
+describe('a recovered draft whose field someone else changed since', () => {
+  it('opens on the conflict instead of keeping mine silently; t takes theirs there and keeps my other change', async () => {
+    const base = await freshSite('draft-clash');
+    const store = new DraftStore({ dir });
+    store.save(siteDraft(base, { ...formValuesOf(base), brandName: 'ACME GmbH', aiPrompt: PROMPT.replace('Line 2', 'Line 2 (mine)') }));
+    store.flushSync();
+    await db.query(`update sites set ai_prompt = replace(ai_prompt, 'Line 2', 'Line 2 (theirs)') where site_id = 'draft-clash'`);
+    const c = open();
+    await c.waitFor('Unsaved drafts');
+    await c.press(KEY.enter);
+    const frame = await c.waitFor('Your edit is based on an older version: draft-clash changed underneath (version 1 → 2)');
+    expect(frame).toContain('prompt  (changed on both sides)');
+    expect(frame).toContain('+Line 2 (theirs)');
+    expect(frame).toContain('+Line 2 (mine)');
+    expect((await row('draft-clash')).brand_name).toBe('ACME');
+    await c.press('t');
+    const review = await c.waitFor('Review changes to draft-clash');
+    expect(review).toContain('Changed: brand name');
+    expect(review).not.toContain('--- prompt');
+    await c.press('y');
+    await c.waitFor('saved draft-clash: brand name');
+    expect(await row('draft-clash')).toMatchObject({ brand_name: 'ACME GmbH', ai_prompt: PROMPT.replace('Line 2', 'Line 2 (theirs)') });
+  });
+});
+
+describe('an edit leaves alone what it did not touch', () => {
+  it('a CRLF prompt and a stage today\'s rules refuse (both written by psql) are unchanged, warned about, and kept by a brand-only edit', async () => {
+    await db.query(
+      `insert into sites (site_id, domain, brand_name, language, hubspot_stage, ai_prompt) values ('crlf', 'crlf.example', 'Old', 'de', 'closed won', E'Zeile 1\\r\\nZeile 2\\r\\n')`,
+    );
+    const c = open();
+    await c.waitFor('crlf');
+    // The list starts at the first site; go to this one by filtering.
+    await c.press('/');
+    await c.type('crlf');
+    await c.press(KEY.enter);
+    await c.press('e');
+    let frame = await c.waitFor('Edit site crlf');
+    expect(frame).toContain('unchanged');
+    expect(frame).not.toMatch(/● \d+ change/);
+    expect(frame).toMatch(/HubSpot stage\s+closed won\s+! as stored; today's rules say/);
+    await c.press(KEY.tab, KEY.end);
+    await c.type(' New');
+    frame = await c.waitFor('● 1 change');
+    await c.press(KEY.ctrlS);
+    const review = await c.waitFor('Review changes to crlf');
+    expect(review).toContain('Changed: brand name');
+    await c.press('y');
+    await c.waitFor('saved crlf: brand name');
+    expect(await row('crlf')).toMatchObject({ brand_name: 'Old New', hubspot_stage: 'closed won', ai_prompt: 'Zeile 1\r\nZeile 2\r\n' });
+  });
+});

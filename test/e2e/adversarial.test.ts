@@ -123,7 +123,7 @@ describe('two consoles editing the same site', () => {
     expect(screen).toMatch(/base\s+Alpha\s*$/m);
     expect(screen).toMatch(/theirs\s+Alpha from A {2}← changed underneath/);
     expect(screen).toMatch(/mine\s+Alpha from B {2}← your edit/);
-    expect(screen).toContain('r reload and re-apply my changes · o overwrite theirs knowingly · Esc keep editing');
+    expect(screen).toContain('r mine where both changed · t theirs there · o overwrite theirs knowingly · Esc keep editing');
     expect((await row('two-conflict'))?.brand_name).toBe('Alpha from A');
   });
 

@@ -47,8 +47,8 @@ const storedValue = (site: SiteRecord, field: SiteField): string | null => site[
  * same (the prompt editor shows a CRLF prompt with plain line ends). Such a field is not part of the edit:
  * it is neither validated against today's rules nor rewritten.
  */
-export function leftAsStored(base: SiteRecord, field: SiteField, typed: string): boolean {
-  const shown = formValuesOf(base)[field];
+export function leftAsStored(base: SiteRecord, field: SiteField, typed: string, shownValues: Record<SiteField, string> = formValuesOf(base)): boolean {
+  const shown = shownValues[field];
   if (typed === shown) return true;
   const a = validateSiteField(field, typed);
   const b = validateSiteField(field, shown);
@@ -68,9 +68,10 @@ export function storedOrTyped(base: SiteRecord, field: SiteField, typed: string)
  */
 export function checkFields(values: Record<SiteField, string>, base?: SiteRecord): Record<SiteField, FieldCheck> {
   const out = {} as Record<SiteField, FieldCheck>;
+  const shown = base ? formValuesOf(base) : null;
   for (const field of Object.keys(values) as SiteField[]) {
     const r = validateSiteField(field, values[field]);
-    if (base && field !== 'siteId' && leftAsStored(base, field, values[field])) {
+    if (base && shown && field !== 'siteId' && leftAsStored(base, field, values[field], shown)) {
       out[field] = { ok: true, value: storedValue(base, field), ...(r.ok ? {} : { warning: `as stored; today's rules say: ${r.error}` }) };
       continue;
     }

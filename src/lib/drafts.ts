@@ -66,11 +66,42 @@ export interface DraftStoreOptions {
 
 const SUFFIX = '.draft.json';
 const FORMAT = 1;
+/** After a failed write (a full disk, a read-only directory), how soon the store tries again. */
+const RETRY_MS = 1000;
+
+/**
+ * Where a draft stands, as a value that compares by content (for useSyncExternalStore): `saved` (on disk;
+ * a newer change may be in memory for up to `debounceMs`), `pending` (not on disk yet), `failed` (the last
+ * write failed, `reason` says why; retried every second), `none` (no draft).
+ */
+export type DraftState = 'none' | 'saved' | 'pending' | `failed:${string}`;
+
+/** Why a write failed, in a few words (the errno's meaning, not a stack). */
+export function writeFailureReason(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  const known: Record<string, string> = {
+    ENOSPC: 'no space left on device',
+    EDQUOT: 'disk quota exceeded',
+    EROFS: 'read-only file system',
+    EACCES: 'permission denied',
+    EPERM: 'operation not permitted',
+    EIO: 'input/output error',
+    ENOTDIR: 'not a directory',
+  };
+  if (code && known[code]) return known[code];
+  const message = error instanceof Error ? error.message : String(error);
+  return message.replace(/^E[A-Z]+: /, '').split('\n')[0]!;
+}
 
 export class DraftStore {
   readonly dir: string;
   readonly debounceMs: number;
   readonly #pending = new Map<string, Draft>();
+  /** Drafts whose last write failed, with why. */
+  readonly #failed = new Map<string, string>();
+  /** Drafts this process has on disk (written and not discarded since). */
+  readonly #written = new Set<string>();
+  readonly #listeners = new Set<() => void>();
   #timer: NodeJS.Timeout | undefined;
   #counter = 0;
 
@@ -84,26 +115,78 @@ export class DraftStore {
    * and is not pushed back by later ones, so steady typing still reaches the disk every `debounceMs`.
    */
   save(draft: Draft): void {
+    const fresh = !this.#pending.has(draft.id);
     this.#pending.set(draft.id, structuredClone(draft));
+    this.#schedule(this.debounceMs);
+    if (fresh) this.#notify();
+  }
+
+  /**
+   * Writes every pending draft now, synchronously (for SIGHUP/SIGTERM handlers and before exit). A draft
+   * that cannot be written stays pending, is retried every second, and its state says why; the first
+   * such error is thrown after every draft was tried.
+   */
+  flushSync(): void {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    let first: unknown;
+    for (const draft of [...this.#pending.values()]) {
+      try {
+        this.#writeSync(this.#withEditorText(draft));
+        this.#pending.delete(draft.id);
+        this.#stored(draft.id);
+      } catch (error) {
+        this.#failed.set(draft.id, writeFailureReason(error));
+        first ??= error;
+      }
+    }
+    if (this.#pending.size > 0) this.#schedule(RETRY_MS);
+    this.#notify();
+    if (first !== undefined) throw first;
+  }
+
+  /** Where draft `id` stands (see DraftState). */
+  state(id: string): DraftState {
+    const failed = this.#failed.get(id);
+    if (failed !== undefined) return `failed:${failed}`;
+    if (this.#pending.has(id)) return this.#written.has(id) ? 'saved' : 'pending';
+    return this.#written.has(id) ? 'saved' : 'none';
+  }
+
+  /** Calls `listener` whenever a draft's state may have changed; returns the function that stops it. */
+  subscribe(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** What this process leaves behind: drafts on disk, and drafts that could not be written (with why). */
+  report(): { kept: string[]; failed: { id: string; reason: string; olderKept: boolean }[] } {
+    return {
+      kept: [...this.#written].filter((id) => !this.#failed.has(id)),
+      failed: [...this.#failed].map(([id, reason]) => ({ id, reason, olderKept: this.#written.has(id) })),
+    };
+  }
+
+  #schedule(ms: number): void {
     this.#timer ??= setTimeout(() => {
       this.#timer = undefined;
       try {
         this.flushSync();
       } catch {
-        // A full disk must not crash the console; the next save or the exit flush tries again.
+        // A full disk must not crash the console: the state says so, and the store tries again.
       }
-    }, this.debounceMs);
+    }, ms);
+    // Retrying must not hold a process that is done.
+    if (ms === RETRY_MS) this.#timer.unref?.();
   }
 
-  /** Writes every pending draft now, synchronously (for SIGHUP/SIGTERM handlers and before exit). */
-  flushSync(): void {
-    if (this.#timer) clearTimeout(this.#timer);
-    this.#timer = undefined;
-    const pending = [...this.#pending.values()];
-    for (const draft of pending) {
-      this.#writeSync(this.#withEditorText(draft));
-      this.#pending.delete(draft.id);
-    }
+  #stored(id: string): void {
+    this.#written.add(id);
+    this.#failed.delete(id);
+  }
+
+  #notify(): void {
+    for (const listener of this.#listeners) listener();
   }
 
   /** True while some draft is only in memory. */
@@ -135,9 +218,16 @@ export class DraftStore {
    */
   discard(id: string): void {
     this.#pending.delete(id);
+    this.#failed.delete(id);
+    this.#written.delete(id);
     const stored = this.get(id);
-    if (stored?.editor && this.#inside(stored.editor.file)) fs.rmSync(stored.editor.file, { force: true });
-    fs.rmSync(this.#fileOf(id), { force: true });
+    try {
+      if (stored?.editor && this.#inside(stored.editor.file)) fs.rmSync(stored.editor.file, { force: true });
+      fs.rmSync(this.#fileOf(id), { force: true });
+    } catch {
+      // A read-only directory: the draft stays on disk, and the next start offers it (against the row then).
+    }
+    this.#notify();
   }
 
   /**
@@ -149,20 +239,31 @@ export class DraftStore {
     this.#ensureDir();
     const slug = draft.id.replace(/[^A-Za-z0-9._-]+/g, '-').slice(0, 48);
     const file = path.join(this.dir, `${slug}-${crypto.randomBytes(4).toString('hex')}${extension}`);
-    fs.writeFileSync(file, text, { mode: 0o600, flag: 'wx' });
     const next = { ...structuredClone(draft), editor: { field, file, written: sha256(text) } };
+    try {
+      fs.writeFileSync(file, text, { mode: 0o600, flag: 'wx' });
+      this.#writeSync(next);
+    } catch (error) {
+      try {
+        fs.rmSync(file, { force: true });
+      } catch {
+        // Read-only: nothing was written there either.
+      }
+      throw error;
+    }
     this.#pending.delete(draft.id);
-    this.#writeSync(next);
+    this.#stored(draft.id);
+    this.#notify();
     return file;
   }
 
   /** Removes the draft's editor temp file and the pointer to it; `draft` is the state to keep (with the editor's text). */
   detachEditorFile(draft: Draft): void {
     const editor = draft.editor ?? this.#pending.get(draft.id)?.editor ?? this.get(draft.id)?.editor;
-    if (editor && this.#inside(editor.file)) fs.rmSync(editor.file, { force: true });
     const { editor: _editor, ...rest } = draft;
-    this.#pending.delete(draft.id);
-    this.#writeSync(rest);
+    // The draft first: when it cannot be written, the editor's file (which the draft on disk points at) stays.
+    this.#put(rest);
+    if (!this.#failed.has(draft.id) && editor && this.#inside(editor.file)) fs.rmSync(editor.file, { force: true });
   }
 
   /**
@@ -173,8 +274,10 @@ export class DraftStore {
   keepEditorText(draft: Draft, field: string, text: string): void {
     const editor = draft.editor ?? this.#pending.get(draft.id)?.editor ?? this.get(draft.id)?.editor;
     const { editor: _editor, ...rest } = draft;
-    this.#pending.delete(draft.id);
     this.#writeSync({ ...rest, fields: { ...rest.fields, [field]: text } });
+    this.#pending.delete(draft.id);
+    this.#stored(draft.id);
+    this.#notify();
     if (editor && this.#inside(editor.file)) fs.rmSync(editor.file, { force: true });
   }
 
@@ -183,8 +286,30 @@ export class DraftStore {
     this.flushSync();
   }
 
+  /** Writes `draft` now; when that fails it stays pending (retried) and its state says why. */
+  #put(draft: Draft): void {
+    this.#pending.delete(draft.id);
+    try {
+      this.#writeSync(draft);
+      this.#stored(draft.id);
+    } catch (error) {
+      this.#pending.set(draft.id, draft);
+      this.#failed.set(draft.id, writeFailureReason(error));
+      this.#schedule(RETRY_MS);
+    }
+    this.#notify();
+  }
+
   #ensureDir(): void {
-    fs.mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+    try {
+      fs.mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+    } catch (error) {
+      // A recursive mkdir says ENOENT when a parent cannot be made; the nearest existing parent says why.
+      let parent = path.dirname(this.dir);
+      while (!fs.existsSync(parent) && parent !== path.dirname(parent)) parent = path.dirname(parent);
+      fs.accessSync(parent, fs.constants.W_OK);
+      throw error;
+    }
     const stat = fs.lstatSync(this.dir);
     if (!stat.isDirectory()) throw new Error(`${this.dir} is not a directory`);
     // An existing directory created with a looser umask is tightened: drafts hold business data.
@@ -229,11 +354,15 @@ export class DraftStore {
     const body = JSON.stringify({ format: FORMAT, savedAt: new Date().toISOString(), host: os.hostname(), pid: process.pid, ...draft });
     const fd = fs.openSync(temp, 'wx', 0o600);
     try {
-      fs.writeSync(fd, body);
+      fs.writeFileSync(fd, body);
       fs.fsyncSync(fd);
-    } finally {
+    } catch (error) {
+      // A full disk: no empty temp file is left behind to look like a draft.
       fs.closeSync(fd);
+      fs.rmSync(temp, { force: true });
+      throw error;
     }
+    fs.closeSync(fd);
     try {
       fs.renameSync(temp, file);
     } catch (error) {
@@ -281,6 +410,13 @@ export class DraftStore {
     }
     return stored;
   }
+}
+
+/** A draft id as a person reads it: `site:acme-de` → `site acme-de`, `site-new` → `the new site`. */
+export function draftName(id: string): string {
+  if (id === 'site-new') return 'the new site';
+  const colon = id.indexOf(':');
+  return colon > 0 ? `${id.slice(0, colon)} ${id.slice(colon + 1)}` : id;
 }
 
 const sha256 = (text: string) => crypto.createHash('sha256').update(text).digest('hex');

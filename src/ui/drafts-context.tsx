@@ -1,5 +1,5 @@
-import { createContext, useContext } from 'react';
-import type { DraftStore } from '../lib/drafts.ts';
+import { createContext, useCallback, useContext, useSyncExternalStore } from 'react';
+import type { DraftState, DraftStore } from '../lib/drafts.ts';
 
 /**
  * The draft store the edit screens write to on every change (src/lib/drafts.ts). run-console creates it
@@ -11,6 +11,13 @@ export function useDrafts(): DraftStore {
   const drafts = useContext(DraftsContext);
   if (!drafts) throw new Error('useDrafts() outside <DraftsContext.Provider>');
   return drafts;
+}
+
+/** Where draft `id` stands on disk, kept current (saved, pending, failed with why). */
+export function useDraftState(id: string): DraftState {
+  const drafts = useDrafts();
+  const subscribe = useCallback((listener: () => void) => drafts.subscribe(listener), [drafts]);
+  return useSyncExternalStore(subscribe, () => drafts.state(id));
 }
 
 /** The draft id of an edit of site `siteId` (one draft per site: editing it again resumes it). */

@@ -1,6 +1,6 @@
 import { render } from 'ink';
 import type { CommandContext } from '../commands/command.ts';
-import { DraftStore, flushDraftsOnSignals } from '../lib/drafts.ts';
+import { DraftStore, draftName, flushDraftsOnSignals } from '../lib/drafts.ts';
 import { CabinetError, ExitCode } from '../lib/errors.ts';
 import { sanitizeLine } from '../lib/sanitize.ts';
 import { clearSplash } from '../lib/splash.ts';
@@ -118,15 +118,26 @@ export async function runConsole(ctx: CommandContext): Promise<number> {
   // pool, a timer) must not keep the process, and the person's shell, waiting.
   // A console that never opened is a failed run, as the same error is for any command.
   if (fatal !== undefined && code === ExitCode.ok) code = ExitCode.failure;
+  // On the restored screen, what became of unsaved edits, and only what is true (after a hang-up nobody reads
+  // it); a draft that could not be written fails the run.
+  const left = code < 128 ? drafts.report() : { kept: [], failed: [] };
+  if (left.failed.length > 0 && code === ExitCode.ok) code = ExitCode.failure;
   const exitCode = code;
   setTimeout(() => process.exit(exitCode), EXIT_GRACE_MS).unref();
-  if (warnings.size > 0 || fatal !== undefined || crash !== undefined) clearSplash();
+  if (warnings.size > 0 || fatal !== undefined || crash !== undefined || left.kept.length + left.failed.length > 0) clearSplash();
   for (const line of warnings) ctx.io.stderr.write(`cabinet: warning: ${sanitizeLine(line)}\n`);
   if (fatal !== undefined) ctx.io.stderr.write(`cabinet: ${sanitizeLine(fatal)}\n`);
   if (crash !== undefined) {
     const message = crash instanceof Error ? crash.message : String(crash);
     ctx.io.stderr.write(`cabinet: the console stopped on an unexpected error: ${sanitizeLine(message.split('\n')[0])}\n`);
     if (ctx.flags.debug && crash instanceof Error) ctx.io.stderr.write(`${crash.stack ?? ''}\n`);
+  }
+  for (const id of left.kept) {
+    ctx.io.stderr.write(`cabinet: draft kept: your unsaved edit of ${sanitizeLine(draftName(id))}; the next start offers it (${drafts.dir})\n`);
+  }
+  for (const { id, reason, olderKept } of left.failed) {
+    const lost = olderKept ? 'its latest changes are lost (an older draft of it is kept)' : 'it is lost';
+    ctx.io.stderr.write(`cabinet: draft NOT saved: your unsaved edit of ${sanitizeLine(draftName(id))}: ${reason} (${drafts.dir}); ${lost}\n`);
   }
   return code;
 }

@@ -5,7 +5,9 @@ import type { GoneDetails, StaleDetails } from '../../../services/edit-errors.ts
 import { SITE_FIELD_LABELS, type SiteField } from '../../../services/validation/site-input.ts';
 import { sanitizeLine } from '../../../lib/sanitize.ts';
 import { combineKeymaps, type Keymap } from '../../keys/keymap.ts';
+import { DraftStateText } from '../../components/draft-state-text.tsx';
 import { FieldRow } from '../../components/field-row.tsx';
+import { siteDraftId } from '../../drafts-context.tsx';
 import { handleLineInputKey, lineInputCommand, lineInputKeymap, type LineInputKey } from '../../components/line-input.tsx';
 import { scrollBy, scrollKeymap, type ScrollAction, type ViewLine } from '../../components/scroll-view.tsx';
 import { useConnectionHealth } from '../../connection/connection-health.tsx';
@@ -412,7 +414,7 @@ export function SiteEditForm({ start }: { start: EditStart }) {
         <Text color={dirty ? tone('warn') : undefined} dimColor={!dirty}>
           {dirty ? `  ● ${changes.length} change${changes.length === 1 ? '' : 's'}${invalid.length ? `, ${invalid.length} invalid` : ''}` : '  unchanged'}
         </Text>
-        {dirty && <Text dimColor>{'  draft kept'}</Text>}
+        {dirty && <DraftStateText id={siteDraftId(base.siteId)} />}
       </Text>
       {SITE_LINE_FIELDS.map((f) => (
         <FieldRow

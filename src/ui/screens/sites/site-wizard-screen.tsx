@@ -20,6 +20,7 @@ import { wrapText } from '../../text/wrap.ts';
 import { tone } from '../../theme.ts';
 import { SITE_FIELD_HINTS, type SiteLineField } from './site-changes.ts';
 import { NEW_SITE_DRAFT_ID, useDrafts } from '../../drafts-context.tsx';
+import { DraftStateText } from '../../components/draft-state-text.tsx';
 import { formatDateTime } from '../../text/format.ts';
 import { discardKeymap, type DiscardKey } from '../../keys/discard-keymap.ts';
 import { WIZARD_STEPS, initialWizard, wizardDraft, wizardFromDraft, wizardReducer, type WizardStep } from './site-wizard-state.ts';
@@ -194,6 +195,7 @@ function Wizard({ resumed }: { resumed: Resumed | null }) {
     <Text wrap="truncate-end">
       <Text bold>New site</Text>
       <Text dimColor>{`  step ${state.step + 1} of ${WIZARD_STEPS.length}: ${STEP_LABEL[step]}`}</Text>
+      <DraftStateText id={NEW_SITE_DRAFT_ID} />
     </Text>
   );
   // The whole validation message of the current step (the one beside the field may be cut short).

@@ -8,6 +8,7 @@ import { validateUserField } from '../../../services/validation/user-input.ts';
 import { FieldRow } from '../../components/field-row.tsx';
 import { handleLineInputKey, lineInput, lineInputCommand, lineInputKeymap, lineInputReducer, type LineInputKey, type LineInputState } from '../../components/line-input.tsx';
 import { userDraftId, useDrafts } from '../../drafts-context.tsx';
+import { DraftStateText } from '../../components/draft-state-text.tsx';
 import { discardKeymap, type DiscardKey } from '../../keys/discard-keymap.ts';
 import { combineKeymaps, type Keymap } from '../../keys/keymap.ts';
 import { useServices } from '../../services-context.tsx';
@@ -253,8 +254,9 @@ function UserEditForm({ base, initialEmail, notice, gone }: { base: Base; initia
 
   return (
     <Box flexDirection="column" width={width}>
-      <Text bold wrap="truncate-end">
-        {truncate(`Edit user ${sanitizeLine(base.userId)}`, width)}
+      <Text wrap="truncate-end">
+        <Text bold>{truncate(`Edit user ${sanitizeLine(base.userId)}`, width)}</Text>
+        {dirty && <DraftStateText id={userDraftId(base.userId)} />}
       </Text>
       <FieldRow label="user id" state={lineInput(base.userId)} focused={false} width={width} readOnly />
       <FieldRow label="email" state={input} focused={mode.kind === 'edit'} width={width} error={check.ok ? undefined : check.error} hint="name@example.com" />

@@ -78,7 +78,7 @@ describe('a draft that cannot be written', () => {
 
     // Space comes back: the retry writes the draft, and only then does the header say so.
     inside(pid, `${env}; rm "$XDG_STATE_HOME/fill"`);
-    screen = await t.waitFor('draft kept', 5000);
+    screen = await t.waitFor('draft kept', 10_000);
     expect(screen).not.toContain('NOT saved');
     const written = JSON.parse(inside(pid, `${env}; cat ${drafts}/*.draft.json`)) as { fields: Record<string, string> };
     expect(written.fields.brandName).toBe('Alpha Beta');
@@ -109,7 +109,7 @@ describe('a draft that cannot be written', () => {
 
     const pid = t.pid();
     inside(pid, `mount -o remount,rw '${state}'`);
-    await t.waitFor('draft kept', 5000);
+    await t.waitFor('draft kept', 10_000);
     const written = JSON.parse(inside(pid, `cat '${state}'/cabinet/drafts/*.draft.json`)) as { fields: Record<string, string> };
     expect(written.fields.brandName).toBe('Alpha Beta');
     t.keys('C-c');

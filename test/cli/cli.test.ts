@@ -5,6 +5,7 @@ import { stopEmbeddedServer } from '../../src/db/embedded.ts';
 import { discoverMigrationFiles } from '../../src/services/migration-service.ts';
 import { cleanEnv, repoRoot, runCabinet, type RunResult } from '../helpers/cli.ts';
 import { cluster, createTestDatabase, type TestDatabase } from '../helpers/db.ts';
+import { scratchDir } from '../helpers/scratch.ts';
 
 /**
  * The real `bin/cabinet`, as a shell user runs it: stdin is a pipe (not a terminal), the working directory
@@ -15,8 +16,7 @@ let env: (extra?: Record<string, string>) => NodeJS.ProcessEnv;
 let cabinet: (args: string[], extra?: Record<string, string>) => Promise<RunResult>;
 
 beforeAll(() => {
-  fs.mkdirSync(path.join(repoRoot, '.tmp'), { recursive: true });
-  scratch = fs.mkdtempSync(path.join(repoRoot, '.tmp', 'cli-'));
+  scratch = scratchDir('cli');
   fs.chmodSync(scratch, 0o755);
   env = (extra = {}) => cleanEnv({ CABINET_EMBEDDED_DIR: path.join(scratch, 'embedded'), ...extra });
   cabinet = (args, extra) => runCabinet(args, { env: env(extra), cwd: scratch });

@@ -4,11 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { discoverMigrationFiles } from '../../src/services/migration-service.ts';
 import { cleanEnv, repoRoot, runCabinet } from '../helpers/cli.ts';
 import { createTestDatabase } from '../helpers/db.ts';
+import { scratchDir } from '../helpers/scratch.ts';
 
 let scratch: string;
 beforeAll(() => {
-  fs.mkdirSync(path.join(repoRoot, '.tmp'), { recursive: true });
-  scratch = fs.mkdtempSync(path.join(repoRoot, '.tmp', 'migcc-'));
+  scratch = scratchDir('migcc');
 });
 afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
 

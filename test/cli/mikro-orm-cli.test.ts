@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import { cleanEnv, repoRoot, runCabinet } from '../helpers/cli.ts';
+import { scratchRoot } from '../helpers/scratch.ts';
 
 let db: TestDatabase;
 beforeAll(async () => {
@@ -38,7 +39,7 @@ describe("MikroORM's own CLI with mikro-orm.config.ts", () => {
   it("migration:up by MikroORM's CLI: status and doctor say no checksum is recorded, and cabinet migrate records them, saying so", async () => {
     const other = await createTestDatabase('mocli');
     try {
-      const env = cleanEnv({ DATABASE_URL: other.url, CABINET_EMBEDDED_DIR: path.join(repoRoot, '.tmp', 'no-embedded') });
+      const env = cleanEnv({ DATABASE_URL: other.url, CABINET_EMBEDDED_DIR: path.join(scratchRoot(), 'no-embedded') });
       const up = await mikroOrm(['migration:up'], env);
       expect(up.code, up.out).toBe(0);
       const status = await runCabinet(['migrate', 'status'], { env });

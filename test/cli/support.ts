@@ -2,16 +2,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'vitest';
 import { stopEmbeddedServer } from '../../src/db/embedded.ts';
-import { cleanEnv, repoRoot, runCabinet, type RunResult } from '../helpers/cli.ts';
+import { cleanEnv, runCabinet, type RunResult } from '../helpers/cli.ts';
+import { scratchDir } from '../helpers/scratch.ts';
 
 /**
  * What the command tests share: the real binary in a scratch directory (no .env, and an embedded server
  * that no test should start lives there), pointed at one test database.
  */
 export function scratchCli(prefix: string) {
-  fs.mkdirSync(path.join(repoRoot, '.tmp'), { recursive: true });
-  const scratch = fs.mkdtempSync(path.join(repoRoot, '.tmp', `${prefix}-`));
-  fs.chmodSync(scratch, 0o755);
+  const scratch = scratchDir(prefix, 0o755);
   const env = (extra: Record<string, string | undefined> = {}) => cleanEnv({ CABINET_EMBEDDED_DIR: path.join(scratch, 'embedded'), ...extra });
   return {
     scratch,

@@ -9,15 +9,14 @@ import {
   type ConnectionTarget,
 } from '../../src/db/connection.ts';
 import { CabinetError } from '../../src/lib/errors.ts';
-import { repoRoot } from '../helpers/cli.ts';
+import { scratchDir } from '../helpers/scratch.ts';
 
 let dir: string;
 /** A working directory with no .env, so the checkout's own files cannot leak into a test. */
 let emptyCwd: string;
 
 beforeAll(() => {
-  fs.mkdirSync(path.join(repoRoot, '.tmp'), { recursive: true });
-  dir = fs.mkdtempSync(path.join(repoRoot, '.tmp', 'conn-'));
+  dir = scratchDir('conn');
   emptyCwd = path.join(dir, 'empty');
   fs.mkdirSync(emptyCwd);
 });

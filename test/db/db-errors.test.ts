@@ -8,7 +8,7 @@ import { initORM, probe, type CabinetORM } from '../../src/db/orm.ts';
 import type { ConfigOptions } from '../../mikro-orm.config.ts';
 import { CabinetError } from '../../src/lib/errors.ts';
 import { cluster, createTestDatabase, type TestDatabase } from '../helpers/db.ts';
-import { repoRoot } from '../helpers/cli.ts';
+import { scratchDir } from '../helpers/scratch.ts';
 
 const SECRET = 'hunter2-not-the-password';
 
@@ -16,8 +16,7 @@ let db: TestDatabase;
 let dir: string;
 beforeAll(async () => {
   db = await createTestDatabase('err');
-  fs.mkdirSync(path.join(repoRoot, '.tmp'), { recursive: true });
-  dir = fs.mkdtempSync(path.join(repoRoot, '.tmp', 'dberr-'));
+  dir = scratchDir('dberr');
 });
 afterAll(async () => {
   await db.drop();

@@ -4,7 +4,8 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { embeddedLayout, ensureEmbeddedServer, runningPid, stopEmbeddedServer, type EmbeddedServer } from '../../src/db/embedded.ts';
-import { cleanEnv, repoRoot, runCabinet } from '../helpers/cli.ts';
+import { cleanEnv, runCabinet } from '../helpers/cli.ts';
+import { scratchDir } from '../helpers/scratch.ts';
 
 /** A cluster of its own (not the shared test cluster), created by the tests below. */
 let base: string;
@@ -12,8 +13,7 @@ let root: string;
 const children: ChildProcess[] = [];
 
 beforeAll(() => {
-  fs.mkdirSync(path.join(repoRoot, '.tmp'), { recursive: true });
-  base = fs.mkdtempSync(path.join(repoRoot, '.tmp', 'emb-'));
+  base = scratchDir('emb');
   // The server runs as the `postgres` OS user when we are root: it must be able to reach its root.
   fs.chmodSync(base, 0o755);
   root = path.join(base, 'pg');

@@ -5,6 +5,7 @@ import { initORM, type CabinetORM } from '../../src/db/orm.ts';
 import { MigrationService } from '../../src/services/migration-service.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import { repoRoot } from '../helpers/cli.ts';
+import { scratchDir } from '../helpers/scratch.ts';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -23,7 +24,7 @@ async function fresh(migrationsDir?: string): Promise<{ db: TestDatabase; orm: C
 
 /** A private copy of the shipped migrations, which a test may edit or add to. */
 function copyMigrations(): string {
-  const dir = fs.mkdtempSync(path.join(repoRoot, '.tmp', 'migrations-'));
+  const dir = scratchDir('migrations');
   for (const f of fs.readdirSync(path.join(repoRoot, 'migrations'))) fs.copyFileSync(path.join(repoRoot, 'migrations', f), path.join(dir, f));
   cleanups.push(async () => fs.rmSync(dir, { recursive: true, force: true }));
   return dir;

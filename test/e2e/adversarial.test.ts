@@ -6,9 +6,9 @@ import { ensureEmbeddedServer, stopEmbeddedServer } from '../../src/db/embedded.
 import { initORM } from '../../src/db/orm.ts';
 import { MigrationService } from '../../src/services/migration-service.ts';
 import { OrmSiteService } from '../../src/services/site-service.ts';
-import { repoRoot } from '../helpers/cli.ts';
 import { cluster, createMigratedDatabase } from '../helpers/db.ts';
 import { binCabinet, ensureBuilt, startTmux, terminalEnv, type TmuxSession } from '../helpers/tmux.ts';
+import { scratchDir } from '../helpers/scratch.ts';
 
 /**
  * The console against real PostgreSQL in a real terminal (tmux), under the things that go wrong in
@@ -18,7 +18,6 @@ import { binCabinet, ensureBuilt, startTmux, terminalEnv, type TmuxSession } fro
 
 let db: Awaited<ReturnType<typeof createMigratedDatabase>>;
 const sessions: TmuxSession[] = [];
-const tmpRoot = path.join(repoRoot, '.tmp');
 
 beforeAll(async () => {
   ensureBuilt();
@@ -35,8 +34,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A private $XDG_STATE_HOME: the console's drafts go there, never to the real home. */
 function stateHome(): string {
-  fs.mkdirSync(tmpRoot, { recursive: true });
-  return fs.mkdtempSync(path.join(tmpRoot, 'state-'));
+  return scratchDir('state');
 }
 
 function draftsOf(state: string): { file: string; savedAt: string; fields: Record<string, string | null>; editor?: { file: string }; recordId: string; baseVersion: number }[] {
@@ -312,10 +310,8 @@ describe('a dropped terminal', () => {
 
 describe('the database restarting mid-edit', () => {
   it('shows the unreachable banner, keeps the edit, and the save succeeds once the database is back', async () => {
-    fs.mkdirSync(tmpRoot, { recursive: true });
-    const base = fs.mkdtempSync(path.join(tmpRoot, 'pgr-'));
     // As root the cluster runs as the postgres user, who must be able to reach it.
-    fs.chmodSync(base, 0o755);
+    const base = scratchDir('pgr', 0o755);
     const root = path.join(base, 'c');
     const server = await ensureEmbeddedServer({ root });
     const target = { source: 'DATABASE_URL' as const, host: server.socketDir, port: server.port, user: server.user, database: server.database, connectTimeoutSeconds: 5 };

@@ -2,9 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DraftStore } from '../../src/lib/drafts.ts';
-import { repoRoot } from '../helpers/cli.ts';
 import { createMigratedDatabase } from '../helpers/db.ts';
 import { binCabinet, ensureBuilt, startTmux, terminalEnv, type TmuxSession } from '../helpers/tmux.ts';
+import { scratchDir } from '../helpers/scratch.ts';
 
 /**
  * A hang-up while `$EDITOR` is open (issue 11, item 6), in a real terminal with three real editor
@@ -17,7 +17,6 @@ import { binCabinet, ensureBuilt, startTmux, terminalEnv, type TmuxSession } fro
 
 let db: Awaited<ReturnType<typeof createMigratedDatabase>>;
 const sessions: TmuxSession[] = [];
-const tmpRoot = path.join(repoRoot, '.tmp');
 
 beforeAll(async () => {
   ensureBuilt();
@@ -90,9 +89,8 @@ const cases: { editor: Editor; hangUp: HangUp; from: 'list' | 'form'; saved: key
 
 describe('a hang-up while $EDITOR is open', () => {
   it.each(cases)('an editor that $editor SIGHUP, hung up by $hangUp (the editor opened from the $from): nothing left running, the draft is what it saved', async ({ editor, hangUp, from, saved }) => {
-    fs.mkdirSync(tmpRoot, { recursive: true });
-    const state = fs.mkdtempSync(path.join(tmpRoot, 'state-'));
-    const dir = fs.mkdtempSync(path.join(tmpRoot, 'editor-'));
+    const state = scratchDir('state');
+    const dir = scratchDir('editor');
     const siteId = `hup-${editor}-${hangUp.replace(/\W+/g, '-')}`;
     await seedSite(siteId, 'Vorher.');
     fs.writeFileSync(path.join(dir, 'content'), SAVED[saved]);

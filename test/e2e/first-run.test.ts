@@ -1,9 +1,9 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../helpers/cli.ts';
+import { scratchDir } from '../helpers/scratch.ts';
 import { ensureBuilt, startTmux, terminalEnv, type TmuxSession } from '../helpers/tmux.ts';
 
 /**
@@ -15,33 +15,28 @@ const isRoot = process.getuid?.() === 0;
 const canUnshare = isRoot && spawnSync('unshare', ['-m', '--propagation', 'private', 'true']).status === 0;
 
 let tmux: TmuxSession | undefined;
-const scratch: string[] = [];
 
 beforeAll(() => ensureBuilt());
 afterEach(() => {
   tmux?.kill();
   tmux = undefined;
 });
-afterAll(() => {
-  for (const dir of scratch) fs.rmSync(dir, { recursive: true, force: true });
-});
-
-function tempDir(prefix: string, mode: number): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  fs.chmodSync(dir, mode);
-  scratch.push(dir);
-  return dir;
-}
 
 /** Runs `cabinet` in the pane, then (whatever happened) `cabinet embedded stop` in the same world; exits with the console's status. */
 const consoleThenStop = (cabinet: string) => `"${cabinet}"; rc=$?; "${cabinet}" embedded stop; exit $rc`;
 
-/** A postmaster left running in a private mount namespace by a failed run; killed by its pid, never by name. */
-function stopStrayPostmasters(dataDir: string): void {
+/** Shell words that show this checkout at `at` (an empty directory) inside the private mount namespace: a clone living there. */
+const checkoutAt = (at: string) => `mount --bind "${repoRoot}" "${at}"`;
+
+/**
+ * A postmaster a failed run left behind (it runs in its data directory); killed by its pid, never by name.
+ * `elsewhere`: only one in another mount namespace (the host may have a /var/lib/cabinet of its own).
+ */
+function stopStrayPostmasters(dataDir: string, elsewhere: boolean): void {
   const ours = fs.readlinkSync('/proc/self/ns/mnt');
   for (const pid of fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
     try {
-      if (fs.readlinkSync(`/proc/${pid}/cwd`) !== dataDir || fs.readlinkSync(`/proc/${pid}/ns/mnt`) === ours) continue;
+      if (fs.readlinkSync(`/proc/${pid}/cwd`) !== dataDir || (elsewhere && fs.readlinkSync(`/proc/${pid}/ns/mnt`) === ours)) continue;
       if (fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('postgres')) process.kill(Number(pid), 'SIGQUIT');
     } catch {
       /* gone, or not ours to read */
@@ -62,7 +57,7 @@ async function expectFirstScreen(session: TmuxSession, where: RegExp): Promise<v
 
 describe('first run on a host that never saw cabinet', () => {
   it.skipIf(!canUnshare)('as root, with an empty /var/lib and a new HOME: the console opens on the embedded database', async () => {
-    const home = path.join(tempDir('cabinet-first-root-', 0o755), 'root');
+    const home = path.join(scratchDir('first-root', 0o755), 'root');
     fs.mkdirSync(home, { mode: 0o700 });
     const hide = 'mount -t tmpfs -o mode=755 tmpfs /var/lib && cd "$HOME" && ' + consoleThenStop(path.join(repoRoot, 'bin', 'cabinet'));
     const env = terminalEnv({ HOME: home, XDG_STATE_HOME: undefined, XDG_DATA_HOME: undefined, XDG_CONFIG_HOME: undefined, XDG_CACHE_HOME: undefined });
@@ -70,30 +65,27 @@ describe('first run on a host that never saw cabinet', () => {
       tmux = startTmux(['unshare', '-m', '--propagation', 'private', 'sh', '-c', hide], { env, width: 120 });
       await expectFirstScreen(tmux, /embedded PostgreSQL \(\/var\/lib\/cabinet\/postgres\)/);
     } finally {
-      stopStrayPostmasters('/var/lib/cabinet/postgres/data');
+      stopStrayPostmasters('/var/lib/cabinet/postgres/data', true);
     }
   });
 
   it.skipIf(!canUnshare)('as root, from a checkout under a directory only root may enter (/root is 0700): it still opens', async () => {
     // A root admin's clone in /root: the `postgres` user cannot run the binaries inside node_modules there.
-    const privateHome = tempDir('cabinet-first-private-', 0o700);
+    const privateHome = scratchDir('first-private', 0o700);
     const checkout = path.join(privateHome, 'cabinet');
     fs.mkdirSync(checkout);
-    for (const entry of ['bin', 'dist', 'migrations', 'node_modules', 'package.json']) {
-      execFileSync('cp', ['-al', path.join(repoRoot, entry), path.join(checkout, entry)]);
-    }
-    const hide = 'mount -t tmpfs -o mode=755 tmpfs /var/lib && cd "$HOME" && ' + consoleThenStop(path.join(checkout, 'bin', 'cabinet'));
+    const hide = `mount -t tmpfs -o mode=755 tmpfs /var/lib && ${checkoutAt(checkout)} && cd "$HOME" && ` + consoleThenStop(path.join(checkout, 'bin', 'cabinet'));
     const env = terminalEnv({ HOME: privateHome, XDG_STATE_HOME: undefined, XDG_DATA_HOME: undefined });
     try {
       tmux = startTmux(['unshare', '-m', '--propagation', 'private', 'sh', '-c', hide], { env, width: 120 });
       await expectFirstScreen(tmux, /embedded PostgreSQL \(\/var\/lib\/cabinet\/postgres\)/);
     } finally {
-      stopStrayPostmasters('/var/lib/cabinet/postgres/data');
+      stopStrayPostmasters('/var/lib/cabinet/postgres/data', true);
     }
   });
 
   it.skipIf(!isRoot)('as root, when a directory above CABINET_EMBEDDED_DIR keeps postgres out: one line naming it and why', () => {
-    const closed = tempDir('cabinet-first-closed-', 0o700);
+    const closed = scratchDir('first-closed', 0o700);
     const root = path.join(closed, 'deeper', 'pg');
     const env = terminalEnv({ CABINET_EMBEDDED_DIR: root });
     const run = spawnSync(path.join(repoRoot, 'bin', 'cabinet'), ['embedded', 'start'], { env, encoding: 'utf8' });
@@ -107,28 +99,28 @@ describe('first run on a host that never saw cabinet', () => {
   });
 
   it.skipIf(!isRoot)('as an unprivileged user with a fresh HOME: the console opens on the embedded database in ~/.local/share', async () => {
-    // `nobody` stands in for a new admin account; it needs to read the checkout (as any user of a shared
-    // clone would). When the checkout sits somewhere it cannot read, it gets a hard-linked copy elsewhere.
-    const asNobody = (args: string[]) => spawnSync('setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', ...args]);
-    let checkout = repoRoot;
-    if (asNobody(['test', '-x', path.join(repoRoot, 'bin', 'cabinet')]).status !== 0) {
-      checkout = path.join(tempDir('cabinet-first-copy-', 0o755), 'cabinet');
-      fs.mkdirSync(checkout);
-      for (const entry of ['bin', 'dist', 'migrations', 'node_modules', 'package.json']) execFileSync('cp', ['-al', path.join(repoRoot, entry), path.join(checkout, entry)]);
-    }
-    const home = path.join(tempDir('cabinet-first-user-', 0o755), 'home');
+    // `nobody` stands in for a new admin account. It reads the checkout as any user of a shared clone does
+    // (its files are world-readable); when the clone sits below a directory it cannot enter (/root), the
+    // same files are shown to it at a reachable place in a private mount namespace.
+    const asNobody = ['setpriv', '--reuid=nobody', '--regid=nogroup', '--clear-groups'];
+    const reachable = spawnSync(asNobody[0]!, [...asNobody.slice(1), 'test', '-x', path.join(repoRoot, 'bin', 'cabinet')]).status === 0;
+    const checkout = reachable ? repoRoot : path.join(scratchDir('first-shared', 0o755), 'cabinet');
+    const home = path.join(scratchDir('first-user', 0o755), 'home');
     fs.mkdirSync(home, { mode: 0o755 });
     fs.chownSync(home, 65534, 65534);
     const env = terminalEnv({ HOME: home, USER: 'nobody', LOGNAME: 'nobody', XDG_STATE_HOME: undefined, XDG_DATA_HOME: undefined, XDG_RUNTIME_DIR: undefined });
     const cabinet = path.join(checkout, 'bin', 'cabinet');
-    tmux = startTmux(['setpriv', '--reuid=nobody', '--regid=nogroup', '--clear-groups', 'sh', '-c', `cd "$HOME" && ${consoleThenStop(cabinet)}`], { env, width: 120, cwd: home });
+    const asUser = [...asNobody, 'sh', '-c', `cd "$HOME" && ${consoleThenStop(cabinet)}`];
+    if (!reachable) fs.mkdirSync(checkout);
+    const command = reachable ? asUser : ['unshare', '-m', '--propagation', 'private', 'sh', '-c', `${checkoutAt(checkout)} && exec "$@"`, 'sh', ...asUser];
+    tmux = startTmux(command, { env, width: 120, cwd: home });
+    const data = path.join(home, '.local', 'share', 'cabinet', 'postgres');
     try {
       await expectFirstScreen(tmux, /embedded \(embedded Postgre.*\.local\/share\/cabinet\/postgres\) db cabinet/);
     } finally {
-      spawnSync('setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', cabinet, 'embedded', 'stop'], { env });
+      stopStrayPostmasters(path.join(data, 'data'), false);
     }
     // What it made is the user's own and private.
-    const data = path.join(home, '.local', 'share', 'cabinet', 'postgres');
     for (const dir of [path.join(home, '.local'), path.join(home, '.local', 'share'), data]) {
       const stat = fs.statSync(dir);
       expect([dir, stat.uid, stat.mode & 0o777]).toEqual([dir, 65534, 0o700]);

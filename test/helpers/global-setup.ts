@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { ensureEmbeddedServer, stopEmbeddedServer } from '../../src/db/embedded.ts';
+import { repoRoot } from './cli.ts';
+import { makeScratchRoot } from './scratch.ts';
 
 /**
  * One real PostgreSQL (the embedded binaries) for the whole run, on a Unix socket and on a loopback TCP
@@ -17,11 +19,35 @@ async function freePort(): Promise<number> {
   });
 }
 
+/**
+ * Every path in the checkout but the installed and built ones (node_modules, dist, .git): a run must add
+ * none (it used to leave ~55 .tmp/state-* directories each time).
+ */
+function checkoutFiles(): Set<string> {
+  const skip = new Set(['node_modules', 'dist', '.git']);
+  const found = new Set<string>();
+  const walk = (dir: string) => {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(path.join(repoRoot, dir), { withFileTypes: true });
+    } catch {
+      return; // a directory this user may not read (a root-owned leftover): nothing a run of ours put there
+    }
+    for (const entry of entries) {
+      const rel = path.join(dir, entry.name);
+      if (dir === '' && skip.has(entry.name)) continue;
+      found.add(rel);
+      if (entry.isDirectory()) walk(rel);
+    }
+  };
+  walk('');
+  return found;
+}
+
 export default async function setup(): Promise<() => Promise<void>> {
-  const base = path.resolve('.tmp');
-  fs.mkdirSync(base, { recursive: true, mode: 0o755 });
-  const root = fs.mkdtempSync(path.join(base, 'pg-'));
-  fs.chmodSync(root, 0o755);
+  const before = checkoutFiles();
+  const root = makeScratchRoot();
+  process.env.CABINET_TEST_SCRATCH = root;
   const tcpPort = await freePort();
   const server = await ensureEmbeddedServer({ root: path.join(root, 'c'), tcpPort });
   process.env.CABINET_TEST_PG_ROOT = server.root;
@@ -33,5 +59,9 @@ export default async function setup(): Promise<() => Promise<void>> {
   return async () => {
     await stopEmbeddedServer(server.root);
     fs.rmSync(root, { recursive: true, force: true });
+    const left = [...checkoutFiles()].filter((f) => !before.has(f));
+    if (left.length > 0) {
+      throw new Error(`the test run left ${left.length} new file(s) in the checkout (tests write to the scratch space, test/helpers/scratch.ts): ${left.slice(0, 10).join(', ')}`);
+    }
   };
 }

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { binCabinet, repoRoot } from './cli.ts';
+import { scratchDir, scratchRoot } from './scratch.ts';
 
 /**
  * The real `bin/cabinet` in a real terminal: a tmux pane on a private server (`tmux -L`), driven with
@@ -124,7 +125,7 @@ export function startTmux(command: string[], options: StartOptions): TmuxSession
 
 /**
  * The environment of a person at a terminal: no CI, a real TERM, no colours (stable captures), and a
- * private $XDG_STATE_HOME under .tmp unless the test gives one, so the console's drafts never reach the
+ * private $XDG_STATE_HOME in the run's scratch space unless the test gives one, so the console's drafts never reach the
  * real home (where the next run's console would offer them for recovery).
  */
 export function terminalEnv(extra: Record<string, string | undefined>): NodeJS.ProcessEnv {
@@ -133,9 +134,7 @@ export function terminalEnv(extra: Record<string, string | undefined>): NodeJS.P
     if (/^(PG|CABINET_|DATABASE_URL$|CI$|VITEST|NODE_OPTIONS$|TMUX|FORCE_COLOR$|XDG_STATE_HOME$)/.test(k)) continue;
     env[k] = v;
   }
-  const tmp = path.join(repoRoot, '.tmp');
-  fs.mkdirSync(tmp, { recursive: true });
-  const state = fs.mkdtempSync(path.join(tmp, 'state-'));
+  const state = scratchDir('state');
   Object.assign(env, { NO_COLOR: '1', TERM: 'xterm-256color', LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8', XDG_STATE_HOME: state }, extra);
   for (const [k, v] of Object.entries(env)) if (v === undefined) delete env[k];
   return env;
@@ -158,8 +157,7 @@ export function ensureBuilt(): void {
   const bundle = path.join(repoRoot, 'dist', 'cli.js');
   const fresh = () => fs.existsSync(bundle) && fs.statSync(bundle).mtimeMs >= newestMtime(path.join(repoRoot, 'src'));
   if (fresh()) return;
-  const lock = path.join(repoRoot, '.tmp', 'build.lock');
-  fs.mkdirSync(path.dirname(lock), { recursive: true });
+  const lock = path.join(scratchRoot(), 'build.lock');
   const deadline = Date.now() + 60_000;
   for (;;) {
     try {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { compareDraft, DraftStore, flushDraftsOnSignals, type Draft } from '../../src/lib/drafts.ts';
 import { draftsDir } from '../../src/lib/paths.ts';
+import { scratchDir } from '../helpers/scratch.ts';
 
 const repo = path.resolve(import.meta.dirname, '../..');
 const dirs: string[] = [];
@@ -14,8 +15,7 @@ afterEach(() => {
 });
 
 function tempDir(): string {
-  fs.mkdirSync(path.join(repo, '.tmp'), { recursive: true });
-  const base = fs.mkdtempSync(path.join(repo, '.tmp', 'drafts-'));
+  const base = scratchDir('drafts');
   dirs.push(base);
   return path.join(base, 'state', 'cabinet', 'drafts');
 }

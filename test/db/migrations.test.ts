@@ -26,6 +26,8 @@ async function fresh(migrationsDir?: string): Promise<{ db: TestDatabase; orm: C
 function copyMigrations(): string {
   const dir = scratchDir('migrations');
   for (const f of fs.readdirSync(path.join(repoRoot, 'migrations'))) fs.copyFileSync(path.join(repoRoot, 'migrations', f), path.join(dir, f));
+  // Outside the checkout, the files' `import '@mikro-orm/migrations'` finds the project's copy through this.
+  fs.symlinkSync(path.join(repoRoot, 'node_modules'), path.join(dir, 'node_modules'));
   cleanups.push(async () => fs.rmSync(dir, { recursive: true, force: true }));
   return dir;
 }

@@ -29,30 +29,13 @@ Examples
   $ cabinet migrate down --to Migration20261123103921_initial_schema --yes
 `;
 
-/** What up and down check before they touch the schema: whether this role may run DDL at all. */
-interface Ddl {
-  /** Throws one line (exit 1) saying why this role cannot change the schema; call it only when there is work. */
-  assertCanMigrate(action: string): Promise<void>;
-}
-
-async function withService<T>(ctx: CommandContext, fn: (svc: MigrationService, label: string, ddl: Ddl) => Promise<T>): Promise<T> {
+async function withService<T>(ctx: CommandContext, fn: (svc: MigrationService, label: string) => Promise<T>): Promise<T> {
   // DDL may legitimately run for long; the lock wait is bounded separately (lock_timeout).
   const db = await ctx.openDb({ statementTimeoutMs: 0 });
-  const ddl: Ddl = {
-    async assertCanMigrate(action) {
-      const { detectAccess } = await import('../services/access.ts');
-      const access = await detectAccess(db.orm.em as unknown as Parameters<typeof detectAccess>[0]);
-      if (access.canMigrate) return;
-      throw new CabinetError(`cannot ${action}: ${access.migrateReason ?? `role ${db.info.user} cannot change the schema`}; nothing was changed`, {
-        code: 'no-ddl',
-        hint: 'run it as the role that owns the tables (cabinet_owner in cabinet roles sql); daily work needs no DDL',
-      });
-    },
-  };
   try {
-    return await fn(new MigrationService(db.orm, db.target), db.label, ddl);
+    return await fn(new MigrationService(db.orm, db.target), db.label);
   } catch (error) {
-    if (error instanceof CabinetError && error.code === 'db-permission') {
+    if (error instanceof CabinetError && error.code === 'db-permission' && !error.message.includes('cannot change the schema')) {
       throw new CabinetError(`${error.message}; role ${db.info.user} cannot change the schema`, {
         code: error.code,
         hint: 'run cabinet migrate with the owner role (see cabinet roles sql)',
@@ -71,15 +54,9 @@ function plural(n: number, word: string): string {
 
 async function up(ctx: CommandContext): Promise<number> {
   refuseWhenReadOnly(ctx, 'migrate');
-  return withService(ctx, async (svc, label, ddl) => {
-    // Asked before anything is attempted: a role without DDL rights gets the reason, not a failed ALTER.
-    // When there is nothing to apply, reading the bookkeeping is all migrate does, and any role may.
-    const pending = await svc.status().then(
-      (s) => s.pending.length,
-      () => undefined,
-    );
-    if (pending !== 0) await ddl.assertCanMigrate('migrate');
-    const applied = await svc.up({
+  return withService(ctx, async (svc, label) => {
+    // The console's :migrate applies through the same call (the DDL refusal, lock and checksums).
+    const applied = await svc.apply({
       onWaiting: () => ctx.warn('another cabinet migrate is running on this database; waiting for it to finish'),
       onAdopted: (names) =>
         ctx.io.stderr.write(
@@ -139,7 +116,7 @@ async function status(ctx: CommandContext): Promise<number> {
 
 async function down(ctx: CommandContext): Promise<number> {
   refuseWhenReadOnly(ctx, 'migrate down');
-  return withService(ctx, async (svc, label, ddl) => {
+  return withService(ctx, async (svc, label) => {
     const to = ctx.flags.to;
     const plan = await svc.planDown(to);
     const out = ctx.io.stdout;
@@ -147,7 +124,7 @@ async function down(ctx: CommandContext): Promise<number> {
       out.write(`Nothing to revert on ${label}.\n`);
       return ExitCode.ok;
     }
-    await ddl.assertCanMigrate('migrate down');
+    await svc.assertCanMigrate('migrate down');
     ctx.io.stderr.write(`This reverts ${plural(plan.length, 'migration')} on ${label}, dropping what they created:\n`);
     for (const name of plan) ctx.io.stderr.write(`  ${name}\n`);
     if (!(await confirmTyped(ctx.io, 'Revert?', 'yes', ctx.flags.yes))) {

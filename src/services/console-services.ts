@@ -5,17 +5,18 @@ import { defaultMigrationsDir } from '../lib/paths.ts';
 import { accessFromPrivileges, PRIVILEGES_SQL, readOnlyError, writeGate, type PrivilegeRow, type WriteGate } from './access.ts';
 import { connectionInfo } from './connection-info.ts';
 import type { CreateServicesOptions } from './create-services.ts';
-import { discoverMigrationFiles, MigrationService, readMigrationStatus, type MigrationStatus } from './migration-service.ts';
+import { discoverMigrationFiles, MigrationService, readMigrationStatus, type MigrateEvents, type MigrationStatus } from './migration-service.ts';
 import { readServices } from './read-services.ts';
 import type { RevisionService, Services, SiteService, UserService } from './types.ts';
 
-/** Migration status for the console's :migrate screen. */
-export interface MigrationStatusReader {
+/** The console's :migrate screen: the status, and `cabinet migrate` itself (MigrationService.apply). */
+export interface ConsoleMigrations {
   status(): Promise<MigrationStatus>;
+  apply(events?: MigrateEvents): Promise<string[]>;
 }
 
 export interface ConsoleServices {
-  services: Services & { migrations: MigrationStatusReader };
+  services: Services & { migrations: ConsoleMigrations };
   close(): Promise<void>;
 }
 
@@ -107,13 +108,22 @@ export async function openConsoleServices(openers: ConsoleOpeners, progress: (li
       diff: (id, a, b) => later((s) => s.revisions.diff(id, a, b)),
       restore: gated(gates.sites, (id, rev, o) => later((s) => s.revisions.restore(id, rev, o))),
     };
+    const connection = connectionInfo({ label: reader.label, target: reader.target, guard: reader.guard, role: row?.role ?? reader.target.user, gates, pending: status?.pending.length ?? 0 });
     return {
       services: {
         sites,
         users,
         revisions,
-        connection: connectionInfo({ label: reader.label, target: reader.target, guard: reader.guard, role: row?.role ?? reader.target.user, gates, pending: status?.pending.length ?? 0 }),
-        migrations: { status: readStatus },
+        connection,
+        migrations: consoleMigrations(readStatus, connection, options, async (events) => {
+          // A session of its own, as `cabinet migrate` opens: DDL may run longer than the console's statement timeout.
+          const ddl = await openers.openDb({ statementTimeoutMs: 0 });
+          try {
+            return await new MigrationService(ddl.orm, ddl.target).apply(events);
+          } finally {
+            await ddl.close().catch(() => {});
+          }
+        }),
       },
       async close() {
         closed = true;
@@ -134,10 +144,42 @@ async function fullServices(openers: ConsoleOpeners, progress: (line: string) =>
   try {
     const { createServices } = await import('./create-services.ts');
     const services = await createServices(session, progress, options);
-    const migrations = new MigrationService(session.orm, session.target);
+    const service = new MigrationService(session.orm, session.target);
+    const migrations = consoleMigrations(() => service.status(), services.connection, options, (events) => service.apply(events));
     return { services: { ...services, migrations }, close: () => session.close() };
   } catch (error) {
     await session.close().catch(() => {});
     throw error;
   }
+}
+
+/**
+ * :migrate's status and apply. Applying is `cabinet migrate` (MigrationService.apply: the DDL refusal, the
+ * lock, the checksums, one transaction), refused under --read-only as the command is; afterwards the
+ * header's pending count is the database's again.
+ */
+function consoleMigrations(
+  status: () => Promise<MigrationStatus>,
+  connection: Services['connection'],
+  options: CreateServicesOptions,
+  apply: (events?: MigrateEvents) => Promise<string[]>,
+): ConsoleMigrations {
+  return {
+    status: async () => {
+      const s = await status();
+      connection.pendingMigrations = s.pending.length;
+      return s;
+    },
+    async apply(events) {
+      if (options.readOnly) throw new CabinetError('read-only: --read-only refuses cabinet migrate; nothing was changed', { code: 'read-only' });
+      try {
+        return await apply(events);
+      } finally {
+        connection.pendingMigrations = await status().then(
+          (s) => s.pending.length,
+          () => connection.pendingMigrations,
+        );
+      }
+    },
+  };
 }

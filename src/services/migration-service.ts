@@ -67,7 +67,17 @@ export function discoverMigrationFiles(dir: string): MigrationFile[] {
     });
 }
 
-type AppliedRow = { name: string; executed_at: Date | null; checksum: string | null };
+/** `executed_ms`: milliseconds since the epoch, read as a number so no driver's date parsing (or the server's DateStyle) is involved. */
+type AppliedRow = { name: string; executed_ms: number | string | null; checksum: string | null };
+
+const EXECUTED_MS = `(extract(epoch from m.executed_at) * 1000)::float8 as executed_ms`;
+
+/** A Date, or null when the row has none: MikroORM's connection returns timestamps as text, pg as Dates. */
+function executedAt(ms: number | string | null): Date | null {
+  if (ms === null) return null;
+  const date = new Date(Number(ms));
+  return Number.isNaN(date.getTime()) ? null : date;
+}
 
 /**
  * Applied and pending migrations, from the bookkeeping tables and the shipped files. Takes any way to run
@@ -83,15 +93,15 @@ export async function readMigrationStatus(run: (sql: string) => Promise<unknown[
     ? []
     : ((await run(
         tables.checksums
-          ? `select m.name, m.executed_at, c.checksum
+          ? `select m.name, ${EXECUTED_MS}, c.checksum
                from mikro_orm_migrations m left join cabinet_migration_checksums c on c.name = m.name
               order by m.id`
-          : `select name, executed_at, null as checksum from mikro_orm_migrations order by id`,
+          : `select m.name, ${EXECUTED_MS}, null as checksum from mikro_orm_migrations m order by m.id`,
       )) as AppliedRow[]);
   const byName = new Map(files.map((f) => [f.name, f]));
   const applied: AppliedMigration[] = rows.map((r) => ({
     name: r.name.replace(/\.[jt]s$/, ''),
-    executedAt: r.executed_at,
+    executedAt: executedAt(r.executed_ms),
     ...(r.checksum ? { checksum: r.checksum } : {}),
   }));
   const appliedNames = new Set(applied.map((a) => a.name));
@@ -131,6 +141,49 @@ export class MigrationService {
 
   async status(): Promise<MigrationStatus> {
     return this.#run(async (trx) => this.#status(trx), { bookkeeping: false });
+  }
+
+  /**
+   * What `cabinet migrate` does, in the shell or the console: a role that cannot run DDL is told why before
+   * anything is attempted; then every pending migration is applied (lock, checksums, one transaction).
+   * With nothing pending, reading the bookkeeping is all it does, and any role may.
+   */
+  async apply(events: MigrateEvents = {}): Promise<string[]> {
+    const pending = await this.status().then(
+      (s) => s.pending.length,
+      () => undefined,
+    );
+    if (pending !== 0) await this.assertCanMigrate('migrate');
+    try {
+      return await this.up(events);
+    } catch (error) {
+      throw await this.#explainPermission(error);
+    }
+  }
+
+  /** Throws one line (exit 1) saying why this role cannot change the schema; call it only when there is work. */
+  async assertCanMigrate(action: string): Promise<void> {
+    const { detectAccess } = await import('./access.ts');
+    const access = await detectAccess(this.#orm.em as unknown as Parameters<typeof detectAccess>[0]);
+    if (access.canMigrate) return;
+    throw new CabinetError(`cannot ${action}: ${access.migrateReason ?? `role ${access.role} cannot change the schema`}; nothing was changed`, {
+      code: 'no-ddl',
+      hint: 'run it as the role that owns the tables (cabinet_owner in cabinet roles sql); daily work needs no DDL',
+    });
+  }
+
+  /** A statement refused for lack of rights (db-permission), with the role named and the owner-role hint. */
+  async #explainPermission(error: unknown): Promise<unknown> {
+    if (!(error instanceof CabinetError) || error.code !== 'db-permission') return error;
+    const role = await this.#orm.em
+      .getConnection()
+      .execute<{ role: string }[]>('select current_user as role')
+      .then((rows) => rows[0]?.role, () => undefined);
+    return new CabinetError(`${error.message}${role ? `; role ${role} cannot change the schema` : ''}`, {
+      code: error.code,
+      hint: 'run cabinet migrate with the owner role (see cabinet roles sql)',
+      cause: error,
+    });
   }
 
   /** Applies every pending migration; returns the names applied (empty when up to date). */

@@ -1,9 +1,11 @@
 import { createContext, useContext } from 'react';
 import type { Services } from '../services/types.ts';
 
-/** Migration status as the `:migrate` screen reads it (MigrationService.status has this shape). */
+/** The `:migrate` screen's service: status, and applying what is pending (services/console-services.ts). */
 export interface MigrationReader {
   status(): Promise<{ applied: { name: string; executedAt: Date | null }[]; pending: string[]; unknown: string[]; edited: string[] }>;
+  /** `cabinet migrate`: the same refusals, lock and checksums; the names applied. */
+  apply?(events?: { onWaiting?: () => void }): Promise<string[]>;
 }
 
 /** The services the console gets: the shared ones, and migration status when the session can give it. */

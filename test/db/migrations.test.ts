@@ -57,6 +57,21 @@ describe('migrations on real PostgreSQL', () => {
     expect(await svc.check()).toEqual([]);
   });
 
+  it('status gives each applied migration its time as a Date, read through the ORM right after applying (the :migrate screen formats it)', async () => {
+    const { db, svc } = await fresh();
+    // A database with settings cabinet would never choose: the time must not depend on them.
+    await db.query(`alter database ${db.name} set datestyle = 'SQL, DMY'`);
+    await db.query(`alter database ${db.name} set timezone = 'Pacific/Chatham'`);
+    const before = Date.now();
+    await svc.up();
+    const { applied } = await svc.status();
+    expect(applied.length).toBeGreaterThan(0);
+    for (const m of applied) {
+      expect(m.executedAt).toBeInstanceOf(Date);
+      expect(Math.abs(m.executedAt!.getTime() - before)).toBeLessThan(60_000);
+    }
+  });
+
   it('creates exactly the spec columns: names, types and primary keys of sites and users', async () => {
     const { db, svc } = await fresh();
     await svc.up();

@@ -9,7 +9,7 @@ export function headerWarnings(connection: ConnectionInfo): { tone: Tone; text: 
   const warnings: { tone: Tone; text: string }[] = [];
   if (connection.pendingMigrations > 0) {
     const n = connection.pendingMigrations;
-    warnings.push({ tone: 'warn', text: `⚠ ${n} pending migration${n === 1 ? '' : 's'}: run cabinet migrate (:migrate shows them)` });
+    warnings.push({ tone: 'warn', text: `⚠ ${n} pending migration${n === 1 ? '' : 's'}: run cabinet migrate (or apply them on :migrate)` });
   }
   if (connection.guardWarning) warnings.push({ tone: 'error', text: `⚠ ${sanitizeLine(connection.guardWarning)}` });
   return warnings;

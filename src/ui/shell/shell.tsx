@@ -94,7 +94,8 @@ export function Shell({ services, initialRoute }: { services: Services; initialR
       body: { width: columns, height: Math.max(1, rows - headerHeight(services.connection) - bannerHeight - 2) },
       depth,
     }),
-    [columns, rows, services.connection, bannerHeight, exit, suspend, depth],
+    // The header's height, not only its object: applying migrations on :migrate removes its warning line.
+    [columns, rows, headerHeight(services.connection), bannerHeight, exit, suspend, depth],
   );
 
   const runGlobal = (action: GlobalAction) => {

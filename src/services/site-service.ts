@@ -16,6 +16,7 @@ import { validateSite, validateSitePatch, type SiteFields, type SiteInput } from
 import { resolvedContext, validateActor, validateExpectedVersion, validateNote, type WriteContext } from './write-context.ts';
 import { toWriteError } from './write-errors.ts';
 import { threeWay } from './three-way.ts';
+import { isLockWaitTimeout, lockedError, rowLockHolder, type LockHolder } from './row-lock.ts';
 import { SITE_FIELD_LABELS } from './validation/site-input.ts';
 
 export function siteToRecord(site: Site): SiteRecord {
@@ -199,8 +200,11 @@ export class OrmSiteService implements SiteService {
   ): Promise<SiteChange> {
     if (checkEncodable(siteId)) throw notFound(siteId);
     let readVersion: number | undefined;
+    let holder: LockHolder | null = null;
     try {
       return await this.#em.fork().transactional(async (em) => {
+        // Who holds the row, if anyone, before waiting for it: a wait that times out then says so.
+        holder = await rowLockHolder(em, 'sites', siteId);
         const site = await em.findOne(SiteSchema, { siteId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
         if (!site) throw options.expectedVersion === undefined ? notFound(siteId) : await this.#gone(em, siteId);
         readVersion = site.version;
@@ -210,6 +214,7 @@ export class OrmSiteService implements SiteService {
         return fn(em, site);
       });
     } catch (error) {
+      if (holder && isLockWaitTimeout(error)) throw lockedError('site', siteId, holder, error);
       if (!(error instanceof OptimisticLockError)) throw toWriteError(error, messages);
       throw await this.#staleAfterRace(siteId, options.expectedVersion ?? readVersion!, options.mine);
     }

@@ -13,6 +13,7 @@ import { appendUserRevision, readUserSnapshot, userHistory, type TxExec } from '
 import { checkEncodable } from './validation/fields.ts';
 import { validateUser, validateUserPatch, type UserFields, type UserInput } from './validation/user-input.ts';
 import { resolvedContext, validateActor, validateExpectedVersion, validateNote, type WriteContext } from './write-context.ts';
+import { isLockWaitTimeout, lockedError, rowLockHolder, type LockHolder } from './row-lock.ts';
 import { toWriteError } from './write-errors.ts';
 
 export function userToRecord(user: User): UserRecord {
@@ -129,8 +130,10 @@ export class OrmUserService implements UserService {
     const notFound = () => new CabinetError(`no user with id ${sanitizeLine(userId)}`, { code: 'not-found' });
     if (checkEncodable(userId)) throw notFound();
     let readVersion: number | undefined;
+    let holder: LockHolder | null = null;
     try {
       return await this.#em.fork().transactional(async (em) => {
+        holder = await rowLockHolder(em, 'users', userId);
         const user = await em.findOne(UserSchema, { userId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
         if (!user) throw options.expectedVersion === undefined ? notFound() : new GoneError({ entity: 'user', id: userId });
         readVersion = user.version;
@@ -140,6 +143,7 @@ export class OrmUserService implements UserService {
         return fn(em, user);
       });
     } catch (error) {
+      if (holder && isLockWaitTimeout(error)) throw lockedError('user', userId, holder, error);
       if (!(error instanceof OptimisticLockError)) throw toWriteError(error, {});
       const now = await this.get(userId);
       throw now ? stale(userId, options.expectedVersion ?? readVersion!, now) : new GoneError({ entity: 'user', id: userId });

@@ -10,7 +10,9 @@ import type { Services, SiteRecord } from '../../src/services/types.ts';
 import { OrmUserService } from '../../src/services/user-service.ts';
 import { formValuesOf } from '../../src/ui/screens/sites/site-changes.ts';
 import { siteDraft } from '../../src/ui/screens/sites/use-site-draft.ts';
-import { createMigratedDatabase } from '../helpers/db.ts';
+import pg from 'pg';
+import { initORM } from '../../src/db/orm.ts';
+import { cluster, createMigratedDatabase } from '../helpers/db.ts';
 import type { FakeServices } from './fake-services.ts';
 import { KEY, renderConsole } from './render-console.tsx';
 
@@ -185,5 +187,47 @@ describe('an edit leaves alone what it did not touch', () => {
     await c.press('y');
     await c.waitFor('saved crlf: brand name');
     expect(await row('crlf')).toMatchObject({ brand_name: 'Old New', hubspot_stage: 'closed won', ai_prompt: 'Zeile 1\r\nZeile 2\r\n' });
+  });
+});
+
+describe('a save waiting for a row another session holds locked', () => {
+  it('says the row is locked and by whom, not that the database is unreachable, and keeps the edit', async () => {
+    await freshSite('lock-ui');
+    // The console's own services, with a short statement timeout (the real one is 30 s).
+    const orm = await initORM(db.target, { statementTimeoutMs: 600 });
+    const em = orm.em as unknown as EntityManager;
+    const sites = new OrmSiteService(em, { actor: 'alice' });
+    const short: Services = { ...services, sites, revisions: new OrmRevisionService(em, sites) };
+    const c = renderConsole(short as unknown as FakeServices, { columns: 140, rows: 40, drafts: new DraftStore({ dir, debounceMs: 50 }) });
+    current = c;
+    const k = cluster();
+    const psql = new pg.Client({ host: k.socket, port: k.port, user: k.user, database: db.name, application_name: 'psql' });
+    await psql.connect();
+    try {
+      await c.waitFor('lock-ui');
+      await c.press('/');
+      await c.type('lock-ui');
+      await c.press(KEY.enter);
+      await c.press('e');
+      await c.waitFor('Edit site lock-ui');
+      await c.press(KEY.tab, KEY.end);
+      await c.type(' X');
+      await psql.query('begin');
+      await psql.query(`select * from sites where site_id = 'lock-ui' for update`);
+      const pid = (await psql.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]!.pid;
+      await c.press(KEY.ctrlS);
+      await c.waitFor('Review changes to lock-ui');
+      await c.press('y');
+      const frame = await c.waitFor(`not saved: site lock-ui is locked by another session (pid ${pid}, application psql`);
+      expect(frame).not.toContain('unreachable');
+      await psql.query('rollback');
+      // Kept: y again saves once the other session is done.
+      await c.press('y');
+      await c.waitFor('saved lock-ui: brand name');
+      expect((await row('lock-ui')).brand_name).toBe('ACME X');
+    } finally {
+      await psql.end();
+      await orm.close(true);
+    }
   });
 });

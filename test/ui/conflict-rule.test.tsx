@@ -172,6 +172,7 @@ describe('an edit leaves alone what it did not touch', () => {
     // The list starts at the first site; go to this one by filtering.
     await c.press('/');
     await c.type('crlf');
+    await c.waitFor('Sites (1)');
     await c.press(KEY.enter);
     await c.press('e');
     let frame = await c.waitFor('Edit site crlf');
@@ -207,6 +208,7 @@ describe('a save waiting for a row another session holds locked', () => {
       await c.waitFor('lock-ui');
       await c.press('/');
       await c.type('lock-ui');
+      await c.waitFor('Sites (1)');
       await c.press(KEY.enter);
       await c.press('e');
       await c.waitFor('Edit site lock-ui');

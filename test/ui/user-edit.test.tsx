@@ -30,6 +30,13 @@ function open(services: FakeServices) {
   return c;
 }
 
+/** Ctrl-S (or Enter) shows the change old → new; y saves it. */
+async function save(c: ReturnType<typeof open>, key: string = KEY.ctrlS) {
+  await c.press(key);
+  await c.waitFor('Save this change to user');
+  await c.press('y');
+}
+
 /** Opens the edit form and replaces the domain of the email with `domain`. */
 async function editEmail(services: FakeServices, domain: string) {
   const c = open(services);
@@ -46,7 +53,7 @@ describe('editing a user', () => {
     const services = fakeServices({ users: [BERND] });
     const c = await editEmail(services, 'beispiel.de');
     services.changeUserOutside(BERND.userId, { lastSeen: new Date() });
-    await c.press(KEY.ctrlS);
+    await save(c);
     await c.waitFor('saved user 280000000000000002: email');
     expect(services.callsTo('users.update').map((call) => call.args[2])).toEqual([{ expectedVersion: 1 }, { expectedVersion: 2 }]);
     expect(services.usersById.get(BERND.userId)?.email).toBe('bernd@beispiel.de');
@@ -56,7 +63,7 @@ describe('editing a user', () => {
     const services = fakeServices({ users: [BERND] });
     const c = await editEmail(services, 'beispiel.de');
     services.changeUserOutside(BERND.userId, { email: 'bernd@firma.de' });
-    await c.press(KEY.ctrlS);
+    await save(c);
     const frame = await c.waitFor("Someone changed this user's email since you began (v1 → v2)");
     expect(frame).toMatch(/base\s+bernd@example\.de/);
     expect(frame).toMatch(/theirs\s+bernd@firma\.de/);
@@ -73,11 +80,11 @@ describe('editing a user', () => {
     const services = fakeServices({ users: [BERND] });
     const c = await editEmail(services, 'beispiel.de');
     services.changeUserOutside(BERND.userId, { email: 'bernd@firma.de' });
-    await c.press(KEY.ctrlS);
+    await save(c);
     await c.waitFor('Someone changed');
     await c.press(KEY.esc);
     await c.waitFor('Ctrl-S or Enter saves · Esc cancels');
-    await c.press(KEY.ctrlS);
+    await save(c);
     await c.waitFor('Someone changed');
     await c.press('t');
     await c.waitFor("kept 280000000000000002's email as it is now");
@@ -90,7 +97,7 @@ describe('editing a user', () => {
     const services = fakeServices({ users: [BERND] });
     const c = await editEmail(services, 'beispiel.de');
     services.usersById.delete(BERND.userId);
-    await c.press(KEY.ctrlS);
+    await save(c);
     const frame = await c.waitFor('was deleted while you were editing it; nothing was saved. Your email is kept.');
     expect(frame).toMatch(/mine\s+bernd@beispiel\.de/);
     await c.press('c');
@@ -116,7 +123,7 @@ describe('editing a user', () => {
     const form = await c.waitFor('Edit user 280000000000000002');
     expect(form).toContain('bernd@beispiel.de');
     expect(form).toContain('resumed your unsaved draft from');
-    await c.press(KEY.enter);
+    await save(c, KEY.enter);
     await c.waitFor('saved user 280000000000000002: email');
     expect(services.usersById.get(BERND.userId)?.email).toBe('bernd@beispiel.de');
     await sleep(80);

@@ -75,6 +75,10 @@ describe('users', () => {
     for (let i = 0; i < 'example.de'.length; i++) await c.press(KEY.backspace);
     await c.type('beispiel.de');
     await c.press(KEY.enter);
+    // The change is shown before anything is written.
+    await c.waitFor(/Save this change to user 280000000000000002\?.*\n\s+email\s+bernd@example\.de → bernd@beispiel\.de/);
+    expect(services.callsTo('users.update')).toHaveLength(0);
+    await c.press('y');
     await c.waitFor('saved user 280000000000000002: email');
     expect(services.callsTo('users.update')[0]?.args).toEqual(['280000000000000002', { email: 'bernd@beispiel.de' }, { expectedVersion: 1 }]);
     await c.waitFor('bernd@beispiel.de');

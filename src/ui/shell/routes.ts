@@ -21,6 +21,7 @@ export type Route =
   | { name: 'user-new' }
   | { name: 'user-edit'; userId: string }
   | { name: 'user-delete'; userId: string }
+  | { name: 'user-history'; userId: string }
   | { name: 'migrations' };
 
 export interface StackEntry {

@@ -13,6 +13,7 @@ import { UserDetailScreen } from '../screens/users/user-detail-screen.tsx';
 import { UserNewScreen } from '../screens/users/user-new-screen.tsx';
 import { UserEditScreen } from '../screens/users/user-edit-screen.tsx';
 import { UserDeleteScreen } from '../screens/users/user-delete-screen.tsx';
+import { UserHistoryScreen } from '../screens/users/user-history-screen.tsx';
 import { MigrationsScreen } from '../screens/migrations/migrations-screen.tsx';
 
 type RouteOf<N extends Route['name']> = Extract<Route, { name: N }>;
@@ -36,6 +37,7 @@ const SCREENS: { [N in Route['name']]: ScreenDef<N> } = {
   'user-new': { title: () => 'new user', render: () => <UserNewScreen /> },
   'user-edit': { title: (r) => `edit user ${sanitizeLine(r.userId)}`, render: (r) => <UserEditScreen userId={r.userId} /> },
   'user-delete': { title: (r) => `delete user ${sanitizeLine(r.userId)}`, render: (r) => <UserDeleteScreen userId={r.userId} /> },
+  'user-history': { title: (r) => `history of user ${sanitizeLine(r.userId)}`, render: (r) => <UserHistoryScreen userId={r.userId} /> },
   migrations: { title: () => 'migrations', render: () => <MigrationsScreen /> },
 };
 

@@ -18,8 +18,15 @@ export function UserDetailScreen({ userId }: { userId: string }) {
   const { user, error } = useUser(userId, active, token);
   const width = shell.body.width;
   useScreenKeys<UserDetailAction>({
-    keymap: user ? disableActions<UserDetailAction>(userDetailKeymap, ['edit', 'delete'], readOnly) : [],
+    // History stays reachable for a user that is gone: it shows who deleted it.
+    // (None while loading: keys typed meanwhile wait for the real ones.)
+    keymap: user
+      ? disableActions<UserDetailAction>(userDetailKeymap, ['edit', 'delete'], readOnly)
+      : user === null
+        ? userDetailKeymap.filter((k) => k.action === 'history')
+        : [],
     onAction(action) {
+      if (action === 'history') return shell.push({ name: 'user-history', userId });
       if (readOnly && action !== 'reload') return;
       if (action === 'edit') shell.push({ name: 'user-edit', userId });
       else if (action === 'delete') shell.push({ name: 'user-delete', userId });

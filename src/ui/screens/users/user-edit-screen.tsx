@@ -20,7 +20,9 @@ import {
   userConflictKeymap,
   userEditKeymap,
   userGoneKeymap,
+  userReviewKeymap,
   type UserConflictAction,
+  type UserReviewAction,
   type UserEditAction,
   type UserGoneAction,
 } from './users-keymap.ts';
@@ -75,7 +77,7 @@ export function UserEditScreen({ userId }: { userId: string }) {
   return <UserEditForm base={start.base} initialEmail={start.email} notice={start.notice} gone={start.gone} />;
 }
 
-type Mode = { kind: 'edit' } | { kind: 'discard' } | { kind: 'conflict'; theirs: UserRecord } | { kind: 'gone' };
+type Mode = { kind: 'edit' } | { kind: 'review' } | { kind: 'discard' } | { kind: 'conflict'; theirs: UserRecord } | { kind: 'gone' };
 
 /**
  * The edit itself. What is typed is kept in a draft on disk while it differs from the stored email. A save
@@ -165,7 +167,9 @@ function UserEditForm({ base, initialEmail, notice, gone }: { base: Base; initia
         ? userGoneKeymap
         : mode.kind === 'discard'
           ? discardKeymap
-          : combineKeymaps<string>(userEditKeymap, lineInputKeymap);
+          : mode.kind === 'review'
+            ? userReviewKeymap
+            : combineKeymaps<string>(userEditKeymap, lineInputKeymap);
 
   useScreenKeys<string>({
     keymap,
@@ -198,6 +202,10 @@ function UserEditForm({ base, initialEmail, notice, gone }: { base: Base; initia
             return setMode({ kind: 'edit' });
         }
       }
+      if (mode.kind === 'review') {
+        if ((action as UserReviewAction) === 'confirm') return void save(base.version).then(() => setMode((m) => (m.kind === 'review' ? { kind: 'edit' } : m)));
+        return setMode({ kind: 'edit' });
+      }
       if (mode.kind === 'discard') {
         if ((action as DiscardKey) === 'discard') {
           saved.current = false;
@@ -213,7 +221,7 @@ function UserEditForm({ base, initialEmail, notice, gone }: { base: Base; initia
             shell.notify('nothing changed');
             return shell.pop();
           }
-          return void save(base.version);
+          return setMode({ kind: 'review' });
         case 'cancel':
           return dirty ? setMode({ kind: 'discard' }) : shell.pop();
       }
@@ -247,6 +255,8 @@ function UserEditForm({ base, initialEmail, notice, gone }: { base: Base; initia
         return { text: 'c re-create the user with my email · x discard my draft · Esc keep editing', color: tone('warn') };
       case 'discard':
         return { text: `Discard your change to ${base.userId}? y discard (the draft too) · n keep editing`, color: tone('warn') };
+      case 'review':
+        return { text: 'y / Ctrl-S save · Esc back to editing', color: undefined };
       default:
         return { text: 'Ctrl-S or Enter saves · Esc cancels', color: undefined };
     }
@@ -269,6 +279,15 @@ function UserEditForm({ base, initialEmail, notice, gone }: { base: Base; initia
           {line('base', base.email)}
           {line('theirs', mode.theirs.email)}
           {line('mine', mine, true)}
+          <Text> </Text>
+        </>
+      )}
+      {mode.kind === 'review' && (
+        <>
+          <Text bold wrap="truncate-end">
+            {truncate(`Save this change to user ${sanitizeLine(base.userId)}? (recorded in its history)`, width)}
+          </Text>
+          <Text wrap="truncate-end">{truncate(`    email   ${sanitizeLine(base.email)} → ${sanitizeLine(mine.trim())}`, width)}</Text>
           <Text> </Text>
         </>
       )}

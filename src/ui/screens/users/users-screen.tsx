@@ -51,6 +51,8 @@ export function UsersScreen() {
             return shell.push({ name: 'user-edit', userId: row.userId });
           case 'delete':
             return shell.push({ name: 'user-delete', userId: row.userId });
+          case 'history':
+            return shell.push({ name: 'user-history', userId: row.userId });
         }
       }}
     />

@@ -3,13 +3,14 @@ import { Migrator } from '@mikro-orm/migrations';
 import { entities } from './src/db/entities/index.ts';
 import type { ConnectionTarget } from './src/db/connection.ts';
 import { pgDriverOptions } from './src/db/pg-options.ts';
+import { statementTimeoutFromEnv } from './src/db/session-settings.ts';
 import { defaultMigrationsDir, projectRoot } from './src/lib/paths.ts';
 
 /** Tables that belong to cabinet's own bookkeeping, not to the entity model (see src/db/migrate.ts). */
 export const BOOKKEEPING_TABLES = ['mikro_orm_migrations', 'cabinet_migration_checksums'];
 
 export interface ConfigOptions {
-  /** Server-side statement timeout in ms (0: none). Daily work keeps it short; migrations lift it. */
+  /** Server-side statement timeout in ms (0: none); else CABINET_STATEMENT_TIMEOUT or 30 s. Migrations lift it. */
   statementTimeoutMs?: number;
   /** Pool size; the console and commands need few connections. */
   poolMax?: number;
@@ -36,7 +37,7 @@ export function createConfig(target: ConnectionTarget, options: ConfigOptions = 
     ensureDatabase: false,
     debug: options.debug ?? false,
     pool: { min: 0, max: options.poolMax ?? 4, idleTimeoutMillis: 30_000 },
-    driverOptions: pgDriverOptions(target, options.statementTimeoutMs ?? 30_000),
+    driverOptions: pgDriverOptions(target, options.statementTimeoutMs ?? statementTimeoutFromEnv()),
     schemaGenerator: { skipTables: BOOKKEEPING_TABLES },
     migrations: {
       path: migrationsDir,

@@ -29,6 +29,11 @@ function codesOf(error: unknown): { code?: string; message: string; messages: st
   return { message: messages[0]!, messages };
 }
 
+/** The SQLSTATE (or errno code) of an error or of the first of its causes that has one. */
+export function errorCode(error: unknown): string | undefined {
+  return codesOf(error).code;
+}
+
 /**
  * Turns a failure to reach or use the database into one line that says what is wrong and what to do.
  * Messages are built from the target's host/port/user/database only: a password can never leak.

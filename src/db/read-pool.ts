@@ -1,6 +1,7 @@
 import type { Pool } from 'pg';
 import type { ConnectionTarget } from './connection.ts';
 import { pgDriverOptions } from './pg-options.ts';
+import { statementTimeoutFromEnv } from './session-settings.ts';
 import type { TransactionRunner } from './sql-client.ts';
 import { poolQuery, type SqlQuery } from './sql-query.ts';
 
@@ -15,7 +16,7 @@ export interface ReadPool {
  * A small node-postgres pool for reads, without MikroORM: importing `pg` costs tens of milliseconds where the
  * ORM costs hundreds, so `cabinet sites list --json` and the console's first rows use this.
  */
-export async function openReadPool(target: ConnectionTarget, statementTimeoutMs = 30_000): Promise<ReadPool> {
+export async function openReadPool(target: ConnectionTarget, statementTimeoutMs = statementTimeoutFromEnv()): Promise<ReadPool> {
   const { default: pg } = await import('pg');
   const pool = new pg.Pool({
     host: target.host,

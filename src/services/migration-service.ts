@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Transaction } from '@mikro-orm/core';
 import type { CabinetORM } from '../db/orm.ts';
-import { toDatabaseError } from '../db/db-errors.ts';
+import { errorCode, toDatabaseError } from '../db/db-errors.ts';
 import type { ConnectionTarget } from '../db/connection.ts';
 import { CabinetError } from '../lib/errors.ts';
 
@@ -346,7 +346,8 @@ export class MigrationService {
     try {
       await conn.execute(LOCK_SQL, [], 'run', trx);
     } catch (error) {
-      if ((error as { code?: string }).code === '55P03' || /lock timeout/i.test(String(error))) {
+      // By SQLSTATE: the message is in the server's lc_messages language.
+      if (errorCode(error) === '55P03') {
         throw new CabinetError(`another cabinet migrate is still running on this database (waited ${LOCK_WAIT_SECONDS} s)`, {
           code: 'migration-locked',
           hint: 'wait for it to finish, then run cabinet migrate status',

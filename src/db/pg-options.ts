@@ -35,9 +35,9 @@ function missingPassword(): Promise<string> {
  * The node-postgres options every cabinet connection uses, whether the ORM's pool or the light read pool:
  * a bounded connect, an application name the DBA can see in pg_stat_activity, and for TCP a socket that
  * connects only to the addresses the guard allowed (none: a host name fails, it is never looked up by the
- * driver). The statement timeout and the other
- * session settings go with each transaction (pg-client.ts), not in the startup packet: PgBouncer refuses
- * startup parameters it does not track, and application_name and client_encoding are the ones it does.
+ * driver). The statement timeout and the other session settings go with each transaction (pg-client.ts),
+ * not in the startup packet: PgBouncer refuses startup parameters it does not track, and application_name
+ * and client_encoding are the ones it does.
  */
 export function pgDriverOptions(target: ConnectionTarget, statementTimeoutMs: number) {
   return {

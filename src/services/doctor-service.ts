@@ -1,5 +1,5 @@
 import type { DbSession } from '../db/session.ts';
-import { withSqlClient, type SqlClient } from '../db/sql-client.ts';
+import { withSqlClient, withTransaction, type SqlClient } from '../db/sql-client.ts';
 import { classifyAddress } from '../db/tailnet-guard.ts';
 import { CabinetError } from '../lib/errors.ts';
 import { MigrationService } from './migration-service.ts';
@@ -146,6 +146,29 @@ async function n8nCheck(client: SqlClient): Promise<Check> {
 }
 
 /**
+ * cabinet reads and writes `public.sites` whatever the search_path (session-settings.ts); n8n's query names the
+ * table plainly, so it reads whichever `sites` the database's (and this role's) own search_path finds first.
+ */
+async function n8nPathCheck(client: SqlClient): Promise<Check> {
+  const base = { id: 'n8n-path', title: "n8n's search_path" };
+  await client.query('set local search_path to default');
+  const { rows } = await client.query<{ path: string; schema: string | null }>(
+    `select current_setting('search_path') as path,
+            (select n.nspname from pg_class c join pg_namespace n on n.oid = c.relnamespace where c.oid = to_regclass('sites')) as schema`,
+  );
+  const { path, schema } = rows[0]!;
+  if (schema === 'public') return { ...base, status: 'ok', detail: `sites is public.sites under search_path ${path}` };
+  return {
+    ...base,
+    status: 'fail',
+    detail: schema
+      ? `an unqualified sites is ${schema}.sites under this database's search_path (${path}), not cabinet's public.sites`
+      : `no sites table on this database's search_path (${path}); cabinet's is public.sites`,
+    fix: "set n8n's search_path to public (ALTER ROLE … SET search_path = public), or move the other sites table away",
+  };
+}
+
+/**
  * `cabinet doctor`: checks the connection, the server and the schema, each with a status and, for a
  * failure, what to do about it. Every check runs even when another failed.
  */
@@ -249,5 +272,8 @@ export async function runDoctor(db: DbSession): Promise<Check[]> {
   }
 
   await withSqlClient(db.orm, db.target, async (client) => checks.push(await n8nCheck(client)));
+  checks.push(
+    await withTransaction(db.orm, db.target, n8nPathCheck).catch((error) => ({ id: 'n8n-path', title: "n8n's search_path", status: 'unknown' as const, detail: message(error) })),
+  );
   return checks;
 }

@@ -44,7 +44,7 @@ describe.each(['transaction', 'session'] as const)('through PgBouncer, pool_mode
     expect((await ok(['migrate', 'status'])).stdout).toMatch(/up to date|no pending/i);
     await ok(['seed', '--demo', '--yes']);
     const doctor = await run(['doctor']);
-    expect(doctor.stdout + doctor.stderr).toMatch(/n8n/);
+    expect(doctor.stdout + doctor.stderr).toMatch(/sites is public\.sites under search_path/);
     expect(doctor.stdout + doctor.stderr).not.toMatch(/unsupported startup parameter|database error/);
     expect((await ok(['roles', 'sql', '--prefix', 'pgb'])).stdout).toMatch(/create role/i);
   });

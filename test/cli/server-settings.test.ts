@@ -67,6 +67,12 @@ describe('a database with unusual DateStyle, IntervalStyle, TimeZone, search_pat
     expect((await ok(['migrate', 'status'])).stdout).toMatch(/up to date|no pending/i);
   });
 
+  it("doctor says that n8n's unqualified query would read the decoy's sites table", async () => {
+    const r = await run(['doctor']);
+    expect(r.stdout + r.stderr).toContain(`an unqualified sites is decoy.sites under this database's search_path (decoy, public), not cabinet's public.sites`);
+    expect(r.stdout + r.stderr).not.toMatch(/1970|Invalid time value/);
+  });
+
   it('create, list, show, set, history, diff: right times, cabinet own tables, no invented history', async () => {
     const created = JSON.parse((await ok(['sites', 'create', 'odd-site', '--domain', 'odd.example', '--brand-name', "O'Brien \\ Co", '--json'])).stdout);
     recent(created.created_at);

@@ -119,7 +119,7 @@ describe.each(['transaction', 'session'] as const)('through PgBouncer, pool_mode
       const r = await run(['sites', 'set', 'harbor-finch-legal', '--brand-name', 'Never'], { env: { CABINET_STATEMENT_TIMEOUT: '1s' } });
       const elapsed = Date.now() - started;
       expect(r.code).toBe(1);
-      expect(r.stderr).toMatch(/statement timeout/);
+      expect(r.stderr).toMatch(/site harbor-finch-legal is locked by another session .*until the timeout; nothing was saved/);
       expect(elapsed).toBeLessThan(15_000);
       await locker.query('rollback');
       expect((await db.query(`select brand_name from sites where site_id = 'harbor-finch-legal'`)).rows[0]!.brand_name).not.toBe('Never');

@@ -18,8 +18,9 @@ Usage
 
   seed --demo   fills the database with demo data: six sites in English, German and Russian (with
                 real-looking prompts and HubSpot ids) and 300 users with plausible first/last seen
-                times. Running it again changes nothing. It refuses a database that already holds
-                sites or users that are not demo data, unless --force.
+                times. Running it again changes nothing (it says the demo data is in place). It
+                refuses to add demo data to a database that already holds sites or users that are
+                not demo data, unless --force.
   seed site     asks for one new site field by field (the console's checks; the site id is suggested
                 from the domain), shows it, and creates it after a yes. Needs a terminal.
 
@@ -46,7 +47,9 @@ async function demo(ctx: CommandContext): Promise<number> {
     if (!dryRun) for (const table of ['sites', 'users'] as const) assertGate(services.gates[table], 'seed --demo');
     const seed = new SeedService(db);
     const foreign = await seed.foreignRows();
-    if (foreign.sites + foreign.users > 0) {
+    // Refused only when seeding would add demo rows next to real ones: with the demo data already in place
+    // there is nothing to add, and a second run is the no-op it is on a demo-only database.
+    if (foreign.sites + foreign.users > 0 && foreign.missingDemo > 0) {
       const what = `${foreign.sites} site${foreign.sites === 1 ? '' : 's'} and ${foreign.users} user${foreign.users === 1 ? '' : 's'}`;
       if (!bool(ctx, 'force')) {
         throw new CabinetError(`refusing to seed demo data: ${db.label} already holds ${what} that are not demo data`, {

@@ -72,8 +72,10 @@ describe('cabinet seed --demo', () => {
     expect((await db.query(`select brand_name from sites where site_id = 'hotel-alpenblick'`)).rows[0]!.brand_name).toBe('Hotel Alpenblick');
   });
 
-  it('refuses a database with non-demo data unless --force', async () => {
+  it('refuses to add demo data to a database with non-demo data unless --force', async () => {
     await db.query(`insert into sites (site_id, domain, brand_name) values ('real-customer', 'real-customer.de', 'Real')`);
+    // One demo row gone: seeding would add it next to the real site.
+    await db.query(`delete from users where user_id = (select min(user_id) from users)`);
     const before = await snapshot();
     const r = await run(['seed', '--demo']);
     expect(r.code).toBe(1);
@@ -82,6 +84,15 @@ describe('cabinet seed --demo', () => {
     const forced = await run(['seed', '--demo', '--force']);
     expect(forced.code, forced.stderr).toBe(0);
     expect(forced.stderr).toMatch(/warning: --force: adding demo data next to 1 site and 0 users/);
+  });
+
+  it('with the demo data in place next to real data, a second run is a no-op (exit 0, says so), not a refusal', async () => {
+    const before = await snapshot();
+    const r = await run(['seed', '--demo']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/The demo data is already in place on .*; nothing to do\./);
+    expect(r.stderr).not.toMatch(/refusing|--force/);
+    expect(await snapshot()).toBe(before);
   });
 });
 

@@ -32,15 +32,24 @@ export class SeedService {
     return records(this.#users, 'demo user');
   }
 
-  /** How many rows are not demo fixtures: seeding into real data is refused unless forced. */
-  async foreignRows(): Promise<{ sites: number; users: number }> {
+  /**
+   * How many rows are not demo fixtures (seeding into real data is refused unless forced), and how many
+   * demo rows are not there yet (none missing: the demo data is in place, and seeding adds nothing).
+   */
+  async foreignRows(): Promise<{ sites: number; users: number; missingDemo: number }> {
     return withSqlClient(this.#db.orm, this.#db.target, async (client) => {
-      const { rows } = await client.query<{ sites: string; users: string }>(
+      const siteIds = DEMO_SITES.map((s) => s.site_id);
+      const userIds = this.#users.map((u) => u.user_id);
+      const { rows } = await client.query<{ sites: string; users: string; demo_sites: string; demo_users: string }>(
         `select (select count(*) from sites where not (site_id = any($1::text[]))) as sites,
-                (select count(*) from users where not (user_id = any($2::text[]))) as users`,
-        [DEMO_SITES.map((s) => s.site_id), this.#users.map((u) => u.user_id)],
+                (select count(*) from users where not (user_id = any($2::text[]))) as users,
+                (select count(*) from sites where site_id = any($1::text[])) as demo_sites,
+                (select count(*) from users where user_id = any($2::text[])) as demo_users`,
+        [siteIds, userIds],
       );
-      return { sites: Number(rows[0]?.sites ?? 0), users: Number(rows[0]?.users ?? 0) };
+      const row = rows[0];
+      const present = Number(row?.demo_sites ?? 0) + Number(row?.demo_users ?? 0);
+      return { sites: Number(row?.sites ?? 0), users: Number(row?.users ?? 0), missingDemo: siteIds.length + userIds.length - present };
     });
   }
 }

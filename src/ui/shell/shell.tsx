@@ -13,7 +13,7 @@ import { actionFor, bindingFor, keymapSignature, withoutShadowed, type Keymap } 
 import { fit, truncate } from '../text/graphemes.ts';
 import { tone, type Tone } from '../theme.ts';
 import { helpKeymap, nestedKeymap, paletteKeymap, rootKeymap, typingKeymap, type GlobalAction } from './global-keymap.ts';
-import { HelpOverlay, helpRows } from './help-overlay.tsx';
+import { HelpOverlay, helpRows, SHELL_COMMANDS } from './help-overlay.tsx';
 import { PaletteLine, PaletteMatches } from './palette-view.tsx';
 import { emptyPalette, paletteChoice, paletteReducer } from './palette-state.ts';
 import { initialNav, navReducer, type Route } from './routes.ts';
@@ -157,7 +157,8 @@ export function Shell({ services, initialRoute }: { services: Services; initialR
     }
   };
 
-  const helpLength = helpRows([{ title: '', keymap: screenKeymap }, { title: '', keymap: globalKeymap }]).length;
+  const helpSections = [{ title: screenTitle(top.route), keymap: screenKeymap }, { title: 'Everywhere', keymap: globalKeymap }, SHELL_COMMANDS];
+  const helpLength = helpRows(helpSections).length;
   const bodyHeight = api.body.height;
 
   // One key per turn of the event loop, so each key sees the state the one before it left. Ink hands every
@@ -347,10 +348,7 @@ export function Shell({ services, initialRoute }: { services: Services; initialR
             {renderStack()}
             {overlay === 'help' && (
               <HelpOverlay
-                sections={[
-                  { title: screenTitle(top.route), keymap: screenKeymap },
-                  { title: 'Everywhere', keymap: globalKeymap },
-                ]}
+                sections={helpSections}
                 width={columns}
                 height={bodyHeight}
                 scroll={helpScroll}

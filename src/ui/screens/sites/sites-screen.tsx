@@ -1,7 +1,7 @@
 import { useCallback, useMemo } from 'react';
 import type { ListOptions, SiteSortKey } from '../../../services/types.ts';
 import { ResourceBrowser } from '../../browser/resource-browser.tsx';
-import { disableActions } from '../../keys/keymap.ts';
+import { disableActions, formatKeys } from '../../keys/keymap.ts';
 import { useWriteBlock } from '../../hooks/use-write-gate.ts';
 import { useServices } from '../../services-context.tsx';
 import { useShell } from '../../shell/shell-context.tsx';
@@ -17,6 +17,7 @@ export function SitesScreen() {
   const editExternal = useExternalPromptEdit();
   const fetch = useCallback((options: ListOptions<SiteSortKey>) => sites.list(options), [sites]);
   const keymap = useMemo(() => disableActions(sitesKeymap, SITES_WRITE_ACTIONS, readOnly), [readOnly]);
+  const newKey = formatKeys(sitesKeymap.find((b) => b.action === 'new')!);
   return (
     <ResourceBrowser
       title="Sites"
@@ -27,7 +28,7 @@ export function SitesScreen() {
       rowKey={(s) => s.siteId}
       keymap={keymap}
       filterHint="id, domain or brand"
-      empty={readOnly ? 'No sites yet.' : 'No sites yet. Press n to create one.'}
+      empty={readOnly ? 'No sites yet.' : `No sites yet. Press ${newKey} to create one, or run cabinet seed --demo in a shell for demo data (? shows both).`}
       onAction={(action: SitesAction, row) => {
         // The shell never delivers a disabled key; this is the second lock on the door.
         if (readOnly && SITES_WRITE_ACTIONS.includes(action)) return;

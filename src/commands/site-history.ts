@@ -20,7 +20,8 @@ function when(d: Date | null): string {
 const column = (field: string) => KEY_OF_SITE_FIELD[field as keyof typeof KEY_OF_SITE_FIELD] ?? field;
 
 function outsideNote(entry: Extract<HistoryEntry, { kind: 'outside' }>): string {
-  const verb = { create: 'created', update: 'changed', delete: 'deleted' }[entry.action];
+  // A row first seen at version 2 or later was also changed after its insert.
+  const verb = entry.action === 'create' && (entry.toVersion ?? 1) > 1 ? 'created and changed' : { create: 'created', update: 'changed', delete: 'deleted' }[entry.action];
   const versions =
     entry.fromVersion !== null && entry.toVersion !== null
       ? `: version ${entry.fromVersion} → ${entry.toVersion}${entry.writes && entry.writes > 1 ? ` (${entry.writes} writes)` : ''}`

@@ -134,7 +134,9 @@ export function ResourceBrowser<T, K extends string, A extends string>(props: Re
   });
 
   const sortColumn = props.columns.find((c) => c.id === state.sort);
-  const countText = list.rows === null ? '' : ` (${(list.total ?? end).toLocaleString('en')}${list.hasMore && list.total === undefined ? '+' : ''})`;
+  // A count only when it is one: with more rows on the server than held, say how many are shown.
+  const countText =
+    list.rows === null ? '' : list.total === undefined && list.hasMore ? ` (${end.toLocaleString('en')} shown, more below)` : ` (${(list.total ?? end).toLocaleString('en')})`;
   const status = list.loading ? (list.rows === null ? 'loading…' : 'updating…') : '';
   const sortText = sortColumn ? `sorted by ${sortColumn.header.toLowerCase()} ${state.descending ? '▼' : '▲'}` : '';
   const width = shell.body.width;

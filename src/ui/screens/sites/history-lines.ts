@@ -22,6 +22,20 @@ export function rowRef(row: HistoryRow): number | 'current' | null {
 const label = (field: string): string => SITE_FIELD_LABELS[field as SiteField] ?? field;
 const fieldNames = (fields: readonly string[]): string => fields.map(label).join(', ');
 
+/**
+ * Revisions are numbered 1, 2, … per site, so the newest one loaded is their count even while older pages
+ * are still on the server.
+ */
+export function revisionCount(entries: readonly HistoryEntry[]): number {
+  return entries.reduce((n, e) => (e.kind === 'revision' ? Math.max(n, e.rev) : n), 0);
+}
+
+/** A row first seen at version N > 1 was written again after its insert, outside cabinet too. */
+function createdOutside(version: number | null): string {
+  if (version === null || version <= 1) return 'created outside cabinet';
+  return `created and changed outside cabinet (${plural(version, 'write')})`;
+}
+
 /** One line of the list, every database string sanitised. */
 export function historyRowText(row: HistoryRow, marked: boolean): string {
   const mark = marked ? '*' : ' ';
@@ -37,7 +51,12 @@ export function historyRowText(row: HistoryRow, marked: boolean): string {
   }
   const versions = row.fromVersion !== null && row.toVersion !== null ? `v${row.fromVersion}→v${row.toVersion}` : row.toVersion !== null ? `v${row.toVersion}` : '';
   const writes = row.writes ? ` (${plural(row.writes, 'write')})` : '';
-  const what = row.action === 'update' ? `changed outside cabinet${writes}: ${fieldNames(row.changed) || 'nothing visible'}` : row.action === 'create' ? 'created outside cabinet' : 'deleted outside cabinet';
+  const what =
+    row.action === 'update'
+      ? `changed outside cabinet${writes}: ${fieldNames(row.changed) || 'nothing visible'}`
+      : row.action === 'create'
+        ? createdOutside(row.toVersion)
+        : 'deleted outside cabinet';
   return `  ·       ${versions.padEnd(4)} ${row.at ? formatDateTime(row.at) : '(time unknown)  '}  ${what}`;
 }
 

@@ -10,7 +10,8 @@ import { useScreenActive, useScreenKeys, useShell } from '../../shell/shell-cont
 import { fit, truncate } from '../../text/graphemes.ts';
 import { tone } from '../../theme.ts';
 import { errorCode, errorLine } from './save-site.ts';
-import { entryLines, historyRowText, revisionDiffLines, rowRef, type HistoryRow } from './history-lines.ts';
+import { entryLines, historyRowText, revisionCount, revisionDiffLines, rowRef, type HistoryRow } from './history-lines.ts';
+import { plural } from '../../text/format.ts';
 import { HISTORY_WRITE_ACTIONS, historyDiffKeymap, historyKeymap, restoreConfirmKeymap, type HistoryAction } from './history-keymap.ts';
 import { historyReducer, initialHistory, inOrder } from './history-state.ts';
 
@@ -191,7 +192,7 @@ export function SiteHistoryScreen({ siteId }: { siteId: string }) {
   const title = (
     <Text wrap="truncate-end">
       <Text bold>History of {sanitizeLine(siteId)}</Text>
-      <Text dimColor>{data ? `  ${data.entries.filter((e) => e.kind === 'revision').length}${more ? '+' : ''} revisions · newest first${loadingMore ? ' · loading older…' : ''}${state.marks.length ? ` · marked: ${state.marks.map((m) => (m === 'current' ? 'now' : `rev ${m}`)).join(', ')}` : ''}` : ''}</Text>
+      <Text dimColor>{data ? `  ${plural(revisionCount(data.entries), 'revision')} · newest first${loadingMore ? ' · loading older…' : ''}${state.marks.length ? ` · marked: ${state.marks.map((m) => (m === 'current' ? 'now' : `rev ${m}`)).join(', ')}` : ''}` : ''}</Text>
     </Text>
   );
   const bottom = state.busy ?? state.error;

@@ -22,6 +22,8 @@ beforeAll(async () => {
     "insert into sites (site_id, domain, brand_name, language, ai_prompt) values ('psql-made', 'psql-made.example', 'Made by psql', 'en', 'Hello.')",
   );
   await db.query("update sites set brand_name = 'Changed by psql' where site_id = 'psql-made'");
+  await db.query("insert into users (user_id, email, first_seen, last_seen) values ('100000000000000017', 'psql17@example.com', now(), now())");
+  await db.query("update users set email = 'psql17@changed.example' where user_id = '100000000000000017'");
   // One site created through cabinet: one revision.
   const created = await runCabinet(
     ['sites', 'create', 'one-rev', '--domain', 'one-rev.example', '--brand-name', 'One', '--language', 'en', '--ai-prompt-file', '-'],
@@ -74,6 +76,20 @@ describe('counts that are counts (#17.3)', () => {
     await filterTo(p, 'psql-made');
     p.type('h');
     screen = await p.waitFor('outside cabinet');
+    expect(screen).toContain('0 revisions');
+    expect(screen).toMatch(/v2\s+\S+ \S+\s+created and changed outside cabinet \(2 writes\)/);
+
+    const u = open();
+    await u.waitFor('Sites (8)');
+    u.type(':users');
+    u.keys('Enter');
+    await u.waitFor('Users (');
+    u.type('/');
+    u.type('psql17');
+    await u.waitFor('Users (1)');
+    u.keys('Enter');
+    u.type('h');
+    screen = await u.waitFor('outside cabinet');
     expect(screen).toContain('0 revisions');
     expect(screen).toMatch(/v2\s+\S+ \S+\s+created and changed outside cabinet \(2 writes\)/);
   });

@@ -22,7 +22,9 @@ export function userHistoryRowText(row: UserHistoryEntry): string {
     row.action === 'update'
       ? `changed outside cabinet${writes}: ${row.changed.map(label).join(', ') || 'nothing visible'}`
       : row.action === 'create'
-        ? 'created outside cabinet'
+        ? row.toVersion !== null && row.toVersion > 1
+          ? `created and changed outside cabinet (${plural(row.toVersion, 'write')})`
+          : 'created outside cabinet'
         : 'deleted outside cabinet';
   return `·       ${versions.padEnd(4)} ${row.at ? formatDateTime(row.at) : '(time unknown)  '}  ${what}`;
 }

@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import { Box, Text } from 'ink';
+import { plural } from '../../text/format.ts';
 import type { UserHistoryEntry } from '../../../services/types.ts';
 import { sanitizeLine } from '../../../lib/sanitize.ts';
 import { combineKeymaps, type Keymap } from '../../keys/keymap.ts';
@@ -132,13 +133,14 @@ export function UserHistoryScreen({ userId }: { userId: string }) {
       </Box>
     );
   }
-  const revisions = rows.filter((e) => e.kind === 'revision').length;
+  // Revisions are numbered 1, 2, … per user: the newest loaded is their count, older pages or not.
+  const revisions = rows.reduce((n, e) => (e.kind === 'revision' ? Math.max(n, e.rev) : n), 0);
   const top = Math.max(0, Math.min(state.cursor - Math.floor(listHeight / 2), rows.length - listHeight));
   return (
     <Box flexDirection="column" width={width} height={height}>
       <Text wrap="truncate-end">
         <Text bold>History of user {sanitizeLine(userId)}</Text>
-        <Text dimColor>{entries ? `  ${revisions}${more ? '+' : ''} revisions · newest first${loadingMore ? ' · loading older…' : ''}` : ''}</Text>
+        <Text dimColor>{entries ? `  ${plural(revisions, 'revision')} · newest first${loadingMore ? ' · loading older…' : ''}` : ''}</Text>
       </Text>
       {loadError && <Text color={tone('error')}>{truncate(sanitizeLine(loadError), width)}</Text>}
       {!entries && !loadError && <Text dimColor>loading…</Text>}

@@ -44,6 +44,13 @@ function open(width = 120, height = 35, extra: Record<string, string> = {}): Tmu
   return t;
 }
 
+/** `:name` Enter, once the command line shows what was typed. */
+async function goTo(t: TmuxSession, name: string): Promise<void> {
+  t.type(`:${name}`);
+  await t.waitFor(`:${name}`);
+  t.keys('Enter');
+}
+
 async function filterTo(t: TmuxSession, text: string): Promise<void> {
   t.type('/');
   t.type(text);
@@ -55,8 +62,7 @@ describe('counts that are counts (#17.3)', () => {
   it('a list with more rows on the server says how many are shown, not "200+"', async () => {
     const t = open();
     await t.waitFor('Sites (8)');
-    t.type(':users');
-    t.keys('Enter');
+    await goTo(t, 'users');
     const screen = await t.waitFor('Users (');
     expect(screen).toContain('Users (200 shown, more below)');
     expect(screen).not.toContain('200+');
@@ -81,8 +87,7 @@ describe('counts that are counts (#17.3)', () => {
 
     const u = open();
     await u.waitFor('Sites (8)');
-    u.type(':users');
-    u.keys('Enter');
+    await goTo(u, 'users');
     await u.waitFor('Users (');
     u.type('/');
     u.type('psql17');

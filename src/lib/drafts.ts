@@ -50,9 +50,17 @@ export interface Draft {
   editor?: { field: string; file: string; written?: string };
 }
 
+/** The database a draft was made on (services/database-identity.ts): its key, and how to name it. */
+export interface DraftDatabase {
+  key: string;
+  label: string;
+}
+
 export interface StoredDraft extends Draft {
   /** When the draft was last written. */
   savedAt: Date;
+  /** The database it was made on; absent in drafts written before cabinet recorded it. */
+  database?: DraftDatabase;
   file: string;
   /** Set when `fields[editor.field]` came from the editor's temp file, newer than the draft itself. */
   fromEditorFile?: boolean;
@@ -102,6 +110,7 @@ export class DraftStore {
   /** Drafts this process has on disk (written and not discarded since). */
   readonly #written = new Set<string>();
   readonly #listeners = new Set<() => void>();
+  #database: DraftDatabase | null = null;
   #timer: NodeJS.Timeout | undefined;
   #counter = 0;
 
@@ -143,6 +152,53 @@ export class DraftStore {
     if (this.#pending.size > 0) this.#schedule(RETRY_MS);
     this.#notify();
     if (first !== undefined) throw first;
+  }
+
+  /**
+   * The database the console is on. From now on drafts are written for it (their file names and their
+   * contents carry its key), and get() finds only its drafts: one made on another database is never taken
+   * for this one's. list() still shows them all; belongsHere() tells them apart.
+   */
+  setDatabase(database: DraftDatabase): void {
+    this.#database = { key: database.key, label: database.label };
+  }
+
+  get database(): DraftDatabase | null {
+    return this.#database;
+  }
+
+  /** The draft was made on this database (always true while no database is set). */
+  belongsHere(draft: StoredDraft): boolean {
+    return this.#database === null || draft.database?.key === this.#database.key;
+  }
+
+  /**
+   * Takes a draft from another database (or one from before databases were recorded) for this one, after
+   * the person said so: `next` is written as this database's draft, and only then is the other file removed.
+   */
+  adopt(from: StoredDraft, next: Draft): void {
+    const { editor: _editor, ...rest } = next;
+    this.#writeSync(rest);
+    this.#pending.delete(next.id);
+    this.#stored(next.id);
+    this.#removeStored(from);
+    this.#notify();
+  }
+
+  /** Removes a listed draft's file (and its editor file), whichever database it belongs to. */
+  discardStored(draft: StoredDraft): void {
+    if (this.belongsHere(draft)) return this.discard(draft.id);
+    this.#removeStored(draft);
+    this.#notify();
+  }
+
+  #removeStored(draft: StoredDraft): void {
+    try {
+      if (draft.editor && this.#inside(draft.editor.file)) fs.rmSync(draft.editor.file, { force: true });
+      if (this.#inside(draft.file)) fs.rmSync(draft.file, { force: true });
+    } catch {
+      // A read-only directory: it stays, and is offered again.
+    }
   }
 
   /** Where draft `id` stands (see DraftState). */
@@ -208,8 +264,10 @@ export class DraftStore {
     return drafts.sort((a, b) => b.savedAt.getTime() - a.savedAt.getTime());
   }
 
+  /** This database's draft `id`, if any. */
   get(id: string): StoredDraft | null {
-    return this.#read(this.#fileOf(id));
+    const stored = this.#read(this.#fileOf(id));
+    return stored && this.belongsHere(stored) ? stored : null;
   }
 
   /**
@@ -318,7 +376,8 @@ export class DraftStore {
 
   #fileOf(id: string): string {
     const slug = id.replace(/[^A-Za-z0-9._-]+/g, '-').slice(0, 48);
-    const hash = crypto.createHash('sha256').update(id).digest('hex').slice(0, 12);
+    // Per database: staging's draft of a site and production's are two files.
+    const hash = crypto.createHash('sha256').update(this.#database ? `${this.#database.key}\n${id}` : id).digest('hex').slice(0, 12);
     return path.join(this.dir, `${slug}-${hash}${SUFFIX}`);
   }
 
@@ -351,7 +410,14 @@ export class DraftStore {
     this.#ensureDir();
     const file = this.#fileOf(draft.id);
     const temp = path.join(this.dir, `.${path.basename(file)}.${process.pid}.${++this.#counter}.tmp`);
-    const body = JSON.stringify({ format: FORMAT, savedAt: new Date().toISOString(), host: os.hostname(), pid: process.pid, ...draft });
+    const body = JSON.stringify({
+      format: FORMAT,
+      savedAt: new Date().toISOString(),
+      host: os.hostname(),
+      pid: process.pid,
+      ...draft,
+      ...(this.#database ? { database: this.#database } : {}),
+    });
     const fd = fs.openSync(temp, 'wx', 0o600);
     try {
       fs.writeFileSync(fd, body);
@@ -430,7 +496,7 @@ function isValues(value: unknown): value is DraftValues {
   );
 }
 
-function isDraftJson(value: unknown): value is Draft & { format: number; savedAt: string; host?: string; pid?: number } {
+function isDraftJson(value: unknown): value is Draft & { format: number; savedAt: string; host?: string; pid?: number; database?: DraftDatabase } {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as Record<string, unknown>;
   return (
@@ -443,6 +509,8 @@ function isDraftJson(value: unknown): value is Draft & { format: number; savedAt
     !Number.isNaN(Date.parse(v.savedAt)) &&
     isValues(v.base) &&
     isValues(v.fields) &&
+    (v.database === undefined ||
+      (typeof v.database === 'object' && v.database !== null && typeof (v.database as Record<string, unknown>).key === 'string' && typeof (v.database as Record<string, unknown>).label === 'string')) &&
     (v.editor === undefined ||
       (typeof v.editor === 'object' && v.editor !== null && typeof (v.editor as Record<string, unknown>).field === 'string' && typeof (v.editor as Record<string, unknown>).file === 'string'))
   );

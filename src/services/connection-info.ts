@@ -1,6 +1,7 @@
 import type { ConnectionTarget } from '../db/connection.ts';
 import type { GuardDecision } from '../db/tailnet-guard.ts';
 import type { WriteGate } from './access.ts';
+import type { DatabaseIdentity } from './database-identity.ts';
 import type { ConnectionInfo } from './types.ts';
 
 /** What the console's header says about the connection, from facts either read path can gather. */
@@ -11,6 +12,7 @@ export function connectionInfo(facts: {
   role: string;
   gates: { sites: WriteGate; users: WriteGate };
   pending: number;
+  database: DatabaseIdentity;
 }): ConnectionInfo {
   const { gates } = facts;
   return {
@@ -22,6 +24,7 @@ export function connectionInfo(facts: {
     usersReadOnly: gates.users.readOnly,
     ...(gates.users.reason ? { usersReadOnlyReason: gates.users.reason } : {}),
     pendingMigrations: facts.pending,
+    database: facts.database,
     ...(facts.guard.allowed ? {} : { guardWarning: `not on the tailnet (--allow-non-tailnet): ${facts.guard.reason}` }),
   };
 }

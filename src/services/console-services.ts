@@ -4,6 +4,7 @@ import { CabinetError } from '../lib/errors.ts';
 import { defaultMigrationsDir } from '../lib/paths.ts';
 import { accessFromPrivileges, PRIVILEGES_SQL, readOnlyError, writeGate, type PrivilegeRow, type WriteGate } from './access.ts';
 import { connectionInfo } from './connection-info.ts';
+import { readDatabaseIdentity } from './database-identity.ts';
 import type { CreateServicesOptions } from './create-services.ts';
 import { discoverMigrationFiles, MigrationService, readMigrationStatus, type MigrateEvents, type MigrationStatus } from './migration-service.ts';
 import { readServices } from './read-services.ts';
@@ -47,6 +48,7 @@ export async function openConsoleServices(openers: ConsoleOpeners, progress: (li
       return fullServices(openers, progress, options);
     }
     const [row] = await reader.query<PrivilegeRow>(PRIVILEGES_SQL);
+    const database = await readDatabaseIdentity((sql) => reader.query(sql), reader.target, reader.label);
     const access = row ? accessFromPrivileges(row) : undefined;
     const unknownSchema: WriteGate | undefined = status
       ? undefined
@@ -108,7 +110,7 @@ export async function openConsoleServices(openers: ConsoleOpeners, progress: (li
       diff: (id, a, b) => later((s) => s.revisions.diff(id, a, b)),
       restore: gated(gates.sites, (id, rev, o) => later((s) => s.revisions.restore(id, rev, o))),
     };
-    const connection = connectionInfo({ label: reader.label, target: reader.target, guard: reader.guard, role: row?.role ?? reader.target.user, gates, pending: status?.pending.length ?? 0 });
+    const connection = connectionInfo({ label: reader.label, target: reader.target, guard: reader.guard, role: row?.role ?? reader.target.user, gates, pending: status?.pending.length ?? 0, database });
     return {
       services: {
         sites,

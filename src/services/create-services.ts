@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { DbSession } from '../db/session.ts';
 import { detectAccess, writeGate } from './access.ts';
 import { connectionInfo } from './connection-info.ts';
+import { readDatabaseIdentity } from './database-identity.ts';
 import { MigrationService } from './migration-service.ts';
 import { OrmRevisionService } from './revision-service.ts';
 import { OrmSiteService } from './site-service.ts';
@@ -33,11 +34,12 @@ export async function createServices(db: DbSession, progress: (line: string) => 
   const access = await detectAccess(em);
   const gates = { sites: writeGate({ readOnlyFlag: options.readOnly, access }), users: writeGate({ readOnlyFlag: options.readOnly, access }, 'users') };
   const actor = processActor(options.actor);
+  const database = await readDatabaseIdentity((sql) => em.getConnection().execute(sql), db.target, db.label);
   const sites = new OrmSiteService(em, { actor, gate: gates.sites });
   return {
     sites,
     users: new OrmUserService(em, { actor, gate: gates.users }),
     revisions: new OrmRevisionService(em, sites),
-    connection: connectionInfo({ label: db.label, target: db.target, guard: db.guard, role: db.info.user, gates, pending: status.pending.length }),
+    connection: connectionInfo({ label: db.label, target: db.target, guard: db.guard, role: db.info.user, gates, pending: status.pending.length, database }),
   };
 }

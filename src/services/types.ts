@@ -1,3 +1,4 @@
+import type { DatabaseIdentity } from './database-identity.ts';
 import type { SiteInput } from './validation/site-input.ts';
 import type { UserInput } from './validation/user-input.ts';
 
@@ -238,6 +239,8 @@ export interface ConnectionInfo {
   pendingMigrations: number;
   /** Set when --allow-non-tailnet let a non-tailnet target through. */
   guardWarning?: string;
+  /** Which database this is (drafts are kept per database); absent only where nothing could ask (test fakes). */
+  database?: DatabaseIdentity;
 }
 
 export interface Services {

@@ -22,7 +22,12 @@ export function App({ state, initialRoute, drafts }: { state: LoadState; initial
 }
 
 function Ready({ services, initialRoute, drafts }: { services: ConsoleServices; initialRoute?: Route; drafts?: DraftStore }) {
-  const [store] = useState(() => drafts ?? new DraftStore());
+  const [store] = useState(() => {
+    const store = drafts ?? new DraftStore();
+    // Drafts belong to the database they were made on (a staging draft is never offered as production's).
+    if (services.connection.database) store.setDatabase(services.connection.database);
+    return store;
+  });
   const watched = useHealthWatch(services);
   const { stdin } = useStdin();
   // A 50 MB paste must not freeze the console (see paste-guard.ts).

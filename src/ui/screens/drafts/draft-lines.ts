@@ -6,6 +6,7 @@ import { sanitizeLine } from '../../../lib/sanitize.ts';
 import type { ViewLine } from '../../components/scroll-view.tsx';
 import { formatDateTime } from '../../text/format.ts';
 import { truncate } from '../../text/graphemes.ts';
+import { wrapText } from '../../text/wrap.ts';
 import { promptDiffLines } from '../sites/prompt-diff.ts';
 import { draftBaseRecord, draftFormValues } from '../sites/use-site-edit-start.ts';
 
@@ -17,6 +18,13 @@ export interface DraftWithRow {
   user?: UserRecord | null;
   /** The lookup failed (database down): shown, and recovery waits. */
   error?: string;
+  /** Made on another database (its name), or on one cabinet did not record: never compared with this one's rows as if it were theirs. */
+  foreign?: string;
+}
+
+/** Where a draft from elsewhere comes from, for its row and its warning. */
+export function foreignOrigin(draft: StoredDraft): string {
+  return draft.database ? `from another database: ${sanitizeLine(draft.database.label)}` : 'from an unknown database (saved before cabinet recorded which)';
 }
 
 const stored = (field: string, typed: string | null): string | null => {
@@ -32,7 +40,7 @@ const shown = (field: string, value: string | null | undefined): string => {
 };
 
 /** The fields the draft changes relative to its base, as stored values. */
-function draftChanges(d: DraftWithRow): { field: string; base: string | null; theirs: string | null | undefined; mine: string | null; conflict: boolean }[] {
+export function draftChanges(d: DraftWithRow): { field: string; base: string | null; theirs: string | null | undefined; mine: string | null; conflict: boolean }[] {
   if (d.draft.entity !== 'site') return [];
   const base = draftBaseRecord(d.draft, d.current ?? null);
   const mine = draftFormValues(d.draft, base);
@@ -62,6 +70,10 @@ function userState(d: DraftWithRow): string {
 
 /** One line per draft for the list. */
 export function draftRowText(d: DraftWithRow): string {
+  if (d.foreign !== undefined) {
+    const what = isNewSite(d) ? `new site ${newSiteName(d)}` : `${d.draft.entity} ${sanitizeLine(d.draft.recordId ?? '(new)')}`;
+    return `⚠ ${d.foreign}  ${what}  saved ${formatDateTime(d.draft.savedAt)}`;
+  }
   if (isUser(d)) return `user ${sanitizeLine(d.draft.recordId!)}  saved ${formatDateTime(d.draft.savedAt)}  email changed · ${userState(d)}`;
   if (isNewSite(d)) {
     const typed = Object.entries(d.draft.fields).filter(([, v]) => v !== null && v !== '').length;
@@ -82,6 +94,7 @@ export function draftRowText(d: DraftWithRow): string {
 
 /** The selected draft against the row now: each changed field (and what changed underneath), the prompt as a diff. */
 export function draftDiffLines(d: DraftWithRow, width: number): ViewLine[] {
+  if (d.foreign !== undefined) return foreignDiffLines(d, width);
   if (isNewSite(d)) {
     const lines: ViewLine[] = [{ text: 'A new site from the wizard, not created yet; Enter resumes the wizard.', dim: true }];
     for (const [field, value] of Object.entries(d.draft.fields)) {
@@ -114,6 +127,34 @@ export function draftDiffLines(d: DraftWithRow, width: number): ViewLine[] {
     } else {
       if (c.conflict) lines.push({ text: truncate(`    base    ${shown(c.field, c.base)}`, width) });
       lines.push({ text: truncate(`    now     ${shown(c.field, c.theirs)}`, width) });
+      lines.push({ text: truncate(`    draft   ${shown(c.field, c.mine)}`, width), bold: true });
+    }
+    lines.push({ text: '' });
+  }
+  return lines;
+}
+
+/** A draft from another database: a loud warning, then what it changed there (against its own base, not this database's rows). */
+function foreignDiffLines(d: DraftWithRow, width: number): ViewLine[] {
+  const lines: ViewLine[] = [
+    ...wrapText(`⚠ This draft is ${d.foreign}. It is not compared with this database, and recovering it here asks first; its changes are then applied onto this database's row and shown before any save.`, width).map(
+      (text): ViewLine => ({ text, tone: 'error', bold: true }),
+    ),
+    { text: '' },
+  ];
+  if (isNewSite(d) || d.draft.entity !== 'site') {
+    for (const [field, value] of Object.entries(d.draft.fields)) {
+      lines.push({ text: truncate(`  ${(SITE_FIELD_LABELS[field as SiteField] ?? field).padEnd(16)}${shown(field, value)}`, width) });
+    }
+    return lines;
+  }
+  const changes = draftChanges({ ...d, current: undefined });
+  if (changes.length === 0) lines.push({ text: 'The draft changes nothing there.', dim: true });
+  for (const c of changes) {
+    lines.push({ text: truncate(SITE_FIELD_LABELS[c.field as SiteField] ?? c.field, width), bold: true });
+    if (c.field === 'aiPrompt') lines.push(...promptDiffLines(c.base ?? '', c.mine ?? '', width, { from: 'there', to: 'draft' }));
+    else {
+      lines.push({ text: truncate(`    there   ${shown(c.field, c.base)}`, width) });
       lines.push({ text: truncate(`    draft   ${shown(c.field, c.mine)}`, width), bold: true });
     }
     lines.push({ text: '' });

@@ -19,3 +19,11 @@ export const discardDraftKeymap: Keymap<DiscardDraftAction> = [
   { action: 'confirm', keys: ['y'], description: 'discard the draft', footer: true },
   { action: 'cancel', keys: ['n', 'esc', 'q'], description: 'keep it', footer: true },
 ];
+
+export type AdoptDraftAction = 'confirm' | 'cancel';
+
+/** A draft from another database: recovering it here is a decision of its own. */
+export const adoptDraftKeymap: Keymap<AdoptDraftAction> = [
+  { action: 'confirm', keys: ['y'], description: 'recover it on this database', footer: true },
+  { action: 'cancel', keys: ['n', 'esc', 'q'], description: 'leave it', footer: true },
+];

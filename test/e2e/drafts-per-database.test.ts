@@ -1,0 +1,163 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { repoRoot } from '../helpers/cli.ts';
+import { createMigratedDatabase } from '../helpers/db.ts';
+import { binCabinet, ensureBuilt, startTmux, terminalEnv, type TmuxSession } from '../helpers/tmux.ts';
+
+/**
+ * Drafts belong to one database (issue 11, item 7). Two databases on one machine, the same site on both at
+ * the same version: a draft left on staging is offered on production only as "from another database", is
+ * never applied to production's edit on its own, and is recovered there only after its own confirmation,
+ * and then only the fields it changed go onto production's row. A draft written before cabinet recorded its
+ * database is treated as foreign too.
+ */
+
+type Db = Awaited<ReturnType<typeof createMigratedDatabase>>;
+let staging: Db;
+let production: Db;
+const sessions: TmuxSession[] = [];
+const tmpRoot = path.join(repoRoot, '.tmp');
+
+beforeAll(async () => {
+  ensureBuilt();
+  [staging, production] = await Promise.all([createMigratedDatabase('e2e_staging'), createMigratedDatabase('e2e_prod')]);
+  for (const [db, brand] of [
+    [staging, 'Shop Staging'],
+    [production, 'Shop'],
+  ] as const) {
+    await db.query(`insert into sites (site_id, domain, brand_name, language, ai_prompt) values ('shop', 'shop.example', $1, 'de', 'Hallo.')`, [brand]);
+  }
+  await production.query(`insert into sites (site_id, domain, brand_name, language, ai_prompt) values ('legacy', 'legacy.example', 'Legacy', 'de', 'Alt.')`);
+});
+afterAll(async () => {
+  await Promise.all([staging?.close(), production?.close()]);
+});
+afterEach(() => {
+  for (const s of sessions.splice(0)) s.kill();
+});
+
+function open(db: Db, state: string): TmuxSession {
+  const t = startTmux([binCabinet], { env: terminalEnv({ DATABASE_URL: db.url, XDG_STATE_HOME: state }), width: 160, height: 40 });
+  sessions.push(t);
+  return t;
+}
+
+async function openEdit(t: TmuxSession, siteId: string): Promise<string> {
+  await t.waitFor(/Sites \(\d+\)/);
+  t.type('/');
+  t.type(siteId);
+  await t.waitFor((s) => s.includes('Sites (1)') && s.includes(siteId));
+  t.keys('Enter');
+  t.type('e');
+  return t.waitFor(`Edit site ${siteId}`);
+}
+
+async function row(db: Db, siteId: string) {
+  const { rows } = await db.query<{ brand_name: string; ai_prompt: string; version: number }>('select brand_name, ai_prompt, version from sites where site_id = $1', [siteId]);
+  return rows[0];
+}
+
+describe('drafts belong to the database they were made on', () => {
+  it('a staging draft is offered on production only as "from another database", never applied silently, and recovered there only after y, onto production\'s row', async () => {
+    fs.mkdirSync(tmpRoot, { recursive: true });
+    const state = fs.mkdtempSync(path.join(tmpRoot, 'state-'));
+
+    // On staging: an edit of the prompt, and the link drops.
+    const s1 = open(staging, state);
+    await openEdit(s1, 'shop');
+    for (let i = 0; i < 6; i++) s1.keys('Tab');
+    await s1.waitFor('› Prompt');
+    s1.keys('End');
+    s1.type(' Aus Staging.');
+    await s1.waitFor('draft kept');
+    process.kill(s1.pid(), 'SIGHUP');
+    expect(await s1.waitForExit()).toBe(129);
+
+    // On production: offered loudly as another database's, without comparing it with production's row.
+    const p1 = open(production, state);
+    let screen = await p1.waitFor('Unsaved drafts from an earlier session (1)');
+    expect(screen).toContain(`⚠ from another database: `);
+    expect(screen).toContain(staging.name);
+    expect(screen).not.toContain('the site is as the draft left it');
+    expect(screen.replace(/\s+/g, ' ')).toContain('It is not compared with this database');
+    expect(screen).toContain('+Hallo. Aus Staging.');
+    // Enter asks first; n leaves it, Esc keeps it for later.
+    p1.keys('Enter');
+    screen = await p1.waitFor('Recover it here, on a database it was not made on? y recover here · n leave it');
+    expect(screen).toMatch(new RegExp(`⚠ this draft: .*${staging.name} · this database: .*${production.name}`));
+    p1.type('n');
+    await p1.waitFor('Enter recover · d discard · Esc keep all for later');
+    p1.keys('Escape');
+    // Editing the site on production does not pick the staging draft up.
+    screen = await openEdit(p1, 'shop');
+    expect(screen).toContain('unchanged');
+    expect(screen).not.toContain('Aus Staging');
+    expect(screen).not.toContain('resumed');
+    p1.keys('Escape');
+    await p1.waitFor('Sites (1)');
+    p1.type('q');
+    await p1.waitForExit();
+    expect(await row(production, 'shop')).toEqual({ brand_name: 'Shop', ai_prompt: 'Hallo.', version: 1 });
+
+    // Back on staging it is that database's own draft again.
+    const s2 = open(staging, state);
+    screen = await s2.waitFor('Unsaved drafts from an earlier session (1)');
+    expect(screen).toContain('the site is as the draft left it');
+    expect(screen).not.toContain('from another database');
+    s2.keys('Escape');
+    await s2.waitFor(/Sites \(\d+\)/);
+    s2.type('q');
+    await s2.waitForExit();
+
+    // On production, with y: only the prompt it changed goes onto production's row (its brand stays production's).
+    const p2 = open(production, state);
+    await p2.waitFor('from another database');
+    p2.keys('Enter');
+    await p2.waitFor('Recover it here, on a database it was not made on?');
+    p2.type('y');
+    screen = await p2.waitFor('Edit site shop');
+    expect(screen).toContain('Hallo. Aus Staging.');
+    expect(screen).toMatch(/brand name\s+Shop\s/);
+    p2.keys('C-s');
+    screen = await p2.waitFor('Save these changes?');
+    expect(screen).toContain('Changed: prompt');
+    p2.type('y');
+    await p2.waitFor('saved shop: prompt');
+    expect(await row(production, 'shop')).toMatchObject({ brand_name: 'Shop', ai_prompt: 'Hallo. Aus Staging.', version: 2 });
+    expect(await row(staging, 'shop')).toEqual({ brand_name: 'Shop Staging', ai_prompt: 'Hallo.', version: 1 });
+  });
+
+  it('a draft written before cabinet recorded its database is not applied: it is offered as from an unknown database', async () => {
+    fs.mkdirSync(tmpRoot, { recursive: true });
+    const state = fs.mkdtempSync(path.join(tmpRoot, 'state-'));
+    const dir = path.join(state, 'cabinet', 'drafts');
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    // As the previous version of cabinet wrote it (no database in it, file named by the id alone).
+    const base = { siteId: 'legacy', domain: 'legacy.example', aiScriptId: null, aiPrompt: 'Alt.', brandName: 'Legacy', language: 'de', hubspotPipeline: null, hubspotStage: null };
+    const old = { format: 1, savedAt: new Date().toISOString(), host: 'old-host', pid: 1, id: 'site:legacy', entity: 'site', recordId: 'legacy', baseVersion: 1, base, fields: { ...base, aiScriptId: '', hubspotPipeline: '', hubspotStage: '', aiPrompt: 'Alt. Von irgendwo.' } };
+    fs.writeFileSync(path.join(dir, 'site-legacy-0123456789ab.draft.json'), JSON.stringify(old), { mode: 0o600 });
+
+    const t = open(production, state);
+    let screen = await t.waitFor('Unsaved drafts from an earlier session (1)');
+    expect(screen).toContain('⚠ from an unknown database (saved before cabinet recorded which)');
+    expect(screen).not.toContain('the site is as the draft left it');
+    t.keys('Escape');
+    screen = await openEdit(t, 'legacy');
+    expect(screen).toContain('unchanged');
+    expect(screen).not.toContain('Von irgendwo');
+    t.keys('Escape');
+    await t.waitFor('Sites (1)');
+    t.type('q');
+    await t.waitForExit();
+    // The next start offers it again; recovering it takes the y.
+    const t2 = open(production, state);
+    await t2.waitFor('from an unknown database');
+    t2.keys('Enter');
+    await t2.waitFor('Recover it here, on a database it was not made on?');
+    t2.type('y');
+    screen = await t2.waitFor('Edit site legacy');
+    expect(screen).toContain('Alt. Von irgendwo.');
+    expect(await row(production, 'legacy')).toMatchObject({ ai_prompt: 'Alt.', version: 1 });
+  });
+});

@@ -81,12 +81,14 @@ const COLUMN_OF = SITE_COLUMNS as Record<string, string>;
  */
 export async function explainEditError(error: unknown, context: { command: WriteTable; revisions?: RevisionService }): Promise<unknown> {
   if (error instanceof StaleEditError) {
-    const { id, expectedVersion, theirs, changedUnderneath } = error.details as StaleEditError<{ version: number; updatedAt: Date }>['details'];
+    const { id, expectedVersion, theirs, changedUnderneath, conflicts } = error.details as StaleEditError<{ version: number; updatedAt: Date }>['details'];
     const noun = context.command === 'sites' ? 'site' : 'user';
     const who = context.revisions ? await changedBy(context.revisions, id, theirs.version) : undefined;
     const fields = changedUnderneath?.length ? ` (${changedUnderneath.map((f) => COLUMN_OF[f] ?? f).join(', ')})` : '';
+    // The one rule's verdict (services/three-way.ts): the fields this write set that they changed too.
+    const both = conflicts?.length ? `; changed on both sides: ${conflicts.map((f) => COLUMN_OF[f] ?? f).join(', ')}` : '';
     return new CabinetError(
-      `${noun} ${sanitizeLine(id)} changed since version ${expectedVersion}: it is now version ${theirs.version}, changed ${who ? `${who} ` : ''}at ${theirs.updatedAt.toISOString()}${fields}; nothing was written`,
+      `${noun} ${sanitizeLine(id)} changed since version ${expectedVersion}: it is now version ${theirs.version}, changed ${who ? `${who} ` : ''}at ${theirs.updatedAt.toISOString()}${fields}${both}; nothing was written`,
       {
         code: 'stale',
         exitCode: 1,

@@ -27,7 +27,7 @@ Usage
   $ cabinet sites diff SITE_ID REV [REV2 | current] [--json]
   $ cabinet sites restore SITE_ID --to REV [--note TEXT] [--yes]
   $ cabinet sites export [--ndjson] [--output FILE]
-  $ cabinet sites import [FILE | -] [--dry-run] [--yes]
+  $ cabinet sites import [FILE | -] [--dry-run] [--yes] [--force]
 
 Field options (create, set)
   --domain DOMAIN          host name; Unicode allowed, stored as punycode (münchen.de)
@@ -52,6 +52,8 @@ Options
   --output FILE, -o FILE   export: write FILE (mode 0600, put in place only when complete)
   --expect-version N       set/delete: write only if the site is still at version N (the version
                            line of show, "version" of --json); otherwise refuse, write nothing, exit 1
+  --force                  import: a row exported at an older version may overwrite fields changed
+                           since (without it such a row is refused, naming the fields, who and when)
   --to REV                 restore: the revision whose values come back (see history)
   --note TEXT              create/set/delete/restore/import: why, kept in the site's history
   --actor NAME             who, for the history (default: the OS user, or SUDO_USER, with the SSH
@@ -70,7 +72,9 @@ time the database recorded; restore writes a revision's values back as a new rev
 Data goes to stdout, everything else to stderr. list, show, history, diff and export connect with
 CABINET_DATABASE_URL_RO when it is set. Export writes every column, ordered by site id; import takes
 that format (a JSON array or NDJSON), upserts by site_id (fields left out stay as they are), checks
-every row first and applies all of them in one transaction, or none.
+every row first and applies all of them in one transaction, or none. A row whose "version" is older
+than the site's now writes only the fields the file changed; fields changed since stay as they are,
+and a field both changed refuses the import unless --force.
 
 Examples
   $ cabinet sites list --filter acme --sort -created_at
@@ -304,7 +308,7 @@ const actions: Record<string, (ctx: CommandContext) => Promise<number>> = {
   diff,
   restore,
   export: (ctx) => runExport(ctx, siteTransfer),
-  import: (ctx) => runImport(ctx, siteTransfer, [...HISTORY_OPTIONS]),
+  import: (ctx) => runImport(ctx, siteTransfer, [...HISTORY_OPTIONS, 'force']),
 };
 
 export const sitesCommand: Command = {
@@ -324,6 +328,7 @@ export const sitesCommand: Command = {
     note: { type: 'string' },
     expectVersion: { type: 'string' },
     before: { type: 'string' },
+    force: { type: 'boolean' },
   },
   run: (ctx) => runAction('sites', actions, ctx),
 };

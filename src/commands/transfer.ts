@@ -158,6 +158,8 @@ export async function applyRecords(
   records: AsyncIterable<InputRecord>,
   options: {
     dryRun: boolean;
+    /** Rows from an older version may write fields someone else changed since (import --force). */
+    force?: boolean;
     note?: string;
     onProgress?: (rows: number) => void;
     /** No table of planned rows on stderr (the caller prints its own summary). */
@@ -171,6 +173,7 @@ export async function applyRecords(
   try {
     const result = await kind.import(services, records, {
       dryRun: options.dryRun,
+      ...(options.force ? { force: true } : {}),
       onWarning: warnings.add,
       ...(options.note === undefined ? {} : { note: options.note }),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
@@ -214,6 +217,7 @@ export async function runImport(ctx: CommandContext, kind: TransferKind, extraOp
     const records = readRecords(input.stream, { onBytes: (n) => (bytes += n) });
     const result = await applyRecords(ctx, kind, services, records, {
       dryRun,
+      ...(extraOptions.includes('force') && bool(ctx, 'force') ? { force: true } : {}),
       ...(note === undefined ? {} : { note }),
       onProgress: (rows) =>
         bar.update(`reading ${kind.plural}: ${rows.toLocaleString('en')} rows, ${formatBytes(bytes)}${input.size ? ` of ${formatBytes(input.size)}` : ''}`),

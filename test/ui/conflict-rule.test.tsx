@@ -233,3 +233,37 @@ describe('a save waiting for a row another session holds locked', () => {
     }
   });
 });
+
+describe('user edits follow the same rule (real PostgreSQL)', () => {
+  async function editEmail(userId: string) {
+    await db.query(`insert into users (user_id, email) values ($1, $2)`, [userId, `${userId}@example.de`]);
+    const c = renderConsole(services as unknown as FakeServices, { columns: 110, route: { name: 'user', userId }, drafts: new DraftStore({ dir, debounceMs: 30 }) });
+    current = c;
+    await c.waitFor('e edit email');
+    await c.press('e');
+    await c.waitFor(`Edit user ${userId}`);
+    for (let i = 0; i < 'example.de'.length; i++) await c.press(KEY.backspace);
+    await c.type('example.com');
+    return c;
+  }
+  const email = async (userId: string) => (await db.query<{ email: string }>('select email from users where user_id = $1', [userId])).rows[0]!.email;
+
+  it('a sign-in (last_seen by n8n) meanwhile: only theirs moved there, so the email goes onto their row', async () => {
+    const c = await editEmail('u-signin');
+    await db.query(`update users set last_seen = now() where user_id = 'u-signin'`);
+    await c.press(KEY.ctrlS);
+    await c.waitFor('saved user u-signin: email');
+    expect(await email('u-signin')).toBe('u-signin@example.com');
+  });
+
+  it('the email changed by psql meanwhile: base / theirs / mine, and nothing written until a choice', async () => {
+    const c = await editEmail('u-clash');
+    await db.query(`update users set email = 'psql@example.org' where user_id = 'u-clash'`);
+    await c.press(KEY.ctrlS);
+    await c.waitFor("Someone changed this user's email since you began (v1 → v2)");
+    expect(await email('u-clash')).toBe('psql@example.org');
+    await c.press('t');
+    await c.waitFor("kept u-clash's email as it is now");
+    expect(await email('u-clash')).toBe('psql@example.org');
+  });
+});

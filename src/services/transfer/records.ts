@@ -140,6 +140,11 @@ export interface ImportPlan {
 export interface ImportOptions {
   dryRun?: boolean;
   /**
+   * A row whose `version` is older than the row in the database and that changes a field someone else
+   * changed since is refused (the one rule, services/three-way.ts); `force` writes the file's values anyway.
+   */
+  force?: boolean;
+  /**
    * Called with the plan inside the transaction, before anything is written; returning false rolls back.
    * The CLI prints the plan and asks (or checks --yes) here.
    */

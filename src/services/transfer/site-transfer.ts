@@ -4,7 +4,9 @@ import { toDatabaseError } from '../../db/db-errors.ts';
 import type { TransactionRunner } from '../../db/sql-client.ts';
 import { CabinetError } from '../../lib/errors.ts';
 import type { InputRecord } from '../../lib/json-records.ts';
-import { appendRevision, EDITABLE_SITE_FIELDS } from '../site-revisions.ts';
+import { appendRevision, EDITABLE_SITE_FIELDS, lastRevision, stateAtVersion } from '../site-revisions.ts';
+import { threeWay } from '../three-way.ts';
+import { sanitizeLine } from '../../lib/sanitize.ts';
 import type { SiteRecord } from '../types.ts';
 import { PROMPT_MAX_CHARS } from '../validation/fields.ts';
 import { validateSiteField } from '../validation/site-input.ts';
@@ -162,7 +164,8 @@ export class SiteTransfer {
         // The rows this import may change stay as planned until it commits.
         if (rows.length > 0) await run(`select 1 from sites where site_id in (${rows.map(() => '?').join(', ')}) for update`, rows.map((r) => r.siteId));
         const current = new Map((await run<SiteRow>(`select ${COLUMNS_SQL} from sites`)).map((r) => [r.site_id!, r]));
-        const plan = this.#plan(rows, current, problems);
+        const writable = await this.#olderRows(tx, rows, current, problems, options.force ?? false);
+        const plan = this.#plan(rows, current, problems, writable);
         if (problems.count > 0) throw new InvalidImportError('site', problems);
         if (options.dryRun || plan.created + plan.changed === 0) return { plan, applied: false, warnings };
         if (options.confirm && !(await options.confirm(plan))) return { plan, applied: false, warnings };
@@ -221,7 +224,39 @@ export class SiteTransfer {
     await appendRevision(tx, { siteId: row.siteId, action: 'update', version: after.version, changed, before, after, ...who });
   }
 
-  #plan(rows: SiteImportRow[], current: Map<string, SiteRow>, problems: ProblemList): ImportPlan {
+  /**
+   * Rows exported at a version older than the row now (someone wrote since): by the one rule, the file's
+   * fields that only the file changed are written, fields only they changed keep theirs, and a field both
+   * changed refuses the row (naming the fields, who and when) unless `force`. Returns, per such row, the
+   * fields it may write. With no history of the file's version, every field that differs is a conflict.
+   */
+  async #olderRows(tx: EntityManager, rows: SiteImportRow[], current: Map<string, SiteRow>, problems: ProblemList, force: boolean): Promise<Map<string, Set<EditableKey>>> {
+    const writable = new Map<string, Set<EditableKey>>();
+    for (const row of rows) {
+      const now = current.get(row.siteId);
+      if (!now || row.version === undefined || now.version === undefined || now.version === null || row.version >= Number(now.version)) continue;
+      const theirs = siteRowToRecord(now);
+      const baseRecord = await stateAtVersion(tx, row.siteId, row.version, theirs.createdAt);
+      const base = baseRecord ? (Object.fromEntries(EDITABLE.map((k) => [k, baseRecord[SITE_FIELD_OF[k]] as string | null])) as Record<EditableKey, string | null>) : null;
+      const mine = Object.fromEntries(EDITABLE.filter((k) => k in row.values).map((k) => [k, row.values[k] ?? null])) as Partial<Record<EditableKey, string | null>>;
+      const rule = threeWay(EDITABLE, base, now as Record<EditableKey, string | null>, mine);
+      if (rule.conflicts.length > 0 && !force) {
+        const last = await lastRevision(tx, row.siteId);
+        const by = last && last.version === theirs.version ? `by ${sanitizeLine(last.actor)}` : 'outside cabinet';
+        problems.add(
+          row.where,
+          `site ${row.siteId} was changed ${by} at ${theirs.updatedAt.toISOString()} since this file's version ${row.version} (now ${theirs.version}); ` +
+            `changed on both sides: ${rule.conflicts.join(', ')} (export again, or --force to write the file's values over theirs)`,
+          row.line,
+        );
+        continue;
+      }
+      writable.set(row.siteId, new Set([...rule.mine, ...(force ? rule.conflicts : [])]));
+    }
+    return writable;
+  }
+
+  #plan(rows: SiteImportRow[], current: Map<string, SiteRow>, problems: ProblemList, writable: Map<string, Set<EditableKey>> = new Map()): ImportPlan {
     const planned: PlannedRow[] = [];
     // Domains must stay unique once everything is applied: look at the final state, not the file alone.
     const finalDomain = new Map<string, string>();
@@ -249,14 +284,16 @@ export class SiteTransfer {
         planned.push({ id: row.siteId, where: row.where, action: 'create', fields: Object.keys(row.values), before: null, after: siteText(after) });
         continue;
       }
-      const fields = EDITABLE.filter((k) => k in row.values && row.values[k] !== before[k]);
+      // A row from an older version writes only what the rule lets it (their newer fields stay).
+      const allowed = writable.get(row.siteId);
+      const fields = EDITABLE.filter((k) => k in row.values && row.values[k] !== before[k] && (!allowed || allowed.has(k)));
       planned.push({
         id: row.siteId,
         where: row.where,
         action: fields.length > 0 ? 'change' : 'unchanged',
         fields,
         before: siteText(before),
-        after: siteText({ ...before, ...row.values }),
+        after: siteText({ ...before, ...Object.fromEntries(fields.map((k) => [k, row.values[k]])) }),
       });
     }
     return {

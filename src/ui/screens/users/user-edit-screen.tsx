@@ -3,6 +3,7 @@ import { Box, Text } from 'ink';
 import type { Draft } from '../../../lib/drafts.ts';
 import { sanitizeLine } from '../../../lib/sanitize.ts';
 import type { StaleDetails } from '../../../services/edit-errors.ts';
+import { threeWay } from '../../../services/three-way.ts';
 import type { UserRecord } from '../../../services/types.ts';
 import { validateUserField } from '../../../services/validation/user-input.ts';
 import { FieldRow } from '../../components/field-row.tsx';
@@ -133,9 +134,11 @@ function UserEditForm({ base, initialEmail, notice, gone }: { base: Base; initia
       const code = (e as { code?: string }).code;
       if (code === 'stale') {
         const theirs = (e as { details: StaleDetails<UserRecord> }).details.theirs;
-        // Only other columns moved on (a sign-in): the email is as the edit found it, so apply onto it.
-        if (theirs.email === base.email && attempt < 3) return save(theirs.version, attempt + 1);
-        if (theirs.email === mine.trim()) return done(`user ${base.userId} already has this email (someone made the same change)`);
+        // The one rule (services/three-way.ts): only other columns moved on (a sign-in bumps last_seen), so
+        // the email is mine alone and goes onto their row; both changed it: base / theirs / mine, and a choice.
+        const rule = threeWay(['email'] as const, { email: base.email }, theirs, { email: check.ok ? check.value : mine });
+        if (rule.agreed.length > 0) return done(`user ${base.userId} already has this email (someone made the same change)`);
+        if (rule.conflicts.length === 0 && attempt < 3) return save(theirs.version, attempt + 1);
         setMode({ kind: 'conflict', theirs });
       } else if (code === 'gone') {
         setMode({ kind: 'gone' });

@@ -252,6 +252,8 @@ describe('user edits follow the same rule (real PostgreSQL)', () => {
     const c = await editEmail('u-signin');
     await db.query(`update users set last_seen = now() where user_id = 'u-signin'`);
     await c.press(KEY.ctrlS);
+    await c.waitFor('Save this change to user u-signin?');
+    await c.press('y');
     await c.waitFor('saved user u-signin: email');
     expect(await email('u-signin')).toBe('u-signin@example.com');
   });
@@ -260,6 +262,8 @@ describe('user edits follow the same rule (real PostgreSQL)', () => {
     const c = await editEmail('u-clash');
     await db.query(`update users set email = 'psql@example.org' where user_id = 'u-clash'`);
     await c.press(KEY.ctrlS);
+    await c.waitFor('Save this change to user u-clash?');
+    await c.press('y');
     await c.waitFor("Someone changed this user's email since you began (v1 → v2)");
     expect(await email('u-clash')).toBe('psql@example.org');
     await c.press('t');

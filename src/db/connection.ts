@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseEnv } from 'node:util';
-import { parse as parseConnectionString } from 'pg-connection-string';
 import { CabinetError, usageError } from '../lib/errors.ts';
+import { LibpqUrlError, parseLibpqUrl, type LibpqUrl } from './libpq-url.ts';
 
 /** Where a connection's settings came from, in the order they are consulted. */
 export type ConnectionSource = '--database-url' | 'CABINET_DATABASE_URL' | 'DATABASE_URL' | 'libpq environment' | 'embedded';
@@ -24,6 +24,20 @@ export interface ConnectionTarget {
   embeddedRoot?: string;
   /** Set when a `.env` in the working directory was read: whether its connection settings were used. */
   dotEnv?: DotEnvUse;
+  /**
+   * libpq's host list (`postgres://h1:5432,h2:5432/db`, `PGHOST=h1,h2`) when it has more than one entry:
+   * tried in order at start, each through the tailnet guard, until one matches `targetSessionAttrs`;
+   * `host` and `port` are then the one chosen.
+   */
+  hosts?: { host: string; port: number }[];
+  /** libpq's target_session_attrs (default any). */
+  targetSessionAttrs?: SessionAttrs;
+  /** libpq's sslrootcert / sslcert / sslkey (URL or PGSSLROOTCERT, PGSSLCERT, PGSSLKEY). */
+  sslRootCert?: string;
+  sslCert?: string;
+  sslKey?: string;
+  /** libpq's passfile (URL or PGPASSFILE). */
+  passfile?: string;
   /**
    * The addresses the tailnet guard resolved `host` to (or the IP literal it spells): TCP connections go to
    * these and nowhere else, and with none a host name is not looked up at all (no second DNS lookup).
@@ -89,48 +103,92 @@ function timeoutFrom(value: string | undefined): number {
   return Number.isFinite(n) && n > 0 ? n : DEFAULT_CONNECT_TIMEOUT_SECONDS;
 }
 
+/** libpq's target_session_attrs: which server of a host list to settle on. */
+export const SESSION_ATTRS = ['any', 'read-write', 'read-only', 'primary', 'standby', 'prefer-standby'] as const;
+export type SessionAttrs = (typeof SESSION_ATTRS)[number];
+const SSL_MODES = ['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full'];
+
+/** libpq's compiled-in default host on Debian: the Unix socket directory, not TCP to localhost. */
+const DEFAULT_HOST = '/var/run/postgresql';
+
+interface Parts {
+  hosts: string[];
+  ports: string[];
+  user?: string | undefined;
+  password?: string | undefined;
+  dbname?: string | undefined;
+  params: Map<string, string>;
+}
+
+/** libpq's settings (URI or PG* variables) into a target; `bad` makes the caller's usage error. */
+function targetFrom(parts: Parts, source: ConnectionSource, env: NodeJS.ProcessEnv, bad: (why: string) => Error): ConnectionTarget {
+  const param = (name: string, envName: string) => parts.params.get(name) ?? env[envName];
+  for (const unsupported of ['hostaddr', 'service']) {
+    if (parts.params.has(unsupported)) throw bad(`cabinet does not support ${unsupported} (put the address in host)`);
+  }
+  // An empty host takes PGHOST (itself maybe a list), then libpq's default socket directory.
+  const envHosts = (env.PGHOST || DEFAULT_HOST).split(',');
+  const hosts = parts.hosts.length === 0 || (parts.hosts.length === 1 && parts.hosts[0] === '') ? envHosts : parts.hosts.map((h) => h || DEFAULT_HOST);
+  const portList = parts.ports.length > 0 ? parts.ports : (env.PGPORT || '5432').split(',');
+  if (portList.length !== 1 && portList.length !== hosts.length) throw bad(`could not match ${portList.length} port numbers to ${hosts.length} hosts`);
+  const ports = hosts.map((_, i) => {
+    const text = (portList.length === 1 ? portList[0]! : portList[i]!) || env.PGPORT || '5432';
+    const n = Number(text);
+    if (!/^\d+$/.test(text) || n < 1 || n > 65535) throw bad(`invalid port number: "${text}"`);
+    return n;
+  });
+  const user = parts.user || env.PGUSER || os.userInfo().username;
+  const target: ConnectionTarget = {
+    source,
+    host: hosts[0]!,
+    port: ports[0]!,
+    user,
+    database: parts.dbname || env.PGDATABASE || user,
+    connectTimeoutSeconds: timeoutFrom(param('connect_timeout', 'PGCONNECT_TIMEOUT')),
+  };
+  if (hosts.length > 1) target.hosts = hosts.map((host, i) => ({ host, port: ports[i]! }));
+  const password = parts.password || env.PGPASSWORD;
+  if (password) target.password = password;
+  const sslmode = param('sslmode', 'PGSSLMODE');
+  if (sslmode) {
+    if (!SSL_MODES.includes(sslmode)) throw bad(`invalid sslmode value: "${sslmode}"`);
+    target.sslmode = sslmode;
+  }
+  const attrs = param('target_session_attrs', 'PGTARGETSESSIONATTRS');
+  if (attrs) {
+    if (!(SESSION_ATTRS as readonly string[]).includes(attrs)) throw bad(`invalid target_session_attrs value: "${attrs}"`);
+    target.targetSessionAttrs = attrs as SessionAttrs;
+  }
+  for (const [key, envName, field] of [
+    ['sslrootcert', 'PGSSLROOTCERT', 'sslRootCert'],
+    ['sslcert', 'PGSSLCERT', 'sslCert'],
+    ['sslkey', 'PGSSLKEY', 'sslKey'],
+    ['passfile', 'PGPASSFILE', 'passfile'],
+  ] as const) {
+    const value = param(key, envName);
+    if (value) target[field] = value;
+  }
+  return target;
+}
+
 function fromUrl(url: string, source: ConnectionSource, env: NodeJS.ProcessEnv): ConnectionTarget {
   if (!/^postgres(ql)?:\/\//i.test(url)) {
     throw usageError(`${source} is not a PostgreSQL URL`, 'expected postgres://user@host:port/database');
   }
-  let parsed: ReturnType<typeof parseConnectionString>;
-  let query: URLSearchParams;
+  // The reason names the part that is wrong, never its value: a password must not reach the terminal.
+  const bad = (why: string) => usageError(`${source} is not a valid PostgreSQL URL: ${why}`, 'expected postgres://user@host:port/database');
+  let parts: LibpqUrl;
   try {
-    parsed = parseConnectionString(url);
-    // Not `new URL(...)`: WHATWG URLs reject libpq's socket form `postgres://user@/db?host=/run/pg`.
-    const q = url.indexOf('?');
-    query = new URLSearchParams(q < 0 ? '' : url.slice(q + 1).replace(/#.*$/, ''));
-  } catch {
-    throw usageError(`${source} is not a valid PostgreSQL URL`, 'expected postgres://user@host:port/database');
+    parts = parseLibpqUrl(url.replace(/#.*$/, ''));
+  } catch (error) {
+    throw bad(error instanceof LibpqUrlError ? error.message : 'it cannot be parsed');
   }
-  const target: ConnectionTarget = {
-    source,
-    host: parsed.host || env.PGHOST || 'localhost',
-    port: Number(parsed.port || env.PGPORT || 5432),
-    user: parsed.user || env.PGUSER || os.userInfo().username,
-    database: parsed.database || env.PGDATABASE || parsed.user || env.PGUSER || os.userInfo().username,
-    connectTimeoutSeconds: timeoutFrom(query.get('connect_timeout') ?? env.PGCONNECT_TIMEOUT),
-  };
-  const password = parsed.password || env.PGPASSWORD;
-  if (password) target.password = password;
-  const sslmode = query.get('sslmode') ?? env.PGSSLMODE;
-  if (sslmode) target.sslmode = sslmode;
-  return target;
+  return targetFrom(parts, source, env, bad);
 }
 
 function fromLibpqEnv(env: NodeJS.ProcessEnv): ConnectionTarget {
-  const user = env.PGUSER || os.userInfo().username;
-  const target: ConnectionTarget = {
-    source: 'libpq environment',
-    host: env.PGHOSTADDR || env.PGHOST || '/var/run/postgresql',
-    port: Number(env.PGPORT || 5432),
-    user,
-    database: env.PGDATABASE || user,
-    connectTimeoutSeconds: timeoutFrom(env.PGCONNECT_TIMEOUT),
-  };
-  if (env.PGPASSWORD) target.password = env.PGPASSWORD;
-  if (env.PGSSLMODE) target.sslmode = env.PGSSLMODE;
-  return target;
+  const bad = (why: string) => usageError(`the PG* variables are not valid: ${why}`);
+  return targetFrom({ hosts: (env.PGHOSTADDR || env.PGHOST || '').split(','), ports: [], params: new Map() }, 'libpq environment', env, bad);
 }
 
 /** Which of the environment's settings name a database (in precedence order), if any does. */
@@ -210,7 +268,7 @@ export async function fillPasswordFromPgpass(
   warn: (line: string) => void = () => {},
 ): Promise<void> {
   if (target.password !== undefined) return;
-  const file = env.PGPASSFILE || path.join(env.HOME || os.homedir(), '.pgpass');
+  const file = target.passfile || env.PGPASSFILE || path.join(env.HOME || os.homedir(), '.pgpass');
   let text: string;
   try {
     const stat = await fs.promises.stat(file);

@@ -63,6 +63,18 @@ export function toDatabaseError(error: unknown, target?: ConnectionTarget): Cabi
         'db-auth',
         `set PGPASSWORD, add a line to ~/.pgpass (mode 0600), or put it in the URL (postgres://user:password@…)`,
       );
+    case 'ERR_TLS_CERT_ALTNAME_INVALID':
+      return mk(`the server's certificate does not name ${target?.host ?? 'the host'} (sslmode=verify-full checks the name) on ${where}`, 'db-tls', 'connect by a name the certificate lists, or use sslmode=verify-ca');
+    case 'SELF_SIGNED_CERT_IN_CHAIN':
+    case 'DEPTH_ZERO_SELF_SIGNED_CERT':
+    case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
+    case 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY':
+    case 'UNABLE_TO_GET_ISSUER_CERT':
+    case 'CERT_UNTRUSTED':
+    case 'CERT_SIGNATURE_FAILURE':
+      return mk(`the server's certificate on ${where} is not signed by the root certificate (sslmode=${target?.sslmode ?? '?'})`, 'db-tls', 'check sslrootcert (default ~/.postgresql/root.crt)');
+    case 'CERT_HAS_EXPIRED':
+      return mk(`the server's certificate on ${where} has expired`, 'db-tls');
     case '28P01':
       return mk(`password authentication failed for ${where}`, 'db-auth', 'check the password in the URL, PGPASSWORD or ~/.pgpass');
     case '28000':
@@ -81,6 +93,9 @@ export function toDatabaseError(error: unknown, target?: ConnectionTarget): Cabi
       return mk(`too many connections to ${where}`, 'db-busy', 'try again in a moment');
     default:
       break;
+  }
+  if (anyMessage(/server does not support SSL/i)) {
+    return mk(`the server at ${where} does not support SSL, but sslmode=${target?.sslmode ?? 'require'} asks for it`, 'db-tls', 'turn ssl on in postgresql.conf, or use sslmode=prefer over Tailscale');
   }
   if (anyMessage(/timeout expired|Connection terminated due to connection timeout|timeout exceeded when trying to connect/i)) {
     return mk(`timed out connecting to ${where}`, 'db-timeout', 'check that the host is up and on the tailnet (tailscale status)');

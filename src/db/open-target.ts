@@ -34,6 +34,11 @@ export async function openTarget(options: OpenTargetOptions = {}): Promise<Opene
       embeddedRoot: server.root,
       ...(resolved.dotEnv ? { dotEnv: resolved.dotEnv } : {}),
     };
+  } else if (resolved.hosts || (resolved.targetSessionAttrs ?? 'any') !== 'any') {
+    // libpq's host list or target_session_attrs: the first host that is allowed, answers and fits.
+    const { chooseHost } = await import('./choose-host.ts');
+    const log = options.log;
+    return chooseHost(resolved, { allowNonTailnet: options.allowNonTailnet ?? false, env, ...(log ? { warn: (line: string) => log(`warning: ${line}`) } : {}) });
   } else {
     target = resolved;
     const log = options.log;

@@ -1,20 +1,7 @@
 import type { ConnectionTarget } from './connection.ts';
 import { cabinetClient } from './pg-client.ts';
 import { pinnedStream } from './pinned-socket.ts';
-
-/** libpq's sslmode as node-postgres options. */
-export function sslFor(sslmode: string | undefined): boolean | { rejectUnauthorized: boolean } {
-  switch (sslmode) {
-    case 'require':
-      return { rejectUnauthorized: false };
-    case 'verify-ca':
-    case 'verify-full':
-      return { rejectUnauthorized: true };
-    default:
-      // disable, allow, prefer: Tailscale already encrypts the link (WireGuard).
-      return false;
-  }
-}
+import { tlsFor } from './tls-options.ts';
 
 /** The code of the error `missingPassword` raises; db-errors.ts turns it into psql's "no password supplied". */
 export const NO_PASSWORD = 'CABINET_NO_PASSWORD';
@@ -45,7 +32,7 @@ export function pgDriverOptions(target: ConnectionTarget, statementTimeoutMs: nu
     Client: cabinetClient(statementTimeoutMs),
     application_name: 'cabinet',
     ...(target.password === undefined ? { password: missingPassword } : {}),
-    ssl: sslFor(target.sslmode),
+    ssl: tlsFor(target),
     ...(target.host.startsWith('/') ? {} : { stream: pinnedStream(target.addresses ?? []) }),
   };
 }

@@ -97,6 +97,83 @@ describe('resolveConnection: which database', () => {
   });
 });
 
+describe("resolveConnection: libpq's URL forms, as psql reads them", () => {
+  it('a host list with target_session_attrs (Patroni, managed services)', () => {
+    const t = target(resolveIn({}, 'postgres://admin@db1.example.ts.net:5432,db2.example.ts.net:6432/cabinet?target_session_attrs=read-write'));
+    expect(t).toMatchObject({
+      host: 'db1.example.ts.net',
+      port: 5432,
+      hosts: [
+        { host: 'db1.example.ts.net', port: 5432 },
+        { host: 'db2.example.ts.net', port: 6432 },
+      ],
+      targetSessionAttrs: 'read-write',
+      user: 'admin',
+      database: 'cabinet',
+    });
+  });
+
+  it('hosts and ports as query lists, one port for all, [v6] hosts, PGPORT for a host without one', () => {
+    expect(target(resolveIn({}, 'postgres:///d?host=a.ts.net,b.ts.net&port=7000,7001')).hosts).toEqual([
+      { host: 'a.ts.net', port: 7000 },
+      { host: 'b.ts.net', port: 7001 },
+    ]);
+    expect(target(resolveIn({}, 'postgres:///d?host=a.ts.net,b.ts.net&port=7000')).hosts).toEqual([
+      { host: 'a.ts.net', port: 7000 },
+      { host: 'b.ts.net', port: 7000 },
+    ]);
+    expect(target(resolveIn({ PGPORT: '6000' }, 'postgres://u@[fd7a:115c:a1e0::1]:5433,[::ffff:100.100.1.1]/d')).hosts).toEqual([
+      { host: 'fd7a:115c:a1e0::1', port: 5433 },
+      { host: '::ffff:100.100.1.1', port: 6000 },
+    ]);
+  });
+
+  it('an empty host with ?host= (postgres://user@:PORT/db?host=/socket/dir)', () => {
+    const t = target(resolveIn({}, 'postgres://bob@:5433/appdb?host=/run/pg'));
+    expect(t).toMatchObject({ host: '/run/pg', port: 5433, user: 'bob', database: 'appdb' });
+    expect(t.hosts).toBeUndefined();
+  });
+
+  it("no host at all is libpq's socket directory, not TCP to localhost", () => {
+    expect(target(resolveIn({}, 'postgres:///appdb')).host).toBe('/var/run/postgresql');
+  });
+
+  it('PGHOST and PGPORT may be lists too; PGTARGETSESSIONATTRS is read', () => {
+    const t = target(resolveIn({ PGHOST: 'a.ts.net,b.ts.net', PGPORT: '1,2', PGTARGETSESSIONATTRS: 'primary', PGDATABASE: 'd' }));
+    expect(t.hosts).toEqual([
+      { host: 'a.ts.net', port: 1 },
+      { host: 'b.ts.net', port: 2 },
+    ]);
+    expect(t.targetSessionAttrs).toBe('primary');
+  });
+
+  it('percent-encoding everywhere, credentials kept whole', () => {
+    const t = target(resolveIn({}, 'postgresql://us%40er:p%3Ass%2Fw@%2Frun%2Fpg:6001/my%20db?sslmode=verify-full&sslrootcert=%2Fetc%2Fca.pem'));
+    expect(t).toMatchObject({ user: 'us@er', password: 'p:ss/w', host: '/run/pg', port: 6001, database: 'my db', sslmode: 'verify-full', sslRootCert: '/etc/ca.pem' });
+  });
+
+  it.each([
+    ['postgres://u:hunter2@a.ts.net,b.ts.net/d?port=1,2,3', /could not match 3 port numbers to 2 hosts/],
+    ['postgres://u:hunter2@a.ts.net/d?target_session_attrs=sometimes', /invalid target_session_attrs value: "sometimes"/],
+    ['postgres://u:hunter2@a.ts.net/d?sslmode=maybe', /invalid sslmode value: "maybe"/],
+    ['postgres://u:hunter2@a.ts.net/d?schema=public', /invalid URI query parameter: "schema"/],
+    ['postgres://u:hunter2@a.ts.net/d?hostaddr=100.64.0.1', /does not support hostaddr/],
+    ['postgres://u:hunter2@[fd7a::1/d', /missing "\]"/],
+    ['postgres://u:hunter2@a.ts.net/d%zz', /invalid percent-encoded token/],
+  ])('%s is refused like psql refuses it, without the password', (url, message) => {
+    let error: unknown;
+    try {
+      resolveIn({}, url);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(CabinetError);
+    expect((error as CabinetError).exitCode).toBe(2);
+    expect((error as CabinetError).line).toMatch(message);
+    expect((error as CabinetError).line).not.toContain('hunter2');
+  });
+});
+
 describe('resolveConnection: bad URLs are usage errors (exit 2) that never echo the password', () => {
   it.each([
     ['mysql://u:hunter2@db/x', /not a PostgreSQL URL/],

@@ -125,7 +125,7 @@ describe('every spelling of an address is judged as the address it reaches', () 
   });
 
   it.each([
-    ['[::ffff:8.8.8.8]', /::ffff:808:808 \(8\.8\.8\.8\) is not a Tailscale address/],
+    ['[::ffff:8.8.8.8]', /::ffff:8\.8\.8\.8 \(8\.8\.8\.8\) is not a Tailscale address/], // the host as written, as libpq keeps it
     ['[0:0:0:0:0:ffff:808:808]', /\(8\.8\.8\.8\) is not a Tailscale address/],
     ['134744072', /134744072 \(8\.8\.8\.8\) is not a Tailscale address/],
     ['010.010.010.010', /010\.010\.010\.010 \(8\.8\.8\.8\) is not a Tailscale address/],

@@ -2,8 +2,8 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { repoRoot } from '../helpers/cli.ts';
 import { createMigratedDatabase } from '../helpers/db.ts';
+import { scratchDir } from '../helpers/scratch.ts';
 import { binCabinet, ensureBuilt, startTmux, terminalEnv, type TmuxSession } from '../helpers/tmux.ts';
 
 /**
@@ -15,7 +15,6 @@ import { binCabinet, ensureBuilt, startTmux, terminalEnv, type TmuxSession } fro
 
 let db: Awaited<ReturnType<typeof createMigratedDatabase>>;
 const sessions: TmuxSession[] = [];
-const tmpRoot = path.join(repoRoot, '.tmp');
 
 beforeAll(async () => {
   ensureBuilt();
@@ -62,8 +61,7 @@ async function openEdit(t: TmuxSession, siteId: string): Promise<void> {
 describe('a draft that cannot be written', () => {
   it('a full disk: the header says "draft NOT saved", retries until space is back, then "draft kept"; quitting while full says so and exits 1', async () => {
     await db.query(`insert into sites (site_id, domain, brand_name, language, ai_prompt) values ('full-disk', 'full-disk.example', 'Alpha', 'de', 'Hallo.')`);
-    fs.mkdirSync(tmpRoot, { recursive: true });
-    const state = fs.mkdtempSync(path.join(tmpRoot, 'state-'));
+    const state = scratchDir('state');
     const t = openOnTmpfs(state, FILL);
     await openEdit(t, 'full-disk');
     t.keys('Tab', 'End');
@@ -98,8 +96,7 @@ describe('a draft that cannot be written', () => {
 
   it('a read-only state directory: "draft NOT saved: read-only file system" until it is writable, then "draft kept", and quitting says "draft kept" (exit 0)', async () => {
     await db.query(`insert into sites (site_id, domain, brand_name, language, ai_prompt) values ('read-only-dir', 'read-only-dir.example', 'Alpha', 'de', 'Hallo.')`);
-    fs.mkdirSync(tmpRoot, { recursive: true });
-    const state = fs.mkdtempSync(path.join(tmpRoot, 'state-'));
+    const state = scratchDir('state');
     const t = openOnTmpfs(state, 'mount -o remount,ro "$XDG_STATE_HOME" || exit 98');
     await openEdit(t, 'read-only-dir');
     t.keys('Tab', 'End');

@@ -1,8 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { repoRoot } from '../helpers/cli.ts';
+import { ensureEmbeddedServer, stopEmbeddedServer } from '../../src/db/embedded.ts';
+import { initORM } from '../../src/db/orm.ts';
+import { DraftStore } from '../../src/lib/drafts.ts';
+import { MigrationService } from '../../src/services/migration-service.ts';
 import { createMigratedDatabase } from '../helpers/db.ts';
+import { scratchDir } from '../helpers/scratch.ts';
 import { binCabinet, ensureBuilt, startTmux, terminalEnv, type TmuxSession } from '../helpers/tmux.ts';
 
 /**
@@ -17,7 +22,6 @@ type Db = Awaited<ReturnType<typeof createMigratedDatabase>>;
 let staging: Db;
 let production: Db;
 const sessions: TmuxSession[] = [];
-const tmpRoot = path.join(repoRoot, '.tmp');
 
 beforeAll(async () => {
   ensureBuilt();
@@ -60,8 +64,7 @@ async function row(db: Db, siteId: string) {
 
 describe('drafts belong to the database they were made on', () => {
   it('a staging draft is offered on production only as "from another database", never applied silently, and recovered there only after y, onto production\'s row', async () => {
-    fs.mkdirSync(tmpRoot, { recursive: true });
-    const state = fs.mkdtempSync(path.join(tmpRoot, 'state-'));
+    const state = scratchDir('state');
 
     // On staging: an edit of the prompt, and the link drops.
     const s1 = open(staging, state);
@@ -129,8 +132,7 @@ describe('drafts belong to the database they were made on', () => {
   });
 
   it('a draft written before cabinet recorded its database is not applied: it is offered as from an unknown database', async () => {
-    fs.mkdirSync(tmpRoot, { recursive: true });
-    const state = fs.mkdtempSync(path.join(tmpRoot, 'state-'));
+    const state = scratchDir('state');
     const dir = path.join(state, 'cabinet', 'drafts');
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
     // As the previous version of cabinet wrote it (no database in it, file named by the id alone).
@@ -159,5 +161,60 @@ describe('drafts belong to the database they were made on', () => {
     screen = await t2.waitFor('Edit site legacy');
     expect(screen).toContain('Alt. Von irgendwo.');
     expect(await row(production, 'legacy')).toMatchObject({ ai_prompt: 'Alt.', version: 1 });
+  });
+
+  it('two clusters with a database of the same name, the second used by a role that may not run pg_control_system(): its draft is keyed by its address, and is another database\'s on the first cluster', async () => {
+    const root = path.join(scratchDir('pg2', 0o755), 'c');
+    const server = await ensureEmbeddedServer({ root });
+    try {
+      const connect = async (database: string) => {
+        const client = new pg.Client({ host: server.socketDir, port: server.port, user: server.user, database });
+        await client.connect();
+        return client;
+      };
+      const admin = await connect(server.database);
+      await admin.query(`create database "${production.name}"`);
+      // A least-privilege role, on a database where an administrator revoked pg_control_system() (PostgreSQL grants it to everyone).
+      await admin.query('create role least_priv login');
+      await admin.end();
+      const target = { source: 'DATABASE_URL' as const, host: server.socketDir, port: server.port, user: server.user, database: production.name, connectTimeoutSeconds: 5 };
+      const orm = await initORM(target, { statementTimeoutMs: 0 });
+      await new MigrationService(orm, target).up();
+      await orm.close(true);
+      const other = await connect(production.name);
+      // pg_proc is per database: revoked here, where the role connects.
+      await other.query('revoke execute on function pg_control_system() from public');
+      await other.query(`insert into sites (site_id, domain, brand_name, language, ai_prompt) values ('shop', 'shop.example', 'Shop Zwei', 'de', 'Hallo.')`);
+      await other.query('grant select, insert, update, delete on all tables in schema public to least_priv');
+      await other.query('grant usage, select on all sequences in schema public to least_priv');
+      await other.end();
+
+      const state = scratchDir('state');
+      const url = `postgres://least_priv@/${production.name}?host=${encodeURIComponent(server.socketDir)}&port=${server.port}`;
+      const t = startTmux([binCabinet], { env: terminalEnv({ DATABASE_URL: url, XDG_STATE_HOME: state }), width: 160, height: 40 });
+      sessions.push(t);
+      await openEdit(t, 'shop');
+      for (let i = 0; i < 6; i++) t.keys('Tab');
+      await t.waitFor('› Prompt');
+      t.keys('End');
+      t.type(' Zweiter Cluster.');
+      await t.waitFor('draft kept');
+      process.kill(t.pid(), 'SIGHUP');
+      expect(await t.waitForExit()).toBe(129);
+      const [draft] = new DraftStore({ dir: path.join(state, 'cabinet', 'drafts') }).list();
+      expect(draft?.database?.key).toBe(`at:${server.socketDir}:${server.port}/${production.name}`);
+      expect(draft?.database?.label).toContain('least_priv@');
+
+      // The first cluster's database of the same name does not take it for its own.
+      const p = open(production, state);
+      const screen = await p.waitFor('Unsaved drafts from an earlier session (1)');
+      expect(screen).toContain('⚠ from another database: least_priv@');
+      expect(screen).not.toContain('the site is as the draft left it');
+      p.keys('Escape');
+      const edit = await openEdit(p, 'shop');
+      expect(edit).not.toContain('Zweiter Cluster');
+    } finally {
+      await stopEmbeddedServer(root);
+    }
   });
 });

@@ -108,9 +108,8 @@ describe('a database with unusual DateStyle, IntervalStyle, TimeZone, search_pat
     recent(JSON.parse(sites)[0].created_at);
     const sitesBack = await ok(['sites', 'import', '--dry-run', '--json'], { input: sites });
     const usersBack = await ok(['users', 'import', '--dry-run', '--json'], { input: users });
-    for (const plan of [JSON.parse(sitesBack.stdout), JSON.parse(usersBack.stdout)]) {
-      expect(JSON.stringify(plan)).not.toMatch(/"(create|update|insert)d?":\s*[1-9]/);
-    }
+    expect(JSON.parse(sitesBack.stdout)).toMatchObject({ created: 0, changed: 0, unchanged: 1 });
+    expect(JSON.parse(usersBack.stdout)).toMatchObject({ created: 0, changed: 0, unchanged: 1 });
     await ok(['sites', 'import', '--yes'], { input: sites });
     await ok(['users', 'import', '--yes'], { input: users });
     const after = await db.query(`select to_char(first_seen at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS.MS') as t from public.users where user_id = '880000000000000001'`);

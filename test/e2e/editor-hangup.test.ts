@@ -141,4 +141,30 @@ describe('a hang-up while $EDITOR is open', () => {
     expect(offer).toContain(`+${SAVED[saved].split(/\r?\n/)[1]!.trimEnd()}`);
     next.type('q');
   });
+
+  it('an editor killed by a signal while cabinet runs is no failure: what it saved comes into the form and the draft', async () => {
+    const state = scratchDir('state');
+    const dir = scratchDir('editor');
+    await seedSite('killed-editor', 'Vorher.');
+    const saved = 'Gespeichert, dann getötet.\nZweite Zeile\n';
+    fs.writeFileSync(path.join(dir, 'content'), saved);
+    const script = path.join(dir, 'editor.sh');
+    // Saves, then dies of SIGKILL (an OOM kill, a crash): cabinet itself got no signal.
+    fs.writeFileSync(script, `#!/bin/sh\ncat '${path.join(dir, 'content')}' > "$1"\nkill -KILL $$\n`, { mode: 0o755 });
+    const t = startTmux([binCabinet], { env: terminalEnv({ DATABASE_URL: db.url, XDG_STATE_HOME: state, VISUAL: script }), width: 110, height: 34 });
+    sessions.push(t);
+    await t.waitFor(/Sites \(\d+\)/);
+    t.type('/');
+    t.type('killed-editor');
+    await t.waitFor((s) => s.includes('Sites (1)') && s.includes('killed-editor'));
+    t.keys('Enter');
+    t.type('E');
+    await t.waitFor('the editor was ended by SIGKILL: took what it had saved');
+    const screen = await t.waitFor('Edit site killed-editor');
+    expect(screen).toContain('Zweite Zeile');
+    // Before the form's own draft takes over, the draft on disk already held the editor's text, byte for byte.
+    const [draft] = new DraftStore({ dir: path.join(state, 'cabinet', 'drafts') }).list();
+    expect(draft?.recordId).toBe('killed-editor');
+    expect(draft?.fields.aiPrompt).toBe(saved);
+  });
 });

@@ -5,7 +5,8 @@ import type { DataServices } from '../services/data-services.ts';
 import { KEY_OF_SITE_FIELD, siteRecordToRow, siteSummaryToJson, siteText, type SiteRow } from '../services/transfer/site-columns.ts';
 import type { SiteChange, SiteInput, SiteRecord, SiteSortKey, SiteSummary } from '../services/types.ts';
 import { domainForDisplay } from '../services/validation/fields.ts';
-import { suggestSiteId, validateSite, validateSitePatch } from '../services/validation/site-input.ts';
+import { suggestSiteId, validateSite, validateSiteField, validateSitePatch } from '../services/validation/site-input.ts';
+import { EDITABLE_SITE_FIELDS } from '../services/site-fields.ts';
 import type { Command, CommandContext } from './command.ts';
 import { explainEditError, parseExpectVersion, withDataServices, withReadServices } from './data.ts';
 import { readPromptFile } from './prompt-input.ts';
@@ -236,6 +237,12 @@ async function set(ctx: CommandContext): Promise<number> {
       // Already stale or gone: the service says so (version now, who changed it) before any diff is shown.
       if (expectedVersion !== undefined && current?.version !== expectedVersion) return updated(await write());
       if (!current) throw notFound(siteId);
+      // Only what is set is validated; a value written outside cabinet that today's rules refuse is kept, and said.
+      for (const f of EDITABLE_SITE_FIELDS) {
+        if (f in fields) continue;
+        const check = validateSiteField(f, current[f]);
+        if (!check.ok) ctx.warn(`${KEY_OF_SITE_FIELD[f]} is kept as stored, though today's rules would refuse it (${sanitizeLine(check.error)})`);
+      }
       const before = siteRecordToRow(current);
       const beforeText = siteText(before);
       const afterText = siteText(fieldsToRow(siteId, fields, before));

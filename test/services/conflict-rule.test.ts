@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StaleEditError } from '../../src/services/edit-errors.ts';
 import { OrmSiteService } from '../../src/services/site-service.ts';
+import { OrmRevisionService } from '../../src/services/revision-service.ts';
 import { mergeLines, threeWay } from '../../src/services/three-way.ts';
 import type { SiteRecord } from '../../src/services/types.ts';
 import { createMigratedDatabase } from '../helpers/db.ts';
@@ -81,5 +82,18 @@ describe('a refused write names the conflicting fields, who and when (real Postg
     expect(error.details.base).toBeNull();
     expect(error.details.conflicts).toEqual(['brandName']);
     expect(error.message).toContain('changed on both sides: brand name');
+  });
+
+  it('history restore over a row that moved since it was shown: refused, naming what both changed; nothing written', async () => {
+    const revisions = new OrmRevisionService(db.orm.em as unknown as EntityManager, alice);
+    const created = await alice.create({ siteId: 'restore', domain: 'restore.example', brandName: 'First', aiPrompt: 'p1' });
+    const shown = await alice.update('restore', { brandName: 'Second' }, { expectedVersion: created.version });
+    // The admin looks at the history (row at v2) and picks revision 1; bob changes the brand meanwhile.
+    await bob.update('restore', { brandName: 'Bob' });
+    const error = await caught(revisions.restore('restore', 1, { expectedVersion: shown.after!.version }));
+    expect(error).toBeInstanceOf(StaleEditError);
+    expect(error.message).toContain('was changed by bob');
+    expect(error.message).toContain('changed on both sides: brand name');
+    expect((await alice.get('restore'))?.brandName).toBe('Bob');
   });
 });

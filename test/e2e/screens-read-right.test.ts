@@ -8,6 +8,9 @@ import { binCabinet, ensureBuilt, startTmux, terminalEnv, type TmuxSession } fro
  * people use (120×35, a default 80×24, a phone's 60×15). Rows are written by psql where cabinet would not.
  */
 
+const LONG = 'Second paragraph is one long line that has to wrap around at eighty columns, and it keeps going until it does.';
+const PARAGRAPHS = `First paragraph.\n\n${LONG}\n\n\nThird paragraph.`;
+
 let db: Awaited<ReturnType<typeof createMigratedDatabase>>;
 const sessions: TmuxSession[] = [];
 
@@ -24,6 +27,8 @@ beforeAll(async () => {
   await db.query("update sites set brand_name = 'Changed by psql' where site_id = 'psql-made'");
   await db.query("insert into users (user_id, email, first_seen, last_seen) values ('100000000000000017', 'psql17@example.com', now(), now())");
   await db.query("update users set email = 'psql17@changed.example' where user_id = '100000000000000017'");
+  // Paragraphs with blank lines between them, one line long enough to wrap at 80 columns.
+  await db.query('insert into sites (site_id, domain, brand_name, language, ai_prompt) values ($1, $2, $3, $4, $5)', ['paragraphs', 'paragraphs.example', 'Paragraphs', 'en', PARAGRAPHS]);
   // One site created through cabinet: one revision.
   const created = await runCabinet(
     ['sites', 'create', 'one-rev', '--domain', 'one-rev.example', '--brand-name', 'One', '--language', 'en', '--ai-prompt-file', '-'],
@@ -61,7 +66,7 @@ async function filterTo(t: TmuxSession, text: string): Promise<void> {
 describe('counts that are counts (#17.3)', () => {
   it('a list with more rows on the server says how many are shown, not "200+"', async () => {
     const t = open();
-    await t.waitFor('Sites (8)');
+    await t.waitFor('Sites (');
     await goTo(t, 'users');
     const screen = await t.waitFor('Users (');
     expect(screen).toContain('Users (200 shown, more below)');
@@ -70,7 +75,7 @@ describe('counts that are counts (#17.3)', () => {
 
   it('one revision is "1 revision"; a row psql created and then changed says so', async () => {
     const t = open();
-    await t.waitFor('Sites (8)');
+    await t.waitFor('Sites (');
     await filterTo(t, 'one-rev');
     t.type('h');
     let screen = await t.waitFor('History of one-rev');
@@ -78,7 +83,7 @@ describe('counts that are counts (#17.3)', () => {
     expect(screen).toContain('1 revision · newest first');
 
     const p = open();
-    await p.waitFor('Sites (8)');
+    await p.waitFor('Sites (');
     await filterTo(p, 'psql-made');
     p.type('h');
     screen = await p.waitFor('outside cabinet');
@@ -86,7 +91,7 @@ describe('counts that are counts (#17.3)', () => {
     expect(screen).toMatch(/v2\s+\S+ \S+\s+created and changed outside cabinet \(2 writes\)/);
 
     const u = open();
-    await u.waitFor('Sites (8)');
+    await u.waitFor('Sites (');
     await goTo(u, 'users');
     await u.waitFor('Users (');
     u.type('/');
@@ -97,5 +102,66 @@ describe('counts that are counts (#17.3)', () => {
     screen = await u.waitFor('outside cabinet');
     expect(screen).toContain('0 revisions');
     expect(screen).toMatch(/v2\s+\S+ \S+\s+created and changed outside cabinet \(2 writes\)/);
+  });
+});
+
+/** The screen's rows from the one containing `first` on, up to (not including) the first containing `stop`. */
+function rowsFrom(screen: string, first: string, stop: string): string[] {
+  const lines = screen.split('\n');
+  const from = lines.findIndex((l) => l.includes(first));
+  const to = lines.findIndex((l, i) => i > from && l.includes(stop));
+  expect(from, screen).toBeGreaterThanOrEqual(0);
+  expect(to, screen).toBeGreaterThan(from);
+  return lines.slice(from, to).map((l) => l.trimEnd());
+}
+
+async function editPrompt(t: TmuxSession, siteId: string): Promise<string> {
+  await t.waitFor('Sites (');
+  await filterTo(t, siteId);
+  t.type('e');
+  await t.waitFor(`Edit site ${siteId}`);
+  for (let i = 0; i < 6; i++) t.keys('Tab');
+  return t.waitFor('› Prompt');
+}
+
+describe('the prompt editor draws the text as it is (#17.1, #17.2)', () => {
+  it('blank lines between paragraphs are drawn, wherever the cursor is', async () => {
+    const t = open(80, 24);
+    const screen = await editPrompt(t, 'paragraphs');
+    expect(screen).toContain('Ln 1, Col 1');
+    const rows = rowsFrom(screen, 'First paragraph.', 'Third paragraph.');
+    // First paragraph, a blank, the long line (two rows), two blanks, then the third: as n8n reads it.
+    expect(rows.map((r) => r.trim() === '')).toEqual([false, true, false, false, true, true]);
+  });
+
+  it('a wrapped row starts with a continuation mark that is not text; the logical line is drawn whole', async () => {
+    const t = open(80, 24);
+    const screen = await editPrompt(t, 'paragraphs');
+    const rows = rowsFrom(screen, 'Second paragraph', 'Third paragraph.');
+    expect(rows[0]).toMatch(/^ Second paragraph/);
+    expect(rows[1]).toMatch(/^↪\S/);
+    // Both rows together are the line (broken after a space), with no extra character: the mark is only
+    // in the margin.
+    expect(`${rows[0]!.slice(1)} ${rows[1]!.slice(1)}`).toBe(LONG);
+  });
+
+  it('in the review diff one changed long line has one - and one +, its wrapped rows the continuation mark', async () => {
+    const t = open(80, 24);
+    await editPrompt(t, 'paragraphs');
+    t.keys('Down', 'Down', 'End');
+    t.type(' Edited.');
+    await t.waitFor('Edited.');
+    t.keys('C-s');
+    const screen = await t.waitFor('Review changes to paragraphs');
+    const lines = screen.split('\n');
+    const removed = lines.filter((l) => l.startsWith('-Second paragraph'));
+    const added = lines.filter((l) => l.startsWith('+Second paragraph'));
+    expect(removed, screen).toHaveLength(1);
+    expect(added, screen).toHaveLength(1);
+    expect(lines.filter((l) => /^[+-](?![+-]{2} )/.test(l)), screen).toHaveLength(2);
+    const after = lines[lines.indexOf(added[0]!) + 1]!;
+    expect(after).toMatch(/^↪\S/);
+    expect(lines[lines.indexOf(removed[0]!) + 1]).toMatch(/^↪\S/);
+    expect(lines.join('\n')).toContain('Edited.');
   });
 });

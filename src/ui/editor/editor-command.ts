@@ -12,8 +12,14 @@ const MOTIONS: Partial<Record<PromptEditorAction, Motion>> = {
   docEnd: 'docEnd',
 };
 
-/** The wrap width for a view `width` wide: one cell is kept for the cursor after the last character. */
-export const wrapWidth = (width: number) => Math.max(1, width - 1);
+/** The editor's left margin: blank on a line's first row, the continuation mark on its wrapped rows. */
+export const GUTTER = 1;
+
+/**
+ * The wrap width for a view `width` wide: the margin, and one cell kept for the cursor after the last
+ * character.
+ */
+export const wrapWidth = (width: number) => Math.max(1, width - GUTTER - 1);
 
 /** The reducer action for a bound editor key, given the view's size (for screen-row moves). */
 export function editorCommand(action: PromptEditorAction, view: { width: number; height: number }): EditorAction {

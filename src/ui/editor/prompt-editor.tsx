@@ -4,11 +4,11 @@ import { TerminalCursor } from '../components/terminal-cursor.tsx';
 import { actionFor } from '../keys/keymap.ts';
 import { graphemes } from '../text/graphemes.ts';
 import { formatPromptStats } from '../text/prompt-stats.ts';
-import { cellText, drawRange, wrapLine } from '../text/wrap.ts';
+import { CONTINUATION, cellText, drawRange, wrapLine } from '../text/wrap.ts';
 import { displayWidth, fit, truncate } from '../text/graphemes.ts';
 import { tone } from '../theme.ts';
 import { visualRowOf, type EditorAction, type EditorState } from './editor-state.ts';
-import { editorCommand, typedText, wrapWidth } from './editor-command.ts';
+import { editorCommand, GUTTER, typedText, wrapWidth } from './editor-command.ts';
 import { promptEditorKeymap } from './prompt-editor-keymap.ts';
 
 /**
@@ -42,6 +42,8 @@ function locate(state: EditorState, width: number): { visualRow: number; totalRo
 
 interface DrawnRow {
   key: string;
+  /** A wrapped continuation of the line above (drawn with the mark in the margin). */
+  continued: boolean;
   before: string;
   at?: string;
   after: string;
@@ -84,19 +86,22 @@ export function PromptEditor({ state, width, height, focused }: { state: EditorS
         const g = col < end ? graphemes(line.slice(col, end))[0]! : '';
         drawn.push({
           key: `${r}:${k}`,
+          continued: k > 0,
           before: drawRange(line, start, col),
           at: g ? cellText(g) : ' ',
           after: drawRange(line, col + g.length, end),
         });
-      } else drawn.push({ key: `${r}:${k}`, before: drawRange(line, start, end), after: '' });
+      } else drawn.push({ key: `${r}:${k}`, continued: k > 0, before: drawRange(line, start, end), after: '' });
     }
   }
   const cursorRow = drawn.findIndex((row) => row.at !== undefined);
   return (
     <Box ref={box} flexDirection="column" width={width} height={height}>
-      {cursorRow >= 0 && <TerminalCursor anchor={box} column={displayWidth(drawn[cursorRow]!.before)} row={cursorRow} />}
+      {cursorRow >= 0 && <TerminalCursor anchor={box} column={GUTTER + displayWidth(drawn[cursorRow]!.before)} row={cursorRow} />}
+      {/* Every row starts with its margin cell, so an empty line is drawn as a row too (Ink drops an empty Text). */}
       {drawn.map((row) => (
         <Text key={row.key} wrap="truncate-end">
+          <Text dimColor>{row.continued ? CONTINUATION : ' '}</Text>
           {row.before}
           {row.at !== undefined && <Text inverse>{row.at}</Text>}
           {row.after}

@@ -109,11 +109,22 @@ export function drawRange(line: string, start: number, end: number): string {
   return isPlainAscii(part) ? part : sanitizeText(part).replace(/\n/g, '\\n');
 }
 
+/**
+ * Drawn in the margin before a soft-wrapped continuation row: clearly not text (the text never shows it
+ * there) and not a diff sign, so one long line never reads as several.
+ */
+export const CONTINUATION = '↪';
+
 /** Wraps multi-line text for a read-only view: each logical line sanitised and soft-wrapped. */
 export function wrapText(text: string, width: number): string[] {
-  const out: string[] = [];
+  return wrapTextRows(text, width).map((row) => row.text);
+}
+
+/** As wrapText, saying which rows continue the logical line before them. */
+export function wrapTextRows(text: string, width: number): { text: string; continued: boolean }[] {
+  const out: { text: string; continued: boolean }[] = [];
   for (const line of text.split('\n')) {
-    for (const row of wrapLine(line, width)) out.push(drawRange(line, row.start, row.end));
+    wrapLine(line, width).forEach((row, k) => out.push({ text: drawRange(line, row.start, row.end), continued: k > 0 }));
   }
   return out;
 }

@@ -1,6 +1,11 @@
 import { structuredPatch } from 'diff';
 import type { ViewLine } from '../../components/scroll-view.tsx';
-import { wrapText } from '../../text/wrap.ts';
+import { CONTINUATION, wrapText, wrapTextRows } from '../../text/wrap.ts';
+
+/** One diff line wrapped to the view: its +/-/space on the first row, the continuation mark on the rest. */
+function markedRows(text: string, mark: string, width: number, tone: 'added' | 'removed' | 'hunk' | undefined): ViewLine[] {
+  return wrapTextRows(text, Math.max(1, width - 1)).map((row) => ({ text: `${row.continued ? CONTINUATION : mark}${row.text}`, ...(tone ? { tone } : {}) }));
+}
 
 /**
  * The prompt's change as a unified diff (jsdiff's structuredPatch: the same algorithm and format as
@@ -21,7 +26,7 @@ export function promptDiffLines(before: string, after: string, width: number, la
         continue;
       }
       const tone = mark === '+' ? 'added' : mark === '-' ? 'removed' : undefined;
-      for (const row of wrapText(raw.slice(1), Math.max(1, width - 1))) lines.push({ text: `${mark}${row}`, ...(tone ? { tone } : {}) });
+      lines.push(...markedRows(raw.slice(1), mark, width, tone));
     }
   }
   return lines;
@@ -57,7 +62,7 @@ export function patchTextLines(patch: string, width: number): ViewLine[] {
       lines.push({ text: wrapText(raw, Math.max(1, width))[0] ?? '', ...(tone ? { tone } : {}), ...(mark === '\\' ? { dim: true } : {}) });
       continue;
     }
-    for (const row of wrapText(raw.slice(1), Math.max(1, width - 1))) lines.push({ text: `${mark}${row}`, ...(tone ? { tone } : {}) });
+    lines.push(...markedRows(raw.slice(1), mark, width, tone));
   }
   return lines;
 }

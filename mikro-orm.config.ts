@@ -15,6 +15,8 @@ export interface ConfigOptions {
   /** Pool size; the console and commands need few connections. */
   poolMax?: number;
   debug?: boolean;
+  /** Where the ORM's log lines go (console.log by default; --debug sends them to a file, src/lib/debug-log.ts). */
+  logger?: (message: string) => void;
   /** Another migrations folder (tests use copies to edit and break migrations safely). */
   migrationsDir?: string;
 }
@@ -36,6 +38,7 @@ export function createConfig(target: ConnectionTarget, options: ConfigOptions = 
     preferTs: false,
     ensureDatabase: false,
     debug: options.debug ?? false,
+    ...(options.logger ? { logger: options.logger, colors: false } : {}),
     pool: { min: 0, max: options.poolMax ?? 4, idleTimeoutMillis: 30_000 },
     driverOptions: pgDriverOptions(target, options.statementTimeoutMs ?? statementTimeoutFromEnv()),
     schemaGenerator: { skipTables: BOOKKEEPING_TABLES },

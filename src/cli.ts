@@ -5,6 +5,7 @@ import { CabinetError, ExitCode, usageError } from './lib/errors.ts';
 import { sanitizeLine, sanitizeText } from './lib/sanitize.ts';
 import { assertArgvIsUtf8 } from './commands/argv-encoding.ts';
 import { restoreMovedArguments } from './commands/moved-arguments.ts';
+import { debugLogFile } from './lib/debug-log.ts';
 
 /** package.json's name, version and description, put into the bundle by scripts/build.ts (undefined from src/). */
 declare const __CABINET_PKG__: Record<string, unknown> | undefined;
@@ -32,7 +33,7 @@ Options
   --actor NAME           who makes the change, for the site history (default: the OS user, or
                          SUDO_USER, with the SSH client address)
   --json                 machine-readable output where a command supports it
-  --debug                show stack traces
+  --debug                show stack traces; log the ORM's queries to a file in the state directory
   --help                 show help (also: cabinet COMMAND --help)
   --version              show the version
 
@@ -225,7 +226,11 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
       return reader;
     },
   };
-  if (command) return command.run(ctx);
+  if (command) {
+    // The console says it on the restored screen instead (src/ui/run-console.tsx).
+    if (flags.debug) io.stderr.write(`cabinet: --debug: the log goes to ${sanitizeLine(debugLogFile())}\n`);
+    return command.run(ctx);
+  }
   if (!io.stdin.isTTY || !io.stdout.isTTY) {
     throw usageError(
       'the console needs a terminal (stdin and stdout are not both a TTY)',

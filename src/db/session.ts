@@ -1,5 +1,6 @@
 import type { ConnectionTarget } from './connection.ts';
 import { describeTarget } from './connection.ts';
+import { writeDebugLog } from '../lib/debug-log.ts';
 import { openTarget, type OpenTargetOptions } from './open-target.ts';
 import { initORM, probe, type CabinetORM, type ServerInfo } from './orm.ts';
 import type { GuardDecision } from './tailnet-guard.ts';
@@ -24,7 +25,7 @@ export async function openSession(options: OpenSessionOptions = {}): Promise<DbS
   const { target, guard } = await openTarget(options);
   const orm = await initORM(target, {
     ...(options.statementTimeoutMs === undefined ? {} : { statementTimeoutMs: options.statementTimeoutMs }),
-    ...(options.debug === undefined ? {} : { debug: options.debug }),
+    ...(options.debug ? { debug: true, logger: writeDebugLog } : {}),
   });
   try {
     const info = await probe(orm, target);

@@ -19,6 +19,9 @@ export function cleanEnv(extra: Record<string, string | undefined> = {}): NodeJS
     env[k] = v;
   }
   env.NO_COLOR = '1';
+  // What cabinet keeps per user (the --debug log, drafts) goes to the run's scratch space, not the real home.
+  const scratch = process.env.CABINET_TEST_SCRATCH;
+  if (scratch && !env.XDG_STATE_HOME?.startsWith(scratch)) env.XDG_STATE_HOME = path.join(scratch, 'state');
   for (const [k, v] of Object.entries(extra)) if (v !== undefined) env[k] = v;
   return env;
 }

@@ -5,7 +5,8 @@ import { CabinetError, ExitCode, usageError } from './lib/errors.ts';
 import { sanitizeLine, sanitizeText } from './lib/sanitize.ts';
 import { assertArgvIsUtf8 } from './commands/argv-encoding.ts';
 import { restoreMovedArguments } from './commands/moved-arguments.ts';
-import { debugLogFile } from './lib/debug-log.ts';
+import { debugLogFile, debugLogUsed } from './lib/debug-log.ts';
+import { clearSplash } from './lib/splash.ts';
 
 /** package.json's name, version and description, put into the bundle by scripts/build.ts (undefined from src/). */
 declare const __CABINET_PKG__: Record<string, unknown> | undefined;
@@ -226,11 +227,7 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
       return reader;
     },
   };
-  if (command) {
-    // The console says it on the restored screen instead (src/ui/run-console.tsx).
-    if (flags.debug) io.stderr.write(`cabinet: --debug: the log goes to ${sanitizeLine(debugLogFile())}\n`);
-    return command.run(ctx);
-  }
+  if (command) return command.run(ctx);
   if (!io.stdin.isTTY || !io.stdout.isTTY) {
     throw usageError(
       'the console needs a terminal (stdin and stdout are not both a TTY)',
@@ -293,6 +290,11 @@ export async function run(): Promise<void> {
     code = await main(restoreMovedArguments(typed), io);
   } catch (error) {
     code = reportError(error, io, debug);
+  }
+  // --debug logs to a file (the console owns the screen): say where, once, last, on the restored screen.
+  if (debugLogUsed()) {
+    clearSplash();
+    io.stderr.write(`cabinet: --debug: the log is in ${sanitizeLine(debugLogFile())}\n`);
   }
   process.exitCode = code;
   // Done is done: a socket that a failed connection left open (node-postgres keeps it while the server

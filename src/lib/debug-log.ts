@@ -12,6 +12,9 @@ export const debugLogFile = (): string => path.join(stateHome(), 'debug.log');
 
 let fd: number | undefined;
 
+/** Whether this run wrote to the log (the CLI then says where it is). */
+export const debugLogUsed = (): boolean => fd !== undefined;
+
 export function writeDebugLog(message: string): void {
   if (fd === undefined) {
     fs.mkdirSync(stateHome(), { recursive: true, mode: 0o700 });

@@ -1,6 +1,5 @@
 import { render } from 'ink';
 import type { CommandContext } from '../commands/command.ts';
-import { debugLogFile } from '../lib/debug-log.ts';
 import { DraftStore, draftName, flushDraftsOnSignals } from '../lib/drafts.ts';
 import { CabinetError, ExitCode } from '../lib/errors.ts';
 import { sanitizeLine } from '../lib/sanitize.ts';
@@ -125,9 +124,7 @@ export async function runConsole(ctx: CommandContext): Promise<number> {
   if (left.failed.length > 0 && code === ExitCode.ok) code = ExitCode.failure;
   const exitCode = code;
   setTimeout(() => process.exit(exitCode), EXIT_GRACE_MS).unref();
-  if (ctx.flags.debug || warnings.size > 0 || fatal !== undefined || crash !== undefined || left.kept.length + left.failed.length > 0) clearSplash();
-  // Its log went to a file all along (the console owns the screen): say where, once, where it stays readable.
-  if (ctx.flags.debug) ctx.io.stderr.write(`cabinet: --debug: the log went to ${sanitizeLine(debugLogFile())}\n`);
+  if (warnings.size > 0 || fatal !== undefined || crash !== undefined || left.kept.length + left.failed.length > 0) clearSplash();
   for (const line of warnings) ctx.io.stderr.write(`cabinet: warning: ${sanitizeLine(line)}\n`);
   if (fatal !== undefined) ctx.io.stderr.write(`cabinet: ${sanitizeLine(fatal)}\n`);
   if (crash !== undefined) {

@@ -52,14 +52,14 @@ describe('--debug', () => {
     tmux.keys('q');
     expect(await tmux.waitForExit()).toBe(0);
     const after = tmux.capture();
-    expect(after.match(/--debug: the log went to/g)).toHaveLength(1);
-    expect(after).toContain(`cabinet: --debug: the log went to ${log}`);
+    expect(after.match(/--debug: the log is in/g)).toHaveLength(1);
+    expect(after).toContain(`cabinet: --debug: the log is in ${log}`);
     expect(after).not.toMatch(/\[query\]/);
     expect(fs.statSync(log).mode & 0o777).toBe(0o600);
     expect(fs.readFileSync(log, 'utf8')).toMatch(/^\d{4}-\d\d-\d\dT\S+ \[query\] select current_user/m);
   });
 
-  it('in a command: says once on stderr where the log goes, keeps it off stdout and stderr, and the password out of it', async () => {
+  it('in a command: says once, after the error line, where the log is; keeps the log off stdout and stderr, and the password out of it', async () => {
     const state = scratchDir('debug-state');
     const c = cluster();
     const url = `postgres://${c.user}:${encodeURIComponent(c.password)}@127.0.0.1:${c.tcpPort}/${db.name}`;
@@ -67,7 +67,10 @@ describe('--debug', () => {
     const log = path.join(state, 'cabinet', 'debug.log');
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
-    expect(r.stderr.split('\n')[0]).toBe(`cabinet: --debug: the log goes to ${log}`);
+    const lines = r.stderr.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^cabinet: no site "nope"|^cabinet: .*nope/);
+    expect(lines.at(-1)).toBe(`cabinet: --debug: the log is in ${log}`);
+    expect(r.stderr.match(/--debug: the log is in/g)).toHaveLength(1);
     expect(r.stderr).not.toMatch(/\[query\]|\[info\]/);
     const logged = fs.readFileSync(log, 'utf8');
     expect(logged).toMatch(/\[query\] select current_user/);

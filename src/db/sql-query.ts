@@ -21,11 +21,7 @@ export function poolQuery(getPool: () => Promise<Pool>, target?: ConnectionTarge
     } catch (error) {
       throw toDatabaseError(error, target);
     }
-    const pid = (client as unknown as { processID?: number }).processID;
-    const onAbort = () => {
-      // Cancel on the server from another connection; the query then fails with 57014 and we report "superseded".
-      if (pid) pool.query('select pg_cancel_backend($1)', [pid]).catch(() => {});
-    };
+    const onAbort = () => cancelRequest(pool, client);
     signal?.addEventListener('abort', onAbort, { once: true });
     let broken = false;
     try {
@@ -42,6 +38,31 @@ export function poolQuery(getPool: () => Promise<Pool>, target?: ConnectionTarge
       client.release(broken || signal?.aborted === true);
     }
   };
+}
+
+/**
+ * Cancels what `client` is running with the protocol's CancelRequest, on a new connection, carrying the key
+ * the server gave it; the query then fails with 57014 and we report "superseded". Through PgBouncer the key
+ * is PgBouncer's, which forwards the request to the server connection running the query: the process id a
+ * client sees there is made up, so `pg_cancel_backend(pid)` would miss it, or hit someone else's backend.
+ */
+function cancelRequest(pool: Pool, client: PoolClient): void {
+  const { Client, options } = pool as unknown as { Client: new (options: unknown) => CancellingClient; options: unknown };
+  const active = (client as unknown as { activeQuery: unknown }).activeQuery;
+  if (!active) return;
+  try {
+    const canceller = new Client(options);
+    // The cancel connection reports nothing we could act on; an error event must not take the process down.
+    canceller.connection.on('error', () => {});
+    canceller.cancel(client, active);
+  } catch {
+    // Nothing to cancel with: the query runs to its end or to the statement timeout.
+  }
+}
+
+interface CancellingClient {
+  connection: { on(event: 'error', listener: () => void): void };
+  cancel(client: PoolClient, query: unknown): void;
 }
 
 function superseded(cause?: unknown): CabinetError {

@@ -3,6 +3,7 @@ import pg from 'pg';
 import { cluster, createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import { startBouncer, type Bouncer } from '../helpers/pgbouncer.ts';
 import { binCabinet, ensureBuilt, startTmux, terminalEnv, type TmuxSession } from '../helpers/tmux.ts';
+import { openReadPool } from '../../src/db/read-pool.ts';
 import { scratchCli } from './support.ts';
 
 /**
@@ -125,6 +126,24 @@ describe.each(['transaction', 'session'] as const)('through PgBouncer, pool_mode
       expect((await db.query(`select brand_name from sites where site_id = 'harbor-finch-legal'`)).rows[0]!.brand_name).not.toBe('Never');
     } finally {
       await locker.end();
+    }
+  });
+
+  it('a superseded search is cancelled on the server through the bouncer', async () => {
+    const c = cluster();
+    const pool = await openReadPool({ source: 'DATABASE_URL', host: '127.0.0.1', port: bouncer.port, user: c.user, password: c.password, database: db.name, connectTimeoutSeconds: 5, addresses: ['127.0.0.1'] });
+    try {
+      const controller = new AbortController();
+      const slow = pool.query(`select pg_sleep(20), 'pgb-cancel-probe'`, [], controller.signal);
+      setTimeout(() => controller.abort(), 300);
+      const started = Date.now();
+      await expect(slow).rejects.toThrow(/superseded/);
+      expect(Date.now() - started).toBeLessThan(5000);
+      const running = await db.query(`select count(*)::int as n from pg_stat_activity where query like '%pgb-cancel-probe%' and state = 'active' and pid <> pg_backend_pid()`);
+      expect(running.rows[0]).toEqual({ n: 0 });
+      expect(await pool.query<{ n: number }>('select 1 as n')).toEqual([{ n: 1 }]);
+    } finally {
+      await pool.close();
     }
   });
 

@@ -72,7 +72,7 @@ describe.each(['transaction', 'session'] as const)('through PgBouncer, pool_mode
     expect((await db.query(`select count(*)::int as n from sites where site_id = 'pgb-site'`)).rows[0]).toEqual({ n: 0 });
   });
 
-  it('every users command', async () => {
+  it('every users command (history too)', async () => {
     const users = JSON.parse((await ok(['users', 'list', '--json', '--limit', '1000'])).stdout) as unknown[];
     expect(users).toHaveLength(300);
     await ok(['users', 'create', '990000000000000001', '--email', 'pool@example.com', '--first-seen', '2026-01-02T03:04:05Z']);
@@ -83,6 +83,8 @@ describe.each(['transaction', 'session'] as const)('through PgBouncer, pool_mode
     const line = exported.split('\n').find((l) => l.includes('990000000000000001'))!;
     await ok(['users', 'import', '--yes'], { input: line.replace('pool2@', 'pool3@') });
     expect((await db.query(`select email from users where user_id = '990000000000000001'`)).rows[0]).toEqual({ email: 'pool3@example.com' });
+    const history = JSON.parse((await ok(['users', 'history', '990000000000000001', '--json'])).stdout) as { action: string }[];
+    expect(history.map((h) => h.action)).toEqual(['update', 'update', 'create']);
     await ok(['users', 'delete', '990000000000000001', '--yes']);
     expect((await db.query(`select count(*)::int as n from users`)).rows[0]).toEqual({ n: 300 });
   });

@@ -93,10 +93,10 @@ async function siteRow(siteId: string) {
 const revisionCount = async (siteId: string) => (await db.query(`select count(*)::int as n from site_revisions where site_id = $1`, [siteId])).rows[0]!.n as number;
 const versionOf = async (siteId: string) => JSON.parse((await cabinet(['sites', 'show', siteId, '--json'])).out).version as number;
 
-/** Everything in sites, users and site_revisions, to show that a refused command changed nothing. */
+/** Everything in sites, users and both histories, to show that a refused command changed nothing. */
 async function snapshot(): Promise<string> {
   const parts = [];
-  for (const table of ['sites', 'users', 'site_revisions']) {
+  for (const table of ['sites', 'users', 'site_revisions', 'user_revisions']) {
     parts.push(JSON.stringify((await db.query(`select * from ${table} order by 1, 2`)).rows));
   }
   return parts.join('\n');

@@ -37,7 +37,7 @@ export function statementTimeoutFromEnv(env: NodeJS.ProcessEnv = process.env): n
   const raw = env.CABINET_STATEMENT_TIMEOUT?.trim();
   if (raw === undefined || raw === '') return DEFAULT_STATEMENT_TIMEOUT_MS;
   const m = /^(\d+)\s*(ms|s|min)?$/i.exec(raw);
-  if (!m) throw usageError(`CABINET_STATEMENT_TIMEOUT is not a duration: "${raw}"`, 'for example 30s, 500ms or 2min (0: no limit)');
+  if (!m) throw usageError(`CABINET_STATEMENT_TIMEOUT is not a duration: "${raw}"`, 'for example 30s, 500ms or 2min; 0 for no limit');
   const unit = (m[2] ?? 'ms').toLowerCase();
   return Number(m[1]) * (unit === 'min' ? 60_000 : unit === 's' ? 1000 : 1);
 }

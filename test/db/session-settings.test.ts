@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openReadPool, type ReadPool } from '../../src/db/read-pool.ts';
+import { statementTimeoutFromEnv } from '../../src/db/session-settings.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 
 /** The driver client every pool uses (src/db/pg-client.ts): settings per transaction, no session state. */
@@ -51,5 +52,16 @@ describe('session settings per transaction', () => {
     for (const sql of ['set statement_timeout = 0', 'SET SESSION search_path = x', 'listen cabinet', 'select pg_advisory_lock(1)', 'prepare p as select 1', 'reset all']) {
       await expect(pool.query(sql), sql).rejects.toThrow(/keeps no session state/);
     }
+  });
+});
+
+describe('CABINET_STATEMENT_TIMEOUT', () => {
+  it('takes a duration as PostgreSQL writes one; anything else is a usage error', () => {
+    expect(statementTimeoutFromEnv({})).toBe(30_000);
+    expect(statementTimeoutFromEnv({ CABINET_STATEMENT_TIMEOUT: '5s' })).toBe(5_000);
+    expect(statementTimeoutFromEnv({ CABINET_STATEMENT_TIMEOUT: '250' })).toBe(250);
+    expect(statementTimeoutFromEnv({ CABINET_STATEMENT_TIMEOUT: '2min' })).toBe(120_000);
+    expect(statementTimeoutFromEnv({ CABINET_STATEMENT_TIMEOUT: '0' })).toBe(0);
+    expect(() => statementTimeoutFromEnv({ CABINET_STATEMENT_TIMEOUT: 'soon' })).toThrow(expect.objectContaining({ exitCode: 2, message: 'CABINET_STATEMENT_TIMEOUT is not a duration: "soon"' }));
   });
 });

@@ -1,4 +1,5 @@
-import type { Keymap } from '../keys/keymap.ts';
+import { lineInputKeymap, type LineInputKey } from '../components/line-input.tsx';
+import { combineKeymaps, type Keymap } from '../keys/keymap.ts';
 
 export type BrowseAction = 'down' | 'up' | 'top' | 'bottom' | 'pagedown' | 'pageup' | 'filter' | 'sort' | 'reverse' | 'reload' | 'clearFilter';
 
@@ -19,13 +20,15 @@ export const browseKeymap: Keymap<BrowseAction> = [
 /** Esc first clears an applied filter (then, with nothing to clear, goes back or does nothing). */
 export const clearFilterKeymap: Keymap<BrowseAction> = [{ action: 'clearFilter', keys: ['esc'], description: 'clear the filter', footer: true }];
 
-export type FilterAction = 'done' | 'cancel' | 'down' | 'up' | 'erase';
+export type FilterAction = 'done' | 'cancel' | 'down' | 'up' | LineInputKey;
 
-/** While typing a filter: everything else is text. */
-export const filterKeymap: Keymap<FilterAction> = [
-  { action: 'done', keys: ['enter'], description: 'keep the filter', footer: true },
-  { action: 'cancel', keys: ['esc'], description: 'clear the filter', footer: true },
-  { action: 'down', keys: ['down'], description: 'next row', footer: true },
-  { action: 'up', keys: ['up'], description: 'previous row' },
-  { action: 'erase', keys: ['backspace'], description: 'erase' },
-];
+/** While typing a filter: the line edits like every one-line field; everything else is text. */
+export const filterKeymap: Keymap<FilterAction> = combineKeymaps<FilterAction>(
+  [
+    { action: 'done', keys: ['enter'], description: 'keep the filter', footer: true },
+    { action: 'cancel', keys: ['esc'], description: 'clear the filter', footer: true },
+    { action: 'down', keys: ['down'], description: 'next row', footer: true },
+    { action: 'up', keys: ['up'], description: 'previous row' },
+  ],
+  lineInputKeymap,
+);

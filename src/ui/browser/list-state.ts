@@ -1,8 +1,13 @@
+import { lineInput, lineInputReducer, type LineInputAction, type LineInputState } from '../components/line-input.tsx';
+
 /** The state of a list screen (k9s-style browser): cursor, filter being typed, sort column and direction. */
 export interface ListState<K extends string> {
   /** The selected row's position in the whole list (the rows in memory are a window of it). */
   cursor: number;
+  /** The filter as typed (what the query uses): `filterInput.value`. */
   filter: string;
+  /** The filter line being edited: a one-line field like every other (cursor, Ctrl-U, Ctrl-W, undo). */
+  filterInput: LineInputState;
   filtering: boolean;
   sort: K;
   descending: boolean;
@@ -15,14 +20,14 @@ export type ListAction<K extends string> =
   | { type: 'clamp'; count: number }
   | { type: 'startFilter' }
   | { type: 'typeFilter'; text: string }
-  | { type: 'eraseFilter' }
+  | { type: 'editFilter'; action: LineInputAction }
   | { type: 'endFilter' }
   | { type: 'clearFilter' }
   | { type: 'cycleSort'; keys: readonly K[]; descendingFor?: (key: K) => boolean }
   | { type: 'reverse' };
 
 export function initialList<K extends string>(sort: K, descending = false): ListState<K> {
-  return { cursor: 0, filter: '', filtering: false, sort, descending };
+  return { cursor: 0, filter: '', filterInput: lineInput(''), filtering: false, sort, descending };
 }
 
 export function listReducer<K extends string>(state: ListState<K>, action: ListAction<K>): ListState<K> {
@@ -41,13 +46,16 @@ export function listReducer<K extends string>(state: ListState<K>, action: ListA
       return { ...state, filtering: true };
     case 'typeFilter':
       // A filter is one line: a pasted newline or tab becomes a space.
-      return { ...state, filter: state.filter + action.text.replace(/[\r\n\t]+/g, ' '), cursor: 0 };
-    case 'eraseFilter':
-      return { ...state, filter: Array.from(state.filter).slice(0, -1).join(''), cursor: 0 };
+      return listReducer(state, { type: 'editFilter', action: { type: 'insert', text: action.text.replace(/[\r\n\t]+/g, ' ') } });
+    case 'editFilter': {
+      const filterInput = lineInputReducer(state.filterInput, action.action);
+      // A new filter starts at its first row; moving the cursor in the line changes nothing below it.
+      return filterInput.value === state.filter ? { ...state, filterInput } : { ...state, filterInput, filter: filterInput.value, cursor: 0 };
+    }
     case 'endFilter':
       return { ...state, filtering: false };
     case 'clearFilter':
-      return { ...state, filter: '', filtering: false, cursor: 0 };
+      return { ...state, filter: '', filterInput: lineInput(''), filtering: false, cursor: 0 };
     case 'cycleSort': {
       const i = action.keys.indexOf(state.sort);
       const sort = action.keys[(i + 1) % action.keys.length]!;

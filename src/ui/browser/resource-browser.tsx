@@ -10,6 +10,7 @@ import { tone } from '../theme.ts';
 import { useScreenActive, useScreenKeys, useShell } from '../shell/shell-context.tsx';
 import { browseKeymap, clearFilterKeymap, filterKeymap, type BrowseAction, type FilterAction } from './browser-keymap.ts';
 import { initialList, listReducer } from './list-state.ts';
+import { handleLineInputKey, lineInputCommand, lineInputView, type LineInputKey } from '../components/line-input.tsx';
 
 export interface ResourceBrowserProps<T, K extends string, A extends string> {
   /** "Sites", "Users": the title, followed by the count. */
@@ -88,8 +89,8 @@ export function ResourceBrowser<T, K extends string, A extends string>(props: Re
           case 'up':
             dispatch({ type: 'move', delta: -1, count: end, min: start });
             return;
-          case 'erase':
-            dispatch({ type: 'eraseFilter' });
+          default:
+            dispatch({ type: 'editFilter', action: lineInputCommand(action as LineInputKey) });
             return;
         }
       }
@@ -124,9 +125,8 @@ export function ResourceBrowser<T, K extends string, A extends string>(props: Re
     },
     onText(input, key) {
       if (!state.filtering) return false;
-      if (key.ctrl || key.meta || !input || /[\x00-\x1f\x7f]/.test(input)) return true;
-      dispatch({ type: 'typeFilter', text: input });
-      return true;
+      // Unbound control keys are not swallowed: Ctrl-G (help, in the footer) and Ctrl-C reach the shell.
+      return handleLineInputKey(input, key, (action) => dispatch({ type: 'editFilter', action }));
     },
     onPaste(text) {
       if (state.filtering) dispatch({ type: 'typeFilter', text });
@@ -140,6 +140,9 @@ export function ResourceBrowser<T, K extends string, A extends string>(props: Re
   const status = list.loading ? (list.rows === null ? 'loading…' : 'updating…') : '';
   const sortText = sortColumn ? `sorted by ${sortColumn.header.toLowerCase()} ${state.descending ? '▼' : '▲'}` : '';
   const width = shell.body.width;
+  const filterWidth = Math.max(8, width - 30);
+  // Being typed: the line with its cursor where the typing happens (scrolled sideways when long).
+  const filterView = state.filtering ? lineInputView(state.filterInput, filterWidth) : null;
 
   return (
     <Box flexDirection="column" width={width} height={shell.body.height}>
@@ -150,8 +153,15 @@ export function ResourceBrowser<T, K extends string, A extends string>(props: Re
       {showFilterLine && (
         <Text wrap="truncate-end">
           <Text color={tone('accent')}>/</Text>
-          {truncate(sanitizeLine(state.filter), width - 30)}
-          {state.filtering && <Text inverse> </Text>}
+          {filterView ? (
+            <>
+              {filterView.before}
+              <Text inverse>{filterView.at}</Text>
+              {filterView.after}
+            </>
+          ) : (
+            truncate(sanitizeLine(state.filter), filterWidth)
+          )}
           <Text dimColor>{`  matches ${props.filterHint}`}</Text>
         </Text>
       )}

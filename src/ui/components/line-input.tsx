@@ -26,6 +26,8 @@ export type LineInputAction =
   | { type: 'backspace' }
   | { type: 'delete' }
   | { type: 'deleteWordBack' }
+  | { type: 'deleteToStart' }
+  | { type: 'deleteToEnd' }
   | { type: 'move'; to: 'left' | 'right' | 'start' | 'end' | 'wordLeft' | 'wordRight' }
   | { type: 'set'; value: string }
   | { type: 'undo' }
@@ -49,6 +51,10 @@ function edit(state: LineInputState, action: Exclude<LineInputAction, { type: 'u
       const from = previousWordStart(value, cursor);
       return { value: value.slice(0, from) + value.slice(cursor), cursor: from };
     }
+    case 'deleteToStart':
+      return { value: value.slice(cursor), cursor: 0 };
+    case 'deleteToEnd':
+      return { value: value.slice(0, cursor), cursor };
     case 'move': {
       const to = {
         left: () => previousBoundary(value, cursor),
@@ -93,7 +99,20 @@ export function lineInputReducer(state: LineInputState, action: LineInputAction)
   return { ...next, history: { past, future: [], ...(kind ? { open: kind } : {}) } };
 }
 
-export type LineInputKey = 'left' | 'right' | 'start' | 'end' | 'wordLeft' | 'wordRight' | 'backspace' | 'delete' | 'deleteWordBack' | 'undo' | 'redo';
+export type LineInputKey =
+  | 'left'
+  | 'right'
+  | 'start'
+  | 'end'
+  | 'wordLeft'
+  | 'wordRight'
+  | 'backspace'
+  | 'delete'
+  | 'deleteWordBack'
+  | 'deleteToStart'
+  | 'deleteToEnd'
+  | 'undo'
+  | 'redo';
 
 export const lineInputKeymap: Keymap<LineInputKey> = [
   { action: 'wordLeft', keys: ['ctrl+left', 'alt+left', 'alt+b'], description: 'previous word' },
@@ -105,6 +124,9 @@ export const lineInputKeymap: Keymap<LineInputKey> = [
   { action: 'backspace', keys: ['backspace'], description: 'delete before the cursor' },
   { action: 'delete', keys: ['delete', 'ctrl+d'], description: 'delete at the cursor' },
   { action: 'deleteWordBack', keys: ['ctrl+w', 'alt+backspace'], description: 'delete the previous word' },
+  // As in a shell (readline): Ctrl-U clears to the start of the field, Ctrl-K to its end.
+  { action: 'deleteToStart', keys: ['ctrl+u'], description: 'delete to the start of the field' },
+  { action: 'deleteToEnd', keys: ['ctrl+k'], description: 'delete to the end of the field' },
   { action: 'undo', keys: ['ctrl+z'], description: 'undo' },
   { action: 'redo', keys: ['ctrl+y'], description: 'redo' },
 ];
@@ -115,6 +137,8 @@ export function lineInputCommand(action: LineInputKey): LineInputAction {
     case 'backspace':
     case 'delete':
     case 'deleteWordBack':
+    case 'deleteToStart':
+    case 'deleteToEnd':
     case 'undo':
     case 'redo':
       return { type: action };

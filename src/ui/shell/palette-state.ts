@@ -1,3 +1,4 @@
+import { lineInput, lineInputReducer, type LineInputAction, type LineInputState } from '../components/line-input.tsx';
 import type { Route } from './routes.ts';
 
 /** A `:` command: a name people type, what it does, and either a place to go or quitting. */
@@ -16,7 +17,10 @@ export const PALETTE_COMMANDS: readonly PaletteCommand[] = [
 ];
 
 export interface PaletteState {
+  /** What is typed: `input.value`. */
   text: string;
+  /** The command line as a one-line field (cursor, Ctrl-U, Ctrl-W, Ctrl-A/E, undo). */
+  input: LineInputState;
   /** Index into the current matches. */
   selected: number;
   error?: string;
@@ -25,13 +29,14 @@ export interface PaletteState {
 export type PaletteAction =
   | { type: 'type'; text: string }
   | { type: 'backspace' }
+  | { type: 'edit'; action: LineInputAction }
   | { type: 'next' }
   | { type: 'previous' }
   | { type: 'complete' }
   | { type: 'error'; message: string }
   | { type: 'reset' };
 
-export const emptyPalette: PaletteState = { text: '', selected: 0 };
+export const emptyPalette: PaletteState = { text: '', input: lineInput(''), selected: 0 };
 
 /** Commands whose name or alias starts with what was typed; exact alias matches first. */
 export function paletteMatches(text: string, commands: readonly PaletteCommand[] = PALETTE_COMMANDS): PaletteCommand[] {
@@ -46,16 +51,20 @@ export function paletteReducer(state: PaletteState, action: PaletteAction): Pale
   const matches = paletteMatches(state.text);
   switch (action.type) {
     case 'type':
-      return { text: state.text + action.text.replace(/[\r\n\t]/g, ''), selected: 0 };
+      return paletteReducer(state, { type: 'edit', action: { type: 'insert', text: action.text.replace(/[\r\n\t]/g, '') } });
     case 'backspace':
-      return { text: Array.from(state.text).slice(0, -1).join(''), selected: 0 };
+      return paletteReducer(state, { type: 'edit', action: { type: 'backspace' } });
+    case 'edit': {
+      const input = lineInputReducer(state.input, action.action);
+      return input.value === state.text ? { ...state, input } : { text: input.value, input, selected: 0 };
+    }
     case 'next':
       return { ...state, selected: matches.length ? (state.selected + 1) % matches.length : 0, error: undefined };
     case 'previous':
       return { ...state, selected: matches.length ? (state.selected - 1 + matches.length) % matches.length : 0, error: undefined };
     case 'complete': {
       const pick = matches[state.selected];
-      return pick ? { text: pick.name, selected: 0 } : state;
+      return pick ? { text: pick.name, input: lineInputReducer(state.input, { type: 'set', value: pick.name }), selected: 0 } : state;
     }
     case 'error':
       return { ...state, error: action.message };

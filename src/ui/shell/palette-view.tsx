@@ -1,17 +1,20 @@
 import { Text } from 'ink';
+import { lineInputView } from '../components/line-input.tsx';
 import { displayWidth, truncate } from '../text/graphemes.ts';
 import { tone } from '../theme.ts';
 import { paletteMatches, type PaletteState } from './palette-state.ts';
 
 /** The command line at the bottom: what is typed, with a cursor. */
 export function PaletteLine({ state, width }: { state: PaletteState; width: number }) {
+  const view = lineInputView(state.input, Math.max(4, width - 3 - (state.error ? displayWidth(state.error) + 1 : 0)));
   return (
     <Text wrap="truncate-end">
       <Text bold color={tone('accent')}>
         :
       </Text>
-      {truncate(state.text, width - 3)}
-      <Text inverse> </Text>
+      {view.before}
+      <Text inverse>{view.at}</Text>
+      {view.after}
       {state.error && <Text color={tone('error')}> {truncate(state.error, Math.max(0, width - displayWidth(state.text) - 4))}</Text>}
     </Text>
   );

@@ -8,7 +8,9 @@ import { useConnectionHealth } from '../connection/connection-health.tsx';
 import { HealthBanner } from '../connection/health-banner.tsx';
 import { useDrafts } from '../drafts-context.tsx';
 import { pasteRefusal } from '../input/paste-guard.ts';
+import { splitBurst } from '../input/split-burst.ts';
 import { KeyHints } from '../components/key-hints.tsx';
+import { handleLineInputKey } from '../components/line-input.tsx';
 import { actionFor, bindingFor, keymapSignature, withoutShadowed, type Keymap } from '../keys/keymap.ts';
 import { fit, truncate } from '../text/graphemes.ts';
 import { tone, type Tone } from '../theme.ts';
@@ -99,6 +101,8 @@ export function Shell({ services, initialRoute }: { services: Services; initialR
   );
 
   const runGlobal = (action: GlobalAction) => {
+    // The person moved on (the palette, help, back): keys typed at a loading screen are not theirs any more.
+    typedAhead.current = [];
     switch (action) {
       case 'palette':
         dispatchPalette({ type: 'reset' });
@@ -153,7 +157,7 @@ export function Shell({ services, initialRoute }: { services: Services; initialR
         return;
       }
       default:
-        if (!key.ctrl && !key.meta && input && !/[\x00-\x1f\x7f]/.test(input)) dispatchPalette({ type: 'type', text: input });
+        handleLineInputKey(input, key, (edit) => dispatchPalette({ type: 'edit', action: edit }));
     }
   };
 
@@ -164,8 +168,9 @@ export function Shell({ services, initialRoute }: { services: Services; initialR
   // One key per turn of the event loop, so each key sees the state the one before it left. Ink hands every
   // key of one terminal read to useInput within the same tick, before React has rendered the first key's
   // update: "Tab End x" read at once would type x into the field Tab just left. And Ink splits escape
-  // sequences but not Tab or Enter bytes from the text around them, so a fast typist (or key repeat, or
-  // a terminal without bracketed paste) can deliver "name\r" or "\t\t" as one input; those are split here.
+  // sequences but not control bytes from each other or the text around them, so a fast typist (or key
+  // repeat, or a terminal without bracketed paste) can deliver "name\r", "\t\t" or two Ctrl-W as one
+  // input; splitBurst makes them keys.
   // The first key is handled at once; keys arriving meanwhile queue behind it. A bracketed paste takes its
   // place in the same queue, so "End, text, paste" lands in that order (Ink delivers pastes on their own
   // channel, at once).
@@ -203,22 +208,7 @@ export function Shell({ services, initialRoute }: { services: Services; initialR
       pump();
     }
   };
-  useInput(
-    (input, key) => {
-      const parts: [string, Key][] =
-        input.length > 1 && /[\t\r]/.test(input) && !key.ctrl && !key.meta
-          ? input
-              .split(/([\t\r])/)
-              .filter((part) => part !== '')
-              .map((part) => {
-                const special = part === '\t' || part === '\r';
-                return [part, { ...key, tab: part === '\t', return: part === '\r', shift: special ? false : key.shift }];
-              })
-          : [[input, key]];
-      enqueue(...parts.map((part) => ({ key: part })));
-    },
-    { isActive: isRawModeSupported },
-  );
+  useInput((input, key) => enqueue(...splitBurst(input, key).map((part) => ({ key: part }))), { isActive: isRawModeSupported });
 
   const onKeyRef = useRef(onKey);
   onKeyRef.current = onKey;
@@ -265,7 +255,7 @@ export function Shell({ services, initialRoute }: { services: Services; initialR
   // Keys typed at a screen while it was loading, replayed (in order) when it publishes its keys.
   const typedAhead = useRef<{ screen: number; at: number; key: [string, Key] }[]>([]);
   useEffect(() => {
-    if (published.key !== top.key || published.keymap.length === 0 || typedAhead.current.length === 0) return;
+    if (published.key !== top.key || published.keymap.length === 0 || typedAhead.current.length === 0 || overlay !== 'none') return;
     const fresh = typedAhead.current.filter((k) => k.screen === top.key && Date.now() - k.at < TYPE_AHEAD_MS);
     typedAhead.current = [];
     if (fresh.length > 0) enqueue(...fresh.map((k) => ({ key: k.key })));

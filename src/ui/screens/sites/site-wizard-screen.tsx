@@ -259,7 +259,7 @@ function Wizard({ resumed }: { resumed: Resumed | null }) {
             focused={current}
             width={width}
             error={current && state.inputs[f].value === '' && !state.error ? undefined : r.ok ? undefined : r.error}
-            note={f === 'siteId' && current && !state.siteIdTouched ? 'suggested from the domain' : stored}
+            note={f === 'siteId' && current && !state.siteIdTouched && state.inputs.siteId.value !== '' ? 'suggested from the domain; typing replaces it' : stored}
             hint={SITE_FIELD_HINTS[f]}
           />
         );

@@ -51,7 +51,17 @@ export function initialWizard(): WizardState {
 export function wizardReducer(state: WizardState, action: WizardAction): WizardState {
   switch (action.type) {
     case 'input': {
-      const inputs = { ...state.inputs, [action.field]: lineInputReducer(state.inputs[action.field], action.action) };
+      const current = state.inputs[action.field];
+      // A suggested site id is offered like selected text: the first character typed (or pasted) replaces
+      // it; moving the cursor or deleting first edits it instead. Ctrl-Z brings the suggestion back.
+      const replacing = action.field === 'siteId' && !state.siteIdTouched && action.action.type === 'insert' && current.value !== '';
+      let next: LineInputState;
+      if (replacing && action.action.type === 'insert') {
+        // One undo step, which the rest of the word typed after it joins.
+        const replaced = lineInputReducer(current, { type: 'set', value: action.action.text });
+        next = { ...replaced, history: { past: replaced.history?.past ?? [], future: [], open: 'typing' } };
+      } else next = lineInputReducer(current, action.action);
+      const inputs = { ...state.inputs, [action.field]: next };
       return { ...state, inputs, error: null, siteIdTouched: state.siteIdTouched || action.field === 'siteId' };
     }
     case 'next': {

@@ -1,0 +1,54 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { openReader } from '../../src/db/open-reader.ts';
+import { openSession } from '../../src/db/session.ts';
+import { openConsoleServices, type ConsoleServices } from '../../src/services/console-services.ts';
+import { splitBurst } from '../../src/ui/input/split-burst.ts';
+import { createMigratedDatabase } from '../helpers/db.ts';
+import type { FakeServices } from './fake-services.ts';
+import { KEY, renderConsole } from './render-console.tsx';
+
+/** Bursts of control keys (one stdin read) in the console on the real services. */
+let db: Awaited<ReturnType<typeof createMigratedDatabase>>;
+let opened: ConsoleServices;
+let current: { unmount(): void } | undefined;
+
+beforeAll(async () => {
+  db = await createMigratedDatabase('ui_line');
+  await db.query(`insert into sites (site_id, domain, brand_name) values ('acme-de', 'acme.de', 'ACME'), ('beta-fr', 'beta.fr', 'Beta')`);
+  opened = await openConsoleServices({ openReader: () => openReader({ databaseUrl: db.url }), openDb: (o) => openSession({ databaseUrl: db.url, ...o }) }, () => {});
+});
+afterAll(async () => {
+  await opened?.close();
+  await db?.close();
+});
+afterEach(() => current?.unmount());
+
+const filterLine = (frame: string) => frame.split('\n').find((l) => l.startsWith('/')) ?? '';
+
+describe('a burst of keys in one read', () => {
+  it('two Ctrl-W in one read delete two words of the filter; Ctrl-U with text before it in the same read clears it', async () => {
+    const c = renderConsole(opened.services as unknown as FakeServices);
+    current = c;
+    await c.waitFor('Sites (2)');
+    await c.press('/');
+    await c.type('one two three');
+    await c.waitFor('Nothing matches “one two three”');
+    c.ui.stdin.write('\x17\x17');
+    await c.waitFor((f) => /^\/one  /.test(filterLine(f)));
+    c.ui.stdin.write('zz\x15acme');
+    const frame = await c.waitFor('Sites (1)');
+    expect(filterLine(frame)).toMatch(/^\/acme /);
+    // Ctrl-G (the footer's help) is not swallowed by the filter.
+    await c.press(KEY.ctrlG);
+    await c.waitFor('close help');
+  });
+
+  it('splitBurst makes the keys Ink makes of each byte alone', () => {
+    const none = { ctrl: false, meta: false, shift: false, tab: false, return: false, backspace: false, escape: false } as Parameters<typeof splitBurst>[1];
+    const keys = splitBurst('ab\x17\x17c\r\t\x7f\x15', none).map(([input, key]) => `${key.ctrl ? 'ctrl+' : ''}${key.return ? 'enter' : key.tab ? 'tab' : key.backspace ? 'backspace' : input}`);
+    expect(keys).toEqual(['ab', 'ctrl+w', 'ctrl+w', 'c', 'enter', 'tab', 'backspace', 'ctrl+u']);
+    // One key, or an escape sequence: as Ink gave it.
+    expect(splitBurst('w', { ...none, ctrl: true })).toEqual([['w', { ...none, ctrl: true }]]);
+    expect(splitBurst('\u001b[D', none)).toEqual([['\u001b[D', none]]);
+  });
+});

@@ -303,6 +303,17 @@ export async function fillPasswordFromPgpass(
 }
 
 /** How the target is shown to people: never with its password. */
+/**
+ * The console header's short form: `embedded · DB` or `user@host/db` (`user@socket/db` for a Unix socket,
+ * `:port` only when it is not 5432). describeTarget is the long one, for messages that need the path.
+ */
+export function shortTarget(target: ConnectionTarget): string {
+  if (target.source === 'embedded') return `embedded · ${target.database}`;
+  const host = target.host.startsWith('/') ? 'socket' : target.host.includes(':') ? `[${target.host}]` : target.host;
+  const port = target.host.startsWith('/') || target.port === 5432 ? '' : `:${target.port}`;
+  return `${target.user}@${host}${port}/${target.database}`;
+}
+
 export function describeTarget(target: ConnectionTarget): string {
   if (target.source === 'embedded') return `embedded PostgreSQL (${target.embeddedRoot ?? target.host}) db ${target.database}`;
   const where = target.host.startsWith('/') ? `socket ${target.host}` : `${target.host.includes(':') ? `[${target.host}]` : target.host}:${target.port}`;

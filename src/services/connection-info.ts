@@ -1,4 +1,4 @@
-import type { ConnectionTarget } from '../db/connection.ts';
+import { shortTarget, type ConnectionTarget } from '../db/connection.ts';
 import type { GuardDecision } from '../db/tailnet-guard.ts';
 import type { WriteGate } from './access.ts';
 import type { DatabaseIdentity } from './database-identity.ts';
@@ -17,6 +17,7 @@ export function connectionInfo(facts: {
   const { gates } = facts;
   return {
     label: facts.label,
+    short: shortTarget(facts.target),
     embedded: facts.target.source === 'embedded',
     role: facts.role,
     readOnly: gates.sites.readOnly,

@@ -226,7 +226,10 @@ export interface RevisionService {
 
 /** What the console's header shows about the connection. */
 export interface ConnectionInfo {
+  /** The long form, with the socket directory or data directory: for messages that need it. */
   label: string;
+  /** The header's one short form: `embedded · cabinet` or `user@host/db`; absent only in test fakes (label then). */
+  short?: string;
   embedded: boolean;
   role: string;
   /** No data can be changed (--read-only, or the role may not write sites); data-changing keys are disabled. */

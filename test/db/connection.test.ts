@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   describeTarget,
+  shortTarget,
   fillPasswordFromPgpass,
   loadDotEnv,
   resolveConnection,
@@ -316,5 +317,13 @@ describe('describeTarget never shows the password', () => {
   it('the embedded server is named as such', () => {
     const t: ConnectionTarget = { source: 'embedded', host: '/x/run', port: 5432, user: 'cabinet', database: 'cabinet', connectTimeoutSeconds: 10, embeddedRoot: '/x' };
     expect(describeTarget(t)).toBe('embedded PostgreSQL (/x) db cabinet');
+  });
+
+  it('the header’s short form says each thing once: embedded · db, user@host/db, a port only when not 5432 (#17.4)', () => {
+    const embedded: ConnectionTarget = { source: 'embedded', host: '/x/run', port: 5432, user: 'postgres', database: 'cabinet', connectTimeoutSeconds: 10, embeddedRoot: '/x' };
+    expect(shortTarget(embedded)).toBe('embedded · cabinet');
+    expect(shortTarget(target(resolveIn({ PGHOST: '100.64.0.9', PGUSER: 'u', PGDATABASE: 'd' })))).toBe('u@100.64.0.9/d');
+    expect(shortTarget(target(resolveIn({ PGHOST: 'db.tail1.ts.net', PGPORT: '6432', PGUSER: 'u', PGDATABASE: 'd' })))).toBe('u@db.tail1.ts.net:6432/d');
+    expect(shortTarget(target(resolveIn({ PGHOST: '/run/postgresql', PGUSER: 'u', PGDATABASE: 'd' })))).toBe('u@socket/d');
   });
 });

@@ -165,3 +165,28 @@ describe('the prompt editor draws the text as it is (#17.1, #17.2)', () => {
     expect(lines.join('\n')).toContain('Edited.');
   });
 });
+
+describe('the header (#17.4)', () => {
+  const short = () => `${/^postgres:\/\/([^@:]+)@/.exec(db.url)![1]}@socket/${db.name}`;
+
+  it('says once where it is connected, in the short form, with the screen and read-write', async () => {
+    const t = open(120, 35);
+    const screen = await t.waitFor('Sites (');
+    const header = screen.split('\n')[0]!.trimEnd();
+    // The role is the user in the name: not said twice; no socket directory, no "embedded (embedded …)".
+    expect(header).toMatch(new RegExp(`^cabinet  ${short()}  sites +read-write$`));
+  });
+
+  it('at 60 columns it is cut at the end, keeping its start and read-write', async () => {
+    const t = open(60, 15);
+    await editPrompt(t, 'paragraphs');
+    const header = t.capture().split('\n')[0]!.trimEnd();
+    expect(header).toHaveLength(60);
+    expect(header.endsWith(' read-write')).toBe(true);
+    const shown = header.slice(0, -' read-write'.length).trimEnd();
+    expect(shown.endsWith('…')).toBe(true);
+    const full = `cabinet  ${short()}  edit paragraphs`;
+    expect(full.startsWith(shown.slice(0, -1))).toBe(true);
+    expect(shown.length).toBeGreaterThan(40);
+  });
+});

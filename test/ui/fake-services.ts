@@ -271,6 +271,7 @@ export function fakeServices(
 
   const connection: ConnectionInfo = {
     label: 'cabinet@socket /run/test/cabinet',
+    short: 'cabinet@socket/cabinet',
     embedded: false,
     role: 'cabinet',
     readOnly: false,

@@ -60,7 +60,7 @@ function fakeServices(): Services & { calls: string[] } {
         return null;
       },
     }),
-    connection: { label: 'cabinet@socket /run/test/cabinet', embedded: false, role: 'cabinet', readOnly: false, pendingMigrations: 0 },
+    connection: { label: 'cabinet@socket /run/test/cabinet', short: 'cabinet@socket/cabinet', embedded: false, role: 'cabinet', readOnly: false, pendingMigrations: 0 },
   };
   // Any other service (added by later issues) is there, and fails loudly if the first screen used it.
   return only<Services & { calls: string[] }>('services', services as Partial<Services & { calls: string[] }>);
@@ -103,7 +103,7 @@ describe('first screen: the sites list', () => {
       expect(frame()).toContain(site.siteId);
       expect(frame()).toContain(site.domain);
     }
-    expect(frame()).toContain('cabinet@socket /run/test/cabinet');
+    expect(frame()).toContain('cabinet  cabinet@socket/cabinet');
 
     // The cursor starts on the first row; `j` moves it down, `k` back up.
     expect(highlighted(frame())).toContain('acme-de');

@@ -1,7 +1,7 @@
 import { Box, Text } from 'ink';
 import type { ConnectionInfo } from '../../services/types.ts';
 import { sanitizeLine } from '../../lib/sanitize.ts';
-import { displayWidth, fit, truncate, truncateMiddle } from '../text/graphemes.ts';
+import { fit, truncate } from '../text/graphemes.ts';
 import { tone, type Tone } from '../theme.ts';
 
 /** Warnings under the connection line, one line each. */
@@ -19,23 +19,26 @@ export function headerHeight(connection: ConnectionInfo): number {
   return 1 + headerWarnings(connection).length;
 }
 
-/** Which database, as whom, whether writes are possible; then any warnings. Exactly headerHeight() lines. */
+/**
+ * Which database, as whom (only when that is not already in the connection's name), the screen, and
+ * whether writes are possible; then any warnings. Exactly headerHeight() lines. When narrow the line is
+ * cut at its end, but read-only / read-write always stays.
+ */
 export function Header({ connection, width, title }: { connection: ConnectionInfo; width: number; title?: string }) {
-  const where = connection.embedded ? `embedded (${sanitizeLine(connection.label)})` : sanitizeLine(connection.label);
+  const where = sanitizeLine(connection.short ?? connection.label);
+  const role = sanitizeLine(connection.role);
+  const roleShown = where.startsWith(`${role}@`) ? '' : `  role ${truncate(role, 20)}`;
   const mode = connection.readOnly ? 'read-only' : 'read-write';
-  const right = `role ${truncate(sanitizeLine(connection.role), 20)}  ${title ? `${title}  ` : ''}${mode}`;
-  // The label gives way first, from its middle: the host and the database name (its ends) stay visible.
-  const labelRoom = Math.max(0, width - displayWidth(right) - 'cabinet  '.length - 2);
-  const left = fit(`cabinet  ${truncateMiddle(where, labelRoom)}`, Math.max(0, width - displayWidth(right) - 1));
+  const left = truncate(`cabinet  ${where}${roleShown}${title ? `  ${sanitizeLine(title)}` : ''}`, Math.max(0, width - mode.length - 1));
   return (
     <Box flexDirection="column" width={width}>
       <Text wrap="truncate-end">
         <Text bold color={tone('accent')}>
           {left.slice(0, 7)}
         </Text>
-        <Text>{left.slice(7)} </Text>
+        <Text>{fit(left.slice(7), Math.max(0, width - mode.length - 7))}</Text>
         <Text dimColor={!connection.readOnly} color={connection.readOnly ? tone('warn') : undefined}>
-          {right}
+          {mode}
         </Text>
       </Text>
       {headerWarnings(connection).map((w) => (

@@ -362,6 +362,7 @@ export class DraftStore {
     try {
       fs.mkdirSync(this.dir, { recursive: true, mode: 0o700 });
     } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw Object.assign(new Error(`${this.dir} is not a directory`), { code: 'ENOTDIR' });
       // A recursive mkdir says ENOENT when a parent cannot be made; the nearest existing parent says why.
       let parent = path.dirname(this.dir);
       while (!fs.existsSync(parent) && parent !== path.dirname(parent)) parent = path.dirname(parent);

@@ -232,3 +232,43 @@ describe('drafts survive a dropped terminal (child processes)', () => {
   });
 });
 
+
+describe('a draft that cannot be written, and drafts of two databases', () => {
+  it('a write that fails says why, leaves no temp file, stays pending, and is retried until it succeeds', async () => {
+    const dir = tempDir();
+    // Where the drafts directory should be, a file: every write fails (ENOTDIR), as on a broken state dir.
+    fs.mkdirSync(path.dirname(dir), { recursive: true });
+    fs.writeFileSync(dir, 'not a directory');
+    const store = new DraftStore({ dir, debounceMs: 10 });
+    store.save(draft({ aiPrompt: 'typed' }));
+    expect(store.state('site:acme')).toBe('pending');
+    await sleep(60);
+    expect(store.state('site:acme')).toBe('failed:not a directory');
+    expect(store.report()).toEqual({ kept: [], failed: [{ id: 'site:acme', reason: 'not a directory', olderKept: false }] });
+    fs.rmSync(dir);
+    // The retry (every second) writes it, and only then is it "saved".
+    for (let i = 0; i < 40 && store.state('site:acme') !== 'saved'; i++) await sleep(50);
+    expect(store.state('site:acme')).toBe('saved');
+    expect(store.get('site:acme')?.fields.aiPrompt).toBe('typed');
+    expect(fs.readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    expect(store.report()).toEqual({ kept: ['site:acme'], failed: [] });
+  });
+
+  it('a draft of one database is not found on another; adopting it moves it over', () => {
+    const dir = tempDir();
+    const staging = new DraftStore({ dir });
+    staging.setDatabase({ key: 'pg:1/cabinet', label: 'staging' });
+    staging.save(draft({ aiPrompt: 'from staging' }));
+    staging.flushSync();
+    const production = new DraftStore({ dir });
+    production.setDatabase({ key: 'pg:2/cabinet', label: 'production' });
+    expect(production.get('site:acme')).toBeNull();
+    const [listed] = production.list();
+    expect(listed?.database).toEqual({ key: 'pg:1/cabinet', label: 'staging' });
+    expect(production.belongsHere(listed!)).toBe(false);
+    production.adopt(listed!, draft({ aiPrompt: 'from staging' }));
+    expect(production.get('site:acme')?.database?.key).toBe('pg:2/cabinet');
+    expect(staging.get('site:acme')).toBeNull();
+    expect(production.list()).toHaveLength(1);
+  });
+});

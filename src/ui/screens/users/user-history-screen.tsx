@@ -1,12 +1,12 @@
 import { useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import { Box, Text } from 'ink';
-import { plural } from '../../text/format.ts';
 import type { UserHistoryEntry } from '../../../services/types.ts';
 import { sanitizeLine } from '../../../lib/sanitize.ts';
 import { combineKeymaps, type Keymap } from '../../keys/keymap.ts';
 import { ScrollView, scrollBy, scrollKeymap, type ScrollAction } from '../../components/scroll-view.tsx';
 import { useServices } from '../../services-context.tsx';
 import { useScreenActive, useScreenKeys, useShell } from '../../shell/shell-context.tsx';
+import { plural } from '../../text/format.ts';
 import { fit, truncate } from '../../text/graphemes.ts';
 import { tone } from '../../theme.ts';
 import { errorLine } from '../sites/save-site.ts';

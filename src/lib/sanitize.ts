@@ -2,23 +2,77 @@
  * Every string that came from the database (or from a server error echoing a value) passes through here
  * before it reaches the terminal. Control characters would otherwise let data rewrite the admin's screen,
  * set the window title, or write to the clipboard (OSC 52); bidi overrides and zero-width characters
- * would let a value look like another. They are shown escaped and visible instead: `\x1b`, `\u202e`.
+ * would let a value look like another; and Unicode's invisible characters (tag characters U+E0000–E007F,
+ * which can spell a whole instruction a language model reads but a person does not see, soft hyphens,
+ * Hangul fillers, stray variation selectors) would hide text. They are shown escaped and visible instead:
+ * `\x1b`, `\u202e`, `\u{E0049}`.
+ *
+ * The set is Unicode's own data, read through the regex engine: Default_Ignorable_Code_Point, every format
+ * character (General_Category Cf: bidi controls, interlinear annotations), the line and paragraph
+ * separators, C0/C1 controls and lone surrogates. Emoji stay readable: a sequence Unicode recommends
+ * (RGI_Emoji: ZWJ families, keycaps, skin tones, the England/Scotland/Wales flags, which are tag
+ * sequences), a ZWJ between two pictographs, and a variation selector right after an emoji character are
+ * drawn as they are. A tag sequence that is not an RGI flag is escaped, since it draws as a plain black flag
+ * while carrying any text.
  */
 
-// C0 controls except tab/newline handling below, DEL, C1 controls.
-const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
-// Bidi embeddings/overrides/isolates, zero-width and invisible formatting characters, BOM, line/para separators.
-const INVISIBLE = /[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\u2028\u2029\ufff9-\ufffb]/g;
-// Lone surrogates cannot be encoded and would garble the output.
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+// One alternation, tried left to right at each position: a kept emoji sequence first, then one character
+// to escape. The `v` flag gives RGI_Emoji (a property of strings) and makes lone surrogates single matches.
+const PICTO = String.raw`\p{Extended_Pictographic}(?:\p{Emoji_Modifier}|\u{FE0F})?`;
+const EMOJI = String.raw`\p{RGI_Emoji}|${PICTO}(?:\u{200D}${PICTO})+|[\p{Emoji}--[0-9#*]][\u{FE0E}\u{FE0F}]`;
+// Newline is the one control character left alone: sanitizeText keeps lines, sanitizeLine escapes it first.
+const HIDDEN = String.raw`[[\p{Default_Ignorable_Code_Point}\p{Cf}\p{Zl}\p{Zp}\p{Cc}\p{Cs}]--[\n]]`;
+// The emoji alternative is tried only where a joiner, variation selector or tag follows (the RGI set is
+// large, and an emoji without one has nothing to escape anyway).
+const EMOJI_START = String.raw`(?=[\p{Emoji}\p{Extended_Pictographic}]\p{Emoji_Modifier}?[\u{200D}\u{FE0E}\u{FE0F}\u{E0020}-\u{E007F}])`;
+const PASS = new RegExp(`(${EMOJI_START}(?:${EMOJI}))|${HIDDEN}`, 'gv');
+const ANY_HIDDEN = new RegExp(HIDDEN, 'v');
+// Printable ASCII, newline and tab: nothing to do (the common case, kept fast).
+const PLAIN = /^[\x20-\x7e\n\t]*$/;
 
-function hex(ch: string): string {
+/** The escaped form of one code point: `\x1b` up to U+00FF, `\u202e` in the BMP, `\u{E0049}` above it. */
+export function escapeCodePoint(ch: string): string {
   const code = ch.codePointAt(0) ?? 0;
-  return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  if (code <= 0xff) return `\\x${code.toString(16).padStart(2, '0')}`;
+  if (code <= 0xffff) return `\\u${code.toString(16).padStart(4, '0')}`;
+  return `\\u{${code.toString(16).toUpperCase()}}`;
+}
+
+/**
+ * `text` cut so that each character that will be escaped stands alone: a person's cursor steps over
+ * `\u{E0049}` as one character, where a grapheme segmenter would glue a run of tag characters (or a soft
+ * hyphen, a ZWJ between letters) to the letter before it as one cluster.
+ */
+export function splitHidden(text: string): string[] {
+  if (PLAIN.test(text) || !ANY_HIDDEN.test(text)) return [text];
+  const out: string[] = [];
+  let last = 0;
+  for (const m of text.matchAll(PASS)) {
+    if (m[1] !== undefined) continue;
+    if (m.index > last) out.push(text.slice(last, m.index));
+    out.push(m[0]);
+    last = m.index + m[0].length;
+  }
+  if (last < text.length || out.length === 0) out.push(text.slice(last));
+  return out;
+}
+
+/** Every character of `text` that is drawn escaped, with its offset (tab and carriage return, which hide nothing, left out). */
+export function hiddenCharacters(text: string): { char: string; index: number }[] {
+  if (PLAIN.test(text) || !ANY_HIDDEN.test(text)) return [];
+  const out: { char: string; index: number }[] = [];
+  for (const m of text.matchAll(PASS)) if (m[1] === undefined && m[0] !== '\t' && m[0] !== '\r') out.push({ char: m[0], index: m.index });
+  return out;
+}
+
+/** `text` with each character that hides or acts on the terminal replaced (emoji sequences kept whole). */
+export function replaceHidden(text: string, replace: (ch: string) => string): string {
+  if (PLAIN.test(text) || !ANY_HIDDEN.test(text)) return text;
+  return text.replace(PASS, (match: string, emoji: string | undefined) => (emoji !== undefined ? match : replace(match)));
 }
 
 function escapeInvisible(text: string): string {
-  return text.replace(CONTROL, hex).replace(INVISIBLE, hex).replace(LONE_SURROGATE, hex);
+  return replaceHidden(text, escapeCodePoint);
 }
 
 /** For one-line places (lists, headers, error lines): newlines and tabs are shown escaped too. */

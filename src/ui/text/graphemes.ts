@@ -1,11 +1,37 @@
 import stringWidth from 'string-width';
+import { splitHidden } from '../../lib/sanitize.ts';
 
 /**
  * Display-width arithmetic for the terminal: what a person sees is grapheme clusters (é, 👍🏽, 家) taking
  * one or two cells, not UTF-16 code units. Every cursor, truncation and wrap in the console goes through
- * here so Cyrillic, German, CJK and emoji line up.
+ * here so Cyrillic, German, CJK and emoji line up. A character that is drawn escaped (a tag character, a
+ * soft hyphen, a ZWJ between letters) is a unit of its own, although the segmenter would glue it to the
+ * letter before it: the cursor steps over `\u{E0049}` one code point at a time, so the exact text can be
+ * edited where it is shown.
  */
 const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+export interface Segment {
+  /** UTF-16 offset in the text. */
+  index: number;
+  segment: string;
+}
+
+/** The units a person sees and the cursor steps over: grapheme clusters, with escaped characters apart. */
+export function* segments(text: string): Generator<Segment> {
+  for (const s of segmenter.segment(text)) {
+    const pieces = splitHidden(s.segment);
+    if (pieces.length === 1) {
+      yield { index: s.index, segment: s.segment };
+      continue;
+    }
+    let index = s.index;
+    for (const piece of pieces) {
+      yield { index, segment: piece };
+      index += piece.length;
+    }
+  }
+}
 
 // Printable ASCII: one cell per code unit, no segmentation needed (the common case, kept fast).
 const PLAIN_ASCII = /^[\x20-\x7e]*$/;
@@ -16,14 +42,14 @@ export function isPlainAscii(text: string): boolean {
 
 export function graphemes(text: string): string[] {
   if (isPlainAscii(text)) return text.split('');
-  return Array.from(segmenter.segment(text), (s) => s.segment);
+  return Array.from(segments(text), (s) => s.segment);
 }
 
 /** Grapheme boundaries of `text` as UTF-16 offsets, including 0 and text.length. */
 export function graphemeBoundaries(text: string): number[] {
   if (isPlainAscii(text)) return Array.from({ length: text.length + 1 }, (_, i) => i);
   const out = [0];
-  for (const s of segmenter.segment(text)) out.push(s.index + s.segment.length);
+  for (const s of segments(text)) out.push(s.index + s.segment.length);
   return out;
 }
 
@@ -36,7 +62,7 @@ export function previousBoundary(text: string, offset: number): number {
   if (offset <= 0) return 0;
   if (isPlainAscii(text)) return offset - 1;
   let previous = 0;
-  for (const s of segmenter.segment(text)) {
+  for (const s of segments(text)) {
     if (s.index >= offset) break;
     previous = s.index;
   }
@@ -47,7 +73,7 @@ export function previousBoundary(text: string, offset: number): number {
 export function nextBoundary(text: string, offset: number): number {
   if (offset >= text.length) return text.length;
   if (isPlainAscii(text)) return offset + 1;
-  for (const s of segmenter.segment(text)) {
+  for (const s of segments(text)) {
     const end = s.index + s.segment.length;
     if (end > offset) return end;
   }

@@ -1,7 +1,5 @@
 import { sanitizeText } from '../../lib/sanitize.ts';
-import { displayWidth, isPlainAscii } from './graphemes.ts';
-
-const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+import { displayWidth, isPlainAscii, segments } from './graphemes.ts';
 
 /** One screen row of a soft-wrapped logical line: UTF-16 offsets into that line. */
 export interface WrapRow {
@@ -26,7 +24,7 @@ interface Cell {
 
 function cells(line: string): Cell[] {
   if (isPlainAscii(line)) return Array.from(line, (ch, index) => ({ index, text: ch, width: 1 }));
-  return Array.from(segmenter.segment(line), (s) => ({ index: s.index, text: s.segment, width: cellWidth(s.segment) }));
+  return Array.from(segments(line), (s) => ({ index: s.index, text: s.segment, width: cellWidth(s.segment) }));
 }
 
 /**
@@ -86,7 +84,7 @@ export function rangeWidth(line: string, start: number, end: number): number {
   const part = line.slice(start, end);
   if (isPlainAscii(part)) return part.length;
   let w = 0;
-  for (const s of segmenter.segment(part)) w += cellWidth(s.segment);
+  for (const s of segments(part)) w += cellWidth(s.segment);
   return w;
 }
 
@@ -95,7 +93,7 @@ export function offsetAtColumn(line: string, start: number, end: number, x: numb
   const part = line.slice(start, end);
   if (isPlainAscii(part)) return start + Math.min(Math.max(0, x), part.length);
   let used = 0;
-  for (const s of segmenter.segment(part)) {
+  for (const s of segments(part)) {
     const w = cellWidth(s.segment);
     if (used + w > x) return start + s.index;
     used += w;

@@ -24,6 +24,8 @@ to fix it); exit code 1 when anything is ✗:
   migrations          pending, edited or unknown migrations
   schema drift        entities, migrations and the live schema agree (cabinet migrate check)
   n8n's query         SELECT ai_prompt, language, brand_name FROM sites WHERE site_id = $1 runs
+  hidden text         a prompt or brand name with invisible characters (tag characters can spell
+                      an instruction the model reads and the screen does not show) is a warning
 
 Options
   --json      the checks as JSON: {"ok": true|false, "checks": [{id, title, status, detail, fix}]}

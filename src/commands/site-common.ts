@@ -1,4 +1,6 @@
 import { CabinetError } from '../lib/errors.ts';
+import { hiddenTextWarning } from '../lib/hidden-text.ts';
+import { sanitizeLine } from '../lib/sanitize.ts';
 import type { DataServices } from '../services/data-services.ts';
 import { KEY_OF_SITE_FIELD, type SiteRow } from '../services/transfer/site-columns.ts';
 import type { SiteRecord } from '../services/types.ts';
@@ -40,4 +42,13 @@ export function fieldsToRow(siteId: string, f: Partial<Omit<SiteRecord, 'created
 /** Field names as the table's columns (brand_name), as scripts and n8n know them. */
 export function columnNames(fields: readonly string[]): string {
   return fields.map((f) => KEY_OF_SITE_FIELD[f as keyof typeof KEY_OF_SITE_FIELD] ?? f).join(', ');
+}
+
+/**
+ * A warning on stderr when the prompt hides text (tag characters spelling an instruction, zero-width
+ * characters): a language model reads it, while the terminal shows it only as escapes.
+ */
+export function warnHiddenPrompt(ctx: CommandContext, siteId: string, prompt: string | undefined): void {
+  const warning = prompt === undefined ? undefined : hiddenTextWarning('prompt', prompt);
+  if (warning) ctx.io.stderr.write(`cabinet: warning: site ${sanitizeLine(siteId)}: ${warning}\n`);
 }

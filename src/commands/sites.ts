@@ -7,6 +7,7 @@ import type { SiteChange, SiteInput, SiteRecord, SiteSortKey, SiteSummary } from
 import { domainForDisplay } from '../services/validation/fields.ts';
 import { suggestSiteId, validateSite, validateSiteField, validateSitePatch } from '../services/validation/site-input.ts';
 import { EDITABLE_SITE_FIELDS } from '../services/site-fields.ts';
+import { assertDomainScripts, listedDomain, MIXED_SCRIPT_MARK, mixedScriptWarning } from '../services/validation/domain-scripts.ts';
 import type { Command, CommandContext } from './command.ts';
 import { explainEditError, parseExpectVersion, withDataServices, withReadServices } from './data.ts';
 import { readPromptFile } from './prompt-input.ts';
@@ -15,7 +16,7 @@ import { formatTime, printDiff, printJson } from './output.ts';
 import { printListing } from './listing.ts';
 import { exportObjects, runExport, runImport, type TransferKind } from './transfer.ts';
 import { diff, history, restore } from './site-history.ts';
-import { columnNames, fieldsToRow, name, note, notFound, withServices } from './site-common.ts';
+import { columnNames, fieldsToRow, name, note, notFound, warnHiddenPrompt, withServices } from './site-common.ts';
 
 const help = `
 Usage
@@ -31,7 +32,10 @@ Usage
   $ cabinet sites import [FILE | -] [--dry-run] [--yes] [--force]
 
 Field options (create, set)
-  --domain DOMAIN          host name; Unicode allowed, stored as punycode (münchen.de)
+  --domain DOMAIN          host name; Unicode allowed, stored as punycode (münchen.de); checked by
+                           UTS 46 (xn--zz.com is refused) and for labels mixing scripts (UTS 39)
+  --allow-mixed-script     create/set: accept a domain whose label mixes scripts (the Cyrillic а in
+                           аpple.com); without it such a domain is refused, since it passes for another
   --brand-name NAME        the name the assistant uses for the brand
   --language TAG           BCP 47 tag: en, de, ru, pt-BR (default en)
   --ai-script-id ID        "" clears it
@@ -133,7 +137,7 @@ async function list(ctx: CommandContext): Promise<number> {
       empty: filter ? `No sites match "${sanitizeLine(filter)}".` : 'No sites yet (cabinet sites create, or cabinet seed --demo).',
       columns: [
         { header: 'SITE ID', value: (s) => s.siteId },
-        { header: 'DOMAIN', value: (s) => domainForDisplay(s.domain), truncate: true },
+        { header: 'DOMAIN', value: (s) => listedDomain(s.domain), truncate: true },
         { header: 'BRAND', value: (s) => s.brandName, truncate: true },
         { header: 'LANG', value: (s) => s.language },
         { header: 'SCRIPT', value: (s) => s.aiScriptId ?? '', truncate: true, drop: 5 },
@@ -149,9 +153,10 @@ async function list(ctx: CommandContext): Promise<number> {
 /** `kubectl describe`-style: one `key: value` line per column, then the prompt. */
 function describe(site: SiteRecord): string {
   const shownDomain = domainForDisplay(site.domain);
+  const mixed = mixedScriptWarning(site.domain);
   const lines: [string, string][] = [
     ['site_id', site.siteId],
-    ['domain', shownDomain === site.domain ? site.domain : `${shownDomain} (${site.domain})`],
+    ['domain', `${shownDomain === site.domain ? site.domain : `${shownDomain} (${site.domain})`}${mixed ? `  ${MIXED_SCRIPT_MARK}: ${mixed}` : ''}`],
     ['brand_name', site.brandName],
     ['language', site.language],
     ['ai_script_id', site.aiScriptId ?? '(none)'],
@@ -175,14 +180,23 @@ async function show(ctx: CommandContext): Promise<number> {
   return withReadServices(ctx, 'sites show', async ({ sites }) => {
     const site = await sites.get(siteId);
     if (!site) throw notFound(siteId);
+    warnHiddenPrompt(ctx, site.siteId, site.aiPrompt);
     if (ctx.flags.json) printJson(ctx.io, siteRecordToRow(site));
     else ctx.io.stdout.write(describe(site));
     return ExitCode.ok;
   });
 }
 
+/** A domain mixing scripts is refused (exit 1) unless --allow-mixed-script, which still says what it accepted. */
+function checkDomainScripts(ctx: CommandContext, domain: string): void {
+  const allowed = bool(ctx, 'allowMixedScript');
+  assertDomainScripts(domain, allowed);
+  const warning = allowed ? mixedScriptWarning(domain) : undefined;
+  if (warning) ctx.io.stderr.write(`cabinet: warning: domain ${sanitizeLine(domainForDisplay(domain))}: ${sanitizeLine(warning)} (accepted: --allow-mixed-script)\n`);
+}
+
 async function create(ctx: CommandContext): Promise<number> {
-  onlyOptions(ctx, 'sites create', [...FIELD_OPTIONS, ...HISTORY_OPTIONS, 'siteId', 'dryRun']);
+  onlyOptions(ctx, 'sites create', [...FIELD_OPTIONS, ...HISTORY_OPTIONS, 'siteId', 'dryRun', 'allowMixedScript']);
   maxArgs(ctx, 'sites create', 1);
   const input = await fieldInput(ctx);
   let siteId = idArgument(ctx, 'sites create', 'siteId', false);
@@ -194,9 +208,11 @@ async function create(ctx: CommandContext): Promise<number> {
   const full: SiteInput = { siteId, domain: input.domain ?? '', brandName: input.brandName ?? '', ...input };
   // Checked before connecting, with the services' own validators (the service checks again).
   const fields = validateSite(full);
+  checkDomainScripts(ctx, fields.domain);
   const preview = () => {
     if (suggested) ctx.io.stderr.write(`Site id ${sanitizeLine(siteId)} (from the domain; give SITE_ID to choose another).\n`);
     printDiff(ctx.io, name(siteId), null, siteText(fieldsToRow(siteId, fields)));
+    warnHiddenPrompt(ctx, siteId, fields.aiPrompt);
   };
   if (bool(ctx, 'dryRun')) {
     preview();
@@ -206,7 +222,7 @@ async function create(ctx: CommandContext): Promise<number> {
   // Connected first, so a role that may not write is told so before the diff of a site it cannot create.
   return withServices(ctx, 'create', true, async ({ sites }) => {
     preview();
-    const site = await sites.create(full, note(ctx));
+    const site = await sites.create(full, { ...note(ctx), allowMixedScript: bool(ctx, 'allowMixedScript') });
     ctx.io.stderr.write(`Created site ${sanitizeLine(site.siteId)}.\n`);
     if (ctx.flags.json) printJson(ctx.io, siteRecordToRow(site));
     return ExitCode.ok;
@@ -214,7 +230,7 @@ async function create(ctx: CommandContext): Promise<number> {
 }
 
 async function set(ctx: CommandContext): Promise<number> {
-  onlyOptions(ctx, 'sites set', [...FIELD_OPTIONS, ...HISTORY_OPTIONS, 'siteId', 'dryRun', 'expectVersion']);
+  onlyOptions(ctx, 'sites set', [...FIELD_OPTIONS, ...HISTORY_OPTIONS, 'siteId', 'dryRun', 'expectVersion', 'allowMixedScript']);
   maxArgs(ctx, 'sites set', 1);
   const siteId = idArgument(ctx, 'sites set', 'siteId', true)!;
   const expectedVersion = parseExpectVersion(str(ctx, 'expectVersion'));
@@ -225,7 +241,8 @@ async function set(ctx: CommandContext): Promise<number> {
   const fields = validateSitePatch(patch);
   return withServices(ctx, 'set', true, async ({ sites, revisions }) => {
     // With --expect-version the service refuses, in the write's own transaction, a row that moved on.
-    const write = () => sites.update(siteId, patch, { ...note(ctx), ...(expectedVersion === undefined ? {} : { expectedVersion }) });
+    const write = () =>
+      sites.update(siteId, patch, { ...note(ctx), allowMixedScript: bool(ctx, 'allowMixedScript'), ...(expectedVersion === undefined ? {} : { expectedVersion }) });
     const updated = (change: SiteChange) => {
       const changed = change.changed.length === 0 ? 'nothing changed' : columnNames(change.changed);
       ctx.io.stderr.write(`Updated site ${sanitizeLine(siteId)}: ${changed}.\n`);
@@ -243,6 +260,7 @@ async function set(ctx: CommandContext): Promise<number> {
         const check = validateSiteField(f, current[f]);
         if (!check.ok) ctx.warn(`${KEY_OF_SITE_FIELD[f]} is kept as stored, though today's rules would refuse it (${sanitizeLine(check.error)})`);
       }
+      if (fields.domain !== undefined && fields.domain !== current.domain) checkDomainScripts(ctx, fields.domain);
       const before = siteRecordToRow(current);
       const beforeText = siteText(before);
       const afterText = siteText(fieldsToRow(siteId, fields, before));
@@ -252,6 +270,7 @@ async function set(ctx: CommandContext): Promise<number> {
         return ExitCode.ok;
       }
       printDiff(ctx.io, name(siteId), beforeText, afterText);
+      warnHiddenPrompt(ctx, siteId, fields.aiPrompt ?? current.aiPrompt);
       if (bool(ctx, 'dryRun')) {
         ctx.io.stderr.write('Dry run: nothing was written.\n');
         return ExitCode.ok;
@@ -336,6 +355,7 @@ export const sitesCommand: Command = {
     expectVersion: { type: 'string' },
     before: { type: 'string' },
     force: { type: 'boolean' },
+    allowMixedScript: { type: 'boolean' },
   },
   run: (ctx) => runAction('sites', actions, ctx),
 };

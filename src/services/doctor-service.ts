@@ -3,6 +3,7 @@ import { withSqlClient, withTransaction, type SqlClient } from '../db/sql-client
 import { classifyAddress } from '../db/tailnet-guard.ts';
 import { CabinetError } from '../lib/errors.ts';
 import { MigrationService } from './migration-service.ts';
+import { hiddenTextWarning } from '../lib/hidden-text.ts';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail' | 'unknown';
 
@@ -169,6 +170,37 @@ async function n8nPathCheck(client: SqlClient): Promise<Check> {
 }
 
 /**
+ * Text a person cannot see but n8n's language model reads (tag characters spelling an instruction,
+ * zero-width characters), in the columns n8n selects. Only rows with a character outside printable
+ * ASCII are fetched; the rest cannot hide anything.
+ */
+async function hiddenTextCheck(client: SqlClient): Promise<Check> {
+  const base = { id: 'hidden-text', title: 'hidden text' };
+  try {
+    const { rows } = await client.query<{ site_id: string; brand_name: string; ai_prompt: string }>(
+      `select site_id, brand_name, ai_prompt from public.sites where ai_prompt ~ '[^\n\r\t -~]' or brand_name ~ '[^ -~]' order by site_id`,
+    );
+    const found: string[] = [];
+    for (const row of rows) {
+      for (const [column, text] of [['prompt', row.ai_prompt], ['brand_name', row.brand_name]] as const) {
+        const warning = hiddenTextWarning(column, text);
+        if (warning) found.push(`site ${row.site_id}: ${warning}`);
+      }
+    }
+    if (found.length === 0) return { ...base, status: 'ok', detail: 'no invisible characters in prompts or brand names' };
+    const more = found.length > 3 ? `; and ${found.length - 3} more` : '';
+    return {
+      ...base,
+      status: 'warn',
+      detail: found.slice(0, 3).join('; ') + more,
+      fix: 'cabinet sites show SITE_ID shows them escaped (\\u{E0049}); write the text again without them',
+    };
+  } catch (error) {
+    return { ...base, status: 'unknown', detail: message(error) };
+  }
+}
+
+/**
  * `cabinet doctor`: checks the connection, the server and the schema, each with a status and, for a
  * failure, what to do about it. Every check runs even when another failed.
  */
@@ -275,5 +307,6 @@ export async function runDoctor(db: DbSession): Promise<Check[]> {
   checks.push(
     await withTransaction(db.orm, db.target, n8nPathCheck).catch((error) => ({ id: 'n8n-path', title: "n8n's search_path", status: 'unknown' as const, detail: message(error) })),
   );
+  await withSqlClient(db.orm, db.target, async (client) => checks.push(await hiddenTextCheck(client)));
   return checks;
 }

@@ -13,6 +13,7 @@ import type { CreateOptions, ListOptions, Page, SiteChange, SiteRecord, SiteServ
 import { appendRevision, changedFields, EDITABLE_SITE_FIELDS, lastRevision, stateAtVersion, type EditableSiteField } from './site-revisions.ts';
 import { checkEncodable } from './validation/fields.ts';
 import { validateSite, validateSitePatch, type SiteFields, type SiteInput } from './validation/site-input.ts';
+import { assertDomainScripts } from './validation/domain-scripts.ts';
 import { resolvedContext, validateActor, validateExpectedVersion, validateNote, type WriteContext } from './write-context.ts';
 import { toWriteError } from './write-errors.ts';
 import { threeWay } from './three-way.ts';
@@ -89,6 +90,7 @@ export class OrmSiteService implements SiteService {
   async create(input: SiteInput, options: CreateOptions = {}): Promise<SiteRecord> {
     assertWritable(this.#gate);
     const fields = validateSite(input);
+    assertDomainScripts(fields.domain, options.allowMixedScript);
     const who = { actor: validateActor(options.actor, this.#actor), note: validateNote(options.note) };
     try {
       const { after } = await this.#em.fork().transactional(async (em) => this.#insert(em, fields, 'create', who));
@@ -103,9 +105,11 @@ export class OrmSiteService implements SiteService {
     validateExpectedVersion(options.expectedVersion);
     const fields = validateSitePatch(patch);
     const who = { actor: validateActor(options.actor, this.#actor), note: validateNote(options.note) };
-    return this.#write(siteId, { ...options, mine: fields }, constraintMessages({ siteId, domain: fields.domain ?? null }), (em, site) =>
-      this.#apply(em, site, fields, 'update', who),
-    );
+    return this.#write(siteId, { ...options, mine: fields }, constraintMessages({ siteId, domain: fields.domain ?? null }), (em, site) => {
+      // Only a domain being changed needs the confirmation; the one the row already has was accepted before.
+      if (fields.domain !== undefined && fields.domain !== site.domain) assertDomainScripts(fields.domain, options.allowMixedScript);
+      return this.#apply(em, site, fields, 'update', who);
+    });
   }
 
   async delete(siteId: string, options: WriteOptions = {}): Promise<SiteRecord> {

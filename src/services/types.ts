@@ -78,10 +78,15 @@ export interface WriteOptions {
   note?: string;
   /** Who, instead of the services' actor (see src/services/actor.ts). */
   actor?: string;
+  /**
+   * Sites: a new domain whose label mixes scripts (Cyrillic а in аpple.com, UTS 39) is written only with
+   * this; without it the write is refused (CabinetError, code `mixed-script`).
+   */
+  allowMixedScript?: boolean;
 }
 
 /** Options of a create: there is no version to expect yet. */
-export type CreateOptions = Pick<WriteOptions, 'note' | 'actor'>;
+export type CreateOptions = Pick<WriteOptions, 'note' | 'actor' | 'allowMixedScript'>;
 
 /**
  * Sites. Every write runs in one transaction with its site_revisions row (src/services/site-service.ts).

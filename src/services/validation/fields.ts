@@ -1,4 +1,4 @@
-import { domainToASCII, domainToUnicode } from 'node:url';
+import { toASCII, toUnicode } from 'tr46';
 
 /**
  * Field validators shared by the console (shown next to the field as you type), the commands and the
@@ -47,9 +47,43 @@ export function siteId(value: string): FieldResult<string> {
   return ok(v);
 }
 
+// UTS 46 as registries and browsers apply it to a name being registered or typed: hyphen rules, the
+// right-to-left rules (RFC 5893), ZWJ/ZWNJ only where a script needs them (RFC 5892), STD3 characters.
+const UTS46 = { checkHyphens: true, checkBidi: true, checkJoiners: true, useSTD3ASCIIRules: true, transitionalProcessing: false } as const;
+// Only decoding and mapping: what a stored label says, however it was written.
+const LENIENT = { checkHyphens: false, checkBidi: false, checkJoiners: false, useSTD3ASCIIRules: false } as const;
+
+/** Why UTS 46 refuses one label (`typed` as given, `label` its lower-case A-label form); undefined when it does not. */
+function labelProblem(typed: string, label: string): string | undefined {
+  const shown = `domain label "${typed}"`;
+  let unicode = label;
+  if (label.startsWith('xn--')) {
+    const decoded = toUnicode(label, LENIENT);
+    if (decoded.error) return `${shown} is not valid punycode (an xn-- label must decode to Unicode text that IDNA allows)`;
+    unicode = decoded.domain;
+  }
+  const again = toASCII(unicode, UTS46);
+  if (again !== null) {
+    if (label.startsWith('xn--') && again !== label) return `${shown} is not the canonical punycode of "${unicode}" (that is ${again})`;
+    return undefined;
+  }
+  if (unicode.startsWith('-') || unicode.endsWith('-')) return `${shown} starts or ends with a hyphen`;
+  if (unicode.slice(2, 4) === '--') return `${shown} has "--" in the 3rd and 4th place (reserved for xn-- labels)`;
+  if (/[\u200c\u200d]/.test(unicode)) return `${shown} has a zero-width joiner or non-joiner where IDNA allows none`;
+  if (/^\p{M}/u.test(unicode)) return `${shown} starts with a combining mark`;
+  if (/[_]/.test(unicode)) return `${shown} may use only letters, digits and inner hyphens`;
+  return `${shown} is not allowed in a domain name (UTS 46: a disallowed character, or right-to-left text mixed with left-to-right)`;
+}
+
+// UTS 46's label separators: the full stop and its ideographic and full-width forms.
+const LABEL_SEPARATOR = /[.\u3002\uff0e\uff61]/;
+
 /**
  * A host name: Unicode (IDN) allowed, stored as lower-case ASCII A-labels (punycode), as DNS and
- * browsers see it. No scheme, path, port, user info or wildcard; RFC 1035 label and length limits.
+ * browsers see it. No scheme, path, port, user info or wildcard; RFC 1035 label and length limits; UTS 46
+ * with CheckHyphens, CheckBidi and CheckJoiners, and an xn-- label must be punycode that decodes and
+ * encodes back to itself (xn--zz.com and xn--a.com are refused). Whether a label mixes scripts is a
+ * separate question (domain-scripts.ts): such a name can be meant, so it asks for a confirmation.
  */
 export function domain(value: string): FieldResult<string> {
   const bad = checkEncodable(value);
@@ -62,29 +96,38 @@ export function domain(value: string): FieldResult<string> {
   if (/:\d*$/.test(v)) return fail('domain: without a port');
   if (/\s/.test(v) || CONTROL.test(v)) return fail('domain must not contain spaces or control characters');
   if (v.includes('*')) return fail('domain: no wildcards');
-  const ascii = domainToASCII(v.toLowerCase());
-  if (!ascii) return fail('domain is not a valid host name');
-  if (/^\d+(\.\d+){3}$/.test(ascii) || ascii.startsWith('[')) return fail('domain: a host name, not an IP address');
-  if (ascii.length > 253) return fail('domain is longer than 253 characters');
-  const labels = ascii.split('.');
+  if (/^\d+(\.\d+){3}$/.test(v) || v.startsWith('[')) return fail('domain: a host name, not an IP address');
+  const labels = v.split(LABEL_SEPARATOR);
   if (labels.length < 2) return fail('domain needs at least two labels (acme.de)');
-  for (const label of labels) {
-    if (label.length === 0) return fail('domain has an empty label (two dots in a row)');
+  for (const typed of labels) {
+    if (typed.length === 0) return fail('domain has an empty label (two dots in a row)');
+    // Mapped (case folding, width) to the A-label DNS would see, without judging it yet.
+    const problem = labelProblem(typed, /^[\x00-\x7f]*$/.test(typed) ? typed.toLowerCase() : (toASCII(typed, LENIENT) ?? typed));
+    if (problem) return fail(problem);
+  }
+  const ascii = toASCII(v, { ...UTS46, verifyDNSLength: false });
+  // Each label passed: what is left is the right-to-left rule across labels (RFC 5893 applies it to the whole name).
+  if (!ascii) return fail('domain mixes a right-to-left label with labels IDNA does not allow beside it (UTS 46 CheckBidi)');
+  if (/^\d+(\.\d+){3}$/.test(ascii)) return fail('domain: a host name, not an IP address');
+  if (ascii.length > 253) return fail('domain is longer than 253 characters');
+  for (const label of ascii.split('.')) {
     if (label.length > 63) return fail(`domain label "${label.slice(0, 20)}…" is longer than 63 characters`);
     if (!/^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/.test(label)) return fail(`domain label "${label}" may use only letters, digits and inner hyphens`);
   }
-  if (/^\d+$/.test(labels.at(-1)!)) return fail('domain: the last label cannot be all digits');
+  if (/^\d+$/.test(ascii.split('.').at(-1)!)) return fail('domain: the last label cannot be all digits');
   return ok(ascii);
 }
 
 /**
  * For display: the Unicode form of a stored A-label domain (münchen.de rather than xn--mnchen-3ya.de), but
- * only when it reads back to exactly what is stored; otherwise the stored text, so that a value written
- * outside cabinet (upper case, a zero-width character that UTS 46 mapping would drop) is shown as it is.
+ * only when it reads back to exactly what is stored and passes UTS 46; otherwise the stored text, so that a
+ * value written outside cabinet (upper case, invalid punycode, a zero-width character that mapping would
+ * drop) is shown as it is.
  */
 export function domainForDisplay(stored: string): string {
-  const unicode = domainToUnicode(stored);
-  return unicode && domainToASCII(unicode) === stored ? unicode : stored;
+  if (!stored.includes('xn--')) return stored;
+  const unicode = toUnicode(stored, UTS46);
+  return !unicode.error && toASCII(unicode.domain, UTS46) === stored ? unicode.domain : stored;
 }
 
 /** A BCP 47 language tag, canonicalised (`pt-br` → `pt-BR`, `EN` → `en`). */

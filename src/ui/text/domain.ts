@@ -1,4 +1,5 @@
 import { domainForDisplay } from '../../services/validation/fields.ts';
+export { listedDomain, mixedScriptWarning } from '../../services/validation/domain-scripts.ts';
 
 /**
  * A stored domain as people read it: the Unicode form of a punycode (A-label) domain only when it reads

@@ -10,6 +10,8 @@ export interface SaveRequest {
   patch: Partial<SiteInput>;
   note?: string;
   force?: boolean;
+  /** The person confirmed (M on the review) that a domain mixing scripts is meant. */
+  allowMixedScript?: boolean;
 }
 
 export function saveSite(sites: SiteService, request: SaveRequest): Promise<SiteChange> {
@@ -17,6 +19,7 @@ export function saveSite(sites: SiteService, request: SaveRequest): Promise<Site
   return sites.update(request.original.siteId, request.patch, {
     expectedVersion: request.original.version,
     ...(request.force ? { force: true } : {}),
+    ...(request.allowMixedScript ? { allowMixedScript: true } : {}),
     ...(note ? { note } : {}),
   });
 }

@@ -1,5 +1,5 @@
 import type { SiteSummary, SiteSortKey } from '../../../services/types.ts';
-import { shownDomain } from '../../text/domain.ts';
+import { listedDomain } from '../../text/domain.ts';
 import { sanitizeLine } from '../../../lib/sanitize.ts';
 import type { Column } from '../../components/table.tsx';
 import { formatCount, formatDateTime } from '../../text/format.ts';
@@ -7,8 +7,8 @@ import { formatCount, formatDateTime } from '../../text/format.ts';
 /** The sites table: column ids are the service's sort keys, so `s` cycles through what is shown. */
 export const siteColumns: Column<SiteSummary>[] = [
   { id: 'siteId', header: 'SITE ID', flex: 2, min: 10, priority: 9, cell: (s) => sanitizeLine(s.siteId) },
-  // Stored as punycode A-labels; people read the Unicode form.
-  { id: 'domain', header: 'DOMAIN', flex: 3, min: 12, priority: 8, cell: (s) => sanitizeLine(shownDomain(s.domain)) },
+  // Stored as punycode A-labels; people read the Unicode form, marked when a label mixes scripts (UTS 39).
+  { id: 'domain', header: 'DOMAIN', flex: 3, min: 12, priority: 8, cell: (s) => sanitizeLine(listedDomain(s.domain)) },
   { id: 'brandName', header: 'BRAND', flex: 2, min: 8, priority: 7, cell: (s) => sanitizeLine(s.brandName) },
   { id: 'language', header: 'LANG', width: 6, priority: 5, cell: (s) => sanitizeLine(s.language) },
   { id: 'promptChars', header: 'PROMPT', width: 7, align: 'right', priority: 4, cell: (s) => formatCount(s.promptChars) },

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { Text } from 'ink';
 import type { SiteRecord } from '../../../services/types.ts';
-import { shownDomain } from '../../text/domain.ts';
+import { listedDomain } from '../../text/domain.ts';
 import { sanitizeLine } from '../../../lib/sanitize.ts';
 import { ConfirmTyped } from '../../components/confirm-typed.tsx';
 import { useServices } from '../../services-context.tsx';
@@ -29,7 +29,7 @@ export function SiteDeleteScreen({ siteId }: { siteId: string }) {
     <ConfirmTyped
       title={`Delete site ${sanitizeLine(site.siteId)}? n8n will no longer find it.`}
       details={[
-        `domain   ${sanitizeLine(shownDomain(site.domain))}`,
+        `domain   ${sanitizeLine(listedDomain(site.domain))}`,
         `brand    ${sanitizeLine(site.brandName)}`,
         `prompt   ${formatCount([...site.aiPrompt].length)} characters`,
       ]}

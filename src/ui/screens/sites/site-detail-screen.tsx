@@ -1,9 +1,10 @@
 import { useEffect, useMemo, useState } from 'react';
 import { Box, Text } from 'ink';
 import type { SiteRecord } from '../../../services/types.ts';
-import { shownDomain } from '../../text/domain.ts';
+import { listedDomain, mixedScriptWarning, shownDomain } from '../../text/domain.ts';
 import { SITE_FIELD_LABELS } from '../../../services/validation/site-input.ts';
 import { sanitizeLine } from '../../../lib/sanitize.ts';
+import { hiddenTextWarning } from '../../../lib/hidden-text.ts';
 import { combineKeymaps, disableActions } from '../../keys/keymap.ts';
 import { useWriteBlock } from '../../hooks/use-write-gate.ts';
 import { ScrollView, scrollBy, scrollKeymap, type ScrollAction, type ViewLine } from '../../components/scroll-view.tsx';
@@ -21,9 +22,10 @@ import { SITE_DETAIL_WRITE_ACTIONS, siteDetailKeymap, type SiteDetailAction } fr
 export function siteDetailLines(site: SiteRecord, width: number): ViewLine[] {
   const field = (label: string, value: string | null): ViewLine => ({ text: truncate(`${label.padEnd(18)}${value ?? '—'}`, width) });
   const domain = shownDomain(site.domain);
+  const mixed = mixedScriptWarning(site.domain);
   const lines: ViewLine[] = [
     field(SITE_FIELD_LABELS.siteId, sanitizeLine(site.siteId)),
-    field(SITE_FIELD_LABELS.domain, sanitizeLine(domain === site.domain ? domain : `${domain}  (${site.domain})`)),
+    field(SITE_FIELD_LABELS.domain, sanitizeLine(`${domain === site.domain ? domain : `${domain}  (${site.domain})`}${mixed ? `  ⚠ ${mixed}` : ''}`)),
     field(SITE_FIELD_LABELS.brandName, sanitizeLine(site.brandName)),
     field(SITE_FIELD_LABELS.language, sanitizeLine(site.language)),
     field(SITE_FIELD_LABELS.aiScriptId, site.aiScriptId === null ? null : sanitizeLine(site.aiScriptId)),
@@ -33,6 +35,8 @@ export function siteDetailLines(site: SiteRecord, width: number): ViewLine[] {
     { text: '' },
     { text: truncate(`Prompt  ${formatPromptStats(promptStats(site.aiPrompt))}`, width), bold: true },
   ];
+  const hidden = hiddenTextWarning('the prompt', site.aiPrompt);
+  if (hidden) lines.push({ text: truncate(`⚠ ${hidden}`, width), tone: 'warn', bold: true });
   if (site.aiPrompt === '') lines.push({ text: '(empty)', dim: true });
   for (const row of wrapText(site.aiPrompt, width)) lines.push({ text: row });
   return lines;
@@ -99,7 +103,7 @@ export function SiteDetailScreen({ siteId }: { siteId: string }) {
     <Box flexDirection="column" width={width}>
       <Text bold wrap="truncate-end">
         Site {sanitizeLine(siteId)}
-        {site && <Text dimColor>{`  ${sanitizeLine(shownDomain(site.domain))}`}</Text>}
+        {site && <Text dimColor>{`  ${sanitizeLine(listedDomain(site.domain))}`}</Text>}
       </Text>
       {error && <Text color={tone('error')}>{truncate(sanitizeLine(error), width)}</Text>}
       {site === undefined && !error && <Text dimColor>loading…</Text>}

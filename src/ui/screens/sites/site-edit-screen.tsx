@@ -30,6 +30,7 @@ import {
   lineFieldKeymap,
   noteKeymap,
   reviewKeymap,
+  mixedScriptReviewKeymap,
   siteFormKeymap,
   type ConflictKey,
   type DiscardKey,
@@ -39,7 +40,8 @@ import {
   type ReviewKey,
   type SiteFormKey,
 } from './site-form-keymap.ts';
-import { reviewLines, SiteReview } from './site-review.tsx';
+import { changedDomainWarning, reviewLines, SiteReview } from './site-review.tsx';
+import { mixedScriptWarning } from '../../text/domain.ts';
 import { errorCode, errorLine, isUnreachable, saveSite } from './save-site.ts';
 import { conflictLines, goneSummary } from './conflict-lines.ts';
 import { SaveOutcomeView } from './site-conflict-view.tsx';
@@ -104,7 +106,9 @@ export function SiteEditForm({ start }: { start: EditStart }) {
   const height = shell.body.height;
   const editorHeight = Math.max(1, height - 1 - SITE_LINE_FIELDS.length - 1 - 1 - 1);
   const view = { width, height: editorHeight };
-  const review = useMemo(() => (form.mode === 'review' || form.mode === 'saving' ? reviewLines(changes, width) : []), [form.mode, changes, width]);
+  const review = useMemo(() => (form.mode === 'review' || form.mode === 'saving' ? reviewLines(changes, width, promptText) : []), [form.mode, changes, width, promptText]);
+  // A domain being set whose label mixes scripts is saved only with M on the review (UTS 39).
+  const mixedDomain = useMemo(() => changedDomainWarning(changes), [changes]);
   const rule = useMemo(() => (conflict ? siteRule(conflict.details.base ?? base, values, conflict.details.theirs) : null), [conflict, base, values]);
   const outcome = useMemo((): ViewLine[] => {
     if (form.mode === 'conflict' && conflict) {
@@ -164,7 +168,7 @@ export function SiteEditForm({ start }: { start: EditStart }) {
     dispatch({ type: 'mode', mode: 'review' });
   };
 
-  const save = async (options: { force?: boolean } = {}) => {
+  const save = async (options: { force?: boolean; allowMixedScript?: boolean } = {}) => {
     if (changes.length === 0) {
       dispatch({ type: 'mode', mode: 'form' });
       shell.notify('nothing left to change');
@@ -244,13 +248,16 @@ export function SiteEditForm({ start }: { start: EditStart }) {
   };
 
   let keymap: Keymap<string>;
-  if (form.mode === 'review') keymap = form.noteFocused ? combineKeymaps<string>(noteKeymap, lineInputKeymap) : combineKeymaps<string>(reviewKeymap, scrollKeymap);
+  if (form.mode === 'review')
+    keymap = form.noteFocused
+      ? combineKeymaps<string>(mixedDomain ? noteKeymap.filter((b) => b.action !== 'save') : noteKeymap, lineInputKeymap)
+      : combineKeymaps<string>(mixedDomain ? mixedScriptReviewKeymap : reviewKeymap, scrollKeymap);
   else if (form.mode === 'conflict') keymap = combineKeymaps<string>(conflictKeymap, scrollKeymap);
   else if (form.mode === 'gone') keymap = busy ? [] : combineKeymaps<string>(goneKeymap, scrollKeymap);
   else if (form.mode === 'discard') keymap = discardKeymap;
   else if (form.mode === 'saving') keymap = [];
   else keymap = combineKeymaps<string>(siteFormKeymap, focus === 'aiPrompt' ? promptEditorKeymap : combineKeymaps<string>(lineFieldKeymap, lineInputKeymap));
-  const stableKeymap = useMemo(() => keymap, [form.mode, form.noteFocused, focus === 'aiPrompt', Boolean(busy)]);
+  const stableKeymap = useMemo(() => keymap, [form.mode, form.noteFocused, focus === 'aiPrompt', Boolean(busy), Boolean(mixedDomain)]);
   const outcomeHeight = height - 2;
 
   useScreenKeys<string>({
@@ -299,8 +306,9 @@ export function SiteEditForm({ start }: { start: EditStart }) {
         const a = action as ReviewKey;
         if (a === 'save') {
           health.retryNow();
-          void save();
-        } else if (a === 'note') dispatch({ type: 'focusNote', focused: true });
+          void save(mixedDomain ? { allowMixedScript: true } : {});
+        } else if (a === 'refuse') dispatch({ type: 'error', message: 'not saved: the domain mixes scripts; M saves it if the look-alike is meant, n goes back to change it' });
+        else if (a === 'note') dispatch({ type: 'focusNote', focused: true });
         else if (a === 'back') dispatch({ type: 'mode', mode: 'form' });
         else dispatch({ type: 'scroll', offset: scrollBy(a as ScrollAction, form.reviewScroll, review.length, height - 3) });
         return;
@@ -360,6 +368,7 @@ export function SiteEditForm({ start }: { start: EditStart }) {
         error={form.error}
         note={form.note}
         noteFocused={form.noteFocused}
+        confirmMixedScript={Boolean(mixedDomain)}
       />
     );
   }
@@ -404,7 +413,9 @@ export function SiteEditForm({ start }: { start: EditStart }) {
   const noteFor = (f: SiteLineField): string | undefined => {
     const c = checks[f];
     if (!c.ok || c.value === null) return undefined;
-    return c.value !== form.inputs[f].value.trim() ? `stored as ${sanitizeLine(c.value)}` : undefined;
+    const mixed = f === 'domain' ? mixedScriptWarning(c.value) : undefined;
+    const stored = c.value !== form.inputs[f].value.trim() ? `stored as ${sanitizeLine(c.value)}` : undefined;
+    return mixed ? `${stored ? `${stored} · ` : ''}⚠ ${sanitizeLine(mixed)}` : stored;
   };
 
   return (

@@ -20,10 +20,21 @@ export const lineFieldKeymap: Keymap<LineFieldKey> = [
   { action: 'previousField', keys: ['up'], description: 'previous field' },
 ];
 
-export type ReviewKey = 'save' | 'back' | 'note' | ScrollAction;
+export type ReviewKey = 'save' | 'back' | 'note' | 'refuse' | ScrollAction;
 
 export const reviewKeymap: Keymap<'save' | 'back' | 'note'> = [
   { action: 'save', keys: ['y', 'enter', 'ctrl+s'], description: 'save', footer: true },
+  { action: 'note', keys: ['N', 'tab'], description: 'write a note (why)', footer: true },
+  { action: 'back', keys: ['n', 'esc', 'q'], description: 'back to editing', footer: true },
+];
+
+/**
+ * The review of a domain whose label mixes scripts (аpple.com with a Cyrillic а): y does not save it; M
+ * says the look-alike is meant, and saves.
+ */
+export const mixedScriptReviewKeymap: Keymap<'save' | 'back' | 'note' | 'refuse'> = [
+  { action: 'save', keys: ['M'], description: 'save: the mixed-script domain is meant', footer: true },
+  { action: 'refuse', keys: ['y', 'enter', 'ctrl+s'], description: 'not with this domain: M confirms it' },
   { action: 'note', keys: ['N', 'tab'], description: 'write a note (why)', footer: true },
   { action: 'back', keys: ['n', 'esc', 'q'], description: 'back to editing', footer: true },
 ];

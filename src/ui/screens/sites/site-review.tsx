@@ -1,6 +1,6 @@
 import { Box, Text } from 'ink';
 import type { SiteRecord } from '../../../services/types.ts';
-import { shownDomain } from '../../text/domain.ts';
+import { mixedScriptWarning, shownDomain } from '../../text/domain.ts';
 import { sanitizeLine } from '../../../lib/sanitize.ts';
 import { ScrollView, type ViewLine } from '../../components/scroll-view.tsx';
 import { LineInput, type LineInputState } from '../../components/line-input.tsx';
@@ -9,15 +9,34 @@ import { codePointLength } from '../../text/graphemes.ts';
 import { tone } from '../../theme.ts';
 import type { FieldChange } from './site-changes.ts';
 import { diffCounts, promptDiffLines } from './prompt-diff.ts';
+import { hiddenTextWarning } from '../../../lib/hidden-text.ts';
 
 const show = (field: FieldChange['field'], value: string | null): string => {
   if (value === null || value === '') return '(empty)';
   return sanitizeLine(field === 'domain' ? shownDomain(value) : value);
 };
 
-/** What the review screen lists: each changed field old → new, then the prompt's unified diff. */
-export function reviewLines(changes: FieldChange[], width: number): ViewLine[] {
-  const lines: ViewLine[] = [{ text: `Changed: ${changes.map((c) => c.label).join(', ')}`, bold: true }];
+/**
+ * Warnings about the site as it would be saved, first in the review so they are seen before y: text hidden
+ * in the prompt (a language model reads it, a person does not see it).
+ */
+export function saveWarnings(prompt: string, width: number, domainWarning?: string): ViewLine[] {
+  const lines: ViewLine[] = [];
+  if (domainWarning) lines.push({ text: truncate(`⚠ domain: ${sanitizeLine(domainWarning)}; it can pass for another domain`, width), tone: 'warn', bold: true });
+  const hidden = hiddenTextWarning('the prompt', prompt);
+  if (hidden) lines.push({ text: truncate(`⚠ ${hidden} (shown as \\u{…} below)`, width), tone: 'warn', bold: true });
+  return lines;
+}
+
+/** The warning about a domain being set whose label mixes scripts, if the changes set one. */
+export function changedDomainWarning(changes: FieldChange[]): string | undefined {
+  const domain = changes.find((c) => c.field === 'domain')?.after;
+  return domain ? mixedScriptWarning(domain) : undefined;
+}
+
+/** What the review screen lists: warnings, each changed field old → new, then the prompt's unified diff. */
+export function reviewLines(changes: FieldChange[], width: number, savedPrompt = ''): ViewLine[] {
+  const lines: ViewLine[] = [...saveWarnings(savedPrompt, width, changedDomainWarning(changes)), { text: `Changed: ${changes.map((c) => c.label).join(', ')}`, bold: true }];
   for (const c of changes) {
     if (c.field === 'aiPrompt') {
       const { added, removed } = diffCounts(c.before ?? '', c.after ?? '');
@@ -49,6 +68,7 @@ export function SiteReview({
   isNew,
   note,
   noteFocused = false,
+  confirmMixedScript = false,
 }: {
   original: Pick<SiteRecord, 'siteId'>;
   lines: ViewLine[];
@@ -61,6 +81,8 @@ export function SiteReview({
   /** The note line (edits only): Tab or N focuses it. */
   note?: LineInputState;
   noteFocused?: boolean;
+  /** The domain mixes scripts: saving needs M, not y. */
+  confirmMixedScript?: boolean;
 }) {
   const noteLabel = 'note ';
   return (
@@ -89,9 +111,13 @@ export function SiteReview({
             ? 'saving…'
             : isNew
               ? 'Create this site? y/Enter create · n/Esc back'
-              : noteFocused
-                ? 'Enter saves with this note · Tab/Esc leaves the note'
-                : 'Save these changes? y/Enter save · N note · n/Esc back to editing'}
+              : confirmMixedScript
+                ? noteFocused
+                  ? 'Tab/Esc leaves the note; then M saves the mixed-script domain'
+                  : 'The domain mixes scripts: M saves it as meant · N note · n/Esc back to editing'
+                : noteFocused
+                  ? 'Enter saves with this note · Tab/Esc leaves the note'
+                  : 'Save these changes? y/Enter save · N note · n/Esc back to editing'}
         </Text>
       )}
     </Box>

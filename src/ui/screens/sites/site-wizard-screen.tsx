@@ -17,6 +17,8 @@ import { useScreenKeys, useShell } from '../../shell/shell-context.tsx';
 import { truncate } from '../../text/graphemes.ts';
 import { formatPromptStats, promptStats } from '../../text/prompt-stats.ts';
 import { wrapText } from '../../text/wrap.ts';
+import { saveWarnings } from './site-review.tsx';
+import { mixedScriptWarning } from '../../text/domain.ts';
 import { tone } from '../../theme.ts';
 import { SITE_FIELD_HINTS, type SiteLineField } from './site-changes.ts';
 import { NEW_SITE_DRAFT_ID, useDrafts } from '../../drafts-context.tsx';
@@ -25,7 +27,7 @@ import { formatDateTime } from '../../text/format.ts';
 import { discardKeymap, type DiscardKey } from '../../keys/discard-keymap.ts';
 import { WIZARD_STEPS, initialWizard, wizardDraft, wizardFromDraft, wizardReducer, type WizardStep } from './site-wizard-state.ts';
 
-type WizardKey = 'next' | 'back' | 'create' | 'cancel';
+type WizardKey = 'next' | 'back' | 'create' | 'cancel' | 'refuse';
 
 const lineStepKeymap: Keymap<WizardKey> = [
   { action: 'next', keys: ['enter', 'tab'], description: 'next', footer: true },
@@ -41,6 +43,13 @@ const promptStepKeymap: Keymap<WizardKey> = [
 
 const summaryKeymap: Keymap<WizardKey> = [
   { action: 'create', keys: ['y', 'enter', 'ctrl+s'], description: 'create the site', footer: true },
+  { action: 'back', keys: ['n', 'esc', 'q', 'shift+tab'], description: 'back to the prompt', footer: true },
+];
+
+/** A domain whose label mixes scripts (UTS 39) is created only with M: the look-alike is meant. */
+const mixedScriptSummaryKeymap: Keymap<WizardKey> = [
+  { action: 'create', keys: ['M'], description: 'create: the mixed-script domain is meant', footer: true },
+  { action: 'refuse', keys: ['y', 'enter', 'ctrl+s'], description: 'not with this domain: M confirms it' },
   { action: 'back', keys: ['n', 'esc', 'q', 'shift+tab'], description: 'back to the prompt', footer: true },
 ];
 
@@ -109,11 +118,15 @@ function Wizard({ resumed }: { resumed: Resumed | null }) {
 
   const editorHeight = Math.max(1, height - 2 - lineFields.length - 2);
   const summary = useMemo(() => (step === 'summary' ? summaryLines(state.inputs, prompt, width) : []), [step, state.inputs, prompt, width]);
+  const mixedDomain = useMemo(() => {
+    const r = validateSiteField('domain', state.inputs.domain.value);
+    return r.ok && r.value ? mixedScriptWarning(r.value) : undefined;
+  }, [state.inputs.domain.value]);
 
   const create = async () => {
     dispatch({ type: 'saving', saving: true });
     try {
-      const created = await sites.create(input());
+      const created = await sites.create(input(), mixedDomain ? { allowMixedScript: true } : {});
       saved.current = false;
       drafts.discard(NEW_SITE_DRAFT_ID);
       shell.notify(`created site ${created.siteId}`, 'ok');
@@ -139,10 +152,10 @@ function Wizard({ resumed }: { resumed: Resumed | null }) {
 
   const keymap = useMemo(() => {
     if (confirmDiscard) return discardKeymap as Keymap<string>;
-    if (step === 'summary') return combineKeymaps<string>(summaryKeymap, scrollKeymap);
+    if (step === 'summary') return combineKeymaps<string>(mixedDomain ? mixedScriptSummaryKeymap : summaryKeymap, scrollKeymap);
     if (step === 'aiPrompt') return combineKeymaps<string>(promptStepKeymap, promptEditorKeymap);
     return combineKeymaps<string>(lineStepKeymap, lineInputKeymap);
-  }, [step, confirmDiscard]);
+  }, [step, confirmDiscard, Boolean(mixedDomain)]);
 
   useScreenKeys<string>({
     keymap,
@@ -170,6 +183,8 @@ function Wizard({ resumed }: { resumed: Resumed | null }) {
           return;
         case 'create':
           return void create();
+        case 'refuse':
+          return dispatch({ type: 'error', message: 'not created: the domain mixes scripts; M creates it if the look-alike is meant, n goes back' });
       }
       if (step === 'summary') dispatch({ type: 'scroll', offset: scrollBy(action as ScrollAction, state.summaryScroll, summary.length, height - 3) });
       else if (step === 'aiPrompt') dispatchEditor(editorCommand(action as PromptEditorAction, { width, height: editorHeight }));
@@ -215,7 +230,9 @@ function Wizard({ resumed }: { resumed: Resumed | null }) {
           : state.saving
             ? 'creating…'
             : step === 'summary'
-              ? 'Create this site? y/Enter create · n/Esc back'
+              ? mixedDomain
+                ? 'The domain mixes scripts: M creates it as meant · n/Esc back'
+                : 'Create this site? y/Enter create · n/Esc back'
               : step === 'aiPrompt'
                 ? 'Enter new line · Tab/Ctrl-S to the summary · the prompt may stay empty for now'
                 : 'Enter next · Shift-Tab back · Esc cancel',
@@ -241,7 +258,9 @@ function Wizard({ resumed }: { resumed: Resumed | null }) {
         const index = WIZARD_STEPS.indexOf(f);
         const current = f === step;
         const r = check(f);
-        const stored = r.ok && r.value !== null && r.value !== state.inputs[f].value.trim() ? `stored as ${sanitizeLine(r.value)}` : undefined;
+        const asStored = r.ok && r.value !== null && r.value !== state.inputs[f].value.trim() ? `stored as ${sanitizeLine(r.value)}` : undefined;
+        const mixed = f === 'domain' && mixedDomain ? `⚠ ${sanitizeLine(mixedDomain)}` : undefined;
+        const stored = asStored && mixed ? `${asStored} · ${mixed}` : (mixed ?? asStored);
         if (index > state.step) {
           return (
             <Text key={f} dimColor wrap="truncate-end">
@@ -283,7 +302,9 @@ function Wizard({ resumed }: { resumed: Resumed | null }) {
 }
 
 function summaryLines(inputs: WizardStateInputs, prompt: string, width: number): ViewLine[] {
-  const lines: ViewLine[] = [{ text: 'The new site:', bold: true }];
+  const domain = validateSiteField('domain', inputs.domain.value);
+  const mixed = domain.ok && domain.value ? mixedScriptWarning(domain.value) : undefined;
+  const lines: ViewLine[] = [...saveWarnings(prompt, width, mixed), { text: 'The new site:', bold: true }];
   for (const f of ['siteId', 'domain', 'brandName', 'language', 'aiScriptId', 'hubspotPipeline', 'hubspotStage'] as const) {
     const r = validateSiteField(f, inputs[f].value);
     let value = r.ok ? (r.value ?? '—') : inputs[f].value;

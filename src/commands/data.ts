@@ -31,7 +31,7 @@ export async function withDataServices<T>(ctx: CommandContext, use: DataUse, fn:
   const db = await ctx.openDb({ readOnly: use.writes === undefined });
   try {
     const { openDataServices } = await import('../services/data-services.ts');
-    const services = await openDataServices(db, (l) => ctx.io.stderr.write(`cabinet: ${l}\n`), {
+    const services = await openDataServices(db, (l) => ctx.io.stderr.write(`cabinet: ${sanitizeLine(l)}\n`), {
       ...(ctx.flags.actor === undefined ? {} : { actor: processActor(ctx.flags.actor) }),
       readOnly: ctx.flags.readOnly,
     });

@@ -4,6 +4,7 @@ import { defaultMigrationsDir } from '../lib/paths.ts';
 import { discoverMigrationFiles, MigrationService, readMigrationStatus } from '../services/migration-service.ts';
 import type { Command, CommandContext } from './command.ts';
 import { refuseWhenReadOnly } from './read-only.ts';
+import { sanitizeLine } from '../lib/sanitize.ts';
 
 const help = `
 Usage
@@ -60,7 +61,7 @@ async function up(ctx: CommandContext): Promise<number> {
       onWaiting: () => ctx.warn('another cabinet migrate is running on this database; waiting for it to finish'),
       onAdopted: (names) =>
         ctx.io.stderr.write(
-          `cabinet: recorded the checksums of ${plural(names.length, 'migration')} applied without cabinet (MikroORM's CLI?): ${names.join(', ')}; an edit of ${names.length === 1 ? 'it' : 'them'} is caught from now on\n`,
+          `cabinet: recorded the checksums of ${plural(names.length, 'migration')} applied without cabinet (MikroORM's CLI?): ${sanitizeLine(names.join(', '))}; an edit of ${names.length === 1 ? 'it' : 'them'} is caught from now on\n`,
         ),
     });
     const out = ctx.io.stdout;
@@ -68,7 +69,7 @@ async function up(ctx: CommandContext): Promise<number> {
       out.write(`Nothing to migrate: ${label} is up to date.\n`);
     } else {
       out.write(`Applied ${plural(applied.length, 'migration')} on ${label}:\n`);
-      for (const name of applied) out.write(`  ${name}\n`);
+      for (const name of applied) out.write(`  ${sanitizeLine(name)}\n`);
     }
     return ExitCode.ok;
   });
@@ -96,9 +97,9 @@ async function status(ctx: CommandContext): Promise<number> {
         const mark = s.edited.includes(m.name) ? 'EDITED ' : s.unknown.includes(m.name) ? 'UNKNOWN' : 'applied';
         const when = m.executedAt ? new Date(m.executedAt).toISOString().replace('T', ' ').slice(0, 19) : '';
         const note = s.unrecorded.includes(m.name) ? '  (applied without cabinet: no checksum recorded yet; cabinet migrate records it)' : '';
-        out.write(`  ${mark}  ${m.name}  ${when}${note}\n`);
+        out.write(`  ${mark}  ${sanitizeLine(m.name)}  ${when}${note}\n`);
       }
-      for (const name of s.pending) out.write(`  pending  ${name}\n`);
+      for (const name of s.pending) out.write(`  pending  ${sanitizeLine(name)}\n`);
       if (s.applied.length === 0 && s.pending.length === 0) out.write('  (no migrations)\n');
       out.write(
         s.pending.length > 0
@@ -126,14 +127,14 @@ async function down(ctx: CommandContext): Promise<number> {
     }
     await svc.assertCanMigrate('migrate down');
     ctx.io.stderr.write(`This reverts ${plural(plan.length, 'migration')} on ${label}, dropping what they created:\n`);
-    for (const name of plan) ctx.io.stderr.write(`  ${name}\n`);
+    for (const name of plan) ctx.io.stderr.write(`  ${sanitizeLine(name)}\n`);
     if (!(await confirmTyped(ctx.io, 'Revert?', 'yes', ctx.flags.yes))) {
       ctx.io.stderr.write('Nothing was reverted.\n');
       return ExitCode.failure;
     }
     const reverted = await svc.down(to);
     out.write(`Reverted ${plural(reverted.length, 'migration')}:\n`);
-    for (const name of reverted) out.write(`  ${name}\n`);
+    for (const name of reverted) out.write(`  ${sanitizeLine(name)}\n`);
     return ExitCode.ok;
   });
 }
@@ -143,7 +144,7 @@ async function check(ctx: CommandContext): Promise<number> {
     const problems = await svc.check();
     if (ctx.flags.json) ctx.io.stdout.write(JSON.stringify({ ok: problems.length === 0, problems }, null, 2) + '\n');
     else if (problems.length === 0) ctx.io.stdout.write(`✓ entities, migrations and the live schema of ${label} agree\n`);
-    else for (const p of problems) ctx.io.stdout.write(`✗ ${p}\n`);
+    else for (const p of problems) ctx.io.stdout.write(`✗ ${sanitizeLine(p)}\n`);
     return problems.length === 0 ? ExitCode.ok : ExitCode.failure;
   });
 }

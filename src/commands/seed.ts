@@ -1,3 +1,4 @@
+import { sanitizeLine } from '../lib/sanitize.ts';
 import { CabinetError, ExitCode, usageError } from '../lib/errors.ts';
 import { openDataServices } from '../services/data-services.ts';
 import { SeedService } from '../services/seed/seed-service.ts';
@@ -43,7 +44,7 @@ async function demo(ctx: CommandContext): Promise<number> {
   if (!dryRun) refuseWhenReadOnly(ctx, 'seed --demo');
   const db = await ctx.openDb();
   try {
-    const services = await openDataServices(db, (l) => ctx.io.stderr.write(`cabinet: ${l}\n`), { readOnly: ctx.flags.readOnly });
+    const services = await openDataServices(db, (l) => ctx.io.stderr.write(`cabinet: ${sanitizeLine(l)}\n`), { readOnly: ctx.flags.readOnly });
     if (!dryRun) for (const table of ['sites', 'users'] as const) assertGate(services.gates[table], 'seed --demo');
     const seed = new SeedService(db);
     const foreign = await seed.foreignRows();
@@ -93,7 +94,7 @@ async function site(ctx: CommandContext): Promise<number> {
   refuseWhenReadOnly(ctx, 'seed site');
   const db = await ctx.openDb();
   try {
-    const services = await openDataServices(db, (l) => ctx.io.stderr.write(`cabinet: ${l}\n`), {
+    const services = await openDataServices(db, (l) => ctx.io.stderr.write(`cabinet: ${sanitizeLine(l)}\n`), {
       readOnly: ctx.flags.readOnly,
       ...(ctx.flags.actor === undefined ? {} : { actor: processActor(ctx.flags.actor) }),
     });

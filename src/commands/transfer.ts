@@ -1,7 +1,3 @@
-import { sanitizeLine } from '../lib/sanitize.ts';
-import { mixedScriptWarning } from '../services/validation/domain-scripts.ts';
-import { domainForDisplay } from '../services/validation/fields.ts';
-import { validateSiteField } from '../services/validation/site-input.ts';
 import fs from 'node:fs';
 import { confirmTyped } from '../lib/confirm.ts';
 import { CabinetError, ExitCode, usageError } from '../lib/errors.ts';
@@ -200,23 +196,6 @@ export async function applyRecords(
   }
 }
 
-/**
- * An imported site whose domain mixes scripts (UTS 39: the Cyrillic а in аpple.com) is imported, since an
- * import restores what was there, but said on stderr while the file is read, before any question.
- */
-async function* warnMixedScriptDomains(ctx: CommandContext, records: AsyncIterable<InputRecord>): AsyncGenerator<InputRecord> {
-  for await (const record of records) {
-    const domain = (record.value as { domain?: unknown } | undefined)?.domain;
-    if (typeof domain === 'string') {
-      const checked = validateSiteField('domain', domain);
-      const ascii = checked.ok ? checked.value : null;
-      const warning = ascii ? mixedScriptWarning(ascii) : undefined;
-      if (ascii && warning) ctx.io.stderr.write(`cabinet: warning: ${sanitizeLine(record.where)}: domain ${sanitizeLine(domainForDisplay(ascii))}: ${sanitizeLine(warning)}\n`);
-    }
-    yield record;
-  }
-}
-
 /** `cabinet sites import` / `cabinet users import`: JSON array or NDJSON, from a file or stdin. */
 export async function runImport(ctx: CommandContext, kind: TransferKind, extraOptions: string[] = []): Promise<number> {
   onlyOptions(ctx, `${kind.command} import`, ['dryRun', ...extraOptions]);
@@ -232,11 +211,10 @@ export async function runImport(ctx: CommandContext, kind: TransferKind, extraOp
   const bar = progress(ctx.io.stderr);
   try {
     const { openDataServices } = await import('../services/data-services.ts');
-    const services = await openDataServices(db, (l) => ctx.io.stderr.write(`cabinet: ${l}\n`), context);
+    const services = await openDataServices(db, (l) => ctx.io.stderr.write(`cabinet: ${sanitizeLine(l)}\n`), context);
     if (!dryRun) assertGate(services.gates[kind.command], action);
     let bytes = 0;
-    const read = readRecords(input.stream, { onBytes: (n) => (bytes += n) });
-    const records = kind.command === 'sites' ? warnMixedScriptDomains(ctx, read) : read;
+    const records = readRecords(input.stream, { onBytes: (n) => (bytes += n) });
     const result = await applyRecords(ctx, kind, services, records, {
       dryRun,
       ...(extraOptions.includes('force') && bool(ctx, 'force') ? { force: true } : {}),

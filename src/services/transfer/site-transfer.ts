@@ -10,6 +10,8 @@ import { sanitizeLine } from '../../lib/sanitize.ts';
 import type { SiteRecord } from '../types.ts';
 import { PROMPT_MAX_CHARS } from '../validation/fields.ts';
 import { validateSiteField } from '../validation/site-input.ts';
+import { mixedScriptWarning } from '../validation/domain-scripts.ts';
+import { domainForDisplay } from '../validation/fields.ts';
 import { asGivenWarning, refusalOf } from './as-given.ts';
 import { processActor, validateActor, validateNote } from '../write-context.ts';
 import { pgErrorOf } from '../write-errors.ts';
@@ -88,8 +90,13 @@ export function parseSiteRecord(value: unknown): ParsedSite {
       continue;
     }
     values[key] = v;
-    const warning = asGivenWarning(key, v, validateSiteField(SITE_FIELD_OF[key], v));
+    const checked = validateSiteField(SITE_FIELD_OF[key], v);
+    const warning = asGivenWarning(key, v, checked);
     if (warning) warnings.push(warning);
+    // A look-alike domain (UTS 39 mixed scripts) is imported, as what was there, but said.
+    const ascii = key === 'domain' && checked.ok ? checked.value : null;
+    const mixed = ascii ? mixedScriptWarning(ascii) : undefined;
+    if (ascii && mixed) warnings.push(`domain ${domainForDisplay(ascii)}: ${mixed}`);
   }
   const row: Omit<SiteImportRow, 'where' | 'line'> = { siteId, values };
   const { times, version } = readTimesAndVersion(value, ['created_at', 'updated_at'], ['created_at', 'updated_at'], errors);

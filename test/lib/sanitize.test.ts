@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { escapeCodePoint, sanitizeLine, sanitizeText, splitHidden } from '../../src/lib/sanitize.ts';
+import { escapeCodePoint, MAYBE_HIDDEN, sanitizeLine, sanitizeText, splitHidden } from '../../src/lib/sanitize.ts';
 import { findHiddenText, hiddenTextWarning } from '../../src/lib/hidden-text.ts';
 import { graphemeBoundaries, nextBoundary, previousBoundary } from '../../src/ui/text/graphemes.ts';
 
@@ -39,6 +39,18 @@ describe('the display sanitiser and Unicode’s invisible characters', () => {
     const wrong = format.filter((cp) => sanitizeLine(`a${String.fromCodePoint(cp)}b`) === `a${String.fromCodePoint(cp)}b`);
     expect(wrong.map((cp) => cp.toString(16))).toEqual([]);
     expect(sanitizeLine('\ufff9x\ufffay\ufffb')).toBe('\\ufff9x\\ufffay\\ufffb');
+  });
+
+  it('the fast first look covers every BMP code point of the set (astral ones all pass it as surrogates)', () => {
+    const set = new RegExp(String.raw`^[\p{Default_Ignorable_Code_Point}\p{Cf}\p{Zl}\p{Zp}\p{Cc}]$`, 'v');
+    const missed: string[] = [];
+    for (let cp = 0; cp <= 0xffff; cp++) {
+      if ((cp >= 0xd800 && cp <= 0xdfff) || cp === 0x09 || cp === 0x0a) continue;
+      const ch = String.fromCharCode(cp);
+      if (set.test(ch) && !MAYBE_HIDDEN.test(ch)) missed.push(cp.toString(16));
+    }
+    expect(missed).toEqual([]);
+    expect(MAYBE_HIDDEN.test('\u{e0049}')).toBe(true);
   });
 
   it('escapes read like JavaScript: \\xad, \\u3164, \\u{E0049} above the BMP', () => {

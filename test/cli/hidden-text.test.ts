@@ -65,7 +65,8 @@ describe('invisible text written by psql', () => {
       const exported = await run(['sites', 'export', ...format]);
       expect(exported.code, exported.stderr).toBe(0);
       expect(Buffer.from(exported.stdout).includes(RAW_TAG_I)).toBe(false);
-      await db.query(`update sites set ai_prompt = 'wiped' where site_id = 'acme-de'`);
+      // Gone from the database (as after a restore onto an empty one): the import brings it back exactly.
+      await db.query(`delete from sites where site_id = 'acme-de'`);
       const imported = await run(['sites', 'import', '-', '--yes'], exported.stdout);
       expect(imported.code, imported.stderr).toBe(0);
       const { rows } = await db.query<{ ai_prompt: string }>(`select ai_prompt from sites where site_id = 'acme-de'`);

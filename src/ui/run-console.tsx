@@ -133,7 +133,7 @@ export async function runConsole(ctx: CommandContext): Promise<number> {
     if (ctx.flags.debug && crash instanceof Error) ctx.io.stderr.write(`${crash.stack ?? ''}\n`);
   }
   for (const id of left.kept) {
-    ctx.io.stderr.write(`cabinet: draft kept: your unsaved edit of ${sanitizeLine(draftName(id))}; the next start offers it (${drafts.dir})\n`);
+    ctx.io.stderr.write(`cabinet: draft kept: your unsaved edit of ${sanitizeLine(draftName(id))}; the next start offers it: run cabinet to get it back (${drafts.dir})\n`);
   }
   for (const { id, reason, olderKept } of left.failed) {
     const lost = olderKept ? 'its latest changes are lost (an older draft of it is kept)' : 'it is lost';

@@ -2,7 +2,7 @@ import { useEffect, useMemo, useReducer } from 'react';
 import { Box, Text } from 'ink';
 import type { ListOptions, Page } from '../../services/types.ts';
 import { sanitizeLine } from '../../lib/sanitize.ts';
-import { combineKeymaps, type Keymap } from '../keys/keymap.ts';
+import { combineKeymaps, disableActions, type Keymap } from '../keys/keymap.ts';
 import { useListQuery } from '../hooks/use-list-query.ts';
 import { Table, type Column } from '../components/table.tsx';
 import { fit, truncate } from '../text/graphemes.ts';
@@ -25,6 +25,8 @@ export interface ResourceBrowserProps<T, K extends string, A extends string> {
   rowKey(row: T): string;
   /** The resource's own keys (open, new, edit, delete), handled with the selected row. */
   keymap: Keymap<A>;
+  /** The resource's keys that act on the selected row: disabled, with the reason, while there is none. */
+  rowActions?: readonly A[];
   onAction(action: A, row: T | undefined): void;
   /** What the filter matches, for the prompt: "id, domain or brand". */
   filterHint: string;
@@ -63,12 +65,20 @@ export function ResourceBrowser<T, K extends string, A extends string>(props: Re
   }, [list.hasMore, list.hasPrevious, count, start, end, state.cursor, list.loadMore, list.loadPrevious]);
 
   const selected = state.cursor >= start ? rows[state.cursor - start] : undefined;
+  // The footer offers only what does something now (lazygit's disabled reasons): with no rows there is
+  // nothing to open, edit, delete or sort, and nothing to filter unless a filter is what emptied it.
+  const empty = list.rows !== null && count === 0;
+  const emptyReason = state.filter !== '' ? 'no row matches the filter' : 'the list is empty';
   const keymap = useMemo(
     () =>
       state.filtering
         ? (filterKeymap as Keymap<string>)
-        : combineKeymaps<string>(props.keymap, state.filter !== '' ? clearFilterKeymap : undefined, browseKeymap),
-    [state.filtering, state.filter !== '', props.keymap],
+        : combineKeymaps<string>(
+            empty ? disableActions<string>(props.keymap, props.rowActions ?? [], emptyReason) : props.keymap,
+            state.filter !== '' ? clearFilterKeymap : undefined,
+            empty ? disableActions<string>(browseKeymap, state.filter !== '' ? ['sort', 'reverse'] : ['sort', 'reverse', 'filter'], emptyReason) : browseKeymap,
+          ),
+    [state.filtering, state.filter !== '', props.keymap, props.rowActions, empty, emptyReason],
   );
 
   useScreenKeys<string>({

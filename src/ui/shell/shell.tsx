@@ -213,6 +213,9 @@ export function Shell({ services, initialRoute }: { services: Services; initialR
   const onKeyRef = useRef(onKey);
   onKeyRef.current = onKey;
   function onKey(input: string, key: Key): void {
+    // A status line tells what the last action did: the next key is a new action, so it fades (a message
+    // this key causes is set below and stays until the key after).
+    setStatus(null);
     if (tooSmall) {
       if (input === 'q' && !key.ctrl) exit();
       return;

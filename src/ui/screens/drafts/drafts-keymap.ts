@@ -13,6 +13,13 @@ export const draftsKeymap: Keymap<DraftsAction> = [
   { action: 'scrollUp', keys: ['pageup'], description: 'scroll the diff up' },
 ];
 
+/** Every draft recovered or discarded: nothing is left to recover, discard or keep; Esc goes on. */
+export const noDraftsKeymap: Keymap<DraftsAction> = [
+  { action: 'recover', keys: ['enter', 'r'], description: 'recover', disabledReason: 'no drafts left' },
+  { action: 'discard', keys: ['d'], description: 'discard', disabledReason: 'no drafts left' },
+  { action: 'later', keys: ['esc', 'l'], description: 'go on to the sites', footer: true },
+];
+
 export type DiscardDraftAction = 'confirm' | 'cancel';
 
 export const discardDraftKeymap: Keymap<DiscardDraftAction> = [

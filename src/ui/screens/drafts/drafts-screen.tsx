@@ -10,7 +10,7 @@ import { tone } from '../../theme.ts';
 import { errorLine } from '../sites/save-site.ts';
 import { adoptedDraft } from './adopt-draft.ts';
 import { draftDiffLines, draftRowText, foreignOrigin, type DraftWithRow } from './draft-lines.ts';
-import { adoptDraftKeymap, discardDraftKeymap, draftsKeymap, type AdoptDraftAction, type DiscardDraftAction, type DraftsAction } from './drafts-keymap.ts';
+import { adoptDraftKeymap, discardDraftKeymap, draftsKeymap, noDraftsKeymap, type AdoptDraftAction, type DiscardDraftAction, type DraftsAction } from './drafts-keymap.ts';
 
 const LIST_ROWS = 5;
 
@@ -74,7 +74,7 @@ export function DraftsScreen() {
   const diff = useMemo(() => (selected ? draftDiffLines(selected, width) : []), [selected, width]);
 
   useScreenKeys<string>({
-    keymap: confirm === 'adopt' ? adoptDraftKeymap : confirm === 'discard' ? discardDraftKeymap : items && items.length > 0 ? draftsKeymap : draftsKeymap.filter((b) => b.action === 'later'),
+    keymap: confirm === 'adopt' ? adoptDraftKeymap : confirm === 'discard' ? discardDraftKeymap : items && items.length > 0 ? draftsKeymap : noDraftsKeymap,
     onAction(action) {
       if (confirm === 'adopt') {
         setConfirm(null);

@@ -15,3 +15,6 @@ export const sitesKeymap: Keymap<SitesAction> = [
 
 /** The keys that change data: disabled (with the reason) on a read-only connection. */
 export const SITES_WRITE_ACTIONS: readonly SitesAction[] = ['new', 'edit', 'editExternal', 'delete'];
+
+/** The keys that act on the selected row (nothing to act on in an empty list). */
+export const SITES_ROW_ACTIONS: readonly SitesAction[] = ['open', 'edit', 'editExternal', 'delete', 'history'];

@@ -7,7 +7,7 @@ import { useServices } from '../../services-context.tsx';
 import { useShell } from '../../shell/shell-context.tsx';
 import { useExternalPromptEdit } from './use-external-prompt-edit.ts';
 import { siteColumns, siteSortKeys } from './site-columns.ts';
-import { SITES_WRITE_ACTIONS, sitesKeymap, type SitesAction } from './sites-keymap.ts';
+import { SITES_ROW_ACTIONS, SITES_WRITE_ACTIONS, sitesKeymap, type SitesAction } from './sites-keymap.ts';
 
 /** The first screen: every site, filtered on the server as you type. */
 export function SitesScreen() {
@@ -27,6 +27,7 @@ export function SitesScreen() {
       initialSort="siteId"
       rowKey={(s) => s.siteId}
       keymap={keymap}
+      rowActions={SITES_ROW_ACTIONS}
       filterHint="id, domain or brand"
       empty={readOnly ? 'No sites yet.' : `No sites yet. Press ${newKey} to create one, or run cabinet seed --demo in a shell for demo data (? shows both).`}
       onAction={(action: SitesAction, row) => {

@@ -61,3 +61,6 @@ export const userGoneKeymap: Keymap<UserGoneAction> = [
   { action: 'drop', keys: ['x'], description: 'discard my draft', footer: true },
   { action: 'keep', keys: ['esc'], description: 'keep editing', footer: true },
 ];
+
+/** The keys that act on the selected row (nothing to act on in an empty list). */
+export const USERS_ROW_ACTIONS: readonly UsersAction[] = ['open', 'edit', 'delete', 'history'];

@@ -8,7 +8,7 @@ import { useShell } from '../../shell/shell-context.tsx';
 import { formatDateTime } from '../../text/format.ts';
 import { disableActions } from '../../keys/keymap.ts';
 import { useWriteBlock } from '../../hooks/use-write-gate.ts';
-import { USERS_WRITE_ACTIONS, usersKeymap, type UsersAction } from './users-keymap.ts';
+import { USERS_ROW_ACTIONS, USERS_WRITE_ACTIONS, usersKeymap, type UsersAction } from './users-keymap.ts';
 
 export const userColumns: Column<UserRecord>[] = [
   { id: 'userId', header: 'USER ID', flex: 2, min: 10, priority: 9, cell: (u) => sanitizeLine(u.userId) },
@@ -37,6 +37,7 @@ export function UsersScreen() {
       descendingFor={(k) => k === 'lastSeen' || k === 'firstSeen'}
       rowKey={(u) => u.userId}
       keymap={keymap}
+      rowActions={USERS_ROW_ACTIONS}
       filterHint="email or user id · ^ = starts with"
       empty={readOnly ? 'No users yet.' : 'No users yet. Press n to add one.'}
       pageSize={200}

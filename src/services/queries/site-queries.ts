@@ -1,7 +1,10 @@
 import type { SqlQuery } from '../../db/sql-query.ts';
 import { likeContains } from '../like.ts';
 import type { ListOptions, Page, SiteRecord, SiteSortKey, SiteSummary } from '../types.ts';
-import { checkEncodable } from '../validation/fields.ts';
+import { checkEncodable, domainForDisplay } from '../validation/fields.ts';
+
+/** Domains as people read them: letters with accents next to their base letter (ü with u), case aside. */
+const DOMAIN_ORDER = new Intl.Collator('en', { sensitivity: 'base', numeric: false });
 
 /** The read side of sites, in SQL, shared by the ORM-backed service and the light read path. */
 
@@ -46,6 +49,16 @@ export async function listSites(query: SqlQuery, options: ListOptions<SiteSortKe
   if (filter) {
     params.push(likeContains(filter));
     where = `where site_id ilike $1 or domain ilike $1 or brand_name ilike $1`;
+  }
+  if (options.sort === 'domain') {
+    // Domains sort as they are shown: münchen.de under m, not under x as its punycode (xn--mnchen-3ya.de)
+    // would in SQL. PostgreSQL cannot decode punycode, so the matching rows (one per site: a table of
+    // customers, not of events) are sorted here and the page cut from them.
+    const all = await query<Row>(`select ${SUMMARY_COLUMNS}, char_length(ai_prompt) as prompt_chars from sites ${where} order by site_id asc`, params, options.signal);
+    const keyed = all.map((r) => ({ r, key: domainForDisplay(String(r.domain)) }));
+    keyed.sort((a, b) => (options.descending ? -1 : 1) * DOMAIN_ORDER.compare(a.key, b.key) || (String(a.r.site_id) < String(b.r.site_id) ? -1 : 1));
+    const page = keyed.slice(offset, offset + limit).map(({ r }): SiteSummary => ({ ...summaryOf(r), promptChars: Number(r.prompt_chars) }));
+    return { rows: page, total: all.length, hasMore: offset + limit < all.length };
   }
   const rows = await query<Row>(
     `select ${SUMMARY_COLUMNS}, char_length(ai_prompt) as prompt_chars, count(*) over () as total

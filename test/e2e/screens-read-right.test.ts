@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runCabinet } from '../helpers/cli.ts';
+import { scratchDir } from '../helpers/scratch.ts';
 import { createMigratedDatabase } from '../helpers/db.ts';
 import { binCabinet, ensureBuilt, startTmux, terminalEnv, type TmuxSession } from '../helpers/tmux.ts';
 
@@ -29,6 +30,8 @@ beforeAll(async () => {
   await db.query("update users set email = 'psql17@changed.example' where user_id = '100000000000000017'");
   // Paragraphs with blank lines between them, one line long enough to wrap at 80 columns.
   await db.query('insert into sites (site_id, domain, brand_name, language, ai_prompt) values ($1, $2, $3, $4, $5)', ['paragraphs', 'paragraphs.example', 'Paragraphs', 'en', PARAGRAPHS]);
+  // An IDN as stored (punycode), written by psql: shown, and so sorted, as münchen.de.
+  await db.query("insert into sites (site_id, domain, brand_name, language, ai_prompt) values ('stadtwerke', 'xn--mnchen-3ya.de', 'Stadtwerke', 'de', 'Servus.')");
   // One site created through cabinet: one revision.
   const created = await runCabinet(
     ['sites', 'create', 'one-rev', '--domain', 'one-rev.example', '--brand-name', 'One', '--language', 'en', '--ai-prompt-file', '-'],
@@ -188,5 +191,95 @@ describe('the header (#17.4)', () => {
     const full = `cabinet  ${short()}  edit paragraphs`;
     expect(full.startsWith(shown.slice(0, -1))).toBe(true);
     expect(shown.length).toBeGreaterThan(40);
+  });
+});
+
+/** A private $XDG_STATE_HOME shared by two consoles: the first one's drafts are the second one's. */
+function stateHome(): string {
+  return scratchDir('state');
+}
+
+/** Edits one-rev's prompt until the header says the draft is on disk, then quits with Ctrl-C. */
+async function leaveDraft(state: string): Promise<TmuxSession> {
+  const t = open(100, 30, { XDG_STATE_HOME: state });
+  await editPrompt(t, 'one-rev');
+  t.type('Unsaved words.');
+  await t.waitFor('draft kept');
+  t.keys('C-c');
+  return t;
+}
+
+describe('quitting with an unsaved edit (#17.9)', () => {
+  it('Ctrl-C in an edit quits at once and says on the way out that the draft is kept and how to get it back', async () => {
+    const t = await leaveDraft(stateHome());
+    expect(await t.waitForExit()).toBe(0);
+    const screen = t.capture().replace(/\n/g, '');
+    expect(screen).toMatch(/cabinet: draft kept: your unsaved edit of site one-rev; the next start offers it: run cabinet to get it back/);
+  });
+});
+
+describe('status lines and footers (#17.5, #17.6)', () => {
+  it('a status belongs to the action that caused it: "discarded the draft" is gone after the next key; the empty drafts screen offers only Esc', async () => {
+    const state = stateHome();
+    const first = await leaveDraft(state);
+    expect(await first.waitForExit()).toBe(0);
+
+    const t = open(100, 30, { XDG_STATE_HOME: state });
+    await t.waitFor('Unsaved drafts from an earlier session (1)');
+    t.type('d');
+    await t.waitFor('discard the draft');
+    t.type('y');
+    let screen = await t.waitFor('discarded the draft of one-rev');
+    screen = await t.waitFor('No unsaved drafts left');
+    // Nothing is left to recover, discard or keep: the footer offers going on, and nothing else of the screen.
+    const footer = screen.trimEnd().split('\n').at(-1)!;
+    expect(footer).toMatch(/^Esc\/l go on to the sites/);
+    expect(footer).not.toMatch(/keep for later|recover|discard/);
+    t.keys('Escape');
+    screen = await t.waitFor('Sites (');
+    expect(screen).not.toContain('discarded the draft');
+    expect(screen).not.toContain('kept');
+  });
+
+  it('an empty list offers no key that acts on a row, nor sort; a refused key’s reason fades after the next key', async () => {
+    const t = open(120, 35);
+    await t.waitFor('Sites (');
+    t.type('/');
+    t.type('no-such-site');
+    await t.waitFor('Sites (0)');
+    t.keys('Enter');
+    const screen = await t.waitFor((s) => /Sites \(0\)/.test(s) && !s.includes('keep the filter'));
+    const footer = screen.trimEnd().split('\n').at(-1)!;
+    expect(footer).toContain('n new site');
+    expect(footer).toContain('Esc clear the filter');
+    expect(footer).not.toMatch(/Enter open|e edit|d delete|s sort/);
+    t.type('e');
+    await t.waitFor('edit: not available, no row matches the filter');
+    t.type('j');
+    // (on its own it would stay 6 s)
+    await t.waitFor((s) => !s.includes('not available'), 2500);
+  });
+});
+
+describe('sorting by domain (#17.8)', () => {
+  it('follows the shown Unicode form: münchen.de sorts under m, not under x as its punycode', async () => {
+    const t = open(120, 35);
+    await t.waitFor('Sites (');
+    t.type('s');
+    const domains = (screen: string) =>
+      screen
+        .split('\n')
+        .filter((l) => /^[› ] \S/.test(l) && !l.includes('SITE ID'))
+        .map((l) => l.slice(2).split(/\s+/)[1]!);
+    const inOrder = (screen: string) => {
+      const d = domains(screen);
+      return d.indexOf('hotel-alpenblick.example') < d.indexOf('münchen.de') && d.indexOf('münchen.de') < d.indexOf('northwind-bikes.example');
+    };
+    // The new order arrives from the server after the title changes: wait for it (on the old code it never comes).
+    const screen = await t.waitFor((s) => s.includes('sorted by domain ▲') && inOrder(s), 5000);
+    const at = (d: string) => domains(screen).indexOf(d);
+    expect(at('münchen.de'), screen).toBeGreaterThan(at('hotel-alpenblick.example'));
+    expect(at('münchen.de'), screen).toBeLessThan(at('northwind-bikes.example'));
+    expect(at('hotel-alpenblick.example')).toBeGreaterThanOrEqual(0);
   });
 });

@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { Box, Text } from 'ink';
 import { sanitizeLine } from '../../../lib/sanitize.ts';
-import { ScrollView, scrollBy, type ScrollAction, type ViewLine } from '../../components/scroll-view.tsx';
+import { ScrollView, scrollBy, scrollKeymap, type ScrollAction, type ViewLine } from '../../components/scroll-view.tsx';
 import { formatKeys, type Keymap } from '../../keys/keymap.ts';
 import { useServices, type MigrationReader } from '../../services-context.tsx';
 import { useScreenKeys, useShell } from '../../shell/shell-context.tsx';
@@ -67,7 +67,8 @@ export function MigrationsScreen() {
   const pending = status?.pending ?? [];
   const keymap = useMemo(() => {
     if (mode.kind === 'confirm') return applyConfirmKeymap;
-    if (mode.kind === 'applying') return [] as Keymap<MigrationsAction>;
+    // While applying only scrolling works (a key kept for later could start a second apply).
+    if (mode.kind === 'applying') return scrollKeymap as Keymap<MigrationsAction>;
     return migrationsKeymap(!canApply ? 'not available in this session' : status === null ? 'the status is still being read' : pending.length === 0 ? 'nothing is pending' : undefined);
   }, [mode.kind, canApply, status === null, pending.length]);
   const applyBinding = migrationsKeymap(undefined).find((b) => b.action === 'apply')!;

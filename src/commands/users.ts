@@ -21,7 +21,7 @@ Usage
   $ cabinet users set USER_ID [--email EMAIL] [--first-seen TIME] [--last-seen TIME] [--expect-version N]
   $ cabinet users delete USER_ID [--yes] [--expect-version N]
   $ cabinet users export [--ndjson] [--output FILE]
-  $ cabinet users import [FILE | -] [--dry-run] [--yes] [--note TEXT]
+  $ cabinet users import [FILE | -] [--dry-run] [--yes] [--note TEXT] [--force]
   $ cabinet users history USER_ID [--limit N] [--before REV] [--json]
 
 Field options (create, set)
@@ -47,6 +47,8 @@ Options
   --limit N                history: the last N revisions (default 100)
   --before REV             history: the revisions older than REV (next page: the oldest REV shown)
   --read-only              refuse every write (also automatic when the role may not write users)
+  --force                  import: a row exported at an older version may overwrite what changed
+                           since (a sign-in's last_seen too); without it such a row is refused
   --yes                    delete, or an import that changes existing users, without asking
                            (required when stdin is not a terminal)
 
@@ -276,7 +278,7 @@ const actions: Record<string, (ctx: CommandContext) => Promise<number>> = {
   set,
   delete: remove,
   export: (ctx) => runExport(ctx, userTransfer),
-  import: (ctx) => runImport(ctx, userTransfer, ['note']),
+  import: (ctx) => runImport(ctx, userTransfer, ['note', 'force']),
   history: userHistoryCommand,
 };
 
@@ -292,6 +294,7 @@ export const usersCommand: Command = {
     lastSeen: { type: 'string' },
     expectVersion: { type: 'string' },
     note: { type: 'string' },
+    force: { type: 'boolean' },
     before: { type: 'string' },
   },
   run: (ctx) => runAction('users', actions, ctx),

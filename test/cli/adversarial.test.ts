@@ -144,7 +144,7 @@ describe('conflicts: a scripted set with --expect-version', () => {
     expect(r.code).toBe(1);
     expect(r.out).toBe('');
     expect(oneLine(r)).toMatch(
-      new RegExp(`^cabinet: site stale-psql changed since version ${version}: it is now version ${version + 1}, changed outside cabinet at \\S+ \\(brand_name\\); nothing was written \\(.*--expect-version ${version + 1}`),
+      new RegExp(`^cabinet: site stale-psql changed since version ${version}: it is now version ${version + 1}, changed outside cabinet at \\S+ \\(brand_name\\); changed on both sides: brand_name; nothing was written \\(.*--expect-version ${version + 1}`),
     );
     expect(await siteRow('stale-psql')).toEqual(before);
     expect(await revisionCount('stale-psql')).toBe(revisions);

@@ -94,3 +94,23 @@ describe('sites set leaves what it was not asked to change', () => {
     expect(await site('set-crlf')).toMatchObject({ brand_name: 'New', hubspot_stage: 'closed won', ai_prompt: 'Zeile 1\r\nZeile 2\r\n' });
   });
 });
+
+describe('users import of an export taken at an older version', () => {
+  it('a sign-in since (n8n bumps last_seen): the old row is refused, naming the user and last_seen; --force writes it', async () => {
+    await db.query(`insert into users (user_id, email, last_seen) values ('u-old', 'old@example.com', '2026-01-01T00:00:00Z')`);
+    const exported = await cabinet(['users', 'export', '--ndjson']);
+    expect(exported.code).toBe(0);
+    const line = exported.stdout.split('\n').find((l) => l.includes('"u-old"'))!;
+    await db.query(`update users set last_seen = '2026-11-30T09:00:00Z' where user_id = 'u-old'`);
+    const file = path.join(work, 'users-old.ndjson');
+    fs.writeFileSync(file, `${line}\n`);
+    const r = await cabinet(['users', 'import', file, '--yes']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/user u-old changed at \S+ since this file's version 1 \(now 2\); changed on both sides: last_seen \(export again, or --force/);
+    const seen = async () => (await db.query<{ t: string }>(`select to_char(last_seen at time zone 'UTC', 'YYYY-MM-DD HH24:MI') as t from users where user_id = 'u-old'`)).rows[0]!.t;
+    expect(await seen()).toBe('2026-11-30 09:00');
+    const forced = await cabinet(['users', 'import', file, '--yes', '--force']);
+    expect(forced.code).toBe(0);
+    expect(await seen()).toBe('2026-01-01 00:00');
+  });
+});

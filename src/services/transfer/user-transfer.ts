@@ -179,6 +179,7 @@ export class UserTransfer {
 
       await client.query('analyze cabinet_import_users');
       await this.#findDuplicates(client, problems);
+      if (!options.force) await this.#findOlder(client, problems);
       if (problems.count > 0) throw new InvalidImportError('user', problems);
       const plan = await this.#plan(client, total);
       if (options.dryRun || plan.created + plan.changed === 0) return { plan, applied: false, warnings };
@@ -237,6 +238,36 @@ export class UserTransfer {
         order by t.line limit 200`,
     );
     for (const m of missing.rows) problems.add(where(Number(m.line), m.idx === null ? null : Number(m.idx)), `new user ${m.user_id} needs an email`, Number(m.line));
+  }
+
+  /**
+   * Rows exported at a version older than the user's now (a sign-in or an edit since) that would change a
+   * field: cabinet keeps no base for versions written outside it (n8n's sign-ins), so by the one rule
+   * (services/three-way.ts) every such field counts as changed on both sides, and the row is refused,
+   * naming the fields and when the user last changed, unless --force. The rows are locked until commit.
+   */
+  async #findOlder(client: SqlClient, problems: ProblemList): Promise<void> {
+    const older = await client.query<{ line: string; idx: string | null; user_id: string; file_version: number; version: number; updated_at: Date; fields: string[] }>(
+      `select * from (
+         select t.line, t.idx, t.user_id, t.version as file_version, u.version, u.updated_at,
+                array_remove(array[
+                  case when t.email is not null and t.email is distinct from u.email then 'email' end,
+                  case when t.first_seen is not null and t.first_seen is distinct from u.first_seen then 'first_seen' end,
+                  case when t.last_seen is not null and t.last_seen is distinct from u.last_seen then 'last_seen' end], null) as fields
+           from cabinet_import_users t join users u on u.user_id = t.user_id
+          where t.version is not null and t.version < u.version
+          for update of u) o
+        where cardinality(fields) > 0
+        order by line limit 200`,
+    );
+    for (const o of older.rows) {
+      problems.add(
+        where(Number(o.line), o.idx === null ? null : Number(o.idx)),
+        `user ${o.user_id} changed at ${new Date(o.updated_at).toISOString()} since this file's version ${o.file_version} (now ${o.version}); ` +
+          `changed on both sides: ${o.fields.join(', ')} (export again, or --force to write the file's values over theirs)`,
+        Number(o.line),
+      );
+    }
   }
 
   async #plan(client: SqlClient, total: number): Promise<ImportPlan> {

@@ -4,7 +4,7 @@ import { entities } from './src/db/entities/index.ts';
 import type { ConnectionTarget } from './src/db/connection.ts';
 import { pgDriverOptions } from './src/db/pg-options.ts';
 import { statementTimeoutFromEnv } from './src/db/session-settings.ts';
-import { defaultMigrationsDir, projectRoot } from './src/lib/paths.ts';
+import { defaultMigrationsDir, projectRoot, runnableMigrationsDir } from './src/lib/paths.ts';
 
 /** Tables that belong to cabinet's own bookkeeping, not to the entity model (see src/db/migrate.ts). */
 export const BOOKKEEPING_TABLES = ['mikro_orm_migrations', 'cabinet_migration_checksums'];
@@ -25,6 +25,7 @@ export interface ConfigOptions {
 export function createConfig(target: ConnectionTarget, options: ConfigOptions = {}): Options {
   const root = projectRoot();
   const migrationsDir = options.migrationsDir ?? defaultMigrationsDir();
+  const runnableDir = options.migrationsDir ?? runnableMigrationsDir();
   return defineConfig({
     entities,
     extensions: [Migrator],
@@ -43,7 +44,8 @@ export function createConfig(target: ConnectionTarget, options: ConfigOptions = 
     driverOptions: pgDriverOptions(target, options.statementTimeoutMs ?? statementTimeoutFromEnv()),
     schemaGenerator: { skipTables: BOOKKEEPING_TABLES },
     migrations: {
-      path: migrationsDir,
+      // Runs from `path`; `pathTs` is the sources, which cabinet checksums and `migrate create` writes to.
+      path: runnableDir,
       pathTs: migrationsDir,
       glob: '!(*.d).{js,ts}',
       emit: 'ts',

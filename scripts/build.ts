@@ -62,3 +62,25 @@ await build({
   chunkNames: 'chunks/[name]-[hash]',
   plugins: [yogaWithoutFetch],
 });
+
+// The migrations as .js for an installed cabinet: Node will not strip types below node_modules (see
+// runnableMigrationsDir in src/lib/paths.ts). One file each, imports left as they are.
+const migrations = fs.readdirSync(path.join(root, 'migrations')).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'));
+await build({
+  absWorkingDir: root,
+  entryPoints: migrations.map((f) => path.join('migrations', f)),
+  outdir: 'dist/migrations',
+  bundle: false,
+  format: 'esm',
+  platform: 'node',
+  target: 'node22',
+  logLevel: 'warning',
+});
+
+// After `npm install` (the prepare script): say once which Node runs cabinet, as .npmrc keeps npm's engine
+// warnings about the Node that runs npm quiet.
+if (process.env.npm_lifecycle_event === 'prepare') {
+  const system = process.env.npm_config_node_version ?? process.env.npm_config_user_agent?.match(/node\/(v[\d.]+)/)?.[1];
+  console.log(`cabinet: built; it runs on the Node.js ${process.version} it brings (node_modules/.bin/node)${system && system !== process.version ? `, not on the ${system} that runs npm` : ''}`);
+}
+

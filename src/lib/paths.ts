@@ -38,3 +38,14 @@ export function projectRoot(): string {
 
 /** The migrations shipped with this cabinet (the ORM config and the light `migrate status` path share it). */
 export const defaultMigrationsDir = (): string => path.join(projectRoot(), 'migrations');
+
+/**
+ * The migrations as the ORM runs them. Node strips types from .ts files but refuses to below node_modules,
+ * which is where `npm install -g` puts cabinet: there it runs the copies compiled to .js at build time
+ * (dist/migrations). Names and checksums always come from the .ts sources (defaultMigrationsDir), so a
+ * database migrated from a checkout and from an installed cabinet agree.
+ */
+export function runnableMigrationsDir(): string {
+  const root = projectRoot();
+  return root.split(path.sep).includes('node_modules') ? path.join(root, 'dist', 'migrations') : defaultMigrationsDir();
+}

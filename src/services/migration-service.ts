@@ -128,7 +128,9 @@ export class MigrationService {
   constructor(orm: CabinetORM, target?: ConnectionTarget) {
     this.#orm = orm;
     this.#target = target;
-    this.#dir = orm.config.get('migrations').path ?? 'migrations';
+    const config = orm.config.get('migrations');
+    // The sources: checksums are of the .ts files wherever the ORM runs them from (lib/paths.ts).
+    this.#dir = config.pathTs ?? config.path ?? 'migrations';
   }
 
   get directory(): string {

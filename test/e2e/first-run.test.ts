@@ -22,8 +22,11 @@ afterEach(() => {
   tmux = undefined;
 });
 
-/** Runs `cabinet` in the pane, then (whatever happened) `cabinet embedded stop` in the same world; exits with the console's status. */
-const consoleThenStop = (cabinet: string) => `"${cabinet}"; rc=$?; "${cabinet}" embedded stop; exit $rc`;
+/**
+ * Runs `cabinet` in the pane, then (whatever happened) `cabinet embedded status` (where the cluster it used
+ * lives) and `cabinet embedded stop` in the same world; exits with the console's status.
+ */
+const consoleThenStop = (cabinet: string) => `"${cabinet}"; rc=$?; "${cabinet}" embedded status; "${cabinet}" embedded stop; exit $rc`;
 
 /** Shell words that show this checkout at `at` (an empty directory) inside the private mount namespace: a clone living there. */
 const checkoutAt = (at: string) => `mount --bind "${repoRoot}" "${at}"`;
@@ -44,13 +47,15 @@ function stopStrayPostmasters(dataDir: string, elsewhere: boolean): void {
   }
 }
 
-async function expectFirstScreen(session: TmuxSession, where: RegExp): Promise<void> {
+/** The console opens on the embedded database; after q, `embedded status` says the cluster it ran on lives at `root`. */
+async function expectFirstScreen(session: TmuxSession, root: string): Promise<void> {
   const screen = await session.waitFor(/Sites \(0\)/, 60_000);
-  expect(screen).toMatch(where);
+  expect(screen).toMatch(/^cabinet +embedded\b/m);
   expect(screen).not.toMatch(/could not|Permission denied|error/i);
   expect(session.info('#{alternate_on}')).toBe('1');
   session.keys('q');
   const after = await session.waitFor(/cabinet-exit-status=\d+/, 30_000);
+  expect(after).toContain(`embedded PostgreSQL at ${root}: running`);
   expect(after).toMatch(/embedded PostgreSQL stopped/);
   expect(after).toMatch(/cabinet-exit-status=0/);
 }
@@ -63,7 +68,7 @@ describe('first run on a host that never saw cabinet', () => {
     const env = terminalEnv({ HOME: home, XDG_STATE_HOME: undefined, XDG_DATA_HOME: undefined, XDG_CONFIG_HOME: undefined, XDG_CACHE_HOME: undefined });
     try {
       tmux = startTmux(['unshare', '-m', '--propagation', 'private', 'sh', '-c', hide], { env, width: 120 });
-      await expectFirstScreen(tmux, /embedded PostgreSQL \(\/var\/lib\/cabinet\/postgres\)/);
+      await expectFirstScreen(tmux, '/var/lib/cabinet/postgres');
     } finally {
       stopStrayPostmasters('/var/lib/cabinet/postgres/data', true);
     }
@@ -78,7 +83,7 @@ describe('first run on a host that never saw cabinet', () => {
     const env = terminalEnv({ HOME: privateHome, XDG_STATE_HOME: undefined, XDG_DATA_HOME: undefined });
     try {
       tmux = startTmux(['unshare', '-m', '--propagation', 'private', 'sh', '-c', hide], { env, width: 120 });
-      await expectFirstScreen(tmux, /embedded PostgreSQL \(\/var\/lib\/cabinet\/postgres\)/);
+      await expectFirstScreen(tmux, '/var/lib/cabinet/postgres');
     } finally {
       stopStrayPostmasters('/var/lib/cabinet/postgres/data', true);
     }
@@ -116,7 +121,7 @@ describe('first run on a host that never saw cabinet', () => {
     tmux = startTmux(command, { env, width: 120, cwd: home });
     const data = path.join(home, '.local', 'share', 'cabinet', 'postgres');
     try {
-      await expectFirstScreen(tmux, /embedded \(embedded Postgre.*\.local\/share\/cabinet\/postgres\) db cabinet/);
+      await expectFirstScreen(tmux, data);
     } finally {
       stopStrayPostmasters(path.join(data, 'data'), false);
     }

@@ -78,9 +78,10 @@ describe('npm pack, then npm install -g with the host Node', () => {
 
     tmux = startTmux([cabinet], { env: terminalEnv({ ...env, XDG_STATE_HOME: env.XDG_STATE_HOME }), cwd: env.HOME!, width: 140 });
     const screen = await tmux.waitFor(/Sites \(0\)/, 30_000);
-    expect(screen).toContain(`embedded PostgreSQL (${path.join(dir, 'pg')})`);
+    expect(screen).toMatch(/^cabinet +embedded\b/m);
     tmux.keys('q');
     expect(await tmux.waitForExit()).toBe(0);
+    expect(run(['embedded', 'status']).stdout).toContain(`embedded PostgreSQL at ${path.join(dir, 'pg')}: running`);
   });
 
   it("the README's npm install in a checkout is quiet on the host's Node too: no EBADENGINE screen", () => {

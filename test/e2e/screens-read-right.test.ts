@@ -283,3 +283,41 @@ describe('sorting by domain (#17.8)', () => {
     expect(at('hotel-alpenblick.example')).toBeGreaterThanOrEqual(0);
   });
 });
+
+describe('narrow terminals (#17.7)', () => {
+  const SITE_IDS = ['gorizont-travel', 'harbor-finch-legal', 'hotel-alpenblick', 'northwind-bikes', 'zahnarzt-dr-mueller'];
+
+  for (const [width, height] of [
+    [80, 24],
+    [60, 15],
+  ] as const) {
+    it(`at ${width}×${height} site ids are whole: optional columns go first, then domain and brand are cut`, async () => {
+      const t = open(width, height);
+      const screen = await t.waitFor('Sites (');
+      for (const id of SITE_IDS) expect(screen, screen).toMatch(new RegExp(`^[› ] ${id} `, 'm'));
+      expect(screen).not.toContain('CREATED');
+      expect(screen).not.toContain('PROMPT');
+    });
+
+    it(`at ${width}×${height} user ids are whole`, async () => {
+      const t = open(width, height);
+      await t.waitFor('Sites (');
+      await goTo(t, 'users');
+      const screen = await t.waitFor('Users (');
+      const rows = screen.split('\n').filter((l) => /^[› ] \d/.test(l));
+      expect(rows.length, screen).toBeGreaterThan(3);
+      for (const row of rows) expect(row, screen).toMatch(/^[› ] \d{18} /);
+    });
+
+    it(`at ${width}×${height} the prompt editor shows at least five lines`, async () => {
+      const t = open(width, height);
+      const screen = await editPrompt(t, 'paragraphs');
+      const lines = screen.split('\n');
+      const label = lines.findIndex((l) => l.startsWith('› Prompt'));
+      const status = lines.findIndex((l) => /^Ln 1, Col 1/.test(l));
+      expect(status - label - 1, screen).toBeGreaterThanOrEqual(5);
+      expect(screen).toContain('First paragraph.');
+      expect(screen).toContain('Second paragraph');
+    });
+  }
+});

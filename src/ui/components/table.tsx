@@ -11,8 +11,13 @@ export interface Column<T> {
   flex?: number;
   min?: number;
   align?: 'left' | 'right';
-  /** Narrow terminals drop the lowest priority columns first. */
+  /** Narrow terminals drop the lowest priority columns first, and cut the lowest priority ones first. */
   priority?: number;
+  /**
+   * Worth showing only whole: dropped (lowest priority first) before any column would have to be cut
+   * below what its cells need, so an id is never cut to keep a date.
+   */
+  optional?: boolean;
   /** The cell's text: already display-sanitised. */
   cell(row: T): string;
 }
@@ -22,7 +27,8 @@ const GAP = 1;
 
 /**
  * Widths for the columns that fit in `width` (dropped columns are absent). Flexible columns get what their
- * content needs when there is room; when there is not, they shrink by their flex share, never below `min`.
+ * content needs when there is room; when there is not, optional columns are dropped first, then the
+ * lowest priority columns shrink first, never below `min`.
  */
 export function layoutColumns<T>(columns: Column<T>[], width: number, rows: readonly T[] = []): { column: Column<T>; width: number }[] {
   let shown = [...columns];
@@ -31,44 +37,37 @@ export function layoutColumns<T>(columns: Column<T>[], width: number, rows: read
     const drop = shown.reduce((low, c) => ((c.priority ?? 0) < (low.priority ?? 0) ? c : low), shown[shown.length - 1]!);
     shown = shown.filter((c) => c !== drop);
   }
-  const room = Math.max(0, width - MARKER - GAP * Math.max(0, shown.length - 1) - shown.reduce((n, c) => n + (c.width ?? 0), 0));
-  const flexible = shown.filter((c) => c.width === undefined);
   const natural = new Map(
-    flexible.map((c) => {
+    shown.filter((c) => c.width === undefined).map((c) => {
       let w = displayWidth(c.header) + 2;
       for (const row of rows) w = Math.max(w, displayWidth(c.cell(row)));
       return [c, Math.max(c.min ?? 4, w)] as const;
     }),
   );
+  const fixedOf = (cols: Column<T>[]) => MARKER + GAP * Math.max(0, cols.length - 1) + cols.reduce((n, c) => n + (c.width ?? natural.get(c) ?? 0), 0);
+  // Optional columns go before anything is cut.
+  for (;;) {
+    const optional = shown.filter((c) => c.optional);
+    if (optional.length === 0 || fixedOf(shown) <= width) break;
+    const drop = optional.reduce((low, c) => ((c.priority ?? 0) < (low.priority ?? 0) ? c : low));
+    shown = shown.filter((c) => c !== drop);
+  }
+  const room = Math.max(0, width - MARKER - GAP * Math.max(0, shown.length - 1) - shown.reduce((n, c) => n + (c.width ?? 0), 0));
+  const flexible = shown.filter((c) => c.width === undefined);
   const wanted = flexible.reduce((n, c) => n + natural.get(c)!, 0);
   const widths = new Map<Column<T>, number>();
+  for (const c of flexible) widths.set(c, natural.get(c)!);
   if (wanted <= room) {
     // Everything fits: natural widths, the spare room to the widest-flex column so the table spans the width.
-    for (const c of flexible) widths.set(c, natural.get(c)!);
     const widest = flexible.reduce<Column<T> | undefined>((a, c) => (!a || (c.flex ?? 1) > (a.flex ?? 1) ? c : a), undefined);
     if (widest) widths.set(widest, widths.get(widest)! + room - wanted);
   } else {
-    // Shrink: each column keeps its minimum, the rest is shared by flex but never beyond what it needs.
-    let left = room;
-    for (const c of flexible) {
-      widths.set(c, Math.min(c.min ?? 4, left));
-      left -= widths.get(c)!;
-    }
-    for (let pass = 0; pass < 4 && left > 0; pass++) {
-      const hungry = flexible.filter((c) => widths.get(c)! < natural.get(c)!);
-      const total = hungry.reduce((n, c) => n + (c.flex ?? 1), 0);
-      if (total === 0) break;
-      let given = 0;
-      for (const c of hungry) {
-        const add = Math.min(natural.get(c)! - widths.get(c)!, Math.floor((left * (c.flex ?? 1)) / total));
-        widths.set(c, widths.get(c)! + add);
-        given += add;
-      }
-      if (given === 0) {
-        widths.set(hungry[0]!, widths.get(hungry[0]!)! + left);
-        given = left;
-      }
-      left -= given;
+    // Shrink the lowest priority first, each down to its minimum: the id is the last to be cut.
+    let over = wanted - room;
+    for (const c of [...flexible].sort((a, b) => (a.priority ?? 0) - (b.priority ?? 0))) {
+      const take = Math.min(over, widths.get(c)! - Math.min(c.min ?? 4, widths.get(c)!));
+      widths.set(c, widths.get(c)! - take);
+      over -= take;
     }
   }
   return shown.map((column) => ({ column, width: column.width ?? widths.get(column) ?? 0 }));

@@ -53,6 +53,9 @@ import { useSiteEditStart, type EditStart } from './use-site-edit-start.ts';
  * `e`: loads the site and any draft of it (a dropped session's, or one kept for later), then hands both to
  * the form, which keeps its draft however long the person takes.
  */
+/** The fewest prompt lines the edit form shows while the prompt is edited. */
+const MIN_EDITOR_ROWS = 5;
+
 export function SiteEditScreen({ siteId, prompt, base }: { siteId: string; prompt?: string | undefined; base?: SiteRecord | undefined }) {
   const start = useSiteEditStart(siteId, prompt, base);
   if (start.status === 'error') return <Text color={tone('error')}>{sanitizeLine(start.message)}</Text>;
@@ -104,7 +107,11 @@ export function SiteEditForm({ start }: { start: EditStart }) {
 
   const width = shell.body.width;
   const height = shell.body.height;
-  const editorHeight = Math.max(1, height - 1 - SITE_LINE_FIELDS.length - 1 - 1 - 1);
+  // Title, the fields, the prompt's label, its status and the bottom line; on a short terminal (a phone's
+  // 60×15) the fields fold into one line while the prompt is edited, so it keeps at least five lines.
+  const unfolded = height - 1 - SITE_LINE_FIELDS.length - 1 - 1 - 1;
+  const folded = focus === 'aiPrompt' && unfolded < MIN_EDITOR_ROWS;
+  const editorHeight = Math.max(1, folded ? height - 1 - 1 - 1 - 1 - 1 : unfolded);
   const view = { width, height: editorHeight };
   const review = useMemo(() => (form.mode === 'review' || form.mode === 'saving' ? reviewLines(changes, width, promptText) : []), [form.mode, changes, width, promptText]);
   // A domain being set whose label mixes scripts is saved only with M on the review (UTS 39).
@@ -427,7 +434,12 @@ export function SiteEditForm({ start }: { start: EditStart }) {
         </Text>
         {dirty && <DraftStateText id={siteDraftId(base.siteId)} />}
       </Text>
-      {SITE_LINE_FIELDS.map((f) => (
+      {folded && (
+        <Text dimColor wrap="truncate-end">
+          {truncate(`  ${SITE_LINE_FIELDS.length} fields above (Shift-Tab)${invalid.some((f) => f !== 'aiPrompt') ? ' · some invalid' : ''}: ${SITE_LINE_FIELDS.slice(1).map((f) => sanitizeLine(values[f]) || '—').join(' · ')}`, width)}
+        </Text>
+      )}
+      {!folded && SITE_LINE_FIELDS.map((f) => (
         <FieldRow
           key={f}
           label={SITE_FIELD_LABELS[f]}

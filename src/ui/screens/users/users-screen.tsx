@@ -14,7 +14,7 @@ export const userColumns: Column<UserRecord>[] = [
   { id: 'userId', header: 'USER ID', flex: 2, min: 10, priority: 9, cell: (u) => sanitizeLine(u.userId) },
   { id: 'email', header: 'EMAIL', flex: 3, min: 14, priority: 8, cell: (u) => sanitizeLine(u.email) },
   { id: 'lastSeen', header: 'LAST SEEN', width: 16, priority: 7, cell: (u) => formatDateTime(u.lastSeen) },
-  { id: 'firstSeen', header: 'FIRST SEEN', width: 16, priority: 3, cell: (u) => formatDateTime(u.firstSeen) },
+  { id: 'firstSeen', header: 'FIRST SEEN', width: 16, priority: 3, optional: true, cell: (u) => formatDateTime(u.firstSeen) },
 ];
 
 const sortKeys: readonly UserSortKey[] = ['lastSeen', 'firstSeen', 'email', 'userId'];

@@ -271,3 +271,29 @@ describe('user edits follow the same rule (real PostgreSQL)', () => {
     expect(await email('u-clash')).toBe('psql@example.org');
   });
 });
+
+describe('the new-site wizard meets a site created meanwhile', () => {
+  it('psql creates the same id while the wizard is open: the create is refused and their row stays as it is', async () => {
+    const c = open();
+    await c.waitFor('Sites');
+    await c.press('n');
+    await c.waitFor('New site  step 1 of 9: domain');
+    await c.type('wiz.example');
+    await c.press(KEY.enter);
+    await c.waitFor(/› site id\s+wiz-example/);
+    await c.press(KEY.enter);
+    await c.waitFor('step 3 of 9: brand name');
+    await c.type('Wizard');
+    await c.press(KEY.enter);
+    await c.waitFor('step 4 of 9: language');
+    await c.press(KEY.enter, KEY.enter, KEY.enter, KEY.enter);
+    await c.waitFor('step 8 of 9: prompt');
+    await c.type('Mine.');
+    await c.press(KEY.tab);
+    await c.waitFor('step 9 of 9: summary');
+    await db.query(`insert into sites (site_id, domain, brand_name, ai_prompt) values ('wiz-example', 'wiz-psql.example', 'From psql', 'Theirs.')`);
+    await c.press('y');
+    await c.waitFor('a site with id wiz-example already exists');
+    expect(await row('wiz-example')).toMatchObject({ brand_name: 'From psql', ai_prompt: 'Theirs.' });
+  });
+});

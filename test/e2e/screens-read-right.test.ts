@@ -321,3 +321,32 @@ describe('narrow terminals (#17.7)', () => {
     });
   }
 });
+
+describe('the new-site wizard on a phone’s terminal (#17.7)', () => {
+  it('at 60×15 the prompt step shows at least five prompt lines', async () => {
+    const t = open(60, 15, { XDG_STATE_HOME: stateHome() });
+    await t.waitFor('Sites (');
+    t.type('n');
+    await t.waitFor('step 1 of 9: domain');
+    t.type('phone.example');
+    t.keys('Enter');
+    await t.waitFor('step 2 of 9');
+    t.keys('Enter');
+    await t.waitFor('step 3 of 9');
+    t.type('Phone');
+    t.keys('Enter');
+    for (const step of [4, 5, 6, 7]) {
+      await t.waitFor(`step ${step} of 9`);
+      t.keys('Enter');
+    }
+    await t.waitFor('step 8 of 9: prompt');
+    t.type('one');
+    for (const word of ['two', 'three', 'four', 'five']) {
+      t.keys('Enter');
+      t.type(word);
+    }
+    const screen = await t.waitFor('Ln 5, Col 5');
+    const lines = screen.split('\n');
+    for (const word of ['one', 'two', 'three', 'four', 'five']) expect(lines, screen).toContain(` ${word}`);
+  });
+});

@@ -116,7 +116,11 @@ function Wizard({ resumed }: { resumed: Resumed | null }) {
     if (resumed) shell.notify(`resumed your unsaved new site from ${formatDateTime(resumed.savedAt)}`);
   }, []);
 
-  const editorHeight = Math.max(1, height - 2 - lineFields.length - 2);
+  // On a short terminal (a phone's 60×15) the answered fields fold into one line at the prompt step, so the
+  // prompt keeps at least five lines.
+  const unfolded = height - 2 - lineFields.length - 2;
+  const folded = step === 'aiPrompt' && unfolded < 5;
+  const editorHeight = Math.max(1, folded ? height - 2 - 1 - 2 : unfolded);
   const summary = useMemo(() => (step === 'summary' ? summaryLines(state.inputs, prompt, width) : []), [step, state.inputs, prompt, width]);
   const mixedDomain = useMemo(() => {
     const r = validateSiteField('domain', state.inputs.domain.value);
@@ -254,7 +258,12 @@ function Wizard({ resumed }: { resumed: Resumed | null }) {
   return (
     <Box flexDirection="column" width={width} height={height}>
       {title}
-      {lineFields.map((f, i) => {
+      {folded && (
+        <Text dimColor wrap="truncate-end">
+          {truncate(`  ${lineFields.length} fields above (Shift-Tab): ${lineFields.map((f) => sanitizeLine(state.inputs[f].value) || '—').join(' · ')}`, width)}
+        </Text>
+      )}
+      {!folded && lineFields.map((f, i) => {
         const index = WIZARD_STEPS.indexOf(f);
         const current = f === step;
         const r = check(f);

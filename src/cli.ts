@@ -196,7 +196,8 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
   };
   const options: Record<string, string | boolean | undefined> = {};
   for (const key of Object.keys(command?.options ?? {})) options[key] = raw[key];
-  const warn = (line: string) => io.stderr.write(`cabinet: warning: ${line}\n`);
+  // Escaped here once for every caller: a warning often quotes a stored value (sanitizeLine leaves escapes already made as they are).
+  const warn = (line: string) => io.stderr.write(`cabinet: warning: ${sanitizeLine(line)}\n`);
   const ctx: CommandContext = {
     args,
     flags,

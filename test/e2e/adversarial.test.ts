@@ -471,7 +471,8 @@ describe('read-only', () => {
       const url = `postgres://${role}@/${db.name}?host=${encodeURIComponent(c.socket)}&port=${c.port}`;
       const t = openConsole({ url });
       let screen = await t.waitFor(/Sites \(\d+\)/);
-      expect(screen.split('\n')[0]).toMatch(new RegExp(`role ${role}\\s+sites\\s+read-only\\s*$`));
+      // The role is the user in the header's connection name (said once, #17.4).
+      expect(screen.split('\n')[0]).toMatch(new RegExp(`^cabinet  ${role}@\\S+  sites\\s+read-only\\s*$`));
       t.type('/');
       t.type('ro-site');
       await t.waitFor('Sites (1)');

@@ -350,3 +350,23 @@ describe('the new-site wizard on a phone’s terminal (#17.7)', () => {
     for (const word of ['one', 'two', 'three', 'four', 'five']) expect(lines, screen).toContain(` ${word}`);
   });
 });
+
+describe('the history’s footer (#17.6)', () => {
+  it('offers only what acts on the row under the cursor: compare once something is marked, restore on a revision', async () => {
+    const t = open(120, 35);
+    await t.waitFor('Sites (');
+    await filterTo(t, 'one-rev');
+    t.type('h');
+    await t.waitFor('rev 1');
+    const footer = () => t.capture().trimEnd().split('\n').at(-1)!;
+    // On "now": nothing to show, compare or restore yet.
+    expect(footer()).not.toMatch(/Enter what this change did|c compare|R restore/);
+    expect(footer()).toContain('Space mark to compare');
+    t.type('j');
+    await t.waitFor(() => footer().includes('R restore'));
+    expect(footer()).toContain('Enter what this change did');
+    expect(footer()).not.toContain('c compare');
+    t.keys('Space');
+    await t.waitFor(() => footer().includes('c compare'));
+  });
+});

@@ -133,11 +133,19 @@ export function SiteHistoryScreen({ siteId }: { siteId: string }) {
   };
 
   const view = state.view;
+  const selectedKind = selected?.kind;
   const keymap: Keymap<string> = useMemo(() => {
     if (view?.kind === 'diff') return combineKeymaps<string>(historyDiffKeymap, scrollKeymap);
     if (view?.kind === 'confirm') return combineKeymaps<string>(restoreConfirmKeymap, scrollKeymap);
-    return data ? disableActions<HistoryAction>(historyKeymap, HISTORY_WRITE_ACTIONS, readOnly) : [];
-  }, [view?.kind, Boolean(data), readOnly]);
+    if (!data) return [];
+    // The footer offers what acts on this row now; the help keeps the rest with the reason.
+    let map: Keymap<HistoryAction> = historyKeymap;
+    if (state.marks.length === 0) map = disableActions(map, ['compare'], 'mark a row with space first');
+    if (selectedKind === 'current') map = disableActions(map, ['show'], 'this row is the site as it is: mark it and another, then c');
+    if (selectedKind !== 'revision') map = disableActions(map, ['restore'], selectedKind === 'outside' ? 'a change made outside cabinet has no revision to restore' : 'move to a revision (rev N)');
+    // Last: a read-only connection is the reason that holds on every row.
+    return disableActions(map, HISTORY_WRITE_ACTIONS, readOnly);
+  }, [view?.kind, Boolean(data), readOnly, state.marks.length === 0, selectedKind]);
 
   useScreenKeys<string>({
     keymap,

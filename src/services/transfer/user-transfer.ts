@@ -1,5 +1,6 @@
 import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
+import { CabinetError } from '../../lib/errors.ts';
 import type { DbSession } from '../../db/session.ts';
 import { withTransaction, type SqlClient, type TransactionRunner } from '../../db/sql-client.ts';
 import type { InputRecord } from '../../lib/json-records.ts';
@@ -186,7 +187,7 @@ export class UserTransfer {
       if (options.confirm && !(await options.confirm(plan))) return { plan, applied: false, warnings };
       // One statement writes the users and their revisions: the CTEs share one snapshot, so `old` is each
       // row before the upsert and `up` after it; rows the import leaves as they are get no revision.
-      await client.query(
+      const written = await client.query(
         `with old as (
            select u.user_id, ${userSnapshotSql('u')} as s from users u join cabinet_import_users t on t.user_id = u.user_id
          ), up as (
@@ -200,6 +201,13 @@ export class UserTransfer {
               set email = excluded.email, first_seen = excluded.first_seen, last_seen = excluded.last_seen
             where (users.email, users.first_seen, users.last_seen)
                   is distinct from (excluded.email, excluded.first_seen, excluded.last_seen)
+              ${
+                options.force
+                  ? ''
+                  : // Checked again on the locked, latest row: a sign-in that landed after #findOlder looked.
+                    `and not exists (select 1 from cabinet_import_users v
+                                      where v.user_id = excluded.user_id and v.version is not null and v.version < users.version)`
+              }
            returning users.*
          ), after as (
            select up.user_id, up.version, ${userSnapshotSql('up')} as s from up
@@ -216,6 +224,14 @@ export class UserTransfer {
            from after a left join old o on o.user_id = a.user_id`,
         [this.#actor, note],
       );
+      // Every created or changed user has one revision: fewer or more rows than planned means someone wrote
+      // a user while the import ran. All or nothing: the transaction rolls back, their change stays.
+      if (written.rowCount !== plan.created + plan.changed) {
+        throw new CabinetError(
+          `users changed while the import ran (${plan.created + plan.changed} planned, ${written.rowCount ?? 0} would be written); nothing was imported`,
+          { code: 'stale', hint: 'run the import again: it compares with the users as they are then' },
+        );
+      }
       return { plan, applied: true, warnings };
     });
   }

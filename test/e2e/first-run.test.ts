@@ -50,7 +50,8 @@ function stopStrayPostmasters(dataDir: string, elsewhere: boolean): void {
 /** The console opens on the embedded database; after q, `embedded status` says the cluster it ran on lives at `root`. */
 async function expectFirstScreen(session: TmuxSession, root: string): Promise<void> {
   const screen = await session.waitFor(/Sites \(0\)/, 60_000);
-  expect(screen).toMatch(/^cabinet +embedded\b/m);
+  // The header says it once (#17.4): embedded, and which database.
+  expect(screen).toMatch(/^cabinet  embedded · cabinet  /m);
   expect(screen).not.toMatch(/could not|Permission denied|error/i);
   expect(session.info('#{alternate_on}')).toBe('1');
   session.keys('q');

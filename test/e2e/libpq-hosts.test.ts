@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureEmbeddedServer, stopEmbeddedServer, type EmbeddedServer } from '../../src/db/embedded.ts';
 import { cleanEnv, runCabinet } from '../helpers/cli.ts';
 import { cluster, createMigratedDatabase, type TestDatabase } from '../helpers/db.ts';
-import { startPrivateNetwork, type PrivateNetwork } from '../helpers/netns.ts';
+import { privateNetworkAvailable, startPrivateNetwork, type PrivateNetwork } from '../helpers/netns.ts';
 import { ensureBuilt } from '../helpers/tmux.ts';
 
 /**
@@ -139,7 +139,7 @@ describe('a host list with target_session_attrs, as libpq tries it', () => {
   });
 });
 
-describe('each host of the list goes through the tailnet guard', () => {
+describe.skipIf(!privateNetworkAvailable)('each host of the list goes through the tailnet guard', () => {
   let privateNet: PrivateNetwork;
   beforeAll(async () => {
     privateNet = await startPrivateNetwork();

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,6 +11,12 @@ import { binCabinet, type RunResult } from './cli.ts';
  * where they tried to connect: no packet can leave the namespace, whatever the program does.
  * Needs root (unshare), strace and nsenter (util-linux); .ci/run installs strace.
  */
+/**
+ * Whether this run may make a private network namespace: root may; an unprivileged user (npm test in a
+ * checkout of one's own) may not, and those tests are skipped rather than failed. CI runs as root.
+ */
+export const privateNetworkAvailable = spawnSync('unshare', ['-n', '-m', '--', 'true']).status === 0 && spawnSync('strace', ['-V']).status === 0;
+
 export interface Connect {
   family: 'AF_INET' | 'AF_INET6';
   address: string;

@@ -84,7 +84,9 @@ export async function startBouncer(poolMode: 'transaction' | 'session', options:
     for (const f of fs.readdirSync(dir)) fs.chownSync(path.join(dir, f), user.uid, user.gid);
   }
   fs.chmodSync(dir, 0o700);
-  const child = spawn('pgbouncer', [path.join(dir, 'pgbouncer.ini')], { stdio: 'ignore', ...(user ?? {}) });
+  // Debian puts it in /usr/sbin, which an unprivileged user's PATH often lacks.
+  const binary = fs.existsSync('/usr/sbin/pgbouncer') ? '/usr/sbin/pgbouncer' : 'pgbouncer';
+  const child = spawn(binary, [path.join(dir, 'pgbouncer.ini')], { stdio: 'ignore', ...(user ?? {}) });
   await accepting(port, child, logFile);
   return {
     port,

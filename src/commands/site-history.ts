@@ -10,26 +10,10 @@ import type { CommandContext } from './command.ts';
 import { explainEditError } from './data.ts';
 import { idArgument, maxArgs, onlyOptions, parseLimit, str, bool } from './options.ts';
 import { printDiff, printJson, tableWidth } from './output.ts';
+import { outsideNote, when } from './history-text.ts';
 import { columnNames, fieldsToRow, name, note, withServices } from './site-common.ts';
 
-/** A time for the history, to the second (UTC): two saves a few seconds apart stay apart. */
-function when(d: Date | null): string {
-  return d && !Number.isNaN(d.getTime()) ? `${d.toISOString().slice(0, 19).replace('T', ' ')}Z` : '?';
-}
-
 const column = (field: string) => KEY_OF_SITE_FIELD[field as keyof typeof KEY_OF_SITE_FIELD] ?? field;
-
-function outsideNote(entry: Extract<HistoryEntry, { kind: 'outside' }>): string {
-  // A row first seen at version 2 or later was also changed after its insert.
-  const verb = entry.action === 'create' && (entry.toVersion ?? 1) > 1 ? 'created and changed' : { create: 'created', update: 'changed', delete: 'deleted' }[entry.action];
-  const versions =
-    entry.fromVersion !== null && entry.toVersion !== null
-      ? `: version ${entry.fromVersion} → ${entry.toVersion}${entry.writes && entry.writes > 1 ? ` (${entry.writes} writes)` : ''}`
-      : entry.toVersion !== null
-        ? `: version ${entry.toVersion}`
-        : '';
-  return `${verb} outside cabinet${versions}`;
-}
 
 function historyJson(entry: HistoryEntry) {
   if (entry.kind === 'revision') {

@@ -6,11 +6,7 @@ import type { CommandContext } from './command.ts';
 import { withReadServices } from './data.ts';
 import { idArgument, maxArgs, onlyOptions, parseLimit, str } from './options.ts';
 import { printJson, tableWidth } from './output.ts';
-
-/** A time for the history, to the second (UTC). */
-function when(d: Date | null): string {
-  return d && !Number.isNaN(d.getTime()) ? `${d.toISOString().slice(0, 19).replace('T', ' ')}Z` : '?';
-}
+import { outsideNote, when } from './history-text.ts';
 
 const shown = (v: string | number | null | undefined) => (v === null || v === undefined ? '(none)' : v === '' ? '""' : String(v));
 
@@ -21,18 +17,6 @@ export function userChangeText(entry: UserHistoryEntry): string {
   return entry.changed
     .map((c) => `${c}: ${shown(entry.before![c as keyof UserSnapshot])} → ${shown(entry.after?.[c as keyof UserSnapshot])}`)
     .join('; ');
-}
-
-function outsideNote(entry: Extract<UserHistoryEntry, { kind: 'outside' }>): string {
-  // A row first seen at version 2 or later was also changed after its insert.
-  const verb = entry.action === 'create' && (entry.toVersion ?? 1) > 1 ? 'created and changed' : { create: 'created', update: 'changed', delete: 'deleted' }[entry.action];
-  const versions =
-    entry.fromVersion !== null && entry.toVersion !== null
-      ? `: version ${entry.fromVersion} → ${entry.toVersion}${entry.writes && entry.writes > 1 ? ` (${entry.writes} writes)` : ''}`
-      : entry.toVersion !== null
-        ? `: version ${entry.toVersion}`
-        : '';
-  return `${verb} outside cabinet${versions}`;
 }
 
 function historyJson(entry: UserHistoryEntry) {

@@ -4,6 +4,7 @@ import { SiteRevisionSchema } from '../db/entities/index.ts';
 import { toDatabaseError } from '../db/db-errors.ts';
 import { CabinetError } from '../lib/errors.ts';
 import { sanitizeLine } from '../lib/sanitize.ts';
+import { weaveHistory } from './history-weave.ts';
 import type { OrmSiteService } from './site-service.ts';
 import { checkEncodable } from './validation/fields.ts';
 import { changedFields, EDITABLE_SITE_FIELDS, toRevisionEntry } from './site-revisions.ts';
@@ -68,19 +69,7 @@ export class OrmRevisionService implements RevisionService {
       throw toDatabaseError(error);
     }
 
-    const entries: HistoryEntry[] = [];
-    const first = revisions[0];
-    // The oldest revision shown is the site's first: anything before it happened outside cabinet.
-    if (first?.rev === 1 && first.before) entries.push(...gap(null, first.before));
-    if (!first && options.before === undefined && next?.state) entries.push(...gap(null, next.state));
-    revisions.forEach((revision, i) => {
-      const previous = revisions[i - 1];
-      if (previous) entries.push(...gap(stateAfter(previous), revision.before));
-      entries.push(revision);
-    });
-    const last = revisions.at(-1);
-    if (last && next) entries.push(...gap(stateAfter(last), next.state));
-    return entries.reverse();
+    return weaveHistory(revisions, next, options.before !== undefined, gap);
   }
 
   async diff(siteId: string, from: number | 'current', to: number | 'current'): Promise<RevisionDiff> {
@@ -126,10 +115,6 @@ export class OrmRevisionService implements RevisionService {
 
 function label(side: DiffSide): string {
   return side.rev === 'current' ? 'current' : `rev ${side.rev}`;
-}
-
-function stateAfter(revision: RevisionEntry): SiteRecord | null {
-  return revision.action === 'delete' ? null : revision.after;
 }
 
 /** The outside-cabinet entries between a known state and the next one (none when one leads to the other). */

@@ -1,6 +1,7 @@
 import type { SqlQuery } from '../db/sql-query.ts';
 import { CabinetError } from '../lib/errors.ts';
 import { sanitizeLine } from '../lib/sanitize.ts';
+import { weaveHistory } from './history-weave.ts';
 import { isoSql } from './transfer/records.ts';
 import type { UserHistoryEntry, UserOutsideEntry, UserRevisionEntry, UserSnapshot } from './types.ts';
 import { checkEncodable } from './validation/fields.ts';
@@ -128,22 +129,7 @@ export async function userHistory(query: SqlQuery, userId: string, options: { li
     const [boundary] = await query<RevisionRow>(`select ${REVISION_COLUMNS} from user_revisions where user_id = $1 and rev = $2`, [userId, options.before]);
     next = boundary ? { state: entryOf(boundary).before } : undefined;
   }
-  const entries: UserHistoryEntry[] = [];
-  const first = revisions[0];
-  if (first?.rev === 1 && first.before) entries.push(...gap(null, first.before));
-  if (!first && options.before === undefined && next?.state) entries.push(...gap(null, next.state));
-  revisions.forEach((revision, i) => {
-    const previous = revisions[i - 1];
-    if (previous) entries.push(...gap(stateAfter(previous), revision.before));
-    entries.push(revision);
-  });
-  const last = revisions.at(-1);
-  if (last && next) entries.push(...gap(stateAfter(last), next.state));
-  return entries.reverse();
-}
-
-function stateAfter(revision: UserRevisionEntry): UserSnapshot | null {
-  return revision.action === 'delete' ? null : revision.after;
+  return weaveHistory(revisions, next, options.before !== undefined, gap);
 }
 
 /** The outside-cabinet entries between a known state and the next one (none when one leads to the other). */

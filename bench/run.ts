@@ -2,7 +2,7 @@
 // measures each target of issue 6 side by side with its peer (node -e 0, psql, pgcli, MikroORM's CLI),
 // several runs each, and prints medians and ratios. Run it with: npm run bench [-- --users 1000,100000 --runs 7]
 // Results also go to bench/results-latest.json; bench/RESULTS.md records them with what was tried.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';

@@ -1,15 +1,14 @@
 import { confirmTyped } from '../lib/confirm.ts';
-import { CabinetError, ExitCode, usageError } from '../lib/errors.ts';
+import { ExitCode, usageError } from '../lib/errors.ts';
 import { sanitizeLine, sanitizeText } from '../lib/sanitize.ts';
-import type { DataServices } from '../services/data-services.ts';
-import { KEY_OF_SITE_FIELD, siteRecordToRow, siteSummaryToJson, siteText, type SiteRow } from '../services/transfer/site-columns.ts';
+import { KEY_OF_SITE_FIELD, siteRecordToRow, siteSummaryToJson, siteText } from '../services/transfer/site-columns.ts';
 import type { SiteChange, SiteInput, SiteRecord, SiteSortKey, SiteSummary } from '../services/types.ts';
 import { domainForDisplay } from '../services/validation/fields.ts';
 import { suggestSiteId, validateSite, validateSiteField, validateSitePatch } from '../services/validation/site-input.ts';
 import { EDITABLE_SITE_FIELDS } from '../services/site-fields.ts';
 import { assertDomainScripts, listedDomain, MIXED_SCRIPT_MARK, mixedScriptWarning } from '../services/validation/domain-scripts.ts';
 import type { Command, CommandContext } from './command.ts';
-import { explainEditError, parseExpectVersion, withDataServices, withReadServices } from './data.ts';
+import { explainEditError, parseExpectVersion, withReadServices } from './data.ts';
 import { readPromptFile } from './prompt-input.ts';
 import { bool, idArgument, LIST_OPTIONS, maxArgs, onlyOptions, parseLimit, parseSort, str, TRANSFER_OPTIONS, runAction } from './options.ts';
 import { formatTime, printDiff, printJson } from './output.ts';

@@ -1,4 +1,3 @@
-import type { Pool } from 'pg';
 import type { ConnectionTarget } from './connection.ts';
 import { pgDriverOptions } from './pg-options.ts';
 import { statementTimeoutFromEnv } from './session-settings.ts';

@@ -1,6 +1,4 @@
 import { spawnSync } from 'node:child_process';
-import fs from 'node:fs';
-import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createMigratedDatabase } from '../helpers/db.ts';
 import { scratchDir } from '../helpers/scratch.ts';

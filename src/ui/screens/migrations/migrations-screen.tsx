@@ -6,7 +6,7 @@ import { formatKeys, type Keymap } from '../../keys/keymap.ts';
 import { useServices, type MigrationReader } from '../../services-context.tsx';
 import { useScreenKeys, useShell } from '../../shell/shell-context.tsx';
 import { formatDateTime, plural } from '../../text/format.ts';
-import { displayWidth, truncate } from '../../text/graphemes.ts';
+import { displayWidth } from '../../text/graphemes.ts';
 import { tone } from '../../theme.ts';
 import { applyConfirmKeymap, migrationsKeymap, type MigrationsAction } from './migrations-keymap.ts';
 

@@ -1,5 +1,5 @@
 import { readUtf8 } from '../lib/read-input.ts';
-import { PROMPT_MAX_CHARS } from '../services/validation/fields.ts';
+import { PROMPT_MAX_CHARS } from '../schema/limits.ts';
 import type { CommandContext } from './command.ts';
 
 /**

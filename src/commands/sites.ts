@@ -3,7 +3,7 @@ import { ExitCode, usageError } from '../lib/errors.ts';
 import { sanitizeLine, sanitizeText } from '../lib/sanitize.ts';
 import { KEY_OF_SITE_FIELD, siteRecordToRow, siteSummaryToJson, siteText } from '../services/transfer/site-columns.ts';
 import type { SiteChange, SiteInput, SiteRecord, SiteSortKey, SiteSummary } from '../services/types.ts';
-import { domainForDisplay } from '../services/validation/fields.ts';
+import { domainForDisplay } from '../schema/field-rules.ts';
 import { suggestSiteId, validateSite, validateSiteField, validateSitePatch } from '../services/validation/site-input.ts';
 import { EDITABLE_SITE_FIELDS } from '../services/site-fields.ts';
 import { assertDomainScripts, listedDomain, MIXED_SCRIPT_MARK, mixedScriptWarning } from '../services/validation/domain-scripts.ts';

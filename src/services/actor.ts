@@ -1,6 +1,6 @@
 import net from 'node:net';
 import { sanitizeLine } from '../lib/sanitize.ts';
-import { oneLine } from './validation/fields.ts';
+import { oneLine } from '../schema/field-rules.ts';
 import { CabinetError } from '../lib/errors.ts';
 import { sshAddressIn } from '../lib/ssh-origin.ts';
 

@@ -6,7 +6,7 @@ import { CabinetError } from '../lib/errors.ts';
 import { sanitizeLine } from '../lib/sanitize.ts';
 import { weaveHistory } from './history-weave.ts';
 import type { OrmSiteService } from './site-service.ts';
-import { checkEncodable } from './validation/fields.ts';
+import { checkEncodable } from '../schema/field-rules.ts';
 import { changedFields, EDITABLE_SITE_FIELDS, toRevisionEntry } from './site-revisions.ts';
 import type {
   DiffSide,

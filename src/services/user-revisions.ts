@@ -4,7 +4,7 @@ import { sanitizeLine } from '../lib/sanitize.ts';
 import { weaveHistory } from './history-weave.ts';
 import { isoSql } from './transfer/records.ts';
 import type { UserHistoryEntry, UserOutsideEntry, UserRevisionEntry, UserSnapshot } from './types.ts';
-import { checkEncodable } from './validation/fields.ts';
+import { checkEncodable } from '../schema/field-rules.ts';
 
 /**
  * The user_revisions log (src/db/entities/user-revision.ts) as the services write and read it. Snapshots are

@@ -10,7 +10,7 @@ import { assertWritable, type WriteGate } from './access.ts';
 import { GoneError, StaleEditError } from './edit-errors.ts';
 import type { CreateOptions, ListOptions, Page, UserChange, UserHistoryEntry, UserRecord, UserService, UserSortKey, WriteOptions } from './types.ts';
 import { appendUserRevision, readUserSnapshot, userHistory, type TxExec } from './user-revisions.ts';
-import { checkEncodable } from './validation/fields.ts';
+import { checkEncodable } from '../schema/field-rules.ts';
 import { validateUser, validateUserPatch, type UserFields, type UserInput } from './validation/user-input.ts';
 import { resolvedContext, validateActor, validateExpectedVersion, validateNote, type WriteContext } from './write-context.ts';
 import { isLockWaitTimeout, lockedError, rowLockHolder, type LockHolder } from './row-lock.ts';

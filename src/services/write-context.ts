@@ -3,7 +3,7 @@ import { sshAddressIn, sshAddressOfAncestors } from '../lib/ssh-origin.ts';
 import { CabinetError } from '../lib/errors.ts';
 import { WRITABLE, type WriteGate } from './access.ts';
 import { checkActor, resolveActor } from './actor.ts';
-import { oneLine } from './validation/fields.ts';
+import { oneLine } from '../schema/field-rules.ts';
 
 /** What every writing service is built with: who writes (for history) and whether writing is allowed. */
 export interface WriteContext {

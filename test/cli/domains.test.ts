@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMigratedDatabase } from '../helpers/db.ts';
 import { oneLine, scratchCli } from './support.ts';
-import { domain } from '../../src/services/validation/fields.ts';
+import { domain } from '../../src/schema/field-rules.ts';
 
 /** Issue 16, item 4 through the real binary: domains that are not what they look like. */
 let db: Awaited<ReturnType<typeof createMigratedDatabase>>;

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OptimisticLockError } from '@mikro-orm/core';
 import { SiteSchema } from '../../src/db/entities/index.ts';
 import { MigrationService } from '../../src/services/migration-service.ts';
-import { PROMPT_MAX_CHARS } from '../../src/services/validation/fields.ts';
+import { PROMPT_MAX_CHARS } from '../../src/schema/limits.ts';
 import { createMigratedDatabase } from '../helpers/db.ts';
 
 let db: Awaited<ReturnType<typeof createMigratedDatabase>>;

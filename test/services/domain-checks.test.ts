@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { domain, domainForDisplay } from '../../src/services/validation/fields.ts';
+import { domain, domainForDisplay } from '../../src/schema/field-rules.ts';
 import { assertDomainScripts, listedDomain, mixedScriptLabel, mixedScriptWarning } from '../../src/services/validation/domain-scripts.ts';
 import { CabinetError } from '../../src/lib/errors.ts';
 

@@ -4,7 +4,7 @@ import { OrmRevisionService } from '../../src/services/revision-service.ts';
 import { OrmSiteService } from '../../src/services/site-service.ts';
 import { OrmUserService } from '../../src/services/user-service.ts';
 import { toWriteError } from '../../src/services/write-errors.ts';
-import { PROMPT_MAX_CHARS } from '../../src/services/validation/fields.ts';
+import { PROMPT_MAX_CHARS } from '../../src/schema/limits.ts';
 import type { SiteInput, UserInput } from '../../src/services/types.ts';
 import { createMigratedDatabase } from '../helpers/db.ts';
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import * as f from '../../src/services/validation/fields.ts';
+import * as f from '../../src/schema/field-rules.ts';
+import { PROMPT_MAX_CHARS } from '../../src/schema/limits.ts';
 import { suggestSiteId, validateSite, validateSitePatch } from '../../src/services/validation/site-input.ts';
 import { validateUser } from '../../src/services/validation/user-input.ts';
 
@@ -51,7 +52,7 @@ describe('field validation', () => {
     expect(value(f.aiPrompt('hello\u0000world'))).toMatch(/NUL byte/);
     expect(value(f.aiPrompt('broken \ud800 pair'))).toMatch(/unpaired surrogate/);
     expect(value(f.aiPrompt('line one\r\nline two\rthree'))).toBe('line one\nline two\nthree');
-    expect(value(f.aiPrompt('x'.repeat(f.PROMPT_MAX_CHARS + 1)))).toMatch(/longer than 100,000/);
+    expect(value(f.aiPrompt('x'.repeat(PROMPT_MAX_CHARS + 1)))).toMatch(/longer than 100,000/);
   });
 });
 

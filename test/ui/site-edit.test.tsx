@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CabinetError } from '../../src/lib/errors.ts';
-import { PROMPT_MAX_CHARS } from '../../src/services/validation/fields.ts';
+import { PROMPT_MAX_CHARS } from '../../src/schema/limits.ts';
 import { fakeServices, site, type FakeServices } from './fake-services.ts';
 import { KEY, renderConsole } from './render-console.tsx';
 

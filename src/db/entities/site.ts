@@ -1,5 +1,5 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
-import { PROMPT_MAX_CHARS } from '../../services/validation/fields.ts';
+import { PROMPT_MAX_CHARS } from '../../schema/limits.ts';
 import { bumpVersionTrigger } from './row-version.ts';
 
 /**

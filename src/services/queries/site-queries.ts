@@ -1,7 +1,7 @@
 import type { SqlQuery } from '../../db/sql-query.ts';
 import { likeContains } from '../like.ts';
 import type { ListOptions, Page, SiteRecord, SiteSortKey, SiteSummary } from '../types.ts';
-import { checkEncodable, domainForDisplay } from '../validation/fields.ts';
+import { checkEncodable, domainForDisplay } from '../../schema/field-rules.ts';
 
 /** Domains as people read them: letters with accents next to their base letter (ü with u), case aside. */
 const DOMAIN_ORDER = new Intl.Collator('en', { sensitivity: 'base', numeric: false });

@@ -2,7 +2,7 @@ import type { SqlQuery } from '../../db/sql-query.ts';
 import { CabinetError } from '../../lib/errors.ts';
 import { parseUserFilter, userFilterSql } from './user-search.ts';
 import type { ListOptions, Page, UserRecord, UserSortKey } from '../types.ts';
-import { checkEncodable } from '../validation/fields.ts';
+import { checkEncodable } from '../../schema/field-rules.ts';
 
 /** The read side of users, in SQL, shared by the ORM-backed service and the light read path. */
 

@@ -1,5 +1,5 @@
-import type { FieldResult } from '../validation/fields.ts';
-import { checkEncodable } from '../validation/fields.ts';
+import type { FieldResult } from '../../schema/field-rules.ts';
+import { checkEncodable } from '../../schema/field-rules.ts';
 
 /**
  * Import is a restore: it stores the bytes it is given, whoever wrote them (psql, n8n, an older cabinet).

@@ -8,10 +8,10 @@ import { appendRevision, EDITABLE_SITE_FIELDS, lastRevision, stateAtVersion } fr
 import { threeWay } from '../three-way.ts';
 import { sanitizeLine } from '../../lib/sanitize.ts';
 import type { SiteRecord } from '../types.ts';
-import { PROMPT_MAX_CHARS } from '../validation/fields.ts';
+import { PROMPT_MAX_CHARS } from '../../schema/limits.ts';
 import { validateSiteField } from '../validation/site-input.ts';
 import { mixedScriptWarning } from '../validation/domain-scripts.ts';
-import { domainForDisplay } from '../validation/fields.ts';
+import { domainForDisplay } from '../../schema/field-rules.ts';
 import { asGivenWarning, refusalOf } from './as-given.ts';
 import { processActor, validateActor, validateNote } from '../write-context.ts';
 import { pgErrorOf } from '../write-errors.ts';

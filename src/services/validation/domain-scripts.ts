@@ -1,6 +1,6 @@
 import { toUnicode } from 'tr46';
 import { CabinetError } from '../../lib/errors.ts';
-import { domainForDisplay } from './fields.ts';
+import { domainForDisplay } from '../../schema/field-rules.ts';
 
 /**
  * UTS 39 mixed-script detection for domain labels (https://www.unicode.org/reports/tr39/#Mixed_Script_Detection):

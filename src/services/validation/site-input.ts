@@ -1,6 +1,6 @@
 import { CabinetError } from '../../lib/errors.ts';
 import type { SiteRecord } from '../types.ts';
-import * as f from './fields.ts';
+import * as f from '../../schema/field-rules.ts';
 
 /** What a person types for a site: every field as text (the form, flags, an import line). */
 export interface SiteInput {

@@ -1,6 +1,6 @@
 import { CabinetError } from '../../lib/errors.ts';
 import type { UserRecord } from '../types.ts';
-import * as f from './fields.ts';
+import * as f from '../../schema/field-rules.ts';
 
 export interface UserInput {
   userId: string;

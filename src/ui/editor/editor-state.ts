@@ -1,4 +1,4 @@
-import { PROMPT_MAX_CHARS } from '../../services/validation/fields.ts';
+import { PROMPT_MAX_CHARS } from '../../schema/limits.ts';
 import { codePointLength, nextBoundary, nextWordEnd, previousBoundary, previousWordStart } from '../text/graphemes.ts';
 import { offsetAtColumn, rangeWidth, wrapLine, type WrapRow } from '../text/wrap.ts';
 

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState, type ReactNode } from 'react';
 import { Box, Text, useApp, useInput, usePaste, useStdin, useWindowSize, type Key } from 'ink';
 import type { Services } from '../../services/types.ts';
-import { PROMPT_MAX_CHARS } from '../../services/validation/fields.ts';
+import { PROMPT_MAX_CHARS } from '../../schema/limits.ts';
 import { sanitizeLine } from '../../lib/sanitize.ts';
 import { Header, headerHeight } from '../components/header.tsx';
 import { useConnectionHealth } from '../connection/connection-health.tsx';

@@ -1,4 +1,4 @@
-import { domainForDisplay } from '../../services/validation/fields.ts';
+import { domainForDisplay } from '../../schema/field-rules.ts';
 export { listedDomain, mixedScriptWarning } from '../../services/validation/domain-scripts.ts';
 
 /**

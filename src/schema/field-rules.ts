@@ -1,4 +1,5 @@
 import { toASCII, toUnicode } from 'tr46';
+import { PROMPT_MAX_CHARS } from './limits.ts';
 
 /**
  * Field validators shared by the console (shown next to the field as you type), the commands and the
@@ -9,8 +10,6 @@ export type FieldResult<T> = { ok: true; value: T } | { ok: false; error: string
 const ok = <T>(value: T): FieldResult<T> => ({ ok: true, value });
 const fail = <T>(error: string): FieldResult<T> => ({ ok: false, error });
 
-/** The largest prompt cabinet accepts (also a CHECK constraint in the database). */
-export const PROMPT_MAX_CHARS = 100_000;
 
 const NUL = /\u0000/;
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;

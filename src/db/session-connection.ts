@@ -1,0 +1,106 @@
+import type { ConnectionTarget } from './connection.ts';
+import { toDatabaseError } from './db-errors.ts';
+import { pgDriverOptions } from './pg-options.ts';
+
+/**
+ * One long-lived connection of its own, outside every pool, for what needs a session: a transaction held
+ * open while a record is edited (presence), LISTEN. Unlike the pools' clients (pg-client.ts) it may keep
+ * session state, so nothing else ever runs on it. Guarded exactly as the pools are (the guard's pinned
+ * addresses, TLS, connect timeout), with TCP keepalives so a vanished peer is noticed.
+ */
+export interface SessionConnection {
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  /**
+   * A pooler (PgBouncer) is between us and the server: the process id the startup handshake gave is not
+   * the server backend's (`pg_backend_pid()`), since a pooler hands out keys of its own. Session state
+   * (session advisory locks, LISTEN) is then unsafe or lost in transaction pooling; a transaction is not.
+   */
+  readonly pooled: boolean;
+  /** Called once when the connection ends (closed, the server or pooler dropped it, the network failed). */
+  onEnd(listener: (error?: Error) => void): void;
+  /** LISTEN's notifications (direct or session-pooled connections only). */
+  onNotification(listener: (channel: string, payload: string | undefined) => void): void;
+  close(): Promise<void>;
+}
+
+export interface SessionConnectionOptions {
+  /** What pg_stat_activity shows for it ("cabinet presence", "cabinet live"). */
+  applicationName: string;
+}
+
+interface RawClient {
+  processID?: number;
+  connect(): Promise<void>;
+  query(sql: string, params?: unknown[]): Promise<{ rows: unknown[] }>;
+  on(event: 'error' | 'end', listener: (error?: Error) => void): void;
+  on(event: 'notification', listener: (message: { channel: string; payload?: string }) => void): void;
+  end(): Promise<void>;
+}
+
+export async function openSessionConnection(target: ConnectionTarget, options: SessionConnectionOptions): Promise<SessionConnection> {
+  const { default: pg } = await import('pg');
+  // The pools' options, minus their client class (which refuses session state) and their statement timeout
+  // (set per transaction by whoever uses this connection).
+  const { Client: _pooled, ...driver } = pgDriverOptions(target, 0);
+  const client = new pg.Client({
+    host: target.host,
+    port: target.port,
+    user: target.user,
+    ...(target.password === undefined ? {} : { password: target.password }),
+    database: target.database,
+    ...driver,
+    application_name: options.applicationName,
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
+  }) as unknown as RawClient;
+  const endListeners: ((error?: Error) => void)[] = [];
+  let ended = false;
+  let lastError: Error | undefined;
+  const end = (error?: Error) => {
+    if (ended) return;
+    ended = true;
+    for (const listener of endListeners) listener(error ?? lastError);
+  };
+  // A dropped connection must not take the process down: its users hear of it through onEnd.
+  client.on('error', (error) => {
+    lastError = error;
+    end(error);
+  });
+  client.on('end', () => end());
+  try {
+    await client.connect();
+  } catch (error) {
+    await client.end().catch(() => {});
+    throw toDatabaseError(error, target);
+  }
+  const run = async <T>(sql: string, params?: unknown[]): Promise<T[]> => {
+    try {
+      return (await client.query(sql, params)).rows as T[];
+    } catch (error) {
+      throw toDatabaseError(error, target);
+    }
+  };
+  let pooled = false;
+  try {
+    const [row] = await run<{ pid: number }>('select pg_backend_pid() as pid');
+    pooled = row?.pid !== client.processID;
+  } catch (error) {
+    await client.end().catch(() => {});
+    throw error;
+  }
+  return {
+    query: run,
+    pooled,
+    onEnd(listener) {
+      if (ended) listener(lastError);
+      else endListeners.push(listener);
+    },
+    onNotification(listener) {
+      client.on('notification', (message) => listener(message.channel, message.payload));
+    },
+    async close() {
+      ended = true;
+      await client.end().catch(() => {});
+    },
+  };
+}

@@ -1,0 +1,220 @@
+import type { SessionConnection } from '../db/session-connection.ts';
+import type { SqlQuery } from '../db/sql-query.ts';
+import { applicationName, claimStatement, type Announcement } from './announcement.ts';
+import type { PresenceIdentity } from './identity.ts';
+import { PRESENCE_NAMESPACE, presenceKey, type PresenceKind } from './presence-key.ts';
+import { readPresence, type PresenceEntry } from './presence-reader.ts';
+
+/**
+ * Whether others can see what this console edits. `idle`: nothing to announce; `announced`: held (through
+ * a pooler or not); `failed`: an edit is open but others cannot see it, with why (retried every few seconds).
+ */
+export type PresenceStatus = { state: 'idle' } | { state: 'announced'; pooled: boolean } | { state: 'failed'; reason: string };
+
+export interface PresenceSnapshot {
+  entries: PresenceEntry[];
+  /** Why the last read failed; the entries are then the last ones read. */
+  error?: string;
+  at: Date;
+}
+
+/**
+ * Presence: which records other consoles are editing, and announcing ours. Informs only: nothing here
+ * blocks or delays an edit, and the version check still decides every save.
+ */
+export interface PresenceService {
+  /** Announces that this console edits the record, until the returned function is called. */
+  claim(kind: PresenceKind, id: string): () => void;
+  /** What the others are editing, read now. */
+  read(): Promise<PresenceEntry[]>;
+  /** Reads every `intervalMs` while watched; the listener gets each snapshot. */
+  watch(listener: (snapshot: PresenceSnapshot) => void): () => void;
+  status(): PresenceStatus;
+  onStatus(listener: (status: PresenceStatus) => void): () => void;
+  close(): Promise<void>;
+}
+
+export interface PresenceDeps {
+  /** Reads run on the console's read pool. */
+  query: SqlQuery;
+  /** The announcing connection, opened at the first edit (db/session-connection.ts). */
+  open(): Promise<SessionConnection>;
+  identity: PresenceIdentity;
+  intervalMs?: number;
+  retryMs?: number;
+  now?: () => Date;
+}
+
+type Claim = Announcement & { namespace: number; key: number };
+
+/**
+ * Announcing: while a record is edited, this console's own connection holds a transaction that took a
+ * shared transaction-level advisory lock on the record's key and carries the announcement (the lock
+ * statement's text, and application_name set for the transaction). Idle in a transaction that has no
+ * snapshot and no transaction id, it holds back neither vacuum nor DDL. The lock and the announcement end
+ * with the transaction: at the end of the edit (ROLLBACK), or when the console's connection closes for any
+ * reason, kill -9 included; through PgBouncer in transaction mode too, since a pooler hands a server
+ * connection to one client for a whole transaction and drops it when that client goes mid-transaction.
+ */
+export function createPresence(deps: PresenceDeps): PresenceService {
+  const now = deps.now ?? (() => new Date());
+  const claims = new Map<number, Claim>();
+  let nextToken = 1;
+  let conn: SessionConnection | undefined;
+  let inTransaction = false;
+  let heldPid: number | undefined;
+  let current: PresenceStatus = { state: 'idle' };
+  const statusListeners = new Set<(s: PresenceStatus) => void>();
+  let closed = false;
+  let queue: Promise<void> = Promise.resolve();
+  let syncQueued = false;
+  let retry: NodeJS.Timeout | undefined;
+
+  const setStatus = (next: PresenceStatus) => {
+    if (JSON.stringify(next) === JSON.stringify(current)) return;
+    current = next;
+    for (const listener of statusListeners) listener(next);
+  };
+
+  const dropConnection = () => {
+    const old = conn;
+    conn = undefined;
+    inTransaction = false;
+    heldPid = undefined;
+    void old?.close();
+  };
+
+  const scheduleRetry = () => {
+    clearTimeout(retry);
+    retry = setTimeout(() => schedule(), deps.retryMs ?? 3000);
+    retry.unref();
+  };
+
+  const sync = async () => {
+    if (closed) return;
+    try {
+      if (claims.size === 0) {
+        if (conn && inTransaction) {
+          inTransaction = false;
+          heldPid = undefined;
+          await conn.query('rollback');
+        }
+        setStatus({ state: 'idle' });
+        return;
+      }
+      if (!conn) {
+        const opened = await deps.open();
+        if (closed) return void (await opened.close());
+        conn = opened;
+        opened.onEnd((error) => {
+          if (conn !== opened) return;
+          conn = undefined;
+          inTransaction = false;
+          heldPid = undefined;
+          if (claims.size > 0 && !closed) {
+            setStatus({ state: 'failed', reason: `the presence connection ended${error ? `: ${error.message}` : ''}; retrying` });
+            scheduleRetry();
+          }
+        });
+      }
+      const c = conn;
+      if (inTransaction) {
+        inTransaction = false;
+        await c.query('rollback');
+      }
+      const list = [...claims.values()];
+      await c.query('begin');
+      inTransaction = true;
+      // Settings for this transaction only: no idle-in-transaction timeout ends an edit's announcement,
+      // keepalives notice a vanished host, and the short form of the announcement goes where every role can read it.
+      const [row] = await c.query<{ pid: number }>(
+        `select pg_backend_pid() as pid, set_config('application_name', $1, true), set_config('idle_in_transaction_session_timeout', '0', true),
+          set_config('statement_timeout', '10s', true), set_config('tcp_keepalives_idle', '10', true),
+          set_config('tcp_keepalives_interval', '5', true), set_config('tcp_keepalives_count', '3', true)`,
+        [applicationName(list[list.length - 1]!)],
+      );
+      await c.query(claimStatement(list));
+      heldPid = row?.pid;
+      setStatus({ state: 'announced', pooled: c.pooled });
+    } catch (error) {
+      dropConnection();
+      if (closed || claims.size === 0) return;
+      setStatus({ state: 'failed', reason: error instanceof Error ? error.message : String(error) });
+      scheduleRetry();
+    }
+  };
+
+  function schedule(): void {
+    if (syncQueued) return;
+    syncQueued = true;
+    queue = queue.then(() => {
+      syncQueued = false;
+      return sync();
+    });
+  }
+
+  const read = () => readPresence(deps.query, heldPid);
+
+  const watchers = new Set<(snapshot: PresenceSnapshot) => void>();
+  let poll: NodeJS.Timeout | undefined;
+  let polling = false;
+  let last: PresenceSnapshot | undefined;
+  const tick = async () => {
+    polling = true;
+    poll = undefined;
+    try {
+      last = { entries: await read(), at: now() };
+    } catch (error) {
+      last = { entries: last?.entries ?? [], error: error instanceof Error ? error.message : String(error), at: now() };
+    }
+    for (const w of watchers) w(last);
+    if (watchers.size > 0 && !closed) {
+      poll = setTimeout(() => void tick(), deps.intervalMs ?? 2000);
+      poll.unref();
+    } else polling = false;
+  };
+
+  return {
+    claim(kind, id) {
+      const token = nextToken++;
+      claims.set(token, { kind, id, ...deps.identity, since: now(), namespace: PRESENCE_NAMESPACE[kind], key: presenceKey(id) });
+      schedule();
+      let released = false;
+      return () => {
+        if (released) return;
+        released = true;
+        claims.delete(token);
+        schedule();
+      };
+    },
+    read,
+    watch(listener) {
+      watchers.add(listener);
+      if (polling && last) listener(last);
+      if (!polling) void tick();
+      return () => {
+        watchers.delete(listener);
+        if (watchers.size === 0 && poll) {
+          clearTimeout(poll);
+          poll = undefined;
+          polling = false;
+        }
+      };
+    },
+    status: () => current,
+    onStatus(listener) {
+      statusListeners.add(listener);
+      return () => statusListeners.delete(listener);
+    },
+    async close() {
+      closed = true;
+      clearTimeout(retry);
+      clearTimeout(poll);
+      watchers.clear();
+      await queue.catch(() => {});
+      const c = conn;
+      conn = undefined;
+      await c?.close();
+    },
+  };
+}

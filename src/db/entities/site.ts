@@ -1,6 +1,7 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 import { PROMPT_MAX_CHARS } from '../../schema/limits.ts';
 import { bumpVersionTrigger } from './row-version.ts';
+import { liveNotifyTrigger } from './live-notify.ts';
 
 /**
  * `sites`: one customer-facing site. Column names are a contract with n8n (spec §6), which runs
@@ -37,7 +38,7 @@ export const SiteSchema = defineEntity({
     updatedAt: p.datetime().fieldName('updated_at').columnType('timestamptz').defaultRaw('now()'),
   },
   checks: [{ name: 'sites_ai_prompt_max_chars', expression: `char_length(ai_prompt) <= ${PROMPT_MAX_CHARS}` }],
-  triggers: [bumpVersionTrigger],
+  triggers: [bumpVersionTrigger, liveNotifyTrigger('sites', 'site_id')],
 });
 
 export type Site = InferEntity<typeof SiteSchema>;

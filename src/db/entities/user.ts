@@ -1,5 +1,6 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 import { bumpVersionTrigger } from './row-version.ts';
+import { liveNotifyTrigger } from './live-notify.ts';
 
 /**
  * `users`: the master list of users; `user_id` is Zitadel's `sub` and links a user across services.
@@ -27,7 +28,7 @@ export const UserSchema = defineEntity({
     version: p.integer().fieldName('version').version().default(1),
     updatedAt: p.datetime().fieldName('updated_at').columnType('timestamptz').defaultRaw('now()'),
   },
-  triggers: [bumpVersionTrigger],
+  triggers: [bumpVersionTrigger, liveNotifyTrigger('users', 'user_id')],
   indexes: [
     { name: 'users_last_seen_user_id_idx', properties: ['lastSeen', 'userId'] },
     {

@@ -10,7 +10,8 @@ import { ensureEmbeddedServer } from '../src/db/embedded.ts';
 import { initORM } from '../src/db/orm.ts';
 import { openReadPool } from '../src/db/read-pool.ts';
 import { readRecords } from '../src/lib/json-records.ts';
-import { exportUsersJson, UserTransfer } from '../src/services/transfer/user-transfer.ts';
+import { exportUsersJson } from '../src/services/transfer/user-export.ts';
+import { UserTransfer } from '../src/services/transfer/user-transfer.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const database = process.argv[2] ?? 'bench_1000000';

@@ -21,7 +21,7 @@ export interface ReadServices {
 export function exportServices(transaction: TransactionRunner): ReadServices['exports'] {
   return {
     sites: async (write) => (await import('./transfer/site-transfer.ts')).exportSites(transaction, write),
-    users: async (format, write) => (await import('./transfer/user-transfer.ts')).exportUsersJson(transaction, format, write),
+    users: async (format, write) => (await import('./transfer/user-export.ts')).exportUsersJson(transaction, format, write),
   };
 }
 

@@ -54,9 +54,7 @@ export function changedFields(a: SiteRecord | null, b: SiteRecord | null): Edita
 export interface NewRevision {
   siteId: string;
   action: RevisionAction;
-  /** The row's version after the change (before it, for a delete). */
-  version: number | null;
-  changed: readonly (keyof SiteRecord)[];
+  /** The row before the change (null for a create) and after it (null for a delete), as read in the transaction. */
   before: SiteRecord | null;
   after: SiteRecord | null;
   actor: string;
@@ -64,8 +62,21 @@ export interface NewRevision {
 }
 
 /**
- * Appends a revision inside the caller's transaction (`em` is the transactional fork). Call it after the
- * row was written: the row lock taken by that write serialises the `max(rev) + 1` of concurrent writers.
+ * What a revision records as changed: a create lists the fields it set (not blank), a delete none, any
+ * other change the fields whose values differ.
+ */
+export function revisionChangedFields(before: SiteRecord | null, after: SiteRecord | null): EditableSiteField[] {
+  if (!after) return [];
+  if (!before) return EDITABLE_SITE_FIELDS.filter((f) => after[f] !== null && after[f] !== '');
+  return changedFields(before, after);
+}
+
+/**
+ * Records one change of a site: the one function every write path calls (OrmSiteService's edits, deletes
+ * and restores, and `sites import`'s raw-SQL writes), inside the caller's transaction (`em` is the
+ * transactional fork). The version and the changed fields are derived from `before` and `after`, so no
+ * caller can record them differently. Call it after the row was written: the row lock taken by that
+ * write serialises the `max(rev) + 1` of concurrent writers.
  */
 export async function appendRevision(em: EntityManager, r: NewRevision): Promise<number> {
   const [last] = await em
@@ -75,9 +86,10 @@ export async function appendRevision(em: EntityManager, r: NewRevision): Promise
   em.create(SiteRevisionSchema, {
     siteId: r.siteId,
     rev,
-    version: r.version,
+    // The row's version after the change (before it, for a delete).
+    version: r.after?.version ?? r.before?.version ?? null,
     action: r.action,
-    changedFields: r.changed.map((f) => SITE_COLUMNS[f]),
+    changedFields: revisionChangedFields(r.before, r.after).map((f) => SITE_COLUMNS[f]),
     oldValues: r.before ? toSnapshot(r.before) : null,
     newValues: r.after ? toSnapshot(r.after) : null,
     actor: r.actor,

@@ -10,7 +10,7 @@ import { sanitizeLine } from '../lib/sanitize.ts';
 import { assertWritable, type WriteGate } from './access.ts';
 import { GoneError, StaleEditError } from './edit-errors.ts';
 import type { CreateOptions, ListOptions, Page, SiteChange, SiteRecord, SiteService, SiteSortKey, SiteSummary, WriteOptions } from './types.ts';
-import { appendRevision, changedFields, EDITABLE_SITE_FIELDS, lastRevision, stateAtVersion, type EditableSiteField } from './site-revisions.ts';
+import { appendRevision, changedFields, EDITABLE_SITE_FIELDS, lastRevision, revisionChangedFields, stateAtVersion, type EditableSiteField } from './site-revisions.ts';
 import { checkEncodable } from '../schema/field-rules.ts';
 import { validateSite, validateSitePatch, type SiteFields, type SiteInput } from './validation/site-input.ts';
 import { assertDomainScripts } from './validation/domain-scripts.ts';
@@ -121,7 +121,7 @@ export class OrmSiteService implements SiteService {
       // Only the version read: a change since then fails like a stale flush.
       const removed = await em.nativeDelete(SiteSchema, { siteId, version: before.version });
       if (removed === 0) throw OptimisticLockError.lockFailed(site);
-      const rev = await appendRevision(em, { siteId, action: 'delete', version: before.version, changed: [], before, after: null, ...who });
+      const rev = await appendRevision(em, { siteId, action: 'delete', before, after: null, ...who });
       return { before, after: null, changed: [], rev };
     });
     return change.before!;
@@ -166,9 +166,8 @@ export class OrmSiteService implements SiteService {
     // created_at, version and updated_at come from the database.
     await em.refresh(site);
     const after = siteToRecord(site);
-    const changed = EDITABLE_SITE_FIELDS.filter((f) => after[f] !== null && after[f] !== '');
-    const rev = await appendRevision(em, { siteId: after.siteId, action, version: after.version, changed, before: null, after, ...who });
-    return { after, rev, changed };
+    const rev = await appendRevision(em, { siteId: after.siteId, action, before: null, after, ...who });
+    return { after, rev, changed: revisionChangedFields(null, after) };
   }
 
   async #apply(
@@ -186,7 +185,7 @@ export class OrmSiteService implements SiteService {
     // The trigger set version and updated_at.
     await em.refresh(site);
     const after = siteToRecord(site);
-    const rev = await appendRevision(em, { siteId: site.siteId, action, version: after.version, changed, before, after, ...who });
+    const rev = await appendRevision(em, { siteId: site.siteId, action, before, after, ...who });
     return { before, after, changed, rev };
   }
 

@@ -47,28 +47,28 @@ export interface NewUserRevision {
 }
 
 /**
- * Appends a revision inside the caller's transaction, after the row was written: that write's row lock
- * serialises the `max(rev) + 1` of concurrent writers. Returns the revision number.
+ * The one statement that records user changes, whichever path wrote them (UserService's edits and deletes,
+ * one row; `cabinet users import`, a million in one statement). `changes` is a SQL relation with the
+ * columns user_id, action, old and new (snapshots from userSnapshotSql, null for a create's old and a
+ * delete's new), actor and note. The version is the row's after the change (before it, for a delete); the
+ * changed fields are the columns whose values differ (every column for a create, none for a delete).
+ * Run it after the rows were written: their row locks serialise the `max(rev) + 1` of concurrent writers.
  */
+export function insertUserRevisionsSql(changes: string): string {
+  const changed = USER_CHANGE_COLUMNS.map((c) => `case when c.old is null or c.old->'${c}' is distinct from c.new->'${c}' then '${c}' end`);
+  return `insert into user_revisions (user_id, rev, version, action, changed_fields, old_values, new_values, actor, note)
+    select c.user_id, coalesce((select max(r.rev) from user_revisions r where r.user_id = c.user_id), 0) + 1,
+           (coalesce(c.new, c.old)->>'version')::int, c.action,
+           case when c.new is null then '{}'::text[] else array_remove(array[${changed.join(', ')}], null) end,
+           c.old, c.new, c.actor, c.note
+      from ${changes}`;
+}
+
+/** Appends one revision inside the caller's transaction, after the row was written. Returns its number. */
 export async function appendUserRevision(exec: TxExec, r: NewUserRevision): Promise<number> {
-  const version = r.action === 'delete' ? r.before?.version : r.after?.version;
   const [row] = await exec<{ rev: number }>(
-    `insert into user_revisions (user_id, rev, version, action, changed_fields, old_values, new_values, actor, note)
-     select ?, coalesce(max(rev), 0) + 1, ?, ?, array(select jsonb_array_elements_text(?::jsonb)), ?::jsonb, ?::jsonb, ?, ?
-       from user_revisions where user_id = ?
-     returning rev`,
-    [
-      r.userId,
-      version ?? null,
-      r.action,
-      // As JSON text: the driver would spread a bare array into a list of parameters.
-      JSON.stringify(r.action === 'delete' ? [] : changedUserColumns(r.before, r.after)),
-      r.before ? JSON.stringify(r.before) : null,
-      r.after ? JSON.stringify(r.after) : null,
-      r.actor,
-      r.note,
-      r.userId,
-    ],
+    `${insertUserRevisionsSql('(select ?::text as user_id, ?::text as action, ?::jsonb as old, ?::jsonb as new, ?::text as actor, ?::text as note) c')} returning rev`,
+    [r.userId, r.action, r.before ? JSON.stringify(r.before) : null, r.after ? JSON.stringify(r.after) : null, r.actor, r.note],
   );
   return row!.rev;
 }

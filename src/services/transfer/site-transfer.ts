@@ -4,108 +4,22 @@ import { toDatabaseError } from '../../db/db-errors.ts';
 import type { TransactionRunner } from '../../db/sql-client.ts';
 import { CabinetError } from '../../lib/errors.ts';
 import type { InputRecord } from '../../lib/json-records.ts';
-import { appendRevision, EDITABLE_SITE_FIELDS, lastRevision, stateAtVersion } from '../site-revisions.ts';
+import { appendRevision, lastRevision, stateAtVersion } from '../site-revisions.ts';
 import { threeWay } from '../three-way.ts';
 import { sanitizeLine } from '../../lib/sanitize.ts';
-import type { SiteRecord } from '../types.ts';
-import { PROMPT_MAX_CHARS } from '../../schema/limits.ts';
-import { validateSiteField } from '../validation/site-input.ts';
-import { mixedScriptWarning } from '../validation/domain-scripts.ts';
-import { domainForDisplay } from '../../schema/field-rules.ts';
-import { asGivenWarning, refusalOf } from './as-given.ts';
 import { processActor, validateActor, validateNote } from '../write-context.ts';
 import { pgErrorOf } from '../write-errors.ts';
 import {
-  readTimesAndVersion,
   InvalidImportError,
   isoSql,
-  isPlainObject,
   ProblemList,
-  unknownKeys,
   type ImportOptions,
   type ImportPlan,
   type ImportResult,
   type PlannedRow,
 } from './records.ts';
-import { SITE_FIELD_OF, SITE_KEYS, siteRowToRecord, siteText, type SiteKey, type SiteRow } from './site-columns.ts';
-
-type EditableKey = 'domain' | 'brand_name' | 'language' | 'ai_script_id' | 'hubspot_pipeline' | 'hubspot_stage' | 'ai_prompt';
-const EDITABLE: EditableKey[] = ['domain', 'brand_name', 'language', 'ai_script_id', 'hubspot_pipeline', 'hubspot_stage', 'ai_prompt'];
-const NULLABLE = new Set<SiteKey>(['ai_script_id', 'hubspot_pipeline', 'hubspot_stage']);
-
-/** A valid import record: the columns it names, as given (see as-given.ts). */
-interface SiteImportRow {
-  where: string;
-  line: number;
-  siteId: string;
-  values: Partial<Record<EditableKey, string | null>>;
-  /** Bookkeeping columns, used only when the row is created (a restore from an export). */
-  createdAt?: string;
-  version?: number;
-  updatedAt?: string;
-}
-
-type ParsedSite = { ok: true; row: Omit<SiteImportRow, 'where' | 'line'>; warnings: string[] } | { ok: false; error: string };
-
-/**
- * Checks one record. A value is refused only when the database could not hold it (NUL, not Unicode, a
- * missing NOT NULL column, a prompt over the CHECK's size); anything cabinet's validation would write
- * otherwise is kept byte for byte and named in `warnings`.
- */
-export function parseSiteRecord(value: unknown): ParsedSite {
-  if (!isPlainObject(value)) return { ok: false, error: 'expected a JSON object with site_id, domain, brand_name, …' };
-  const errors: string[] = [];
-  const warnings: string[] = [];
-  const unknown = unknownKeys(value, SITE_KEYS);
-  if (unknown.length > 0) errors.push(`unknown field${unknown.length === 1 ? '' : 's'} ${unknown.join(', ')} (known: ${SITE_KEYS.join(', ')})`);
-  const raw = value.site_id;
-  let siteId = '';
-  if (typeof raw !== 'string') errors.push('site_id is required (a string)');
-  else {
-    const refused = refusalOf('site_id', raw);
-    if (refused) errors.push(refused);
-    else {
-      siteId = raw;
-      const warning = asGivenWarning('site_id', raw, validateSiteField('siteId', raw));
-      if (warning) warnings.push(warning);
-    }
-  }
-  const values: SiteImportRow['values'] = {};
-  for (const key of EDITABLE) {
-    if (!(key in value)) continue;
-    let v = value[key];
-    if (v === null) {
-      if (NULLABLE.has(key)) values[key] = null;
-      else errors.push(`${key} cannot be null`);
-      continue;
-    }
-    if (typeof v === 'number' && Number.isSafeInteger(v) && (key === 'hubspot_pipeline' || key === 'hubspot_stage')) v = String(v);
-    if (typeof v !== 'string') {
-      errors.push(`${key} must be a string`);
-      continue;
-    }
-    const refused = refusalOf(key, v) ?? (key === 'ai_prompt' && [...v].length > PROMPT_MAX_CHARS ? `ai_prompt is longer than ${PROMPT_MAX_CHARS.toLocaleString('en')} characters (the database's limit)` : undefined);
-    if (refused) {
-      errors.push(refused);
-      continue;
-    }
-    values[key] = v;
-    const checked = validateSiteField(SITE_FIELD_OF[key], v);
-    const warning = asGivenWarning(key, v, checked);
-    if (warning) warnings.push(warning);
-    // A look-alike domain (UTS 39 mixed scripts) is imported, as what was there, but said.
-    const ascii = key === 'domain' && checked.ok ? checked.value : null;
-    const mixed = ascii ? mixedScriptWarning(ascii) : undefined;
-    if (ascii && mixed) warnings.push(`domain ${domainForDisplay(ascii)}: ${mixed}`);
-  }
-  const row: Omit<SiteImportRow, 'where' | 'line'> = { siteId, values };
-  const { times, version } = readTimesAndVersion(value, ['created_at', 'updated_at'], ['created_at', 'updated_at'], errors);
-  if (times.created_at !== undefined) row.createdAt = times.created_at;
-  if (times.updated_at !== undefined) row.updatedAt = times.updated_at;
-  if (version !== undefined) row.version = version;
-  if (errors.length > 0) return { ok: false, error: errors.join('; ') };
-  return { ok: true, row, warnings };
-}
+import { SITE_FIELD_OF, SITE_KEYS, siteRowToRecord, siteText, type SiteRow } from './site-columns.ts';
+import { EDITABLE, parseSiteRecord, type EditableKey, type SiteImportRow } from './site-records.ts';
 
 const COLUMNS_SQL = SITE_KEYS.map((k) => (k === 'created_at' || k === 'updated_at' ? `${isoSql(k)} as ${k}` : k)).join(', ');
 
@@ -203,7 +117,6 @@ export class SiteTransfer {
     currentRow: SiteRow | null,
     who: { actor: string; note: string },
   ): Promise<void> {
-    let after: SiteRecord;
     if (planned.action === 'create') {
       const v = row.values;
       const [inserted] = await run<SiteRow>(
@@ -214,9 +127,7 @@ export class SiteTransfer {
         [row.siteId, v.domain, v.brand_name, v.language ?? 'en', v.ai_script_id ?? null, v.hubspot_pipeline ?? null, v.hubspot_stage ?? null, v.ai_prompt ?? '',
           row.createdAt ?? null, row.version ?? null, row.updatedAt ?? row.createdAt ?? null],
       );
-      after = siteRowToRecord(inserted!);
-      const changed = EDITABLE_SITE_FIELDS.filter((f) => after[f] !== null && after[f] !== '');
-      await appendRevision(tx, { siteId: row.siteId, action: 'create', version: after.version, changed, before: null, after, ...who });
+      await appendRevision(tx, { siteId: row.siteId, action: 'create', before: null, after: siteRowToRecord(inserted!), ...who });
       return;
     }
     // Column names come from the fixed EDITABLE list, never from the input.
@@ -225,10 +136,7 @@ export class SiteTransfer {
       ...keys.map((k) => row.values[k]),
       row.siteId,
     ]);
-    after = siteRowToRecord(updated!);
-    const before = siteRowToRecord(currentRow!);
-    const changed = keys.map((k) => SITE_FIELD_OF[k]);
-    await appendRevision(tx, { siteId: row.siteId, action: 'update', version: after.version, changed, before, after, ...who });
+    await appendRevision(tx, { siteId: row.siteId, action: 'update', before: siteRowToRecord(currentRow!), after: siteRowToRecord(updated!), ...who });
   }
 
   /**

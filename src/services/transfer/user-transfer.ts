@@ -2,111 +2,20 @@ import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
 import { CabinetError } from '../../lib/errors.ts';
 import type { DbSession } from '../../db/session.ts';
-import { withTransaction, type SqlClient, type TransactionRunner } from '../../db/sql-client.ts';
+import { withTransaction, type SqlClient } from '../../db/sql-client.ts';
 import type { InputRecord } from '../../lib/json-records.ts';
-import { validateUserField } from '../validation/user-input.ts';
-import { asGivenWarning, refusalOf } from './as-given.ts';
-import { userSnapshotSql } from '../user-revisions.ts';
+import { insertUserRevisionsSql, userSnapshotSql } from '../user-revisions.ts';
 import { processActor, validateNote } from '../write-context.ts';
 import {
-  readTimesAndVersion,
   copyField,
-  copyRowsAsJson,
   InvalidImportError,
-  isPlainObject,
   ProblemList,
-  unknownKeys,
   type ImportOptions,
   type ImportPlan,
   type ImportResult,
-  type JsonColumnKind,
   type PlannedRow,
 } from './records.ts';
-
-/**
- * A user as scripts see it: the table's columns in table order. `version` and `updated_at` are kept by a
- * trigger: an import uses them only when it creates the user (so a restore gives back identical rows).
- */
-export const USER_KEYS = ['user_id', 'email', 'first_seen', 'last_seen', 'version', 'updated_at'] as const;
-
-/** How export writes each column. */
-const USER_JSON_COLUMNS = [
-  ['user_id', 'text'],
-  ['email', 'text'],
-  ['first_seen', 'timestamptz'],
-  ['last_seen', 'timestamptz'],
-  ['version', 'integer'],
-  ['updated_at', 'timestamptz'],
-] as const satisfies readonly (readonly [(typeof USER_KEYS)[number], JsonColumnKind])[];
-
-interface UserImportRow {
-  userId: string;
-  email: string | null;
-  firstSeen: string | null;
-  lastSeen: string | null;
-  version: number | null;
-  updatedAt: string | null;
-}
-
-/**
- * Checks one record. As for sites (as-given.ts): refused only what the table cannot hold; the id and the
- * address go in byte for byte, and what cabinet would have written otherwise is named in `warnings`.
- */
-export function parseUserRecord(value: unknown): { ok: true; row: UserImportRow; warnings: string[] } | { ok: false; error: string } {
-  if (!isPlainObject(value)) return { ok: false, error: 'expected a JSON object with user_id, email, first_seen, last_seen' };
-  const errors: string[] = [];
-  const warnings: string[] = [];
-  const unknown = unknownKeys(value, USER_KEYS);
-  if (unknown.length > 0) errors.push(`unknown field${unknown.length === 1 ? '' : 's'} ${unknown.join(', ')} (known: ${USER_KEYS.join(', ')})`);
-  const row: UserImportRow = { userId: '', email: null, firstSeen: null, lastSeen: null, version: null, updatedAt: null };
-  const text = (key: 'user_id' | 'email', field: 'userId' | 'email', given: unknown): string | null => {
-    const refused = typeof given === 'string' ? refusalOf(key, given) : undefined;
-    if (refused) errors.push(refused);
-    if (typeof given !== 'string' || refused) return null;
-    const warning = asGivenWarning(key, given, validateUserField(field, given));
-    if (warning) warnings.push(warning);
-    return given;
-  };
-  if (typeof value.user_id !== 'string') errors.push('user_id is required (a string: the Zitadel sub)');
-  else row.userId = text('user_id', 'userId', value.user_id) ?? '';
-  if ('email' in value) {
-    if (typeof value.email !== 'string') errors.push('email must be a string');
-    else row.email = text('email', 'email', value.email);
-  }
-  const { times, version } = readTimesAndVersion(value, ['first_seen', 'last_seen', 'updated_at'], ['updated_at'], errors);
-  row.firstSeen = times.first_seen ?? null;
-  row.lastSeen = times.last_seen ?? null;
-  row.updatedAt = times.updated_at ?? null;
-  row.version = version ?? null;
-  if (errors.length > 0) return { ok: false, error: errors.join('; ') };
-  return { ok: true, row, warnings };
-}
-
-/**
- * Every user as JSON text (NDJSON or an array), ordered by user id in byte order, timestamps in UTC with
- * microseconds. COPY streams the rows and each becomes its JSON text directly (copyRowsAsJson), so a
- * million users pass at close to `psql \\copy` speed. It only reads: the light read pool runs it without
- * loading the ORM. `write` gets the text and the rows it holds.
- */
-export async function exportUsersJson(
-  transaction: TransactionRunner,
-  format: 'ndjson' | 'array',
-  write: (text: string, rows: number) => void | Promise<void>,
-): Promise<number> {
-  return transaction(async (client) => {
-    // A big table takes longer than the everyday statement timeout to stream.
-    await client.query('set local statement_timeout = 0');
-    // Times in UTC as PostgreSQL writes them plainly in ISO style (every transaction sets both: session-settings.ts);
-    // to_char would cost the server a second per million.
-    const stream = client.copyTo(`copy (select ${USER_KEYS.join(', ')} from users order by user_id collate "C") to stdout`);
-    let n = 0;
-    for await (const { text, rows } of copyRowsAsJson(stream, USER_JSON_COLUMNS, format)) {
-      await write(text, rows);
-      n += rows;
-    }
-    return n;
-  });
-}
+import { parseUserRecord } from './user-records.ts';
 
 const where = (line: number, idx: number | null) => (idx === null ? `line ${line}` : `index ${idx} (line ${line})`);
 const SAMPLE = 10;
@@ -209,19 +118,12 @@ export class UserTransfer {
                                       where v.user_id = excluded.user_id and v.version is not null and v.version < users.version)`
               }
            returning users.*
-         ), after as (
-           select up.user_id, up.version, ${userSnapshotSql('up')} as s from up
+         ), changes as (
+           select up.user_id, case when o.user_id is null then 'create' else 'update' end as action, o.s as old,
+                  ${userSnapshotSql('up')} as new, $1::text as actor, $2::text as note
+             from up left join old o on o.user_id = up.user_id
          )
-         insert into user_revisions (user_id, rev, version, action, changed_fields, old_values, new_values, actor, note)
-         select a.user_id, coalesce((select max(r.rev) from user_revisions r where r.user_id = a.user_id), 0) + 1, a.version,
-                case when o.user_id is null then 'create' else 'update' end,
-                case when o.user_id is null then array['email', 'first_seen', 'last_seen']
-                     else array_remove(array[
-                       case when o.s->'email' is distinct from a.s->'email' then 'email' end,
-                       case when o.s->'first_seen' is distinct from a.s->'first_seen' then 'first_seen' end,
-                       case when o.s->'last_seen' is distinct from a.s->'last_seen' then 'last_seen' end], null) end,
-                o.s, a.s, $1, $2
-           from after a left join old o on o.user_id = a.user_id`,
+         ${insertUserRevisionsSql('changes c')}`,
         [this.#actor, note],
       );
       // Every created or changed user has one revision: fewer or more rows than planned means someone wrote

@@ -9,7 +9,7 @@ import type { CommandIO } from './command.ts';
 type Out = NodeJS.WritableStream;
 
 /** Writes and waits when the stream's buffer is full, so exporting a million rows does not fill memory. */
-export async function put(stream: Out, text: string): Promise<void> {
+export async function put(stream: Out, text: string | Uint8Array): Promise<void> {
   if (!stream.write(text)) await once(stream, 'drain');
 }
 

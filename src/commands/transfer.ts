@@ -9,6 +9,7 @@ import type { ReadServices } from '../services/read-services.ts';
 import { withReadServices } from './data.ts';
 import { processActor } from '../services/write-context.ts';
 import { sanitizeLine } from '../lib/sanitize.ts';
+import { MAX_EXPORT_JOBS } from '../services/transfer/user-export.ts';
 import { InvalidImportError, type ImportWarning, type ImportOptions, type ImportPlan, type ImportResult, type PlannedRow } from '../services/transfer/records.ts';
 import type { CommandContext, CommandIO } from './command.ts';
 import { assertGate, refuseWhenReadOnly } from './read-only.ts';
@@ -21,7 +22,7 @@ export interface TransferKind {
   noun: string;
   plural: string;
   /** Every row as the export's JSON text (NDJSON or an array); `write` gets text and the rows it holds. */
-  export(services: ReadServices, format: ExportFormat, write: (text: string, rows: number) => Promise<void>): Promise<number>;
+  export(services: ReadServices, format: ExportFormat, write: (text: string | Uint8Array, rows: number) => Promise<void>, options: { jobs?: number }): Promise<number>;
   import(services: DataServices, records: AsyncIterable<InputRecord>, options: ImportOptions & { note?: string }): Promise<ImportResult>;
 }
 
@@ -40,10 +41,11 @@ export function exportObjects(source: (services: ReadServices, write: (row: obje
 const plural = (n: number, kind: TransferKind) => `${n.toLocaleString('en')} ${n === 1 ? kind.noun : kind.plural}`;
 
 /** `cabinet sites export` / `cabinet users export`: every row, all columns, stable order. */
-export async function runExport(ctx: CommandContext, kind: TransferKind): Promise<number> {
-  onlyOptions(ctx, `${kind.command} export`, ['ndjson', 'output']);
+export async function runExport(ctx: CommandContext, kind: TransferKind, extraOptions: string[] = []): Promise<number> {
+  onlyOptions(ctx, `${kind.command} export`, ['ndjson', 'output', ...extraOptions]);
   maxArgs(ctx, `${kind.command} export`, 0);
   const file = str(ctx, 'output');
+  const jobs = parseJobs(str(ctx, 'jobs'));
   // Reading only: the light read pool, without loading the ORM (the embedded sandbox may first need it).
   return withReadServices(ctx, `${kind.command} export`, async (services) => {
     const out = await openOutput(ctx.io, file);
@@ -54,7 +56,7 @@ export async function runExport(ctx: CommandContext, kind: TransferKind): Promis
         await put(out.stream, text);
         if (Math.floor((count + rows) / 1000) > Math.floor(count / 1000)) bar.update(`exporting ${kind.plural}: ${(count + rows).toLocaleString('en')}`);
         count += rows;
-      });
+      }, jobs === undefined ? {} : { jobs });
       await out.commit();
       bar.done();
       if (file !== undefined && file !== '-') ctx.io.stderr.write(`Exported ${plural(n, kind)} to ${file}.\n`);
@@ -65,6 +67,15 @@ export async function runExport(ctx: CommandContext, kind: TransferKind): Promis
       throw error;
     }
   });
+}
+
+/** `--jobs N`: parallel COPY streams for an export, 1 to MAX_EXPORT_JOBS. */
+function parseJobs(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value.trim()) || Number(value) < 1 || Number(value) > MAX_EXPORT_JOBS) {
+    throw usageError(`--jobs must be a whole number from 1 to ${MAX_EXPORT_JOBS}, not "${sanitizeLine(value)}"`);
+  }
+  return Number(value);
 }
 
 function openInput(ctx: CommandContext, kind: TransferKind, file: string | undefined): { stream: AsyncIterable<Buffer | string>; size?: number; fromStdin: boolean } {

@@ -20,7 +20,7 @@ Usage
   $ cabinet users create USER_ID --email EMAIL [--first-seen TIME] [--last-seen TIME]
   $ cabinet users set USER_ID [--email EMAIL] [--first-seen TIME] [--last-seen TIME] [--expect-version N]
   $ cabinet users delete USER_ID [--yes] [--expect-version N]
-  $ cabinet users export [--ndjson] [--output FILE]
+  $ cabinet users export [--ndjson] [--output FILE] [--jobs N]
   $ cabinet users import [FILE | -] [--dry-run] [--yes] [--note TEXT] [--force]
   $ cabinet users history USER_ID [--limit N] [--before REV] [--json]
 
@@ -39,6 +39,8 @@ Options
   --json                   list: a JSON array; show/create/set/delete: the user; import: the plan
   --ndjson                 list, export: one JSON object per line
   --output FILE, -o FILE   export: write FILE (mode 0600, put in place only when complete)
+  --jobs N                 export: N parallel COPY streams over one snapshot, 1 to 3 (default: by
+                           the table's size); the file is the same, in order, as of one moment
   --expect-version N       set/delete: write only if the user is still at version N (see show);
                            otherwise refuse, write nothing, exit 1. Without it a set is
                            last-writer-wins. Sign-ins that update last_seen bump the version too.
@@ -267,7 +269,7 @@ export const userTransfer: TransferKind = {
   command: 'users',
   noun: 'user',
   plural: 'users',
-  export: (services, format, write) => services.exports.users(format, write),
+  export: (services, format, write, options) => services.exports.users(format, write, options),
   import: (services, records, options) => services.userTransfer.import(records, options),
 };
 
@@ -277,7 +279,7 @@ const actions: Record<string, (ctx: CommandContext) => Promise<number>> = {
   create,
   set,
   delete: remove,
-  export: (ctx) => runExport(ctx, userTransfer),
+  export: (ctx) => runExport(ctx, userTransfer, ['jobs']),
   import: (ctx) => runImport(ctx, userTransfer, ['note', 'force']),
   history: userHistoryCommand,
 };
@@ -296,6 +298,7 @@ export const usersCommand: Command = {
     note: { type: 'string' },
     force: { type: 'boolean' },
     before: { type: 'string' },
+    jobs: { type: 'string' },
   },
   run: (ctx) => runAction('users', actions, ctx),
 };

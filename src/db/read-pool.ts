@@ -30,6 +30,6 @@ export async function openReadPool(target: ConnectionTarget, statementTimeoutMs 
   // An idle client dropped by the server must not take the process down; the next query reports it.
   pool.on('error', () => {});
   // COPY support (pg-copy-streams, ~8 ms to load) only when a transaction is used: listings never need it.
-  const transaction: TransactionRunner = async (fn) => (await import('./sql-client.ts')).transactionOn(() => pool.connect(), target)(fn);
+  const transaction: TransactionRunner = async (fn, options) => (await import('./sql-client.ts')).transactionOn(() => pool.connect(), target)(fn, options);
   return { query: poolQuery(async () => pool, target), transaction, close: () => pool.end() };
 }

@@ -33,8 +33,11 @@ function wrap(client: PoolClient): SqlClient {
 /** Takes one connection from a node-postgres pool (the ORM's or the light read pool). */
 export type PoolConnect = () => Promise<PoolClient>;
 
-/** Runs `fn` inside BEGIN/COMMIT on one connection of some pool; `withTransaction` for the ORM's. */
-export type TransactionRunner = <T>(fn: (client: SqlClient) => Promise<T>) => Promise<T>;
+/**
+ * Runs `fn` inside BEGIN/COMMIT on one connection of some pool; `withTransaction` for the ORM's. `begin` is
+ * the statement that opens it (`begin isolation level repeatable read read only` for a snapshot export).
+ */
+export type TransactionRunner = <T>(fn: (client: SqlClient) => Promise<T>, options?: { begin?: string }) => Promise<T>;
 
 /** The ORM's pool, for withSqlClient and withTransaction. */
 function ormConnect(orm: CabinetORM): PoolConnect {
@@ -66,9 +69,9 @@ export async function withPoolClient<T>(connect: PoolConnect, target: Connection
 
 /** `fn` inside BEGIN/COMMIT on one connection; any error rolls everything back. */
 export function transactionOn(connect: PoolConnect, target: ConnectionTarget | undefined): TransactionRunner {
-  return (fn) =>
+  return (fn, options = {}) =>
     withPoolClient(connect, target, async (client) => {
-      await client.query('begin');
+      await client.query(options.begin ?? 'begin');
       try {
         const result = await fn(client);
         await client.query('commit');
@@ -86,6 +89,11 @@ export function withSqlClient<T>(orm: CabinetORM, target: ConnectionTarget | und
 }
 
 /** A transaction on the ORM's pool. */
-export function withTransaction<T>(orm: CabinetORM, target: ConnectionTarget | undefined, fn: (client: SqlClient) => Promise<T>): Promise<T> {
-  return transactionOn(ormConnect(orm), target)(fn);
+export function withTransaction<T>(
+  orm: CabinetORM,
+  target: ConnectionTarget | undefined,
+  fn: (client: SqlClient) => Promise<T>,
+  options?: { begin?: string },
+): Promise<T> {
+  return transactionOn(ormConnect(orm), target)(fn, options);
 }

@@ -62,7 +62,7 @@ export async function openDataServices(db: DbSession, log: (line: string) => voi
     revisions: new OrmRevisionService(em, sites),
     siteTransfer: new SiteTransfer(db, actor),
     userTransfer: new UserTransfer(db, actor),
-    exports: exportServices((fn) => withTransaction(db.orm, db.target, fn)),
+    exports: exportServices((fn, options) => withTransaction(db.orm, db.target, fn, options)),
     gates,
   };
 }

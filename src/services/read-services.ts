@@ -4,6 +4,7 @@ import { getSite, listSites } from './queries/site-queries.ts';
 import { getUser, listUsers } from './queries/user-queries.ts';
 import { userHistory } from './user-revisions.ts';
 import type { SiteRow } from './transfer/site-columns.ts';
+import type { ExportOptions } from './transfer/user-export.ts';
 import type { SiteService, UserService } from './types.ts';
 
 /** The read half of the data services, over any SqlQuery (the light read pool, for scripted listings). */
@@ -13,7 +14,7 @@ export interface ReadServices {
   /** Whole-table exports (read-only; COPY for users). */
   exports: {
     sites(write: (row: SiteRow) => void | Promise<void>): Promise<number>;
-    users(format: 'ndjson' | 'array', write: (text: string, rows: number) => void | Promise<void>): Promise<number>;
+    users(format: 'ndjson' | 'array', write: (text: string | Uint8Array, rows: number) => void | Promise<void>, options?: ExportOptions): Promise<number>;
   };
 }
 
@@ -21,7 +22,7 @@ export interface ReadServices {
 export function exportServices(transaction: TransactionRunner): ReadServices['exports'] {
   return {
     sites: async (write) => (await import('./transfer/site-transfer.ts')).exportSites(transaction, write),
-    users: async (format, write) => (await import('./transfer/user-export.ts')).exportUsersJson(transaction, format, write),
+    users: async (format, write, options) => (await import('./transfer/user-export.ts')).exportUsersJson(transaction, format, write, options),
   };
 }
 

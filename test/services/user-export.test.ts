@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordText } from '../../src/commands/output.ts';
-import { copyRowsAsJson } from '../../src/services/transfer/records.ts';
+import { copyRowsAsJson } from '../../src/services/transfer/copy-json.ts';
 import { openReadPool, type ReadPool } from '../../src/db/read-pool.ts';
 import { exportUsersJson } from '../../src/services/transfer/user-export.ts';
 import { createMigratedDatabase } from '../helpers/db.ts';

@@ -1,6 +1,7 @@
 import { validateUserField } from '../validation/user-input.ts';
 import { asGivenWarning, refusalOf } from './as-given.ts';
-import { isPlainObject, readTimesAndVersion, unknownKeys, type JsonColumnKind } from './records.ts';
+import type { JsonColumnKind } from './copy-json.ts';
+import { isPlainObject, readTimesAndVersion, unknownKeys } from './records.ts';
 
 /**
  * A user as scripts see it: the table's columns in table order. `version` and `updated_at` are kept by a

@@ -8,8 +8,9 @@ import { readPresence, type PresenceEntry } from './presence-reader.ts';
 /**
  * Whether others can see what this console edits. `idle`: nothing to announce; `announced`: held (through
  * a pooler or not); `failed`: an edit is open but others cannot see it, with why (retried every few seconds).
+ * `pooled` once the announcing connection has been opened: whether a pooler (PgBouncer) is in between.
  */
-export type PresenceStatus = { state: 'idle' } | { state: 'announced'; pooled: boolean } | { state: 'failed'; reason: string };
+export type PresenceStatus = { state: 'idle'; pooled?: boolean } | { state: 'announced'; pooled: boolean } | { state: 'failed'; reason: string };
 
 export interface PresenceSnapshot {
   entries: PresenceEntry[];
@@ -99,7 +100,7 @@ export function createPresence(deps: PresenceDeps): PresenceService {
           heldPid = undefined;
           await conn.query('rollback');
         }
-        setStatus({ state: 'idle' });
+        setStatus({ state: 'idle', ...(conn ? { pooled: conn.pooled } : {}) });
         return;
       }
       if (!conn) {

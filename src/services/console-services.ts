@@ -1,6 +1,10 @@
 import type { DbReader } from '../db/open-reader.ts';
 import type { DbSession } from '../db/session.ts';
+import { openSessionConnection } from '../db/session-connection.ts';
+import type { SqlQuery } from '../db/sql-query.ts';
 import { CabinetError } from '../lib/errors.ts';
+import { processIdentity } from '../presence/identity.ts';
+import { createPresence, type PresenceService } from '../presence/presence-service.ts';
 import { defaultMigrationsDir } from '../lib/paths.ts';
 import { accessFromPrivileges, PRIVILEGES_SQL, readOnlyError, writeGate, type PrivilegeRow, type WriteGate } from './access.ts';
 import { connectionInfo } from './connection-info.ts';
@@ -17,7 +21,7 @@ export interface ConsoleMigrations {
 }
 
 export interface ConsoleServices {
-  services: Services & { migrations: ConsoleMigrations };
+  services: Services & { migrations: ConsoleMigrations; presence: PresenceService };
   close(): Promise<void>;
 }
 
@@ -110,6 +114,7 @@ export async function openConsoleServices(openers: ConsoleOpeners, progress: (li
       diff: (id, a, b) => later((s) => s.revisions.diff(id, a, b)),
       restore: gated(gates.sites, (id, rev, o) => later((s) => s.revisions.restore(id, rev, o))),
     };
+    const presence = consolePresence(reader.query, reader.target, options);
     const connection = connectionInfo({ label: reader.label, target: reader.target, guard: reader.guard, role: row?.role ?? reader.target.user, gates, pending: status?.pending.length ?? 0, database });
     return {
       services: {
@@ -117,6 +122,7 @@ export async function openConsoleServices(openers: ConsoleOpeners, progress: (li
         users,
         revisions,
         connection,
+        presence,
         migrations: consoleMigrations(readStatus, connection, options, async (events) => {
           // A session of its own, as `cabinet migrate` opens: DDL may run longer than the console's statement timeout.
           const ddl = await openers.openDb({ statementTimeoutMs: 0 });
@@ -130,6 +136,7 @@ export async function openConsoleServices(openers: ConsoleOpeners, progress: (li
       async close() {
         closed = true;
         clearTimeout(timer);
+        await presence.close().catch(() => {});
         await reader.close().catch(() => {});
         await full?.catch(() => {});
         await session?.close().catch(() => {});
@@ -148,11 +155,27 @@ async function fullServices(openers: ConsoleOpeners, progress: (line: string) =>
     const services = await createServices(session, progress, options);
     const service = new MigrationService(session.orm, session.target);
     const migrations = consoleMigrations(() => service.status(), services.connection, options, (events) => service.apply(events));
-    return { services: { ...services, migrations }, close: () => session.close() };
+    const query: SqlQuery = (sql, params) => session.orm.em.getConnection().execute(sql, params ?? []);
+    const presence = consolePresence(query, session.target, options);
+    return {
+      services: { ...services, migrations, presence },
+      close: async () => {
+        await presence.close().catch(() => {});
+        await session.close();
+      },
+    };
   } catch (error) {
     await session.close().catch(() => {});
     throw error;
   }
+}
+
+/**
+ * Who else is editing what (src/presence): read on the console's pool, announced on a connection of its own
+ * opened at the first edit, as the history's actor.
+ */
+function consolePresence(query: SqlQuery, target: DbSession['target'], options: CreateServicesOptions): PresenceService {
+  return createPresence({ query, open: () => openSessionConnection(target, { applicationName: 'cabinet presence' }), identity: processIdentity(options.actor) });
 }
 
 /**

@@ -1,4 +1,5 @@
 import { createContext, useContext } from 'react';
+import type { PresenceService } from '../presence/presence-service.ts';
 import type { Services } from '../services/types.ts';
 
 /** The `:migrate` screen's service: status, and applying what is pending (services/console-services.ts). */
@@ -8,8 +9,11 @@ export interface MigrationReader {
   apply?(events?: { onWaiting?: () => void }): Promise<string[]>;
 }
 
-/** The services the console gets: the shared ones, and migration status when the session can give it. */
-export type ConsoleServices = Services & { migrations?: MigrationReader };
+/**
+ * The services the console gets: the shared ones, migration status when the session can give it, and
+ * presence (who else is editing what) on a real database.
+ */
+export type ConsoleServices = Services & { migrations?: MigrationReader; presence?: PresenceService };
 
 /** Screens get their services here, never by importing the ORM: tests pass fakes through the same door. */
 export const ServicesContext = createContext<ConsoleServices | null>(null);

@@ -75,7 +75,7 @@ describe('presence on a real database', () => {
     expect(on(await boris.read(), 'site', 'acme-de')).toEqual([]);
     release();
     await until(() => anna.read(), (e) => on(e, 'site', 'acme-de').length === 0);
-    expect(boris.status()).toEqual({ state: 'idle' });
+    expect(boris.status()).toEqual({ state: 'idle', pooled: false });
   });
 
   it('two editors of one record both show, and neither blocks the other', async () => {

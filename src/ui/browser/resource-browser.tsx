@@ -32,6 +32,9 @@ export interface ResourceBrowserProps<T, K extends string, A extends string> {
   filterHint: string;
   empty: string;
   pageSize?: number;
+  /** Rows someone else is editing (presence), marked ✎; `note` goes after the sort in the title line. */
+  rowMark?(row: T): boolean;
+  note?: string;
 }
 
 /**
@@ -159,6 +162,7 @@ export function ResourceBrowser<T, K extends string, A extends string>(props: Re
       <Text wrap="truncate-end">
         <Text bold>{`${props.title}${countText}`}</Text>
         <Text dimColor>{`  ${sortText}  ${status}`}</Text>
+        {props.note && <Text color={tone('warn')}>{`  ${props.note}`}</Text>}
       </Text>
       {showFilterLine && (
         <Text wrap="truncate-end">
@@ -189,6 +193,7 @@ export function ResourceBrowser<T, K extends string, A extends string>(props: Re
           rowKey={props.rowKey}
           sortId={state.sort}
           descending={state.descending}
+          {...(props.rowMark ? { mark: props.rowMark } : {})}
         />
       )}
     </Box>

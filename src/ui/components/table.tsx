@@ -87,6 +87,7 @@ export function Table<T>({
   sortId,
   descending,
   start = 0,
+  mark,
 }: {
   columns: Column<T>[];
   rows: T[];
@@ -99,6 +100,8 @@ export function Table<T>({
   rowKey(row: T): string;
   sortId?: string;
   descending?: boolean;
+  /** A row someone else is editing (presence): marked ✎ in the gutter, next to the cursor's ›. */
+  mark?(row: T): boolean;
 }) {
   const layout = useMemo(() => layoutColumns(columns, width, rows), [columns, width, rows]);
   const visible = Math.max(1, height - 1);
@@ -123,7 +126,7 @@ export function Table<T>({
         const text = line(layout.map(({ column, width: w }) => fit(column.cell(row), w, column.align)));
         return (
           <Text key={rowKey(row)} inverse={selected} wrap="truncate-end">
-            {(selected ? '› ' : '  ') + text}
+            {(selected ? '›' : ' ') + (mark?.(row) ? '✎' : ' ') + text}
           </Text>
         );
       })}

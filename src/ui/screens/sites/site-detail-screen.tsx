@@ -16,6 +16,7 @@ import { formatPromptStats, promptStats } from '../../text/prompt-stats.ts';
 import { wrapText } from '../../text/wrap.ts';
 import { tone } from '../../theme.ts';
 import { useExternalPromptEdit } from './use-external-prompt-edit.ts';
+import { usePresenceLines } from '../../presence/presence-lines.tsx';
 import { SITE_DETAIL_WRITE_ACTIONS, siteDetailKeymap, type SiteDetailAction } from './site-detail-keymap.ts';
 
 /** Every field of a site as label/value lines, then its prompt wrapped to the width. */
@@ -67,7 +68,8 @@ export function SiteDetailScreen({ siteId }: { siteId: string }) {
   }, [sites, siteId, active, token]);
 
   const width = shell.body.width;
-  const height = shell.body.height - 1;
+  const presence = usePresenceLines('site', siteId, active, width);
+  const height = shell.body.height - 1 - (site ? presence.lines.length : 0);
   const lines = useMemo(() => (site ? siteDetailLines(site, width) : []), [site, width]);
   const keymap = useMemo(
     () =>
@@ -108,6 +110,7 @@ export function SiteDetailScreen({ siteId }: { siteId: string }) {
       {error && <Text color={tone('error')}>{truncate(sanitizeLine(error), width)}</Text>}
       {site === undefined && !error && <Text dimColor>loading…</Text>}
       {site === null && <Text color={tone('warn')}>No site with id {sanitizeLine(siteId)} (deleted?). Esc goes back.</Text>}
+      {site && presence.lines}
       {site && <ScrollView lines={lines} offset={offset} width={width} height={height - (error ? 1 : 0)} />}
     </Box>
   );

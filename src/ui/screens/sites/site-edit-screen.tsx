@@ -48,6 +48,7 @@ import { SaveOutcomeView } from './site-conflict-view.tsx';
 import { rebaseOnto, siteRule, type ConflictChoice } from './site-rebase.ts';
 import { useSiteDraft } from './use-site-draft.ts';
 import { useSiteEditStart, type EditStart } from './use-site-edit-start.ts';
+import { PresenceGate } from '../../presence/presence-gate.tsx';
 
 /**
  * `e`: loads the site and any draft of it (a dropped session's, or one kept for later), then hands both to
@@ -56,7 +57,16 @@ import { useSiteEditStart, type EditStart } from './use-site-edit-start.ts';
 /** The fewest prompt lines the edit form shows while the prompt is edited. */
 const MIN_EDITOR_ROWS = 5;
 
-export function SiteEditScreen({ siteId, prompt, base }: { siteId: string; prompt?: string | undefined; base?: SiteRecord | undefined }) {
+export function SiteEditScreen(props: { siteId: string; prompt?: string | undefined; base?: SiteRecord | undefined }) {
+  // Warns first when someone else is editing this site, and announces this edit while the form is open.
+  return (
+    <PresenceGate kind="site" id={props.siteId} warn={props.prompt === undefined}>
+      <SiteEditOpen {...props} />
+    </PresenceGate>
+  );
+}
+
+function SiteEditOpen({ siteId, prompt, base }: { siteId: string; prompt?: string | undefined; base?: SiteRecord | undefined }) {
   const start = useSiteEditStart(siteId, prompt, base);
   if (start.status === 'error') return <Text color={tone('error')}>{sanitizeLine(start.message)}</Text>;
   if (start.status === 'loading') return <Text dimColor>loading {sanitizeLine(siteId)}…</Text>;

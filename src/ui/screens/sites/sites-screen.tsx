@@ -4,7 +4,8 @@ import { ResourceBrowser } from '../../browser/resource-browser.tsx';
 import { disableActions, formatKeys } from '../../keys/keymap.ts';
 import { useWriteBlock } from '../../hooks/use-write-gate.ts';
 import { useServices } from '../../services-context.tsx';
-import { useShell } from '../../shell/shell-context.tsx';
+import { useScreenActive, useShell } from '../../shell/shell-context.tsx';
+import { usePresenceMarks } from '../../presence/use-presence.ts';
 import { useExternalPromptEdit } from './use-external-prompt-edit.ts';
 import { siteColumns, siteSortKeys } from './site-columns.ts';
 import { SITES_ROW_ACTIONS, SITES_WRITE_ACTIONS, sitesKeymap, type SitesAction } from './sites-keymap.ts';
@@ -13,6 +14,7 @@ import { SITES_ROW_ACTIONS, SITES_WRITE_ACTIONS, sitesKeymap, type SitesAction }
 export function SitesScreen() {
   const { sites } = useServices();
   const shell = useShell();
+  const editing = usePresenceMarks('site', useScreenActive());
   const readOnly = useWriteBlock('sites');
   const editExternal = useExternalPromptEdit();
   const fetch = useCallback((options: ListOptions<SiteSortKey>) => sites.list(options), [sites]);
@@ -26,6 +28,8 @@ export function SitesScreen() {
       sortKeys={siteSortKeys}
       initialSort="siteId"
       rowKey={(s) => s.siteId}
+      rowMark={(s) => editing.marked(s.siteId)}
+      {...(editing.count > 0 ? { note: `✎ ${editing.count} being edited elsewhere` } : {})}
       keymap={keymap}
       rowActions={SITES_ROW_ACTIONS}
       filterHint="id, domain or brand"

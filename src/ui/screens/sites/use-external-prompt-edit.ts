@@ -5,6 +5,7 @@ import { useServices } from '../../services-context.tsx';
 import { useShell } from '../../shell/shell-context.tsx';
 import { formValuesOf } from './site-changes.ts';
 import { siteDraft } from './use-site-draft.ts';
+import { usePresenceCheck } from '../../presence/use-presence-check.ts';
 
 /**
  * `E` on a list or detail: the site's prompt in $EDITOR. The editor's file belongs to a draft of the site,
@@ -13,7 +14,8 @@ import { siteDraft } from './use-site-draft.ts';
  * nothing. A site that already has a draft opens the form on the draft instead (never overwrite it).
  */
 export function useExternalPromptEdit(): (siteId: string) => Promise<void> {
-  const { sites } = useServices();
+  const { sites, presence } = useServices();
+  const check = usePresenceCheck();
   const drafts = useDrafts();
   const shell = useShell();
   return useCallback(
@@ -24,12 +26,16 @@ export function useExternalPromptEdit(): (siteId: string) => Promise<void> {
           shell.notify('you have an unsaved draft of this site: resumed it (Ctrl-O opens the prompt in $EDITOR)', 'accent');
           return;
         }
+        // Someone else editing it: the first E says who; E again opens the editor anyway.
+        if (!(await check('site', siteId, 'E'))) return;
         const site = await sites.get(siteId);
         if (!site) {
           shell.notify(`site ${siteId} no longer exists`, 'error');
           return;
         }
         const draft = siteDraft(site, formValuesOf(site));
+        // Announced while the editor runs; the form it opens announces its own.
+        const release = presence?.claim('site', siteId);
         const result = await shell
           .suspend(() =>
             editInExternalEditor(site.aiPrompt, {
@@ -45,7 +51,8 @@ export function useExternalPromptEdit(): (siteId: string) => Promise<void> {
             // The editor failed: its draft holds nothing new.
             drafts.discard(draft.id);
             throw error;
-          });
+          })
+          .finally(() => release?.());
         if (!result.changed) {
           drafts.discard(draft.id);
           shell.notify('prompt unchanged in the editor: nothing to save');
@@ -62,6 +69,6 @@ export function useExternalPromptEdit(): (siteId: string) => Promise<void> {
         shell.notify(error instanceof Error ? error.message : String(error), 'error');
       }
     },
-    [sites, drafts, shell],
+    [sites, drafts, shell, presence, check],
   );
 }

@@ -9,6 +9,7 @@ import { disableActions } from '../../keys/keymap.ts';
 import { useWriteBlock } from '../../hooks/use-write-gate.ts';
 import { userDetailKeymap, type UserDetailAction } from './users-keymap.ts';
 import { useUser } from './use-user.ts';
+import { usePresenceLines } from '../../presence/presence-lines.tsx';
 
 export function UserDetailScreen({ userId }: { userId: string }) {
   const shell = useShell();
@@ -17,6 +18,7 @@ export function UserDetailScreen({ userId }: { userId: string }) {
   const [token, setToken] = useState(0);
   const { user, error } = useUser(userId, active, token);
   const width = shell.body.width;
+  const presence = usePresenceLines('user', userId, active, width);
   useScreenKeys<UserDetailAction>({
     // History stays reachable for a user that is gone: it shows who deleted it.
     // (None while loading: keys typed meanwhile wait for the real ones.)
@@ -46,6 +48,7 @@ export function UserDetailScreen({ userId }: { userId: string }) {
       {error && <Text color={tone('error')}>{truncate(sanitizeLine(error), width)}</Text>}
       {user === undefined && !error && <Text dimColor>loading…</Text>}
       {user === null && <Text color={tone('warn')}>No user with id {sanitizeLine(userId)} (deleted?). Esc goes back.</Text>}
+      {user && presence.lines}
       {user && [
         row('user id', sanitizeLine(user.userId)),
         row('email', sanitizeLine(user.email)),

@@ -13,6 +13,7 @@ import { DraftStateText } from '../../components/draft-state-text.tsx';
 import { discardKeymap, type DiscardKey } from '../../keys/discard-keymap.ts';
 import { combineKeymaps, type Keymap } from '../../keys/keymap.ts';
 import { useServices } from '../../services-context.tsx';
+import { PresenceGate } from '../../presence/presence-gate.tsx';
 import { useScreenKeys, useShell } from '../../shell/shell-context.tsx';
 import { formatDateTime } from '../../text/format.ts';
 import { truncate } from '../../text/graphemes.ts';
@@ -71,6 +72,15 @@ function useUserEditStart(userId: string): Start {
 
 /** `e` on a user: the email is the one thing an admin changes (the id is the IdP's). */
 export function UserEditScreen({ userId }: { userId: string }) {
+  // Warns first when someone else is editing this user, and announces this edit while the form is open.
+  return (
+    <PresenceGate kind="user" id={userId}>
+      <UserEditOpen userId={userId} />
+    </PresenceGate>
+  );
+}
+
+function UserEditOpen({ userId }: { userId: string }) {
   const start = useUserEditStart(userId);
   if (start.status === 'loading') return <Text dimColor>loading…</Text>;
   if (start.status === 'error') return <Text color={tone('error')}>{sanitizeLine(start.message)}</Text>;

@@ -4,7 +4,8 @@ import { sanitizeLine } from '../../../lib/sanitize.ts';
 import { ResourceBrowser } from '../../browser/resource-browser.tsx';
 import type { Column } from '../../components/table.tsx';
 import { useServices } from '../../services-context.tsx';
-import { useShell } from '../../shell/shell-context.tsx';
+import { useScreenActive, useShell } from '../../shell/shell-context.tsx';
+import { usePresenceMarks } from '../../presence/use-presence.ts';
 import { formatDateTime } from '../../text/format.ts';
 import { disableActions } from '../../keys/keymap.ts';
 import { useWriteBlock } from '../../hooks/use-write-gate.ts';
@@ -23,6 +24,7 @@ const sortKeys: readonly UserSortKey[] = ['lastSeen', 'firstSeen', 'email', 'use
 export function UsersScreen() {
   const { users } = useServices();
   const shell = useShell();
+  const editing = usePresenceMarks('user', useScreenActive());
   const readOnly = useWriteBlock('users');
   const keymap = useMemo(() => disableActions(usersKeymap, USERS_WRITE_ACTIONS, readOnly), [readOnly]);
   const fetch = useCallback((options: ListOptions<UserSortKey>) => users.list(options), [users]);
@@ -36,6 +38,8 @@ export function UsersScreen() {
       initialDescending
       descendingFor={(k) => k === 'lastSeen' || k === 'firstSeen'}
       rowKey={(u) => u.userId}
+      rowMark={(u) => editing.marked(u.userId)}
+      {...(editing.count > 0 ? { note: `✎ ${editing.count} being edited elsewhere` } : {})}
       keymap={keymap}
       rowActions={USERS_ROW_ACTIONS}
       filterHint="email or user id · ^ = starts with"

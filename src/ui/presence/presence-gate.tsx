@@ -1,0 +1,83 @@
+import { useEffect, useState, type ReactNode } from 'react';
+import { Box, Text } from 'ink';
+import { sanitizeLine } from '../../lib/sanitize.ts';
+import { editorsOf, type PresenceEntry } from '../../presence/presence-reader.ts';
+import { presenceKey, type PresenceKind } from '../../presence/presence-key.ts';
+import type { Keymap } from '../keys/keymap.ts';
+import { useServices } from '../services-context.tsx';
+import { useScreenKeys, useShell } from '../shell/shell-context.tsx';
+import { truncate } from '../text/graphemes.ts';
+import { tone } from '../theme.ts';
+import { editorLine } from './presence-text.ts';
+import { useClaim } from './use-presence.ts';
+
+type GateAction = 'go' | 'back';
+
+export const presenceGateKeymap: Keymap<GateAction> = [
+  { action: 'go', keys: ['y', 'enter'], description: 'edit anyway (the version check still decides every save)', footer: true },
+  { action: 'back', keys: ['n', 'esc'], description: 'go back', footer: true },
+];
+
+/**
+ * In front of an edit form: asks the database who else is editing the record and, when someone is, warns
+ * before the form opens (y goes on: it only informs). Once the form is open, announces this console's edit
+ * until the form closes. A failed check opens the form (and says so): presence never stands in the way.
+ * `warn={false}`: the person was warned already (E on the list, before $EDITOR opened).
+ */
+export function PresenceGate({ kind, id, warn = true, children }: { kind: PresenceKind; id: string; warn?: boolean; children: ReactNode }) {
+  const { presence } = useServices();
+  const shell = useShell();
+  const [others, setOthers] = useState<PresenceEntry[] | null | undefined>(presence && warn ? undefined : null);
+  useEffect(() => {
+    if (!presence || !warn) return;
+    let live = true;
+    presence.read().then(
+      (entries) => live && setOthers(editorsOf(entries, kind, id, presenceKey(id))),
+      (error: unknown) => {
+        if (!live) return;
+        setOthers(null);
+        shell.notify(`could not tell who else is editing: ${error instanceof Error ? error.message : String(error)}`, 'warn');
+      },
+    );
+    return () => {
+      live = false;
+    };
+  }, [presence, kind, id, warn]);
+  if (others === undefined) return <Text dimColor>checking who else is editing {sanitizeLine(id)}…</Text>;
+  if (others !== null && others.length > 0) return <PresenceWarning kind={kind} id={id} others={others} onGo={() => setOthers(null)} />;
+  return <Claimed kind={kind} id={id}>{children}</Claimed>;
+}
+
+function Claimed({ kind, id, children }: { kind: PresenceKind; id: string; children: ReactNode }) {
+  useClaim(kind, id);
+  return <>{children}</>;
+}
+
+function PresenceWarning({ kind, id, others, onGo }: { kind: PresenceKind; id: string; others: PresenceEntry[]; onGo(): void }) {
+  const shell = useShell();
+  const width = shell.body.width;
+  useScreenKeys<GateAction>({
+    keymap: presenceGateKeymap,
+    onAction(action) {
+      if (action === 'go') onGo();
+      else shell.pop();
+    },
+  });
+  return (
+    <Box flexDirection="column" width={width}>
+      <Text bold color={tone('warn')} wrap="truncate-end">
+        {truncate(`⚠ Someone else is editing ${kind} ${sanitizeLine(id)}`, width)}
+      </Text>
+      {others.map((e) => (
+        <Text key={`${e.pid}-${e.key}`} wrap="truncate-end">
+          {truncate(`  ✎ ${editorLine(e)}`, width)}
+        </Text>
+      ))}
+      <Text> </Text>
+      <Text wrap="truncate-end">{truncate('You can still edit: whoever saves second sees the other’s changes and chooses (nothing is overwritten unseen).', width)}</Text>
+      <Text dimColor wrap="truncate-end">
+        {truncate('y edit anyway · Esc go back', width)}
+      </Text>
+    </Box>
+  );
+}

@@ -1,4 +1,4 @@
-import { useMemo, useRef } from 'react';
+import { memo, useMemo, useRef } from 'react';
 import { Box, Text, type DOMElement, type Key } from 'ink';
 import { TerminalCursor } from '../components/terminal-cursor.tsx';
 import { actionFor } from '../keys/keymap.ts';
@@ -10,6 +10,7 @@ import { tone } from '../theme.ts';
 import { visualRowOf, type EditorAction, type EditorState } from './editor-state.ts';
 import { editorCommand, GUTTER, typedText, wrapWidth } from './editor-command.ts';
 import { promptEditorKeymap } from './prompt-editor-keymap.ts';
+import { useEditorState, type EditorStore } from './editor-store.ts';
 
 /**
  * Maps a key to an editor action. Returns false for keys the editor leaves to its container (Tab,
@@ -112,9 +113,22 @@ export function PromptEditor({ state, width, height, focused }: { state: EditorS
   );
 }
 
+// UTF-8 size per line, keyed by the line (unchanged lines keep their string, and V8 its hash): a key in a
+// long prompt measures the line it changed, not the whole text.
+const byteCache = new Map<string, number>();
+function lineBytes(line: string): number {
+  let n = byteCache.get(line);
+  if (n === undefined) {
+    n = Buffer.byteLength(line, 'utf8');
+    if (byteCache.size >= 5000) byteCache.delete(byteCache.keys().next().value!);
+    byteCache.set(line, n);
+  }
+  return n;
+}
+
 /** Line and column (in characters as people count them), size, bytes, ≈ tokens, and any notice. */
 export function EditorStatus({ state, width }: { state: EditorState; width: number }) {
-  const bytes = useMemo(() => state.lines.reduce((n, l) => n + Buffer.byteLength(l, 'utf8'), state.lines.length - 1), [state.lines]);
+  const bytes = useMemo(() => state.lines.reduce((n, l) => n + lineBytes(l), state.lines.length - 1), [state.lines]);
   const col = graphemes(state.lines[state.cursor.row]!.slice(0, state.cursor.col)).length + 1;
   const stats = formatPromptStats({ chars: state.chars, bytes, tokens: Math.ceil(state.chars / 4) });
   const position = `Ln ${state.cursor.row + 1}, Col ${col}`;
@@ -128,3 +142,17 @@ export function EditorStatus({ state, width }: { state: EditorState; width: numb
     </Text>
   );
 }
+
+/**
+ * The editor and its status line on a store: the only components a keystroke renders again (the form
+ * around them renders when its props change, or when what it shows about the prompt changes).
+ */
+export const PromptEditorPane = memo(function PromptEditorPane({ store, width, height, focused }: { store: EditorStore; width: number; height: number; focused: boolean }) {
+  const state = useEditorState(store);
+  return (
+    <>
+      <PromptEditor state={state} width={width} height={height} focused={focused} />
+      <EditorStatus state={state} width={width} />
+    </>
+  );
+});

@@ -62,19 +62,27 @@ function computeWrap(line: string, width: number): WrapRow[] {
   return rows;
 }
 
-const cache = new Map<string, WrapRow[]>();
+// Per width, keyed by the line itself: an unchanged line is the same string from keystroke to keystroke,
+// whose hash V8 keeps, so looking up every line of a 99,000-character prompt costs no pass over its text
+// (a key built as width + line would be a new string each time, hashed in full).
+const cache = new Map<number, Map<string, WrapRow[]>>();
 const CACHE_MAX = 5000;
 
 /** Wrapped rows of one logical line, memoised: a keystroke re-wraps only the line it changed. */
 export function wrapLine(line: string, width: number): WrapRow[] {
   const w = Math.max(1, width);
   if (line.length < w && isPlainAscii(line)) return [{ start: 0, end: line.length }];
-  const key = `${w}\u0000${line}`;
-  let rows = cache.get(key);
+  let byLine = cache.get(w);
+  if (!byLine) {
+    if (cache.size >= 8) cache.delete(cache.keys().next().value!);
+    byLine = new Map();
+    cache.set(w, byLine);
+  }
+  let rows = byLine.get(line);
   if (!rows) {
     rows = computeWrap(line, w);
-    if (cache.size >= CACHE_MAX) cache.delete(cache.keys().next().value!);
-    cache.set(key, rows);
+    if (byLine.size >= CACHE_MAX) byLine.delete(byLine.keys().next().value!);
+    byLine.set(line, rows);
   }
   return rows;
 }

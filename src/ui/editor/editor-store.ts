@@ -1,0 +1,87 @@
+import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
+import { createEditorState, editorReducer, editorText, type EditorAction, type EditorState } from './editor-state.ts';
+
+/**
+ * The prompt editor's state outside React's tree: a key changes the store, and only the components that
+ * subscribe to it (the editor's view and its status line) render again. The form around the editor reads
+ * the text when it needs it (review, save, draft) and hears about the prompt only through a summary that
+ * changes rarely (`usePromptSummary`), so a keystroke in a 99,000-character prompt does not re-render the
+ * form, the shell, the header or the footer, nor re-validate the whole text before the key is on screen.
+ */
+export interface EditorStore {
+  get(): EditorState;
+  dispatch(action: EditorAction): void;
+  subscribe(listener: () => void): () => void;
+  /** The whole text, joined once per change of the text (not per call). */
+  text(): string;
+}
+
+export function createEditorStore(initialText: string): EditorStore {
+  let state = createEditorState(initialText);
+  let joined: { lines: readonly string[]; text: string } | null = null;
+  const listeners = new Set<() => void>();
+  return {
+    get: () => state,
+    dispatch(action) {
+      const next = editorReducer(state, action);
+      if (next === state) return;
+      state = next;
+      for (const listener of [...listeners]) listener();
+    },
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => void listeners.delete(listener);
+    },
+    text() {
+      if (joined?.lines !== state.lines) joined = { lines: state.lines, text: editorText(state) };
+      return joined.text;
+    },
+  };
+}
+
+/** One store for the component's lifetime, holding `initialText` at first. */
+export function useEditorStore(initialText: string): EditorStore {
+  return useState(() => createEditorStore(initialText))[0];
+}
+
+/** The editor's state, rendering the caller on every change (for the editor's own view). */
+export function useEditorState(store: EditorStore): EditorState {
+  return useSyncExternalStore(store.subscribe, store.get);
+}
+
+/** How long typing may run before the text is looked at again (validation): after the key's echo. */
+export const SETTLE_DELAY_MS = 40;
+
+/**
+ * For the component around the editor (the form): it renders from the text it reads, and renders again
+ * only when what it showed changes. Shortly after the text stops changing (outside the keystroke's frame)
+ * `summarise` runs on the text (keep it proportional to what a key changes, not to the whole text); when its result differs (by `same`) from `rendered`, the summary the
+ * caller rendered with, the caller renders again. `onChange` runs on every change, at once (a draft).
+ */
+export function useRenderOnSummaryChange<T>(
+  store: EditorStore,
+  rendered: T,
+  summarise: (text: string, state: EditorState) => T,
+  same: (a: T, b: T) => boolean,
+  onChange?: (text: string) => void,
+): void {
+  const [, rerender] = useState(0);
+  const latest = useRef({ rendered, summarise, same, onChange });
+  latest.current = { rendered, summarise, same, onChange };
+  useEffect(() => {
+    let timer: NodeJS.Timeout | undefined;
+    const settle = () => {
+      timer = undefined;
+      const next = latest.current.summarise(store.text(), store.get());
+      if (!latest.current.same(next, latest.current.rendered)) rerender((n) => n + 1);
+    };
+    const unsubscribe = store.subscribe(() => {
+      latest.current.onChange?.(store.text());
+      timer ??= setTimeout(settle, SETTLE_DELAY_MS);
+    });
+    return () => {
+      unsubscribe();
+      clearTimeout(timer);
+    };
+  }, [store]);
+}

@@ -5,7 +5,7 @@ import { defaultMigrationsDir } from '../lib/paths.ts';
 import { discoverMigrationFiles, readMigrationStatus } from '../services/migration-service.ts';
 import { readServices, type ReadServices } from '../services/read-services.ts';
 import { GoneError, StaleEditError } from '../services/edit-errors.ts';
-import { SITE_COLUMNS } from '../services/site-fields.ts';
+import { SITE_COLUMNS } from '../schema/site-schema.ts';
 import type { RevisionService } from '../services/types.ts';
 import { processActor } from '../services/write-context.ts';
 import type { CommandContext } from './command.ts';

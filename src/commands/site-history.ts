@@ -3,7 +3,7 @@ import { ExitCode, usageError } from '../lib/errors.ts';
 import { useColor } from '../lib/record-diff.ts';
 import { sanitizeLine } from '../lib/sanitize.ts';
 import { tableRenderer } from '../lib/lazy-table.ts';
-import { EDITABLE_SITE_FIELDS } from '../services/site-fields.ts';
+import { EDITABLE_SITE_FIELDS } from '../schema/site-schema.ts';
 import { KEY_OF_SITE_FIELD, siteRecordToRow, siteText } from '../services/transfer/site-columns.ts';
 import type { DiffSide, HistoryEntry, RevisionDiff, SiteRecord } from '../services/types.ts';
 import type { CommandContext } from './command.ts';

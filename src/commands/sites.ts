@@ -5,7 +5,7 @@ import { KEY_OF_SITE_FIELD, siteRecordToRow, siteSummaryToJson, siteText } from 
 import type { SiteChange, SiteInput, SiteRecord, SiteSortKey, SiteSummary } from '../services/types.ts';
 import { domainForDisplay } from '../schema/field-rules.ts';
 import { suggestSiteId, validateSite, validateSiteField, validateSitePatch } from '../services/validation/site-input.ts';
-import { EDITABLE_SITE_FIELDS } from '../services/site-fields.ts';
+import { EDITABLE_SITE_FIELDS } from '../schema/site-schema.ts';
 import { assertDomainScripts, listedDomain, MIXED_SCRIPT_MARK, mixedScriptWarning } from '../services/validation/domain-scripts.ts';
 import type { Command, CommandContext } from './command.ts';
 import { explainEditError, parseExpectVersion, withReadServices } from './data.ts';

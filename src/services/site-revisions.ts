@@ -1,7 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { SiteRevisionSchema, type RevisionAction, type SiteRevision } from '../db/entities/index.ts';
 import type { RevisionAction as ServiceRevisionAction, RevisionEntry, SiteRecord } from './types.ts';
-import { EDITABLE_SITE_FIELDS, SITE_COLUMNS, type EditableSiteField } from './site-fields.ts';
+import { EDITABLE_SITE_FIELDS, SITE_COLUMNS, type EditableSiteField } from '../schema/site-schema.ts';
+import { siteFromRow, siteSnapshotOf } from '../schema/site-record.ts';
 
 // types.ts repeats the actions so the console needs no entity import; this line fails to compile if they drift.
 const actionsAgree: [RevisionAction, ServiceRevisionAction] extends [ServiceRevisionAction, RevisionAction] ? true : never = true;
@@ -18,31 +19,13 @@ const FIELD_OF = new Map(Object.entries(SITE_COLUMNS).map(([field, column]) => [
 export type SiteSnapshot = Record<string, string | number | null>;
 
 export function toSnapshot(record: SiteRecord): SiteSnapshot {
-  const out: SiteSnapshot = {};
-  for (const [field, column] of Object.entries(SITE_COLUMNS) as [keyof SiteRecord, string][]) {
-    const value = record[field];
-    // A time JavaScript cannot hold (psql wrote 'infinity' or a BC date) is recorded as unknown, not a crash.
-    out[column] = value instanceof Date ? (Number.isNaN(value.getTime()) ? null : value.toISOString()) : value;
-  }
-  return out;
+  return siteSnapshotOf(record);
 }
 
 export function fromSnapshot(snapshot: Record<string, unknown> | null | undefined): SiteRecord | null {
   if (!snapshot) return null;
-  const text = (column: string): string | null => (snapshot[column] === null || snapshot[column] === undefined ? null : String(snapshot[column]));
-  return {
-    siteId: text('site_id') ?? '',
-    domain: text('domain') ?? '',
-    aiScriptId: text('ai_script_id'),
-    aiPrompt: text('ai_prompt') ?? '',
-    brandName: text('brand_name') ?? '',
-    language: text('language') ?? '',
-    hubspotPipeline: text('hubspot_pipeline'),
-    hubspotStage: text('hubspot_stage'),
-    createdAt: new Date(text('created_at') ?? 0),
-    version: Number(snapshot.version ?? 0),
-    updatedAt: new Date(text('updated_at') ?? text('created_at') ?? 0),
-  };
+  // Snapshots older than the row-version migration have no updated_at: the row was last changed when created.
+  return siteFromRow({ ...snapshot, updated_at: snapshot.updated_at ?? snapshot.created_at });
 }
 
 /** Editable fields whose values differ between two states (a missing side differs in every field). */

@@ -12,28 +12,18 @@ import { GoneError, StaleEditError } from './edit-errors.ts';
 import type { CreateOptions, ListOptions, Page, SiteChange, SiteRecord, SiteService, SiteSortKey, SiteSummary, WriteOptions } from './types.ts';
 import { appendRevision, changedFields, EDITABLE_SITE_FIELDS, lastRevision, revisionChangedFields, stateAtVersion, type EditableSiteField } from './site-revisions.ts';
 import { checkEncodable } from '../schema/field-rules.ts';
-import { validateSite, validateSitePatch, type SiteFields, type SiteInput } from './validation/site-input.ts';
+import { validateSite, validateSitePatch } from './validation/site-input.ts';
+import type { SiteFields, SiteInput } from '../schema/site-schema.ts';
 import { assertDomainScripts } from './validation/domain-scripts.ts';
 import { resolvedContext, validateActor, validateExpectedVersion, validateNote, type WriteContext } from './write-context.ts';
 import { toWriteError } from './write-errors.ts';
 import { threeWay } from './three-way.ts';
 import { isLockWaitTimeout, lockedError, rowLockHolder, type LockHolder } from './row-lock.ts';
-import { SITE_FIELD_LABELS } from './validation/site-input.ts';
+import { SITE_FIELD_LABELS } from '../schema/site-schema.ts';
+import { siteFromFields } from '../schema/site-record.ts';
 
 export function siteToRecord(site: Site): SiteRecord {
-  return {
-    siteId: site.siteId,
-    domain: site.domain,
-    aiScriptId: site.aiScriptId ?? null,
-    aiPrompt: site.aiPrompt,
-    brandName: site.brandName,
-    language: site.language,
-    hubspotPipeline: site.hubspotPipeline ?? null,
-    hubspotStage: site.hubspotStage ?? null,
-    createdAt: new Date(site.createdAt),
-    version: site.version,
-    updatedAt: new Date(site.updatedAt),
-  };
+  return siteFromFields(site);
 }
 
 function constraintMessages(input: { siteId?: string; domain?: string | null }): Record<string, string> {

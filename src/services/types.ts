@@ -1,28 +1,14 @@
 import type { DatabaseIdentity } from './database-identity.ts';
-import type { SiteInput } from './validation/site-input.ts';
+import type { SiteInput, SiteRecord } from '../schema/site-schema.ts';
 import type { UserInput } from './validation/user-input.ts';
 
-export type { SiteInput, UserInput };
+export type { SiteInput, SiteRecord, UserInput };
 
-/**
+/*
  * What the console and the commands see of the data: plain objects and service interfaces, no ORM types.
- * UI components receive implementations through context (src/ui/services-context.tsx).
+ * UI components receive implementations through context (src/ui/services-context.tsx). A site's record and
+ * input derive from its schema table (src/schema/site-schema.ts).
  */
-export interface SiteRecord {
-  siteId: string;
-  domain: string;
-  aiScriptId: string | null;
-  aiPrompt: string;
-  brandName: string;
-  language: string;
-  hubspotPipeline: string | null;
-  hubspotStage: string | null;
-  createdAt: Date;
-  /** Row version, bumped by a database trigger on every change (from cabinet or not). Pass it back as `expectedVersion`. */
-  version: number;
-  /** When the row last changed (set by the same trigger). */
-  updatedAt: Date;
-}
 
 /** A row of the sites list: everything but the prompt, plus its size. */
 export interface SiteSummary extends Omit<SiteRecord, 'aiPrompt'> {

@@ -57,7 +57,7 @@ describe('cabinet sites', () => {
     const r = await run(['sites', 'set', 'acme-de', '--ai-prompt-file', file, '--brand-name', 'ACME AG', '--note', 'from git']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/^-brand_name: ACME GmbH\n\+brand_name: ACME AG$/m);
-    expect(r.stderr).toContain('Updated site acme-de: ai_prompt, brand_name.');
+    expect(r.stderr).toContain('Updated site acme-de: brand_name, ai_prompt.');
     const rev = await db.query(`select note, action from site_revisions where site_id = 'acme-de' order by rev desc limit 1`);
     expect(rev.rows[0]).toEqual({ note: 'from git', action: 'update' });
     const same = await run(['sites', 'set', 'acme-de', '--brand-name', 'ACME AG']);

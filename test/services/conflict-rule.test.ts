@@ -70,7 +70,7 @@ describe('a refused write names the conflicting fields, who and when (real Postg
 
   it('only other fields moved: still refused under --expect-version, saying what they changed and that none of mine is among them', async () => {
     const error = await caught(alice.update('rule', { brandName: 'R3' }, { expectedVersion: 1 }));
-    expect(error.message).toContain('; they changed prompt, language, none of the fields you set; nothing was saved');
+    expect(error.message).toContain('; they changed language, prompt, none of the fields you set; nothing was saved');
     expect(error.details.conflicts).toEqual([]);
   });
 

@@ -42,7 +42,7 @@ describe('site history on real PostgreSQL', () => {
         rev: 1,
         version: 1,
         action: 'create',
-        changed_fields: ['domain', 'ai_prompt', 'brand_name', 'language'],
+        changed_fields: ['domain', 'brand_name', 'language', 'ai_prompt'],
         actor: 'alice from 100.64.0.7',
         note: 'new customer',
         old_prompt: null,
@@ -53,7 +53,7 @@ describe('site history on real PostgreSQL', () => {
         rev: 2,
         version: 2,
         action: 'update',
-        changed_fields: ['ai_prompt', 'language'],
+        changed_fields: ['language', 'ai_prompt'],
         actor: 'alice from 100.64.0.7',
         note: 'fix prompt',
         old_prompt: 'line 1\nline 2\nline 3',
@@ -103,8 +103,8 @@ describe('site history on real PostgreSQL', () => {
 
   it('diffs two revisions field by field with a unified diff of the prompt', async () => {
     const d = await history.diff('acme', 1, 2);
-    expect(d.fields.map((f) => f.field)).toEqual(['aiPrompt', 'language']);
-    expect(d.fields[1]).toEqual({ field: 'language', before: 'en', after: 'de' });
+    expect(d.fields.map((f) => f.field)).toEqual(['language', 'aiPrompt']);
+    expect(d.fields[0]).toEqual({ field: 'language', before: 'en', after: 'de' });
     expect(d.promptPatch).toContain('--- prompt (rev 1)');
     expect(d.promptPatch).toContain('+++ prompt (rev 2)');
     expect(d.promptPatch).toContain('-line 2');

@@ -2,6 +2,7 @@ import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 import { PROMPT_MAX_CHARS } from '../../schema/limits.ts';
 import { bumpVersionTrigger } from './row-version.ts';
 import { liveNotifyTrigger } from './live-notify.ts';
+import type { SiteRecord } from '../../schema/site-schema.ts';
 
 /**
  * `sites`: one customer-facing site. Column names are a contract with n8n (spec §6), which runs
@@ -42,3 +43,8 @@ export const SiteSchema = defineEntity({
 });
 
 export type Site = InferEntity<typeof SiteSchema>;
+
+// The entity and the schema table (src/schema/site-schema.ts) name the same fields: a column added to one
+// and not the other fails to compile here.
+const fieldsAgree: [Exclude<keyof Site, symbol>, keyof SiteRecord] extends [keyof SiteRecord, Exclude<keyof Site, symbol>] ? true : never = true;
+void fieldsAgree;

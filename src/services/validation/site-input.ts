@@ -1,58 +1,20 @@
 import { CabinetError } from '../../lib/errors.ts';
-import type { SiteRecord } from '../types.ts';
 import * as f from '../../schema/field-rules.ts';
+import { SITE_FIELD, SITE_INPUT_FIELDS, type SiteField, type SiteFields, type SiteInput, type SiteInputSpec } from '../../schema/site-schema.ts';
 
-/** What a person types for a site: every field as text (the form, flags, an import line). */
-export interface SiteInput {
-  siteId: string;
-  domain: string;
-  aiScriptId?: string | null;
-  aiPrompt?: string;
-  brandName: string;
-  language?: string;
-  hubspotPipeline?: string | null;
-  hubspotStage?: string | null;
-}
+// What the forms import with the validator until they read the schema themselves.
+export { SITE_FIELD_LABELS, type SiteField, type SiteFields } from '../../schema/site-schema.ts';
 
-/** The fields a person gives a site; the database sets created_at, version and updated_at. */
-export type SiteFields = Omit<SiteRecord, 'createdAt' | 'version' | 'updatedAt'>;
-export type SiteField = keyof SiteFields;
-
-export const SITE_FIELD_LABELS: Record<SiteField, string> = {
-  siteId: 'site id',
-  domain: 'domain',
-  aiScriptId: 'AI script id',
-  aiPrompt: 'prompt',
-  brandName: 'brand name',
-  language: 'language',
-  hubspotPipeline: 'HubSpot pipeline',
-  hubspotStage: 'HubSpot stage',
-};
-
-/** Validates one field; the console calls this on every keystroke. */
+/** Validates one field by its schema row (src/schema/site-schema.ts); the console calls this on every keystroke. */
 export function validateSiteField(field: SiteField, raw: string | null | undefined): f.FieldResult<string | null> {
+  const spec: SiteInputSpec = SITE_FIELD[field];
   const value = raw ?? '';
   // Every field says plainly when it holds what no text column can (the prompt checks its size first).
-  const bad = field === 'aiPrompt' ? undefined : f.checkEncodable(value);
-  if (bad) return { ok: false, error: `${SITE_FIELD_LABELS[field]} ${bad}` };
-  switch (field) {
-    case 'siteId':
-      return f.siteId(value);
-    case 'domain':
-      return f.domain(value);
-    case 'aiScriptId':
-      return f.aiScriptId(value);
-    case 'aiPrompt':
-      return f.aiPrompt(value);
-    case 'brandName':
-      return f.brandName(value);
-    case 'language':
-      return value.trim() === '' ? { ok: true, value: 'en' } : f.language(value);
-    case 'hubspotPipeline':
-      return f.hubspotId(value, 'HubSpot pipeline');
-    case 'hubspotStage':
-      return f.hubspotId(value, 'HubSpot stage');
-  }
+  const bad = spec.kind === 'prompt' ? undefined : f.checkEncodable(value);
+  if (bad) return { ok: false, error: `${spec.label} ${bad}` };
+  // A one-line field with a default (language) takes it when left blank.
+  if (spec.kind === 'line' && 'default' in spec && value.trim() === '') return { ok: true, value: spec.default };
+  return spec.rule(value, spec.label);
 }
 
 function throwIfErrors(errors: Record<string, string>): void {
@@ -63,14 +25,12 @@ function throwIfErrors(errors: Record<string, string>): void {
   throw new CabinetError(`invalid site: ${first}${more}`, { code: 'validation', fields: errors });
 }
 
-/** Validates and normalises a whole site; throws one CabinetError (code `validation`) listing every bad field. */
+/** Validates and normalises a whole site, field by field in form order; throws one CabinetError (code `validation`) listing every bad field. */
 export function validateSite(input: SiteInput): SiteFields {
   const errors: Record<string, string> = {};
   const out: Partial<SiteFields> = {};
-  const fields: SiteField[] = ['siteId', 'domain', 'aiScriptId', 'aiPrompt', 'brandName', 'language', 'hubspotPipeline', 'hubspotStage'];
-  for (const field of fields) {
-    const raw = input[field];
-    const result = validateSiteField(field, field === 'aiPrompt' ? (raw ?? '') : raw);
+  for (const field of SITE_INPUT_FIELDS) {
+    const result = validateSiteField(field, (input as Partial<Record<SiteField, string | null>>)[field]);
     if (result.ok) (out as Record<string, unknown>)[field] = result.value;
     else errors[field] = result.error;
   }
@@ -84,8 +44,8 @@ export function validateSitePatch(patch: Partial<SiteInput>): Partial<SiteFields
   const out: Partial<SiteFields> = {};
   for (const [field, raw] of Object.entries(patch) as [SiteField, string | null | undefined][]) {
     if (raw === undefined) continue;
-    if (field === 'siteId') {
-      errors.siteId = 'the site id cannot be changed (create a new site instead)';
+    if ((SITE_FIELD[field] as SiteInputSpec | undefined)?.role === 'identity') {
+      errors[field] = 'the site id cannot be changed (create a new site instead)';
       continue;
     }
     const result = validateSiteField(field, raw);

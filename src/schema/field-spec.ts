@@ -1,0 +1,90 @@
+import type { FieldResult } from './field-rules.ts';
+
+/**
+ * One row of a resource's schema table (site-schema.ts, user-schema.ts), k9s-registry style: everything
+ * cabinet knows about a field. Records, inputs, SQL column lists, the row↔record mapper, validation, the
+ * CLI's flags and help, the forms, the detail views, history diffs and the transfer columns all derive
+ * from the table, so a new column is one row here (plus its migration, entity property and seed data).
+ */
+export interface FieldSpec {
+  /** The record's key (camelCase): `hubspotStage`. */
+  readonly name: string;
+  /** The table's column (the n8n contract): `hubspot_stage`. */
+  readonly column: string;
+  /** `line`: one line of text; `prompt`: multi-line text, in its own editor and shown last; the rest the database keeps. */
+  readonly kind: 'line' | 'prompt' | 'timestamp' | 'integer';
+  /** `identity`: given once, on create (the row's key); `field`: a person edits it; `bookkeeping`: the database sets it. */
+  readonly role: 'identity' | 'field' | 'bookkeeping';
+  /** What forms, detail views, history and error messages call it. */
+  readonly label: string;
+  /** The form's hint beside an empty field. */
+  readonly hint?: string;
+  /** NULL is stored for an empty value ('' clears it); the field may be left out on create. */
+  readonly nullable?: boolean;
+  /** What a create stores when the field is left out (a blank one-line value too). */
+  readonly default?: string;
+  /** The validator: the value as it would be stored, or one error line. Every field but bookkeeping has one. */
+  readonly rule?: (value: string, label: string) => FieldResult<string | null>;
+  /** The command line's option (create/set); without `flag`, the column with hyphens (`--hubspot-stage`). */
+  readonly cli?: { readonly flag?: string; readonly arg: string; readonly help: readonly string[]; readonly file?: boolean };
+  /** What `cabinet seed --site` asks (the wizard on a plain terminal). */
+  readonly ask?: string;
+  /** A column of `cabinet sites list`; `drop`: the order in which narrow terminals drop it (1 first). */
+  readonly list?: { readonly header: string; readonly truncate?: boolean; readonly drop?: number };
+  /** An import may give it as a JSON integer (HubSpot ids are numbers in HubSpot's own exports). */
+  readonly importNumbers?: boolean;
+  /** Suggested from another field's value: the wizard asks for that field first (the site id from the domain). */
+  readonly suggestedFrom?: string;
+}
+
+type ValueOf<F> = F extends { kind: 'timestamp' } ? Date : F extends { kind: 'integer' } ? number : F extends { nullable: true } ? string | null : string;
+type OptionalOnCreate<F> = F extends { nullable: true } ? true : F extends { default: string } ? true : false;
+type Given<T extends readonly FieldSpec[]> = Exclude<T[number], { role: 'bookkeeping' }>;
+
+/** The record a table describes: every field, as the services hand it out. */
+export type RecordOf<T extends readonly FieldSpec[]> = { -readonly [F in T[number] as F['name']]: ValueOf<F> };
+
+/** What a person gives on create: the required fields, and the optional ones (nullable or with a default). */
+export type InputOf<T extends readonly FieldSpec[]> = {
+  -readonly [F in Given<T> as OptionalOnCreate<F> extends true ? never : F['name']]: string;
+} & {
+  -readonly [F in Given<T> as OptionalOnCreate<F> extends true ? F['name'] : never]?: ValueOf<F>;
+};
+
+/** The names of a table's fields of one role. */
+export type NameOf<T extends readonly FieldSpec[], Role extends FieldSpec['role']> = Extract<T[number], { role: Role }>['name'];
+
+/** The table's rows by name. */
+export function byName<T extends readonly FieldSpec[]>(table: T): Record<T[number]['name'], T[number]> {
+  return Object.fromEntries(table.map((f) => [f.name, f])) as Record<T[number]['name'], T[number]>;
+}
+
+/** The command-line option of a field, as typed: `hubspot-stage`; undefined when it has none. */
+export function flagOf(field: FieldSpec): string | undefined {
+  return field.cli ? (field.cli.flag ?? field.column.replace(/_/g, '-')) : undefined;
+}
+
+/** The same option as meow's key: `hubspotStage`, `aiPromptFile`. */
+export function flagKeyOf(field: FieldSpec): string | undefined {
+  return flagOf(field)?.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+}
+
+/** Help lines for a field's option, aligned as the commands' help writes options (the text at column 28). */
+export function flagHelp(field: FieldSpec): string[] {
+  if (!field.cli) return [];
+  const [first = '', ...rest] = field.cli.help;
+  return [`  ${`--${flagOf(field)} ${field.cli.arg}`.padEnd(25)}${first}`, ...rest.map((line) => `${' '.repeat(27)}${line}`)];
+}
+
+/** Export order: the table's order with long text (the prompt) last. */
+export function exportOrder<T extends FieldSpec>(table: readonly T[]): T[] {
+  return [...table.filter((f) => f.kind !== 'prompt'), ...table.filter((f) => f.kind === 'prompt')];
+}
+
+/** Wizard order: the table's order, but a suggested field right after the field it is suggested from. */
+export function wizardOrder<T extends FieldSpec>(table: readonly T[]): T[] {
+  const given = table.filter((f) => f.role !== 'bookkeeping');
+  const out = given.filter((f) => f.suggestedFrom === undefined);
+  for (const f of given.filter((g) => g.suggestedFrom !== undefined)) out.splice(out.findIndex((g) => g.name === f.suggestedFrom) + 1, 0, f);
+  return out;
+}

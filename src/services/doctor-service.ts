@@ -4,6 +4,7 @@ import { classifyAddress } from '../db/tailnet-guard.ts';
 import { CabinetError } from '../lib/errors.ts';
 import { MigrationService } from './migration-service.ts';
 import { hiddenTextWarning } from '../lib/hidden-text.ts';
+import { presenceCheck } from '../presence/presence-check.ts';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail' | 'unknown';
 
@@ -307,6 +308,6 @@ export async function runDoctor(db: DbSession): Promise<Check[]> {
   checks.push(
     await withTransaction(db.orm, db.target, n8nPathCheck).catch((error) => ({ id: 'n8n-path', title: "n8n's search_path", status: 'unknown' as const, detail: message(error) })),
   );
-  await withSqlClient(db.orm, db.target, async (client) => checks.push(await hiddenTextCheck(client)));
+  await withSqlClient(db.orm, db.target, async (client) => checks.push(await hiddenTextCheck(client), await presenceCheck(client)));
   return checks;
 }

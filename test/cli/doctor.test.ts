@@ -48,8 +48,10 @@ describe('cabinet doctor', () => {
     expect(r.code).toBe(0);
     const report = JSON.parse(r.stdout) as { ok: boolean; checks: { id: string; status: string; detail: string }[] };
     expect(report.ok).toBe(true);
-    expect(report.checks.map((c) => c.id)).toEqual(['connection', 'server', 'listen_addresses', 'ssl', 'role', 'migrations', 'drift', 'n8n', 'n8n-path', 'hidden-text']);
+    expect(report.checks.map((c) => c.id)).toEqual(['connection', 'server', 'listen_addresses', 'ssl', 'role', 'migrations', 'drift', 'n8n', 'n8n-path', 'hidden-text', 'presence']);
     expect(report.checks.find((c) => c.id === 'n8n')).toMatchObject({ status: 'ok', detail: 'site acme-de: language de, brand ACME, prompt of 7 characters' });
+    // A superuser sees every console's announcement in full (README: Presence).
+    expect(report.checks.find((c) => c.id === 'presence')).toMatchObject({ status: 'ok', detail: expect.stringMatching(/^role \S+ sees who edits what in full, for consoles of every role$/) });
     expect(report.checks.find((c) => c.id === 'n8n-path')).toMatchObject({ status: 'ok', detail: 'sites is public.sites under search_path "$user", public' });
   });
 

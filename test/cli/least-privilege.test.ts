@@ -67,6 +67,8 @@ describe('doctor and migrate status as cabinet_n8n (SELECT on sites, nothing els
     expect(r.stdout).toMatch(new RegExp(`^\\? migrations\\s+cannot tell: ${role.n8n} may not read the migration bookkeeping`, 'm'));
     expect(r.stdout).toMatch(/^\? schema drift\s+not checked: the migrations could not be read$/m);
     expect(r.stdout).toMatch(/^✓ n8n's query\s+site acme-de/m);
+    // Presence: other roles' consoles by their application_name only, and what right shows them in full.
+    expect(r.stdout).toMatch(new RegExp(`^✓ presence\\s+consoles of role ${role.n8n} show in full; those of other roles by name and origin cut to 63 ASCII characters \\(application_name\\): grant pg_read_all_stats to ${role.n8n} for them in full$`, 'm'));
     expect(r.code, r.stdout).toBe(0);
   });
 

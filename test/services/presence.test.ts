@@ -141,6 +141,24 @@ describe('presence on a real database', () => {
     release();
   });
 
+  it('an announcement the server refuses is said, with why, and made as soon as it can be; the edit is never held up', async () => {
+    const limited = `presence_limited_${suffix}`;
+    await db.query(`create role ${limited} login connection limit 1`);
+    await db.query(`grant connect on database ${db.name} to ${limited}`);
+    const a = await console_({ ...db.target, user: limited }, 'limited');
+    const b = await console_(db.target, 'b');
+    // The console's read pool holds the role's one connection.
+    await a.read();
+    const release = a.claim('site', 'crowded');
+    const failed = await until(async () => a.status(), (s) => s.state === 'failed');
+    expect(failed).toEqual({ state: 'failed', reason: expect.stringMatching(/too many connections/) });
+    expect(on(await b.read(), 'site', 'crowded')).toEqual([]);
+    await db.query(`alter role ${limited} connection limit -1`);
+    await announced(a);
+    expect(on(await b.read(), 'site', 'crowded')).toEqual([expect.objectContaining({ who: 'limited' })]);
+    release();
+  });
+
   it('a process killed with SIGKILL while editing stops being shown within seconds', async () => {
     const b = await console_(db.target, 'b');
     const script = `

@@ -9,7 +9,7 @@ import { useScreenKeys, useShell } from '../shell/shell-context.tsx';
 import { truncate } from '../text/graphemes.ts';
 import { tone } from '../theme.ts';
 import { editorLine } from './presence-text.ts';
-import { useClaim } from './use-presence.ts';
+import { useClaim, usePresenceStatus } from './use-presence.ts';
 
 type GateAction = 'go' | 'back';
 
@@ -50,6 +50,13 @@ export function PresenceGate({ kind, id, warn = true, children }: { kind: Presen
 
 function Claimed({ kind, id, children }: { kind: PresenceKind; id: string; children: ReactNode }) {
   useClaim(kind, id);
+  const status = usePresenceStatus();
+  const shell = useShell();
+  // The edit goes on; the person learns that the others do not see it (it is retried every few seconds).
+  const reason = status?.state === 'failed' ? status.reason : null;
+  useEffect(() => {
+    if (reason) shell.notify(`⚠ others cannot see that you are editing ${id}: ${reason}`, 'warn');
+  }, [reason]);
   return <>{children}</>;
 }
 

@@ -18,9 +18,10 @@ export function usePresenceLines(kind: PresenceKind, id: string, active: boolean
   if (status === undefined) return { lines: [] };
   if (editors.length === 0) {
     const text = quietLine(snapshot, status, kind);
+    const warn = Boolean(snapshot?.error) || status.state === 'failed';
     return {
       lines: [
-        <Text key="quiet" dimColor={!snapshot?.error} color={snapshot?.error ? tone('warn') : undefined} wrap="truncate-end">
+        <Text key="quiet" dimColor={!warn} color={warn ? tone('warn') : undefined} wrap="truncate-end">
           {truncate(text, width)}
         </Text>,
       ],

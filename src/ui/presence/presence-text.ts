@@ -21,8 +21,9 @@ export function editorLine(entry: PresenceEntry, now = new Date()): string {
 
 /** The detail's line when nobody else is editing: which presence mode applies. */
 export function quietLine(snapshot: PresenceSnapshot | undefined, status: PresenceStatus | undefined, what: string): string {
+  if (status?.state === 'failed') return `presence: others cannot see your edits now: ${sanitizeLine(status.reason)}`;
   if (!snapshot) return 'presence: checking who else is editing…';
   if (snapshot.error) return `presence unknown: ${sanitizeLine(snapshot.error)}`;
-  const via = status && status.state !== 'failed' && status.pooled ? ' (through a pooler)' : '';
+  const via = status?.pooled ? ' (through a pooler)' : '';
   return `presence: no other console is editing this ${what}${via}`;
 }

@@ -12,7 +12,7 @@ export async function presenceCheck(client: SqlClient): Promise<{ id: string; ti
     return {
       ...base,
       status: 'warn',
-      detail: 'track_activities is off: other consoles\' edits show only as their role, without who, from where or since when',
+      detail: 'track_activities is off: other consoles show by name and origin cut to 63 ASCII characters (application_name), never in full',
       fix: 'set track_activities = on (the default) in postgresql.conf',
     };
   }

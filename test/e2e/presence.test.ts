@@ -111,8 +111,11 @@ describe('presence between two real consoles', () => {
     const boris = cabinet(db.url, 'boris', '100.101.2.3');
     const anna = cabinet(db.url, 'anna', '100.101.9.9');
     for (const s of [boris, anna]) {
-      await s.waitFor('acme-de');
-      s.type(':users');
+      await s.waitFor('Sites (2)');
+      s.type(':');
+      await s.waitFor(/^:/m);
+      s.type('users');
+      await s.waitFor(/^:users/m);
       s.keys('Enter');
       await s.waitFor('u-carl');
     }

@@ -42,6 +42,8 @@ export interface PresenceDeps {
   open(): Promise<SessionConnection>;
   identity: PresenceIdentity;
   intervalMs?: number;
+  /** The console's first read waits this long, so the first screen's rows go first on one connection. */
+  firstReadDelayMs?: number;
   retryMs?: number;
   now?: () => Date;
 }
@@ -192,7 +194,14 @@ export function createPresence(deps: PresenceDeps): PresenceService {
     watch(listener) {
       watchers.add(listener);
       if (polling && last) listener(last);
-      if (!polling) void tick();
+      if (!polling) {
+        polling = true;
+        if (last) void tick();
+        else {
+          poll = setTimeout(() => void tick(), deps.firstReadDelayMs ?? 400);
+          poll.unref();
+        }
+      }
       return () => {
         watchers.delete(listener);
         if (watchers.size === 0 && poll) {

@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createMigratedDatabase } from '../helpers/db.ts';
 import { startBouncer, type Bouncer } from '../helpers/pgbouncer.ts';
@@ -26,9 +29,9 @@ afterEach(() => {
   for (const s of sessions.splice(0)) s.kill();
 });
 
-function cabinet(url: string, actor: string, ssh: string): TmuxSession {
+function cabinet(url: string, actor: string, ssh: string, editor = 'true'): TmuxSession {
   // SSH_CLIENT as sshd sets it: the person's address is where they came from.
-  const session = startTmux([binCabinet, '--actor', actor], { env: terminalEnv({ DATABASE_URL: url, SSH_CLIENT: `${ssh} 52144 22`, EDITOR: 'true', VISUAL: undefined }), width: 110, height: 30 });
+  const session = startTmux([binCabinet, '--actor', actor], { env: terminalEnv({ DATABASE_URL: url, SSH_CLIENT: `${ssh} 52144 22`, EDITOR: editor, VISUAL: undefined }), width: 110, height: 30 });
   sessions.push(session);
   return session;
 }
@@ -138,6 +141,43 @@ describe('presence between two real consoles', () => {
     await anna.waitFor(`Someone else is editing user ${id}`);
     anna.type('y');
     await anna.waitFor(`Edit user ${id}`);
+  });
+});
+
+describe('presence and $EDITOR (E)', () => {
+  it('E while someone else edits says who and opens the editor on a second E; the editor\'s run is announced', async () => {
+    const work = fs.mkdtempSync(path.join(os.tmpdir(), 'cabinet-presence-'));
+    const editing = path.join(work, 'editing');
+    const go = path.join(work, 'go');
+    // An editor that changes nothing: says it runs, waits for the test, exits.
+    const editor = path.join(work, 'editor.sh');
+    fs.writeFileSync(editor, `#!/bin/sh\ntouch '${editing}'\nwhile [ ! -e '${go}' ]; do sleep 0.05; done\n`, { mode: 0o755 });
+    try {
+      const boris = cabinet(db.url, 'boris', '100.101.2.3');
+      const anna = cabinet(db.url, 'anna', '100.101.9.9', editor);
+      await boris.waitFor('acme-de');
+      await anna.waitFor('acme-de');
+      boris.type('e');
+      await boris.waitFor('Edit site acme-de');
+      await anna.waitFor((s) => rowOf(s, 'acme-de').includes('✎'), 5000);
+      anna.type('E');
+      await anna.waitFor(/⚠ boris is editing since \d\d:\d\d from 100\.101\.2\.3 · E again to edit anyway/);
+      expect(fs.existsSync(editing)).toBe(false);
+      anna.type('E');
+      const deadline = Date.now() + 5000;
+      while (!fs.existsSync(editing) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      expect(fs.existsSync(editing)).toBe(true);
+      // boris leaves his form: his list shows anna, whose $EDITOR is open on acme-de.
+      boris.keys('Escape');
+      await boris.waitFor((s) => !s.includes('Edit site') && rowOf(s, 'acme-de').includes('✎'), 5000);
+      boris.keys('Enter');
+      await boris.waitFor('anna is editing since', 5000);
+      fs.writeFileSync(go, '');
+      await anna.waitFor('prompt unchanged in the editor');
+      await boris.waitFor('no other console is editing this site', 5000);
+    } finally {
+      fs.rmSync(work, { recursive: true, force: true });
+    }
   });
 });
 

@@ -1,6 +1,8 @@
 // The cabinet benchmark: builds databases of N users and M sites on a dedicated embedded PostgreSQL, then
-// measures each target of issue 6 side by side with its peer (node -e 0, psql, pgcli, MikroORM's CLI),
-// several runs each, and prints medians and ratios. Run it with: npm run bench [-- --users 1000,100000 --runs 7]
+// measures every console and CLI figure twice, on loopback and through a tailnet-like link (bench/delay-proxy.ts,
+// 25 ms each way), side by side with its peers over the same link (psql, pgcli, MikroORM's CLI, node -e 0),
+// several runs each, and prints medians and ratios; then keystroke to echo in the prompt editor at 700 and
+// 99,000 characters. Run it with: npm run bench [-- --users 1000,100000 --runs 7 --only console,cli]
 // Results also go to bench/results-latest.json; bench/RESULTS.md records them with what was tried.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -13,111 +15,95 @@ import { ensureEmbeddedServer, stopEmbeddedServer } from '../src/db/embedded.ts'
 import { openReadPool } from '../src/db/read-pool.ts';
 import type { SqlQuery } from '../src/db/sql-query.ts';
 import { listUsers } from '../src/services/queries/user-queries.ts';
+import { benchPrompt, measureKeystrokes } from './keystroke.ts';
+import { loopbackLink, tailnetLink, type Link } from './link.ts';
+import { median, p95, ptyRun, timeCommand, timeOnce } from './measure.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const SECTIONS = ['console', 'cli', 'search', 'transfer', 'memory', 'keys'] as const;
 const { values } = parseArgs({
   options: {
     users: { type: 'string', default: '1000,100000,1000000' },
     sites: { type: 'string', default: '40' },
     runs: { type: 'string', default: '7' },
+    links: { type: 'string', default: 'loopback,tailnet' },
+    delay: { type: 'string', default: '25' },
+    only: { type: 'string', default: SECTIONS.join(',') },
+    keys: { type: 'string', default: '100' },
     keep: { type: 'boolean', default: false },
   },
 });
-const userCounts = values.users.split(',').map(Number);
+const userCounts = values.users.split(',').filter(Boolean).map(Number);
 const siteCount = Number(values.sites);
 const runs = Number(values.runs);
+const delayMs = Number(values.delay);
+const only = new Set(values.only.split(','));
+for (const s of only) if (!(SECTIONS as readonly string[]).includes(s)) throw new Error(`--only: unknown section ${s} (${SECTIONS.join(', ')})`);
 const cabinet = path.join(root, 'bin', 'cabinet');
 const nodeBin = path.join(root, 'node_modules', '.bin', 'node');
 const mikroOrmBin = path.join(root, 'node_modules', '.bin', 'mikro-orm');
 const has = (cmd: string) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length ? s[Math.floor((s.length - 1) / 2)]! : NaN;
+// Peers the benchmark compares with: each missing one is said once here and in its rows, never skipped silently.
+const peers = { psql: has('psql'), pgcli: has('pgcli'), python3: has('python3') };
+const missing = Object.entries(peers).filter(([, ok]) => !ok).map(([name]) => name);
+if (missing.length > 0) {
+  console.error(`bench: missing peer${missing.length > 1 ? 's' : ''}: ${missing.join(', ')} (Debian: apt-get install -y ${missing.map((m) => (m === 'psql' ? 'postgresql-client' : m)).join(' ')}); their rows say "missing"`);
 }
-function p95(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length ? s[Math.min(s.length - 1, Math.ceil(s.length * 0.95) - 1)]! : NaN;
-}
+if (!peers.python3) throw new Error('bench: python3 is needed to drive the console in a pseudo-terminal');
 
-/** Wall time of a command in ms, median over `runs` (one warm-up run first). */
-function timeCommand(cmd: string, args: string[], env: NodeJS.ProcessEnv, input?: string): { ms: number; ok: boolean } {
-  const once = () => {
-    const t = process.hrtime.bigint();
-    const r = spawnSync(cmd, args, { env, input, stdio: ['pipe', 'ignore', 'ignore'], maxBuffer: 1 << 30 });
-    return { ms: Number(process.hrtime.bigint() - t) / 1e6, ok: r.status === 0 };
-  };
-  once();
-  const samples: number[] = [];
-  let ok = true;
-  for (let i = 0; i < runs; i++) {
-    const r = once();
-    ok &&= r.ok;
-    samples.push(r.ms);
-  }
-  return { ms: median(samples), ok };
-}
-
-/** Wall time of one run in ms (NaN when the command failed) and the command's peak RSS in KiB. */
-function timeOnce(cmd: string, args: string[], env: NodeJS.ProcessEnv): { ms: number; rssKb: number } {
-  // python3 (already needed for the pty driver) reports the child's peak RSS from getrusage.
-  const wrapper = 'import resource, subprocess, sys\nr = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL)\nprint(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)\nsys.exit(r.returncode)';
-  const t = process.hrtime.bigint();
-  const r = spawnSync('python3', ['-c', wrapper, cmd, ...args], { env, stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 26 });
-  const ms = Number(process.hrtime.bigint() - t) / 1e6;
-  const lines = r.stderr?.toString().trim().split('\n') ?? [];
-  const rssKb = Number(lines.pop());
-  if (r.status !== 0) console.error(`${cmd} ${args.join(' ')} failed: ${lines.join(' ')}`);
-  return { ms: r.status === 0 ? ms : NaN, rssKb };
-}
-
-interface PtyResult {
-  markers: Record<string, number | null>;
-  peak_rss_kb: number | null;
-}
-function ptyRun(markers: string[], env: NodeJS.ProcessEnv): PtyResult {
-  const r = spawnSync('python3', [path.join(root, 'bench', 'pty-time.py'), '100', '30', ...markers, '--', cabinet], { env, encoding: 'utf8' });
-  return JSON.parse(r.stdout.trim().split('\n').pop() || '{"markers":{},"peak_rss_kb":null}') as PtyResult;
-}
-
-const results: Record<string, unknown> = { date: new Date().toISOString(), machine: `${os.cpus().length} × ${os.cpus()[0]?.model ?? '?'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.platform()} ${os.release()}`, node: process.version, runs };
-const lines: string[] = [];
-const report = (label: string, value: string) => {
-  lines.push(`${label.padEnd(58)} ${value}`);
-  console.log(`${label.padEnd(58)} ${value}`);
+type Row = Record<string, unknown>;
+const results: Row = {
+  date: new Date().toISOString(),
+  machine: `${os.cpus().length} × ${os.cpus()[0]?.model ?? '?'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.platform()} ${os.release()}`,
+  node: process.version,
+  runs,
+  delay_ms_each_way: delayMs,
+  missing_peers: missing,
 };
-const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
-const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
+const report = (label: string, value: string) => console.log(`${label.padEnd(62)} ${value}`);
+const fmt = (ms: number) => (Number.isNaN(ms) ? 'n/a' : `${ms.toFixed(1)} ms`);
+const ratio = (a: number, b: number) => (Number.isNaN(a) || Number.isNaN(b) ? 'n/a' : `${(a / b).toFixed(2)}×`);
 
 const benchRoot = path.join(root, '.tmp', 'bench-pg');
 const server = await ensureEmbeddedServer({ root: benchRoot, log: (l) => console.error(l) });
 const admin = new pg.Client({ host: server.socketDir, port: server.port, user: server.user, database: 'postgres' });
 await admin.connect();
+const loopback = loopbackLink(server);
 
-const baseEnv: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', TERM: 'xterm-256color' };
+const baseEnv: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', TERM: 'xterm-256color', LANG: 'C.UTF-8' };
 delete baseEnv.CI;
-const nodeZero = timeCommand(nodeBin, ['-e', '0'], baseEnv).ms;
+for (const k of Object.keys(baseEnv)) if (/^(PG|CABINET_|DATABASE_URL$)/.test(k)) delete baseEnv[k];
+// Drafts of the keystroke runs go to a scratch state directory, never the person's.
+baseEnv.XDG_STATE_HOME = path.join(root, '.tmp', 'bench-state');
+const nodeZero = timeCommand(runs, nodeBin, ['-e', '0'], baseEnv).ms;
 results.node_e_0_ms = nodeZero;
-report('node -e 0 (the unit of every ratio)', fmt(nodeZero));
-const version = timeCommand(cabinet, ['--version'], baseEnv).ms;
+report('node -e 0 (the unit of the start-up ratios)', fmt(nodeZero));
+const version = timeCommand(runs, cabinet, ['--version'], baseEnv).ms;
+results.version_ms = version;
 report('cabinet --version', `${fmt(version)}  ${ratio(version, nodeZero)}`);
+
+/** Creates (once) and migrates database `db`; `fill` runs only when it was created now. */
+async function ensureDatabase(db: string, fill: (c: pg.Client) => Promise<void>): Promise<void> {
+  const exists = await admin.query('select 1 from pg_database where datname = $1', [db]);
+  if (exists.rowCount === 0) await admin.query(`create database ${db}`);
+  // A database kept from an earlier run gets the migrations added since.
+  const m = spawnSync(cabinet, ['migrate'], { env: { ...baseEnv, DATABASE_URL: loopback.url(db) }, encoding: 'utf8' });
+  if (m.status !== 0) throw new Error(`migrate ${db} failed: ${m.stderr}`);
+  if (exists.rowCount !== 0) return;
+  const c = new pg.Client({ host: server.socketDir, port: server.port, user: server.user, database: db });
+  await c.connect();
+  await fill(c);
+  await c.query('analyze');
+  await c.end();
+}
 
 const prompt = (i: number) =>
   `Du bist der freundliche Assistent von Marke ${i}. `.repeat(40) + '\n\n' + 'Ты помогаешь клиентам с заказами. 👋 '.repeat(60 + (i % 7) * 40);
 
 for (const n of userCounts) {
-  const dbName = `bench_${n}`;
-  const exists = await admin.query('select 1 from pg_database where datname = $1', [dbName]);
-  const url = `postgres://${server.user}@/${dbName}?host=${encodeURIComponent(server.socketDir)}&port=${server.port}`;
-  const env: NodeJS.ProcessEnv = { ...baseEnv, DATABASE_URL: url };
-  if (exists.rowCount === 0) await admin.query(`create database ${dbName}`);
-  // A database kept from an earlier run gets the migrations added since.
-  const m = spawnSync(cabinet, ['migrate'], { env, encoding: 'utf8' });
-  if (m.status !== 0) throw new Error(`migrate failed: ${m.stderr}`);
-  if (exists.rowCount === 0) {
-    console.error(`building ${dbName}: ${n} users, ${siteCount} sites…`);
-    const c = new pg.Client({ host: server.socketDir, port: server.port, user: server.user, database: dbName });
-    await c.connect();
+  await ensureDatabase(`bench_${n}`, async (c) => {
+    console.error(`building bench_${n}: ${n} users, ${siteCount} sites…`);
     for (let i = 0; i < siteCount; i++) {
       await c.query(`insert into sites (site_id, domain, brand_name, language, ai_prompt, hubspot_pipeline, hubspot_stage) values ($1, $2, $3, $4, $5, 'default', 'appointmentscheduled')`, [
         `site-${i}`,
@@ -134,124 +120,191 @@ for (const n of userCounts) {
          from generate_series(1, $1::int) g`,
       [n],
     );
-    await c.query('analyze');
-    await c.end();
-  }
-  results[`n${n}`] = {};
-  const r = results[`n${n}`] as Record<string, unknown>;
-  report(`— ${n} users, ${siteCount} sites —`, '');
-
-  // Startup: the console in a real pty: first frame, first rows, keystroke to frame.
-  const pty = ptyRun(['cabinet', 'connecting', 'Sites (', 'key:/', 'key:site-1', 'site-19'], env);
-  const samples = [pty, ...Array.from({ length: Math.max(0, runs - 1) }, () => ptyRun(['cabinet', 'connecting', 'Sites ('], env))];
-  const firstFrame = median(samples.map((s) => (s.markers.cabinet ?? NaN) * 1000));
-  const inkFrame = median(samples.map((s) => (s.markers.connecting ?? NaN) * 1000));
-  r.console_ink_first_frame_ms = inkFrame;
-  const firstRows = median(samples.map((s) => (s.markers['Sites ('] ?? NaN) * 1000));
-  r.console_first_frame_ms = firstFrame;
-  r.console_first_rows_ms = firstRows;
-  report('console: first frame (splash, before Ink loads)', `${fmt(firstFrame)}  ${ratio(firstFrame, nodeZero)} (target ≤ 5×)`);
-  report('console: first Ink frame (connecting…)', `${fmt(inkFrame)}  ${ratio(inkFrame, nodeZero)}`);
-  report('console: first screen with rows', `${fmt(firstRows)}  ${ratio(firstRows, nodeZero)} (target ≤ 12×)`);
-  if (pty.markers['site-19'] != null && pty.markers['key:site-1'] != null) {
-    const keyToFrame = (pty.markers['site-19']! - pty.markers['key:site-1']!) * 1000;
-    r.filter_key_to_frame_ms = keyToFrame;
-    report('console: filter typed → filtered frame', fmt(keyToFrame));
-  }
-
-  // Memory flat in table size: the console's peak RSS after opening the users screen and paging down
-  // 30 screens (several pages of 200 fetched), once the background load of the ORM has settled.
-  const pageDowns = Array.from({ length: 30 }, () => 'key:\x1b[6~');
-  const usersPty = ptyRun(['Sites (', 'key::', 'key:users\r', '@example', ...pageDowns, 'wait:2'], env);
-  r.console_users_peak_rss_kb = usersPty.peak_rss_kb;
-  report('console: peak RSS, users screen, 30 pages down', usersPty.peak_rss_kb ? `${(usersPty.peak_rss_kb / 1024).toFixed(1)} MiB` : 'n/a');
-
-  // Export/import through COPY vs psql \copy of the same table (one timed run each: they are long).
-  const exportFile = path.join(root, '.tmp', `bench-users-${n}.ndjson`);
-  const csvFile = path.join(root, '.tmp', `bench-users-${n}.csv`);
-  const tExport = timeOnce(cabinet, ['users', 'export', '--ndjson', '--output', exportFile], env);
-  const tCopyOut = timeOnce('psql', ['-h', server.socketDir, '-p', String(server.port), '-U', server.user, '-d', dbName, '-Xqc', `\\copy users to '${csvFile}' csv`], env);
-  r.users_export_ms = tExport.ms;
-  r.users_export_peak_rss_kb = tExport.rssKb;
-  r.psql_copy_out_ms = tCopyOut.ms;
-  report('cabinet users export --ndjson', `${fmt(tExport.ms)} (${Math.round(n / (tExport.ms / 1000)).toLocaleString('en')} rows/s, peak RSS ${(tExport.rssKb / 1024).toFixed(0)} MiB)`);
-  report('psql \\copy users to (csv)', `${fmt(tCopyOut.ms)}  cabinet throughput ${ratio(tCopyOut.ms, tExport.ms)} of psql (target ≥ 0.5×)`);
-  const scratch = `bench_import_${n}`;
-  await admin.query(`drop database if exists ${scratch}`);
-  await admin.query(`create database ${scratch}`);
-  const scratchUrl = `postgres://${server.user}@/${scratch}?host=${encodeURIComponent(server.socketDir)}&port=${server.port}`;
-  spawnSync(cabinet, ['migrate'], { env: { ...env, DATABASE_URL: scratchUrl } });
-  const tImport = timeOnce(cabinet, ['users', 'import', exportFile, '--yes'], { ...env, DATABASE_URL: scratchUrl });
-  spawnSync('psql', ['-h', server.socketDir, '-p', String(server.port), '-U', server.user, '-d', scratch, '-Xqc', 'truncate users'], { env });
-  const tCopyIn = timeOnce('psql', ['-h', server.socketDir, '-p', String(server.port), '-U', server.user, '-d', scratch, '-Xqc', `\\copy users (user_id, email, first_seen, last_seen, version, updated_at) from '${csvFile}' csv`], env);
-  await admin.query(`drop database if exists ${scratch} with (force)`);
-  fs.rmSync(exportFile, { force: true });
-  fs.rmSync(csvFile, { force: true });
-  r.users_import_ms = tImport.ms;
-  r.users_import_peak_rss_kb = tImport.rssKb;
-  r.psql_copy_in_ms = tCopyIn.ms;
-  report('cabinet users import (into an empty table)', `${fmt(tImport.ms)} (${Math.round(n / (tImport.ms / 1000)).toLocaleString('en')} rows/s, peak RSS ${(tImport.rssKb / 1024).toFixed(0)} MiB)`);
-  report('psql \\copy users from (csv)', `${fmt(tCopyIn.ms)}  cabinet throughput ${ratio(tCopyIn.ms, tImport.ms)} of psql (target ≥ 0.5×)`);
-
-  // Scripted listing vs psql and pgcli answering the same query.
-  const sitesQuery = 'select site_id, domain, brand_name, language, char_length(ai_prompt) as prompt_chars, created_at from sites order by site_id';
-  const hasSitesCmd = spawnSync(cabinet, ['sites', '--help'], { env }).status === 0;
-  if (hasSitesCmd) {
-    const list = timeCommand(cabinet, ['sites', 'list', '--json'], env);
-    r.sites_list_json_ms = list.ms;
-    report('cabinet sites list --json', `${fmt(list.ms)}  ${ratio(list.ms, nodeZero)} (target ≤ 10×)${list.ok ? '' : ' FAILED'}`);
-  } else report('cabinet sites list --json', 'not available in this build');
-  if (has('psql')) {
-    const psql = timeCommand('psql', ['-h', server.socketDir, '-p', String(server.port), '-U', server.user, '-d', dbName, '-XAtc', sitesQuery], env);
-    r.psql_ms = psql.ms;
-    report('psql -c (same query)', fmt(psql.ms));
-  }
-  if (has('pgcli')) {
-    const pgcli = timeCommand('pgcli', ['-h', server.socketDir, '-p', String(server.port), '-U', server.user, '-d', dbName, '--less-chatty'], { ...env, PAGER: 'cat' }, sitesQuery + ';\n');
-    r.pgcli_ms = pgcli.ms;
-    report('pgcli (same query, piped)', `${fmt(pgcli.ms)}${r.sites_list_json_ms ? `  cabinet is ${ratio(r.sites_list_json_ms as number, pgcli.ms)} of it (target < 1×)` : ''}`);
-  } else report('pgcli', 'not installed (apt-get install pgcli)');
-
-  // migrate status vs MikroORM's own CLI on the same config.
-  const status = timeCommand(cabinet, ['migrate', 'status'], env);
-  r.migrate_status_ms = status.ms;
-  const mo = timeCommand(nodeBin, [mikroOrmBin, 'migration:pending'], { ...env, MIKRO_ORM_CLI_CONFIG: './mikro-orm.config.ts', PATH: `${path.dirname(nodeBin)}:${env.PATH}` });
-  r.mikro_orm_pending_ms = mo.ms;
-  report('cabinet migrate status', fmt(status.ms));
-  report('mikro-orm migration:pending', `${fmt(mo.ms)}  cabinet/mikro-orm ${ratio(status.ms, mo.ms)} (target ≤ 0.3×)`);
-
-  // Users search: the console's own query (listUsers on the light read pool, a page of 200) for
-  // "contains" and "^ starts with" filters; p95 over terms and runs; EXPLAIN of the statement it sent.
-  const pool = await openReadPool({ source: 'DATABASE_URL', host: server.socketDir, port: server.port, user: server.user, database: dbName, connectTimeoutSeconds: 5 });
-  let lastSql: { sql: string; params: unknown[] } | undefined;
-  const recording: SqlQuery = (sql, params = [], signal) => {
-    if (/from users/.test(sql)) lastSql = { sql, params };
-    return pool.query(sql, params, signal);
-  };
-  const terms = Array.from({ length: 20 }, (_, i) => `user${(i * 7919) % Math.max(1, n)}`);
-  await listUsers(recording, { filter: terms[0]!, limit: 200 }); // warms the pg_stats sample the filter uses
-  for (const [label, prefix] of [
-    ['users: email/id prefix search (^text)', '^'],
-    ['users: email/id substring search', ''],
-  ] as const) {
-    const times: number[] = [];
-    for (let k = 0; k < Math.max(3, runs); k++) {
-      for (const term of terms) {
-        const t = process.hrtime.bigint();
-        await listUsers(recording, { filter: prefix + term, limit: 200 });
-        times.push(Number(process.hrtime.bigint() - t) / 1e6);
-      }
-    }
-    await listUsers(recording, { filter: prefix + terms[1], limit: 200 });
-    const plan = await pool.query<Record<string, string>>(`explain ${lastSql!.sql}`, lastSql!.params);
-    const planText = plan.map((row) => Object.values(row)[0] ?? '').join('\n');
-    const usesIndex = /Index Scan|Bitmap Index Scan/.test(planText) && !/Seq Scan/.test(planText);
-    r[label] = { p95_ms: p95(times), p50_ms: median(times), uses_index: usesIndex, plan: planText };
-    report(label, `p95 ${fmt(p95(times))} ${usesIndex ? '(index)' : '(SEQ SCAN)'} (target ≤ 50 ms)`);
-  }
-  await pool.close();
+  });
 }
 
+const links: Link[] = [];
+for (const name of values.links.split(',')) {
+  if (name === 'loopback') links.push(loopback);
+  else if (name === 'tailnet') links.push(await tailnetLink(server, delayMs, nodeBin));
+  else throw new Error(`--links: loopback or tailnet, not ${name}`);
+}
+
+const sitesQuery = 'select site_id, domain, brand_name, language, char_length(ai_prompt) as prompt_chars, created_at from sites order by site_id';
+const PEER_MISSING = NaN;
+
+for (const link of links) {
+  const linkResults: Row = {};
+  results[link.name] = linkResults;
+  for (const n of userCounts) {
+    const db = `bench_${n}`;
+    const url = link.url(db);
+    const env: NodeJS.ProcessEnv = { ...baseEnv, DATABASE_URL: url };
+    const r: Row = {};
+    linkResults[`n${n}`] = r;
+    report(`— ${link.name}${link.name === 'tailnet' ? ` (${delayMs} ms each way)` : ''}: ${n} users, ${siteCount} sites —`, '');
+
+    // psql printing the console's first rows (the same query): the peer of the console and of sites list.
+    const psql = peers.psql ? timeCommand(runs, 'psql', [url, '-XAtc', sitesQuery], env) : { ms: PEER_MISSING, ok: false };
+    r.psql_sites_ms = psql.ms;
+    const pgcli = peers.pgcli ? timeCommand(runs, 'pgcli', [url, '--less-chatty'], { ...env, PAGER: 'cat' }, sitesQuery + ';\n') : { ms: PEER_MISSING, ok: false };
+    r.pgcli_sites_ms = pgcli.ms;
+
+    if (only.has('console')) {
+      // The console in a real pty: first frame (splash), first Ink frame, first rows (the headline), filter.
+      const pty = ptyRun(cabinet, ['cabinet', 'connecting', 'Sites (', 'key:/', 'key:site-1', 'site-19'], env);
+      const samples = [pty, ...Array.from({ length: Math.max(0, runs - 1) }, () => ptyRun(cabinet, ['cabinet', 'connecting', 'Sites ('], env))];
+      const at = (m: string) => median(samples.map((s) => (s.markers[m] ?? NaN) * 1000));
+      r.console_first_frame_ms = at('cabinet');
+      r.console_ink_first_frame_ms = at('connecting');
+      r.console_first_rows_ms = at('Sites (');
+      report('console: first screen with rows (headline)', `${fmt(at('Sites ('))}  ${ratio(at('Sites ('), nodeZero)} of node -e 0 · ${ratio(at('Sites ('), psql.ms)} of psql`);
+      report('console: first frame (splash, before Ink loads)', `${fmt(at('cabinet'))}  ${ratio(at('cabinet'), nodeZero)}`);
+      report('console: first Ink frame (connecting…)', `${fmt(at('connecting'))}  ${ratio(at('connecting'), nodeZero)}`);
+      if (pty.markers['site-19'] != null && pty.markers['key:site-1'] != null) {
+        r.filter_key_to_frame_ms = (pty.markers['site-19']! - pty.markers['key:site-1']!) * 1000;
+        report('console: filter typed → filtered frame', fmt(r.filter_key_to_frame_ms as number));
+      }
+    }
+
+    if (only.has('cli')) {
+      const list = timeCommand(runs, cabinet, ['sites', 'list', '--json'], env);
+      r.sites_list_json_ms = list.ms;
+      report('cabinet sites list --json', `${fmt(list.ms)}  ${ratio(list.ms, nodeZero)} of node -e 0${list.ok ? '' : ` FAILED: ${list.error}`}`);
+      report('psql -c (same query)', peers.psql ? `${fmt(psql.ms)}  cabinet ${ratio(list.ms, psql.ms)} of it` : 'missing (apt-get install postgresql-client)');
+      report('pgcli (same query, piped)', peers.pgcli ? `${fmt(pgcli.ms)}  cabinet ${ratio(list.ms, pgcli.ms)} of it` : 'missing (apt-get install pgcli)');
+      const status = timeCommand(runs, cabinet, ['migrate', 'status'], env);
+      r.migrate_status_ms = status.ms;
+      const mo = timeCommand(runs, nodeBin, [mikroOrmBin, 'migration:pending'], { ...env, MIKRO_ORM_CLI_CONFIG: './mikro-orm.config.ts', PATH: `${path.dirname(nodeBin)}:${env.PATH}` });
+      r.mikro_orm_pending_ms = mo.ms;
+      report('cabinet migrate status', `${fmt(status.ms)}${status.ok ? '' : ` FAILED: ${status.error}`}`);
+      report('mikro-orm migration:pending', `${fmt(mo.ms)}  cabinet ${ratio(status.ms, mo.ms)} of it${mo.ok ? '' : ` FAILED: ${mo.error}`}`);
+    }
+
+    if (only.has('search')) {
+      // The console's own query (listUsers on the light read pool, a page of 200) for "contains" and
+      // "^ starts with" filters; p95 over terms and runs; EXPLAIN of the statement it sent.
+      const target = link.name === 'loopback'
+        ? { host: server.socketDir, port: server.port }
+        : { host: '127.0.0.1', port: Number(new URL(url).port) };
+      const pool = await openReadPool({ source: 'DATABASE_URL', ...target, user: server.user, database: db, connectTimeoutSeconds: 5 });
+      let lastSql: { sql: string; params: unknown[] } | undefined;
+      const recording: SqlQuery = (sql, params = [], signal) => {
+        if (/from users/.test(sql)) lastSql = { sql, params };
+        return pool.query(sql, params, signal);
+      };
+      const terms = Array.from({ length: 20 }, (_, i) => `user${(i * 7919) % Math.max(1, n)}`);
+      await listUsers(recording, { filter: terms[0]!, limit: 200 }); // warms the pg_stats sample the filter uses
+      for (const [label, prefix] of [
+        ['users: email/id prefix search (^text)', '^'],
+        ['users: email/id substring search', ''],
+      ] as const) {
+        const times: number[] = [];
+        for (let k = 0; k < Math.max(3, runs); k++) {
+          for (const term of terms) {
+            const t = process.hrtime.bigint();
+            await listUsers(recording, { filter: prefix + term, limit: 200 });
+            times.push(Number(process.hrtime.bigint() - t) / 1e6);
+          }
+        }
+        await listUsers(recording, { filter: prefix + terms[1], limit: 200 });
+        const plan = await pool.query<Record<string, string>>(`explain ${lastSql!.sql}`, lastSql!.params);
+        const planText = plan.map((row) => Object.values(row)[0] ?? '').join('\n');
+        const usesIndex = /Index Scan|Bitmap Index Scan/.test(planText) && !/Seq Scan/.test(planText);
+        r[label] = { p95_ms: p95(times), p50_ms: median(times), uses_index: usesIndex, plan: planText };
+        report(label, `p95 ${fmt(p95(times))} ${usesIndex ? '(index)' : '(SEQ SCAN)'}`);
+      }
+      await pool.close();
+    }
+
+    if (only.has('memory') && link.name === 'loopback') {
+      // Memory flat in table size: peak RSS after opening the users screen and paging down 30 screens (several
+      // pages of 200 fetched), once the ORM's background load settled. The link does not change it.
+      const pageDowns = Array.from({ length: 30 }, () => 'key:\x1b[6~');
+      const usersPty = ptyRun(cabinet, ['Sites (', 'key::', 'key:users\r', '@example', ...pageDowns, 'wait:2'], env);
+      r.console_users_peak_rss_kb = usersPty.peak_rss_kb;
+      report('console: peak RSS, users screen, 30 pages down', usersPty.peak_rss_kb ? `${(usersPty.peak_rss_kb / 1024).toFixed(1)} MiB` : 'n/a');
+    }
+
+    if (only.has('transfer') && peers.psql) {
+      // Export/import through COPY vs psql \copy of the same table (one timed run each: they are long).
+      const exportFile = path.join(root, '.tmp', `bench-users-${n}.ndjson`);
+      const csvFile = path.join(root, '.tmp', `bench-users-${n}.csv`);
+      const tExport = timeOnce(cabinet, ['users', 'export', '--ndjson', '--output', exportFile], env);
+      const tCopyOut = timeOnce('psql', [url, '-Xqc', `\\copy users to '${csvFile}' csv`], env);
+      r.users_export_ms = tExport.ms;
+      r.users_export_peak_rss_kb = tExport.rssKb;
+      r.psql_copy_out_ms = tCopyOut.ms;
+      report('cabinet users export --ndjson', `${fmt(tExport.ms)} (${Math.round(n / (tExport.ms / 1000)).toLocaleString('en')} rows/s, peak RSS ${(tExport.rssKb / 1024).toFixed(0)} MiB)`);
+      report('psql \\copy users to (csv)', `${fmt(tCopyOut.ms)}  cabinet throughput ${ratio(tCopyOut.ms, tExport.ms)} of psql`);
+      const scratch = `bench_import_${n}`;
+      await admin.query(`drop database if exists ${scratch}`);
+      await admin.query(`create database ${scratch}`);
+      const scratchUrl = link.url(scratch);
+      spawnSync(cabinet, ['migrate'], { env: { ...env, DATABASE_URL: scratchUrl } });
+      const tImport = timeOnce(cabinet, ['users', 'import', exportFile, '--yes'], { ...env, DATABASE_URL: scratchUrl });
+      spawnSync('psql', [scratchUrl, '-Xqc', 'truncate users'], { env });
+      const tCopyIn = timeOnce('psql', [scratchUrl, '-Xqc', `\\copy users (user_id, email, first_seen, last_seen, version, updated_at) from '${csvFile}' csv`], env);
+      await admin.query(`drop database if exists ${scratch} with (force)`);
+      fs.rmSync(exportFile, { force: true });
+      fs.rmSync(csvFile, { force: true });
+      r.users_import_ms = tImport.ms;
+      r.users_import_peak_rss_kb = tImport.rssKb;
+      r.psql_copy_in_ms = tCopyIn.ms;
+      report('cabinet users import (into an empty table)', `${fmt(tImport.ms)} (${Math.round(n / (tImport.ms / 1000)).toLocaleString('en')} rows/s, peak RSS ${(tImport.rssKb / 1024).toFixed(0)} MiB)`);
+      report('psql \\copy users from (csv)', `${fmt(tCopyIn.ms)}  cabinet throughput ${ratio(tCopyIn.ms, tImport.ms)} of psql`);
+    }
+  }
+}
+
+if (only.has('keys')) {
+  // Keystroke to echo in the prompt editor: one site with a 700-character prompt, one with 99,000 (the
+  // limit is 100,000); editing is local, so loopback only. The cursor goes some pages into the text first.
+  const sizes = [700, 99_000];
+  await ensureDatabase('bench_keys', async (c) => {
+    for (const chars of sizes) {
+      await c.query(`insert into sites (site_id, domain, brand_name, language, ai_prompt, hubspot_pipeline, hubspot_stage) values ($1, $2, 'Tippen', 'de', $3, 'default', 'appointmentscheduled')`, [
+        `k-${String(chars).padStart(6, '0')}`,
+        `k${chars}.example.de`,
+        benchPrompt(chars),
+      ]);
+    }
+  });
+  fs.rmSync(baseEnv.XDG_STATE_HOME!, { recursive: true, force: true });
+  const keys: Row = {};
+  results.keystroke = keys;
+  report('— prompt editor: keystroke → echo, through a pty —', '');
+  // Rounds alternate the sizes, so a machine busy with something else weighs on both alike.
+  const rounds = Math.max(1, Math.min(3, runs));
+  const perRound = Math.ceil(Number(values.keys) / rounds);
+  const samples = new Map<number, { ms: number[]; cpu: number[]; errors: string[] }>(sizes.map((c) => [c, { ms: [], cpu: [], errors: [] }]));
+  for (let round = 0; round < rounds; round++) {
+    for (const [row, chars] of sizes.entries()) {
+      const siteId = `k-${String(chars).padStart(6, '0')}`;
+      const run = measureKeystrokes(cabinet, { ...baseEnv, DATABASE_URL: loopback.url('bench_keys') }, { siteId, row, pageDowns: 10, count: perRound });
+      // The edit is left unsaved: its draft would be offered on the next start.
+      fs.rmSync(baseEnv.XDG_STATE_HOME!, { recursive: true, force: true });
+      const s = samples.get(chars)!;
+      s.ms.push(...run.ms);
+      if (run.cpuMsPerKey !== null) s.cpu.push(run.cpuMsPerKey);
+      if (run.error) s.errors.push(run.error);
+    }
+  }
+  for (const chars of sizes) {
+    const s = samples.get(chars)!;
+    const cpu = s.cpu.length ? s.cpu.reduce((a, b) => a + b, 0) / s.cpu.length : NaN;
+    keys[`chars_${chars}`] = { p95_ms: p95(s.ms), p50_ms: median(s.ms), max_ms: Math.max(...s.ms), keys: s.ms.length, cpu_ms_per_key: cpu, ...(s.errors.length ? { errors: s.errors } : {}) };
+    report(
+      `keystroke → echo, ${chars.toLocaleString('en')}-character prompt`,
+      s.errors.length ? `FAILED: ${s.errors[0]}` : `p95 ${fmt(p95(s.ms))}, p50 ${fmt(median(s.ms))} (${s.ms.length} keys); CPU ${fmt(cpu)} a key`,
+    );
+  }
+  const small = keys.chars_700 as { p95_ms: number; cpu_ms_per_key: number };
+  const big = keys.chars_99000 as { p95_ms: number; cpu_ms_per_key: number };
+  report('keystroke p95, 99,000 vs 700 characters', `${ratio(big.p95_ms, small.p95_ms)} (target ≤ 1.3×, and ≤ 10 ms); CPU a key ${ratio(big.cpu_ms_per_key, small.cpu_ms_per_key)}`);
+}
+
+for (const link of links) await link.close();
 await admin.end();
 fs.writeFileSync(path.join(root, 'bench', 'results-latest.json'), JSON.stringify(results, null, 2) + '\n');
 console.log(`\nwrote bench/results-latest.json (${results.machine}, ${results.node})`);

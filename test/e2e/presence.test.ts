@@ -75,6 +75,8 @@ async function presenceRound(url: string) {
   await anna.waitFor('Someone else is editing site acme-de');
   anna.type('y');
   await anna.waitFor('Edit site acme-de');
+  // boris, in his form, is told that anna opened it too.
+  await boris.waitFor(/✎ anna is editing since \d\d:\d\d from 100\.101\.9\.9 too/, 5000);
   // boris now sees anna on his list after leaving his form.
   boris.keys('Escape');
   await boris.waitFor((s) => rowOf(s, 'acme-de').includes('✎') && !s.includes('Edit site'), 5000);

@@ -1,15 +1,15 @@
-import { useEffect, useState, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { Box, Text } from 'ink';
 import { sanitizeLine } from '../../lib/sanitize.ts';
 import { editorsOf, type PresenceEntry } from '../../presence/presence-reader.ts';
 import { presenceKey, type PresenceKind } from '../../presence/presence-key.ts';
 import type { Keymap } from '../keys/keymap.ts';
 import { useServices } from '../services-context.tsx';
-import { useScreenKeys, useShell } from '../shell/shell-context.tsx';
+import { useScreenActive, useScreenKeys, useShell } from '../shell/shell-context.tsx';
 import { truncate } from '../text/graphemes.ts';
 import { tone } from '../theme.ts';
 import { editorLine } from './presence-text.ts';
-import { useClaim, usePresenceStatus } from './use-presence.ts';
+import { useClaim, useEditorsOf, usePresenceStatus } from './use-presence.ts';
 
 type GateAction = 'go' | 'back';
 
@@ -52,6 +52,20 @@ function Claimed({ kind, id, children }: { kind: PresenceKind; id: string; child
   useClaim(kind, id);
   const status = usePresenceStatus();
   const shell = useShell();
+  // Someone else opening this record while the form is open is said once, in the status line.
+  const { editors, snapshot } = useEditorsOf(kind, id, useScreenActive());
+  const told = useRef<Set<number> | null>(null);
+  useEffect(() => {
+    if (!snapshot) return;
+    if (told.current === null) {
+      // Those already editing when the form opened were in the warning.
+      told.current = new Set(editors.map((e) => e.pid));
+      return;
+    }
+    const fresh = editors.filter((e) => !told.current!.has(e.pid));
+    for (const e of fresh) told.current.add(e.pid);
+    if (fresh.length > 0) shell.notify(`✎ ${editorLine(fresh[0]!)} too`, 'warn');
+  }, [editors, snapshot]);
   // The edit goes on; the person learns that the others do not see it (it is retried every few seconds).
   const reason = status?.state === 'failed' ? status.reason : null;
   useEffect(() => {

@@ -136,8 +136,9 @@ export function createPresence(deps: PresenceDeps): PresenceService {
           set_config('tcp_keepalives_interval', '5', true), set_config('tcp_keepalives_count', '3', true)`,
         [applicationName(list[list.length - 1]!)],
       );
-      await c.query(claimStatement(list));
+      // Known before the lock is: a read meanwhile must not show this console its own edit.
       heldPid = row?.pid;
+      await c.query(claimStatement(list));
       setStatus({ state: 'announced', pooled: c.pooled });
     } catch (error) {
       dropConnection();

@@ -90,14 +90,15 @@ describe('presence on a real database', () => {
     expect(seen.map((e) => e.who).sort()).toEqual(['a', 'b']);
     ra();
     rb();
+    await until(() => c.read(), (e) => on(e, 'user', 'u-1').length === 0);
   });
 
   it('holds back neither vacuum nor DDL: the held transaction has no snapshot and no transaction id', async () => {
     const a = await console_(db.target, 'a');
-    const release = a.claim('site', 'x');
+    const release = a.claim('site', 'vacuum-x');
     await announced(a);
     const { rows } = await db.query(
-      `select state, backend_xmin, backend_xid from pg_stat_activity where datname = current_database() and query like '%as cabinet_presence,%' and pid <> pg_backend_pid()`,
+      `select state, backend_xmin, backend_xid from pg_stat_activity where datname = current_database() and query like '%as cabinet_presence,%"id":"vacuum-x"%' and pid <> pg_backend_pid()`,
     );
     expect(rows).toEqual([{ state: 'idle in transaction', backend_xmin: null, backend_xid: null }]);
     await db.query('create table presence_ddl (id int)');

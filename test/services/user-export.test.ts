@@ -133,14 +133,37 @@ describe('copyRowsAsJson', () => {
     }
   });
 
-  async function collect(chunks: Buffer[]): Promise<string> {
+  it('ASCII rows (transcoded byte to byte) give what JSON.stringify gives, however the stream is cut', async () => {
+    const ascii = Buffer.from(
+      'q"\\\\b\\t\\n\\r\\b\\f\\v\x01\x1b\t\\N\t2026-01-02 03:04:05+00\t-7\n' +
+        'x\\N\ty\tinfinity\t0\n' +
+        'z\t\\N\t0044-03-15 10:00:00.25+00 BC\n' +
+        'w\tv\t12026-01-02 03:04:05.123456+00\t2147483647\n',
+    );
+    const expected =
+      [
+        { id: 'q"\\b\t\n\r\b\f\v\x01\x1b', email: null, at: '2026-01-02T03:04:05.000000Z', n: -7 },
+        { id: 'xN', email: 'y', at: 'infinity', n: 0 },
+        { id: 'z', email: null, at: '0044-03-15T10:00:00.250000Z BC', n: null },
+        { id: 'w', email: 'v', at: '12026-01-02T03:04:05.123456Z', n: 2147483647 },
+      ]
+        .map((r) => JSON.stringify(r) + '\n')
+        .join('');
+    for (const size of [1, 2, 3, 5, 7, ascii.length]) {
+      const chunks: Buffer[] = [];
+      for (let i = 0; i < ascii.length; i += size) chunks.push(ascii.subarray(i, i + size));
+      expect(await collect(chunks, 4), `chunks of ${size} bytes`).toBe(expected);
+    }
+  });
+
+  async function collect(chunks: Buffer[], expectedRows = 2): Promise<string> {
     let out = '';
     let rows = 0;
     for await (const part of copyRowsAsJson(Readable.from(chunks), columns, 'ndjson')) {
       out += part.text;
       rows += part.rows;
     }
-    expect(rows).toBe(2);
+    expect(rows).toBe(expectedRows);
     return out;
   }
 });

@@ -55,4 +55,23 @@ describe('users import against a sign-in in flight', () => {
     expect(again?.message).toMatch(/1 invalid user in the input; nothing was imported/);
     expect(again?.problems.map((p) => p.message)).toEqual([expect.stringMatching(/user u-1 changed at .* since this file's version .*changed on both sides: last_seen/)]);
   });
+
+  it('a user created elsewhere between the plan and the write: nothing is imported, theirs stays as they wrote it', async () => {
+    const transfer = new UserTransfer(db, { actor: 'importer-2' });
+    const file = Array.from({ length: 1500 }, (_, i) => ({ user_id: `new-${String(i).padStart(4, '0')}`, email: `new${i}@acme.de` }));
+    const attempt = transfer.import(records(file) as never, {
+      // n8n signs a new user in right then: one of the file's new ids, committed at once.
+      confirm: async () => {
+        await db.query(`insert into users (user_id, email, first_seen, last_seen) values ('new-1499', 'theirs@acme.de', '2026-04-04T00:00:00Z', '2026-04-04T00:00:00Z')`);
+        return true;
+      },
+    });
+    await expect(attempt).rejects.toThrow(/users changed while the import ran \(1500 planned, \d+ would be written\); nothing was imported/);
+    expect((await db.query(`select count(*)::int as n from users where user_id like 'new-%'`)).rows[0]!.n).toBe(1);
+    expect((await db.query(`select email, last_seen from users where user_id = 'new-1499'`)).rows[0]).toEqual({
+      email: 'theirs@acme.de',
+      last_seen: new Date('2026-04-04T00:00:00Z'),
+    });
+    expect((await db.query(`select count(*)::int as n from user_revisions where actor = 'importer-2'`)).rows[0]!.n).toBe(0);
+  });
 });

@@ -114,17 +114,20 @@ class RowEncoder {
     let i = start;
     for (let c = 0; c < this.#labels.length; c++) {
       o = put(this.#labels[c]!, out, o);
-      let to = i;
-      while (to < end && b[to] !== TAB) to++;
-      if (i > end || (to - i === 2 && b[i] === BACKSLASH && b[i + 1] === 78) /* \N */) o = put(NULL_BYTES, out, o);
-      else if (this.#kinds[c] === 'integer') for (let k = i; k < to; k++) out[o++] = b[k]!;
-      else if (this.#kinds[c] === 'timestamptz') o = timestampJson(b, i, to, out, o);
-      else {
+      if (i > end || (b[i] === BACKSLASH && b[i + 1] === 78 && (i + 2 === end || b[i + 2] === TAB)) /* \N */) {
+        o = put(NULL_BYTES, out, o);
+        i += 3;
+        continue;
+      }
+      const kind = this.#kinds[c];
+      if (kind === 'text') {
+        // One pass: copy, unescape COPY and escape JSON up to the tab.
         out[o++] = QUOTE;
-        for (let k = i; k < to; k++) {
-          let x = b[k]!;
-          if (x === BACKSLASH && k + 1 < to) {
-            const e = b[++k]!;
+        for (; i < end; i++) {
+          let x = b[i]!;
+          if (x === TAB) break;
+          if (x === BACKSLASH && i + 1 < end) {
+            const e = b[++i]!;
             const v = COPY_ESCAPE_BYTE[e]!;
             x = v < 0 ? e : v;
           }
@@ -135,8 +138,14 @@ class RowEncoder {
           } else out[o++] = x;
         }
         out[o++] = QUOTE;
+      } else {
+        let to = i;
+        while (to < end && b[to] !== TAB) to++;
+        if (kind === 'integer') for (let k = i; k < to; k++) out[o++] = b[k]!;
+        else o = timestampJson(b, i, to, out, o);
+        i = to;
       }
-      i = to + 1;
+      i++;
     }
     return o;
   }

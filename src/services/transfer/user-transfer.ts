@@ -1,10 +1,8 @@
 import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
-import { CabinetError } from '../../lib/errors.ts';
 import type { DbSession } from '../../db/session.ts';
 import { withTransaction, type SqlClient } from '../../db/sql-client.ts';
 import type { InputRecord } from '../../lib/json-records.ts';
-import { insertUserRevisionsSql, userSnapshotSql } from '../user-revisions.ts';
 import { processActor, validateNote } from '../write-context.ts';
 import {
   copyField,
@@ -16,6 +14,7 @@ import {
   type PlannedRow,
 } from './records.ts';
 import { parseUserRecord } from './user-records.ts';
+import { writeUserImport } from './user-import-write.ts';
 
 const where = (line: number, idx: number | null) => (idx === null ? `line ${line}` : `index ${idx} (line ${line})`);
 const SAMPLE = 10;
@@ -38,7 +37,8 @@ export class UserTransfer {
   async import(records: AsyncIterable<InputRecord>, options: ImportOptions & { note?: string } = {}): Promise<ImportResult> {
     const note = validateNote(options.note) ?? 'cabinet users import';
     return withTransaction(this.#db.orm, this.#db.target, async (client) => {
-      await client.query('set local statement_timeout = 0');
+      // A big file takes longer than the everyday statement timeout; its sorts and joins fit in memory.
+      await client.query(`set local statement_timeout = 0; set local work_mem = '256MB'`);
       await client.query(
         `create temp table cabinet_import_users (line bigint not null, idx bigint, user_id text not null, email text,
            first_seen timestamptz, last_seen timestamptz, version int, updated_at timestamptz) on commit drop`,
@@ -94,46 +94,7 @@ export class UserTransfer {
       const plan = await this.#plan(client, total);
       if (options.dryRun || plan.created + plan.changed === 0) return { plan, applied: false, warnings };
       if (options.confirm && !(await options.confirm(plan))) return { plan, applied: false, warnings };
-      // One statement writes the users and their revisions: the CTEs share one snapshot, so `old` is each
-      // row before the upsert and `up` after it; rows the import leaves as they are get no revision.
-      const written = await client.query(
-        `with old as (
-           select u.user_id, ${userSnapshotSql('u')} as s from users u join cabinet_import_users t on t.user_id = u.user_id
-         ), up as (
-           insert into users (user_id, email, first_seen, last_seen, version, updated_at)
-           select t.user_id, coalesce(t.email, u.email), coalesce(t.first_seen, u.first_seen, now()),
-                  coalesce(t.last_seen, u.last_seen, t.first_seen, now()),
-                  coalesce(t.version, 1), coalesce(t.updated_at, now())
-             from cabinet_import_users t left join users u on u.user_id = t.user_id
-           on conflict (user_id) do update
-              -- version and updated_at: the trigger's, for a row that exists
-              set email = excluded.email, first_seen = excluded.first_seen, last_seen = excluded.last_seen
-            where (users.email, users.first_seen, users.last_seen)
-                  is distinct from (excluded.email, excluded.first_seen, excluded.last_seen)
-              ${
-                options.force
-                  ? ''
-                  : // Checked again on the locked, latest row: a sign-in that landed after #findOlder looked.
-                    `and not exists (select 1 from cabinet_import_users v
-                                      where v.user_id = excluded.user_id and v.version is not null and v.version < users.version)`
-              }
-           returning users.*
-         ), changes as (
-           select up.user_id, case when o.user_id is null then 'create' else 'update' end as action, o.s as old,
-                  ${userSnapshotSql('up')} as new, $1::text as actor, $2::text as note
-             from up left join old o on o.user_id = up.user_id
-         )
-         ${insertUserRevisionsSql('changes c')}`,
-        [this.#actor, note],
-      );
-      // Every created or changed user has one revision: fewer or more rows than planned means someone wrote
-      // a user while the import ran. All or nothing: the transaction rolls back, their change stays.
-      if (written.rowCount !== plan.created + plan.changed) {
-        throw new CabinetError(
-          `users changed while the import ran (${plan.created + plan.changed} planned, ${written.rowCount ?? 0} would be written); nothing was imported`,
-          { code: 'stale', hint: 'run the import again: it compares with the users as they are then' },
-        );
-      }
+      await writeUserImport(client, plan, { actor: this.#actor, note }, options.force ?? false);
       return { plan, applied: true, warnings };
     });
   }

@@ -139,6 +139,11 @@ describe('presence between two real consoles', () => {
     anna.keys('Enter');
     await anna.waitFor(`User ${id}`);
     await anna.waitFor('boris is editing since', 5000);
+    // Deleting it says who would lose an edit, before it is confirmed.
+    anna.type('d');
+    await anna.waitFor(/Delete user u-\w+[\s\S]*✎ boris is editing since/);
+    anna.keys('Escape');
+    await anna.waitFor(`User ${id}`);
     anna.type('e');
     await anna.waitFor(`Someone else is editing user ${id}`);
     anna.type('y');
@@ -162,6 +167,11 @@ describe('presence and $EDITOR (E)', () => {
       boris.type('e');
       await boris.waitFor('Edit site acme-de');
       await anna.waitFor((s) => rowOf(s, 'acme-de').includes('✎'), 5000);
+      // d says who would lose an edit before the id is typed to confirm.
+      anna.type('d');
+      await anna.waitFor(/Delete site acme-de[\s\S]*✎ boris is editing since \d\d:\d\d from 100\.101\.2\.3/, 5000);
+      anna.keys('Escape');
+      await anna.waitFor((s) => rowOf(s, 'acme-de').includes('✎') && !s.includes('Delete site'));
       anna.type('E');
       await anna.waitFor(/⚠ boris is editing since \d\d:\d\d from 100\.101\.2\.3 · E again to edit anyway/);
       expect(fs.existsSync(editing)).toBe(false);

@@ -8,12 +8,16 @@ import { useServices } from '../../services-context.tsx';
 import { useScreenKeys, useShell } from '../../shell/shell-context.tsx';
 import { formatCount } from '../../text/format.ts';
 import { tone } from '../../theme.ts';
+import { editorLine } from '../../presence/presence-text.ts';
+import { useEditorsOf } from '../../presence/use-presence.ts';
 
 /** `d`: what would be deleted, and the site id typed to confirm. */
 export function SiteDeleteScreen({ siteId }: { siteId: string }) {
   const { sites } = useServices();
   const shell = useShell();
   const [site, setSite] = useState<SiteRecord | null | undefined>(undefined);
+  // Someone editing the site would lose their edit to this delete: said before it is confirmed.
+  const { editors } = useEditorsOf('site', siteId, true);
   useEffect(() => {
     let live = true;
     sites.get(siteId).then(
@@ -32,6 +36,7 @@ export function SiteDeleteScreen({ siteId }: { siteId: string }) {
         `domain   ${sanitizeLine(listedDomain(site.domain))}`,
         `brand    ${sanitizeLine(site.brandName)}`,
         `prompt   ${formatCount([...site.aiPrompt].length)} characters`,
+        ...editors.map((e) => `✎ ${editorLine(e)}`),
       ]}
       expected={site.siteId}
       what={`site ${site.siteId}`}

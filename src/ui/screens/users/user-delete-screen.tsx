@@ -7,6 +7,8 @@ import { truncate } from '../../text/graphemes.ts';
 import { tone } from '../../theme.ts';
 import { confirmDeleteKeymap, type ConfirmAction } from './users-keymap.ts';
 import { useUser } from './use-user.ts';
+import { editorLine } from '../../presence/presence-text.ts';
+import { useEditorsOf } from '../../presence/use-presence.ts';
 
 /** `d` on a user: y deletes, anything in the keymap's cancel set backs out. */
 export function UserDeleteScreen({ userId }: { userId: string }) {
@@ -15,6 +17,8 @@ export function UserDeleteScreen({ userId }: { userId: string }) {
   const { user } = useUser(userId);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  // Someone editing the user would lose their edit to this delete: said before it is confirmed.
+  const { editors } = useEditorsOf('user', userId, true);
   const width = shell.body.width;
   useScreenKeys<ConfirmAction>({
     keymap: user ? confirmDeleteKeymap : [],
@@ -43,6 +47,11 @@ export function UserDeleteScreen({ userId }: { userId: string }) {
       <Text bold color={tone('warn')} wrap="truncate-end">
         {truncate(`Delete user ${sanitizeLine(user.userId)} (${sanitizeLine(user.email)})?`, width)}
       </Text>
+      {editors.map((e) => (
+        <Text key={`${e.pid}-${e.key}`} color={tone('warn')} wrap="truncate-end">
+          {truncate(`✎ ${editorLine(e)}`, width)}
+        </Text>
+      ))}
       <Text wrap="truncate-end">{busy ? 'deleting…' : 'y delete · n/Esc cancel'}</Text>
       {error && <Text color={tone('error')}>{truncate(sanitizeLine(error), width)}</Text>}
     </Box>

@@ -3,7 +3,10 @@ import { CabinetError, ExitCode } from '../lib/errors.ts';
 import { readUtf8 } from '../lib/read-input.ts';
 import { sanitizeLine } from '../lib/sanitize.ts';
 import { siteText } from '../services/transfer/site-columns.ts';
-import type { SiteInput, SiteService } from '../services/types.ts';
+import type { SiteInput, SiteRecord, SiteService } from '../services/types.ts';
+import { askOf, wizardOrder } from '../schema/field-spec.ts';
+import { SITE_SCHEMA } from '../schema/site-schema.ts';
+import { fieldsToRow } from './site-common.ts';
 import { domainForDisplay } from '../schema/field-rules.ts';
 import { PROMPT_MAX_CHARS } from '../schema/limits.ts';
 import { suggestSiteId, validateSiteField, type SiteField } from '../services/validation/site-input.ts';
@@ -130,24 +133,19 @@ export async function runSiteWizard(io: CommandIO, sites: SiteService): Promise<
     };
     await askDomain();
     await askSiteId();
-    input.brandName = (await askField(r, 'Brand name', 'brandName')) ?? '';
-    input.language = (await askField(r, 'Language (BCP 47: en, de, ru, pt-BR)', 'language', { suggestion: 'en' })) ?? 'en';
-    input.aiScriptId = await askField(r, 'AI script id', 'aiScriptId', { optional: true });
-    input.hubspotPipeline = await askField(r, 'HubSpot pipeline id', 'hubspotPipeline', { optional: true });
-    input.hubspotStage = await askField(r, 'HubSpot stage id', 'hubspotStage', { optional: true });
+    // The rest in the wizard's order, from the schema table: a default is offered, an optional field may be skipped.
+    for (const f of wizardOrder(SITE_SCHEMA)) {
+      if (f.role !== 'field' || f.kind !== 'line' || f.name === 'domain') continue;
+      const optional = 'nullable' in f && f.nullable;
+      const fallback = 'default' in f ? f.default : undefined;
+      const value = await askField(r, askOf(f), f.name, { optional, ...(fallback === undefined ? {} : { suggestion: fallback }) });
+      (input as Record<string, string | null>)[f.name] = value ?? (optional ? null : (fallback ?? ''));
+    }
     input.aiPrompt = await askPrompt(r, io);
 
     for (;;) {
       r.say(`\nSite ${sanitizeLine(input.siteId)}:\n`);
-      printDiff(io, `sites/${input.siteId}`, null, siteText({
-        domain: input.domain ?? null,
-        brand_name: input.brandName ?? null,
-        language: input.language ?? 'en',
-        ai_script_id: input.aiScriptId ?? null,
-        hubspot_pipeline: input.hubspotPipeline ?? null,
-        hubspot_stage: input.hubspotStage ?? null,
-        ai_prompt: input.aiPrompt ?? '',
-      }));
+      printDiff(io, `sites/${input.siteId}`, null, siteText(fieldsToRow(input.siteId ?? '', input as Partial<SiteRecord>)));
       const answer = (await r.ask('Create this site? [y/N] ')).trim().toLowerCase();
       if (answer !== 'y' && answer !== 'yes') {
         r.say('Nothing was created.\n');

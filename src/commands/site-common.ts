@@ -2,7 +2,8 @@ import { CabinetError } from '../lib/errors.ts';
 import { hiddenTextWarning } from '../lib/hidden-text.ts';
 import { sanitizeLine } from '../lib/sanitize.ts';
 import type { DataServices } from '../services/data-services.ts';
-import { KEY_OF_SITE_FIELD, type SiteRow } from '../services/transfer/site-columns.ts';
+import { KEY_OF_SITE_FIELD, type EditableKey, type SiteRow } from '../services/transfer/site-columns.ts';
+import { EDITABLE_SITE_FIELDS } from '../schema/site-schema.ts';
 import type { SiteRecord } from '../services/types.ts';
 import type { CommandContext } from './command.ts';
 import { withDataServices } from './data.ts';
@@ -27,15 +28,13 @@ export function notFound(siteId: string): CabinetError {
 
 export const name = (siteId: string) => `sites/${siteId}`;
 
+/** A site's given fields as an export row's columns (over `base`), for the diff shown before a write. */
 export function fieldsToRow(siteId: string, f: Partial<Omit<SiteRecord, 'createdAt'>>, base?: SiteRow): Partial<SiteRow> {
   const row: Partial<SiteRow> = { ...(base ?? {}), site_id: siteId };
-  if (f.domain !== undefined) row.domain = f.domain;
-  if (f.brandName !== undefined) row.brand_name = f.brandName;
-  if (f.language !== undefined) row.language = f.language;
-  if (f.aiScriptId !== undefined) row.ai_script_id = f.aiScriptId;
-  if (f.hubspotPipeline !== undefined) row.hubspot_pipeline = f.hubspotPipeline;
-  if (f.hubspotStage !== undefined) row.hubspot_stage = f.hubspotStage;
-  if (f.aiPrompt !== undefined) row.ai_prompt = f.aiPrompt;
+  for (const field of EDITABLE_SITE_FIELDS) {
+    const value = f[field];
+    if (value !== undefined) row[KEY_OF_SITE_FIELD[field] as EditableKey] = value;
+  }
   return row;
 }
 

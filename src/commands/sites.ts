@@ -5,11 +5,12 @@ import { KEY_OF_SITE_FIELD, siteRecordToRow, siteSummaryToJson, siteText } from 
 import type { SiteChange, SiteInput, SiteRecord, SiteSortKey, SiteSummary } from '../services/types.ts';
 import { domainForDisplay } from '../schema/field-rules.ts';
 import { suggestSiteId, validateSite, validateSiteField, validateSitePatch } from '../services/validation/site-input.ts';
-import { EDITABLE_SITE_FIELDS } from '../schema/site-schema.ts';
+import { EDITABLE_SITE_FIELDS, SITE_COLUMNS, SITE_LINE_FIELDS, SITE_SCHEMA } from '../schema/site-schema.ts';
+import type { Column } from '../lib/table.ts';
 import { assertDomainScripts, listedDomain, MIXED_SCRIPT_MARK, mixedScriptWarning } from '../services/validation/domain-scripts.ts';
 import type { Command, CommandContext } from './command.ts';
 import { explainEditError, parseExpectVersion, withReadServices } from './data.ts';
-import { readPromptFile } from './prompt-input.ts';
+import { ANY_FIELD_FLAG, FIELD_FLAG_OPTIONS, FIELD_OPTIONS, fieldInput, fieldOptionsHelp } from './site-flags.ts';
 import { bool, idArgument, LIST_OPTIONS, maxArgs, onlyOptions, parseLimit, parseSort, str, TRANSFER_OPTIONS, runAction } from './options.ts';
 import { formatTime, printDiff, printJson } from './output.ts';
 import { printListing } from './listing.ts';
@@ -31,18 +32,12 @@ Usage
   $ cabinet sites import [FILE | -] [--dry-run] [--yes] [--force]
 
 Field options (create, set)
-  --domain DOMAIN          host name; Unicode allowed, stored as punycode (münchen.de); checked by
-                           UTS 46 (xn--zz.com is refused) and for labels mixing scripts (UTS 39)
-  --allow-mixed-script     create/set: accept a domain whose label mixes scripts (the Cyrillic а in
-                           аpple.com); without it such a domain is refused, since it passes for another
-  --brand-name NAME        the name the assistant uses for the brand
-  --language TAG           BCP 47 tag: en, de, ru, pt-BR (default en)
-  --ai-script-id ID        "" clears it
-  --hubspot-pipeline ID    HubSpot pipeline id; "" clears it
-  --hubspot-stage ID       HubSpot deal stage id; "" clears it
-  --ai-prompt-file FILE    the prompt, read as UTF-8 bytes; - reads stdin
-  --site-id ID             the site id, instead of the positional SITE_ID
-                           (create: suggested from the domain when left out: acme.de -> acme-de)
+${fieldOptionsHelp({
+  domain: [
+    '  --allow-mixed-script     create/set: accept a domain whose label mixes scripts (the Cyrillic а in',
+    '                           аpple.com); without it such a domain is refused, since it passes for another',
+  ],
+})}
 
 Options
   --filter TEXT            list: case-insensitive text in the id, domain or brand name
@@ -94,7 +89,6 @@ Examples
   $ cabinet sites import sites.json --dry-run
 `;
 
-const FIELD_OPTIONS = ['domain', 'brandName', 'language', 'aiScriptId', 'hubspotPipeline', 'hubspotStage', 'aiPromptFile'] as const;
 /** Recorded with each change in the site's history (who: the global --actor). */
 const HISTORY_OPTIONS = ['note'] as const;
 
@@ -106,18 +100,6 @@ const SORT_KEYS: Record<string, SiteSortKey> = {
   prompt_chars: 'promptChars',
   created_at: 'createdAt',
 };
-
-/** The fields given as options; the prompt read from its file (or stdin). */
-async function fieldInput(ctx: CommandContext): Promise<Partial<SiteInput>> {
-  const input: Partial<SiteInput> = {};
-  for (const key of ['domain', 'brandName', 'language', 'aiScriptId', 'hubspotPipeline', 'hubspotStage'] as const) {
-    const v = str(ctx, key);
-    if (v !== undefined) input[key] = v;
-  }
-  const promptFile = str(ctx, 'aiPromptFile');
-  if (promptFile !== undefined) input.aiPrompt = await readPromptFile(ctx, promptFile);
-  return input;
-}
 
 async function list(ctx: CommandContext): Promise<number> {
   onlyOptions(ctx, 'sites list', Object.keys(LIST_OPTIONS));
@@ -134,19 +116,24 @@ async function list(ctx: CommandContext): Promise<number> {
       ndjson,
       toJson: siteSummaryToJson,
       empty: filter ? `No sites match "${sanitizeLine(filter)}".` : 'No sites yet (cabinet sites create, or cabinet seed --demo).',
-      columns: [
-        { header: 'SITE ID', value: (s) => s.siteId },
-        { header: 'DOMAIN', value: (s) => listedDomain(s.domain), truncate: true },
-        { header: 'BRAND', value: (s) => s.brandName, truncate: true },
-        { header: 'LANG', value: (s) => s.language },
-        { header: 'SCRIPT', value: (s) => s.aiScriptId ?? '', truncate: true, drop: 5 },
-        { header: 'PIPELINE', value: (s) => s.hubspotPipeline ?? '', truncate: true, drop: 4 },
-        { header: 'STAGE', value: (s) => s.hubspotStage ?? '', truncate: true, drop: 3 },
-        { header: 'PROMPT', value: (s) => s.promptChars.toLocaleString('en'), align: 'right', drop: 1 },
-        { header: 'CREATED', value: (s) => formatTime(s.createdAt), drop: 2 },
-      ],
+      columns: listColumns(),
     }),
   );
+}
+
+/** The list's columns: each field with a `list` column in the schema table, in the table's order; the prompt as its size. */
+function listColumns(): Column<SiteSummary>[] {
+  return SITE_SCHEMA.flatMap((f): Column<SiteSummary>[] => {
+    if (!('list' in f)) return [];
+    const { header, ...how } = f.list;
+    const value = (s: SiteSummary): string => {
+      if (f.kind === 'prompt') return s.promptChars.toLocaleString('en');
+      if (f.name === 'domain') return listedDomain(s.domain);
+      const v = s[f.name as keyof SiteSummary];
+      return v instanceof Date ? formatTime(v) : v === null ? '' : String(v);
+    };
+    return [{ header, value, ...how }];
+  });
 }
 
 /** `kubectl describe`-style: one `key: value` line per column, then the prompt. */
@@ -154,13 +141,10 @@ function describe(site: SiteRecord): string {
   const shownDomain = domainForDisplay(site.domain);
   const mixed = mixedScriptWarning(site.domain);
   const lines: [string, string][] = [
-    ['site_id', site.siteId],
-    ['domain', `${shownDomain === site.domain ? site.domain : `${shownDomain} (${site.domain})`}${mixed ? `  ${MIXED_SCRIPT_MARK}: ${mixed}` : ''}`],
-    ['brand_name', site.brandName],
-    ['language', site.language],
-    ['ai_script_id', site.aiScriptId ?? '(none)'],
-    ['hubspot_pipeline', site.hubspotPipeline ?? '(none)'],
-    ['hubspot_stage', site.hubspotStage ?? '(none)'],
+    ...SITE_LINE_FIELDS.map((f): [string, string] => [
+      SITE_COLUMNS[f],
+      f === 'domain' ? `${shownDomain === site.domain ? site.domain : `${shownDomain} (${site.domain})`}${mixed ? `  ${MIXED_SCRIPT_MARK}: ${mixed}` : ''}` : (site[f] ?? '(none)'),
+    ]),
     ['created_at', site.createdAt.toISOString()],
     ['updated_at', site.updatedAt.toISOString()],
     ['version', String(site.version)],
@@ -235,7 +219,7 @@ async function set(ctx: CommandContext): Promise<number> {
   const expectedVersion = parseExpectVersion(str(ctx, 'expectVersion'));
   const patch = await fieldInput(ctx);
   if (Object.keys(patch).length === 0) {
-    throw usageError('nothing to set', 'give at least one of --domain, --brand-name, --language, --ai-script-id, --hubspot-pipeline, --hubspot-stage, --ai-prompt-file');
+    throw usageError('nothing to set', `give at least one of ${ANY_FIELD_FLAG}`);
   }
   const fields = validateSitePatch(patch);
   return withServices(ctx, 'set', true, async ({ sites, revisions }) => {
@@ -342,14 +326,7 @@ export const sitesCommand: Command = {
   options: {
     ...LIST_OPTIONS,
     ...TRANSFER_OPTIONS,
-    siteId: { type: 'string' },
-    domain: { type: 'string' },
-    brandName: { type: 'string' },
-    language: { type: 'string' },
-    aiScriptId: { type: 'string' },
-    hubspotPipeline: { type: 'string' },
-    hubspotStage: { type: 'string' },
-    aiPromptFile: { type: 'string' },
+    ...FIELD_FLAG_OPTIONS,
     note: { type: 'string' },
     expectVersion: { type: 'string' },
     before: { type: 'string' },

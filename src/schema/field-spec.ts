@@ -29,8 +29,8 @@ export interface FieldSpec {
   readonly cli?: { readonly flag?: string; readonly arg: string; readonly help: readonly string[]; readonly file?: boolean };
   /** What `cabinet seed --site` asks (the wizard on a plain terminal). */
   readonly ask?: string;
-  /** A column of `cabinet sites list`; `drop`: the order in which narrow terminals drop it (1 first). */
-  readonly list?: { readonly header: string; readonly truncate?: boolean; readonly drop?: number };
+  /** A column of the command line's list; `drop`: narrow terminals drop the highest first. A prompt's column shows its size. */
+  readonly list?: { readonly header: string; readonly truncate?: boolean; readonly align?: 'right'; readonly drop?: number };
   /** An import may give it as a JSON integer (HubSpot ids are numbers in HubSpot's own exports). */
   readonly importNumbers?: boolean;
   /** Suggested from another field's value: the wizard asks for that field first (the site id from the domain). */
@@ -74,6 +74,11 @@ export function flagHelp(field: FieldSpec): string[] {
   if (!field.cli) return [];
   const [first = '', ...rest] = field.cli.help;
   return [`  ${`--${flagOf(field)} ${field.cli.arg}`.padEnd(25)}${first}`, ...rest.map((line) => `${' '.repeat(27)}${line}`)];
+}
+
+/** What the line-by-line wizard asks for a field: its `ask`, else its label. */
+export function askOf(field: FieldSpec): string {
+  return field.ask ?? field.label.charAt(0).toUpperCase() + field.label.slice(1);
 }
 
 /** Export order: the table's order with long text (the prompt) last. */

@@ -25,10 +25,10 @@ export function recordFromRow<R>(fields: readonly FieldSpec[], row: Record<strin
  * A record as its columns, in `fields`' order; times as ISO strings. `invalidTimes: 'null'` records a time
  * JavaScript cannot hold (psql wrote 'infinity' or a BC date) as unknown instead of throwing.
  */
-export function columnsOf(fields: readonly FieldSpec[], record: Record<string, unknown>, options: { invalidTimes?: 'throw' | 'null' } = {}): Record<string, string | number | null> {
+export function columnsOf(fields: readonly FieldSpec[], record: object, options: { invalidTimes?: 'throw' | 'null' } = {}): Record<string, string | number | null> {
   const out: Record<string, string | number | null> = {};
   for (const f of fields) {
-    const v = record[f.name];
+    const v = (record as Record<string, unknown>)[f.name];
     if (v instanceof Date) out[f.column] = options.invalidTimes === 'null' && Number.isNaN(v.getTime()) ? null : v.toISOString();
     else out[f.column] = (v ?? null) as string | number | null;
   }

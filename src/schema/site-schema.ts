@@ -113,8 +113,9 @@ export const SITE_SCHEMA = [
     default: '',
     rule: rules.aiPrompt,
     cli: { flag: 'ai-prompt-file', arg: 'FILE', file: true, help: ['the prompt, read as UTF-8 bytes; - reads stdin'] },
+    list: { header: 'PROMPT', align: 'right', drop: 1 },
   },
-  { name: 'createdAt', column: 'created_at', kind: 'timestamp', role: 'bookkeeping', label: 'created' },
+  { name: 'createdAt', column: 'created_at', kind: 'timestamp', role: 'bookkeeping', label: 'created', list: { header: 'CREATED', drop: 2 } },
   /** Row version, bumped by a database trigger on every change (from cabinet or not); pass it back as `expectedVersion`. */
   { name: 'version', column: 'version', kind: 'integer', role: 'bookkeeping', label: 'version' },
   /** When the row last changed (set by the same trigger). */

@@ -276,7 +276,7 @@ describe('history, diff and restore', () => {
     const same = await cabinet(['sites', 'diff', 'diffed', '3', 'current']);
     expect(same.out).toMatch(/No differences\.\n$/);
     const json = JSON.parse((await cabinet(['sites', 'diff', 'diffed', '1', '3', '--json'])).out);
-    expect(json.fields.map((f: { field: string }) => f.field)).toEqual(['ai_prompt', 'brand_name']);
+    expect(json.fields.map((f: { field: string }) => f.field)).toEqual(['brand_name', 'ai_prompt']);
     expect(json.from.site.ai_prompt).toBe('');
   });
 

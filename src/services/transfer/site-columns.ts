@@ -1,95 +1,75 @@
 import { recordText } from '../../lib/record-diff.ts';
-import type { SiteRecord, SiteSummary } from '../types.ts';
-import type { SiteField } from '../validation/site-input.ts';
+import { columnsOf } from '../../schema/record-mapper.ts';
+import { SITE_SUMMARY_FIELDS, siteFromRow } from '../../schema/site-record.ts';
+import { exportOrder } from '../../schema/field-spec.ts';
+import { SITE_COLUMNS, SITE_KEYS, SITE_SCHEMA, type SiteField, type SiteKey, type SiteRecord, type SiteSpec } from '../../schema/site-schema.ts';
+import type { SiteSummary } from '../types.ts';
 
 /**
  * A site as scripts see it: the table's column names (snake_case, the n8n contract), in one stable order,
- * the prompt last because it is long. Export, import, `--json` and the diffs all use this shape.
+ * the prompt last because it is long. Export, import, `--json` and the diffs all use this shape; every
+ * list here derives from the schema table (src/schema/site-schema.ts).
  */
-export const SITE_KEYS = [
-  'site_id',
-  'domain',
-  'brand_name',
-  'language',
-  'ai_script_id',
-  'hubspot_pipeline',
-  'hubspot_stage',
-  'created_at',
-  'version',
-  'updated_at',
-  'ai_prompt',
-] as const;
-export type SiteKey = (typeof SITE_KEYS)[number];
+export { SITE_KEYS, type SiteKey };
+
+type ColumnOf<Role extends SiteSpec['role']> = Extract<SiteSpec, { role: Role }>['column'];
+const EXPORT_FIELDS = exportOrder(SITE_SCHEMA);
 
 /**
  * Columns the database maintains (creation time, the trigger's version and update time): an import uses
  * them only when it creates the row, so a restore from an export gives back identical rows; for an
  * existing row they are ignored (the trigger sets them on change).
  */
-export const SITE_BOOKKEEPING_KEYS = ['created_at', 'version', 'updated_at'] as const;
+export const SITE_BOOKKEEPING_KEYS = EXPORT_FIELDS.filter((f) => f.role === 'bookkeeping').map((f) => f.column) as ColumnOf<'bookkeeping'>[];
 export type SiteRow = Record<Exclude<SiteKey, 'version'>, string | null> & { version: number | null };
 
+/** The columns an import may write to an existing row, in export order (the site id names the row). */
+export type EditableKey = ColumnOf<'field'>;
+export const EDITABLE_KEYS = EXPORT_FIELDS.filter((f) => f.role === 'field').map((f) => f.column) as EditableKey[];
+
 /** The editable columns and their field names in the services. */
-export const SITE_FIELD_OF: Record<Exclude<SiteKey, (typeof SITE_BOOKKEEPING_KEYS)[number]>, SiteField> = {
-  site_id: 'siteId',
-  domain: 'domain',
-  brand_name: 'brandName',
-  language: 'language',
-  ai_script_id: 'aiScriptId',
-  hubspot_pipeline: 'hubspotPipeline',
-  hubspot_stage: 'hubspotStage',
-  ai_prompt: 'aiPrompt',
-};
+export const SITE_FIELD_OF = Object.fromEntries(SITE_SCHEMA.filter((f) => f.role !== 'bookkeeping').map((f) => [f.column, f.name])) as Record<
+  Exclude<SiteKey, ColumnOf<'bookkeeping'>>,
+  SiteField
+>;
 
-export const KEY_OF_SITE_FIELD = Object.fromEntries(Object.entries(SITE_FIELD_OF).map(([k, f]) => [f, k])) as Record<SiteField, SiteKey>;
+export const KEY_OF_SITE_FIELD = SITE_COLUMNS as Record<SiteField, SiteKey>;
 
-/** A row as read with SITE_COLUMNS_SQL, as the services' record type. */
+/** Columns that hold NULL when empty. */
+export const NULLABLE_KEYS = new Set<SiteKey>(SITE_SCHEMA.filter((f) => 'nullable' in f && f.nullable).map((f) => f.column));
+
+/** Columns an import may give as a JSON integer (HubSpot ids), taken as their decimal text. */
+export const NUMBER_KEYS = new Set<SiteKey>(SITE_SCHEMA.filter((f) => 'importNumbers' in f && f.importNumbers).map((f) => f.column));
+
+/** What a new site stores in an editable column left out: its default, else NULL. */
+export const NEW_SITE_DEFAULTS = Object.fromEntries(
+  SITE_SCHEMA.filter((f) => f.role === 'field' && ('default' in f || ('nullable' in f && f.nullable))).map((f) => [f.column, 'default' in f ? f.default : null]),
+) as Partial<Record<EditableKey, string | null>>;
+
+/** The editable columns a new site cannot do without (no default, not nullable). */
+export const REQUIRED_NEW_KEYS = EDITABLE_KEYS.filter((k) => !(k in NEW_SITE_DEFAULTS));
+
+/** A row as read with the export's columns, as the services' record type. */
 export function siteRowToRecord(row: SiteRow): SiteRecord {
-  return {
-    siteId: row.site_id!,
-    domain: row.domain!,
-    aiScriptId: row.ai_script_id,
-    aiPrompt: row.ai_prompt ?? '',
-    brandName: row.brand_name!,
-    language: row.language!,
-    hubspotPipeline: row.hubspot_pipeline,
-    hubspotStage: row.hubspot_stage,
-    createdAt: new Date(row.created_at!),
-    version: Number(row.version),
-    updatedAt: new Date(row.updated_at!),
-  };
-}
-
-/** The columns a site row and a list row share, in the stable output order. */
-function commonColumns(site: SiteSummary | SiteRecord) {
-  return {
-    site_id: site.siteId,
-    domain: site.domain,
-    brand_name: site.brandName,
-    language: site.language,
-    ai_script_id: site.aiScriptId,
-    hubspot_pipeline: site.hubspotPipeline,
-    hubspot_stage: site.hubspotStage,
-    created_at: site.createdAt.toISOString(),
-    version: site.version,
-    updated_at: site.updatedAt.toISOString(),
-  };
+  return siteFromRow(row);
 }
 
 export function siteRecordToRow(site: SiteRecord): SiteRow {
-  return { ...commonColumns(site), ai_prompt: site.aiPrompt };
+  return columnsOf(EXPORT_FIELDS, site) as SiteRow;
 }
 
 /** A list row for `--json`/`--ndjson`: the columns without the prompt, plus its length. */
 export function siteSummaryToJson(site: SiteSummary): Record<string, string | number | null> {
-  return { ...commonColumns(site), prompt_chars: site.promptChars };
+  return { ...columnsOf(exportOrder(SITE_SUMMARY_FIELDS), site), prompt_chars: site.promptChars };
 }
 
-/** The text a site's diff is made from: one `key: value` line per column, the prompt as a block. */
+const TEXT_KEYS = EXPORT_FIELDS.filter((f) => f.role === 'field' && f.kind === 'line').map((f) => f.column) as EditableKey[];
+const BLOCK_KEYS = EXPORT_FIELDS.filter((f) => f.role === 'field' && f.kind === 'prompt').map((f) => f.column) as EditableKey[];
+
+/** The text a site's diff is made from: one `key: value` line per editable column, the prompt as a block. */
 export function siteText(row: Partial<SiteRow>): string {
-  const keys = ['domain', 'brand_name', 'language', 'ai_script_id', 'hubspot_pipeline', 'hubspot_stage'] as const;
   return recordText(
-    keys.map((k) => [k, row[k] ?? null]),
-    [['ai_prompt', row.ai_prompt ?? '']],
+    TEXT_KEYS.map((k) => [k, row[k] ?? null]),
+    BLOCK_KEYS.map((k) => [k, row[k] ?? '']),
   );
 }

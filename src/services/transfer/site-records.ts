@@ -4,13 +4,11 @@ import { validateSiteField } from '../validation/site-input.ts';
 import { mixedScriptWarning } from '../validation/domain-scripts.ts';
 import { asGivenWarning, refusalOf } from './as-given.ts';
 import { isPlainObject, readTimesAndVersion, unknownKeys } from './records.ts';
-import { SITE_FIELD_OF, SITE_KEYS, type SiteKey } from './site-columns.ts';
+import { EDITABLE_KEYS, NULLABLE_KEYS, NUMBER_KEYS, SITE_FIELD_OF, SITE_KEYS, type EditableKey } from './site-columns.ts';
+import { SITE_FIELD } from '../../schema/site-schema.ts';
 
 /** A site record of an import file, checked: what `sites import` reads before it looks at the database. */
 
-export type EditableKey = 'domain' | 'brand_name' | 'language' | 'ai_script_id' | 'hubspot_pipeline' | 'hubspot_stage' | 'ai_prompt';
-export const EDITABLE: EditableKey[] = ['domain', 'brand_name', 'language', 'ai_script_id', 'hubspot_pipeline', 'hubspot_stage', 'ai_prompt'];
-const NULLABLE = new Set<SiteKey>(['ai_script_id', 'hubspot_pipeline', 'hubspot_stage']);
 
 /** A valid import record: the columns it names, as given (see as-given.ts). */
 export interface SiteImportRow {
@@ -50,20 +48,20 @@ export function parseSiteRecord(value: unknown): ParsedSite {
     }
   }
   const values: SiteImportRow['values'] = {};
-  for (const key of EDITABLE) {
+  for (const key of EDITABLE_KEYS) {
     if (!(key in value)) continue;
     let v = value[key];
     if (v === null) {
-      if (NULLABLE.has(key)) values[key] = null;
+      if (NULLABLE_KEYS.has(key)) values[key] = null;
       else errors.push(`${key} cannot be null`);
       continue;
     }
-    if (typeof v === 'number' && Number.isSafeInteger(v) && (key === 'hubspot_pipeline' || key === 'hubspot_stage')) v = String(v);
+    if (typeof v === 'number' && Number.isSafeInteger(v) && NUMBER_KEYS.has(key)) v = String(v);
     if (typeof v !== 'string') {
       errors.push(`${key} must be a string`);
       continue;
     }
-    const refused = refusalOf(key, v) ?? (key === 'ai_prompt' && [...v].length > PROMPT_MAX_CHARS ? `ai_prompt is longer than ${PROMPT_MAX_CHARS.toLocaleString('en')} characters (the database's limit)` : undefined);
+    const refused = refusalOf(key, v) ?? (SITE_FIELD[SITE_FIELD_OF[key]].kind === 'prompt' && [...v].length > PROMPT_MAX_CHARS ? `${key} is longer than ${PROMPT_MAX_CHARS.toLocaleString('en')} characters (the database's limit)` : undefined);
     if (refused) {
       errors.push(refused);
       continue;

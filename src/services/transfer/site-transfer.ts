@@ -18,8 +18,18 @@ import {
   type ImportResult,
   type PlannedRow,
 } from './records.ts';
-import { SITE_FIELD_OF, SITE_KEYS, siteRowToRecord, siteText, type SiteRow } from './site-columns.ts';
-import { EDITABLE, parseSiteRecord, type EditableKey, type SiteImportRow } from './site-records.ts';
+import {
+  EDITABLE_KEYS as EDITABLE,
+  NEW_SITE_DEFAULTS,
+  REQUIRED_NEW_KEYS,
+  SITE_FIELD_OF,
+  SITE_KEYS,
+  siteRowToRecord,
+  siteText,
+  type EditableKey,
+  type SiteRow,
+} from './site-columns.ts';
+import { parseSiteRecord, type SiteImportRow } from './site-records.ts';
 
 const COLUMNS_SQL = SITE_KEYS.map((k) => (k === 'created_at' || k === 'updated_at' ? `${isoSql(k)} as ${k}` : k)).join(', ');
 
@@ -118,14 +128,14 @@ export class SiteTransfer {
     who: { actor: string; note: string },
   ): Promise<void> {
     if (planned.action === 'create') {
-      const v = row.values;
+      // Every column the import may give, with a new site's defaults for those left out; the database's own
+      // bookkeeping only when the file carries it (a restore from an export).
+      const values = { ...NEW_SITE_DEFAULTS, ...row.values };
       const [inserted] = await run<SiteRow>(
-        `insert into sites (site_id, domain, brand_name, language, ai_script_id, hubspot_pipeline, hubspot_stage, ai_prompt,
-                            created_at, version, updated_at)
-         values (?, ?, ?, ?, ?, ?, ?, ?, coalesce(?::timestamptz, now()), coalesce(?::int, 1), coalesce(?::timestamptz, now()))
+        `insert into sites (site_id, ${EDITABLE.join(', ')}, created_at, version, updated_at)
+         values (?, ${EDITABLE.map(() => '?').join(', ')}, coalesce(?::timestamptz, now()), coalesce(?::int, 1), coalesce(?::timestamptz, now()))
          returning ${COLUMNS_SQL}`,
-        [row.siteId, v.domain, v.brand_name, v.language ?? 'en', v.ai_script_id ?? null, v.hubspot_pipeline ?? null, v.hubspot_stage ?? null, v.ai_prompt ?? '',
-          row.createdAt ?? null, row.version ?? null, row.updatedAt ?? row.createdAt ?? null],
+        [row.siteId, ...EDITABLE.map((k) => values[k] ?? null), row.createdAt ?? null, row.version ?? null, row.updatedAt ?? row.createdAt ?? null],
       );
       await appendRevision(tx, { siteId: row.siteId, action: 'create', before: null, after: siteRowToRecord(inserted!), ...who });
       return;
@@ -190,12 +200,12 @@ export class SiteTransfer {
         continue;
       }
       if (!before) {
-        const missing = (['domain', 'brand_name'] as const).filter((k) => row.values[k] === undefined);
+        const missing = REQUIRED_NEW_KEYS.filter((k) => row.values[k] === undefined);
         if (missing.length > 0) {
           problems.add(row.where, `new site ${row.siteId} needs ${missing.join(' and ')}`, row.line);
           continue;
         }
-        const after: Partial<SiteRow> = { language: 'en', ai_prompt: '', ai_script_id: null, hubspot_pipeline: null, hubspot_stage: null, ...row.values };
+        const after: Partial<SiteRow> = { ...NEW_SITE_DEFAULTS, ...row.values };
         planned.push({ id: row.siteId, where: row.where, action: 'create', fields: Object.keys(row.values), before: null, after: siteText(after) });
         continue;
       }

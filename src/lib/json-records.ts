@@ -168,15 +168,18 @@ export async function* readRecords(source: AsyncIterable<Buffer | string>, optio
   }
 
   function* lines(text: string, end: boolean): Generator<InputRecord> {
-    pending += text;
+    // The first line completes what the last chunk left; the rest are cut from this chunk by position.
+    let from = 0;
     let nl: number;
-    while ((nl = pending.indexOf('\n')) >= 0) {
-      const raw = pending.slice(0, nl);
-      pending = pending.slice(nl + 1);
+    while ((nl = text.indexOf('\n', from)) >= 0) {
+      const raw = from === 0 && pending !== '' ? pending + text.slice(0, nl) : text.slice(from, nl);
+      if (from === 0) pending = '';
+      from = nl + 1;
       const trimmed = raw.trim();
       if (trimmed !== '') yield parse(trimmed, `line ${line}`, line);
       line++;
     }
+    pending = from === 0 ? pending + text : text.slice(from);
     if (pending.length > max) throw fatal(`line ${line} is longer than ${max.toLocaleString('en')} characters`);
     if (end && pending.trim() !== '') {
       yield parse(pending.trim(), `line ${line}`, line);

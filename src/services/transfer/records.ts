@@ -14,12 +14,26 @@ import { CabinetError } from '../../lib/errors.ts';
 const TIMESTAMP = /^(\d{4,})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|[+-]\d{2}(?::?\d{2}){0,2})( BC)?$/i;
 const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
+/** The fields of the form export writes (`2026-11-23T10:00:00.123456Z`), read by position: a million rows pass here. */
+const EXPORT_FORM = [4, 45, 7, 45, 10, 84, 13, 58, 16, 58, 19, 46] as const;
+function exportForm(v: string): number[] | undefined {
+  if (v.length !== 27 || v.charCodeAt(26) !== 90) return undefined;
+  for (let k = 0; k < EXPORT_FORM.length; k += 2) if (v.charCodeAt(EXPORT_FORM[k]!) !== EXPORT_FORM[k + 1]) return undefined;
+  for (let i = 0; i < 26; i++) {
+    const c = v.charCodeAt(i);
+    if ((c < 48 || c > 57) && i !== 4 && i !== 7 && i !== 10 && i !== 13 && i !== 16 && i !== 19) return undefined;
+  }
+  const n = (from: number, to: number) => Number(v.slice(from, to));
+  return [n(0, 4), n(5, 7), n(8, 10), n(11, 13), n(14, 16), n(17, 19)];
+}
+
 export function checkTimestamp(value: unknown, key: string): { ok: true; value: string } | { ok: false; error: string } {
   if (typeof value !== 'string') return { ok: false, error: `${key} must be a string such as 2026-11-23T10:00:00Z` };
-  const v = value.trim();
-  if (/^[+-]?infinity$/i.test(v)) return { ok: true, value: v.toLowerCase().replace(/^\+/, '') };
-  const m = TIMESTAMP.exec(v);
-  const [year, month, day, hour, minute, second] = (m ?? []).slice(1, 7).map((x) => Number(x ?? 0));
+  const fast = exportForm(value);
+  const v = fast ? value : value.trim();
+  if (!fast && /^[+-]?infinity$/i.test(v)) return { ok: true, value: v.toLowerCase().replace(/^\+/, '') };
+  const m = fast ? [] : TIMESTAMP.exec(v);
+  const [year, month, day, hour, minute, second] = fast ?? (m ?? []).slice(1, 7).map((x) => Number(x ?? 0));
   const leap = year! % 4 === 0 && (year! % 100 !== 0 || year! % 400 === 0);
   if (
     !m ||

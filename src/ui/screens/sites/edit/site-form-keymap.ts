@@ -1,5 +1,5 @@
-import type { Keymap } from '../../keys/keymap.ts';
-import type { ScrollAction } from '../../components/scroll-view.tsx';
+import type { Keymap } from '../../../keys/keymap.ts';
+import type { ScrollAction } from '../../../components/scroll-view.tsx';
 
 export type SiteFormKey = 'review' | 'next' | 'previous' | 'external' | 'cancel';
 
@@ -70,7 +70,7 @@ export const goneKeymap: Keymap<GoneKey> = [
   { action: 'keep', keys: ['esc'], description: 'keep editing', footer: true },
 ];
 
-export { discardKeymap, type DiscardKey } from '../../keys/discard-keymap.ts';
+export { discardKeymap, type DiscardKey } from '../../../keys/discard-keymap.ts';
 
 /** While the save runs nothing but Ctrl-C (global) does anything. */
 export const savingKeymap: Keymap<never> = [];

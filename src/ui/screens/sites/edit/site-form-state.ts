@@ -1,25 +1,30 @@
-import { lineInput, lineInputReducer, type LineInputAction, type LineInputState } from '../../components/line-input.tsx';
-import type { SiteRecord } from '../../../services/types.ts';
-import type { SiteField } from '../../../services/validation/site-input.ts';
-import { SITE_LINE_FIELDS, formValuesOf, type SiteLineField } from './site-changes.ts';
+import { lineInput, lineInputReducer, type LineInputAction, type LineInputState } from '../../../components/line-input.tsx';
+import type { SiteRecord } from '../../../../services/types.ts';
+import type { SiteField } from '../../../../services/validation/site-input.ts';
+import { SITE_LINE_FIELDS, formValuesOf, type SiteLineField } from '../site-changes.ts';
 
 /**
- * Edit form: the one-line fields' inputs, which field has focus, and the step: form → review (with an
- * optional note) → saving, and the outcomes a save can end in besides success: `conflict` (the row changed
- * underneath), `gone` (it was deleted). The edit itself survives every step.
+ * One mode at a time, each with its own component and keymap (./modes/): typing in the fields, asking to
+ * discard them, the review, the note written on the review, the save under way, and the outcomes a save can
+ * end in besides success: `conflict` (the row changed underneath), `gone` (it was deleted).
+ */
+export type SiteEditMode = 'editing' | 'discard' | 'review' | 'note' | 'saving' | 'conflict' | 'gone';
+
+/**
+ * Edit form: the one-line fields' inputs, which field has focus, and the mode. The edit itself survives
+ * every mode.
  */
 export interface SiteFormState {
   inputs: Record<SiteLineField, LineInputState>;
   /** Index into EDIT_FOCUS. */
   focus: number;
-  mode: 'form' | 'review' | 'saving' | 'discard' | 'conflict' | 'gone';
+  mode: SiteEditMode;
   /** The last service error, one line; the edit is kept. */
   error: string | null;
   /** Scroll of the review, conflict or gone view. */
   reviewScroll: number;
   /** The note asked on the review ("why"), kept with the revision. */
   note: LineInputState;
-  noteFocused: boolean;
 }
 
 /** Focus order of the edit form: the site id is shown but cannot change. */
@@ -37,12 +42,11 @@ export type SiteFormAction =
   | { type: 'mode'; mode: SiteFormState['mode'] }
   | { type: 'error'; message: string | null }
   | { type: 'scroll'; offset: number }
-  | { type: 'note'; action: LineInputAction }
-  | { type: 'focusNote'; focused: boolean };
+  | { type: 'note'; action: LineInputAction };
 
 export function initialSiteForm(site: SiteRecord, values: Record<SiteField, string> = formValuesOf(site)): SiteFormState {
   const inputs = Object.fromEntries(SITE_LINE_FIELDS.map((f) => [f, lineInput(values[f])])) as Record<SiteLineField, LineInputState>;
-  return { inputs, focus: 0, mode: 'form', error: null, reviewScroll: 0, note: lineInput(''), noteFocused: false };
+  return { inputs, focus: 0, mode: 'editing', error: null, reviewScroll: 0, note: lineInput('') };
 }
 
 export function siteFormReducer(state: SiteFormState, action: SiteFormAction): SiteFormState {
@@ -60,8 +64,12 @@ export function siteFormReducer(state: SiteFormState, action: SiteFormAction): S
       return { ...state, focus: (state.focus + action.delta + EDIT_FOCUS.length) % EDIT_FOCUS.length };
     case 'focusField':
       return { ...state, focus: Math.max(0, EDIT_FOCUS.indexOf(action.field)) };
-    case 'mode':
-      return { ...state, mode: action.mode, noteFocused: false, ...(action.mode === 'saving' ? {} : { reviewScroll: 0 }) };
+    case 'mode': {
+      // The review keeps its scroll while the note is written, and while the save runs.
+      const onReview = (m: SiteEditMode) => m === 'review' || m === 'note';
+      const keepScroll = action.mode === 'saving' || (onReview(action.mode) && onReview(state.mode));
+      return { ...state, mode: action.mode, ...(keepScroll ? {} : { reviewScroll: 0 }) };
+    }
     case 'error':
       return { ...state, error: action.message };
     case 'scroll':
@@ -73,7 +81,5 @@ export function siteFormReducer(state: SiteFormState, action: SiteFormAction): S
       if ([...value].length > NOTE_MAX_CHARS) return state;
       return { ...state, note: value === next.value ? next : { value, cursor: Math.min(next.cursor, value.length) } };
     }
-    case 'focusNote':
-      return { ...state, noteFocused: action.focused };
   }
 }

@@ -1,0 +1,234 @@
+import { useMemo, useReducer, useState, type Dispatch } from 'react';
+import type { SiteInput, SiteRecord } from '../../../../services/types.ts';
+import type { GoneDetails, StaleDetails } from '../../../../services/edit-errors.ts';
+import { SITE_FIELD_LABELS, type SiteField } from '../../../../services/validation/site-input.ts';
+import { createEditorState, editorReducer, editorText, type EditorAction, type EditorState } from '../../../editor/editor-state.ts';
+import { editInExternalEditor } from '../../../editor/external-editor.ts';
+import { useServices } from '../../../services-context.tsx';
+import { useShell, type Shell } from '../../../shell/shell-context.tsx';
+import { SITE_LINE_FIELDS, checkFields, patchOf, siteChanges, type FieldChange, type SiteLineField } from '../site-changes.ts';
+import { changedDomainWarning } from '../site-review.tsx';
+import { errorCode, errorLine, isUnreachable, saveSite } from '../save-site.ts';
+import { rebaseOnto, siteRule, type ConflictChoice } from '../site-rebase.ts';
+import { useSiteDraft, type SiteDraftControl } from '../use-site-draft.ts';
+import type { EditStart } from '../use-site-edit-start.ts';
+import { EDIT_FOCUS, initialSiteForm, siteFormReducer, type EditFocus, type SiteFormAction, type SiteFormState } from './site-form-state.ts';
+
+/** A conflict met on save, or found on opening (a draft or $EDITOR's prompt based on an older version). */
+export interface SiteConflict {
+  message: string;
+  details: StaleDetails<SiteRecord>;
+  atStart?: boolean;
+}
+
+/**
+ * The site edit's controller (lazygit's helper): the state every mode shares and the operations the modes'
+ * keys call. Each mode (./modes/) is a component with its own keymap that reads this and draws itself.
+ */
+export interface SiteEdit {
+  shell: Shell;
+  /** The row the edit is based on: its version goes with the save. Re-applying onto theirs moves it on. */
+  base: SiteRecord;
+  form: SiteFormState;
+  dispatch: Dispatch<SiteFormAction>;
+  editor: EditorState;
+  dispatchEditor: Dispatch<EditorAction>;
+  focus: EditFocus;
+  promptText: string;
+  values: Record<SiteField, string>;
+  checks: ReturnType<typeof checkFields>;
+  changes: FieldChange[];
+  invalid: SiteField[];
+  dirty: boolean;
+  draft: SiteDraftControl;
+  serviceErrors: Partial<Record<SiteField, string>>;
+  conflict: SiteConflict | null;
+  gone: GoneDetails | null;
+  /** A domain being set whose label mixes scripts is saved only with M on the review (UTS 39). */
+  mixedDomain: string | undefined;
+  rule: ReturnType<typeof siteRule> | null;
+  busy: string | null;
+  notice: string | undefined;
+  openExternal(): Promise<void>;
+  toReview(): void;
+  save(options?: { force?: boolean; allowMixedScript?: boolean }): Promise<void>;
+  reapplyOntoTheirs(choice: ConflictChoice): void;
+  recreate(): Promise<void>;
+}
+
+export function useSiteEdit(start: EditStart): SiteEdit {
+  const { sites } = useServices();
+  const shell = useShell();
+  const [base, setBase] = useState<SiteRecord>(start.original);
+  const [form, dispatch] = useReducer(siteFormReducer, undefined, () => ({
+    ...initialSiteForm(start.original, start.values),
+    ...(start.gone ? { mode: 'gone' as const } : start.conflict ? { mode: 'conflict' as const } : {}),
+  }));
+  const [editor, dispatchEditor] = useReducer(editorReducer, start.values.aiPrompt, (text) => createEditorState(text));
+  const [serviceErrors, setServiceErrors] = useState<Partial<Record<SiteField, string>>>({});
+  const [conflict, setConflict] = useState<SiteConflict | null>(start.conflict ? { ...start.conflict, atStart: true } : null);
+  const [gone, setGone] = useState<GoneDetails | null>(start.gone ?? null);
+  const [busy, setBusy] = useState<string | null>(null);
+
+  const focus = EDIT_FOCUS[form.focus]!;
+  const promptText = useMemo(() => editorText(editor), [editor.lines]);
+  const values = useMemo(
+    () => ({ ...(Object.fromEntries(SITE_LINE_FIELDS.map((f) => [f, form.inputs[f].value])) as Record<SiteLineField, string>), aiPrompt: promptText }),
+    [form.inputs, promptText],
+  );
+  // Fields left as stored are not re-validated (a value written outside cabinet is shown with a warning).
+  const checks = useMemo(() => checkFields(values, base), [values, base]);
+  const changes = useMemo(() => siteChanges(base, checks), [base, checks]);
+  const invalid = (Object.keys(checks) as SiteField[]).filter((f) => f !== 'siteId' && !checks[f].ok);
+  const dirty = changes.length > 0 || invalid.length > 0;
+  const draft = useSiteDraft(base, values, dirty);
+  const mixedDomain = useMemo(() => changedDomainWarning(changes), [changes]);
+  const rule = useMemo(() => (conflict ? siteRule(conflict.details.base ?? base, values, conflict.details.theirs) : null), [conflict, base, values]);
+
+  const loadValues = (next: Record<SiteField, string>) => {
+    dispatch({ type: 'load', values: next });
+    if (next.aiPrompt !== promptText) dispatchEditor({ type: 'replaceAll', text: next.aiPrompt });
+  };
+
+  const openExternal = async () => {
+    try {
+      const result = await shell.suspend(() => editInExternalEditor(promptText, { name: base.siteId, draft: draft.editorHandle() }));
+      if (!result.changed) {
+        if (!dirty) draft.discard();
+        shell.notify('prompt unchanged in the editor');
+      } else {
+        dispatchEditor({ type: 'replaceAll', text: result.text });
+        dispatch({ type: 'focusField', field: 'aiPrompt' });
+        shell.notify(
+          result.endedBy ? `the editor was ended by ${result.endedBy}: took what it had saved (Ctrl-Z undoes it)` : 'prompt taken from the editor (Ctrl-Z undoes it)',
+          'accent',
+        );
+      }
+    } catch (error) {
+      shell.notify(errorLine(error), 'error');
+    }
+  };
+
+  const toReview = () => {
+    if (invalid.length > 0) {
+      const first = invalid[0]!;
+      dispatch({ type: 'focusField', field: first as EditFocus });
+      dispatch({ type: 'error', message: `fix ${invalid.length === 1 ? 'this field' : `${invalid.length} fields`} first: ${checks[first].error}` });
+      return;
+    }
+    if (changes.length === 0) {
+      shell.notify('nothing changed');
+      return;
+    }
+    dispatch({ type: 'error', message: null });
+    dispatch({ type: 'mode', mode: 'review' });
+  };
+
+  const save = async (options: { force?: boolean; allowMixedScript?: boolean } = {}) => {
+    if (changes.length === 0) {
+      dispatch({ type: 'mode', mode: 'editing' });
+      shell.notify('nothing left to change');
+      return;
+    }
+    dispatch({ type: 'mode', mode: 'saving' });
+    try {
+      const result = await saveSite(sites, { original: base, patch: patchOf(changes), note: form.note.value, ...options });
+      // Only now, with the write committed, is the draft no longer needed.
+      draft.discard();
+      const names = result.changed.length > 0 ? result.changed.map((f) => SITE_FIELD_LABELS[f as SiteField] ?? f).join(', ') : 'nothing (already so)';
+      shell.notify(`saved ${base.siteId}${options.force ? ' (overwrote the newer version)' : ''}: ${names}${result.rev ? ` · revision ${result.rev}` : ''}`, 'ok');
+      shell.pop();
+    } catch (error) {
+      const code = errorCode(error);
+      dispatch({ type: 'error', message: null });
+      const details = (error as { details?: unknown }).details;
+      if (code === 'stale' && (details as StaleDetails<SiteRecord> | undefined)?.theirs) {
+        setConflict({ message: (error as Error).message, details: details as StaleDetails<SiteRecord> });
+        dispatch({ type: 'mode', mode: 'conflict' });
+        return;
+      }
+      if (code === 'gone') {
+        setGone((details as GoneDetails | undefined) ?? { entity: 'site', id: base.siteId });
+        dispatch({ type: 'mode', mode: 'gone' });
+        return;
+      }
+      const e = error as { fields?: Record<string, string> };
+      if (code === 'validation' && e.fields) {
+        setServiceErrors(e.fields as Partial<Record<SiteField, string>>);
+        dispatch({ type: 'mode', mode: 'editing' });
+      } else dispatch({ type: 'mode', mode: 'review' });
+      const message = isUnreachable(error)
+        ? `not saved: the database is unreachable · your edit is kept; Ctrl-S or y tries again · ${(error as Error).message}`
+        : `not saved: ${errorLine(error)}`;
+      dispatch({ type: 'error', message });
+    }
+  };
+
+  /**
+   * r / t / g on the conflict: theirs becomes the base, my changes go on top, and the fields both changed
+   * take what the person chose (mine, theirs, or the offered prompt merge); the review shows the result.
+   */
+  const reapplyOntoTheirs = (choice: ConflictChoice) => {
+    if (!conflict || !rule) return;
+    if (choice === 'merged' && rule.mergedPrompt === null) return;
+    const theirs = conflict.details.theirs;
+    const next = rebaseOnto(conflict.details.base ?? base, values, theirs, choice, rule);
+    setBase(theirs);
+    loadValues(next);
+    setConflict(null);
+    const both = rule.conflicts.map((f) => SITE_FIELD_LABELS[f]).join(', ');
+    const took = choice === 'theirs' ? 'theirs taken' : choice === 'merged' ? 'prompt merged line by line' : 'yours kept';
+    shell.notify(`re-applied your changes onto version ${theirs.version}${both ? `; changed on both sides: ${both} (${took})` : ''}`, 'accent');
+    // The review (against theirs) is drawn from the next render's changes.
+    dispatch({ type: 'mode', mode: 'review' });
+  };
+
+  const recreate = async () => {
+    setBusy('re-creating…');
+    try {
+      const input = Object.fromEntries((Object.keys(checks) as SiteField[]).map((f) => [f, values[f]])) as unknown as SiteInput;
+      const note = form.note.value.trim();
+      const created = await sites.create({ ...input, siteId: base.siteId }, note ? { note } : {});
+      draft.discard();
+      shell.notify(`re-created site ${created.siteId} with your values`, 'ok');
+      shell.replace({ name: 'site', siteId: created.siteId });
+    } catch (error) {
+      setBusy(null);
+      const e = error as { fields?: Record<string, string> };
+      if (errorCode(error) === 'validation' && e.fields) {
+        setServiceErrors(e.fields as Partial<Record<SiteField, string>>);
+        dispatch({ type: 'mode', mode: 'editing' });
+      }
+      dispatch({ type: 'error', message: `not re-created: ${errorLine(error)}` });
+    }
+  };
+
+  return {
+    shell,
+    base,
+    form,
+    dispatch,
+    editor,
+    dispatchEditor,
+    focus,
+    promptText,
+    values,
+    checks,
+    changes,
+    invalid,
+    dirty,
+    draft,
+    serviceErrors,
+    conflict,
+    gone,
+    mixedDomain,
+    rule,
+    busy,
+    notice: start.notice,
+    openExternal,
+    toReview,
+    save,
+    reapplyOntoTheirs,
+    recreate,
+  };
+}

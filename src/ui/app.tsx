@@ -1,11 +1,12 @@
-import { useLayoutEffect, useState } from 'react';
-import { Box, Text, useApp, useInput, useStdin } from 'ink';
+import { useState } from 'react';
+import { Box, Text, useApp } from 'ink';
 import type { Services } from '../services/types.ts';
 import { DraftStore } from '../lib/drafts.ts';
 import { sanitizeLine } from '../lib/sanitize.ts';
 import { HealthContext, useHealthWatch } from './connection/connection-health.tsx';
 import { DraftsContext } from './drafts-context.tsx';
-import { guardPastes } from './input/paste-guard.ts';
+import { KeypressProvider } from './input/keypress-provider.tsx';
+import { useKeypress } from './input/use-keypress.ts';
 import { ServicesContext, type ConsoleServices } from './services-context.tsx';
 import { Shell } from './shell/shell.tsx';
 import type { Route } from './shell/routes.ts';
@@ -13,12 +14,20 @@ import { tone } from './theme.ts';
 
 export type LoadState = { status: 'loading'; message: string } | { status: 'error'; message: string } | { status: 'ready'; services: Services };
 
-/** The console: drawn at once, filled in when the services (and the ORM behind them) have loaded. */
+/**
+ * The console: drawn at once, filled in when the services (and the ORM behind them) have loaded. The
+ * keypress provider is the one reader of the terminal's input, for the splash and the console alike.
+ */
 export function App({ state, initialRoute, drafts }: { state: LoadState; initialRoute?: Route; drafts?: DraftStore }) {
-  if (state.status !== 'ready') {
-    return <Splash state={state} />;
-  }
-  return <Ready services={state.services} {...(initialRoute ? { initialRoute } : {})} {...(drafts ? { drafts } : {})} />;
+  return (
+    <KeypressProvider>
+      {state.status !== 'ready' ? (
+        <Splash state={state} />
+      ) : (
+        <Ready services={state.services} {...(initialRoute ? { initialRoute } : {})} {...(drafts ? { drafts } : {})} />
+      )}
+    </KeypressProvider>
+  );
 }
 
 function Ready({ services, initialRoute, drafts }: { services: ConsoleServices; initialRoute?: Route; drafts?: DraftStore }) {
@@ -29,9 +38,6 @@ function Ready({ services, initialRoute, drafts }: { services: ConsoleServices; 
     return store;
   });
   const watched = useHealthWatch(services);
-  const { stdin } = useStdin();
-  // A 50 MB paste must not freeze the console (see paste-guard.ts).
-  useLayoutEffect(() => guardPastes(stdin as unknown as { read(...args: unknown[]): unknown }), [stdin]);
   return (
     <DraftsContext.Provider value={store}>
       <HealthContext.Provider value={watched.health}>
@@ -45,8 +51,10 @@ function Ready({ services, initialRoute, drafts }: { services: ConsoleServices; 
 
 function Splash({ state }: { state: Exclude<LoadState, { status: 'ready' }> }) {
   const { exit } = useApp();
-  const { isRawModeSupported } = useStdin();
-  useInput((input, key) => (input === 'q' || key.escape) && exit(), { isActive: isRawModeSupported });
+  useKeypress((event) => {
+    if (event.kind === 'key' && (event.input === 'q' || event.key.escape)) exit();
+    return true;
+  });
   return (
     <Box flexDirection="column">
       <Text bold color={tone('accent')}>

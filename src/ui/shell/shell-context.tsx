@@ -5,9 +5,9 @@ import type { Tone } from '../theme.ts';
 import type { Route } from './routes.ts';
 
 /**
- * What a screen hands the shell: its keymap for the current mode and what to do with a key. The shell
- * owns the one `useInput`, so exactly one screen (the top of the stack) hears a key, and the footer and
- * the `?` help are drawn from the same table that handles it.
+ * What a screen hands the shell: its keymap for the current mode and what to do with a key. The shell's
+ * screen subscriber (to the one keypress provider) hands a key to the top of the stack only, so exactly one
+ * screen hears it, and the footer and the `?` help are drawn from the same table that handles it.
  */
 export interface ScreenKeys<A extends string = string> {
   keymap: Keymap<A>;

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState, type ReactNode } from 'react';
-import { Box, Text, useApp, useInput, usePaste, useStdin, useWindowSize, type Key } from 'ink';
+import { Box, Text, useApp, useWindowSize } from 'ink';
 import type { Services } from '../../services/types.ts';
 import { PROMPT_MAX_CHARS } from '../../schema/limits.ts';
 import { sanitizeLine } from '../../lib/sanitize.ts';
@@ -7,17 +7,17 @@ import { Header, headerHeight } from '../components/header.tsx';
 import { useConnectionHealth } from '../connection/connection-health.tsx';
 import { HealthBanner } from '../connection/health-banner.tsx';
 import { useDrafts } from '../drafts-context.tsx';
-import { pasteRefusal } from '../input/paste-guard.ts';
-import { splitBurst } from '../input/split-burst.ts';
+import { KEY_PRIORITY } from '../input/keypress-provider.tsx';
+import { useKeypress, useKeypressApi } from '../input/use-keypress.ts';
 import { KeyHints } from '../components/key-hints.tsx';
-import { handleLineInputKey } from '../components/line-input.tsx';
 import { actionFor, bindingFor, keymapSignature, withoutShadowed, type Keymap } from '../keys/keymap.ts';
 import { fit, truncate } from '../text/graphemes.ts';
 import { tone, type Tone } from '../theme.ts';
-import { helpKeymap, nestedKeymap, paletteKeymap, rootKeymap, typingKeymap, type GlobalAction } from './global-keymap.ts';
+import { helpKeymap, nestedKeymap, rootKeymap, typingKeymap, type GlobalAction } from './global-keymap.ts';
 import { HelpOverlay, helpRows, SHELL_COMMANDS } from './help-overlay.tsx';
 import { PaletteLine, PaletteMatches } from './palette-view.tsx';
-import { emptyPalette, paletteChoice, paletteReducer } from './palette-state.ts';
+import { emptyPalette, paletteReducer } from './palette-state.ts';
+import { usePaletteKeys } from './use-palette-keys.ts';
 import { initialNav, navReducer, type Route } from './routes.ts';
 import { CursorGateContext, ScreenSlotContext, ShellContext, type ScreenKeys, type Shell as ShellApi } from './shell-context.tsx';
 import { screenFor, screenTitle } from './screen-registry.tsx';
@@ -25,22 +25,21 @@ import { screenFor, screenTitle } from './screen-registry.tsx';
 export const MIN_COLUMNS = 60;
 export const MIN_ROWS = 15;
 const STATUS_MS = 6000;
-/** Keys typed at a loading screen are kept this long, and this many. */
-const TYPE_AHEAD_MS = 3000;
-const TYPE_AHEAD_MAX = 16;
 const PROMPT_LIMIT = `at most ${PROMPT_MAX_CHARS.toLocaleString('en')}`;
 
 type Overlay = 'none' | 'help' | 'palette';
 
 /**
- * The frame around the screens: header, body, status line and key hints, sized to the terminal. Owns
- * the one input handler: overlays first (help, palette), then the screen on top of the stack, then the
- * global keys. Screens below the top stay mounted (hidden) so going back keeps their cursor and filter.
+ * The frame around the screens: header, body, status line and key hints, sized to the terminal, and the
+ * navigation between screens. Keys come from the keypress provider (input/keypress-provider.tsx) to the
+ * shell's subscribers in priority order: the too-small notice, the overlays (help, palette), the screen on
+ * top of the stack, then the global keys. Screens below the top stay mounted (hidden) so going back keeps
+ * their cursor and filter.
  */
 export function Shell({ services, initialRoute }: { services: Services; initialRoute?: Route }) {
   const { columns, rows } = useWindowSize();
   const { exit, suspendTerminal } = useApp();
-  const { isRawModeSupported } = useStdin();
+  const keypress = useKeypressApi();
   const [nav, dispatchNav] = useReducer(navReducer, initialRoute, initialNav);
   const [overlay, setOverlay] = useState<Overlay>('none');
   const [helpScroll, setHelpScroll] = useState(0);
@@ -102,7 +101,7 @@ export function Shell({ services, initialRoute }: { services: Services; initialR
 
   const runGlobal = (action: GlobalAction) => {
     // The person moved on (the palette, help, back): keys typed at a loading screen are not theirs any more.
-    typedAhead.current = [];
+    keypress.forget();
     switch (action) {
       case 'palette':
         dispatchPalette({ type: 'reset' });
@@ -121,166 +120,90 @@ export function Shell({ services, initialRoute }: { services: Services; initialR
     }
   };
 
-  const closePalette = () => {
-    setOverlay('none');
-    dispatchPalette({ type: 'reset' });
-  };
-
-  const onPaletteKey = (input: string, key: Key) => {
-    const action = actionFor(paletteKeymap, input, key);
-    switch (action) {
-      case 'close':
-        closePalette();
-        return;
-      case 'erase':
-        if (palette.text === '') closePalette();
-        else dispatchPalette({ type: 'backspace' });
-        return;
-      case 'complete':
-        dispatchPalette({ type: 'complete' });
-        return;
-      case 'next':
-        dispatchPalette({ type: 'next' });
-        return;
-      case 'previous':
-        dispatchPalette({ type: 'previous' });
-        return;
-      case 'run': {
-        const choice = paletteChoice(palette);
-        if (!choice) {
-          dispatchPalette({ type: 'error', message: `unknown command :${palette.text.trim()}` });
-          return;
-        }
-        closePalette();
-        if ('quit' in choice.run) exit();
-        else dispatchNav({ type: 'reset', route: choice.run.go });
-        return;
-      }
-      default:
-        handleLineInputKey(input, key, (edit) => dispatchPalette({ type: 'edit', action: edit }));
-    }
-  };
-
   const helpSections = [{ title: screenTitle(top.route), keymap: screenKeymap }, { title: 'Everywhere', keymap: globalKeymap }, SHELL_COMMANDS];
   const helpLength = helpRows(helpSections).length;
   const bodyHeight = api.body.height;
 
-  // One key per turn of the event loop, so each key sees the state the one before it left. Ink hands every
-  // key of one terminal read to useInput within the same tick, before React has rendered the first key's
-  // update: "Tab End x" read at once would type x into the field Tab just left. And Ink splits escape
-  // sequences but not control bytes from each other or the text around them, so a fast typist (or key
-  // repeat, or a terminal without bracketed paste) can deliver "name\r", "\t\t" or two Ctrl-W as one
-  // input; splitBurst makes them keys.
-  // The first key is handled at once; keys arriving meanwhile queue behind it. A bracketed paste takes its
-  // place in the same queue, so "End, text, paste" lands in that order (Ink delivers pastes on their own
-  // channel, at once).
-  const queue = useRef<({ key: [string, Key] } | { paste: string })[]>([]);
-  const pumping = useRef(false);
-  // Printable text arriving as one chunk ("/beta" typed while the event loop was busy) is keys, one by one,
-  // until a field takes text (the `/` opened the filter): the rest goes to the field in one piece.
-  const takesText = useRef(false);
-  takesText.current = capturesText || overlay === 'palette';
-  const pump = () => {
-    const next = queue.current.shift();
-    if (!next) {
-      pumping.current = false;
-      return;
-    }
-    try {
-      if ('paste' in next) onPasteRef.current(next.paste);
-      else {
-        let [input, key] = next.key;
-        const chars = Array.from(input);
-        if (chars.length > 1 && !takesText.current && !key.ctrl && !key.meta && !input.startsWith('\u001b')) {
-          queue.current.unshift({ key: [chars.slice(1).join(''), key] });
-          input = chars[0]!;
-        }
-        onKeyRef.current(input, key);
+  // Every key fades the status line (it told what the last action did; a message this key causes is set
+  // by a subscriber below and stays until the key after); a paste too big for any field says so.
+  useKeypress(
+    (event) => {
+      if (event.kind === 'key') setStatus(null);
+      else if (event.kind === 'refusedPaste') {
+        setStatus({ message: `paste refused: ${(event.size / 1_000_000).toFixed(1)} million characters, more than any field holds (prompt: ${PROMPT_LIMIT})`, tone: 'error', at: Date.now() });
+        return true;
       }
-    } finally {
-      setImmediate(pump);
-    }
-  };
-  const enqueue = (...items: ({ key: [string, Key] } | { paste: string })[]) => {
-    queue.current.push(...items);
-    if (!pumping.current) {
-      pumping.current = true;
-      pump();
-    }
-  };
-  useInput((input, key) => enqueue(...splitBurst(input, key).map((part) => ({ key: part }))), { isActive: isRawModeSupported });
+      return false;
+    },
+    { priority: KEY_PRIORITY.frame, pastes: true },
+  );
 
-  const onKeyRef = useRef(onKey);
-  onKeyRef.current = onKey;
-  function onKey(input: string, key: Key): void {
-    // A status line tells what the last action did: the next key is a new action, so it fades (a message
-    // this key causes is set below and stays until the key after).
-    setStatus(null);
-    if (tooSmall) {
-      if (input === 'q' && !key.ctrl) exit();
-      return;
-    }
-    if (overlay === 'help') {
+  useKeypress((event) => {
+    if (event.kind === 'key' && event.input === 'q' && !event.key.ctrl) exit();
+    return true;
+  }, { isActive: tooSmall, priority: KEY_PRIORITY.modal });
+
+  useKeypress(
+    (event) => {
+      if (event.kind !== 'key') return true;
+      const { input, key } = event;
       const action = actionFor(helpKeymap, input, key);
       if (action === 'close') setOverlay('none');
       else if (action === 'down') setHelpScroll((s) => Math.min(Math.max(0, helpLength - bodyHeight + 1), s + (key.pageDown ? bodyHeight - 2 : 1)));
       else if (action === 'up') setHelpScroll((s) => Math.max(0, s - (key.pageUp ? bodyHeight - 2 : 1)));
-      return;
-    }
-    if (overlay === 'palette') {
-      onPaletteKey(input, key);
-      return;
-    }
-    const keys = screens.current.get(top.key)?.current;
-    if (keys) {
-      const binding = bindingFor(keys.keymap, input, key);
+      return true;
+    },
+    { isActive: overlay === 'help', priority: KEY_PRIORITY.overlay },
+  );
+
+  usePaletteKeys(palette, dispatchPalette, {
+    isActive: overlay === 'palette',
+    close: () => setOverlay('none'),
+    run: (choice) => ('quit' in choice.run ? exit() : dispatchNav({ type: 'reset', route: choice.run.go })),
+  });
+
+  // The screen on top of the stack: its keymap first, then what it types into a field.
+  useKeypress(
+    (event) => {
+      const keys = screens.current.get(top.key)?.current;
+      if (event.kind === 'paste') {
+        keys?.onPaste?.(event.text);
+        return true;
+      }
+      if (event.kind !== 'key' || !keys) return false;
+      const binding = bindingFor(keys.keymap, event.input, event.key);
       if (binding?.disabledReason) {
         // The key exists but cannot act now (read-only): say why rather than ignore it.
         setStatus({ message: `${binding.description}: not available, ${binding.disabledReason}`, tone: 'warn', at: Date.now() });
-        return;
+        return true;
       }
       if (binding) {
         keys.onAction(binding.action);
-        return;
+        return true;
       }
-      if (keys.onText?.(input, key)) return;
-    }
-    const global = actionFor(globalKeymap, input, key);
-    if (global) runGlobal(global);
-    else if (!keys || keys.keymap.length === 0) {
-      // The screen has no keys yet: it is still loading (a slow link, a slow query). The key is kept for
-      // it and handed over once its keys are there, instead of being lost.
-      const waiting = typedAhead.current.filter((k) => k.screen === top.key);
-      if (waiting.length < TYPE_AHEAD_MAX) typedAhead.current = [...waiting, { screen: top.key, at: Date.now(), key: [input, key] }];
-    }
-  }
+      return Boolean(keys.onText?.(event.input, event.key));
+    },
+    { priority: KEY_PRIORITY.screen, takesText: capturesText, pastes: true },
+  );
 
-  // Keys typed at a screen while it was loading, replayed (in order) when it publishes its keys.
-  const typedAhead = useRef<{ screen: number; at: number; key: [string, Key] }[]>([]);
+  // The global keys, last; a key for a screen that has no keys yet (still loading on a slow link) is kept
+  // for it and handed over once its keys are there, instead of being lost.
+  useKeypress(
+    (event) => {
+      if (event.kind !== 'key') return false;
+      const global = actionFor(globalKeymap, event.input, event.key);
+      const keys = screens.current.get(top.key)?.current;
+      if (global) runGlobal(global);
+      else if (!keys || keys.keymap.length === 0) keypress.hold(top.key, event.input, event.key);
+      return true;
+    },
+    { priority: KEY_PRIORITY.global },
+  );
+
   useEffect(() => {
-    if (published.key !== top.key || published.keymap.length === 0 || typedAhead.current.length === 0 || overlay !== 'none') return;
-    const fresh = typedAhead.current.filter((k) => k.screen === top.key && Date.now() - k.at < TYPE_AHEAD_MS);
-    typedAhead.current = [];
-    if (fresh.length > 0) enqueue(...fresh.map((k) => ({ key: k.key })));
+    if (published.key !== top.key || published.keymap.length === 0 || !keypress.holding() || overlay !== 'none') return;
+    keypress.release(top.key);
   }, [published, top.key]);
-
-  usePaste((text) => enqueue({ paste: text }), { isActive: isRawModeSupported });
-
-  const onPasteRef = useRef(onPaste);
-  onPasteRef.current = onPaste;
-  function onPaste(text: string): void {
-    const refused = pasteRefusal(text);
-    if (refused !== null) {
-      setStatus({ message: `paste refused: ${(refused / 1_000_000).toFixed(1)} million characters, more than any field holds (prompt: ${PROMPT_LIMIT})`, tone: 'error', at: Date.now() });
-      return;
-    }
-    if (tooSmall || overlay === 'help') return;
-    if (overlay === 'palette') {
-      dispatchPalette({ type: 'type', text });
-      return;
-    }
-    screens.current.get(top.key)?.current.onPaste?.(text);
-  }
 
   const slots = useMemo(
     () =>

@@ -1,10 +1,10 @@
-import { useEffect, useState } from 'react';
 import type { StoredDraft } from '../../../lib/drafts.ts';
 import type { GoneDetails, StaleDetails } from '../../../services/edit-errors.ts';
 import type { RevisionService, SiteRecord } from '../../../services/types.ts';
 import type { SiteField } from '../../../services/validation/site-input.ts';
 import { siteDraftId, useDrafts } from '../../drafts-context.tsx';
 import { useServices } from '../../services-context.tsx';
+import { startFromRowOrDraft, useEditStart, type EditStartState as SharedStartState } from '../../edit/use-edit-start.ts';
 import { formatDateTime } from '../../text/format.ts';
 import { SITE_FIELD_LABELS } from '../../../services/validation/site-input.ts';
 import { formValuesOf } from './site-changes.ts';
@@ -25,7 +25,7 @@ export interface EditStart {
   conflict?: { message: string; details: StaleDetails<SiteRecord> };
 }
 
-export type EditStartState = { status: 'loading' } | { status: 'error'; message: string } | { status: 'missing' } | { status: 'ready'; start: EditStart };
+export type EditStartState = SharedStartState<EditStart>;
 
 /** The row the draft started from, as a record (its editable fields from the draft, the rest from `like`). */
 export function draftBaseRecord(draft: StoredDraft, like: SiteRecord | null): SiteRecord {
@@ -118,28 +118,21 @@ export function startFromDraft(draft: StoredDraft, site: SiteRecord | null, prom
 export function useSiteEditStart(siteId: string, prompt?: string, base?: SiteRecord): EditStartState {
   const { sites, revisions } = useServices();
   const drafts = useDrafts();
-  const [state, setState] = useState<EditStartState>({ status: 'loading' });
-  useEffect(() => {
-    let live = true;
-    (async (): Promise<EditStartState> => {
-      const site = await sites.get(siteId);
-      const draft = drafts.get(siteDraftId(siteId));
-      if (!draft) {
-        if (!site) return { status: 'missing' };
-        if (prompt === undefined) return { status: 'ready', start: { original: site, values: formValuesOf(site) } };
-        // Back from $EDITOR without a draft on disk: the row the editor opened is still the edit's base.
-        const from = base ?? site;
-        return { status: 'ready', start: startFromEdit(from, { ...formValuesOf(from), aiPrompt: prompt }, site, 'prompt changed in the editor') };
-      }
-      const { gone, ...start } = startFromDraft(draft, site, prompt);
-      return { status: 'ready', start: gone ? { ...start, gone: await goneDetailsOf(revisions, siteId) } : start };
-    })().then(
-      (s) => live && setState(s),
-      (e: unknown) => live && setState({ status: 'error', message: e instanceof Error ? e.message : String(e) }),
-    );
-    return () => {
-      live = false;
-    };
-  }, [sites, revisions, drafts, siteId, prompt, base]);
-  return state;
+  return useEditStart(
+    async () =>
+      startFromRowOrDraft(await sites.get(siteId), drafts.get(siteDraftId(siteId)), {
+        row: (site): EditStart => {
+          if (prompt === undefined) return { original: site, values: formValuesOf(site) };
+          // Back from $EDITOR without a draft on disk: the row the editor opened is still the edit's base.
+          const from = base ?? site;
+          return startFromEdit(from, { ...formValuesOf(from), aiPrompt: prompt }, site, 'prompt changed in the editor');
+        },
+        draft: async (draft, site): Promise<EditStart> => {
+          const { gone, ...start } = startFromDraft(draft, site, prompt);
+          return gone ? { ...start, gone: await goneDetailsOf(revisions, siteId) } : start;
+        },
+      }),
+    (e) => (e instanceof Error ? e.message : String(e)),
+    [sites, revisions, drafts, siteId, prompt, base],
+  );
 }

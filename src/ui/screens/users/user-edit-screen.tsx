@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { Box, Text } from 'ink';
 import type { Draft } from '../../../lib/drafts.ts';
 import { sanitizeLine } from '../../../lib/sanitize.ts';
@@ -9,6 +9,8 @@ import { validateUserField } from '../../../services/validation/user-input.ts';
 import { FieldRow } from '../../components/field-row.tsx';
 import { handleLineInputKey, lineInput, lineInputCommand, lineInputKeymap, lineInputReducer, type LineInputKey, type LineInputState } from '../../components/line-input.tsx';
 import { userDraftId, useDrafts } from '../../drafts-context.tsx';
+import { useEditController } from '../../edit/use-edit-controller.ts';
+import { startFromRowOrDraft, useEditStart, type EditStartState } from '../../edit/use-edit-start.ts';
 import { DraftStateText } from '../../components/draft-state-text.tsx';
 import { discardKeymap, type DiscardKey } from '../../keys/discard-keymap.ts';
 import { combineKeymaps, type Keymap } from '../../keys/keymap.ts';
@@ -32,42 +34,32 @@ import {
 /** The user as the edit began: the version and email a save is checked against. */
 type Base = Pick<UserRecord, 'userId' | 'email' | 'version' | 'firstSeen'>;
 
-type Start =
-  | { status: 'loading' }
-  | { status: 'error'; message: string }
-  | { status: 'missing' }
-  | { status: 'ready'; base: Base; email: string; notice?: string; gone: boolean };
+type Start = { base: Base; email: string; notice?: string; gone: boolean };
 
 /** The user and any draft of its edit; a draft wins (it is what was typed), checked against its own base. */
-function useUserEditStart(userId: string): Start {
+function useUserEditStart(userId: string): EditStartState<Start> {
   const { users } = useServices();
   const drafts = useDrafts();
-  const [start, setStart] = useState<Start>({ status: 'loading' });
-  useEffect(() => {
-    let live = true;
-    (async (): Promise<Start> => {
+  return useEditStart(
+    async () => {
       const current = await users.get(userId);
       drafts.flushSync();
-      const draft = drafts.get(userDraftId(userId));
-      if (!draft || typeof draft.fields.email !== 'string') {
-        return current ? { status: 'ready', base: current, email: current.email, gone: false } : { status: 'missing' };
-      }
-      const base: Base = {
-        userId,
-        email: draft.base.email ?? current?.email ?? '',
-        version: draft.baseVersion ?? current?.version ?? 1,
-        firstSeen: current?.firstSeen ?? new Date(),
-      };
-      return { status: 'ready', base, email: draft.fields.email, notice: `resumed your unsaved draft from ${formatDateTime(draft.savedAt)}`, gone: current === null };
-    })().then(
-      (s) => live && setStart(s),
-      (e: unknown) => live && setStart({ status: 'error', message: e instanceof Error ? ((e as { line?: string }).line ?? e.message) : String(e) }),
-    );
-    return () => {
-      live = false;
-    };
-  }, [users, drafts, userId]);
-  return start;
+      const stored = drafts.get(userDraftId(userId));
+      // A draft without an email is not a user edit's: the edit starts from the row.
+      const draft = stored && typeof stored.fields.email === 'string' ? stored : null;
+      return startFromRowOrDraft<UserRecord, Start>(current, draft, {
+        row: (row) => ({ base: row, email: row.email, gone: false }),
+        draft: (draft, row) => ({
+          base: { userId, email: draft.base.email ?? row?.email ?? '', version: draft.baseVersion ?? row?.version ?? 1, firstSeen: row?.firstSeen ?? new Date() },
+          email: draft.fields.email as string,
+          notice: `resumed your unsaved draft from ${formatDateTime(draft.savedAt)}`,
+          gone: row === null,
+        }),
+      });
+    },
+    (e) => (e instanceof Error ? ((e as { line?: string }).line ?? e.message) : String(e)),
+    [users, drafts, userId],
+  );
 }
 
 /** `e` on a user: the email is the one thing an admin changes (the id is the IdP's). */
@@ -85,7 +77,7 @@ function UserEditOpen({ userId }: { userId: string }) {
   if (start.status === 'loading') return <Text dimColor>loading…</Text>;
   if (start.status === 'error') return <Text color={tone('error')}>{sanitizeLine(start.message)}</Text>;
   if (start.status === 'missing') return <Text color={tone('warn')}>No user with id {sanitizeLine(userId)}. Esc goes back.</Text>;
-  return <UserEditForm base={start.base} initialEmail={start.email} notice={start.notice} gone={start.gone} />;
+  return <UserEditForm base={start.start.base} initialEmail={start.start.email} notice={start.start.notice} gone={start.start.gone} />;
 }
 
 type Mode = { kind: 'edit' } | { kind: 'review' } | { kind: 'discard' } | { kind: 'conflict'; theirs: UserRecord } | { kind: 'gone' };
@@ -99,7 +91,6 @@ type Mode = { kind: 'edit' } | { kind: 'review' } | { kind: 'discard' } | { kind
 function UserEditForm({ base, initialEmail, notice, gone }: { base: Base; initialEmail: string; notice: string | undefined; gone: boolean }) {
   const { users } = useServices();
   const shell = useShell();
-  const drafts = useDrafts();
   const [input, setInput] = useState<LineInputState>(() => lineInput(initialEmail));
   const [mode, setMode] = useState<Mode>(gone ? { kind: 'gone' } : { kind: 'edit' });
   const [busy, setBusy] = useState(false);
@@ -108,31 +99,18 @@ function UserEditForm({ base, initialEmail, notice, gone }: { base: Base; initia
   const mine = input.value;
   const dirty = mine.trim() !== base.email;
   const check = validateUserField('email', mine);
-  const id = userDraftId(base.userId);
 
   useEffect(() => {
     if (notice) shell.notify(notice);
   }, []);
 
-  // The draft follows every change; an edit back to the stored email leaves none.
-  const saved = useRef(notice !== undefined);
-  useEffect(() => {
-    if (dirty) {
-      const draft: Draft = { id, entity: 'user', recordId: base.userId, baseVersion: base.version, base: { email: base.email }, fields: { email: mine } };
-      drafts.save(draft);
-      saved.current = true;
-    } else if (saved.current) {
-      drafts.discard(id);
-      saved.current = false;
-    }
-  }, [drafts, mine, dirty]);
-
-  const done = (message: string) => {
-    saved.current = false;
-    drafts.discard(id);
-    shell.notify(message, 'ok');
-    shell.pop();
-  };
+  // The draft follows every change; an edit back to the stored email leaves none (not even a resumed one).
+  const draft = useMemo(
+    (): Draft => ({ id: userDraftId(base.userId), entity: 'user', recordId: base.userId, baseVersion: base.version, base: { email: base.email }, fields: { email: mine } }),
+    [base, mine],
+  );
+  const controller = useEditController(draft, dirty, { label: base.userId, resumed: notice !== undefined });
+  const done = controller.finish;
 
   const save = async (expectedVersion: number, attempt = 0): Promise<void> => {
     setBusy(true);
@@ -194,8 +172,7 @@ function UserEditForm({ base, initialEmail, notice, gone }: { base: Base; initia
           case 'overwrite':
             return void save(mode.theirs.version);
           case 'theirs':
-            saved.current = false;
-            drafts.discard(id);
+            controller.draft.discard();
             shell.notify(`kept ${base.userId}'s email as it is now; your change was dropped`);
             return shell.pop();
           case 'keep':
@@ -207,10 +184,7 @@ function UserEditForm({ base, initialEmail, notice, gone }: { base: Base; initia
           case 'recreate':
             return void recreate();
           case 'drop':
-            saved.current = false;
-            drafts.discard(id);
-            shell.notify(`discarded your draft of ${base.userId}`);
-            return shell.pop();
+            return controller.dropDraft();
           case 'keep':
             return setMode({ kind: 'edit' });
         }
@@ -220,11 +194,7 @@ function UserEditForm({ base, initialEmail, notice, gone }: { base: Base; initia
         return setMode({ kind: 'edit' });
       }
       if (mode.kind === 'discard') {
-        if ((action as DiscardKey) === 'discard') {
-          saved.current = false;
-          drafts.discard(id);
-          return shell.pop();
-        }
+        if ((action as DiscardKey) === 'discard') return controller.discardAndLeave();
         return setMode({ kind: 'edit' });
       }
       switch (action as UserEditAction) {
@@ -236,7 +206,7 @@ function UserEditForm({ base, initialEmail, notice, gone }: { base: Base; initia
           }
           return setMode({ kind: 'review' });
         case 'cancel':
-          return dirty ? setMode({ kind: 'discard' }) : shell.pop();
+          return controller.cancel(() => setMode({ kind: 'discard' }));
       }
       setInput((s) => lineInputReducer(s, lineInputCommand(action as LineInputKey)));
       setError(null);

@@ -10,7 +10,9 @@ import { SITE_LINE_FIELDS, checkFields, patchOf, siteChanges, type FieldChange, 
 import { changedDomainWarning } from '../site-review.tsx';
 import { errorCode, errorLine, isUnreachable, saveSite } from '../save-site.ts';
 import { rebaseOnto, siteRule, type ConflictChoice } from '../site-rebase.ts';
-import { useSiteDraft, type SiteDraftControl } from '../use-site-draft.ts';
+import { siteDraft, siteEditorHandle } from '../use-site-draft.ts';
+import { useDrafts } from '../../../drafts-context.tsx';
+import { useEditController, type EditController } from '../../../edit/use-edit-controller.ts';
 import type { EditStart } from '../use-site-edit-start.ts';
 import { EDIT_FOCUS, initialSiteForm, siteFormReducer, type EditFocus, type SiteFormAction, type SiteFormState } from './site-form-state.ts';
 
@@ -40,7 +42,8 @@ export interface SiteEdit {
   changes: FieldChange[];
   invalid: SiteField[];
   dirty: boolean;
-  draft: SiteDraftControl;
+  /** The draft and the ways out, shared with the user edit (ui/edit/). */
+  controller: EditController;
   serviceErrors: Partial<Record<SiteField, string>>;
   conflict: SiteConflict | null;
   gone: GoneDetails | null;
@@ -81,7 +84,9 @@ export function useSiteEdit(start: EditStart): SiteEdit {
   const changes = useMemo(() => siteChanges(base, checks), [base, checks]);
   const invalid = (Object.keys(checks) as SiteField[]).filter((f) => f !== 'siteId' && !checks[f].ok);
   const dirty = changes.length > 0 || invalid.length > 0;
-  const draft = useSiteDraft(base, values, dirty);
+  const drafts = useDrafts();
+  const draftNow = useMemo(() => siteDraft(base, values), [base, values]);
+  const controller = useEditController(draftNow, dirty, { label: base.siteId });
   const mixedDomain = useMemo(() => changedDomainWarning(changes), [changes]);
   const rule = useMemo(() => (conflict ? siteRule(conflict.details.base ?? base, values, conflict.details.theirs) : null), [conflict, base, values]);
 
@@ -92,9 +97,9 @@ export function useSiteEdit(start: EditStart): SiteEdit {
 
   const openExternal = async () => {
     try {
-      const result = await shell.suspend(() => editInExternalEditor(promptText, { name: base.siteId, draft: draft.editorHandle() }));
+      const result = await shell.suspend(() => editInExternalEditor(promptText, { name: base.siteId, draft: siteEditorHandle(drafts, controller.draft.latest()) }));
       if (!result.changed) {
-        if (!dirty) draft.discard();
+        if (!dirty) controller.draft.discard();
         shell.notify('prompt unchanged in the editor');
       } else {
         dispatchEditor({ type: 'replaceAll', text: result.text });
@@ -133,11 +138,8 @@ export function useSiteEdit(start: EditStart): SiteEdit {
     dispatch({ type: 'mode', mode: 'saving' });
     try {
       const result = await saveSite(sites, { original: base, patch: patchOf(changes), note: form.note.value, ...options });
-      // Only now, with the write committed, is the draft no longer needed.
-      draft.discard();
       const names = result.changed.length > 0 ? result.changed.map((f) => SITE_FIELD_LABELS[f as SiteField] ?? f).join(', ') : 'nothing (already so)';
-      shell.notify(`saved ${base.siteId}${options.force ? ' (overwrote the newer version)' : ''}: ${names}${result.rev ? ` · revision ${result.rev}` : ''}`, 'ok');
-      shell.pop();
+      controller.finish(`saved ${base.siteId}${options.force ? ' (overwrote the newer version)' : ''}: ${names}${result.rev ? ` · revision ${result.rev}` : ''}`);
     } catch (error) {
       const code = errorCode(error);
       dispatch({ type: 'error', message: null });
@@ -189,7 +191,7 @@ export function useSiteEdit(start: EditStart): SiteEdit {
       const input = Object.fromEntries((Object.keys(checks) as SiteField[]).map((f) => [f, values[f]])) as unknown as SiteInput;
       const note = form.note.value.trim();
       const created = await sites.create({ ...input, siteId: base.siteId }, note ? { note } : {});
-      draft.discard();
+      controller.draft.discard();
       shell.notify(`re-created site ${created.siteId} with your values`, 'ok');
       shell.replace({ name: 'site', siteId: created.siteId });
     } catch (error) {
@@ -217,7 +219,7 @@ export function useSiteEdit(start: EditStart): SiteEdit {
     changes,
     invalid,
     dirty,
-    draft,
+    controller,
     serviceErrors,
     conflict,
     gone,

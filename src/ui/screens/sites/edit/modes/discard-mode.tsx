@@ -11,10 +11,8 @@ export function DiscardMode({ edit }: { edit: SiteEdit }) {
   useScreenKeys<DiscardKey>({
     keymap: discardKeymap,
     onAction(action) {
-      if (action === 'discard') {
-        edit.draft.discard();
-        edit.shell.pop();
-      } else edit.dispatch({ type: 'mode', mode: 'editing' });
+      if (action === 'discard') edit.controller.discardAndLeave();
+      else edit.dispatch({ type: 'mode', mode: 'editing' });
     },
   });
   return (

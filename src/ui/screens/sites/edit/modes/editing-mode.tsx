@@ -44,9 +44,7 @@ export function EditingMode({ edit }: { edit: SiteEdit }) {
         case 'external':
           return void edit.openExternal();
         case 'cancel':
-          if (edit.dirty) dispatch({ type: 'mode', mode: 'discard' });
-          else edit.shell.pop();
-          return;
+          return edit.controller.cancel(() => dispatch({ type: 'mode', mode: 'discard' }));
       }
       if (focus === 'aiPrompt') dispatchEditor(editorCommand(action as PromptEditorAction, editorView));
       else dispatch({ type: 'input', field: focus, action: lineInputCommand(action as LineInputKey) });

@@ -32,11 +32,8 @@ export function GoneMode({ edit, gone }: { edit: SiteEdit; gone: GoneDetails }) 
     onAction(action) {
       if (edit.busy) return;
       if (action === 'recreate') void edit.recreate();
-      else if (action === 'discard') {
-        edit.draft.discard();
-        edit.shell.notify(`discarded your draft of ${base.siteId}`);
-        edit.shell.pop();
-      } else if (action === 'keep') dispatch({ type: 'mode', mode: 'editing' });
+      else if (action === 'discard') edit.controller.dropDraft();
+      else if (action === 'keep') dispatch({ type: 'mode', mode: 'editing' });
       else dispatch({ type: 'scroll', offset: scrollBy(action, form.reviewScroll, lines.length, height - 2) });
     },
   });

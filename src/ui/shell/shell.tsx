@@ -17,6 +17,7 @@ import { helpKeymap, nestedKeymap, rootKeymap, typingKeymap, type GlobalAction }
 import { HelpOverlay, helpRows, SHELL_COMMANDS } from './help-overlay.tsx';
 import { PaletteLine, PaletteMatches } from './palette-view.tsx';
 import { emptyPalette, paletteReducer } from './palette-state.ts';
+import { useHelpKeys } from './use-help-keys.ts';
 import { usePaletteKeys } from './use-palette-keys.ts';
 import { initialNav, navReducer, type Route } from './routes.ts';
 import { CursorGateContext, ScreenSlotContext, ShellContext, type ScreenKeys, type Shell as ShellApi } from './shell-context.tsx';
@@ -143,18 +144,7 @@ export function Shell({ services, initialRoute }: { services: Services; initialR
     return true;
   }, { isActive: tooSmall, priority: KEY_PRIORITY.modal });
 
-  useKeypress(
-    (event) => {
-      if (event.kind !== 'key') return true;
-      const { input, key } = event;
-      const action = actionFor(helpKeymap, input, key);
-      if (action === 'close') setOverlay('none');
-      else if (action === 'down') setHelpScroll((s) => Math.min(Math.max(0, helpLength - bodyHeight + 1), s + (key.pageDown ? bodyHeight - 2 : 1)));
-      else if (action === 'up') setHelpScroll((s) => Math.max(0, s - (key.pageUp ? bodyHeight - 2 : 1)));
-      return true;
-    },
-    { isActive: overlay === 'help', priority: KEY_PRIORITY.overlay },
-  );
+  useHelpKeys({ isActive: overlay === 'help', rows: helpLength, height: bodyHeight, close: () => setOverlay('none'), setScroll: setHelpScroll });
 
   usePaletteKeys(palette, dispatchPalette, {
     isActive: overlay === 'palette',

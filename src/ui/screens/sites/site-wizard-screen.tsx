@@ -1,13 +1,12 @@
 import { useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import { Box, Text } from 'ink';
 import type { SiteInput } from '../../../services/types.ts';
-import { shownDomain } from '../../text/domain.ts';
 import { SITE_FIELD_LABELS, validateSiteField, type SiteField } from '../../../services/validation/site-input.ts';
 import { sanitizeLine } from '../../../lib/sanitize.ts';
 import { combineKeymaps, type Keymap } from '../../keys/keymap.ts';
 import { FieldRow, LABEL_WIDTH } from '../../components/field-row.tsx';
 import { handleLineInputKey, lineInputCommand, lineInputKeymap, type LineInputKey } from '../../components/line-input.tsx';
-import { ScrollView, scrollBy, scrollKeymap, type ScrollAction, type ViewLine } from '../../components/scroll-view.tsx';
+import { ScrollView, scrollBy, scrollKeymap, type ScrollAction } from '../../components/scroll-view.tsx';
 import { createEditorState, editorReducer, editorText } from '../../editor/editor-state.ts';
 import { editorCommand, typedText } from '../../editor/editor-command.ts';
 import { EditorStatus, PromptEditor } from '../../editor/prompt-editor.tsx';
@@ -15,9 +14,8 @@ import { promptEditorKeymap, type PromptEditorAction } from '../../editor/prompt
 import { useServices } from '../../services-context.tsx';
 import { useScreenKeys, useShell } from '../../shell/shell-context.tsx';
 import { truncate } from '../../text/graphemes.ts';
-import { formatPromptStats, promptStats } from '../../text/prompt-stats.ts';
-import { wrapText } from '../../text/wrap.ts';
-import { saveWarnings } from './site-review.tsx';
+import { summaryLines } from './site-wizard-summary.ts';
+import { lineStepKeymap, mixedScriptSummaryKeymap, promptStepKeymap, summaryKeymap, type WizardKey } from './site-wizard-keymap.ts';
 import { mixedScriptWarning } from '../../text/domain.ts';
 import { tone } from '../../theme.ts';
 import { SITE_FIELD_HINTS, type SiteLineField } from './site-changes.ts';
@@ -26,32 +24,6 @@ import { DraftStateText } from '../../components/draft-state-text.tsx';
 import { formatDateTime } from '../../text/format.ts';
 import { discardKeymap, type DiscardKey } from '../../keys/discard-keymap.ts';
 import { WIZARD_STEPS, initialWizard, wizardDraft, wizardFromDraft, wizardReducer, type WizardStep } from './site-wizard-state.ts';
-
-type WizardKey = 'next' | 'back' | 'create' | 'cancel' | 'refuse';
-
-const lineStepKeymap: Keymap<WizardKey> = [
-  { action: 'next', keys: ['enter', 'tab'], description: 'next', footer: true },
-  { action: 'back', keys: ['shift+tab'], description: 'previous step', footer: true },
-  { action: 'cancel', keys: ['esc'], description: 'back / cancel', footer: true },
-];
-
-const promptStepKeymap: Keymap<WizardKey> = [
-  { action: 'next', keys: ['ctrl+s', 'tab'], description: 'to the summary', footer: true },
-  { action: 'back', keys: ['shift+tab'], description: 'previous step', footer: true },
-  { action: 'cancel', keys: ['esc'], description: 'previous step', footer: true },
-];
-
-const summaryKeymap: Keymap<WizardKey> = [
-  { action: 'create', keys: ['y', 'enter', 'ctrl+s'], description: 'create the site', footer: true },
-  { action: 'back', keys: ['n', 'esc', 'q', 'shift+tab'], description: 'back to the prompt', footer: true },
-];
-
-/** A domain whose label mixes scripts (UTS 39) is created only with M: the look-alike is meant. */
-const mixedScriptSummaryKeymap: Keymap<WizardKey> = [
-  { action: 'create', keys: ['M'], description: 'create: the mixed-script domain is meant', footer: true },
-  { action: 'refuse', keys: ['y', 'enter', 'ctrl+s'], description: 'not with this domain: M confirms it' },
-  { action: 'back', keys: ['n', 'esc', 'q', 'shift+tab'], description: 'back to the prompt', footer: true },
-];
 
 const STEP_LABEL: Record<WizardStep, string> = { ...SITE_FIELD_LABELS, summary: 'summary' };
 
@@ -309,21 +281,3 @@ function Wizard({ resumed }: { resumed: Resumed | null }) {
     </Box>
   );
 }
-
-function summaryLines(inputs: WizardStateInputs, prompt: string, width: number): ViewLine[] {
-  const domain = validateSiteField('domain', inputs.domain.value);
-  const mixed = domain.ok && domain.value ? mixedScriptWarning(domain.value) : undefined;
-  const lines: ViewLine[] = [...saveWarnings(prompt, width, mixed), { text: 'The new site:', bold: true }];
-  for (const f of ['siteId', 'domain', 'brandName', 'language', 'aiScriptId', 'hubspotPipeline', 'hubspotStage'] as const) {
-    const r = validateSiteField(f, inputs[f].value);
-    let value = r.ok ? (r.value ?? '—') : inputs[f].value;
-    if (f === 'domain' && r.ok && r.value) value = shownDomain(r.value) === r.value ? r.value : `${shownDomain(r.value)}  (stored as ${r.value})`;
-    lines.push({ text: truncate(`  ${SITE_FIELD_LABELS[f].padEnd(LABEL_WIDTH)}${sanitizeLine(value)}`, width) });
-  }
-  lines.push({ text: truncate(`  ${'prompt'.padEnd(LABEL_WIDTH)}${formatPromptStats(promptStats(prompt))}`, width) });
-  lines.push({ text: '' });
-  for (const row of wrapText(prompt, width)) lines.push({ text: row, dim: true });
-  return lines;
-}
-
-type WizardStateInputs = ReturnType<typeof initialWizard>['inputs'];

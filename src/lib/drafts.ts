@@ -1,8 +1,13 @@
-import crypto from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { draftsDir } from './paths.ts';
+import { DRAFT_SUFFIX, draftFile, ensureDraftDir, isInside, newEditorFile, readDraftFile, removeAbandonedTemps, removeDraftFiles } from './draft-files.ts';
+import { sha256, withEditorText, writeDraftFile, writeFailureReason } from './draft-files.ts';
+import type { Draft, DraftDatabase, DraftState, DraftStoreOptions, StoredDraft } from './draft-types.ts';
+
+export type { Draft, DraftDatabase, DraftState, DraftValues, StoredDraft } from './draft-types.ts';
+export { compareDraft, draftName } from './draft-compare.ts';
+export { flushDraftsOnSignals } from './draft-signals.ts';
 
 /**
  * Drafts: what someone is typing into a form or a prompt, kept on disk so that a dropped SSH link, a
@@ -20,86 +25,14 @@ import { draftsDir } from './paths.ts';
  *   // on the next start: drafts.list() → offer recover (diff draft.fields against sites.get(recordId),
  *   // compareDraft() helps), discard, or keep for later.
  *
- * Files: one `<name>.draft.json` per draft id, mode 0600, in a 0700 directory, written atomically (temp
- * file, fsync, rename, fsync of the directory), so a crash mid-write leaves the previous draft whole.
- * Writes are synchronous: a draft is small, ordering stays trivial, and the signal path (which must be
- * synchronous) is the same code as the normal one. `$EDITOR` temp files live in the same directory; a
+ * Files: lib/draft-files.ts (atomic, 0600, one per draft id and database). Writes are synchronous: a
+ * draft is small, ordering stays trivial, and the signal path (which must be synchronous) is the same
+ * code as the normal one. `$EDITOR` temp files live in the same directory; a
  * draft can point at one (attachEditorFile) so what the editor saved is recovered too.
  */
 
-export type DraftValues = Record<string, string | null>;
-
-export interface Draft {
-  /** One draft per edited thing; e.g. `site:acme-de`, `site-new`, `user:1234`. Saving the same id replaces it. */
-  id: string;
-  entity: 'site' | 'user';
-  /** The id of the row being edited; null for a new one not saved yet. */
-  recordId: string | null;
-  /** The row version the edit started from (pass it as `expectedVersion`); null for a new row. */
-  baseVersion: number | null;
-  /** The edited fields as they were when the edit began: the base of a base / theirs / mine comparison. */
-  base: DraftValues;
-  /** The edited fields as typed so far (mine). */
-  fields: DraftValues;
-  /** Anything else the screen needs to resume (cursor, focused field); kept as given, JSON-serialisable. */
-  ui?: Record<string, unknown>;
-  /**
-   * An `$EDITOR` temp file holding the newest text of `field` while the editor runs; `written` is the sha256
-   * of what cabinet wrote into it: a file that differs was saved by the editor and is taken byte for byte.
-   */
-  editor?: { field: string; file: string; written?: string };
-}
-
-/** The database a draft was made on (services/database-identity.ts): its key, and how to name it. */
-export interface DraftDatabase {
-  key: string;
-  label: string;
-}
-
-export interface StoredDraft extends Draft {
-  /** When the draft was last written. */
-  savedAt: Date;
-  /** The database it was made on; absent in drafts written before cabinet recorded it. */
-  database?: DraftDatabase;
-  file: string;
-  /** Set when `fields[editor.field]` came from the editor's temp file, newer than the draft itself. */
-  fromEditorFile?: boolean;
-}
-
-export interface DraftStoreOptions {
-  dir?: string;
-  /** Longest time a change stays only in memory (default 300 ms). */
-  debounceMs?: number;
-}
-
-const SUFFIX = '.draft.json';
-const FORMAT = 1;
 /** After a failed write (a full disk, a read-only directory), how soon the store tries again. */
 const RETRY_MS = 1000;
-
-/**
- * Where a draft stands, as a value that compares by content (for useSyncExternalStore): `saved` (on disk;
- * a newer change may be in memory for up to `debounceMs`), `pending` (not on disk yet), `failed` (the last
- * write failed, `reason` says why; retried every second), `none` (no draft).
- */
-export type DraftState = 'none' | 'saved' | 'pending' | `failed:${string}`;
-
-/** Why a write failed, in a few words (the errno's meaning, not a stack). */
-export function writeFailureReason(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  const known: Record<string, string> = {
-    ENOSPC: 'no space left on device',
-    EDQUOT: 'disk quota exceeded',
-    EROFS: 'read-only file system',
-    EACCES: 'permission denied',
-    EPERM: 'operation not permitted',
-    EIO: 'input/output error',
-    ENOTDIR: 'not a directory',
-  };
-  if (code && known[code]) return known[code];
-  const message = error instanceof Error ? error.message : String(error);
-  return message.replace(/^E[A-Z]+: /, '').split('\n')[0]!;
-}
 
 export class DraftStore {
   readonly dir: string;
@@ -141,7 +74,7 @@ export class DraftStore {
     let first: unknown;
     for (const draft of [...this.#pending.values()]) {
       try {
-        this.#writeSync(this.#withEditorText(draft));
+        this.#writeSync(withEditorText(this.dir, draft));
         this.#pending.delete(draft.id);
         this.#stored(draft.id);
       } catch (error) {
@@ -194,8 +127,7 @@ export class DraftStore {
 
   #removeStored(draft: StoredDraft): void {
     try {
-      if (draft.editor && this.#inside(draft.editor.file)) fs.rmSync(draft.editor.file, { force: true });
-      if (this.#inside(draft.file)) fs.rmSync(draft.file, { force: true });
+      removeDraftFiles(this.dir, draft.file, draft.editor?.file);
     } catch {
       // A read-only directory: it stays, and is offered again.
     }
@@ -258,15 +190,15 @@ export class DraftStore {
     } catch {
       return [];
     }
-    this.#removeAbandonedTemps(all);
-    const names = all.filter((n) => n.endsWith(SUFFIX));
-    const drafts = names.map((n) => this.#read(path.join(this.dir, n))).filter((d): d is StoredDraft => d !== null);
+    removeAbandonedTemps(this.dir, all);
+    const names = all.filter((n) => n.endsWith(DRAFT_SUFFIX));
+    const drafts = names.map((n) => readDraftFile(this.dir, path.join(this.dir, n))).filter((d): d is StoredDraft => d !== null);
     return drafts.sort((a, b) => b.savedAt.getTime() - a.savedAt.getTime());
   }
 
   /** This database's draft `id`, if any. */
   get(id: string): StoredDraft | null {
-    const stored = this.#read(this.#fileOf(id));
+    const stored = readDraftFile(this.dir, draftFile(this.dir, id, this.#database));
     return stored && this.belongsHere(stored) ? stored : null;
   }
 
@@ -280,8 +212,7 @@ export class DraftStore {
     this.#written.delete(id);
     const stored = this.get(id);
     try {
-      if (stored?.editor && this.#inside(stored.editor.file)) fs.rmSync(stored.editor.file, { force: true });
-      fs.rmSync(this.#fileOf(id), { force: true });
+      removeDraftFiles(this.dir, draftFile(this.dir, id, this.#database), stored?.editor?.file);
     } catch {
       // A read-only directory: the draft stays on disk, and the next start offers it (against the row then).
     }
@@ -294,9 +225,8 @@ export class DraftStore {
    * with detachEditorFile when the editor has exited and its text was taken into the draft.
    */
   attachEditorFile(draft: Draft, field: string, text: string, extension = '.md'): string {
-    this.#ensureDir();
-    const slug = draft.id.replace(/[^A-Za-z0-9._-]+/g, '-').slice(0, 48);
-    const file = path.join(this.dir, `${slug}-${crypto.randomBytes(4).toString('hex')}${extension}`);
+    ensureDraftDir(this.dir);
+    const file = newEditorFile(this.dir, draft.id, extension);
     const next = { ...structuredClone(draft), editor: { field, file, written: sha256(text) } };
     try {
       fs.writeFileSync(file, text, { mode: 0o600, flag: 'wx' });
@@ -321,7 +251,7 @@ export class DraftStore {
     const { editor: _editor, ...rest } = draft;
     // The draft first: when it cannot be written, the editor's file (which the draft on disk points at) stays.
     this.#put(rest);
-    if (!this.#failed.has(draft.id) && editor && this.#inside(editor.file)) fs.rmSync(editor.file, { force: true });
+    if (!this.#failed.has(draft.id) && editor && isInside(this.dir, editor.file)) fs.rmSync(editor.file, { force: true });
   }
 
   /**
@@ -336,7 +266,7 @@ export class DraftStore {
     this.#pending.delete(draft.id);
     this.#stored(draft.id);
     this.#notify();
-    if (editor && this.#inside(editor.file)) fs.rmSync(editor.file, { force: true });
+    if (editor && isInside(this.dir, editor.file)) fs.rmSync(editor.file, { force: true });
   }
 
   /** Stops the timer after writing what is pending (the console calls it on a normal exit). */
@@ -358,244 +288,7 @@ export class DraftStore {
     this.#notify();
   }
 
-  #ensureDir(): void {
-    try {
-      fs.mkdirSync(this.dir, { recursive: true, mode: 0o700 });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw Object.assign(new Error(`${this.dir} is not a directory`), { code: 'ENOTDIR' });
-      // A recursive mkdir says ENOENT when a parent cannot be made; the nearest existing parent says why.
-      let parent = path.dirname(this.dir);
-      while (!fs.existsSync(parent) && parent !== path.dirname(parent)) parent = path.dirname(parent);
-      fs.accessSync(parent, fs.constants.W_OK);
-      throw error;
-    }
-    const stat = fs.lstatSync(this.dir);
-    if (!stat.isDirectory()) throw new Error(`${this.dir} is not a directory`);
-    // An existing directory created with a looser umask is tightened: drafts hold business data.
-    if ((stat.mode & 0o777) !== 0o700) fs.chmodSync(this.dir, 0o700);
-  }
-
-  #fileOf(id: string): string {
-    const slug = id.replace(/[^A-Za-z0-9._-]+/g, '-').slice(0, 48);
-    // Per database: staging's draft of a site and production's are two files.
-    const hash = crypto.createHash('sha256').update(this.#database ? `${this.#database.key}\n${id}` : id).digest('hex').slice(0, 12);
-    return path.join(this.dir, `${slug}-${hash}${SUFFIX}`);
-  }
-
-  #inside(file: string): boolean {
-    const resolved = path.resolve(file);
-    return path.dirname(resolved) === path.resolve(this.dir);
-  }
-
-  /** The editor's temp file is newer than the draft in memory: take its text. */
-  #withEditorText(draft: Draft): Draft {
-    const text = this.#savedByEditor(draft);
-    return text === null ? draft : { ...draft, fields: { ...draft.fields, [draft.editor!.field]: text } };
-  }
-
-  /** What the editor saved into the draft's editor file, byte for byte; null when it saved nothing (or the file is gone). */
-  #savedByEditor(draft: Draft, savedAt?: Date): string | null {
-    if (!draft.editor || !this.#inside(draft.editor.file)) return null;
-    try {
-      const text = fs.readFileSync(draft.editor.file, 'utf8');
-      if (draft.editor.written !== undefined) return sha256(text) === draft.editor.written ? null : text;
-      // A draft from before `written` was recorded: the file counts when it is newer than the draft.
-      if (savedAt && fs.statSync(draft.editor.file).mtimeMs <= savedAt.getTime()) return null;
-      return text;
-    } catch {
-      return null;
-    }
-  }
-
   #writeSync(draft: Draft): void {
-    this.#ensureDir();
-    const file = this.#fileOf(draft.id);
-    const temp = path.join(this.dir, `.${path.basename(file)}.${process.pid}.${++this.#counter}.tmp`);
-    const body = JSON.stringify({
-      format: FORMAT,
-      savedAt: new Date().toISOString(),
-      host: os.hostname(),
-      pid: process.pid,
-      ...draft,
-      ...(this.#database ? { database: this.#database } : {}),
-    });
-    const fd = fs.openSync(temp, 'wx', 0o600);
-    try {
-      fs.writeFileSync(fd, body);
-      fs.fsyncSync(fd);
-    } catch (error) {
-      // A full disk: no empty temp file is left behind to look like a draft.
-      fs.closeSync(fd);
-      fs.rmSync(temp, { force: true });
-      throw error;
-    }
-    fs.closeSync(fd);
-    try {
-      fs.renameSync(temp, file);
-    } catch (error) {
-      fs.rmSync(temp, { force: true });
-      throw error;
-    }
-    // The rename itself is durable only once the directory is synced.
-    const dirFd = fs.openSync(this.dir, 'r');
-    try {
-      fs.fsyncSync(dirFd);
-    } catch {
-      // Some filesystems refuse fsync on a directory; the rename is still atomic.
-    } finally {
-      fs.closeSync(dirFd);
-    }
+    writeDraftFile(this.dir, draftFile(this.dir, draft.id, this.#database), draft, this.#database, ++this.#counter);
   }
-
-  /** Temp files of writes cut short by kill -9 (never renamed); anything a minute old is abandoned. */
-  #removeAbandonedTemps(names: string[]): void {
-    for (const name of names.filter((n) => n.startsWith('.') && n.endsWith('.tmp'))) {
-      const file = path.join(this.dir, name);
-      try {
-        if (Date.now() - fs.statSync(file).mtimeMs > 60_000) fs.rmSync(file, { force: true });
-      } catch {
-        // Gone already, or not ours to remove.
-      }
-    }
-  }
-
-  #read(file: string): StoredDraft | null {
-    let raw: unknown;
-    try {
-      raw = JSON.parse(fs.readFileSync(file, 'utf8'));
-    } catch {
-      return null;
-    }
-    if (!isDraftJson(raw)) return null;
-    const { format: _format, host: _host, pid: _pid, savedAt, ...draft } = raw;
-    const stored: StoredDraft = { ...(draft as Draft), savedAt: new Date(savedAt), file };
-    // Killed while the editor ran: what the editor saved wins, byte for byte.
-    const fromEditor = this.#savedByEditor(stored, stored.savedAt);
-    if (fromEditor !== null) {
-      stored.fields = { ...stored.fields, [stored.editor!.field]: fromEditor };
-      stored.fromEditorFile = true;
-    }
-    return stored;
-  }
-}
-
-/** A draft id as a person reads it: `site:acme-de` → `site acme-de`, `site-new` → `the new site`. */
-export function draftName(id: string): string {
-  if (id === 'site-new') return 'the new site';
-  const colon = id.indexOf(':');
-  return colon > 0 ? `${id.slice(0, colon)} ${id.slice(colon + 1)}` : id;
-}
-
-const sha256 = (text: string) => crypto.createHash('sha256').update(text).digest('hex');
-
-function isValues(value: unknown): value is DraftValues {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    !Array.isArray(value) &&
-    Object.values(value).every((v) => v === null || typeof v === 'string')
-  );
-}
-
-function isDraftJson(value: unknown): value is Draft & { format: number; savedAt: string; host?: string; pid?: number; database?: DraftDatabase } {
-  if (typeof value !== 'object' || value === null) return false;
-  const v = value as Record<string, unknown>;
-  return (
-    v.format === FORMAT &&
-    typeof v.id === 'string' &&
-    (v.entity === 'site' || v.entity === 'user') &&
-    (v.recordId === null || typeof v.recordId === 'string') &&
-    (v.baseVersion === null || (typeof v.baseVersion === 'number' && Number.isInteger(v.baseVersion))) &&
-    typeof v.savedAt === 'string' &&
-    !Number.isNaN(Date.parse(v.savedAt)) &&
-    isValues(v.base) &&
-    isValues(v.fields) &&
-    (v.database === undefined ||
-      (typeof v.database === 'object' && v.database !== null && typeof (v.database as Record<string, unknown>).key === 'string' && typeof (v.database as Record<string, unknown>).label === 'string')) &&
-    (v.editor === undefined ||
-      (typeof v.editor === 'object' && v.editor !== null && typeof (v.editor as Record<string, unknown>).field === 'string' && typeof (v.editor as Record<string, unknown>).file === 'string'))
-  );
-}
-
-/** One edited field of a recovered draft, compared with the row as it is now. */
-export interface DraftFieldState {
-  field: string;
-  base: string | null;
-  /** The current row's value; undefined when the row is gone. */
-  theirs: string | null | undefined;
-  mine: string | null;
-  /** The row's value moved on since the draft began (and differs from mine). */
-  conflict: boolean;
-}
-
-export interface DraftComparison {
-  /** `gone`: the row was deleted; `moved`: its version is past the draft's base; `current`: nothing changed underneath. */
-  status: 'new' | 'gone' | 'moved' | 'current';
-  fields: DraftFieldState[];
-}
-
-/**
- * Compares a recovered draft with the row as it is now (`current`: the row's values by field name plus its
- * `version`, or null when it no longer exists). Pure; the console shows it as base / theirs / mine.
- */
-export function compareDraft(draft: Draft, current: (Record<string, unknown> & { version: number }) | null): DraftComparison {
-  const norm = (v: unknown): string | null => (v === null || v === undefined ? null : v instanceof Date ? v.toISOString() : String(v));
-  const status: DraftComparison['status'] =
-    draft.recordId === null ? 'new' : current === null ? 'gone' : current.version !== draft.baseVersion ? 'moved' : 'current';
-  const fields = Object.entries(draft.fields).map(([field, mine]): DraftFieldState => {
-    const base = draft.base[field] ?? null;
-    const theirs = current === null ? undefined : norm(current[field]);
-    return { field, base, theirs, mine, conflict: theirs !== undefined && theirs !== base && theirs !== mine };
-  });
-  return { status, fields };
-}
-
-/**
- * On SIGHUP (the SSH link dropped, the terminal closed) and SIGTERM: write pending drafts synchronously,
- * let `settle` finish what must be saved before exiting (an `$EDITOR` still running: its text goes into its
- * draft), write again, run `beforeExit` (e.g. leave the alternate screen), and exit with 128 + the signal
- * number (129, 143). Further signals while this runs change nothing. Returns a function that removes the
- * handlers.
- */
-export function flushDraftsOnSignals(
-  store: Pick<DraftStore, 'flushSync'>,
-  options: {
-    signals?: NodeJS.Signals[];
-    settle?: (signal: NodeJS.Signals) => Promise<void>;
-    beforeExit?: (signal: NodeJS.Signals) => void;
-    exit?: (code: number) => void;
-  } = {},
-): () => void {
-  const signals = options.signals ?? ['SIGHUP', 'SIGTERM'];
-  const exit = options.exit ?? ((code: number) => process.exit(code));
-  let handling = false;
-  const flush = () => {
-    try {
-      store.flushSync();
-    } catch {
-      // Nothing more can be done for the draft here; exit anyway.
-    }
-  };
-  const finish = (signal: NodeJS.Signals) => {
-    flush();
-    try {
-      options.beforeExit?.(signal);
-    } finally {
-      exit(128 + (os.constants.signals[signal] ?? 0));
-    }
-  };
-  const handler = (signal: NodeJS.Signals) => {
-    if (handling) return;
-    handling = true;
-    if (!options.settle) return finish(signal);
-    flush();
-    options.settle(signal).then(
-      () => finish(signal),
-      () => finish(signal),
-    );
-  };
-  for (const signal of signals) process.on(signal, handler);
-  return () => {
-    for (const signal of signals) process.off(signal, handler);
-  };
 }

@@ -1,4 +1,6 @@
-import { defaultEmbeddedRoot, embeddedLayout, runningPid, stopEmbeddedServer, ensureEmbeddedServer } from '../db/embedded.ts';
+import { stopEmbeddedServer, ensureEmbeddedServer } from '../db/embedded.ts';
+import { defaultEmbeddedRoot, embeddedLayout } from '../db/embedded-layout.ts';
+import { runningPid } from '../db/embedded-pid.ts';
 import { usageError, ExitCode } from '../lib/errors.ts';
 import type { Command } from './command.ts';
 

@@ -3,7 +3,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { embeddedLayout, ensureEmbeddedServer, runningPid, stopEmbeddedServer, type EmbeddedServer } from '../../src/db/embedded.ts';
+import { ensureEmbeddedServer, stopEmbeddedServer, type EmbeddedServer } from '../../src/db/embedded.ts';
+import { embeddedLayout } from '../../src/db/embedded-layout.ts';
+import { runningPid } from '../../src/db/embedded-pid.ts';
 import { cleanEnv, runCabinet } from '../helpers/cli.ts';
 import { scratchDir } from '../helpers/scratch.ts';
 

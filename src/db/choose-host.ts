@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { CabinetError } from '../lib/errors.ts';
-import { fillPasswordFromPgpass, type ConnectionTarget, type SessionAttrs } from './connection.ts';
+import type { ConnectionTarget, SessionAttrs } from './connection.ts';
+import { fillPasswordFromPgpass } from './pgpass.ts';
 import { toDatabaseError } from './db-errors.ts';
 import { pgDriverOptions } from './pg-options.ts';
 import { guardTarget, type GuardDecision } from './tailnet-guard.ts';

@@ -1,9 +1,8 @@
-import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
-import { parseEnv } from 'node:util';
 import { CabinetError, usageError } from '../lib/errors.ts';
+import { loadDotEnv, type DotEnvUse } from './dot-env.ts';
 import { LibpqUrlError, parseLibpqUrl, type LibpqUrl } from './libpq-url.ts';
+
 
 /** Where a connection's settings came from, in the order they are consulted. */
 export type ConnectionSource = '--database-url' | 'CABINET_DATABASE_URL' | 'DATABASE_URL' | 'libpq environment' | 'embedded';
@@ -54,46 +53,6 @@ export interface ResolveOptions {
 }
 
 export const DEFAULT_CONNECT_TIMEOUT_SECONDS = 10;
-
-/** What a `.env` file did to the connection: one line for stderr and `doctor`. */
-export interface DotEnvUse {
-  file: string;
-  /** True when its connection settings chose the database; false when the environment already named one. */
-  used: boolean;
-  /** The connection variables the file set (or would have set). */
-  names: string[];
-  line: string;
-}
-
-/**
- * Loads `.env` from the working directory into `env`, without overriding what is already set
- * (the shell wins over the file, as with dotenv). Uses Node's own parser. Connection settings
- * (`CABINET_DATABASE_URL`, `DATABASE_URL`, every `PG*`) are taken from it only when `connection` is
- * true: a `.env` must never change which database the shell's environment or `--database-url` named.
- * Returns the file's effect on the connection, or undefined when it has no connection settings.
- */
-export function loadDotEnv(cwd: string, env: NodeJS.ProcessEnv, connection = true): { file: string; names: string[] } | undefined {
-  const file = path.join(cwd, '.env');
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
-  }
-  const names: string[] = [];
-  for (const [key, value] of Object.entries(parseEnv(text))) {
-    if (isConnectionVar(key)) {
-      names.push(key);
-      if (!connection) continue;
-    }
-    if (env[key] === undefined) env[key] = value;
-  }
-  return names.length > 0 ? { file, names } : undefined;
-}
-
-function isConnectionVar(name: string): boolean {
-  return name === 'CABINET_DATABASE_URL' || name === 'DATABASE_URL' || name.startsWith('PG');
-}
 
 const LIBPQ_TARGET_VARS = ['PGHOST', 'PGHOSTADDR', 'PGPORT', 'PGUSER', 'PGDATABASE', 'PGSERVICE'] as const;
 
@@ -235,76 +194,8 @@ function resolveFrom(env: NodeJS.ProcessEnv, databaseUrl: string | undefined): C
   return { source: 'embedded' };
 }
 
-/** Socket directories libpq treats as "localhost" when matching password file lines. */
-const DEFAULT_SOCKET_DIRS = new Set(['/var/run/postgresql', '/run/postgresql', '/tmp']);
-
-/** Splits a password file line on unescaped colons: four fields, then the password (the rest of the line). */
-function pgpassFields(line: string): string[] | undefined {
-  const fields: string[] = [];
-  let current = '';
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i]!;
-    if (ch === '\\' && i + 1 < line.length) {
-      current += line[++i];
-    } else if (ch === ':' && fields.length < 4) {
-      fields.push(current);
-      current = '';
-    } else {
-      current += ch;
-    }
-  }
-  fields.push(current);
-  return fields.length === 5 ? fields : undefined;
-}
-
 /**
- * Looks the password up in the libpq password file (`PGPASSFILE` or `~/.pgpass`) when none was given, with
- * libpq's rules: the first matching line wins, `*` matches anything, `\:` is a colon, and a file that group
- * or others can read is ignored. (The `pgpass` package lets a later `*` line override an earlier exact one.)
- */
-export async function fillPasswordFromPgpass(
-  target: ConnectionTarget,
-  env: NodeJS.ProcessEnv = process.env,
-  warn: (line: string) => void = () => {},
-): Promise<void> {
-  if (target.password !== undefined) return;
-  const file = target.passfile || env.PGPASSFILE || path.join(env.HOME || os.homedir(), '.pgpass');
-  let text: string;
-  try {
-    const stat = await fs.promises.stat(file);
-    if (!stat.isFile()) return;
-    if (process.platform !== 'win32' && (stat.mode & 0o077) !== 0) {
-      warn(`password file ${file} is ignored: group or others can read it (chmod 600 ${file})`);
-      return;
-    }
-    text = await fs.promises.readFile(file, 'utf8');
-  } catch {
-    return;
-  }
-  const hosts = [target.host];
-  if (DEFAULT_SOCKET_DIRS.has(target.host)) hosts.push('localhost');
-  const matches = (field: string, values: string[]) => field === '*' || values.includes(field);
-  for (const line of text.split(/\r?\n/)) {
-    if (line.trim() === '' || line.trimStart().startsWith('#')) continue;
-    const fields = pgpassFields(line);
-    if (!fields) continue;
-    const [host, port, database, user, password] = fields as [string, string, string, string, string];
-    if (
-      matches(host, hosts) &&
-      (port === '*' || Number(port) === target.port) &&
-      matches(database, [target.database]) &&
-      matches(user, [target.user]) &&
-      password !== ''
-    ) {
-      target.password = password;
-      return;
-    }
-  }
-}
-
-/** How the target is shown to people: never with its password. */
-/**
- * The console header's short form: `embedded · DB` or `user@host/db` (`user@socket/db` for a Unix socket,
+ * How the target is shown to people, never with its password. The console header's short form: `embedded · DB` or `user@host/db` (`user@socket/db` for a Unix socket,
  * `:port` only when it is not 5432). describeTarget is the long one, for messages that need the path.
  */
 export function shortTarget(target: ConnectionTarget): string {

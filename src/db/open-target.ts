@@ -1,4 +1,5 @@
-import { fillPasswordFromPgpass, resolveConnection, DEFAULT_CONNECT_TIMEOUT_SECONDS, type ConnectionTarget } from './connection.ts';
+import { resolveConnection, DEFAULT_CONNECT_TIMEOUT_SECONDS, type ConnectionTarget } from './connection.ts';
+import { fillPasswordFromPgpass } from './pgpass.ts';
 import { ensureEmbeddedServer } from './embedded.ts';
 import { guardTarget, type GuardDecision } from './tailnet-guard.ts';
 

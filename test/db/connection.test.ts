@@ -1,14 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  describeTarget,
-  shortTarget,
-  fillPasswordFromPgpass,
-  loadDotEnv,
-  resolveConnection,
-  type ConnectionTarget,
-} from '../../src/db/connection.ts';
+import { describeTarget, shortTarget, resolveConnection, type ConnectionTarget } from '../../src/db/connection.ts';
+import { loadDotEnv } from '../../src/db/dot-env.ts';
+import { fillPasswordFromPgpass } from '../../src/db/pgpass.ts';
 import { CabinetError } from '../../src/lib/errors.ts';
 import { scratchDir } from '../helpers/scratch.ts';
 

@@ -1,7 +1,9 @@
 import { CabinetError, usageError, ExitCode } from '../lib/errors.ts';
 import { confirmTyped } from '../lib/confirm.ts';
 import { defaultMigrationsDir } from '../lib/paths.ts';
-import { discoverMigrationFiles, MigrationService, readMigrationStatus } from '../services/migration-service.ts';
+import { discoverMigrationFiles } from '../services/migration-files.ts';
+import { MigrationService } from '../services/migration-service.ts';
+import { readMigrationStatus } from '../services/migration-status.ts';
 import type { Command, CommandContext } from './command.ts';
 import { refuseWhenReadOnly } from './read-only.ts';
 import { sanitizeLine } from '../lib/sanitize.ts';

@@ -10,7 +10,10 @@ import { accessFromPrivileges, PRIVILEGES_SQL, readOnlyError, writeGate, type Pr
 import { connectionInfo } from './connection-info.ts';
 import { readDatabaseIdentity } from './database-identity.ts';
 import type { CreateServicesOptions } from './create-services.ts';
-import { discoverMigrationFiles, MigrationService, readMigrationStatus, type MigrateEvents, type MigrationStatus } from './migration-service.ts';
+import type { MigrateEvents } from './migration-bookkeeping.ts';
+import { discoverMigrationFiles } from './migration-files.ts';
+import { MigrationService } from './migration-service.ts';
+import { readMigrationStatus, type MigrationStatus } from './migration-status.ts';
 import { readServices } from './read-services.ts';
 import type { RevisionService, Services, SiteService, UserService } from './types.ts';
 

@@ -1,118 +1,11 @@
-import crypto from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
 import type { Transaction } from '@mikro-orm/core';
 import type { CabinetORM } from '../db/orm.ts';
-import { errorCode, toDatabaseError } from '../db/db-errors.ts';
+import { toDatabaseError } from '../db/db-errors.ts';
 import type { ConnectionTarget } from '../db/connection.ts';
 import { CabinetError } from '../lib/errors.ts';
-
-/** One key for every `cabinet migrate` against a database: hashtext('cabinet:migrate'). */
-const LOCK_SQL = `select pg_advisory_xact_lock(hashtext('cabinet:migrate'))`;
-const TRY_LOCK_SQL = `select pg_try_advisory_xact_lock(hashtext('cabinet:migrate')) as locked`;
-/** How long a second `cabinet migrate` waits for the first before saying so. */
-export const LOCK_WAIT_SECONDS = 120;
-
-export interface MigrationFile {
-  name: string;
-  file: string;
-  checksum: string;
-}
-
-export interface AppliedMigration {
-  name: string;
-  executedAt: Date | null;
-  /** Recorded checksum; undefined when it was applied without cabinet (recorded on the next run). */
-  checksum?: string;
-}
-
-export interface MigrationStatus {
-  applied: AppliedMigration[];
-  pending: string[];
-  /** Applied in the database, but no such file in this version of cabinet. */
-  unknown: string[];
-  /** Applied, but the file's content changed since (checksum mismatch). */
-  edited: string[];
-  /**
-   * Applied without cabinet (MikroORM's own CLI, or by hand): no checksum was recorded, so an edit of the
-   * file would go unnoticed. The next `cabinet migrate` records the files' checksums ("adopts" them).
-   */
-  unrecorded: string[];
-}
-
-export interface MigrateEvents {
-  /** Called when another `cabinet migrate` holds the lock and this one starts waiting. */
-  onWaiting?: () => void;
-  /** Called with the migrations applied without cabinet whose checksums this run recorded. */
-  onAdopted?: (names: string[]) => void;
-}
-
-function isMigrationFile(file: string): boolean {
-  return /\.(ts|js)$/.test(file) && !file.endsWith('.d.ts');
-}
-
-/** Migrations shipped with this cabinet, in order, each with the sha256 of its file. */
-export function discoverMigrationFiles(dir: string): MigrationFile[] {
-  return fs
-    .readdirSync(dir)
-    .filter(isMigrationFile)
-    .sort()
-    .map((file) => {
-      const full = path.join(dir, file);
-      return {
-        name: file.replace(/\.[jt]s$/, ''),
-        file: full,
-        checksum: crypto.createHash('sha256').update(fs.readFileSync(full)).digest('hex'),
-      };
-    });
-}
-
-/** `executed_ms`: milliseconds since the epoch, read as a number so no driver's date parsing (or the server's DateStyle) is involved. */
-type AppliedRow = { name: string; executed_ms: number | string | null; checksum: string | null };
-
-const EXECUTED_MS = `(extract(epoch from m.executed_at) * 1000)::float8 as executed_ms`;
-
-/** A Date, or null when the row has none: MikroORM's connection returns timestamps as text, pg as Dates. */
-function executedAt(ms: number | string | null): Date | null {
-  if (ms === null) return null;
-  const date = new Date(Number(ms));
-  return Number.isNaN(date.getTime()) ? null : date;
-}
-
-/**
- * Applied and pending migrations, from the bookkeeping tables and the shipped files. Takes any way to run
- * a parameterless query, so `cabinet migrate status` can answer without loading the ORM (a light pg pool).
- */
-export async function readMigrationStatus(run: (sql: string) => Promise<unknown[]>, files: MigrationFile[]): Promise<MigrationStatus> {
-  // A database cabinet never migrated has no bookkeeping tables yet: everything is pending.
-  const [tables] = (await run(
-    `select to_regclass('mikro_orm_migrations') is not null as migrations,
-            to_regclass('cabinet_migration_checksums') is not null as checksums`,
-  )) as { migrations: boolean; checksums: boolean }[];
-  const rows = !tables?.migrations
-    ? []
-    : ((await run(
-        tables.checksums
-          ? `select m.name, ${EXECUTED_MS}, c.checksum
-               from mikro_orm_migrations m left join cabinet_migration_checksums c on c.name = m.name
-              order by m.id`
-          : `select m.name, ${EXECUTED_MS}, null as checksum from mikro_orm_migrations m order by m.id`,
-      )) as AppliedRow[]);
-  const byName = new Map(files.map((f) => [f.name, f]));
-  const applied: AppliedMigration[] = rows.map((r) => ({
-    name: r.name.replace(/\.[jt]s$/, ''),
-    executedAt: executedAt(r.executed_ms),
-    ...(r.checksum ? { checksum: r.checksum } : {}),
-  }));
-  const appliedNames = new Set(applied.map((a) => a.name));
-  return {
-    applied,
-    pending: files.filter((f) => !appliedNames.has(f.name)).map((f) => f.name),
-    unknown: applied.filter((a) => !byName.has(a.name)).map((a) => a.name),
-    edited: applied.filter((a) => a.checksum && byName.get(a.name) && byName.get(a.name)!.checksum !== a.checksum).map((a) => a.name),
-    unrecorded: applied.filter((a) => !a.checksum && byName.has(a.name)).map((a) => a.name),
-  };
-}
+import { ensureBookkeeping, recordChecksum, takeMigrateLock, type MigrateEvents } from './migration-bookkeeping.ts';
+import { discoverMigrationFiles, type MigrationFile } from './migration-files.ts';
+import { readMigrationStatus, type MigrationStatus } from './migration-status.ts';
 
 /**
  * `cabinet migrate` and friends. Every run happens inside one transaction that first takes a
@@ -191,14 +84,14 @@ export class MigrationService {
   /** Applies every pending migration; returns the names applied (empty when up to date). */
   async up(events: MigrateEvents = {}): Promise<string[]> {
     return this.#run(async (trx) => {
-      await this.#lock(trx, events);
+      await takeMigrateLock(this.#orm.em.getConnection(), trx, events);
       const status = await this.#status(trx);
       this.#refuseInconsistent(status);
       const files = new Map(this.files().map((f) => [f.name, f]));
       await this.#adopt(trx, status.unrecorded, files, events);
       if (status.pending.length === 0) return [];
       await this.#orm.migrator.up({ transaction: trx, migrations: status.pending });
-      for (const name of status.pending) await this.#recordChecksum(trx, name, files.get(name)!.checksum);
+      for (const name of status.pending) await recordChecksum(this.#orm.em.getConnection(), trx, name, files.get(name)!.checksum);
       return status.pending;
     });
   }
@@ -223,7 +116,7 @@ export class MigrationService {
   /** Reverts what `planDown(to)` names, in one transaction. */
   async down(to: string | undefined, events: MigrateEvents = {}): Promise<string[]> {
     return this.#run(async (trx) => {
-      await this.#lock(trx, events);
+      await takeMigrateLock(this.#orm.em.getConnection(), trx, events);
       const status = await this.#status(trx);
       this.#refuseInconsistent(status);
       const names = this.#planDown(status, to);
@@ -324,77 +217,13 @@ export class MigrationService {
       .getConnection()
       .execute<{ ok: boolean }[]>(`select has_table_privilege('cabinet_migration_checksums', 'INSERT') as ok`, [], 'all', trx);
     if (!row?.ok) return;
-    for (const name of names) await this.#recordChecksum(trx, name, files.get(name)!.checksum);
+    for (const name of names) await recordChecksum(this.#orm.em.getConnection(), trx, name, files.get(name)!.checksum);
     events.onAdopted?.(names);
-  }
-
-  async #recordChecksum(trx: Transaction, name: string, checksum: string): Promise<void> {
-    await this.#orm.em
-      .getConnection()
-      .execute(
-        `insert into cabinet_migration_checksums (name, checksum) values (?, ?) on conflict (name) do update set checksum = excluded.checksum`,
-        [name, checksum],
-        'run',
-        trx,
-      );
-  }
-
-  async #lock(trx: Transaction, events: MigrateEvents): Promise<void> {
-    const conn = this.#orm.em.getConnection();
-    const [row] = await conn.execute<{ locked: boolean }[]>(TRY_LOCK_SQL, [], 'all', trx);
-    if (row?.locked) return;
-    events.onWaiting?.();
-    await conn.execute(`set local lock_timeout = '${LOCK_WAIT_SECONDS}s'`, [], 'run', trx);
-    try {
-      await conn.execute(LOCK_SQL, [], 'run', trx);
-    } catch (error) {
-      // By SQLSTATE: the message is in the server's lc_messages language.
-      if (errorCode(error) === '55P03') {
-        throw new CabinetError(`another cabinet migrate is still running on this database (waited ${LOCK_WAIT_SECONDS} s)`, {
-          code: 'migration-locked',
-          hint: 'wait for it to finish, then run cabinet migrate status',
-        });
-      }
-      throw error;
-    }
-    await conn.execute(`set local lock_timeout = 0`, [], 'run', trx);
-  }
-
-  /**
-   * Creates the bookkeeping tables under the lock, in their own short transaction: MikroORM would
-   * otherwise create its table outside any lock, and two first runs would race on it.
-   */
-  async #ensureBookkeeping(): Promise<void> {
-    const conn = this.#orm.em.getConnection();
-    const [exists] = await conn.execute<{ ok: boolean }[]>(
-      `select to_regclass('mikro_orm_migrations') is not null and to_regclass('cabinet_migration_checksums') is not null as ok`,
-    );
-    if (exists?.ok) return;
-    await conn.transactional(async (trx) => {
-      await conn.execute(LOCK_SQL, [], 'run', trx);
-      await conn.execute(
-        `create table if not exists mikro_orm_migrations (id serial primary key, name varchar(255), executed_at timestamptz default current_timestamp)`,
-        [],
-        'run',
-        trx,
-      );
-      await conn.execute(
-        `create table if not exists cabinet_migration_checksums (
-           name text primary key,
-           checksum text not null,
-           applied_at timestamptz not null default now()
-         )`,
-        [],
-        'run',
-        trx,
-      );
-      await conn.execute(`comment on table cabinet_migration_checksums is 'cabinet: sha256 of each applied migration file'`, [], 'run', trx);
-    });
   }
 
   async #run<T>(fn: (trx: Transaction) => Promise<T>, options: { bookkeeping?: boolean } = {}): Promise<T> {
     try {
-      if (options.bookkeeping !== false) await this.#ensureBookkeeping();
+      if (options.bookkeeping !== false) await ensureBookkeeping(this.#orm.em.getConnection());
       return await this.#orm.em.getConnection().transactional(fn);
     } catch (error) {
       throw toDatabaseError(error, this.#target);

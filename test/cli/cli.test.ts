@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stopEmbeddedServer } from '../../src/db/embedded.ts';
-import { discoverMigrationFiles } from '../../src/services/migration-service.ts';
+import { discoverMigrationFiles } from '../../src/services/migration-files.ts';
 import { cleanEnv, repoRoot, runCabinet, type RunResult } from '../helpers/cli.ts';
 import { cluster, createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import { scratchDir } from '../helpers/scratch.ts';

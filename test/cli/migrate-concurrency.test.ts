@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { discoverMigrationFiles } from '../../src/services/migration-service.ts';
+import { discoverMigrationFiles } from '../../src/services/migration-files.ts';
 import { cleanEnv, repoRoot, runCabinet } from '../helpers/cli.ts';
 import { createTestDatabase } from '../helpers/db.ts';
 import { scratchDir } from '../helpers/scratch.ts';

@@ -5,7 +5,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { stopEmbeddedServer } from '../../src/db/embedded.ts';
-import { discoverMigrationFiles } from '../../src/services/migration-service.ts';
+import { discoverMigrationFiles } from '../../src/services/migration-files.ts';
 import { defaultMigrationsDir } from '../../src/lib/paths.ts';
 import { cluster, createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import { binCabinet, ensureBuilt, startTmux, terminalEnv, type TmuxSession } from '../helpers/tmux.ts';

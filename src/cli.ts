@@ -1,6 +1,7 @@
 import meow from 'meow';
 import { commands, findCommand } from './commands/index.ts';
-import type { Command, CommandContext, CommandIO, GlobalFlags, OptionSpec } from './commands/command.ts';
+import type { CommandContext, CommandIO, GlobalFlags } from './commands/command.ts';
+import { allOptions, commandNameOf, GLOBAL_FLAGS, joinStringValues, optionLabel, typedOptions } from './commands/argv-parse.ts';
 import { CabinetError, ExitCode, usageError } from './lib/errors.ts';
 import { sanitizeLine, sanitizeText } from './lib/sanitize.ts';
 import { assertArgvIsUtf8 } from './commands/argv-encoding.ts';
@@ -52,93 +53,6 @@ Examples
   $ cabinet doctor
   $ DATABASE_URL=postgres://cabinet@db.tailnet-name.ts.net/cabinet cabinet migrate
 `;
-
-/** Flags every command understands. */
-const GLOBAL_FLAGS = {
-  databaseUrl: { type: 'string' },
-  allowNonTailnet: { type: 'boolean' },
-  yes: { type: 'boolean', shortFlag: 'y' },
-  json: { type: 'boolean' },
-  debug: { type: 'boolean' },
-  to: { type: 'string' },
-  actor: { type: 'string' },
-  readOnly: { type: 'boolean' },
-  help: { type: 'boolean', shortFlag: 'h' },
-  version: { type: 'boolean' },
-} as const satisfies Record<string, OptionSpec>;
-
-const camel = (kebab: string) => kebab.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
-const kebab = (name: string) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
-
-/** The global flags plus the options the command declares. */
-function allOptions(command: Command | undefined): Record<string, OptionSpec> {
-  const all: Record<string, OptionSpec> = { ...GLOBAL_FLAGS };
-  for (const [name, spec] of Object.entries(command?.options ?? {})) {
-    const seen = all[name];
-    if (seen && seen.type !== spec.type) throw new Error(`option --${kebab(name)} is declared with two types`);
-    all[name] = spec;
-  }
-  return all;
-}
-
-/** The command name: the first argument that is neither a flag nor the value of a global string flag. */
-function commandNameOf(argv: string[]): string | undefined {
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === '--') return argv[i + 1];
-    const m = /^--([^=]+)$/.exec(arg);
-    if (m && (GLOBAL_FLAGS as Record<string, OptionSpec>)[camel(m[1]!)]?.type === 'string') {
-      i++;
-      continue;
-    }
-    if (!arg.startsWith('-') || arg === '-') return arg;
-  }
-  return undefined;
-}
-
-/**
- * A string option always takes the next argument as its value, as getopt does, even when it starts with
- * a dash (`--sort -last_seen`, `--ai-prompt-file -`); yargs-parser would read those as flags.
- */
-function joinStringValues(argv: string[], specs: Record<string, OptionSpec>): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === '--') {
-      out.push(...argv.slice(i));
-      break;
-    }
-    const m = /^--([^=]+)$/.exec(arg);
-    if (m && specs[camel(m[1]!)]?.type === 'string' && i + 1 < argv.length) {
-      out.push(`${arg}=${argv[++i]}`);
-      continue;
-    }
-    out.push(arg);
-  }
-  return out;
-}
-
-/** The options as typed (before `--`), by camelCase name; short flags mapped to their long name. */
-function typedOptions(argv: string[], specs: Record<string, OptionSpec>): string[] {
-  const names: string[] = [];
-  for (const arg of argv) {
-    if (arg === '--') break;
-    if (arg.startsWith('--')) {
-      let name = camel(arg.slice(2).split('=')[0]!);
-      if (!specs[name] && /^no[A-Z]/.test(name)) name = name[2]!.toLowerCase() + name.slice(3);
-      names.push(name);
-    } else if (/^-[^-\d]/.test(arg)) {
-      for (const ch of arg.slice(1).split('=')[0]!) {
-        names.push(Object.entries(specs).find(([, spec]) => spec.shortFlag === ch)?.[0] ?? ch);
-      }
-    }
-  }
-  return names;
-}
-
-function optionLabel(name: string): string {
-  return name.length === 1 ? `-${name}` : `--${kebab(name)}`;
-}
 
 export async function main(argv: string[], io: CommandIO): Promise<number> {
   const requested = commandNameOf(argv);

@@ -1,5 +1,5 @@
 import { CabinetError, usageError, ExitCode } from '../lib/errors.ts';
-import { confirmTyped } from '../lib/confirm.ts';
+import { confirmTyped } from './confirm.ts';
 import { defaultMigrationsDir } from '../lib/paths.ts';
 import { discoverMigrationFiles } from '../services/migration-files.ts';
 import { MigrationService } from '../services/migration-service.ts';

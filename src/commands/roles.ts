@@ -1,4 +1,4 @@
-import { confirmTyped } from '../lib/confirm.ts';
+import { confirmTyped } from './confirm.ts';
 import { ExitCode, usageError } from '../lib/errors.ts';
 import { applyRoles, PASSWORD_ENV, roleSet, rolesScript, ROLE_KINDS } from '../services/roles-service.ts';
 import { refuseWhenReadOnly } from './read-only.ts';

@@ -1,4 +1,4 @@
-import { confirmTyped } from '../lib/confirm.ts';
+import { confirmTyped } from './confirm.ts';
 import { ExitCode, usageError } from '../lib/errors.ts';
 import { useColor } from '../lib/record-diff.ts';
 import { sanitizeLine } from '../lib/sanitize.ts';

@@ -1,4 +1,4 @@
-import { confirmTyped } from '../lib/confirm.ts';
+import { confirmTyped } from './confirm.ts';
 import { ExitCode, usageError } from '../lib/errors.ts';
 import { sanitizeLine, sanitizeText } from '../lib/sanitize.ts';
 import { KEY_OF_SITE_FIELD, siteRecordToRow, siteSummaryToJson, siteText } from '../services/transfer/site-columns.ts';

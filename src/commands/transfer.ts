@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { confirmTyped } from '../lib/confirm.ts';
+import { confirmTyped } from './confirm.ts';
 import { CabinetError, ExitCode, usageError } from '../lib/errors.ts';
 import { readRecords, type InputRecord } from '../lib/json-records.ts';
 import { formatBytes, progress } from '../lib/progress.ts';

@@ -1,4 +1,4 @@
-import { confirmTyped } from '../lib/confirm.ts';
+import { confirmTyped } from './confirm.ts';
 import { CabinetError, ExitCode, usageError } from '../lib/errors.ts';
 import { recordText } from '../lib/record-diff.ts';
 import { sanitizeLine } from '../lib/sanitize.ts';

@@ -1,6 +1,6 @@
 import readline from 'node:readline/promises';
-import { usageError } from './errors.ts';
-import type { CommandIO } from '../commands/command.ts';
+import { usageError } from '../lib/errors.ts';
+import type { CommandIO } from './command.ts';
 
 /**
  * Asks the person at the terminal to type `expected` to go on. `--yes` skips the question; without a

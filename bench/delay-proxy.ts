@@ -36,6 +36,8 @@ export interface ConnectionStats {
   bytesToClient: number;
   /** With `trace`: each round trip's client message types, e.g. 'P B D E S' or 'startup'. */
   bursts: string[];
+  /** With `trace`: the SQL the client sent (first 200 characters), with ms since the proxy started. */
+  sql: { at: number; text: string }[];
   open: boolean;
 }
 
@@ -63,7 +65,7 @@ const loopbackHost = (h: string) => h === 'localhost' || h === '::1' || /^127\.\
  * Reads the frontend message types out of the client's byte stream, chunk by chunk (a message may span
  * chunks). The first message (startup, SSL or GSS request, cancel) has no type letter.
  */
-function frontendParser(): (chunk: Buffer) => string[] {
+function frontendParser(onSql: (text: string) => void): (chunk: Buffer) => string[] {
   let pending = Buffer.alloc(0);
   let skip = 0;
   let untyped = true; // the next message is a startup-style one (also after an SSL/GSS request's answer)
@@ -83,8 +85,15 @@ function frontendParser(): (chunk: Buffer) => string[] {
         pending = pending.subarray(length);
       } else {
         if (pending.length < 5) break;
-        types.push(String.fromCharCode(pending[0]!));
+        const type = String.fromCharCode(pending[0]!);
+        types.push(type);
         const length = 1 + pending.readInt32BE(1);
+        if (type === 'Q' || type === 'P') {
+          let at = 5;
+          if (type === 'P') at = pending.indexOf(0, at) + 1; // past the statement name
+          const end = pending.indexOf(0, at);
+          onSql(pending.subarray(at, end < 0 ? Math.min(pending.length, at + 200) : Math.min(end, at + 200)).toString().replace(/\s+/g, ' '));
+        }
         if (pending.length < length) { skip = length - pending.length; pending = Buffer.alloc(0); break; }
         pending = pending.subarray(length);
       }
@@ -104,10 +113,11 @@ export async function startDelayProxy(options: DelayProxyOptions): Promise<Delay
   let all: ConnectionStats[] = [];
   const sockets = new Set<net.Socket>();
   let nextId = 1;
+  const startedAt = Date.now();
 
   const server = net.createServer((client) => {
     const acceptedAt = Date.now();
-    const stats: ConnectionStats = { id: nextId++, roundTrips: 0, bytesToServer: 0, bytesToClient: 0, bursts: [], open: true };
+    const stats: ConnectionStats = { id: nextId++, roundTrips: 0, bytesToServer: 0, bytesToClient: 0, bursts: [], sql: [], open: true };
     all.push(stats);
     const upstream = 'path' in options.target
       ? net.connect(options.target.path)
@@ -117,7 +127,7 @@ export async function startDelayProxy(options: DelayProxyOptions): Promise<Delay
     client.setNoDelay(true);
     upstream.setNoDelay(true);
     let asked = false; // the client sent something the server has not answered yet
-    const parse = frontendParser();
+    const parse = frontendParser((text) => stats.sql.push({ at: Date.now() - startedAt, text }));
     let burst: string[] = [];
 
     // Same delay for every chunk of a direction, so timers fire in arrival order. A full socket pauses the
@@ -179,7 +189,7 @@ export async function startDelayProxy(options: DelayProxyOptions): Promise<Delay
         roundTrips: sum('roundTrips'),
         bytesToServer: sum('bytesToServer'),
         bytesToClient: sum('bytesToClient'),
-        perConnection: all.map((c) => ({ ...c, bursts: [...c.bursts] })),
+        perConnection: all.map((c) => ({ ...c, bursts: [...c.bursts], sql: [...c.sql] })),
       };
     },
     reset() {
@@ -188,6 +198,7 @@ export async function startDelayProxy(options: DelayProxyOptions): Promise<Delay
         c.bytesToServer = 0;
         c.bytesToClient = 0;
         c.bursts = [];
+        c.sql = [];
       }
       all = all.filter((c) => c.open);
     },

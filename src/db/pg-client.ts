@@ -20,12 +20,23 @@ interface QueryConfig {
   submit?: unknown;
 }
 
+/** What a BEGIN, COMMIT or ROLLBACK that never had to reach the server answers (pg's Result shape). */
+const answered = (command: string) => ({ command, rowCount: null, oid: null, rows: [], fields: [] });
+const ENDS = /^\s*(commit|rollback|end|abort)\b[^;]*;?\s*$/i;
+
 /**
  * The node-postgres client every cabinet pool uses (the ORM's and the light read pool). Each statement runs in
  * a transaction that starts with the settings of session-settings.ts as `SET LOCAL`: a statement outside a
  * transaction is wrapped in BEGIN … COMMIT, and a BEGIN (the ORM's, ours) is followed by the settings. So
  * every statement sees the same DateStyle, TimeZone, search_path and statement timeout, through a direct
  * connection, PgBouncer in session or in transaction mode alike, and nothing is left on the connection.
+ *
+ * Round trips are what a far database charges for, so none is spent on the wrapping: a standalone statement
+ * goes out as `BEGIN; SET LOCAL …`, the statement (with its parameters) and `COMMIT`, written together
+ * (pg's pipeline mode) and answered together: one round trip, as the statement alone would take. A BEGIN
+ * is held back and sent with the statement that follows it, so a transaction's first statement costs one
+ * round trip too. Errors stay where they were: a failed statement leaves the transaction aborted, so the
+ * pipelined COMMIT rolls back.
  *
  * Streams (COPY, cursors) are passed through: their callers always hold a transaction (sql-client.ts).
  */
@@ -34,14 +45,22 @@ export function cabinetClient(statementTimeoutMs: number): typeof pg.Client {
   const Base = pg.Client as unknown as new (config?: unknown) => {
     query(...args: unknown[]): unknown;
     getTransactionStatus(): string | null;
+    pipeline: boolean;
+    connection: { stream: { cork?(): void; uncork?(): void } };
   };
   class CabinetClient extends Base {
     /** Calls run one after another, so each sees the transaction state its predecessor left. */
     #queue: Promise<unknown> = Promise.resolve();
+    /** A BEGIN not sent yet: it goes out with the next statement. */
+    #begin: string | undefined;
 
     override query(...args: unknown[]): unknown {
       const first = args[0] as QueryConfig | string | undefined;
-      if (first && typeof first === 'object' && typeof first.submit === 'function') return super.query(...args);
+      if (first && typeof first === 'object' && typeof first.submit === 'function') {
+        // A stream inside a transaction whose BEGIN is still held: pg queues the BEGIN ahead of it.
+        if (this.#begin !== undefined) void Promise.resolve(super.query(this.#takeBegin())).catch(() => {});
+        return super.query(...args);
+      }
       const callback = typeof args.at(-1) === 'function' ? (args.pop() as Callback) : undefined;
       const run = this.#queue.then(() => this.#run(args));
       this.#queue = run.catch(() => {});
@@ -53,6 +72,11 @@ export function cabinetClient(statementTimeoutMs: number): typeof pg.Client {
       return undefined;
     }
 
+    /** 'T' while a BEGIN is held back: the transaction is open as far as the caller is concerned. */
+    override getTransactionStatus(): string | null {
+      return this.#begin !== undefined ? 'T' : super.getTransactionStatus();
+    }
+
     async #run(args: unknown[]): Promise<unknown> {
       const first = args[0] as QueryConfig | string | undefined;
       const text = typeof first === 'string' ? first : first?.text;
@@ -61,32 +85,60 @@ export function cabinetClient(statementTimeoutMs: number): typeof pg.Client {
       if (SESSION_STATE.test(text) || (typeof first === 'object' && first.name)) {
         throw new Error(`cabinet keeps no session state on a (possibly pooled) connection: ${text.split('\n')[0]}`);
       }
-      const status = this.getTransactionStatus();
+      if (this.#begin !== undefined) {
+        // An empty transaction never reaches the server.
+        if (ENDS.test(text)) {
+          this.#begin = undefined;
+          return answered(/^\s*(rollback|abort)/i.test(text) ? 'ROLLBACK' : 'COMMIT');
+        }
+        const [begin, result] = await this.#pipelined([[this.#takeBegin()], args]);
+        if (begin!.status === 'rejected') throw begin!.reason;
+        return settled(result!);
+      }
+      const status = super.getTransactionStatus();
       if ((status !== 'I' && status !== null) || AS_IS.test(text)) return super.query(...args);
       if (BEGIN.test(text)) {
-        const result = await super.query(...args);
-        await this.#settle(async () => {
-          await super.query(settings);
-        });
-        return result;
+        this.#begin = text.replace(/;?\s*$/, '');
+        return answered('BEGIN');
       }
-      await super.query(`begin; ${settings}`);
-      return this.#settle(async () => {
-        const result = await super.query(...args);
-        await super.query('commit');
-        return result;
-      });
+      const [begin, result] = await this.#pipelined([[`begin; ${settings}`], args, ['commit']]);
+      if (begin!.status === 'rejected') throw begin!.reason;
+      if (result!.status === 'rejected' && super.getTransactionStatus() !== 'I') {
+        await Promise.resolve(super.query('rollback')).catch(() => {});
+      }
+      return settled(result!);
     }
 
-    /** Runs `fn` in the open transaction; on failure rolls it back before passing the error on. */
-    async #settle<T>(fn: () => Promise<T>): Promise<T> {
+    #takeBegin(): string {
+      const begin = `${this.#begin}; ${settings}`;
+      this.#begin = undefined;
+      return begin;
+    }
+
+    /**
+     * Writes several queries without waiting for each answer (pg's pipeline mode, for these only: every
+     * other call waits its turn in #queue) and waits for all of them: one round trip. Each has its own Sync,
+     * so an error in one does not swallow the answers to the others.
+     */
+    #pipelined(calls: unknown[][]): Promise<PromiseSettledResult<unknown>[]> {
+      const stream = this.connection.stream;
+      this.pipeline = true;
+      stream.cork?.();
+      let sent: Promise<unknown>[];
       try {
-        return await fn();
-      } catch (error) {
-        if (this.getTransactionStatus() !== 'I') await Promise.resolve(super.query('rollback')).catch(() => {});
-        throw error;
+        sent = calls.map((args) => Promise.resolve(super.query(...args)));
+      } finally {
+        process.nextTick(() => stream.uncork?.());
       }
+      return Promise.allSettled(sent).finally(() => {
+        this.pipeline = false;
+      });
     }
   }
   return CabinetClient as unknown as typeof pg.Client;
+}
+
+function settled(result: PromiseSettledResult<unknown>): unknown {
+  if (result.status === 'rejected') throw result.reason;
+  return result.value;
 }

@@ -149,8 +149,11 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
       'for scripts use the commands: cabinet migrate, cabinet --help',
     );
   }
+  // Connecting and the first screen's queries start now, and travel while Ink and React load.
+  const { startConsoleReader } = await import('./services/console-start.ts');
+  const early = startConsoleReader(ctx);
   const { runConsole } = await import('./ui/run-console.tsx');
-  return runConsole(ctx);
+  return runConsole(ctx, early);
 }
 
 /** `--actor NAME`: one line, no control or invisible characters; a bad one is a usage error before anything runs. */

@@ -39,6 +39,8 @@ export interface OpenDbOptions extends Partial<OpenSessionOptions> {
 
 export interface OpenReaderOptions {
   statementTimeoutMs?: number;
+  /** Connections the read pool may open (3 unless given; the console uses one). */
+  maxConnections?: number;
   /** Progress and warning lines while the target is opened (embedded cluster, .pgpass); stderr unless given. */
   log?: (line: string) => void;
   warn?: (line: string) => void;

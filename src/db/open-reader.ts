@@ -1,6 +1,6 @@
 import { describeTarget, type ConnectionTarget } from './connection.ts';
 import { openTarget, type OpenTargetOptions } from './open-target.ts';
-import { openReadPool } from './read-pool.ts';
+import { openReadPool, type ReadPool } from './read-pool.ts';
 import type { TransactionRunner } from './sql-client.ts';
 import type { SqlQuery } from './sql-query.ts';
 import type { GuardDecision } from './tailnet-guard.ts';
@@ -12,12 +12,14 @@ export interface DbReader {
   label: string;
   query: SqlQuery;
   transaction: TransactionRunner;
+  /** Starts queries a screen will ask for, all in one round trip (ReadPool.prefetch). */
+  prefetch: ReadPool['prefetch'];
   close(): Promise<void>;
 }
 
 /** Resolves and guards the target exactly as a full session does, then opens a light node-postgres pool. */
-export async function openReader(options: OpenTargetOptions & { statementTimeoutMs?: number } = {}): Promise<DbReader> {
+export async function openReader(options: OpenTargetOptions & { statementTimeoutMs?: number; maxConnections?: number } = {}): Promise<DbReader> {
   const { target, guard } = await openTarget(options);
-  const pool = await openReadPool(target, options.statementTimeoutMs);
-  return { target, guard, label: describeTarget(target), query: pool.query, transaction: pool.transaction, close: pool.close };
+  const pool = await openReadPool(target, options.statementTimeoutMs, options.maxConnections);
+  return { target, guard, label: describeTarget(target), query: pool.query, transaction: pool.transaction, prefetch: pool.prefetch, close: pool.close };
 }

@@ -13,6 +13,16 @@ const SESSION_STATE = /^\s*(set\s+(?!local\b|transaction\b|constraints\b)|reset\
 /** MikroORM's migration runner starts with a session-level `set names` (client_encoding, UTF8 already). */
 const SET_NAMES = /^\s*set\s+names\s+'utf-?8'\s*;?\s*$/i;
 
+export interface BatchStatement {
+  sql: string;
+  params?: unknown[];
+}
+
+/** A pooled client of cabinetClient: what read-pool.ts calls `batch` on. */
+export interface BatchingClient {
+  batch(statements: readonly BatchStatement[]): Promise<PromiseSettledResult<pg.QueryResult>[]>;
+}
+
 type Callback = (error: Error | null, result?: unknown) => void;
 interface QueryConfig {
   text?: string;
@@ -70,6 +80,24 @@ export function cabinetClient(statementTimeoutMs: number): typeof pg.Client {
         (error: Error) => callback(error),
       );
       return undefined;
+    }
+
+    /**
+     * Runs each statement in a transaction of its own, all written at once: one round trip for the lot, and
+     * one statement's error does not touch the others. For what a screen needs before it can show anything.
+     */
+    batch(statements: readonly BatchStatement[]): Promise<PromiseSettledResult<pg.QueryResult>[]> {
+      const run = this.#queue.then(async () => {
+        if (this.#begin !== undefined || super.getTransactionStatus() !== 'I') throw new Error('a batch runs outside a transaction');
+        const calls = statements.flatMap((st) => [[`begin; ${settings}`], [st.sql, st.params ?? []], ['commit']]);
+        const results = await this.#pipelined(calls);
+        return statements.map((_, i) => {
+          const [begin, result] = [results[3 * i]!, results[3 * i + 1]!];
+          return (begin.status === 'rejected' ? begin : result) as PromiseSettledResult<pg.QueryResult>;
+        });
+      });
+      this.#queue = run.catch(() => {});
+      return run;
     }
 
     /** 'T' while a BEGIN is held back: the transaction is open as far as the caller is concerned. */

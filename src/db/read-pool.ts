@@ -1,4 +1,6 @@
 import type { ConnectionTarget } from './connection.ts';
+import { toDatabaseError } from './db-errors.ts';
+import type { BatchingClient, BatchStatement } from './pg-client.ts';
 import { pgDriverOptions } from './pg-options.ts';
 import { statementTimeoutFromEnv } from './session-settings.ts';
 import type { TransactionRunner } from './sql-client.ts';
@@ -8,14 +10,25 @@ export interface ReadPool {
   query: SqlQuery;
   /** A transaction on one connection, for COPY streams (exports) and reads that must see one snapshot. */
   transaction: TransactionRunner;
+  /**
+   * Sends these statements now, on one connection and in one round trip (each in its own transaction), and
+   * keeps each answer for the first `query` with the same SQL and parameters (within PREFETCH_KEEP_MS). A
+   * screen that knows what its first queries will be can start them before it is drawn, and its code asks
+   * them one by one as before without paying a round trip each.
+   */
+  prefetch(statements: readonly BatchStatement[]): void;
   close(): Promise<void>;
 }
+
+/** How long a prefetched answer may wait to be asked for: after that, a query goes to the server. */
+const PREFETCH_KEEP_MS = 10_000;
+const keyOf = (sql: string, params: readonly unknown[] = []) => `${sql}\u0000${JSON.stringify(params)}`;
 
 /**
  * A small node-postgres pool for reads, without MikroORM: importing `pg` costs tens of milliseconds where the
  * ORM costs hundreds, so `cabinet sites list --json` and the console's first rows use this.
  */
-export async function openReadPool(target: ConnectionTarget, statementTimeoutMs = statementTimeoutFromEnv()): Promise<ReadPool> {
+export async function openReadPool(target: ConnectionTarget, statementTimeoutMs = statementTimeoutFromEnv(), maxConnections = 3): Promise<ReadPool> {
   const { default: pg } = await import('pg');
   const pool = new pg.Pool({
     host: target.host,
@@ -23,7 +36,7 @@ export async function openReadPool(target: ConnectionTarget, statementTimeoutMs 
     user: target.user,
     ...(target.password === undefined ? {} : { password: target.password }),
     database: target.database,
-    max: 3,
+    max: maxConnections,
     idleTimeoutMillis: 30_000,
     ...pgDriverOptions(target, statementTimeoutMs),
   });
@@ -31,5 +44,43 @@ export async function openReadPool(target: ConnectionTarget, statementTimeoutMs 
   pool.on('error', () => {});
   // COPY support (pg-copy-streams, ~8 ms to load) only when a transaction is used: listings never need it.
   const transaction: TransactionRunner = async (fn, options) => (await import('./sql-client.ts')).transactionOn(() => pool.connect(), target)(fn, options);
-  return { query: poolQuery(async () => pool, target), transaction, close: () => pool.end() };
+  const answers = new Map<string, Promise<unknown[]>>();
+  const fromServer = poolQuery(async () => pool, target);
+  const query: SqlQuery = <T>(sql: string, params?: unknown[], signal?: AbortSignal) => {
+    const key = keyOf(sql, params);
+    const answer = answers.get(key);
+    if (!answer) return fromServer<T>(sql, params, signal);
+    answers.delete(key);
+    return answer as Promise<T[]>;
+  };
+  const prefetch = (wanted: readonly BatchStatement[]) => {
+    // Asked twice (an early start, then the screen itself): what is already on its way is not sent again.
+    const statements = wanted.filter((st) => !answers.has(keyOf(st.sql, st.params)));
+    if (statements.length === 0) return;
+    const batch = (async () => {
+      const client = await pool.connect();
+      try {
+        return await (client as unknown as BatchingClient).batch(statements);
+      } finally {
+        client.release();
+      }
+    })();
+    statements.forEach((st, i) => {
+      const key = keyOf(st.sql, st.params);
+      const answer = batch.then(
+        (results) => {
+          const r = results[i]!;
+          if (r.status === 'rejected') throw toDatabaseError(r.reason, target);
+          return r.value.rows as unknown[];
+        },
+        (error: unknown) => {
+          throw toDatabaseError(error, target);
+        },
+      );
+      answer.catch(() => {}); // reported to whoever asks for it; nobody may
+      answers.set(key, answer);
+      void answer.finally(() => setTimeout(() => answers.get(key) === answer && answers.delete(key), PREFETCH_KEEP_MS).unref()).catch(() => {});
+    });
+  };
+  return { query, transaction, prefetch, close: () => pool.end() };
 }

@@ -1,4 +1,5 @@
 import type { DbReader } from '../db/open-reader.ts';
+import type { BatchStatement } from '../db/pg-client.ts';
 import type { DbSession } from '../db/session.ts';
 import { openSessionConnection } from '../db/session-connection.ts';
 import type { SqlQuery } from '../db/sql-query.ts';
@@ -14,6 +15,7 @@ import type { MigrateEvents } from './migration-bookkeeping.ts';
 import { discoverMigrationFiles } from './migration-files.ts';
 import { MigrationService } from './migration-service.ts';
 import { readMigrationStatus, type MigrationStatus } from './migration-status.ts';
+import { listSites } from './queries/site-queries.ts';
 import { readServices } from './read-services.ts';
 import type { RevisionService, Services, SiteService, UserService } from './types.ts';
 
@@ -27,6 +29,8 @@ export interface ConsoleServices {
   services: Services & { migrations: ConsoleMigrations; presence: PresenceService };
   close(): Promise<void>;
 }
+
+type Writers = Pick<Services, 'sites' | 'users' | 'revisions'>;
 
 export interface ConsoleOpeners {
   openReader(): Promise<DbReader>;
@@ -43,6 +47,9 @@ export interface ConsoleOpeners {
 export async function openConsoleServices(openers: ConsoleOpeners, progress: (line: string) => void, options: CreateServicesOptions = {}): Promise<ConsoleServices> {
   const reader = await openers.openReader();
   try {
+    // Everything below and the sites screen's first page, in one round trip (already sent when the
+    // console's start sent it: then this sends nothing).
+    reader.prefetch(await firstScreenStatements());
     const readStatus = () => readMigrationStatus((sql) => reader.query(sql), discoverMigrationFiles(defaultMigrationsDir()));
     // A role that may read sites but not the bookkeeping (cabinet_n8n) still gets the console, read-only:
     // without the migrations, cabinet cannot tell that the schema it would write to is current.
@@ -70,10 +77,10 @@ export async function openConsoleServices(openers: ConsoleOpeners, progress: (li
     const gated = <A extends unknown[], T>(gate: WriteGate, fn: (...args: A) => Promise<T>) => (...args: A): Promise<T> =>
       gate.readOnly ? Promise.reject(readOnlyError(gate)) : fn(...args);
     let session: DbSession | undefined;
-    let full: Promise<Services> | undefined;
+    let full: Promise<Writers> | undefined;
     let closed = false;
     let timer: NodeJS.Timeout | undefined;
-    const loadFull = (): Promise<Services> =>
+    const loadFull = (): Promise<Writers> =>
       (full ??= (async () => {
         if (closed) throw new CabinetError('the console is closing', { code: 'closed' });
         session = await openers.openDb();
@@ -82,17 +89,19 @@ export async function openConsoleServices(openers: ConsoleOpeners, progress: (li
           await session.close();
           throw new CabinetError('the console is closing', { code: 'closed' });
         }
-        const { createServices } = await import('./create-services.ts');
-        return createServices(session, () => {}, options);
+        // The gates and the migrations were read on the first screen: nothing is asked again.
+        const { writeServices } = await import('./create-services.ts');
+        return writeServices(session, gates, options);
       })());
-    // Importing the ORM holds the event loop for a few hundred milliseconds, so it starts only after the
-    // first rows are on screen (or at the first write, whichever comes first). A failure to load it surfaces
-    // on the first write, as one line.
+    // Importing the ORM holds the event loop for a few hundred milliseconds, so it is imported only after
+    // the first rows are on screen (or at the first write, whichever comes first). Its connection waits for
+    // the first write or history: browsing stays on the one connection of the read pool. A failure
+    // surfaces on the first write, as one line.
     const loadSoon = () => {
-      timer ??= setTimeout(() => loadFull().catch(() => {}), 150).unref();
+      timer ??= setTimeout(() => void Promise.all([import('../db/orm.ts').then((m) => m.preloadORM()), import('./create-services.ts')]).catch(() => {}), 150).unref();
     };
     const reads = readServices(reader.query, reader.transaction);
-    const later = async <T>(use: (s: Services) => Promise<T>): Promise<T> => use(await loadFull());
+    const later = async <T>(use: (s: Writers) => Promise<T>): Promise<T> => use(await loadFull());
     const sites: SiteService = {
       list: async (o) => {
         const page = await reads.sites.list(o);
@@ -150,6 +159,29 @@ export async function openConsoleServices(openers: ConsoleOpeners, progress: (li
     throw error;
   }
 }
+
+/**
+ * The statements the console's first screen runs when the database is migrated and the role may read the
+ * bookkeeping: the migration status, the privilege check, the database's identity and the first page of
+ * sites. Found by running the same code against a recorder, so a change to any of them changes this list
+ * with it (and the round-trip test notices when they drift apart).
+ */
+export async function firstScreenStatements(): Promise<BatchStatement[]> {
+  const seen: BatchStatement[] = [];
+  const recorder = async <T>(sql: string, params?: unknown[]): Promise<T[]> => {
+    seen.push({ sql, ...(params && params.length > 0 ? { params } : {}) });
+    // The migration status asks whether its tables exist first: in the common case, they do.
+    return (seen.length === 1 ? [{ migrations: true, checksums: true }] : []) as T[];
+  };
+  await readMigrationStatus(recorder, []);
+  seen.push({ sql: PRIVILEGES_SQL });
+  await readDatabaseIdentity(recorder, { source: 'embedded', host: '', port: 0, user: '', database: '', connectTimeoutSeconds: 0 }, '');
+  await listSites(recorder, FIRST_PAGE);
+  return seen;
+}
+
+/** What the sites screen asks for first (src/ui/hooks/use-list-query.ts: sort by id, a page of 500). */
+const FIRST_PAGE = { filter: '', sort: 'siteId', descending: false, limit: 500, offset: 0 } as const;
 
 async function fullServices(openers: ConsoleOpeners, progress: (line: string) => void, options: CreateServicesOptions): Promise<ConsoleServices> {
   const session = await openers.openDb();

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { DbSession } from '../db/session.ts';
-import { detectAccess, writeGate } from './access.ts';
+import { detectAccess, writeGate, type WriteGate } from './access.ts';
 import { connectionInfo } from './connection-info.ts';
 import { readDatabaseIdentity } from './database-identity.ts';
 import { MigrationService } from './migration-service.ts';
@@ -33,13 +33,20 @@ export async function createServices(db: DbSession, progress: (line: string) => 
   // Asked once at start: the header says read-only up front instead of the first save failing.
   const access = await detectAccess(em);
   const gates = { sites: writeGate({ readOnlyFlag: options.readOnly, access }), users: writeGate({ readOnlyFlag: options.readOnly, access }, 'users') };
-  const actor = processActor(options.actor);
   const database = await readDatabaseIdentity((sql) => em.getConnection().execute(sql), db.target, db.label);
-  const sites = new OrmSiteService(em, { actor, gate: gates.sites });
   return {
-    sites,
-    users: new OrmUserService(em, { actor, gate: gates.users }),
-    revisions: new OrmRevisionService(em, sites),
+    ...writeServices(db, gates, options),
     connection: connectionInfo({ label: db.label, target: db.target, guard: db.guard, role: db.info.user, gates, pending: status.pending.length, database }),
   };
+}
+
+/**
+ * The writing services over an open session, for a caller that already read the gates (the console, on its
+ * first screen): no query is made here, so the first save pays only for the session's connection.
+ */
+export function writeServices(db: DbSession, gates: { sites: WriteGate; users: WriteGate }, options: CreateServicesOptions = {}): Pick<Services, 'sites' | 'users' | 'revisions'> {
+  const em = db.orm.em as unknown as EntityManager;
+  const actor = processActor(options.actor);
+  const sites = new OrmSiteService(em, { actor, gate: gates.sites });
+  return { sites, users: new OrmUserService(em, { actor, gate: gates.users }), revisions: new OrmRevisionService(em, sites) };
 }

@@ -1,5 +1,6 @@
 import { render } from 'ink';
 import type { CommandContext } from '../commands/command.ts';
+import type { EarlyReader } from '../services/console-start.ts';
 import { DraftStore, draftName, flushDraftsOnSignals } from '../lib/drafts.ts';
 import { CabinetError, ExitCode } from '../lib/errors.ts';
 import { sanitizeLine } from '../lib/sanitize.ts';
@@ -24,7 +25,7 @@ const EXIT_GRACE_MS = 1000;
  * pending drafts synchronously first, then give the terminal back; any other exit writes them too, and
  * the next start offers to recover them.
  */
-export async function runConsole(ctx: CommandContext): Promise<number> {
+export async function runConsole(ctx: CommandContext, early?: EarlyReader): Promise<number> {
   const drafts = new DraftStore();
   let state: LoadState = { status: 'loading', message: 'connecting…' };
   const instance = render(<App state={state} drafts={drafts} />, {
@@ -57,7 +58,8 @@ export async function runConsole(ctx: CommandContext): Promise<number> {
       const { openConsoleServices } = await import('../services/console-services.ts');
       const consoleServices = await openConsoleServices(
         {
-          openReader: () => ctx.openReader({ log: progress, warn }),
+          // Opened before Ink loaded (cli.ts), when it was: its setup lines come to the loading line now.
+          openReader: () => (early ? early.take(progress, warn) : ctx.openReader({ log: progress, warn, maxConnections: 1 })),
           openDb: (options = {}) => ctx.openDb({ log: progress, warn, ...options }),
         },
         (line) => update({ status: 'loading', message: line }),

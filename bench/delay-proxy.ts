@@ -31,6 +31,8 @@ export interface DelayProxyOptions {
 
 export interface ConnectionStats {
   id: number;
+  /** When the client connected, in ms since the proxy started. */
+  openedAt: number;
   roundTrips: number;
   bytesToServer: number;
   bytesToClient: number;
@@ -53,6 +55,8 @@ export interface DelayProxy {
   host: string;
   port: number;
   delayMs: number;
+  /** Date.now() when the proxy started: what `openedAt` and the traced SQL's `at` count from. */
+  startedAt: number;
   stats(): ProxyStats;
   /** Forget what was counted so far: connections, round trips and bytes count from zero (open ones are no longer counted). */
   reset(): void;
@@ -117,7 +121,7 @@ export async function startDelayProxy(options: DelayProxyOptions): Promise<Delay
 
   const server = net.createServer((client) => {
     const acceptedAt = Date.now();
-    const stats: ConnectionStats = { id: nextId++, roundTrips: 0, bytesToServer: 0, bytesToClient: 0, bursts: [], sql: [], open: true };
+    const stats: ConnectionStats = { id: nextId++, openedAt: acceptedAt - startedAt, roundTrips: 0, bytesToServer: 0, bytesToClient: 0, bursts: [], sql: [], open: true };
     all.push(stats);
     const upstream = 'path' in options.target
       ? net.connect(options.target.path)
@@ -182,6 +186,7 @@ export async function startDelayProxy(options: DelayProxyOptions): Promise<Delay
     host,
     port: address.port,
     delayMs,
+    startedAt,
     stats() {
       const sum = (k: 'roundTrips' | 'bytesToServer' | 'bytesToClient') => all.reduce((n, c) => n + c[k], 0);
       return {

@@ -38,8 +38,12 @@ export interface ConnectionStats {
   bytesToClient: number;
   /** With `trace`: each round trip's client message types, e.g. 'P B D E S' or 'startup'. */
   bursts: string[];
-  /** With `trace`: the SQL the client sent (first 200 characters), with ms since the proxy started. */
+  /** With `trace`: the SQL the client sent (first 2,000 characters), with ms since the proxy started. */
   sql: { at: number; text: string }[];
+  /** With `trace`: each round trip, when its answer came (ms since the proxy started) and the SQL it carried. */
+  trips: { at: number; sql: string[] }[];
+  /** With `trace`: the application_name of the startup packet (cabinet names its pools and session connections). */
+  application?: string;
   open: boolean;
 }
 
@@ -69,7 +73,7 @@ const loopbackHost = (h: string) => h === 'localhost' || h === '::1' || /^127\.\
  * Reads the frontend message types out of the client's byte stream, chunk by chunk (a message may span
  * chunks). The first message (startup, SSL or GSS request, cancel) has no type letter.
  */
-function frontendParser(onSql: (text: string) => void): (chunk: Buffer) => string[] {
+function frontendParser(onSql: (text: string) => void, onStartup: (params: Record<string, string>) => void): (chunk: Buffer) => string[] {
   let pending = Buffer.alloc(0);
   let skip = 0;
   let untyped = true; // the next message is a startup-style one (also after an SSL/GSS request's answer)
@@ -84,6 +88,12 @@ function frontendParser(onSql: (text: string) => void): (chunk: Buffer) => strin
         const length = pending.readInt32BE(0);
         const code = pending.readInt32BE(4);
         types.push(code === 80877103 ? 'ssl' : code === 80877104 ? 'gss' : code === 80877102 ? 'cancel' : 'startup');
+        if (code === 196608 && pending.length >= length) {
+          const fields = pending.subarray(8, length - 1).toString().split('\0');
+          const params: Record<string, string> = {};
+          for (let k = 0; k + 1 < fields.length; k += 2) params[fields[k]!] = fields[k + 1]!;
+          onStartup(params);
+        }
         untyped = code === 80877103 || code === 80877104;
         if (pending.length < length) { skip = length - pending.length; pending = Buffer.alloc(0); break; }
         pending = pending.subarray(length);
@@ -96,7 +106,7 @@ function frontendParser(onSql: (text: string) => void): (chunk: Buffer) => strin
           let at = 5;
           if (type === 'P') at = pending.indexOf(0, at) + 1; // past the statement name
           const end = pending.indexOf(0, at);
-          onSql(pending.subarray(at, end < 0 ? Math.min(pending.length, at + 200) : Math.min(end, at + 200)).toString().replace(/\s+/g, ' '));
+          onSql(pending.subarray(at, end < 0 ? Math.min(pending.length, at + 2000) : Math.min(end, at + 2000)).toString().replace(/\s+/g, ' '));
         }
         if (pending.length < length) { skip = length - pending.length; pending = Buffer.alloc(0); break; }
         pending = pending.subarray(length);
@@ -121,7 +131,7 @@ export async function startDelayProxy(options: DelayProxyOptions): Promise<Delay
 
   const server = net.createServer((client) => {
     const acceptedAt = Date.now();
-    const stats: ConnectionStats = { id: nextId++, openedAt: acceptedAt - startedAt, roundTrips: 0, bytesToServer: 0, bytesToClient: 0, bursts: [], sql: [], open: true };
+    const stats: ConnectionStats = { id: nextId++, openedAt: acceptedAt - startedAt, roundTrips: 0, bytesToServer: 0, bytesToClient: 0, bursts: [], sql: [], trips: [], open: true };
     all.push(stats);
     const upstream = 'path' in options.target
       ? net.connect(options.target.path)
@@ -131,7 +141,16 @@ export async function startDelayProxy(options: DelayProxyOptions): Promise<Delay
     client.setNoDelay(true);
     upstream.setNoDelay(true);
     let asked = false; // the client sent something the server has not answered yet
-    const parse = frontendParser((text) => stats.sql.push({ at: Date.now() - startedAt, text }));
+    let tripSql: string[] = [];
+    const parse = frontendParser(
+      (text) => {
+        stats.sql.push({ at: Date.now() - startedAt, text });
+        tripSql.push(text);
+      },
+      (params) => {
+        if (params.application_name !== undefined) stats.application = params.application_name;
+      },
+    );
     let burst: string[] = [];
 
     // Same delay for every chunk of a direction, so timers fire in arrival order. A full socket pauses the
@@ -159,8 +178,12 @@ export async function startDelayProxy(options: DelayProxyOptions): Promise<Delay
       stats.bytesToClient += chunk.length;
       if (asked) {
         stats.roundTrips++;
-        if (options.trace) stats.bursts.push(burst.join(' '));
+        if (options.trace) {
+          stats.bursts.push(burst.join(' '));
+          stats.trips.push({ at: Date.now() - startedAt, sql: tripSql });
+        }
         burst = [];
+        tripSql = [];
         asked = false;
       }
     }, () => 0);
@@ -194,7 +217,7 @@ export async function startDelayProxy(options: DelayProxyOptions): Promise<Delay
         roundTrips: sum('roundTrips'),
         bytesToServer: sum('bytesToServer'),
         bytesToClient: sum('bytesToClient'),
-        perConnection: all.map((c) => ({ ...c, bursts: [...c.bursts], sql: [...c.sql] })),
+        perConnection: all.map((c) => ({ ...c, bursts: [...c.bursts], sql: [...c.sql], trips: [...c.trips] })),
       };
     },
     reset() {

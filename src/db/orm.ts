@@ -14,11 +14,6 @@ export async function initORM(target: ConnectionTarget, options: ConfigOptions =
   return MikroORM.init(createConfig(target, options));
 }
 
-/** Imports the ORM without connecting anything, so a later initORM does not wait for the import. */
-export async function preloadORM(): Promise<void> {
-  await import('@mikro-orm/postgresql');
-}
-
 export interface ServerInfo {
   user: string;
   database: string;

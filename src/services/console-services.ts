@@ -93,12 +93,12 @@ export async function openConsoleServices(openers: ConsoleOpeners, progress: (li
         const { writeServices } = await import('./create-services.ts');
         return writeServices(session, gates, options);
       })());
-    // Importing the ORM holds the event loop for a few hundred milliseconds, so it is imported only after
-    // the first rows are on screen (or at the first write, whichever comes first). Its connection waits for
-    // the first write or history: browsing stays on the one connection of the read pool. A failure
-    // surfaces on the first write, as one line.
+    // Importing the ORM holds the event loop for a few hundred milliseconds, so it starts only after the
+    // first rows are on screen (or at the first write, whichever comes first), and connects then, so the
+    // first save does not wait for a connection (nor for a free one from a bouncer's pool in session mode).
+    // A failure to load it surfaces on the first write, as one line.
     const loadSoon = () => {
-      timer ??= setTimeout(() => void Promise.all([import('../db/orm.ts').then((m) => m.preloadORM()), import('./create-services.ts')]).catch(() => {}), 150).unref();
+      timer ??= setTimeout(() => loadFull().catch(() => {}), 150).unref();
     };
     const reads = readServices(reader.query, reader.transaction);
     const later = async <T>(use: (s: Writers) => Promise<T>): Promise<T> => use(await loadFull());

@@ -148,10 +148,16 @@ export async function openConsoleServices(openers: ConsoleOpeners, progress: (li
       async close() {
         closed = true;
         clearTimeout(timer);
-        await presence.close().catch(() => {});
-        await reader.close().catch(() => {});
-        await full?.catch(() => {});
-        await session?.close().catch(() => {});
+        // All at once: a connection still waiting for a server (a bouncer's session pool that the others
+        // fill) gets one as soon as they let theirs go, and then closes too.
+        await Promise.all([
+          presence.close().catch(() => {}),
+          reader.close().catch(() => {}),
+          (async () => {
+            await full?.catch(() => {});
+            await session?.close().catch(() => {});
+          })(),
+        ]);
       },
     };
   } catch (error) {

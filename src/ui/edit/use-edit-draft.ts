@@ -5,8 +5,10 @@ import { useDrafts } from '../drafts-context.tsx';
 export interface EditDraftControl {
   /** Forget the draft: only after the save committed, or when the person threw the edit away. */
   discard(): void;
-  /** The draft as of the last render (for $EDITOR, whose temp file lives with it). */
+  /** The draft as of the last render or update (for $EDITOR, whose temp file lives with it). */
   latest(): Draft;
+  /** Keeps the draft in step with a change the form did not render (a key in the prompt's editor store). */
+  update(draft: Draft, dirty: boolean): void;
 }
 
 /**
@@ -21,15 +23,17 @@ export function useEditDraft(draft: Draft, dirty: boolean, resumed = false): Edi
   latest.current = draft;
   const written = useRef(resumed);
 
-  useEffect(() => {
+  const keep = (next: Draft, dirty: boolean) => {
     if (dirty) {
-      drafts.save(draft);
+      drafts.save(next);
       written.current = true;
     } else if (written.current) {
-      drafts.discard(draft.id);
+      drafts.discard(next.id);
       written.current = false;
     }
-  }, [drafts, draft, dirty]);
+  };
+
+  useEffect(() => keep(draft, dirty), [drafts, draft, dirty]);
 
   return useMemo(
     () => ({
@@ -38,6 +42,10 @@ export function useEditDraft(draft: Draft, dirty: boolean, resumed = false): Edi
         drafts.discard(latest.current.id);
       },
       latest: () => latest.current,
+      update: (next: Draft, dirty: boolean) => {
+        latest.current = next;
+        keep(next, dirty);
+      },
     }),
     [drafts],
   );

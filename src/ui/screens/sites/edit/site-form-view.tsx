@@ -5,7 +5,7 @@ import { sanitizeLine } from '../../../../lib/sanitize.ts';
 import { DraftStateText } from '../../../components/draft-state-text.tsx';
 import { FieldRow } from '../../../components/field-row.tsx';
 import { siteDraftId } from '../../../drafts-context.tsx';
-import { EditorStatus, PromptEditor } from '../../../editor/prompt-editor.tsx';
+import { PromptEditorPane } from '../../../editor/prompt-editor.tsx';
 import { mixedScriptWarning } from '../../../text/domain.ts';
 import { truncate } from '../../../text/graphemes.ts';
 import { tone } from '../../../theme.ts';
@@ -28,7 +28,7 @@ export function formLayout(edit: SiteEdit): { folded: boolean; editorView: { wid
 
 /** The form as the editing and discard modes draw it; `bottom` is the mode's last line. */
 export function SiteFormView({ edit, bottom }: { edit: SiteEdit; bottom: ReactNode }) {
-  const { base, form, focus, checks, changes, invalid, dirty, values, serviceErrors, editor } = edit;
+  const { base, form, focus, checks, changes, invalid, dirty, values, serviceErrors, prompt } = edit;
   const { width, height } = edit.shell.body;
   const { folded, editorView } = formLayout(edit);
 
@@ -76,8 +76,7 @@ export function SiteFormView({ edit, bottom }: { edit: SiteEdit; bottom: ReactNo
           <Text color={tone('error')}>{`  ✗ ${truncate(checks.aiPrompt.error ?? '', width - 12)}`}</Text>
         )}
       </Text>
-      <PromptEditor state={editor} width={width} height={editorView.height} focused={focus === 'aiPrompt'} />
-      <EditorStatus state={editor} width={width} />
+      <PromptEditorPane store={prompt} width={width} height={editorView.height} focused={focus === 'aiPrompt'} />
       {bottom}
     </Box>
   );

@@ -2,11 +2,13 @@ import { useMemo, useReducer, useState, type Dispatch } from 'react';
 import type { SiteInput, SiteRecord } from '../../../../services/types.ts';
 import type { GoneDetails, StaleDetails } from '../../../../services/edit-errors.ts';
 import { SITE_FIELD_LABELS, type SiteField } from '../../../../services/validation/site-input.ts';
-import { createEditorState, editorReducer, editorText, type EditorAction, type EditorState } from '../../../editor/editor-state.ts';
+import { normaliseNewlines } from '../../../editor/editor-state.ts';
+import { useEditorStore, useRenderOnSummaryChange, type EditorStore } from '../../../editor/editor-store.ts';
+import { promptShape } from '../../../editor/prompt-shape.ts';
 import { editInExternalEditor } from '../../../editor/external-editor.ts';
 import { useServices } from '../../../services-context.tsx';
 import { useShell, type Shell } from '../../../shell/shell-context.tsx';
-import { SITE_LINE_FIELDS, checkFields, patchOf, siteChanges, type FieldChange, type SiteLineField } from '../site-changes.ts';
+import { SITE_LINE_FIELDS, checkFields, formValuesOf, patchOf, siteChanges, type FieldChange, type FieldCheck, type SiteLineField } from '../site-changes.ts';
 import { changedDomainWarning } from '../site-review.tsx';
 import { errorCode, errorLine, isUnreachable, saveSite } from '../save-site.ts';
 import { rebaseOnto, siteRule, type ConflictChoice } from '../site-rebase.ts';
@@ -33,10 +35,12 @@ export interface SiteEdit {
   base: SiteRecord;
   form: SiteFormState;
   dispatch: Dispatch<SiteFormAction>;
-  editor: EditorState;
-  dispatchEditor: Dispatch<EditorAction>;
+  /** The prompt's editor: keys go to this store and render only the editor (editor/editor-store.ts). */
+  prompt: EditorStore;
   focus: EditFocus;
+  /** The prompt as of this render; now() has it as it is, also after keys this render did not see. */
   promptText: string;
+  now(): { changes: FieldChange[]; invalid: SiteField[]; dirty: boolean };
   values: Record<SiteField, string>;
   checks: ReturnType<typeof checkFields>;
   changes: FieldChange[];
@@ -67,42 +71,65 @@ export function useSiteEdit(start: EditStart): SiteEdit {
     ...initialSiteForm(start.original, start.values),
     ...(start.gone ? { mode: 'gone' as const } : start.conflict ? { mode: 'conflict' as const } : {}),
   }));
-  const [editor, dispatchEditor] = useReducer(editorReducer, start.values.aiPrompt, (text) => createEditorState(text));
+  const prompt = useEditorStore(start.values.aiPrompt);
   const [serviceErrors, setServiceErrors] = useState<Partial<Record<SiteField, string>>>({});
   const [conflict, setConflict] = useState<SiteConflict | null>(start.conflict ? { ...start.conflict, atStart: true } : null);
   const [gone, setGone] = useState<GoneDetails | null>(start.gone ?? null);
   const [busy, setBusy] = useState<string | null>(null);
 
   const focus = EDIT_FOCUS[form.focus]!;
-  const promptText = useMemo(() => editorText(editor), [editor.lines]);
-  const values = useMemo(
-    () => ({ ...(Object.fromEntries(SITE_LINE_FIELDS.map((f) => [f, form.inputs[f].value])) as Record<SiteLineField, string>), aiPrompt: promptText }),
-    [form.inputs, promptText],
-  );
+  // The prompt as it is now, read at each render (joined once per change of the text).
+  const promptText = prompt.text();
+  const lineValues = useMemo(() => Object.fromEntries(SITE_LINE_FIELDS.map((f) => [f, form.inputs[f].value])) as Record<SiteLineField, string>, [form.inputs]);
+  const values = useMemo(() => ({ ...lineValues, aiPrompt: promptText }), [lineValues, promptText]);
   // Fields left as stored are not re-validated (a value written outside cabinet is shown with a warning).
-  const checks = useMemo(() => checkFields(values, base), [values, base]);
+  // The prompt is checked on its own, so typing in a one-line field does not re-validate 100,000 characters.
+  const lineChecks = useMemo(() => checkFields(lineValues as Record<SiteField, string>, base), [lineValues, base]);
+  const promptCheck = useMemo(() => checkPrompt(promptText, base), [promptText, base]);
+  const checks = useMemo(() => ({ ...lineChecks, aiPrompt: promptCheck }) as Record<SiteField, FieldCheck>, [lineChecks, promptCheck]);
   const changes = useMemo(() => siteChanges(base, checks), [base, checks]);
   const invalid = (Object.keys(checks) as SiteField[]).filter((f) => f !== 'siteId' && !checks[f].ok);
   const dirty = changes.length > 0 || invalid.length > 0;
   const drafts = useDrafts();
   const draftNow = useMemo(() => siteDraft(base, values), [base, values]);
   const controller = useEditController(draftNow, dirty, { label: base.siteId });
+  // The prompt is part of the edit when it is not the text the form showed for the row.
+  const shownPrompt = useMemo(() => normaliseNewlines(formValuesOf(base).aiPrompt), [base]);
+  const lineDirty = changes.some((c) => c.field !== 'aiPrompt') || invalid.some((f) => f !== 'aiPrompt');
+  // What the form shows about the prompt (valid or why not, edited or not): when typing changes it, the
+  // form renders again, shortly after the key's own frame; otherwise a key renders only the editor. The
+  // draft follows every key at once, so a dropped link loses nothing.
+  useRenderOnSummaryChange(
+    prompt,
+    promptShape(prompt.get(), promptText, shownPrompt),
+    (text, state) => promptShape(state, text, shownPrompt),
+    (a, b) => a === b,
+    (text) => controller.draft.update(siteDraft(base, { ...lineValues, aiPrompt: text }), lineDirty || text !== shownPrompt),
+  );
+  const now = () => {
+    const text = prompt.text();
+    if (text === promptText) return { changes, invalid, dirty };
+    const check = checkPrompt(text, base);
+    const nowChanges = siteChanges(base, { ...checks, aiPrompt: check });
+    const nowInvalid = [...invalid.filter((f) => f !== 'aiPrompt'), ...(check.ok ? [] : ['aiPrompt' as SiteField])];
+    return { changes: nowChanges, invalid: nowInvalid, dirty: nowChanges.length > 0 || nowInvalid.length > 0 };
+  };
   const mixedDomain = useMemo(() => changedDomainWarning(changes), [changes]);
   const rule = useMemo(() => (conflict ? siteRule(conflict.details.base ?? base, values, conflict.details.theirs) : null), [conflict, base, values]);
 
   const loadValues = (next: Record<SiteField, string>) => {
     dispatch({ type: 'load', values: next });
-    if (next.aiPrompt !== promptText) dispatchEditor({ type: 'replaceAll', text: next.aiPrompt });
+    if (next.aiPrompt !== prompt.text()) prompt.dispatch({ type: 'replaceAll', text: next.aiPrompt });
   };
 
   const openExternal = async () => {
     try {
-      const result = await shell.suspend(() => editInExternalEditor(promptText, { name: base.siteId, draft: siteEditorHandle(drafts, controller.draft.latest()) }));
+      const result = await shell.suspend(() => editInExternalEditor(prompt.text(), { name: base.siteId, draft: siteEditorHandle(drafts, controller.draft.latest()) }));
       if (!result.changed) {
-        if (!dirty) controller.draft.discard();
+        if (!now().dirty) controller.draft.discard();
         shell.notify('prompt unchanged in the editor');
       } else {
-        dispatchEditor({ type: 'replaceAll', text: result.text });
+        prompt.dispatch({ type: 'replaceAll', text: result.text });
         dispatch({ type: 'focusField', field: 'aiPrompt' });
         shell.notify(
           result.endedBy ? `the editor was ended by ${result.endedBy}: took what it had saved (Ctrl-Z undoes it)` : 'prompt taken from the editor (Ctrl-Z undoes it)',
@@ -115,10 +142,12 @@ export function useSiteEdit(start: EditStart): SiteEdit {
   };
 
   const toReview = () => {
+    // Keys may have reached the prompt since this render: review the edit as it is now.
+    const { changes, invalid } = now();
     if (invalid.length > 0) {
       const first = invalid[0]!;
       dispatch({ type: 'focusField', field: first as EditFocus });
-      dispatch({ type: 'error', message: `fix ${invalid.length === 1 ? 'this field' : `${invalid.length} fields`} first: ${checks[first].error}` });
+      dispatch({ type: 'error', message: `fix ${invalid.length === 1 ? 'this field' : `${invalid.length} fields`} first: ${first === 'aiPrompt' ? checkPrompt(prompt.text(), base).error : checks[first].error}` });
       return;
     }
     if (changes.length === 0) {
@@ -210,10 +239,10 @@ export function useSiteEdit(start: EditStart): SiteEdit {
     base,
     form,
     dispatch,
-    editor,
-    dispatchEditor,
+    prompt,
     focus,
     promptText,
+    now,
     values,
     checks,
     changes,
@@ -233,4 +262,9 @@ export function useSiteEdit(start: EditStart): SiteEdit {
     reapplyOntoTheirs,
     recreate,
   };
+}
+
+/** The prompt checked as the form shows it (left as stored, it is kept with a warning). */
+function checkPrompt(text: string, base: SiteRecord): FieldCheck {
+  return checkFields({ aiPrompt: text } as Record<SiteField, string>, base).aiPrompt;
 }

@@ -17,7 +17,7 @@ type EditingKey = SiteFormKey | LineFieldKey | LineInputKey | PromptEditorAction
 
 /** Typing in the fields: Tab/Shift-Tab between them, the prompt in the built-in editor, Ctrl-S to the review. */
 export function EditingMode({ edit }: { edit: SiteEdit }) {
-  const { form, focus, dispatch, dispatchEditor, checks, serviceErrors } = edit;
+  const { form, focus, dispatch, prompt, checks, serviceErrors } = edit;
   const inPrompt = focus === 'aiPrompt';
   const keymap = useMemo(
     () => combineKeymaps<EditingKey>(siteFormKeymap, inPrompt ? promptEditorKeymap : combineKeymaps<LineFieldKey | LineInputKey>(lineFieldKeymap, lineInputKeymap)),
@@ -44,22 +44,24 @@ export function EditingMode({ edit }: { edit: SiteEdit }) {
         case 'external':
           return void edit.openExternal();
         case 'cancel':
+          // The edit as it is now: a key may have reached the prompt since this render.
+          if (edit.now().dirty) return dispatch({ type: 'mode', mode: 'discard' });
           return edit.controller.cancel(() => dispatch({ type: 'mode', mode: 'discard' }));
       }
-      if (focus === 'aiPrompt') dispatchEditor(editorCommand(action as PromptEditorAction, editorView));
+      if (focus === 'aiPrompt') prompt.dispatch(editorCommand(action as PromptEditorAction, editorView));
       else dispatch({ type: 'input', field: focus, action: lineInputCommand(action as LineInputKey) });
     },
     onText(input, key) {
       // Keys a field does not take (Ctrl-G…) fall through to the shell's global keys.
       if (focus === 'aiPrompt') {
         const text = typedText(input, key);
-        if (text !== null) dispatchEditor({ type: 'insert', text });
+        if (text !== null) prompt.dispatch({ type: 'insert', text });
         return text !== null;
       }
       return handleLineInputKey(input, key, (action) => dispatch({ type: 'input', field: focus, action }));
     },
     onPaste(text) {
-      if (focus === 'aiPrompt') dispatchEditor({ type: 'paste', text });
+      if (focus === 'aiPrompt') prompt.dispatch({ type: 'paste', text });
       // A copied line often ends in a newline; any other line break is left for validation to point out.
       else dispatch({ type: 'input', field: focus, action: { type: 'insert', text: text.replace(/\r?\n$/, '') } });
     },

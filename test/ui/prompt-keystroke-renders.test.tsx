@@ -1,0 +1,104 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+// Before Ink loads: a React DevTools hook that counts which components render (render-counter.ts).
+const counter = await vi.hoisted(async () => (await import('./render-counter.ts')).installRenderCounter());
+
+const { openReader } = await import('../../src/db/open-reader.ts');
+const { openSession } = await import('../../src/db/session.ts');
+const { openConsoleServices } = await import('../../src/services/console-services.ts');
+const { createMigratedDatabase } = await import('../helpers/db.ts');
+const { KEY, renderConsole } = await import('./render-console.tsx');
+import type { FakeServices } from './fake-services.ts';
+import type { ConsoleServices } from '../../src/services/console-services.ts';
+
+/**
+ * Typing in the prompt editor renders the editor and nothing else: not the shell, the header, the footer or
+ * the rest of the edit form, whose work (validating and diffing up to 100,000 characters) would otherwise
+ * run before every key reached the screen (issue #13.3). On the real services and a real database.
+ */
+const PROMPT = Array.from({ length: 160 }, (_, i) => `Absatz ${i}: Du bist der Assistent von ACME und antwortest freundlich auf Fragen zu Terminen und Preisen. Ты помогаешь клиентам. 👋 `.repeat(4).trimEnd()).join('\n\n');
+
+let db: Awaited<ReturnType<typeof createMigratedDatabase>>;
+let opened: ConsoleServices;
+let current: { unmount(): void } | undefined;
+let stateHome: string;
+const savedState = process.env.XDG_STATE_HOME;
+
+beforeAll(async () => {
+  db = await createMigratedDatabase('ui_keys');
+  await db.query(`insert into sites (site_id, domain, brand_name, ai_prompt) values ('acme-de', 'acme.de', 'ACME', $1)`, [PROMPT]);
+  opened = await openConsoleServices({ openReader: () => openReader({ databaseUrl: db.url }), openDb: (o) => openSession({ databaseUrl: db.url, ...o }) }, () => {});
+});
+afterAll(async () => {
+  await opened?.close();
+  await db?.close();
+});
+beforeEach(() => {
+  stateHome = fs.mkdtempSync(path.join(os.tmpdir(), 'cabinet-ui-keys-'));
+  process.env.XDG_STATE_HOME = stateHome;
+});
+afterEach(() => {
+  current?.unmount();
+  process.env.XDG_STATE_HOME = savedState;
+  fs.rmSync(stateHome, { recursive: true, force: true });
+});
+
+/** The edit form of acme-de with the prompt focused, the cursor some pages into its ~90,000 characters. */
+async function promptFocused() {
+  const c = renderConsole(opened.services as unknown as FakeServices, { columns: 100, rows: 30 });
+  current = c;
+  await c.waitFor('acme-de');
+  await c.press('e');
+  await c.waitFor('Edit site acme-de');
+  await c.press(KEY.shiftTab, KEY.pageDown, KEY.pageDown, KEY.pageDown);
+  await c.waitFor((f) => Number(/Ln (\d+), Col/.exec(f)?.[1]) > 5);
+  return c;
+}
+
+const col = (frame: string) => Number(/Ln \d+, Col (\d+) · /.exec(frame)?.[1]);
+
+describe('a keystroke in the prompt editor', () => {
+  it('renders only the editor: N keys, the form, shell, header and footer render 0 times', async () => {
+    expect(PROMPT.length).toBeGreaterThan(80_000);
+    const c = await promptFocused();
+    // The first key changes the form's title (the edit now has a change): that renders the form, once.
+    await c.type('x');
+    await c.waitFor('● 1 change');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    counter.reset();
+    const start = col(c.frame());
+    for (let i = 1; i <= 20; i++) {
+      await c.type('y');
+      await c.waitFor(`Col ${start + i} · `);
+    }
+    // Let the form's look at the settled text (after the echo) happen, too.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const counts = counter.counts();
+    expect(counts.PromptEditor, JSON.stringify(counts)).toBeGreaterThanOrEqual(20);
+    for (const outside of ['App', 'Shell', 'Header', 'KeyHints', 'SiteEditScreen', 'SiteEditForm', 'EditingMode', 'SiteFormView', 'FieldRow', 'DraftStateText']) {
+      expect(counts[outside] ?? 0, `${outside} rendered: ${JSON.stringify(counts)}`).toBe(0);
+    }
+    expect(c.frame()).toContain('xyyyyyyyyyyyyyyyyyyyy');
+  });
+
+  it('Esc right after a key (before the form looked at the text) asks before discarding the edit', async () => {
+    const c = await promptFocused();
+    c.ui.stdin.write('z');
+    c.ui.stdin.write(KEY.esc);
+    await c.waitFor('Discard your changes to acme-de?');
+  });
+
+  it('Ctrl-S right after a key reviews that key: the diff has it', async () => {
+    const c = await promptFocused();
+    c.ui.stdin.write('Q');
+    c.ui.stdin.write(KEY.ctrlS);
+    const frame = await c.waitFor((f) => f.includes('Review changes to acme-de') || f.includes('nothing changed'));
+    expect(frame).toContain('Review changes to acme-de');
+    expect(frame).toMatch(/prompt +\+1 −1 lines \(([\d,]+) → ([\d,]+) chars\)/);
+    const [, before, after] = /\(([\d,]+) → ([\d,]+) chars\)/.exec(frame)!;
+    expect(Number(after!.replace(/,/g, '')) - Number(before!.replace(/,/g, ''))).toBe(1);
+  });
+});

@@ -101,4 +101,39 @@ describe('a keystroke in the prompt editor', () => {
     const [, before, after] = /\(([\d,]+) → ([\d,]+) chars\)/.exec(frame)!;
     expect(Number(after!.replace(/,/g, '')) - Number(before!.replace(/,/g, ''))).toBe(1);
   });
+
+  it('in the new-site wizard renders only the editor too, and the summary has every key', async () => {
+    const c = renderConsole(opened.services as unknown as FakeServices, { columns: 100, rows: 30 });
+    current = c;
+    await c.waitFor('acme-de');
+    await c.press('n');
+    await c.waitFor('New site  step 1 of 9: domain');
+    await c.type('beta.de');
+    await c.press(KEY.enter);
+    await c.waitFor('step 2 of 9');
+    await c.press(KEY.enter);
+    await c.waitFor('step 3 of 9');
+    await c.type('Beta');
+    await c.press(KEY.enter, KEY.enter, KEY.enter, KEY.enter, KEY.enter);
+    await c.waitFor('step 8 of 9: prompt');
+    await c.press(KEY.paste(PROMPT));
+    await c.waitFor(/Ln \d+, Col \d+ · 8\d,\d{3} chars/);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    counter.reset();
+    const start = col(c.frame());
+    for (let i = 1; i <= 10; i++) {
+      await c.type('w');
+      await c.waitFor(`Col ${start + i} · `);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const counts = counter.counts();
+    expect(counts.PromptEditor, JSON.stringify(counts)).toBeGreaterThanOrEqual(10);
+    for (const outside of ['App', 'Shell', 'Header', 'KeyHints', 'SiteWizardScreen', 'Wizard', 'FieldRow', 'DraftStateText']) {
+      expect(counts[outside] ?? 0, `${outside} rendered: ${JSON.stringify(counts)}`).toBe(0);
+    }
+    // Tab's summary counts every key.
+    await c.press(KEY.tab);
+    const frame = await c.waitFor('step 9 of 9: summary');
+    expect(frame).toContain(`${([...PROMPT].length + 10).toLocaleString('en')} chars`);
+  });
 });

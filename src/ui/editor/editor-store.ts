@@ -49,6 +49,13 @@ export function useEditorState(store: EditorStore): EditorState {
   return useSyncExternalStore(store.subscribe, store.get);
 }
 
+/** Runs `onChange` on every change of the store's text or cursor, without rendering the caller. */
+export function useEditorChanges(store: EditorStore, onChange: (text: string) => void): void {
+  const latest = useRef(onChange);
+  latest.current = onChange;
+  useEffect(() => store.subscribe(() => latest.current(store.text())), [store]);
+}
+
 /** How long typing may run before the text is looked at again (validation): after the key's echo. */
 export const SETTLE_DELAY_MS = 40;
 

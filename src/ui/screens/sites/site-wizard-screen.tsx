@@ -7,9 +7,9 @@ import { combineKeymaps, type Keymap } from '../../keys/keymap.ts';
 import { FieldRow, LABEL_WIDTH } from '../../components/field-row.tsx';
 import { handleLineInputKey, lineInputCommand, lineInputKeymap, type LineInputKey } from '../../components/line-input.tsx';
 import { ScrollView, scrollBy, scrollKeymap, type ScrollAction } from '../../components/scroll-view.tsx';
-import { createEditorState, editorReducer, editorText } from '../../editor/editor-state.ts';
+import { useEditorChanges, useEditorStore } from '../../editor/editor-store.ts';
 import { editorCommand, typedText } from '../../editor/editor-command.ts';
-import { EditorStatus, PromptEditor } from '../../editor/prompt-editor.tsx';
+import { PromptEditorPane } from '../../editor/prompt-editor.tsx';
 import { promptEditorKeymap, type PromptEditorAction } from '../../editor/prompt-editor-keymap.ts';
 import { useServices } from '../../services-context.tsx';
 import { useScreenKeys, useShell } from '../../shell/shell-context.tsx';
@@ -53,14 +53,16 @@ function Wizard({ resumed }: { resumed: Resumed | null }) {
   const shell = useShell();
   const drafts = useDrafts();
   const [state, dispatch] = useReducer(wizardReducer, undefined, () => resumed?.state ?? initialWizard());
-  const [editor, dispatchEditor] = useReducer(editorReducer, resumed?.prompt ?? '', (text) => createEditorState(text));
+  // The prompt in its own store: a key at the prompt step renders the editor, not the wizard.
+  const editor = useEditorStore(resumed?.prompt ?? '');
   const [confirmDiscard, setConfirmDiscard] = useState(false);
   const step = WIZARD_STEPS[state.step]!;
   const width = shell.body.width;
   const height = shell.body.height;
-  const prompt = useMemo(() => editorText(editor), [editor.lines]);
+  // As it is now (the wizard renders on its own changes; keys in the prompt render only the editor).
+  const prompt = editor.text();
   const lineFields = WIZARD_STEPS.filter((s): s is SiteLineField => s !== 'aiPrompt' && s !== 'summary');
-  const check = (field: SiteField) => validateSiteField(field, field === 'aiPrompt' ? prompt : state.inputs[field as SiteLineField].value);
+  const check = (field: SiteField) => validateSiteField(field, field === 'aiPrompt' ? editor.text() : state.inputs[field as SiteLineField].value);
   const input = (): SiteInput => ({
     siteId: state.inputs.siteId.value,
     domain: state.inputs.domain.value,
@@ -69,13 +71,13 @@ function Wizard({ resumed }: { resumed: Resumed | null }) {
     aiScriptId: state.inputs.aiScriptId.value,
     hubspotPipeline: state.inputs.hubspotPipeline.value,
     hubspotStage: state.inputs.hubspotStage.value,
-    aiPrompt: prompt,
+    aiPrompt: editor.text(),
   });
 
   // The draft follows every change; back to nothing typed, there is nothing to keep.
   const saved = useRef(resumed !== null);
-  useEffect(() => {
-    const draft = wizardDraft(state, prompt);
+  const keepDraft = (text: string) => {
+    const draft = wizardDraft(state, text);
     if (draft) {
       drafts.save(draft);
       saved.current = true;
@@ -83,7 +85,9 @@ function Wizard({ resumed }: { resumed: Resumed | null }) {
       drafts.discard(NEW_SITE_DRAFT_ID);
       saved.current = false;
     }
-  }, [drafts, state.inputs, state.step, state.siteIdTouched, prompt]);
+  };
+  useEffect(() => keepDraft(prompt), [drafts, state.inputs, state.step, state.siteIdTouched, prompt]);
+  useEditorChanges(editor, keepDraft);
   useEffect(() => {
     if (resumed) shell.notify(`resumed your unsaved new site from ${formatDateTime(resumed.savedAt)}`);
   }, []);
@@ -154,7 +158,7 @@ function Wizard({ resumed }: { resumed: Resumed | null }) {
           return dispatch({ type: 'back' });
         case 'cancel':
           if (state.step > 0) dispatch({ type: 'back' });
-          else if (wizardDraft(state, prompt)) setConfirmDiscard(true);
+          else if (wizardDraft(state, editor.text())) setConfirmDiscard(true);
           else shell.pop();
           return;
         case 'create':
@@ -163,21 +167,21 @@ function Wizard({ resumed }: { resumed: Resumed | null }) {
           return dispatch({ type: 'error', message: 'not created: the domain mixes scripts; M creates it if the look-alike is meant, n goes back' });
       }
       if (step === 'summary') dispatch({ type: 'scroll', offset: scrollBy(action as ScrollAction, state.summaryScroll, summary.length, height - 3) });
-      else if (step === 'aiPrompt') dispatchEditor(editorCommand(action as PromptEditorAction, { width, height: editorHeight }));
+      else if (step === 'aiPrompt') editor.dispatch(editorCommand(action as PromptEditorAction, { width, height: editorHeight }));
       else dispatch({ type: 'input', field: step, action: lineInputCommand(action as LineInputKey) });
     },
     onText(text, key) {
       if (step === 'summary' || confirmDiscard) return false;
       if (step === 'aiPrompt') {
         const typed = typedText(text, key);
-        if (typed !== null) dispatchEditor({ type: 'insert', text: typed });
+        if (typed !== null) editor.dispatch({ type: 'insert', text: typed });
         return typed !== null;
       }
       return handleLineInputKey(text, key, (action) => dispatch({ type: 'input', field: step, action }));
     },
     onPaste(text) {
       if (confirmDiscard) return;
-      if (step === 'aiPrompt') dispatchEditor({ type: 'paste', text });
+      if (step === 'aiPrompt') editor.dispatch({ type: 'paste', text });
       else if (step !== 'summary') dispatch({ type: 'input', field: step, action: { type: 'insert', text: text.replace(/\r?\n$/, '') } });
     },
   });
@@ -271,8 +275,7 @@ function Wizard({ resumed }: { resumed: Resumed | null }) {
       </Text>
       {step === 'aiPrompt' ? (
         <>
-          <PromptEditor state={editor} width={width} height={editorHeight} focused />
-          <EditorStatus state={editor} width={width} />
+          <PromptEditorPane store={editor} width={width} height={editorHeight} focused />
         </>
       ) : (
         <Box height={editorHeight + 1} />

@@ -60,6 +60,8 @@ const results: Row = {
   runs,
   delay_ms_each_way: delayMs,
   missing_peers: missing,
+  // How busy the machine was (1, 5, 15 min): every figure here is wall time.
+  load_average_start: os.loadavg().map((x) => Number(x.toFixed(2))),
 };
 const report = (label: string, value: string) => console.log(`${label.padEnd(62)} ${value}`);
 const fmt = (ms: number) => (Number.isNaN(ms) ? 'n/a' : `${ms.toFixed(1)} ms`);
@@ -304,6 +306,8 @@ if (only.has('keys')) {
   report('keystroke p95, 99,000 vs 700 characters', `${ratio(big.p95_ms, small.p95_ms)} (target ≤ 1.3×, and ≤ 10 ms); CPU a key ${ratio(big.cpu_ms_per_key, small.cpu_ms_per_key)}`);
 }
 
+results.load_average_end = os.loadavg().map((x) => Number(x.toFixed(2)));
+console.log(`load average (1, 5, 15 min): ${(results.load_average_start as number[]).join(' ')} at the start, ${(results.load_average_end as number[]).join(' ')} at the end`);
 for (const link of links) await link.close();
 await admin.end();
 fs.writeFileSync(path.join(root, 'bench', 'results-latest.json'), JSON.stringify(results, null, 2) + '\n');

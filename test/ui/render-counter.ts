@@ -31,14 +31,15 @@ function nameOf(fiber: Fiber): string | null {
 
 export interface RenderCounter {
   reset(): void;
-  counts(): Record<string, number>;
-  commits(): number;
+  /** Renders per component name since reset(), in the commits `which` keeps (all by default). */
+  counts(which?: (rendered: ReadonlySet<string>) => boolean): Record<string, number>;
+  /** What each commit since reset() rendered, by name. */
+  commits(): ReadonlyArray<ReadonlyMap<string, number>>;
 }
 
 export function installRenderCounter(): RenderCounter {
   process.env.DEV = 'true';
-  let counts = new Map<string, number>();
-  let commits = 0;
+  let commits: Map<string, number>[] = [];
   let previous = new Set<Fiber>();
   const hook = {
     supportsFiber: true,
@@ -50,7 +51,8 @@ export function installRenderCounter(): RenderCounter {
     onCommitFiberUnmount: () => {},
     onPostCommitFiberRoot: () => {},
     onCommitFiberRoot(_id: number, root: { current: Fiber }) {
-      commits++;
+      const counts = new Map<string, number>();
+      commits.push(counts);
       const seen = new Set<Fiber>();
       const stack: Fiber[] = [root.current];
       while (stack.length > 0) {
@@ -69,10 +71,16 @@ export function installRenderCounter(): RenderCounter {
   (globalThis as { __REACT_DEVTOOLS_GLOBAL_HOOK__?: unknown }).__REACT_DEVTOOLS_GLOBAL_HOOK__ = hook;
   return {
     reset() {
-      counts = new Map();
-      commits = 0;
+      commits = [];
     },
-    counts: () => Object.fromEntries(counts),
+    counts(which = () => true) {
+      const total: Record<string, number> = {};
+      for (const commit of commits) {
+        if (!which(new Set(commit.keys()))) continue;
+        for (const [name, n] of commit) total[name] = (total[name] ?? 0) + n;
+      }
+      return total;
+    },
     commits: () => commits,
   };
 }

@@ -49,11 +49,32 @@ export function useEditorState(store: EditorStore): EditorState {
   return useSyncExternalStore(store.subscribe, store.get);
 }
 
-/** Runs `onChange` on every change of the store's text or cursor, without rendering the caller. */
+/**
+ * Runs `onChange` with the text after changes of the store (for a draft), right after the key's frame is
+ * out: in the same turn of the event loop (setImmediate), so before a hang-up's handler can run, but not
+ * between the key and its echo. Keys of one turn give one call.
+ */
 export function useEditorChanges(store: EditorStore, onChange: (text: string) => void): void {
   const latest = useRef(onChange);
   latest.current = onChange;
-  useEffect(() => store.subscribe(() => latest.current(store.text())), [store]);
+  useEffect(() => {
+    let pending: NodeJS.Immediate | undefined;
+    const unsubscribe = store.subscribe(() => {
+      pending ??= setImmediate(() => {
+        pending = undefined;
+        latest.current(store.text());
+      });
+    });
+    return () => {
+      unsubscribe();
+      // Unmounted in the same turn as a key (the console closing on a hang-up): the key still reaches the
+      // draft before the drafts are closed. (Saving and discarding leave from modes that type nothing.)
+      if (pending) {
+        clearImmediate(pending);
+        latest.current(store.text());
+      }
+    };
+  }, [store]);
 }
 
 /** How long typing may run before the text is looked at again (validation): after the key's echo. */
@@ -62,8 +83,8 @@ export const SETTLE_DELAY_MS = 40;
 /**
  * For the component around the editor (the form): it renders from the text it reads, and renders again
  * only when what it showed changes. Shortly after the text stops changing (outside the keystroke's frame)
- * `summarise` runs on the text (keep it proportional to what a key changes, not to the whole text); when its result differs (by `same`) from `rendered`, the summary the
- * caller rendered with, the caller renders again. `onChange` runs on every change, at once (a draft).
+ * `summarise` runs on the text (keep it proportional to what a key changes, not to the whole text); when
+ * its result differs (by `same`) from `rendered`, the summary the caller rendered with, it renders again. `onChange` follows every change (useEditorChanges).
  */
 export function useRenderOnSummaryChange<T>(
   store: EditorStore,
@@ -73,8 +94,9 @@ export function useRenderOnSummaryChange<T>(
   onChange?: (text: string) => void,
 ): void {
   const [, rerender] = useState(0);
-  const latest = useRef({ rendered, summarise, same, onChange });
-  latest.current = { rendered, summarise, same, onChange };
+  const latest = useRef({ rendered, summarise, same });
+  latest.current = { rendered, summarise, same };
+  useEditorChanges(store, (text) => onChange?.(text));
   useEffect(() => {
     let timer: NodeJS.Timeout | undefined;
     const settle = () => {
@@ -83,7 +105,6 @@ export function useRenderOnSummaryChange<T>(
       if (!latest.current.same(next, latest.current.rendered)) rerender((n) => n + 1);
     };
     const unsubscribe = store.subscribe(() => {
-      latest.current.onChange?.(store.text());
       timer ??= setTimeout(settle, SETTLE_DELAY_MS);
     });
     return () => {

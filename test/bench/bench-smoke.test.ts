@@ -34,14 +34,12 @@ describe('the benchmark at tiny sizes', () => {
     const loopback = loopbackLink({ socketDir: c.socket, port: c.port, user: c.user });
     const env = terminalEnv({});
     const query = 'select site_id from sites order by site_id';
-    // The fastest of a few runs each: a busy machine only ever adds time.
-    const fastest = (url: string) => {
-      const runs = Array.from({ length: 3 }, () => timeCommand(1, 'psql', [url, '-XAtc', query], env));
-      expect(runs.every((r) => r.ok), runs.map((r) => r.error ?? '').join(' ')).toBe(true);
-      return Math.min(...runs.map((r) => r.ms));
-    };
-    // TCP's handshake, the startup and the query: three round trips of 50 ms that loopback does not pay.
-    expect(fastest(tailnet.url(db.name)) - fastest(loopback.url(db.name))).toBeGreaterThan(120);
+    // TCP's handshake, the startup and the query: three round trips of 50 ms, which no psql through the
+    // link can beat (a busy machine only adds time; on loopback psql takes a few ms).
+    const runs = Array.from({ length: 2 }, () => timeCommand(1, 'psql', [tailnet.url(db.name), '-XAtc', query], env));
+    expect(runs.every((r) => r.ok), runs.map((r) => r.error ?? '').join(' ')).toBe(true);
+    expect(Math.min(...runs.map((r) => r.ms))).toBeGreaterThanOrEqual(150);
+    expect(timeCommand(1, 'psql', [loopback.url(db.name), '-XAtc', query], env).ok).toBe(true);
     const list = spawnSync(binCabinet, ['sites', 'list', '--json'], { env: { ...env, DATABASE_URL: tailnet.url(db.name) }, encoding: 'utf8' });
     expect(list.status, list.stderr).toBe(0);
     expect((JSON.parse(list.stdout) as { site_id: string }[]).map((s) => s.site_id)).toEqual(['a-one', 'k-000300']);

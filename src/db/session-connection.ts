@@ -1,6 +1,7 @@
 import type { ConnectionTarget } from './connection.ts';
 import { toDatabaseError } from './db-errors.ts';
 import { pgDriverOptions } from './pg-options.ts';
+import { CabinetError } from '../lib/errors.ts';
 
 /**
  * One long-lived connection of its own, outside every pool, for what needs a session: a transaction held
@@ -26,7 +27,13 @@ export interface SessionConnection {
 export interface SessionConnectionOptions {
   /** What pg_stat_activity shows for it ("cabinet presence", "cabinet live"). */
   applicationName: string;
+  /**
+   * A query not answered within this long fails (client-side: a pooler with no free server connection
+   * never answers); the connection should then be closed. None by default.
+   */
+  queryTimeoutMs?: number;
 }
+
 
 interface RawClient {
   processID?: number;
@@ -52,6 +59,7 @@ export async function openSessionConnection(target: ConnectionTarget, options: S
     application_name: options.applicationName,
     keepAlive: true,
     keepAliveInitialDelayMillis: 10_000,
+    ...(options.queryTimeoutMs ? { query_timeout: options.queryTimeoutMs } : {}),
   }) as unknown as RawClient;
   const endListeners: ((error?: Error) => void)[] = [];
   let ended = false;
@@ -67,12 +75,6 @@ export async function openSessionConnection(target: ConnectionTarget, options: S
     end(error);
   });
   client.on('end', () => end());
-  try {
-    await client.connect();
-  } catch (error) {
-    await client.end().catch(() => {});
-    throw toDatabaseError(error, target);
-  }
   const run = async <T>(sql: string, params?: unknown[]): Promise<T[]> => {
     try {
       return (await client.query(sql, params)).rows as T[];
@@ -80,13 +82,35 @@ export async function openSessionConnection(target: ConnectionTarget, options: S
       throw toDatabaseError(error, target);
     }
   };
+  // Connected means a server answered: a pooler accepts the login at once and only then waits for a
+  // server connection (a full session pool), which would otherwise hang here for good.
+  let timer: NodeJS.Timeout | undefined;
+  const seconds = target.connectTimeoutSeconds;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new CabinetError(`no server connection within ${seconds} s (a pooler whose pool is full?)`, { code: 'db-timeout' })),
+      seconds * 1000,
+    );
+  });
   let pooled = false;
-  try {
+  const opening = (async () => {
+    try {
+      await client.connect();
+    } catch (error) {
+      throw toDatabaseError(error, target);
+    }
     const [row] = await run<{ pid: number }>('select pg_backend_pid() as pid');
     pooled = row?.pid !== client.processID;
+  })();
+  // Given up on, it still ends (the connection is closed under it): that is no error of anyone's.
+  opening.catch(() => {});
+  try {
+    await Promise.race([opening, timeout]);
   } catch (error) {
     await client.end().catch(() => {});
     throw error;
+  } finally {
+    clearTimeout(timer);
   }
   return {
     query: run,

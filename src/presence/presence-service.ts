@@ -66,6 +66,8 @@ export function createPresence(deps: PresenceDeps): PresenceService {
   let conn: SessionConnection | undefined;
   let inTransaction = false;
   let heldPid: number | undefined;
+  /** Whether the last announcing connection went through a pooler (kept for the detail's mode line). */
+  let pooled: boolean | undefined;
   let current: PresenceStatus = { state: 'idle' };
   const statusListeners = new Set<(s: PresenceStatus) => void>();
   let closed = false;
@@ -97,12 +99,16 @@ export function createPresence(deps: PresenceDeps): PresenceService {
     if (closed) return;
     try {
       if (claims.size === 0) {
-        if (conn && inTransaction) {
-          inTransaction = false;
-          heldPid = undefined;
-          await conn.query('rollback');
+        // Nothing to announce: the connection goes too (its close ends the transaction), so an idle console
+        // keeps no backend, nor a server connection of a session pool; the next edit opens one again.
+        // ROLLBACK first and wait for it: once it answers, the lock is gone in every mode, and only then may
+        // this console's reads stop leaving out its own backend.
+        if (conn) {
+          pooled = conn.pooled;
+          if (inTransaction) await conn.query('rollback');
         }
-        setStatus({ state: 'idle', ...(conn ? { pooled: conn.pooled } : {}) });
+        dropConnection();
+        setStatus({ state: 'idle', ...(pooled === undefined ? {} : { pooled }) });
         return;
       }
       if (!conn) {
@@ -222,7 +228,9 @@ export function createPresence(deps: PresenceDeps): PresenceService {
       clearTimeout(retry);
       clearTimeout(poll);
       watchers.clear();
-      await queue.catch(() => {});
+      // What is in flight may wait for a server (a pooler's full pool): closing waits for it only briefly,
+      // and a connection it still opens is closed when it arrives (sync checks `closed`).
+      await Promise.race([queue.catch(() => {}), new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
       const c = conn;
       conn = undefined;
       await c?.close();

@@ -216,7 +216,7 @@ async function fullServices(openers: ConsoleOpeners, progress: (line: string) =>
  * opened at the first edit, as the history's actor.
  */
 function consolePresence(query: SqlQuery, target: DbSession['target'], options: CreateServicesOptions): PresenceService {
-  return createPresence({ query, open: () => openSessionConnection(target, { applicationName: 'cabinet presence' }), identity: processIdentity(options.actor) });
+  return createPresence({ query, open: () => openSessionConnection(target, { applicationName: 'cabinet presence', queryTimeoutMs: 10_000 }), identity: processIdentity(options.actor) });
 }
 
 /**

@@ -22,7 +22,7 @@ async function console_(target: ConnectionTarget, who: string, from = '100.101.2
   pools.push(pool);
   const presence = createPresence({
     query: pool.query,
-    open: () => openSessionConnection(target, { applicationName: 'cabinet presence' }),
+    open: () => openSessionConnection(target, { applicationName: 'cabinet presence', queryTimeoutMs: 10_000 }),
     identity: { who, from },
     retryMs: 200,
   });
@@ -76,6 +76,11 @@ describe('presence on a real database', () => {
     release();
     await until(() => anna.read(), (e) => on(e, 'site', 'acme-de').length === 0);
     expect(boris.status()).toEqual({ state: 'idle', pooled: false });
+    // With nothing to announce the connection is gone too: an idle console keeps no extra backend.
+    await until(
+      async () => (await db.query(`select count(*)::int as n from pg_stat_activity where datname = current_database() and application_name like 'cabinet%presence%'`)).rows[0]!.n as number,
+      (n) => n === 0,
+    );
   });
 
   it('two editors of one record both show, and neither blocks the other', async () => {
@@ -214,3 +219,28 @@ describe('presence through a real PgBouncer in transaction mode', () => {
     await until(() => b.read(), (e) => on(e, 'site', 'pooled-site').length === 0, 3000);
   });
 });
+
+describe('presence through a real PgBouncer in session mode whose pool is full', () => {
+  let bouncer: Bouncer;
+  beforeAll(async () => {
+    bouncer = await startBouncer('session', { poolSize: 1 });
+  });
+  afterAll(async () => {
+    await bouncer?.stop();
+  });
+
+  it('an announcement that waits for a server connection fails after the connect timeout, says why, and never holds up closing', async () => {
+    const url = new URL(bouncer.url(db.name));
+    const target = { source: 'DATABASE_URL', host: '127.0.0.1', addresses: ['127.0.0.1'], port: bouncer.port, user: decodeURIComponent(url.username), password: decodeURIComponent(url.password), database: db.name, connectTimeoutSeconds: 1 } as ConnectionTarget;
+    const a = await console_(target, 'boris');
+    // The read pool's connection takes the pool's one server connection (session pooling keeps it).
+    await a.read();
+    a.claim('site', 'full-pool');
+    const failed = await until(async () => a.status(), (s) => s.state === 'failed', 8000);
+    expect(failed).toEqual({ state: 'failed', reason: expect.stringMatching(/no server connection within 1 s/) });
+    const started = Date.now();
+    await a.close();
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+});
+

@@ -9,7 +9,8 @@ import { SITE_SCHEMA } from '../schema/site-schema.ts';
 import { fieldsToRow } from './site-common.ts';
 import { domainForDisplay } from '../schema/field-rules.ts';
 import { PROMPT_MAX_CHARS } from '../schema/limits.ts';
-import { suggestSiteId, validateSiteField, type SiteField } from '../services/validation/site-input.ts';
+import { suggestSiteId, validateSiteField } from '../services/validation/site-input.ts';
+import { type SiteField } from '../schema/site-schema.ts';
 import type { CommandIO } from './command.ts';
 import { printDiff } from './output.ts';
 

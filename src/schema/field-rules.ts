@@ -1,5 +1,5 @@
 import { toASCII, toUnicode } from 'tr46';
-import { PROMPT_MAX_CHARS } from './limits.ts';
+import { LINE_MAX_CHARS, PROMPT_MAX_CHARS } from './limits.ts';
 
 /**
  * Field validators shared by the console (shown next to the field as you type), the commands and the
@@ -159,8 +159,13 @@ export function aiScriptId(value: string): FieldResult<string | null> {
 }
 
 export function brandName(value: string): FieldResult<string> {
-  const r = oneLine(value, { required: true, max: 200, label: 'brand name' });
+  const r = oneLine(value, { required: true, max: LINE_MAX_CHARS, label: 'brand name' });
   return r.ok ? ok(r.value as string) : r;
+}
+
+/** A plain optional text column: one line, trimmed, empty clears it (NULL). */
+export function optionalLine(value: string, label: string): FieldResult<string | null> {
+  return oneLine(value, { required: false, max: LINE_MAX_CHARS, label });
 }
 
 /** The prompt: multi-line text; line endings normalised to \n; NUL and lone surrogates refused; size-limited. */

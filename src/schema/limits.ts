@@ -5,3 +5,6 @@
 
 /** The largest prompt cabinet accepts (also a CHECK constraint in the database). */
 export const PROMPT_MAX_CHARS = 100_000;
+
+/** The longest one-line text field (brand name, a plain text column). */
+export const LINE_MAX_CHARS = 200;

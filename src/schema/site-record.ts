@@ -29,3 +29,8 @@ export function siteFromFields(fields: object): SiteRecord {
 export function siteSnapshotOf(site: SiteRecord): Record<string, string | number | null> {
   return columnsOf(SITE_SCHEMA, site, { invalidTimes: 'null' });
 }
+
+/** A site with nothing given yet: each field's default, NULL where nullable, '' otherwise; times at the epoch, version 0. */
+export function blankSite(siteId = ''): SiteRecord {
+  return { ...recordFrom<SiteRecord>(SITE_SCHEMA, (f) => ('default' in f ? f.default : null)), siteId };
+}

@@ -21,6 +21,8 @@ import type {
   WriteOptions,
 } from '../../src/services/types.ts';
 import { validateSite, validateSitePatch } from '../../src/services/validation/site-input.ts';
+import { EDITABLE_SITE_FIELDS } from '../../src/schema/site-schema.ts';
+import { blankSite } from '../../src/schema/site-record.ts';
 import { validateUser, validateUserPatch } from '../../src/services/validation/user-input.ts';
 import type { ConsoleServices, MigrationReader } from '../../src/ui/services-context.tsx';
 
@@ -57,20 +59,16 @@ export interface FakeServices extends ConsoleServices {
 
 const BASE_DATE = Date.UTC(2026, 0, 1);
 
-/** A stored site with defaults; cast because the record grows bookkeeping fields (version, updatedAt). */
+/** A stored site: the schema's defaults (src/schema/site-table.ts), a brand name from the id, created on `day`. */
 export function site(fields: Partial<SiteRecord> & Pick<SiteRecord, 'siteId' | 'domain'>, day = 1): SiteRecord {
   return {
-    aiScriptId: null,
-    aiPrompt: '',
+    ...blankSite(fields.siteId),
     brandName: fields.siteId.toUpperCase(),
-    language: 'en',
-    hubspotPipeline: null,
-    hubspotStage: null,
     createdAt: new Date(BASE_DATE + day * 86_400_000),
     updatedAt: new Date(BASE_DATE + day * 86_400_000),
     version: 1,
     ...fields,
-  } as SiteRecord;
+  };
 }
 
 export function user(fields: Partial<UserRecord> & Pick<UserRecord, 'userId' | 'email'>, day = 1): UserRecord {
@@ -131,7 +129,7 @@ export function fakeServices(
   const states = new Map<string, SiteRecord>([...sitesById.values()].map((s) => [`${s.siteId}@${s.version}`, s]));
   const revisionLog: RevisionEntry[] = [];
   const historyById = new Map<string, HistoryEntry[]>();
-  const EDITABLE = ['domain', 'brandName', 'language', 'aiScriptId', 'hubspotPipeline', 'hubspotStage', 'aiPrompt'] as const;
+  const EDITABLE = EDITABLE_SITE_FIELDS;
   const differing = (a: SiteRecord | null, b: SiteRecord | null) => EDITABLE.filter((f) => (a?.[f] ?? null) !== (b?.[f] ?? null));
 
   function log(action: RevisionEntry['action'], before: SiteRecord | null, after: SiteRecord | null, changed: (keyof SiteRecord)[], options: WriteOptions, actor = 'tester'): number {

@@ -1,6 +1,6 @@
 import type { Draft } from '../../../lib/drafts.ts';
 import { sanitizeLine } from '../../../lib/sanitize.ts';
-import type { SiteField } from '../../../services/validation/site-input.ts';
+import { type SiteField } from '../../../schema/site-schema.ts';
 import { userDraftId } from '../../drafts-context.tsx';
 import { formValuesOf } from '../sites/site-changes.ts';
 import { siteDraft } from '../sites/use-site-draft.ts';

@@ -1,7 +1,8 @@
 import { compareDraft, type StoredDraft } from '../../../lib/drafts.ts';
 import type { SiteRecord, UserRecord } from '../../../services/types.ts';
 import { shownDomain } from '../../text/domain.ts';
-import { SITE_FIELD_LABELS, validateSiteField, type SiteField } from '../../../services/validation/site-input.ts';
+import { validateSiteField } from '../../../services/validation/site-input.ts';
+import { SITE_FIELD_LABELS, type SiteField } from '../../../schema/site-schema.ts';
 import { sanitizeLine } from '../../../lib/sanitize.ts';
 import type { ViewLine } from '../../components/scroll-view.tsx';
 import { formatDateTime } from '../../text/format.ts';

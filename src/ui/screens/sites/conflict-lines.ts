@@ -1,7 +1,8 @@
 import type { SiteRecord } from '../../../services/types.ts';
 import type { GoneDetails, StaleDetails } from '../../../services/edit-errors.ts';
 import { shownDomain } from '../../text/domain.ts';
-import { SITE_FIELD_LABELS, validateSiteField, type SiteField } from '../../../services/validation/site-input.ts';
+import { validateSiteField } from '../../../services/validation/site-input.ts';
+import { SITE_FIELD_LABELS, type SiteField } from '../../../schema/site-schema.ts';
 import { sanitizeLine } from '../../../lib/sanitize.ts';
 import type { ViewLine } from '../../components/scroll-view.tsx';
 import { formatInstant } from '../../text/format.ts';

@@ -1,6 +1,6 @@
 import type { HistoryEntry, RevisionDiff, SiteRecord } from '../../../services/types.ts';
 import { shownDomain } from '../../text/domain.ts';
-import { SITE_FIELD_LABELS, type SiteField } from '../../../services/validation/site-input.ts';
+import { SITE_FIELD_LABELS, type SiteField } from '../../../schema/site-schema.ts';
 import { sanitizeLine } from '../../../lib/sanitize.ts';
 import type { ViewLine } from '../../components/scroll-view.tsx';
 import { formatDateTime, formatInstant, plural } from '../../text/format.ts';

@@ -1,34 +1,18 @@
 import type { SiteInput, SiteRecord } from '../../../services/types.ts';
 import { shownDomain } from '../../text/domain.ts';
-import { SITE_FIELD_LABELS, validateSiteField, type SiteField } from '../../../services/validation/site-input.ts';
+import { validateSiteField } from '../../../services/validation/site-input.ts';
+import { EDITABLE_SITE_FIELDS, SITE_FIELD_LABELS, SITE_INPUT_FIELDS, SITE_LINE_FIELDS, SITE_SCHEMA, type SiteField } from '../../../schema/site-schema.ts';
 
-/** The one-line fields of the site form, in form order; the prompt comes last, in its own editor. */
-export const SITE_LINE_FIELDS = ['siteId', 'domain', 'brandName', 'language', 'aiScriptId', 'hubspotPipeline', 'hubspotStage'] as const;
+/** The one-line fields of the site form, in form order (from the schema table); the prompt comes last, in its own editor. */
+export { SITE_LINE_FIELDS };
 export type SiteLineField = (typeof SITE_LINE_FIELDS)[number];
 
-export const SITE_FIELD_HINTS: Record<SiteField, string> = {
-  siteId: 'lower-case letters, digits, hyphens',
-  domain: 'host name, Unicode allowed (münchen.de)',
-  brandName: 'required',
-  language: 'BCP 47: en, de, pt-BR',
-  aiScriptId: 'optional',
-  hubspotPipeline: 'optional: id or internal name',
-  hubspotStage: 'optional: id or internal name',
-  aiPrompt: '',
-};
+export const SITE_FIELD_HINTS = Object.fromEntries(SITE_SCHEMA.filter((f) => f.role !== 'bookkeeping').map((f) => [f.name, f.hint])) as Record<SiteField, string>;
 
-/** A site's values as the form shows them: text, the domain in its Unicode form. */
+/** A site's values as the form shows them: text (an empty optional field as ''), the domain in its Unicode form. */
 export function formValuesOf(site: SiteRecord): Record<SiteField, string> {
-  return {
-    siteId: site.siteId,
-    domain: shownDomain(site.domain),
-    brandName: site.brandName,
-    language: site.language,
-    aiScriptId: site.aiScriptId ?? '',
-    hubspotPipeline: site.hubspotPipeline ?? '',
-    hubspotStage: site.hubspotStage ?? '',
-    aiPrompt: site.aiPrompt,
-  };
+  const values = Object.fromEntries(SITE_INPUT_FIELDS.map((f) => [f, site[f] ?? ''])) as Record<SiteField, string>;
+  return { ...values, domain: shownDomain(site.domain) };
 }
 
 export interface FieldCheck {
@@ -89,8 +73,7 @@ export interface FieldChange {
 
 /** Fields whose stored value would change, in form order. */
 export function siteChanges(original: SiteRecord, checks: Record<SiteField, FieldCheck>): FieldChange[] {
-  const fields: SiteField[] = [...SITE_LINE_FIELDS.filter((f) => f !== 'siteId'), 'aiPrompt'];
-  return fields
+  return EDITABLE_SITE_FIELDS
     .filter((f) => checks[f].ok && checks[f].value !== storedValue(original, f))
     .map((f) => ({ field: f, label: SITE_FIELD_LABELS[f], before: storedValue(original, f), after: checks[f].value }));
 }

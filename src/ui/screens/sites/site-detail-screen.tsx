@@ -2,7 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { Box, Text } from 'ink';
 import type { SiteRecord } from '../../../services/types.ts';
 import { listedDomain, mixedScriptWarning, shownDomain } from '../../text/domain.ts';
-import { SITE_FIELD_LABELS } from '../../../services/validation/site-input.ts';
+import { SITE_FIELD_LABELS, SITE_LINE_FIELDS } from '../../../schema/site-schema.ts';
 import { sanitizeLine } from '../../../lib/sanitize.ts';
 import { hiddenTextWarning } from '../../../lib/hidden-text.ts';
 import { combineKeymaps, disableActions } from '../../keys/keymap.ts';
@@ -25,13 +25,11 @@ export function siteDetailLines(site: SiteRecord, width: number): ViewLine[] {
   const domain = shownDomain(site.domain);
   const mixed = mixedScriptWarning(site.domain);
   const lines: ViewLine[] = [
-    field(SITE_FIELD_LABELS.siteId, sanitizeLine(site.siteId)),
-    field(SITE_FIELD_LABELS.domain, sanitizeLine(`${domain === site.domain ? domain : `${domain}  (${site.domain})`}${mixed ? `  ⚠ ${mixed}` : ''}`)),
-    field(SITE_FIELD_LABELS.brandName, sanitizeLine(site.brandName)),
-    field(SITE_FIELD_LABELS.language, sanitizeLine(site.language)),
-    field(SITE_FIELD_LABELS.aiScriptId, site.aiScriptId === null ? null : sanitizeLine(site.aiScriptId)),
-    field(SITE_FIELD_LABELS.hubspotPipeline, site.hubspotPipeline === null ? null : sanitizeLine(site.hubspotPipeline)),
-    field(SITE_FIELD_LABELS.hubspotStage, site.hubspotStage === null ? null : sanitizeLine(site.hubspotStage)),
+    // The one-line fields in form order, from the schema table; the domain in its Unicode form beside what is stored.
+    ...SITE_LINE_FIELDS.map((f) => {
+      const value = f === 'domain' ? `${domain === site.domain ? domain : `${domain}  (${site.domain})`}${mixed ? `  ⚠ ${mixed}` : ''}` : site[f];
+      return field(SITE_FIELD_LABELS[f], value === null ? null : sanitizeLine(value));
+    }),
     field('created', formatInstant(site.createdAt)),
     { text: '' },
     { text: truncate(`Prompt  ${formatPromptStats(promptStats(site.aiPrompt))}`, width), bold: true },

@@ -1,11 +1,11 @@
 import type { SiteRecord } from '../../../services/types.ts';
 import { mergeLines, threeWay, type ThreeWay } from '../../../services/three-way.ts';
-import type { SiteField } from '../../../services/validation/site-input.ts';
+import { EDITABLE_SITE_FIELDS, type EditableSiteField, type SiteField } from '../../../schema/site-schema.ts';
 import { formValuesOf, storedOrTyped } from './site-changes.ts';
 
 /** The fields an edit can change, in form order (the site id is the row's identity). */
-export const EDITABLE_FIELDS = ['domain', 'brandName', 'language', 'aiScriptId', 'hubspotPipeline', 'hubspotStage', 'aiPrompt'] as const satisfies readonly SiteField[];
-export type EditableField = (typeof EDITABLE_FIELDS)[number];
+export const EDITABLE_FIELDS = EDITABLE_SITE_FIELDS;
+export type EditableField = EditableSiteField;
 
 /** My form's fields as they would be stored (a field left as the base shows it: the base's value). */
 function mineStored(base: SiteRecord, mine: Record<SiteField, string>): Record<EditableField, string | null> {

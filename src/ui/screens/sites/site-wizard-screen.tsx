@@ -1,7 +1,8 @@
 import { useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import { Box, Text } from 'ink';
 import type { SiteInput } from '../../../services/types.ts';
-import { SITE_FIELD_LABELS, validateSiteField, type SiteField } from '../../../services/validation/site-input.ts';
+import { validateSiteField } from '../../../services/validation/site-input.ts';
+import { SITE_FIELD_LABELS, type SiteField } from '../../../schema/site-schema.ts';
 import { sanitizeLine } from '../../../lib/sanitize.ts';
 import { combineKeymaps, type Keymap } from '../../keys/keymap.ts';
 import { FieldRow, LABEL_WIDTH } from '../../components/field-row.tsx';
@@ -18,7 +19,7 @@ import { summaryLines } from './site-wizard-summary.ts';
 import { lineStepKeymap, mixedScriptSummaryKeymap, promptStepKeymap, summaryKeymap, type WizardKey } from './site-wizard-keymap.ts';
 import { mixedScriptWarning } from '../../text/domain.ts';
 import { tone } from '../../theme.ts';
-import { SITE_FIELD_HINTS, type SiteLineField } from './site-changes.ts';
+import { SITE_FIELD_HINTS, SITE_LINE_FIELDS, type SiteLineField } from './site-changes.ts';
 import { NEW_SITE_DRAFT_ID, useDrafts } from '../../drafts-context.tsx';
 import { DraftStateText } from '../../components/draft-state-text.tsx';
 import { formatDateTime } from '../../text/format.ts';
@@ -63,16 +64,7 @@ function Wizard({ resumed }: { resumed: Resumed | null }) {
   const prompt = editor.text();
   const lineFields = WIZARD_STEPS.filter((s): s is SiteLineField => s !== 'aiPrompt' && s !== 'summary');
   const check = (field: SiteField) => validateSiteField(field, field === 'aiPrompt' ? editor.text() : state.inputs[field as SiteLineField].value);
-  const input = (): SiteInput => ({
-    siteId: state.inputs.siteId.value,
-    domain: state.inputs.domain.value,
-    brandName: state.inputs.brandName.value,
-    language: state.inputs.language.value,
-    aiScriptId: state.inputs.aiScriptId.value,
-    hubspotPipeline: state.inputs.hubspotPipeline.value,
-    hubspotStage: state.inputs.hubspotStage.value,
-    aiPrompt: editor.text(),
-  });
+  const input = (): SiteInput => ({ ...(Object.fromEntries(SITE_LINE_FIELDS.map((f) => [f, state.inputs[f].value])) as Record<SiteLineField, string>), aiPrompt: editor.text() });
 
   // The draft follows every change; back to nothing typed, there is nothing to keep.
   const saved = useRef(resumed !== null);

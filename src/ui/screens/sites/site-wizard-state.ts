@@ -2,11 +2,14 @@ import type { Draft } from '../../../lib/drafts.ts';
 import { lineInput, lineInputReducer, type LineInputAction, type LineInputState } from '../../components/line-input.tsx';
 import { NEW_SITE_DRAFT_ID } from '../../drafts-context.tsx';
 import { suggestSiteId } from '../../../services/validation/site-input.ts';
-import type { SiteLineField } from './site-changes.ts';
+import { SITE_LINE_FIELDS, type SiteLineField } from './site-changes.ts';
+import { wizardOrder } from '../../../schema/field-spec.ts';
+import { blankSite } from '../../../schema/site-record.ts';
+import { SITE_SCHEMA, type SiteField } from '../../../schema/site-schema.ts';
 
-/** The wizard asks in this order: the domain first, so the site id can be suggested from it. */
-export const WIZARD_STEPS = ['domain', 'siteId', 'brandName', 'language', 'aiScriptId', 'hubspotPipeline', 'hubspotStage', 'aiPrompt', 'summary'] as const;
-export type WizardStep = (typeof WIZARD_STEPS)[number];
+/** The wizard asks in the schema's wizard order (the domain first, so the site id can be suggested from it), then sums up. */
+export type WizardStep = SiteField | 'summary';
+export const WIZARD_STEPS: readonly WizardStep[] = [...(wizardOrder(SITE_SCHEMA).map((f) => f.name) as SiteField[]), 'summary'];
 
 export interface WizardState {
   step: number;
@@ -28,19 +31,13 @@ export type WizardAction =
   | { type: 'saving'; saving: boolean }
   | { type: 'scroll'; offset: number };
 
+const blank = blankSite();
+
 export function initialWizard(): WizardState {
   return {
     step: 0,
-    inputs: {
-      siteId: lineInput(''),
-      domain: lineInput(''),
-      brandName: lineInput(''),
-      // The default most sites use; the person can change it at its step.
-      language: lineInput('en'),
-      aiScriptId: lineInput(''),
-      hubspotPipeline: lineInput(''),
-      hubspotStage: lineInput(''),
-    },
+    // Each field starts at its default (language: en, what most sites use); the person can change it at its step.
+    inputs: Object.fromEntries(SITE_LINE_FIELDS.map((f) => [f, lineInput(blank[f] ?? '')])) as Record<SiteLineField, LineInputState>,
     siteIdTouched: false,
     error: null,
     saving: false,
@@ -86,7 +83,7 @@ export function wizardReducer(state: WizardState, action: WizardAction): WizardS
   }
 }
 
-const LINE_FIELDS = ['siteId', 'domain', 'brandName', 'language', 'aiScriptId', 'hubspotPipeline', 'hubspotStage'] as const satisfies readonly SiteLineField[];
+const LINE_FIELDS = SITE_LINE_FIELDS;
 
 /**
  * The wizard as a draft on disk (recordId null: the site does not exist yet), or null while nothing has

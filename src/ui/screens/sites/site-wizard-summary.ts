@@ -1,7 +1,8 @@
 import type { ViewLine } from '../../components/scroll-view.tsx';
 import { LABEL_WIDTH } from '../../components/field-row.tsx';
 import { sanitizeLine } from '../../../lib/sanitize.ts';
-import { SITE_FIELD_LABELS, validateSiteField } from '../../../services/validation/site-input.ts';
+import { validateSiteField } from '../../../services/validation/site-input.ts';
+import { SITE_FIELD_LABELS, SITE_LINE_FIELDS } from '../../../schema/site-schema.ts';
 import { mixedScriptWarning, shownDomain } from '../../text/domain.ts';
 import { truncate } from '../../text/graphemes.ts';
 import { formatPromptStats, promptStats } from '../../text/prompt-stats.ts';
@@ -14,7 +15,7 @@ export function summaryLines(inputs: WizardStateInputs, prompt: string, width: n
   const domain = validateSiteField('domain', inputs.domain.value);
   const mixed = domain.ok && domain.value ? mixedScriptWarning(domain.value) : undefined;
   const lines: ViewLine[] = [...saveWarnings(prompt, width, mixed), { text: 'The new site:', bold: true }];
-  for (const f of ['siteId', 'domain', 'brandName', 'language', 'aiScriptId', 'hubspotPipeline', 'hubspotStage'] as const) {
+  for (const f of SITE_LINE_FIELDS) {
     const r = validateSiteField(f, inputs[f].value);
     let value = r.ok ? (r.value ?? '—') : inputs[f].value;
     if (f === 'domain' && r.ok && r.value) value = shownDomain(r.value) === r.value ? r.value : `${shownDomain(r.value)}  (stored as ${r.value})`;

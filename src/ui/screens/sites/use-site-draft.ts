@@ -1,6 +1,6 @@
 import type { Draft, DraftStore } from '../../../lib/drafts.ts';
 import type { SiteRecord } from '../../../services/types.ts';
-import type { SiteField } from '../../../services/validation/site-input.ts';
+import type { SiteField } from '../../../schema/site-schema.ts';
 import { siteDraftId } from '../../drafts-context.tsx';
 import type { EditorDraftHandle } from '../../editor/external-editor.ts';
 import { EDITABLE_FIELDS } from './site-rebase.ts';

@@ -1,12 +1,12 @@
 import type { StoredDraft } from '../../../lib/drafts.ts';
 import type { GoneDetails, StaleDetails } from '../../../services/edit-errors.ts';
 import type { RevisionService, SiteRecord } from '../../../services/types.ts';
-import type { SiteField } from '../../../services/validation/site-input.ts';
+import { SITE_FIELD, SITE_FIELD_LABELS, type SiteField } from '../../../schema/site-schema.ts';
+import { blankSite } from '../../../schema/site-record.ts';
 import { siteDraftId, useDrafts } from '../../drafts-context.tsx';
 import { useServices } from '../../services-context.tsx';
 import { startFromRowOrDraft, useEditStart, type EditStartState as SharedStartState } from '../../edit/use-edit-start.ts';
 import { formatDateTime } from '../../text/format.ts';
-import { SITE_FIELD_LABELS } from '../../../services/validation/site-input.ts';
 import { formValuesOf } from './site-changes.ts';
 import { EDITABLE_FIELDS, rebaseOnto, siteRule } from './site-rebase.ts';
 
@@ -30,24 +30,11 @@ export type EditStartState = SharedStartState<EditStart>;
 /** The row the draft started from, as a record (its editable fields from the draft, the rest from `like`). */
 export function draftBaseRecord(draft: StoredDraft, like: SiteRecord | null): SiteRecord {
   const str = (f: string) => (typeof draft.base[f] === 'string' ? (draft.base[f] as string) : null);
-  const fallback: SiteRecord = like ?? {
-    siteId: draft.recordId ?? '',
-    domain: '',
-    aiScriptId: null,
-    aiPrompt: '',
-    brandName: '',
-    language: 'en',
-    hubspotPipeline: null,
-    hubspotStage: null,
-    createdAt: new Date(0),
-    version: 0,
-    updatedAt: new Date(0),
-  };
+  const fallback: SiteRecord = like ?? blankSite(draft.recordId ?? '');
   const record: SiteRecord = { ...fallback, siteId: draft.recordId ?? fallback.siteId, version: draft.baseVersion ?? fallback.version };
   for (const f of EDITABLE_FIELDS) {
     if (!(f in draft.base)) continue;
-    if (f === 'domain' || f === 'brandName' || f === 'language' || f === 'aiPrompt') record[f] = str(f) ?? '';
-    else record[f] = str(f);
+    (record as Record<SiteField, string | null>)[f] = str(f) ?? (SITE_FIELD[f].nullable ? null : '');
   }
   return record;
 }

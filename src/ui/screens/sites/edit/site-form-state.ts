@@ -1,6 +1,6 @@
 import { lineInput, lineInputReducer, type LineInputAction, type LineInputState } from '../../../components/line-input.tsx';
 import type { SiteRecord } from '../../../../services/types.ts';
-import type { SiteField } from '../../../../services/validation/site-input.ts';
+import type { SiteField } from '../../../../schema/site-schema.ts';
 import { SITE_LINE_FIELDS, formValuesOf, type SiteLineField } from '../site-changes.ts';
 
 /**

@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import { Box, Text } from 'ink';
-import { SITE_FIELD_LABELS } from '../../../../services/validation/site-input.ts';
+import { SITE_FIELD_LABELS } from '../../../../schema/site-schema.ts';
 import { sanitizeLine } from '../../../../lib/sanitize.ts';
 import { DraftStateText } from '../../../components/draft-state-text.tsx';
 import { FieldRow } from '../../../components/field-row.tsx';

@@ -1,7 +1,7 @@
 import { useMemo, useReducer, useState, type Dispatch } from 'react';
 import type { SiteInput, SiteRecord } from '../../../../services/types.ts';
 import type { GoneDetails, StaleDetails } from '../../../../services/edit-errors.ts';
-import { SITE_FIELD_LABELS, type SiteField } from '../../../../services/validation/site-input.ts';
+import { SITE_FIELD_LABELS, type SiteField } from '../../../../schema/site-schema.ts';
 import { normaliseNewlines } from '../../../editor/editor-state.ts';
 import { useEditorStore, useRenderOnSummaryChange, type EditorStore } from '../../../editor/editor-store.ts';
 import { promptShape } from '../../../editor/prompt-shape.ts';

@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
 import { Text } from 'ink';
-import { SITE_FIELD_LABELS } from '../../../../../services/validation/site-input.ts';
+import { SITE_FIELD_LABELS } from '../../../../../schema/site-schema.ts';
 import { sanitizeLine } from '../../../../../lib/sanitize.ts';
 import { handleLineInputKey, lineInputCommand, lineInputKeymap, type LineInputKey } from '../../../../components/line-input.tsx';
 import { editorCommand, typedText } from '../../../../editor/editor-command.ts';

@@ -21,10 +21,10 @@ export interface FieldSpec {
   readonly hint?: string;
   /** NULL is stored for an empty value ('' clears it); the field may be left out on create. */
   readonly nullable?: boolean;
-  /** What a create stores when the field is left out (a blank one-line value too). */
+  /** What a create stores when the field is left out (a blank one-line value too); for a time, `now` or the field whose time it takes. */
   readonly default?: string;
   /** The validator: the value as it would be stored, or one error line. Every field but bookkeeping has one. */
-  readonly rule?: (value: string, label: string) => FieldResult<string | null>;
+  readonly rule?: (value: string, label: string) => FieldResult<string | null | Date>;
   /** The command line's option (create/set); without `flag`, the column with hyphens (`--hubspot-stage`). */
   readonly cli?: { readonly flag?: string; readonly arg: string; readonly help: readonly string[]; readonly file?: boolean };
   /** What `cabinet seed --site` asks (the wizard on a plain terminal). */
@@ -38,6 +38,7 @@ export interface FieldSpec {
 }
 
 type ValueOf<F> = F extends { kind: 'timestamp' } ? Date : F extends { kind: 'integer' } ? number : F extends { nullable: true } ? string | null : string;
+type InputValueOf<F> = F extends { kind: 'timestamp' } ? string | Date : ValueOf<F>;
 type OptionalOnCreate<F> = F extends { nullable: true } ? true : F extends { default: string } ? true : false;
 type Given<T extends readonly FieldSpec[]> = Exclude<T[number], { role: 'bookkeeping' }>;
 
@@ -48,7 +49,7 @@ export type RecordOf<T extends readonly FieldSpec[]> = { -readonly [F in T[numbe
 export type InputOf<T extends readonly FieldSpec[]> = {
   -readonly [F in Given<T> as OptionalOnCreate<F> extends true ? never : F['name']]: string;
 } & {
-  -readonly [F in Given<T> as OptionalOnCreate<F> extends true ? F['name'] : never]?: ValueOf<F>;
+  -readonly [F in Given<T> as OptionalOnCreate<F> extends true ? F['name'] : never]?: InputValueOf<F>;
 };
 
 /** The names of a table's fields of one role. */

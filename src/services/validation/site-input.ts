@@ -12,7 +12,7 @@ export function validateSiteField(field: SiteField, raw: string | null | undefin
   // A one-line field with a default (language) takes it when left blank.
   if (spec.kind === 'line' && spec.default !== undefined && value.trim() === '') return { ok: true, value: spec.default };
   // Every field a person gives has a rule (test/schema/site-schema.test.ts checks the table).
-  return spec.rule ? spec.rule(value, spec.label) : { ok: true, value };
+  return spec.rule ? (spec.rule(value, spec.label) as f.FieldResult<string | null>) : { ok: true, value };
 }
 
 function throwIfErrors(errors: Record<string, string>): void {

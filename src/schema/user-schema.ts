@@ -1,0 +1,31 @@
+import { byName, type FieldSpec, type InputOf, type NameOf, type RecordOf } from './field-spec.ts';
+import { USER_SCHEMA } from './user-table.ts';
+
+/** What derives from the users table (user-table.ts): the record and input types, field lists, columns and labels. */
+
+export { USER_SCHEMA };
+
+export type UserSpec = (typeof USER_SCHEMA)[number];
+
+/** A user as the services hand it out. */
+export type UserRecord = RecordOf<typeof USER_SCHEMA>;
+/** What a person gives for a new user (times as ISO text or Dates). */
+export type UserInput = InputOf<typeof USER_SCHEMA>;
+/** The fields a person gives a user; the database sets version and updated_at. */
+export type UserFields = Omit<UserRecord, NameOf<typeof USER_SCHEMA, 'bookkeeping'>>;
+export type UserField = keyof UserFields;
+export type EditableUserField = NameOf<typeof USER_SCHEMA, 'field'>;
+
+export const USER_FIELD: Record<keyof UserRecord, FieldSpec> = byName(USER_SCHEMA);
+
+/** Identity and editable fields, in table order: what validation checks. */
+export const USER_INPUT_FIELDS = USER_SCHEMA.filter((f) => f.role !== 'bookkeeping').map((f) => f.name) as UserField[];
+
+/** The fields a person may change, in table order; what history and the conflict rule compare. */
+export const EDITABLE_USER_FIELDS = USER_SCHEMA.filter((f) => f.role === 'field').map((f) => f.name) as EditableUserField[];
+
+/** Column names by field. */
+export const USER_COLUMNS = Object.fromEntries(USER_SCHEMA.map((f) => [f.name, f.column])) as Record<keyof UserRecord, UserSpec['column']>;
+
+/** Labels by field. */
+export const USER_FIELD_LABELS = Object.fromEntries(USER_SCHEMA.map((f) => [f.name, f.label])) as Record<keyof UserRecord, string>;

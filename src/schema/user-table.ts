@@ -1,0 +1,55 @@
+import * as rules from './field-rules.ts';
+import type { FieldSpec } from './field-spec.ts';
+
+/**
+ * `users`, one row per field, in the order the detail view, the CLI and export show them. A new column of
+ * `users` is one row here, plus its migration, its property in db/entities/user.ts and the demo users;
+ * test/schema/user-schema.test.ts walks every place a user field must appear.
+ */
+export const USER_SCHEMA = [
+  {
+    name: 'userId',
+    column: 'user_id',
+    kind: 'line',
+    role: 'identity',
+    label: 'user id',
+    hint: 'the Zitadel sub',
+    rule: rules.userId,
+    cli: { arg: 'ID', help: ['the Zitadel sub, instead of the positional USER_ID'] },
+  },
+  {
+    name: 'email',
+    column: 'email',
+    kind: 'line',
+    role: 'field',
+    label: 'email',
+    hint: 'name@example.com',
+    rule: rules.email,
+    cli: { arg: 'EMAIL', help: ['the address (required for a new user)'] },
+  },
+  {
+    name: 'firstSeen',
+    column: 'first_seen',
+    kind: 'timestamp',
+    role: 'field',
+    label: 'first seen',
+    hint: 'ISO 8601; default now',
+    default: 'now',
+    rule: rules.timestamp,
+    cli: { arg: 'TIME', help: ['ISO 8601, e.g. 2026-11-23T10:00:00Z (create: default now)'] },
+  },
+  {
+    name: 'lastSeen',
+    column: 'last_seen',
+    kind: 'timestamp',
+    role: 'field',
+    label: 'last seen',
+    hint: 'ISO 8601; default the first-seen time',
+    default: 'firstSeen',
+    rule: rules.timestamp,
+    cli: { arg: 'TIME', help: ['(create: default the first-seen time)'] },
+  },
+  /** Row version (trigger-maintained, as for sites); pass it back as `expectedVersion`. */
+  { name: 'version', column: 'version', kind: 'integer', role: 'bookkeeping', label: 'version' },
+  { name: 'updatedAt', column: 'updated_at', kind: 'timestamp', role: 'bookkeeping', label: 'updated' },
+] as const satisfies readonly FieldSpec[];

@@ -20,6 +20,8 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '3' },
     'import-runs': { type: 'string', default: '1' },
     only: { type: 'string', default: 'export,import' },
+    // Another build of cabinet (bin/cabinet of an older checkout) timed in the same run, for before/after.
+    baseline: { type: 'string' },
   },
 });
 const userCounts = values.users.split(',').map(Number);
@@ -86,12 +88,14 @@ const results: Record<string, unknown> = {
   runs,
   import_runs: importRuns,
 };
-const line = (label: string, n: number, cab: number[], psql: number[]) => {
+const line = (label: string, n: number, cab: number[], psql: number[], base: number[]) => {
   const c = median(cab);
   const p = median(psql);
+  const b = median(base);
   const rate = (ms: number) => Math.round(n / (ms / 1000)).toLocaleString('en');
-  console.log(`${label.padEnd(8)} ${String(n).padStart(8)}  cabinet ${rate(c).padStart(9)} rows/s (${(c / 1000).toFixed(2)} s)  psql ${rate(p).padStart(9)} rows/s (${(p / 1000).toFixed(2)} s)  ratio ${(p / c).toFixed(2)}×`);
-  return { cabinet_ms: cab, psql_ms: psql, ratio: p / c };
+  const before = base.length ? `  baseline ${rate(b).padStart(9)} rows/s (${(b / 1000).toFixed(2)} s, ${(p / b).toFixed(2)}×)` : '';
+  console.log(`${label.padEnd(8)} ${String(n).padStart(8)}  cabinet ${rate(c).padStart(9)} rows/s (${(c / 1000).toFixed(2)} s)  psql ${rate(p).padStart(9)} rows/s (${(p / 1000).toFixed(2)} s)  ratio ${(p / c).toFixed(2)}×${before}`);
+  return { cabinet_ms: cab, psql_ms: psql, ratio: p / c, ...(base.length ? { baseline_ms: base, baseline_ratio: p / b } : {}) };
 };
 
 for (const n of userCounts) {
@@ -104,23 +108,31 @@ for (const n of userCounts) {
   if (only.has('export') || only.has('import')) {
     const cab: number[] = [];
     const psql: number[] = [];
+    const base: number[] = [];
     for (let i = 0; i < runs; i++) {
       cab.push(time(cabinet, ['users', 'export', '--ndjson', '--output', ndjson], { ...env, DATABASE_URL: url }));
       psql.push(time('psql', psqlArgs(db, `\\copy users to '${copyFile}'`), env));
+      if (values.baseline) base.push(time(values.baseline, ['users', 'export', '--ndjson', '--output', `${ndjson}.base`], { ...env, DATABASE_URL: url }));
     }
-    if (only.has('export')) r.export = line('export', n, cab, psql);
+    fs.rmSync(`${ndjson}.base`, { force: true });
+    if (only.has('export')) r.export = line('export', n, cab, psql, base);
   }
   if (only.has('import')) {
     const cab: number[] = [];
     const psql: number[] = [];
+    const base: number[] = [];
     for (let i = 0; i < importRuns; i++) {
       const scratch = await scratchDatabase(`bench_transfer_import`);
       cab.push(time(cabinet, ['users', 'import', ndjson, '--yes'], { ...env, DATABASE_URL: urlOf(scratch) }));
       await scratchDatabase(scratch);
       psql.push(time('psql', psqlArgs(scratch, `\\copy users from '${copyFile}'`), env));
+      if (values.baseline) {
+        await scratchDatabase(scratch);
+        base.push(time(values.baseline, ['users', 'import', ndjson, '--yes'], { ...env, DATABASE_URL: urlOf(scratch) }));
+      }
     }
     await admin.query('drop database if exists bench_transfer_import with (force)');
-    r.import = line('import', n, cab, psql);
+    r.import = line('import', n, cab, psql, base);
   }
   fs.rmSync(ndjson, { force: true });
   fs.rmSync(copyFile, { force: true });

@@ -38,15 +38,16 @@ export async function writeUserImport(client: SqlClient, plan: ImportPlan, who: 
         // outgrows gin_pending_list_limit (4 MB by default), in work_mem at a time: a bulk load merges in
         // fewer, larger passes with more of both. The last rows go in under a small limit, so everything is
         // merged before commit: n8n's next sign-in must not inherit a long pending list.
-        const { rows } = await client.query<{ line: string }>(
-          `select t.line from cabinet_import_users t where not exists (select 1 from users u where u.user_id = t.user_id)
-            order by t.line desc offset ${FLUSH_ROWS} limit 1`,
+        // The cut is a record's place in the input: its line and, in a JSON array, its index (one line may hold many).
+        const { rows } = await client.query<{ line: string; idx: string }>(
+          `select t.line, coalesce(t.idx, 0) as idx from cabinet_import_users t where not exists (select 1 from users u where u.user_id = t.user_id)
+            order by t.line desc, t.idx desc offset ${FLUSH_ROWS} limit 1`,
         );
-        const cut = rows[0]?.line ?? '0';
+        const cut = [rows[0]?.line ?? '0', rows[0]?.idx ?? '0'];
         await client.query(`set local gin_pending_list_limit = '256MB'`);
-        written += (await client.query(insertSql('and t.line <= $3'), [who.actor, who.note, cut])).rowCount;
+        written += (await client.query(insertSql('and (t.line, coalesce(t.idx, 0)) <= ($3::bigint, $4::bigint)'), [who.actor, who.note, ...cut])).rowCount;
         await client.query(`set local gin_pending_list_limit = '64kB'`);
-        written += (await client.query(insertSql('and t.line > $3'), [who.actor, who.note, cut])).rowCount;
+        written += (await client.query(insertSql('and (t.line, coalesce(t.idx, 0)) > ($3::bigint, $4::bigint)'), [who.actor, who.note, ...cut])).rowCount;
       }
     } catch (error) {
       // A user created by someone else since the plan: the primary key refuses ours.

@@ -5,7 +5,7 @@ import { render } from 'ink-testing-library';
 import { DraftStore } from '../../src/lib/drafts.ts';
 import { App } from '../../src/ui/app.tsx';
 import type { Route } from '../../src/ui/shell/routes.ts';
-import type { FakeServices } from './fake-services.ts';
+import type { ConsoleServices } from '../../src/ui/services-context.tsx';
 
 /** Raw key sequences as a terminal sends them. */
 export const KEY = {
@@ -36,11 +36,11 @@ export const KEY = {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * Renders the whole console (shell and screens) with fake services in a terminal of a given size, the
+ * Renders the whole console (shell and screens) with the given services (real or fake) in a terminal of a given size, the
  * way ink-testing-library does, plus resizing. `press` writes raw sequences one at a time, letting Ink
  * settle in between (a lone Esc waits 20 ms in Ink's parser for a sequence that might follow).
  */
-export function renderConsole(services: FakeServices, options: { columns?: number; rows?: number; route?: Route; drafts?: DraftStore } = {}) {
+export function renderConsole(services: ConsoleServices, options: { columns?: number; rows?: number; route?: Route; drafts?: DraftStore } = {}) {
   // Drafts go to the test's XDG_STATE_HOME, or a temp directory: never the real home.
   const stateHome = process.env.XDG_STATE_HOME ?? fs.mkdtempSync(path.join(os.tmpdir(), 'cabinet-ui-state-'));
   const drafts = options.drafts ?? new DraftStore({ dir: path.join(stateHome, 'cabinet', 'drafts') });

@@ -1,24 +1,29 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { fakeServices, site, type FakeServices } from './fake-services.ts';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { openRealConsole } from './real-console.ts';
 import { KEY, renderConsole } from './render-console.tsx';
 
-const ACME = site({
-  siteId: 'acme-de',
-  domain: 'acme.de',
-  brandName: 'ACME',
-  language: 'de',
-  aiPrompt: 'Zeile 1\nZeile 2\nZeile 3\nZeile 4\nZeile 5\nZeile 6\nZeile 7\nZeile 8',
-});
+/**
+ * Conflicts on save, on the real services and a real database: another writer (psql, another cabinet
+ * user) changes or deletes acme-de while it is open in the form. Each test asserts the frame and the row.
+ */
+const PROMPT = 'Zeile 1\nZeile 2\nZeile 3\nZeile 4\nZeile 5\nZeile 6\nZeile 7\nZeile 8';
+const ACME = { siteId: 'acme-de', domain: 'acme.de', brandName: 'ACME', language: 'de', aiPrompt: PROMPT };
 
+let rc: Awaited<ReturnType<typeof openRealConsole>>;
 let current: { unmount(): void } | undefined;
 let stateHome: string;
 const savedEnv = { ...process.env };
-beforeEach(() => {
+beforeAll(async () => {
+  rc = await openRealConsole('ui_conflicts');
+});
+afterAll(async () => rc?.close());
+beforeEach(async () => {
   stateHome = fs.mkdtempSync(path.join(os.tmpdir(), 'cabinet-ui-'));
   process.env.XDG_STATE_HOME = stateHome;
+  await rc.reset({ sites: [ACME] });
 });
 afterEach(() => {
   current?.unmount();
@@ -27,7 +32,8 @@ afterEach(() => {
   fs.rmSync(stateHome, { recursive: true, force: true });
 });
 
-async function editAcme(services: FakeServices = fakeServices({ sites: [ACME] })) {
+async function editAcme() {
+  const services = rc.services;
   const c = renderConsole(services, { columns: 100, rows: 40 });
   current = c;
   await c.waitFor('acme-de');
@@ -35,6 +41,11 @@ async function editAcme(services: FakeServices = fakeServices({ sites: [ACME] })
   await c.waitFor('Edit site acme-de');
   return { c, services };
 }
+
+/** A change made outside cabinet, as psql would make it: the row's version moves on, no revision. */
+const changeOutside = (set: string, params: unknown[] = []) => rc.psql(`update sites set ${set} where site_id = 'acme-de'`, params);
+const theirPrompt = `ai_prompt = replace(ai_prompt, 'Zeile 8', 'Zeile 8 (theirs)')`;
+const row = async () => (await rc.siteRow('acme-de'))!;
 
 /** In the form (domain focused): Tab to the brand name and append `text`. */
 async function appendToBrand(c: Awaited<ReturnType<typeof editAcme>>['c'], text: string) {
@@ -47,7 +58,7 @@ describe('a save over a row that changed underneath', () => {
     const { c, services } = await editAcme();
     await appendToBrand(c, ' GmbH');
     // Someone else changes the brand and the prompt meanwhile (psql, another console).
-    services.changeOutside('acme-de', { brandName: 'ACME AG', aiPrompt: ACME.aiPrompt.replace('Zeile 8', 'Zeile 8 (theirs)') });
+    await changeOutside(`brand_name = 'ACME AG', ${theirPrompt}`);
     await c.press(KEY.ctrlS);
     await c.waitFor('Review changes');
     await c.press('y');
@@ -61,14 +72,14 @@ describe('a save over a row that changed underneath', () => {
     expect(frame).toContain('+++ prompt (theirs)');
     expect(frame).toContain('+Zeile 8 (theirs)');
     expect(frame).toContain('r mine where both changed · t theirs there · o overwrite theirs knowingly · Esc keep editing');
-    expect(services.sitesById.get('acme-de')?.brandName).toBe('ACME AG');
+    expect(await row()).toMatchObject({ brand_name: 'ACME AG', version: 2 });
     expect(services.callsTo('sites.update')[0]?.args[2]).toEqual({ expectedVersion: 1 });
   });
 
   it('r re-applies my changes onto theirs (their other changes kept) and saves with their version', async () => {
     const { c, services } = await editAcme();
     await appendToBrand(c, ' GmbH');
-    services.changeOutside('acme-de', { language: 'en', aiPrompt: ACME.aiPrompt.replace('Zeile 8', 'Zeile 8 (theirs)') });
+    await changeOutside(`language = 'en', ${theirPrompt}`);
     await c.press(KEY.ctrlS, 'y');
     await c.waitFor('changed underneath');
     await c.press('r');
@@ -79,16 +90,16 @@ describe('a save over a row that changed underneath', () => {
     await c.waitFor('re-applied your changes onto version 2');
     await c.press('y');
     await c.waitFor('saved acme-de: brand name');
-    expect(services.sitesById.get('acme-de')).toMatchObject({ brandName: 'ACME GmbH', language: 'en', aiPrompt: ACME.aiPrompt.replace('Zeile 8', 'Zeile 8 (theirs)'), version: 3 });
+    expect(await row()).toMatchObject({ brand_name: 'ACME GmbH', language: 'en', ai_prompt: PROMPT.replace('Zeile 8', 'Zeile 8 (theirs)'), version: 3 });
     expect(services.callsTo('sites.update').at(-1)?.args[2]).toEqual({ expectedVersion: 2 });
   });
 
   it('two prompt edits on different lines: the line merge is offered on the conflict (shown), and taken only with g', async () => {
-    const { c, services } = await editAcme();
+    const { c } = await editAcme();
     for (let i = 0; i < 6; i++) await c.press(KEY.tab);
     await c.press(KEY.end);
     await c.type(' (mine)');
-    services.changeOutside('acme-de', { aiPrompt: ACME.aiPrompt.replace('Zeile 8', 'Zeile 8 (theirs)') });
+    await changeOutside(theirPrompt);
     await c.press(KEY.ctrlS, 'y');
     const frame = await c.waitFor('changed underneath');
     expect(frame).toContain('prompt  (changed on both sides)');
@@ -99,39 +110,39 @@ describe('a save over a row that changed underneath', () => {
     await c.waitFor('prompt merged line by line');
     await c.press('y');
     await c.waitFor('saved acme-de: prompt');
-    expect(services.sitesById.get('acme-de')?.aiPrompt).toBe('Zeile 1 (mine)\nZeile 2\nZeile 3\nZeile 4\nZeile 5\nZeile 6\nZeile 7\nZeile 8 (theirs)');
+    expect((await row()).ai_prompt).toBe('Zeile 1 (mine)\nZeile 2\nZeile 3\nZeile 4\nZeile 5\nZeile 6\nZeile 7\nZeile 8 (theirs)');
   });
 
   it('r on a prompt both changed keeps mine, and the review shows their line going (nothing merged behind the person\'s back)', async () => {
-    const { c, services } = await editAcme();
+    const { c } = await editAcme();
     for (let i = 0; i < 6; i++) await c.press(KEY.tab);
     await c.press(KEY.end);
     await c.type(' (mine)');
-    services.changeOutside('acme-de', { aiPrompt: ACME.aiPrompt.replace('Zeile 8', 'Zeile 8 (theirs)') });
+    await changeOutside(theirPrompt);
     await c.press(KEY.ctrlS, 'y');
     await c.waitFor('changed underneath');
     await c.press('r');
     const review = await c.waitFor('Review changes to acme-de');
     expect(review).toContain('-Zeile 8 (theirs)');
-    expect(services.sitesById.get('acme-de')?.aiPrompt).toContain('Zeile 8 (theirs)');
+    expect((await row()).ai_prompt).toBe(PROMPT.replace('Zeile 8', 'Zeile 8 (theirs)'));
   });
 
   it('o overwrites theirs knowingly: the save passes force and my value wins', async () => {
     const { c, services } = await editAcme();
     await appendToBrand(c, ' GmbH');
-    services.changeOutside('acme-de', { brandName: 'ACME AG' });
+    await changeOutside(`brand_name = 'ACME AG'`);
     await c.press(KEY.ctrlS, 'y');
     await c.waitFor('changed underneath');
     await c.press('o');
     await c.waitFor('saved acme-de (overwrote the newer version): brand name');
-    expect(services.sitesById.get('acme-de')?.brandName).toBe('ACME GmbH');
+    expect(await row()).toMatchObject({ brand_name: 'ACME GmbH', version: 3 });
     expect(services.callsTo('sites.update').at(-1)?.args[2]).toEqual({ expectedVersion: 1, force: true });
   });
 
   it('Esc keeps editing with the edit intact; Ctrl-S shows the conflict again instead of a save bound to fail', async () => {
     const { c, services } = await editAcme();
     await appendToBrand(c, ' GmbH');
-    services.changeOutside('acme-de', { brandName: 'ACME AG' });
+    await changeOutside(`brand_name = 'ACME AG'`);
     await c.press(KEY.ctrlS, 'y');
     await c.waitFor('changed underneath');
     await c.press(KEY.esc);
@@ -141,12 +152,13 @@ describe('a save over a row that changed underneath', () => {
     await c.press(KEY.ctrlS);
     await c.waitFor('r reload and re-apply my changes');
     expect(services.callsTo('sites.update')).toHaveLength(1);
+    expect(await row()).toMatchObject({ brand_name: 'ACME AG', version: 2 });
   });
 
   it('a stale error from the database is shown sanitised (no raw escape reaches the terminal)', async () => {
-    const { c, services } = await editAcme();
+    const { c } = await editAcme();
     await appendToBrand(c, '!');
-    services.changeOutside('acme-de', { brandName: 'Evil\u001b[2J\u001b]0;pwned\u0007' });
+    await changeOutside('brand_name = $1', ['Evil\u001b[2J\u001b]0;pwned\u0007']);
     await c.press(KEY.ctrlS, 'y');
     const frame = await c.waitFor('changed underneath');
     expect(frame).toContain('Evil\\x1b[2J\\x1b]0;pwned\\x07');
@@ -157,27 +169,28 @@ describe('a save over a row that changed underneath', () => {
 
 describe('a site deleted while it is being edited', () => {
   it('names who deleted it and when, keeps the draft, and offers re-create or discard', async () => {
-    const { c, services } = await editAcme();
+    const { c } = await editAcme();
     await appendToBrand(c, ' GmbH');
-    services.deleteAs('acme-de', 'alice@ssh 10.0.0.7');
+    await rc.as('alice@ssh 10.0.0.7').sites.delete('acme-de');
     await c.press(KEY.ctrlS, 'y');
     const frame = await c.waitFor('Not saved: acme-de was deleted while you were editing it');
     expect(frame).toMatch(/Site acme-de was deleted by alice@ssh 10\.0\.0\.7 at \d{4}-\d\d-\d\dT/);
     expect(frame).toContain('c re-create it with my values · x discard my draft · Esc keep editing');
     c.drafts.flushSync();
     expect(c.drafts.get('site:acme-de')?.fields.brandName).toBe('ACME GmbH');
+    expect(await rc.siteRow('acme-de')).toBeNull();
   });
 
   it('c re-creates the site with my values and then forgets the draft', async () => {
     const { c, services } = await editAcme();
     await appendToBrand(c, ' GmbH');
-    services.deleteAs('acme-de', 'alice');
+    await rc.as('alice').sites.delete('acme-de');
     await c.press(KEY.ctrlS, 'y');
     await c.waitFor('was deleted');
     await c.press('c');
     await c.waitFor('re-created site acme-de with your values');
     await c.waitFor('Site acme-de');
-    expect(services.sitesById.get('acme-de')).toMatchObject({ brandName: 'ACME GmbH', domain: 'acme.de', aiPrompt: ACME.aiPrompt });
+    expect(await row()).toMatchObject({ brand_name: 'ACME GmbH', domain: 'acme.de', ai_prompt: PROMPT });
     expect(services.callsTo('sites.create')[0]?.args[0]).toMatchObject({ siteId: 'acme-de', brandName: 'ACME GmbH' });
     c.drafts.flushSync();
     expect(c.drafts.get('site:acme-de')).toBeNull();
@@ -186,7 +199,7 @@ describe('a site deleted while it is being edited', () => {
   it('x discards the draft and goes back without writing anything', async () => {
     const { c, services } = await editAcme();
     await appendToBrand(c, ' GmbH');
-    services.deleteAs('acme-de', 'alice');
+    await rc.as('alice').sites.delete('acme-de');
     await c.press(KEY.ctrlS, 'y');
     await c.waitFor('was deleted');
     await c.press('x');
@@ -194,6 +207,7 @@ describe('a site deleted while it is being edited', () => {
     c.drafts.flushSync();
     expect(c.drafts.get('site:acme-de')).toBeNull();
     expect(services.callsTo('sites.create')).toHaveLength(0);
+    expect(await rc.siteRow('acme-de')).toBeNull();
   });
 });
 
@@ -208,9 +222,9 @@ describe('the note on the review', () => {
     // Keys are typed into the note while it has focus (q and y included).
     await c.type('rebrand, ticket 42 — yes');
     await c.press(KEY.enter);
-    await c.waitFor('saved acme-de: brand name · revision 1');
+    await c.waitFor('saved acme-de: brand name · revision 2');
     expect(services.callsTo('sites.update')[0]?.args[2]).toEqual({ expectedVersion: 1, note: 'rebrand, ticket 42 — yes' });
-    expect(services.revisionLog.at(-1)?.note).toBe('rebrand, ticket 42 — yes');
+    expect((await rc.siteRevisions('acme-de')).at(-1)).toMatchObject({ rev: 2, action: 'update', actor: 'tester', note: 'rebrand, ticket 42 — yes' });
   });
 
   it('Tab reaches the note line too, Tab leaves it, and y then saves with it', async () => {
@@ -225,6 +239,7 @@ describe('the note on the review', () => {
     await c.press('y');
     await c.waitFor('saved acme-de');
     expect(services.callsTo('sites.update')[0]?.args[2]).toEqual({ expectedVersion: 1, note: 'why not' });
+    expect((await rc.siteRevisions('acme-de')).at(-1)).toMatchObject({ rev: 2, note: 'why not' });
   });
 
   it('without a note the save passes none', async () => {
@@ -233,5 +248,7 @@ describe('the note on the review', () => {
     await c.press(KEY.ctrlS, 'y');
     await c.waitFor('saved acme-de');
     expect(services.callsTo('sites.update')[0]?.args[2]).toEqual({ expectedVersion: 1 });
+    expect((await rc.siteRevisions('acme-de')).at(-1)).toMatchObject({ rev: 2, action: 'update', note: null });
+    expect(await row()).toMatchObject({ brand_name: 'ACME GmbH', version: 2 });
   });
 });

@@ -77,14 +77,15 @@ export function useEditorChanges(store: EditorStore, onChange: (text: string) =>
   }, [store]);
 }
 
-/** How long typing may run before the text is looked at again (validation): after the key's echo. */
+/** How soon after a change the text is looked at again (validation): after the key's echo, once for a burst. */
 export const SETTLE_DELAY_MS = 40;
 
 /**
  * For the component around the editor (the form): it renders from the text it reads, and renders again
- * only when what it showed changes. Shortly after the text stops changing (outside the keystroke's frame)
+ * only when what it showed changes. Within SETTLE_DELAY_MS of a change (outside the keystroke's frame)
  * `summarise` runs on the text (keep it proportional to what a key changes, not to the whole text); when
- * its result differs (by `same`) from `rendered`, the summary the caller rendered with, it renders again. `onChange` follows every change (useEditorChanges).
+ * its result differs (by `same`) from `rendered`, the summary the caller rendered with, it renders again.
+ * `onChange` follows every change (useEditorChanges).
  */
 export function useRenderOnSummaryChange<T>(
   store: EditorStore,

@@ -1,36 +1,45 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CabinetError } from '../../src/lib/errors.ts';
 import { PROMPT_MAX_CHARS } from '../../src/schema/limits.ts';
-import { fakeServices, site, type FakeServices } from './fake-services.ts';
+import { openRealConsole } from './real-console.ts';
 import { KEY, renderConsole } from './render-console.tsx';
 
-const ACME = site({
+/** The site edit form on the real services and a real database: what it shows, and what a save writes. */
+const ACME = {
   siteId: 'acme-de',
   domain: 'acme.de',
   brandName: 'ACME',
   language: 'de',
   hubspotPipeline: 'default',
   aiPrompt: 'Du bist der Assistent von ACME.\nAntworte freundlich.',
-});
+};
 
+let rc: Awaited<ReturnType<typeof openRealConsole>>;
 let current: { unmount(): void } | undefined;
 let stateHome: string;
 const savedEnv = { ...process.env };
-beforeEach(() => {
+beforeAll(async () => {
+  rc = await openRealConsole('ui_site_edit');
+});
+afterAll(async () => rc?.close());
+beforeEach(async () => {
   stateHome = fs.mkdtempSync(path.join(os.tmpdir(), 'cabinet-ui-'));
   process.env.XDG_STATE_HOME = stateHome;
+  await rc.reset({ sites: [ACME] });
 });
 afterEach(() => {
   current?.unmount();
+  current = undefined;
   process.env = { ...savedEnv };
   fs.rmSync(stateHome, { recursive: true, force: true });
 });
 
 /** Opens the console on the edit form of acme-de (list → e). */
-async function editAcme(services: FakeServices = fakeServices({ sites: [ACME] })) {
+async function editAcme() {
+  const services = rc.services;
   const c = renderConsole(services, { columns: 100, rows: 30 });
   current = c;
   await c.waitFor('acme-de');
@@ -38,6 +47,9 @@ async function editAcme(services: FakeServices = fakeServices({ sites: [ACME] })
   await c.waitFor('Edit site acme-de');
   return { c, services };
 }
+
+/** acme-de as the database holds it. */
+const stored = async () => (await rc.siteRow('acme-de'))!;
 
 /** The form row of a field: what is shown in it and next to it. */
 const row = (frame: string, label: string) => frame.split('\n').find((l) => l.replace(/^› /, '  ').startsWith(`  ${label}`)) ?? '';
@@ -132,6 +144,8 @@ describe('editing a site', () => {
     expect(call?.args[1]).toEqual({ aiPrompt: 'Du bist der Assistent von ACME. Привет!\nZeile eins\nZeile zwei\n日本語 👍🏽\nAntworte freundlich.' });
     // The version the edit started from goes with it, so a concurrent change is not overwritten unseen.
     expect(call?.args[2]).toEqual({ expectedVersion: 1 });
+    expect(await stored()).toMatchObject({ ai_prompt: 'Du bist der Assistent von ACME. Привет!\nZeile eins\nZeile zwei\n日本語 👍🏽\nAntworte freundlich.', version: 2 });
+    expect((await rc.siteRevisions('acme-de')).at(-1)).toMatchObject({ rev: 2, action: 'update', changed_fields: ['ai_prompt'] });
     await c.waitFor('Sites (1)');
   });
 
@@ -151,6 +165,7 @@ describe('editing a site', () => {
     await c.press(KEY.enter);
     await c.waitFor('saved acme-de');
     expect(services.callsTo('sites.update')[0]?.args[1]).toEqual({ brandName: 'ACME GmbH', aiScriptId: 'crm-1' });
+    expect(await stored()).toMatchObject({ brand_name: 'ACME GmbH', ai_script_id: 'crm-1', language: 'de', hubspot_pipeline: 'default', version: 2 });
   });
 
   it('does not go to the review while a field is invalid, and says nothing changed when nothing did', async () => {
@@ -162,6 +177,7 @@ describe('editing a site', () => {
     await c.waitFor('fix this field first: domain is required');
     expect(c.frame()).not.toContain('Review changes');
     expect(services.callsTo('sites.update')).toHaveLength(0);
+    expect(await stored()).toMatchObject({ domain: 'acme.de', version: 1 });
   });
 
   it('shows a service error as one line and keeps the edit (a conflict included)', async () => {
@@ -171,19 +187,20 @@ describe('editing a site', () => {
     services.fail.set('sites.update', new CabinetError('site acme-de was changed by someone else since you opened it', { code: 'stale', hint: 'reload and re-apply your edit, or overwrite knowingly' }));
     await c.press(KEY.ctrlS, 'y');
     await c.waitFor('not saved: site acme-de was changed by someone else since you opened it (reload');
-    expect(services.sitesById.get('acme-de')?.brandName).toBe('ACME');
+    expect(await stored()).toMatchObject({ brand_name: 'ACME', version: 1 });
     await c.press(KEY.esc);
     const frame = await c.waitFor('Edit site acme-de');
     expect(row(frame, 'brand name')).toContain('ACME 2');
     services.fail.delete('sites.update');
     await c.press(KEY.ctrlS, 'y');
     await c.waitFor('saved acme-de: brand name');
+    expect(await stored()).toMatchObject({ brand_name: 'ACME 2', version: 2 });
   });
 
   it('moves through the prompt by words (Ctrl-Left/Right, Alt-b/f), lines (Home/End) and pages (PgUp/PgDn)', async () => {
     const long = Array.from({ length: 60 }, (_, i) => `Zeile ${i + 1} Привет мир`).join('\n');
-    const services = fakeServices({ sites: [site({ siteId: 'acme-de', domain: 'acme.de', aiPrompt: long })] });
-    const { c } = await editAcme(services);
+    await rc.reset({ sites: [{ siteId: 'acme-de', domain: 'acme.de', brandName: 'ACME', aiPrompt: long }] });
+    const { c } = await editAcme();
     for (let i = 0; i < 6; i++) await c.press(KEY.tab);
     await c.waitFor('Ln 1, Col 1 ·');
     await c.press(KEY.ctrlRight);
@@ -230,6 +247,7 @@ describe('editing a site', () => {
     await c.press('y');
     await c.waitFor('Sites (1)');
     expect(services.callsTo('sites.update')).toHaveLength(0);
+    expect(await stored()).toMatchObject({ brand_name: 'ACME', version: 1 });
   });
 
   it('keeps the draft through a terminal too small to draw it', async () => {
@@ -280,8 +298,7 @@ describe('the prompt in $EDITOR', () => {
   it('E on the list opens the editor and a changed prompt goes to the edit form for review', async () => {
     process.env.EDITOR = `sh -c 'printf "Kurz." > "$1"' editor`;
     delete process.env.VISUAL;
-    const services = fakeServices({ sites: [ACME] });
-    const c = renderConsole(services);
+    const c = renderConsole(rc.services);
     current = c;
     await c.waitFor('acme-de');
     await c.press('E');

@@ -71,14 +71,22 @@ async function row(siteId: string, on: { query: typeof db.query } = db) {
   return rows[0];
 }
 
-/** From the list: filter to the site, keep the filter, and open its edit form. */
-async function openEdit(t: TmuxSession, siteId: string): Promise<void> {
+/**
+ * From the list: filter to the site, keep the filter, and open its edit form. When another console is already
+ * editing the site, the list marks it and presence warns first (#14.3): the test waits for the mark, sees the
+ * warning, and goes on with y.
+ */
+async function openEdit(t: TmuxSession, siteId: string, options: { otherEditing?: boolean } = {}): Promise<void> {
   await t.waitFor(/Sites \(\d+\)/);
   t.type('/');
   t.type(siteId);
-  await t.waitFor((s) => s.includes('Sites (1)') && s.includes(siteId));
+  await t.waitFor((s) => s.includes('Sites (1)') && s.includes(siteId) && (!options.otherEditing || s.includes('being edited elsewhere')));
   t.keys('Enter');
   t.type('e');
+  if (options.otherEditing) {
+    await t.waitFor(`Someone else is editing site ${siteId}`);
+    t.type('y');
+  }
   await t.waitFor(`Edit site ${siteId}`);
 }
 
@@ -110,7 +118,7 @@ describe('two consoles editing the same site', () => {
     const a = openConsole();
     const b = openConsole();
     await openEdit(a, 'two-conflict');
-    await openEdit(b, 'two-conflict');
+    await openEdit(b, 'two-conflict', { otherEditing: true });
     await appendBrand(a, ' from A');
     await save(a);
     await a.waitFor('saved two-conflict: brand name');
@@ -130,7 +138,7 @@ describe('two consoles editing the same site', () => {
     const a = openConsole();
     const b = openConsole();
     await openEdit(a, 'two-reapply');
-    await openEdit(b, 'two-reapply');
+    await openEdit(b, 'two-reapply', { otherEditing: true });
     await appendBrand(a, ' from A');
     await save(a);
     await a.waitFor('saved two-reapply');
@@ -158,7 +166,7 @@ describe('two consoles editing the same site', () => {
     const a = openConsole();
     const b = openConsole();
     await openEdit(a, 'two-overwrite');
-    await openEdit(b, 'two-overwrite');
+    await openEdit(b, 'two-overwrite', { otherEditing: true });
     await appendBrand(a, ' from A');
     await save(a);
     await a.waitFor('saved two-overwrite');

@@ -18,6 +18,8 @@ import { readMigrationStatus, type MigrationStatus } from './migration-status.ts
 import { listSites } from './queries/site-queries.ts';
 import { readServices } from './read-services.ts';
 import type { RevisionService, Services, SiteService, UserService } from './types.ts';
+import type { LiveFeed } from '../live/live-feed.ts';
+import { openLiveFeed } from '../live/open-live-feed.ts';
 
 /** The console's :migrate screen: the status, and `cabinet migrate` itself (MigrationService.apply). */
 export interface ConsoleMigrations {
@@ -26,7 +28,8 @@ export interface ConsoleMigrations {
 }
 
 export interface ConsoleServices {
-  services: Services & { migrations: ConsoleMigrations; presence: PresenceService };
+  /** `live`: changes made by anyone, heard by LISTEN or polled (live/live-feed.ts). */
+  services: Services & { migrations: ConsoleMigrations; presence: PresenceService; live: LiveFeed };
   close(): Promise<void>;
 }
 
@@ -127,6 +130,7 @@ export async function openConsoleServices(openers: ConsoleOpeners, progress: (li
       restore: gated(gates.sites, (id, rev, o) => later((s) => s.revisions.restore(id, rev, o))),
     };
     const presence = consolePresence(reader.query, reader.target, options);
+    const live = openLiveFeed(reader.target, reader.query);
     const connection = connectionInfo({ label: reader.label, target: reader.target, guard: reader.guard, role: row?.role ?? reader.target.user, gates, pending: status?.pending.length ?? 0, database });
     return {
       services: {
@@ -135,6 +139,7 @@ export async function openConsoleServices(openers: ConsoleOpeners, progress: (li
         revisions,
         connection,
         presence,
+        live,
         migrations: consoleMigrations(readStatus, connection, options, async (events) => {
           // A session of its own, as `cabinet migrate` opens: DDL may run longer than the console's statement timeout.
           const ddl = await openers.openDb({ statementTimeoutMs: 0 });
@@ -152,6 +157,7 @@ export async function openConsoleServices(openers: ConsoleOpeners, progress: (li
         // fill) gets one as soon as they let theirs go, and then closes too.
         await Promise.all([
           presence.close().catch(() => {}),
+          live.close().catch(() => {}),
           reader.close().catch(() => {}),
           (async () => {
             await full?.catch(() => {});
@@ -198,10 +204,12 @@ async function fullServices(openers: ConsoleOpeners, progress: (line: string) =>
     const migrations = consoleMigrations(() => service.status(), services.connection, options, (events) => service.apply(events));
     const query: SqlQuery = (sql, params) => session.orm.em.getConnection().execute(sql, params ?? []);
     const presence = consolePresence(query, session.target, options);
+    const live = openLiveFeed(session.target, query);
     return {
-      services: { ...services, migrations, presence },
+      services: { ...services, migrations, presence, live },
       close: async () => {
         await presence.close().catch(() => {});
+        await live.close().catch(() => {});
         await session.close();
       },
     };

@@ -40,6 +40,11 @@ export interface Page<T> {
   hasMore: boolean;
   /** Pass as `after` to get the next page (keyset-paged lists only). */
   nextCursor?: string;
+  /**
+   * Keyset-paged lists: the `after` cursor that continues right after `row` (a row of this listing). The
+   * console refreshes just the rows on screen with it (issue #14), from the row above the first one shown.
+   */
+  cursorOf?(row: T): string;
 }
 
 /** The result of a write: the row before and after, and which fields changed. */

@@ -73,7 +73,7 @@ export async function listUsers(query: SqlQuery, options: ListOptions<UserSortKe
     options.signal,
   );
   const page = rows.slice(0, limit).map(recordOf);
-  const result: Page<UserRecord> = { rows: page, hasMore: rows.length > limit };
+  const result: Page<UserRecord> = { rows: page, hasMore: rows.length > limit, cursorOf: (row) => encodeCursor(key, row) };
   const last = page.at(-1);
   if (result.hasMore && last) result.nextCursor = encodeCursor(key, last);
   return result;

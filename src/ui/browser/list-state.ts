@@ -16,6 +16,7 @@ export interface ListState<K extends string> {
 export type ListAction<K extends string> =
   | { type: 'move'; delta: number; count: number; min?: number }
   | { type: 'top' }
+  | { type: 'set'; cursor: number }
   | { type: 'bottom'; count: number }
   | { type: 'clamp'; count: number }
   | { type: 'startFilter' }
@@ -37,6 +38,8 @@ export function listReducer<K extends string>(state: ListState<K>, action: ListA
       return { ...state, cursor: Math.max(Math.min(action.min ?? 0, state.cursor), Math.min(action.count - 1, state.cursor + action.delta)) };
     case 'top':
       return { ...state, cursor: 0 };
+    case 'set':
+      return { ...state, cursor: Math.max(0, action.cursor) };
     case 'bottom':
       return { ...state, cursor: Math.max(0, action.count - 1) };
     case 'clamp':

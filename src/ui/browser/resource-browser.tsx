@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useReducer } from 'react';
+import { useEffect, useMemo, useReducer, useRef } from 'react';
 import { Box, Text } from 'ink';
 import type { ListOptions, Page } from '../../services/types.ts';
 import { sanitizeLine } from '../../lib/sanitize.ts';
@@ -10,6 +10,7 @@ import { tone } from '../theme.ts';
 import { useScreenActive, useScreenKeys, useShell } from '../shell/shell-context.tsx';
 import { browseKeymap, clearFilterKeymap, filterKeymap, type BrowseAction, type FilterAction } from './browser-keymap.ts';
 import { initialList, listReducer } from './list-state.ts';
+import { useLiveList, type LiveListOptions } from './use-live-list.ts';
 import { handleLineInputKey, lineInputCommand, lineInputView, type LineInputKey } from '../components/line-input.tsx';
 
 export interface ResourceBrowserProps<T, K extends string, A extends string> {
@@ -35,6 +36,8 @@ export interface ResourceBrowserProps<T, K extends string, A extends string> {
   /** Rows someone else is editing (presence), marked ✎; `note` goes after the sort in the title line. */
   rowMark?(row: T): boolean;
   note?: string;
+  /** Follow changes made by anyone (issue #14): the table to hear, and how to tell a deleted row. */
+  live?: LiveListOptions;
 }
 
 /**
@@ -56,6 +59,8 @@ export function ResourceBrowser<T, K extends string, A extends string>(props: Re
   const showFilterLine = state.filtering || state.filter !== '';
   const tableHeight = Math.max(2, shell.body.height - 1 - (showFilterLine ? 1 : 0) - (list.error ? 1 : 0));
   const page = Math.max(1, tableHeight - 2);
+  // The first row shown: the Table keeps it in view, a live refresh fetches from it (use-live-list.ts).
+  const topRef = useRef(0);
 
   useEffect(() => {
     if (list.rows !== null && !list.loading) dispatch({ type: 'clamp', count: end });
@@ -68,6 +73,17 @@ export function ResourceBrowser<T, K extends string, A extends string>(props: Re
   }, [list.hasMore, list.hasPrevious, count, start, end, state.cursor, list.loadMore, list.loadPrevious]);
 
   const selected = state.cursor >= start ? rows[state.cursor - start] : undefined;
+  useLiveList({
+    live: props.live,
+    active,
+    list,
+    rowKey: props.rowKey,
+    topRef,
+    visible: Math.max(1, tableHeight - 1),
+    cursor: state.cursor,
+    setCursor: (cursor) => dispatch({ type: 'set', cursor }),
+    notify: shell.notify,
+  });
   // The footer offers only what does something now (lazygit's disabled reasons): with no rows there is
   // nothing to open, edit, delete or sort, and nothing to filter unless a filter is what emptied it.
   const empty = list.rows !== null && count === 0;
@@ -191,6 +207,7 @@ export function ResourceBrowser<T, K extends string, A extends string>(props: Re
           width={width}
           height={tableHeight}
           rowKey={props.rowKey}
+          offsetRef={topRef}
           sortId={state.sort}
           descending={state.descending}
           {...(props.rowMark ? { mark: props.rowMark } : {})}

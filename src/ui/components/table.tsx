@@ -1,4 +1,4 @@
-import { useMemo, useRef } from 'react';
+import { useMemo, useRef, type RefObject } from 'react';
 import { Box, Text } from 'ink';
 import { displayWidth, fit } from '../text/graphemes.ts';
 
@@ -88,6 +88,7 @@ export function Table<T>({
   descending,
   start = 0,
   mark,
+  offsetRef,
 }: {
   columns: Column<T>[];
   rows: T[];
@@ -102,11 +103,14 @@ export function Table<T>({
   descending?: boolean;
   /** A row someone else is editing (presence): marked ✎ in the gutter, next to the cursor's ›. */
   mark?(row: T): boolean;
+  /** The first row shown, owned by the caller when it must know it (a live refresh of the rows on screen). */
+  offsetRef?: RefObject<number>;
 }) {
   const layout = useMemo(() => layoutColumns(columns, width, rows), [columns, width, rows]);
   const visible = Math.max(1, height - 1);
   // The first row shown, as a position in the whole list: a window that moves keeps the view still.
-  const offset = useRef(0);
+  const own = useRef(0);
+  const offset = offsetRef ?? own;
   if (cursor < offset.current) offset.current = cursor;
   if (cursor >= offset.current + visible) offset.current = cursor - visible + 1;
   offset.current = Math.max(start, Math.min(offset.current, start + Math.max(0, rows.length - visible)));

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { ListOptions, Page } from '../../services/types.ts';
 import { useConnectionHealth } from '../connection/connection-health.tsx';
-import { appendPage, prependPage, windowAt, windowView, type ListWindow, type PageStart } from './list-window.ts';
+import { appendPage, patchWindow, prependPage, refreshStart, windowAt, windowView, type ListWindow, type PageStart } from './list-window.ts';
 
 export interface ListQuery<K extends string> {
   filter: string;
@@ -26,6 +26,11 @@ export interface ListResult<T> {
   reload(): void;
   /** Starts again from the first page (Home/g deep in a long list). */
   restart(): void;
+  /**
+   * Fetches again just the `count` rows from position `from` (the rows on screen: issue #14) and puts them in
+   * place. The rows held and their start afterwards; `busy` while another fetch runs (try again later).
+   */
+  refreshVisible(from: number, count: number, key: (row: T) => string): Promise<{ rows: T[]; start: number; changed: boolean } | 'busy'>;
 }
 
 export const FILTER_DEBOUNCE_MS = 150;
@@ -51,6 +56,8 @@ export function useListQuery<T, K extends string>(
   const [state, setState] = useState<{ window: ListWindow<T> | null; loading: boolean; error: string | null }>({ window: null, loading: true, error: null });
   const windowRef = useRef<ListWindow<T> | null>(null);
   windowRef.current = state.window;
+  const loadingRef = useRef(state.loading);
+  loadingRef.current = state.loading;
   const seq = useRef(0);
   const controller = useRef<AbortController | null>(null);
   const [reloadToken, setReloadToken] = useState(0);
@@ -148,7 +155,33 @@ export function useListQuery<T, K extends string>(
     run({ kind: 'reset', index: 0 });
   }, [run]);
 
+  const refreshVisible = useCallback(
+    async (from: number, count: number, key: (row: T) => string) => {
+      const base = windowRef.current;
+      const at = refreshStart(base, from);
+      if (loadingRef.current || !at) return 'busy' as const;
+      const mine = seq.current;
+      const page = await fetch({
+        filter: query.filter,
+        sort: query.sort,
+        descending: query.descending,
+        limit: Math.max(1, count),
+        ...(at.after !== undefined ? { after: at.after } : { offset: at.offset }),
+      }).catch(() => null);
+      // Another fetch (a new filter, a page) answered meanwhile: this view is not the one refreshed.
+      if (!page || mine !== seq.current || windowRef.current !== base) return 'busy' as const;
+      const { window: next, changed } = patchWindow(base, from, page, key);
+      if (changed) {
+        windowRef.current = next;
+        setState((s) => ({ ...s, window: next, error: null }));
+      }
+      return { ...windowView(next), changed };
+    },
+    [fetch, query.filter, query.sort, query.descending],
+  );
+
   return {
+    refreshVisible,
     rows: view?.rows ?? null,
     start: view?.start ?? 0,
     total: state.window?.total,

@@ -9,6 +9,7 @@ import { combineKeymaps, disableActions } from '../../keys/keymap.ts';
 import { useWriteBlock } from '../../hooks/use-write-gate.ts';
 import { ScrollView, scrollBy, scrollKeymap, type ScrollAction, type ViewLine } from '../../components/scroll-view.tsx';
 import { useServices } from '../../services-context.tsx';
+import { useRowWatch } from '../../live/use-row-watch.ts';
 import { useScreenActive, useScreenKeys, useShell } from '../../shell/shell-context.tsx';
 import { formatInstant } from '../../text/format.ts';
 import { truncate } from '../../text/graphemes.ts';
@@ -64,6 +65,9 @@ export function SiteDetailScreen({ siteId }: { siteId: string }) {
       live = false;
     };
   }, [sites, siteId, active, token]);
+
+  // Changed or deleted by anyone: shown at once, scrolled where it was.
+  useRowWatch('sites', siteId, sites.get, setSite, { active, known: site === undefined ? undefined : (site?.version ?? null) });
 
   const width = shell.body.width;
   const presence = usePresenceLines('site', siteId, active, width);

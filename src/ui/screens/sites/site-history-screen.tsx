@@ -6,6 +6,8 @@ import { combineKeymaps, disableActions, type Keymap } from '../../keys/keymap.t
 import { ScrollView, scrollBy, scrollKeymap, type ScrollAction } from '../../components/scroll-view.tsx';
 import { useWriteBlock } from '../../hooks/use-write-gate.ts';
 import { useServices } from '../../services-context.tsx';
+import { historyRowKey, useKeptCursor } from '../../live/use-kept-cursor.ts';
+import { useRowWatch } from '../../live/use-row-watch.ts';
 import { useScreenActive, useScreenKeys, useShell } from '../../shell/shell-context.tsx';
 import { fit, truncate } from '../../text/graphemes.ts';
 import { tone } from '../../theme.ts';
@@ -58,6 +60,10 @@ export function SiteHistoryScreen({ siteId }: { siteId: string }) {
   }, [sites, revisions, siteId, active, token]);
 
   const rows: HistoryRow[] = useMemo(() => (data ? [{ kind: 'current', record: data.current }, ...data.entries] : []), [data]);
+  // Someone else changed or deleted the site: read its history again, the cursor staying on its row.
+  useRowWatch('sites', siteId, sites.get, () => setToken((t) => t + 1), { active, known: data ? (data.current?.version ?? null) : undefined });
+  const rowKeys = useMemo(() => rows.map(historyRowKey), [rows]);
+  useKeptCursor(rowKeys, state.cursor, (index) => dispatch({ type: 'to', index, count: rows.length }));
   const width = shell.body.width;
   const height = shell.body.height;
   const listHeight = Math.max(1, height - 3);

@@ -19,6 +19,7 @@ export function SitesScreen() {
   const editExternal = useExternalPromptEdit();
   const fetch = useCallback((options: ListOptions<SiteSortKey>) => sites.list(options), [sites]);
   const keymap = useMemo(() => disableActions(sitesKeymap, SITES_WRITE_ACTIONS, readOnly), [readOnly]);
+  const live = useMemo(() => ({ table: 'sites' as const, noun: 'site', gone: async (id: string) => (await sites.get(id)) === null }), [sites]);
   const newKey = formatKeys(sitesKeymap.find((b) => b.action === 'new')!);
   return (
     <ResourceBrowser
@@ -30,6 +31,7 @@ export function SitesScreen() {
       rowKey={(s) => s.siteId}
       rowMark={(s) => editing.marked(s.siteId)}
       {...(editing.count > 0 ? { note: `✎ ${editing.count} being edited elsewhere` } : {})}
+      live={live}
       keymap={keymap}
       rowActions={SITES_ROW_ACTIONS}
       filterHint="id, domain or brand"

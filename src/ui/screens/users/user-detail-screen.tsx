@@ -16,7 +16,7 @@ export function UserDetailScreen({ userId }: { userId: string }) {
   const readOnly = useWriteBlock('users');
   const active = useScreenActive();
   const [token, setToken] = useState(0);
-  const { user, error } = useUser(userId, active, token);
+  const { user, error } = useUser(userId, active, token, true);
   const width = shell.body.width;
   const presence = usePresenceLines('user', userId, active, width);
   useScreenKeys<UserDetailAction>({

@@ -5,6 +5,8 @@ import { sanitizeLine } from '../../../lib/sanitize.ts';
 import { combineKeymaps, type Keymap } from '../../keys/keymap.ts';
 import { ScrollView, scrollBy, scrollKeymap, type ScrollAction } from '../../components/scroll-view.tsx';
 import { useServices } from '../../services-context.tsx';
+import { historyRowKey, useKeptCursor } from '../../live/use-kept-cursor.ts';
+import { useRowWatch } from '../../live/use-row-watch.ts';
 import { useScreenActive, useScreenKeys, useShell } from '../../shell/shell-context.tsx';
 import { plural } from '../../text/format.ts';
 import { fit, truncate } from '../../text/graphemes.ts';
@@ -57,7 +59,11 @@ export function UserHistoryScreen({ userId }: { userId: string }) {
   const width = shell.body.width;
   const height = shell.body.height;
   const listHeight = Math.max(1, height - 3);
-  const rows = entries ?? [];
+  const rows = useMemo(() => entries ?? [], [entries]);
+  // Someone else changed or deleted the user (a sign-in too): read its history again, the cursor on its row.
+  useRowWatch('users', userId, users.get, () => setToken((t) => t + 1), { active });
+  const rowKeys = useMemo(() => rows.map(historyRowKey), [rows]);
+  useKeptCursor(rowKeys, state.cursor, (index) => dispatch({ type: 'to', index, count: rows.length }));
   const selected = rows[state.cursor];
   const oldest = entries ? oldestRev(entries) : undefined;
   const more = oldest !== undefined && oldest > 1;

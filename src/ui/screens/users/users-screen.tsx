@@ -28,6 +28,7 @@ export function UsersScreen() {
   const readOnly = useWriteBlock('users');
   const keymap = useMemo(() => disableActions(usersKeymap, USERS_WRITE_ACTIONS, readOnly), [readOnly]);
   const fetch = useCallback((options: ListOptions<UserSortKey>) => users.list(options), [users]);
+  const live = useMemo(() => ({ table: 'users' as const, noun: 'user', gone: async (id: string) => (await users.get(id)) === null }), [users]);
   return (
     <ResourceBrowser
       title="Users"
@@ -40,6 +41,7 @@ export function UsersScreen() {
       rowKey={(u) => u.userId}
       rowMark={(u) => editing.marked(u.userId)}
       {...(editing.count > 0 ? { note: `✎ ${editing.count} being edited elsewhere` } : {})}
+      live={live}
       keymap={keymap}
       rowActions={USERS_ROW_ACTIONS}
       filterHint="email or user id · ^ = starts with"

@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useLayoutEffect, useRef } from 'react';
 
 /**
  * Keeps a list's cursor on the same row, by key, when the rows are replaced (a live reload puts a new
@@ -6,7 +6,7 @@ import { useEffect, useRef } from 'react';
  */
 export function useKeptCursor(keys: readonly string[], cursor: number, moveTo: (index: number) => void): void {
   const previous = useRef<{ keys: readonly string[]; cursor: number } | null>(null);
-  useEffect(() => {
+  useLayoutEffect(() => {
     const before = previous.current;
     previous.current = { keys, cursor };
     if (!before || before.keys === keys) return;

@@ -39,13 +39,14 @@ function open(url: string, actor: string): TmuxSession {
   return session;
 }
 
+/** A table line's first cell, after the gutter (the cursor's ›, presence's ✎). */
+const firstCell = (line: string | undefined) => line?.replace(/^[›✎ ]+/, '').split(/\s+/)[0];
 /** The row the cursor is on: the table line that starts with the marker. */
-const cursorRow = (screen: string) => screen.split('\n').find((l) => l.startsWith('› '))?.slice(2).trim().split(/\s+/)[0];
+const cursorRow = (screen: string) => firstCell(screen.split('\n').find((l) => l.startsWith('›')));
 /** The first row shown under the table's header line (the scroll position). */
 const firstRow = (screen: string) => {
   const lines = screen.split('\n');
-  const header = lines.findIndex((l) => /SITE ID|USER ID/.test(l));
-  return lines[header + 1]?.slice(2).trim().split(/\s+/)[0];
+  return firstCell(lines[lines.findIndex((l) => /SITE ID|USER ID/.test(l)) + 1]);
 };
 
 async function within<T>(ms: number, fn: () => Promise<T>): Promise<T> {

@@ -19,25 +19,44 @@ export interface LiveListener {
 
 /** How long the self-test NOTIFY may take to arrive before LISTEN is judged not to hold. */
 export const PROBE_MS = 1500;
+/** How long the listening connection may take to open. */
+const OPEN_MS = 5000;
 
 /**
  * LISTENs on a session connection of its own (db/session-connection.ts; not presence's: that one holds a
  * transaction open while a record is edited, and PostgreSQL delivers notifications only between transactions) and proves that it works: a NOTIFY sent from *another*
  * connection (`sendNotify`, the console's read pool) must come back within PROBE_MS. Through PgBouncer in
  * transaction mode the LISTEN stays on whichever server connection ran it and the probe never arrives,
- * so this answers with the reason instead of a listener, and the console polls. Also a reason: the notify
- * triggers are not there (the live_notify migration is pending), or the role may not connect again.
+ * so this answers with the reason instead of a listener, and the console polls. Also a reason: a pooler
+ * is in between at all (the session connection's `pooled`: the backend's pid is not the handshake's), the
+ * notify triggers are not there (the live_notify migration is pending), or the role may not connect again.
  */
 export async function startLiveListener(
   target: ConnectionTarget,
   sendNotify: (channel: string, payload: string) => Promise<void>,
-  options: { probeMs?: number } = {},
+  options: { probeMs?: number; openMs?: number } = {},
 ): Promise<{ listener: LiveListener } | { reason: string }> {
   let session: SessionConnection;
+  const opening = openSessionConnection(target, { applicationName: 'cabinet live' });
   try {
-    session = await openSessionConnection(target, { applicationName: 'cabinet live' });
+    // A pooler with no server connection free queues the connection: the screens poll meanwhile.
+    const timedOut = Symbol('timeout');
+    let timer: NodeJS.Timeout | undefined;
+    const first = await Promise.race([opening, new Promise<typeof timedOut>((resolve) => (timer = setTimeout(() => resolve(timedOut), options.openMs ?? OPEN_MS)))]);
+    clearTimeout(timer);
+    if (first === timedOut) {
+      opening.then((late) => late.close(), () => {});
+      return { reason: 'no listening connection within 5 s' };
+    }
+    session = first;
   } catch (error) {
     return { reason: `no listening connection: ${error instanceof Error ? error.message : String(error)}` };
+  }
+  // Behind a pooler (PgBouncer) a listening connection would hold a server connection for as long as the
+  // console runs (session pooling), or not hold the LISTEN at all (transaction pooling): poll instead.
+  if (session.pooled) {
+    await session.close();
+    return { reason: 'behind a connection pooler (polling keeps its server connections free)' };
   }
   try {
     const [row] = await session.query<{ ok: boolean }>(

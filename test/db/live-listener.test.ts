@@ -60,20 +60,26 @@ describe('live listener', () => {
     }
   });
 
-  it('through PgBouncer in transaction mode the probe never arrives: a reason, not a listener', async () => {
+  it('through PgBouncer (transaction or session pooling) no listener: a reason, and the console polls', async () => {
     const c = cluster();
-    const target: ConnectionTarget = {
+    const session = await startBouncer('session');
+    const through = (port: number): ConnectionTarget => ({
       source: 'DATABASE_URL',
       host: '127.0.0.1',
       addresses: ['127.0.0.1'],
-      port: bouncer.port,
+      port,
       user: c.user,
       password: c.password,
       database: db.name,
       connectTimeoutSeconds: 5,
-    };
-    const started = await startLiveListener(target, notifyVia(db), { probeMs: 800 });
-    expect(started).toEqual({ reason: 'LISTEN does not hold on this connection (a transaction pooler?)' });
+    });
+    try {
+      const reason = { reason: 'behind a connection pooler (polling keeps its server connections free)' };
+      expect(await startLiveListener(through(bouncer.port), notifyVia(db), { probeMs: 800 })).toEqual(reason);
+      expect(await startLiveListener(through(session.port), notifyVia(db), { probeMs: 800 })).toEqual(reason);
+    } finally {
+      await session.stop();
+    }
   });
 
   it('without the notify triggers (migration pending) it says so', async () => {

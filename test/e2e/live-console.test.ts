@@ -60,8 +60,8 @@ describe('live lists, details, history and edit forms (LISTEN/NOTIFY)', () => {
   it('follows inserts, updates and deletes by psql and another cabinet, keeping the cursor by id; an open edit form says who changed its row', async () => {
     const a = open(db.url, 'anna');
     const b = open(db.url, 'carla');
-    await a.waitFor('live · read-write', 8000);
-    await b.waitFor('live · read-write', 8000);
+    await a.waitFor('live · read-write', 20_000);
+    await b.waitFor('live · read-write', 20_000);
 
     // A: the cursor on s05.
     a.keys('j', 'j', 'j', 'j');
@@ -133,7 +133,7 @@ describe('live lists, details, history and edit forms (LISTEN/NOTIFY)', () => {
 
   it('users: the list, the cursor by id as sign-ins reorder it, and the detail follow psql', async () => {
     const a = open(db.url, 'anna');
-    await a.waitFor('live · read-write', 8000);
+    await a.waitFor('live · read-write', 20_000);
     a.type(':');
     a.type('users');
     a.keys('Enter');

@@ -83,6 +83,9 @@ export async function openConsoleServices(openers: ConsoleOpeners, progress: (li
     let full: Promise<Writers> | undefined;
     let closed = false;
     let timer: NodeJS.Timeout | undefined;
+    let fullSettled!: () => void;
+    // The live listener opens after the ORM's session (open-live-feed.ts), without starting it earlier.
+    const afterFull = new Promise<void>((resolve) => (fullSettled = resolve));
     const loadFull = (): Promise<Writers> =>
       (full ??= (async () => {
         if (closed) throw new CabinetError('the console is closing', { code: 'closed' });
@@ -95,7 +98,7 @@ export async function openConsoleServices(openers: ConsoleOpeners, progress: (li
         // The gates and the migrations were read on the first screen: nothing is asked again.
         const { writeServices } = await import('./create-services.ts');
         return writeServices(session, gates, options);
-      })());
+      })().finally(() => fullSettled()));
     // Importing the ORM holds the event loop for a few hundred milliseconds, so it starts only after the
     // first rows are on screen (or at the first write, whichever comes first), and connects then, so the
     // first save does not wait for a connection (nor for a free one from a bouncer's pool in session mode).
@@ -130,7 +133,7 @@ export async function openConsoleServices(openers: ConsoleOpeners, progress: (li
       restore: gated(gates.sites, (id, rev, o) => later((s) => s.revisions.restore(id, rev, o))),
     };
     const presence = consolePresence(reader.query, reader.target, options);
-    const live = openLiveFeed(reader.target, reader.query);
+    const live = openLiveFeed(reader.target, reader.query, () => afterFull);
     const connection = connectionInfo({ label: reader.label, target: reader.target, guard: reader.guard, role: row?.role ?? reader.target.user, gates, pending: status?.pending.length ?? 0, database });
     return {
       services: {
@@ -153,6 +156,7 @@ export async function openConsoleServices(openers: ConsoleOpeners, progress: (li
       async close() {
         closed = true;
         clearTimeout(timer);
+        fullSettled();
         // All at once: a connection still waiting for a server (a bouncer's session pool that the others
         // fill) gets one as soon as they let theirs go, and then closes too.
         await Promise.all([

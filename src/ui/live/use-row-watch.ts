@@ -1,36 +1,24 @@
-import { useEffect, useRef } from 'react';
+import { useRef } from 'react';
 import type { LiveTable } from '../../live/live-feed.ts';
 import { useLiveChanges } from './use-live.ts';
 
 /**
  * Watches one row (a detail, a history, an edit form) for changes made by anyone (issue #14): on a notice
  * for its id, or a poll tick, it reads the row again (one primary-key lookup) and calls `onMoved` when its
- * version is not the one known: `known` when the screen says which it shows, else the version read when
- * the watch started. `null`: the row is gone.
+ * version is not `known`, the one the screen shows (null: none; undefined: still loading, nothing to
+ * compare with yet). `null` to onMoved: the row is gone. No read of its own otherwise: behind a session
+ * pooler every concurrent read would take one more server connection.
  */
 export function useRowWatch<R extends { version: number }>(
   table: LiveTable,
   id: string,
   get: (id: string) => Promise<R | null>,
   onMoved: (row: R | null) => void,
-  options: { active?: boolean; known?: number | null } = {},
+  options: { active?: boolean; known: number | null | undefined },
 ): void {
   const active = options.active ?? true;
-  const seen = useRef<number | null | undefined>(undefined);
   const latest = useRef({ get, onMoved, known: options.known });
   latest.current = { get, onMoved, known: options.known };
-  // Without a version from the screen, the one in the database when the watch starts is the baseline.
-  useEffect(() => {
-    if (!active || options.known !== undefined) return;
-    let live = true;
-    get(id).then(
-      (row) => live && seen.current === undefined && (seen.current = row?.version ?? null),
-      () => {},
-    );
-    return () => {
-      live = false;
-    };
-  }, [active, id]);
   useLiveChanges(
     table,
     () => {
@@ -38,10 +26,7 @@ export function useRowWatch<R extends { version: number }>(
       read(id).then(
         (row) => {
           const { known, onMoved: moved } = latest.current;
-          const version = row?.version ?? null;
-          const baseline = known !== undefined ? known : seen.current;
-          if (baseline === undefined || version === baseline) return;
-          seen.current = version;
+          if (known === undefined || (row?.version ?? null) === known) return;
           moved(row);
         },
         () => {},

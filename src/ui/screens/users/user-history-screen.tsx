@@ -20,6 +20,14 @@ import { userHistoryKeymap, type UserHistoryAction } from './user-history-keymap
 /** Revisions fetched at a time; older pages load as the cursor nears the end of what is loaded. */
 const PAGE = 200;
 
+/** The user's version now as its history tells it (the newest entry; gaps run up to the row as it is), null when deleted. */
+function versionNow(entries: UserHistoryEntry[]): number | null | undefined {
+  const newest = entries[0];
+  if (!newest) return undefined;
+  if (newest.action === 'delete') return null;
+  return newest.kind === 'revision' ? newest.version : newest.toVersion;
+}
+
 function oldestRev(entries: UserHistoryEntry[]): number | undefined {
   let oldest: number | undefined;
   for (const e of entries) if (e.kind === 'revision' && (oldest === undefined || e.rev < oldest)) oldest = e.rev;
@@ -61,7 +69,7 @@ export function UserHistoryScreen({ userId }: { userId: string }) {
   const listHeight = Math.max(1, height - 3);
   const rows = useMemo(() => entries ?? [], [entries]);
   // Someone else changed or deleted the user (a sign-in too): read its history again, the cursor on its row.
-  useRowWatch('users', userId, users.get, () => setToken((t) => t + 1), { active });
+  useRowWatch('users', userId, users.get, () => setToken((t) => t + 1), { active, known: entries ? versionNow(entries) : undefined });
   const rowKeys = useMemo(() => rows.map(historyRowKey), [rows]);
   useKeptCursor(rowKeys, state.cursor, (index) => dispatch({ type: 'to', index, count: rows.length }));
   const selected = rows[state.cursor];

@@ -20,6 +20,7 @@ import { useScreenKeys, useShell } from '../../shell/shell-context.tsx';
 import { formatDateTime } from '../../text/format.ts';
 import { truncate } from '../../text/graphemes.ts';
 import { tone } from '../../theme.ts';
+import { useUserMoved } from './use-user-moved.ts';
 import {
   userConflictKeymap,
   userEditKeymap,
@@ -98,6 +99,7 @@ function UserEditForm({ base, initialEmail, notice, gone }: { base: Base; initia
   const width = shell.body.width;
   const mine = input.value;
   const dirty = mine.trim() !== base.email;
+  const moved = useUserMoved(base); // someone else saved or deleted the user meanwhile (issue #14.2)
   const check = validateUserField('email', mine);
 
   useEffect(() => {
@@ -204,6 +206,8 @@ function UserEditForm({ base, initialEmail, notice, gone }: { base: Base; initia
             shell.notify('nothing changed');
             return shell.pop();
           }
+          // Known to meet a conflict (or a deletion): the save is refused and shows it.
+          if (moved?.conflict) return void save(base.version);
           return setMode({ kind: 'review' });
         case 'cancel':
           return controller.cancel(() => setMode({ kind: 'discard' }));
@@ -251,6 +255,11 @@ function UserEditForm({ base, initialEmail, notice, gone }: { base: Base; initia
         <Text bold>{truncate(`Edit user ${sanitizeLine(base.userId)}`, width)}</Text>
         {dirty && <DraftStateText id={userDraftId(base.userId)} />}
       </Text>
+      {moved && (
+        <Text bold color={tone('warn')} wrap="truncate-end">
+          {truncate(moved.text, width)}
+        </Text>
+      )}
       <FieldRow label="user id" state={lineInput(base.userId)} focused={false} width={width} readOnly />
       <FieldRow label="email" state={input} focused={mode.kind === 'edit'} width={width} error={check.ok ? undefined : check.error} hint="name@example.com" />
       <Text> </Text>

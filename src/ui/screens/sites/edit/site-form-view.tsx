@@ -21,9 +21,11 @@ const MIN_EDITOR_ROWS = 5;
  */
 export function formLayout(edit: SiteEdit): { folded: boolean; editorView: { width: number; height: number } } {
   const { width, height } = edit.shell.body;
-  const unfolded = height - 1 - SITE_LINE_FIELDS.length - 1 - 1 - 1;
+  // The line saying someone else changed the site meanwhile (issue #14.2) takes a row when shown.
+  const notice = edit.moved ? 1 : 0;
+  const unfolded = height - 1 - SITE_LINE_FIELDS.length - 1 - 1 - 1 - notice;
   const folded = edit.focus === 'aiPrompt' && unfolded < MIN_EDITOR_ROWS;
-  return { folded, editorView: { width, height: Math.max(1, folded ? height - 1 - 1 - 1 - 1 - 1 : unfolded) } };
+  return { folded, editorView: { width, height: Math.max(1, folded ? height - 1 - 1 - 1 - 1 - 1 - notice : unfolded) } };
 }
 
 /** The form as the editing and discard modes draw it; `bottom` is the mode's last line. */
@@ -49,6 +51,11 @@ export function SiteFormView({ edit, bottom }: { edit: SiteEdit; bottom: ReactNo
         </Text>
         {dirty && <DraftStateText id={siteDraftId(base.siteId)} />}
       </Text>
+      {edit.moved && (
+        <Text bold color={tone('warn')} wrap="truncate-end">
+          {truncate(edit.moved, width)}
+        </Text>
+      )}
       {folded && (
         <Text dimColor wrap="truncate-end">
           {truncate(`  ${SITE_LINE_FIELDS.length} fields above (Shift-Tab)${invalid.some((f) => f !== 'aiPrompt') ? ' · some invalid' : ''}: ${SITE_LINE_FIELDS.slice(1).map((f) => sanitizeLine(values[f]) || '—').join(' · ')}`, width)}

@@ -15,6 +15,7 @@ import { rebaseOnto, siteRule, type ConflictChoice } from '../site-rebase.ts';
 import { siteDraft, siteEditorHandle } from '../use-site-draft.ts';
 import { useDrafts } from '../../../drafts-context.tsx';
 import { useEditController, type EditController } from '../../../edit/use-edit-controller.ts';
+import { useSiteMoved } from '../use-site-moved.ts';
 import type { EditStart } from '../use-site-edit-start.ts';
 import { EDIT_FOCUS, initialSiteForm, siteFormReducer, type EditFocus, type SiteFormAction, type SiteFormState } from './site-form-state.ts';
 
@@ -56,6 +57,8 @@ export interface SiteEdit {
   rule: ReturnType<typeof siteRule> | null;
   busy: string | null;
   notice: string | undefined;
+  /** Someone else saved or deleted the site since the edit began (issue #14.2): the form's warning line. */
+  moved: string | null;
   openExternal(): Promise<void>;
   toReview(): void;
   save(options?: { force?: boolean; allowMixedScript?: boolean }): Promise<void>;
@@ -141,6 +144,8 @@ export function useSiteEdit(start: EditStart): SiteEdit {
     }
   };
 
+  const moved = useSiteMoved(base);
+
   const toReview = () => {
     // Keys may have reached the prompt since this render: review the edit as it is now.
     const { changes, invalid } = now();
@@ -155,6 +160,8 @@ export function useSiteEdit(start: EditStart): SiteEdit {
       return;
     }
     dispatch({ type: 'error', message: null });
+    // Known to be based on an older version: the save is refused and shows the conflict (or the deletion).
+    if (moved) return void save();
     dispatch({ type: 'mode', mode: 'review' });
   };
 
@@ -256,6 +263,7 @@ export function useSiteEdit(start: EditStart): SiteEdit {
     rule,
     busy,
     notice: start.notice,
+    moved,
     openExternal,
     toReview,
     save,

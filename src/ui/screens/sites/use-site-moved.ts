@@ -1,8 +1,11 @@
 import { useMemo } from 'react';
 import type { SiteRecord } from '../../../services/types.ts';
-import { SITE_FIELD_LABELS } from '../../../services/validation/site-input.ts';
+import { SITE_FIELD_LABELS, SITE_INPUT_FIELDS } from '../../../schema/site-schema.ts';
 import { useServices } from '../../services-context.tsx';
 import { lastChangeOf, movedText, useRowMoved } from '../../live/use-row-moved.ts';
+
+/** What a person gives a site (not its version or times), by label: what "changed …: prompt" names. */
+const LABELS = Object.fromEntries(SITE_INPUT_FIELDS.map((f) => [f, SITE_FIELD_LABELS[f]])) as Partial<Record<keyof SiteRecord, string>>;
 
 /**
  * The site edit form's line when another writer saved or deleted the site meanwhile (issue #14.2):
@@ -17,7 +20,7 @@ export function useSiteMoved(base: SiteRecord): string | null {
     }),
     [sites, revisions],
   );
-  const moved = useRowMoved('sites', base.siteId, base, read, SITE_FIELD_LABELS);
+  const moved = useRowMoved('sites', base.siteId, base, read, LABELS);
   if (!moved) return null;
   return `⚠ ${movedText(moved)}; Ctrl-S will ${moved.row === null ? 'offer to re-create it' : 'show the conflict'}`;
 }

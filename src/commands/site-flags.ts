@@ -14,7 +14,7 @@ const flagged = SITE_SCHEMA.filter((f): f is FlaggedSpec => 'cli' in f);
 const EDITABLE_FLAGS = flagged.filter((f) => f.role === 'field');
 const IDENTITY_FLAGS = flagged.filter((f) => f.role === 'identity');
 
-/** meow's keys of the editable fields' options (`hubspotStage`, `aiPromptFile`). */
+/** meow's keys of the editable fields' options (`brandName`, `aiPromptFile`). */
 export const FIELD_OPTIONS = EDITABLE_FLAGS.map((f) => flagKeyOf(f)!);
 
 /** Every field option for meow: each takes a string. */

@@ -1,6 +1,5 @@
 import { confirmTyped } from './confirm.ts';
 import { CabinetError, ExitCode, usageError } from '../lib/errors.ts';
-import { recordText } from '../lib/record-diff.ts';
 import { sanitizeLine } from '../lib/sanitize.ts';
 import type { DataServices } from '../services/data-services.ts';
 import type { UserChange, UserInput, UserRecord, UserSortKey } from '../services/types.ts';
@@ -12,6 +11,7 @@ import { formatTime, printDiff, printJson } from './output.ts';
 import { printListing } from './listing.ts';
 import { runExport, runImport, type TransferKind } from './transfer.ts';
 import { userHistoryCommand } from './user-history.ts';
+import { ANY_FIELD_FLAG, FIELD_FLAG_OPTIONS, FIELD_OPTIONS, FIELD_OPTIONS_HELP, columnOf, fieldInput, userText, userToJson } from './user-flags.ts';
 
 const help = `
 Usage
@@ -25,10 +25,7 @@ Usage
   $ cabinet users history USER_ID [--limit N] [--before REV] [--json]
 
 Field options (create, set)
-  --email EMAIL            the address (required for a new user)
-  --first-seen TIME        ISO 8601, e.g. 2026-11-23T10:00:00Z (create: default now)
-  --last-seen TIME         (create: default the first-seen time)
-  --user-id ID             the Zitadel sub, instead of the positional USER_ID
+${FIELD_OPTIONS_HELP}
 
 Options
   --filter TEXT            list: case-insensitive text in the e-mail address or user id;
@@ -73,32 +70,11 @@ Examples
 `;
 
 const SORT_KEYS: Record<string, UserSortKey> = { user_id: 'userId', email: 'email', first_seen: 'firstSeen', last_seen: 'lastSeen' };
-const FIELD_OPTIONS = ['email', 'firstSeen', 'lastSeen'] as const;
 const DEFAULT_LIMIT = 100;
 
 /** Opens the database and the services for `users ACTION`; a write (not a dry run) is refused up front when read-only. */
 function withServices<T>(ctx: CommandContext, action: string, writes: boolean, fn: (services: DataServices) => Promise<T>): Promise<T> {
   return withDataServices(ctx, { action: `users ${action}`, writes: writes && !bool(ctx, 'dryRun') ? 'users' : undefined }, fn);
-}
-
-/** The export's shape (column names, table order). */
-export function userToJson(user: UserRecord) {
-  return {
-    user_id: user.userId,
-    email: user.email,
-    first_seen: user.firstSeen.toISOString(),
-    last_seen: user.lastSeen.toISOString(),
-    version: user.version,
-    updated_at: user.updatedAt.toISOString(),
-  };
-}
-
-function userText(user: Pick<UserRecord, 'email' | 'firstSeen' | 'lastSeen'>): string {
-  return recordText([
-    ['email', user.email],
-    ['first_seen', user.firstSeen.toISOString()],
-    ['last_seen', user.lastSeen.toISOString()],
-  ]);
 }
 
 function notFound(userId: string): CabinetError {
@@ -111,15 +87,6 @@ const name = (userId: string) => `users/${userId}`;
 function noteOf(ctx: CommandContext): { note?: string } {
   const v = str(ctx, 'note');
   return v === undefined ? {} : { note: v };
-}
-
-function fieldInput(ctx: CommandContext): Partial<UserInput> {
-  const input: Partial<UserInput> = {};
-  for (const key of FIELD_OPTIONS) {
-    const v = str(ctx, key);
-    if (v !== undefined) input[key] = v;
-  }
-  return input;
 }
 
 async function list(ctx: CommandContext): Promise<number> {
@@ -158,10 +125,7 @@ async function show(ctx: CommandContext): Promise<number> {
     if (ctx.flags.json) printJson(ctx.io, userToJson(user));
     else {
       const lines: [string, string][] = [
-        ['user_id', user.userId],
-        ['email', user.email],
-        ['first_seen', user.firstSeen.toISOString()],
-        ['last_seen', user.lastSeen.toISOString()],
+        ...Object.entries(userToJson(user)).filter(([k]) => k !== 'version' && k !== 'updated_at').map(([k, v]): [string, string] => [k, String(v)]),
         ['updated_at', user.updatedAt.toISOString()],
         ['version', String(user.version)],
       ];
@@ -199,13 +163,12 @@ async function set(ctx: CommandContext): Promise<number> {
   const userId = idArgument(ctx, 'users set', 'userId', true)!;
   const expectedVersion = parseExpectVersion(str(ctx, 'expectVersion'));
   const patch = fieldInput(ctx);
-  if (Object.keys(patch).length === 0) throw usageError('nothing to set', 'give at least one of --email, --first-seen, --last-seen');
+  if (Object.keys(patch).length === 0) throw usageError('nothing to set', `give at least one of ${ANY_FIELD_FLAG}`);
   const fields = validateUserPatch(patch);
   return withServices(ctx, 'set', true, async ({ users }) => {
     const write = () => users.update(userId, patch, { ...noteOf(ctx), ...(expectedVersion === undefined ? {} : { expectedVersion }) });
     const updated = (change: UserChange) => {
-      const keys: Record<string, string> = { email: 'email', firstSeen: 'first_seen', lastSeen: 'last_seen' };
-      ctx.io.stderr.write(`Updated user ${sanitizeLine(userId)}: ${change.changed.map((f) => keys[f] ?? f).join(', ') || 'nothing changed'}.\n`);
+      ctx.io.stderr.write(`Updated user ${sanitizeLine(userId)}: ${change.changed.map(columnOf).join(', ') || 'nothing changed'}.\n`);
       if (ctx.flags.json && change.after) printJson(ctx.io, userToJson(change.after));
       return ExitCode.ok;
     };
@@ -290,10 +253,7 @@ export const usersCommand: Command = {
   options: {
     ...LIST_OPTIONS,
     ...TRANSFER_OPTIONS,
-    userId: { type: 'string' },
-    email: { type: 'string' },
-    firstSeen: { type: 'string' },
-    lastSeen: { type: 'string' },
+    ...FIELD_FLAG_OPTIONS,
     expectVersion: { type: 'string' },
     note: { type: 'string' },
     force: { type: 'boolean' },

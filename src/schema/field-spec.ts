@@ -7,9 +7,9 @@ import type { FieldResult } from './field-rules.ts';
  * from the table, so a new column is one row here (plus its migration, entity property and seed data).
  */
 export interface FieldSpec {
-  /** The record's key (camelCase): `hubspotStage`. */
+  /** The record's key (camelCase): `brandName`. */
   readonly name: string;
-  /** The table's column (the n8n contract): `hubspot_stage`. */
+  /** The table's column (the n8n contract): `brand_name`. */
   readonly column: string;
   /** `line`: one line of text; `prompt`: multi-line text, in its own editor and shown last; the rest the database keeps. */
   readonly kind: 'line' | 'prompt' | 'timestamp' | 'integer';
@@ -25,7 +25,7 @@ export interface FieldSpec {
   readonly default?: string;
   /** The validator: the value as it would be stored, or one error line. Every field but bookkeeping has one. */
   readonly rule?: (value: string, label: string) => FieldResult<string | null | Date>;
-  /** The command line's option (create/set); without `flag`, the column with hyphens (`--hubspot-stage`). */
+  /** The command line's option (create/set); without `flag`, the column with hyphens (`--brand-name`). */
   readonly cli?: { readonly flag?: string; readonly arg: string; readonly help: readonly string[]; readonly file?: boolean };
   /** What `cabinet seed --site` asks (the wizard on a plain terminal). */
   readonly ask?: string;
@@ -60,12 +60,12 @@ export function byName<T extends readonly FieldSpec[]>(table: T): Record<T[numbe
   return Object.fromEntries(table.map((f) => [f.name, f])) as Record<T[number]['name'], T[number]>;
 }
 
-/** The command-line option of a field, as typed: `hubspot-stage`; undefined when it has none. */
+/** The command-line option of a field, as typed: `brand-name`; undefined when it has none. */
 export function flagOf(field: FieldSpec): string | undefined {
   return field.cli ? (field.cli.flag ?? field.column.replace(/_/g, '-')) : undefined;
 }
 
-/** The same option as meow's key: `hubspotStage`, `aiPromptFile`. */
+/** The same option as meow's key: `brandName`, `aiPromptFile`. */
 export function flagKeyOf(field: FieldSpec): string | undefined {
   return flagOf(field)?.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 }

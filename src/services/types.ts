@@ -1,13 +1,13 @@
 import type { DatabaseIdentity } from './database-identity.ts';
 import type { SiteInput, SiteRecord } from '../schema/site-schema.ts';
-import type { UserInput } from './validation/user-input.ts';
+import type { UserInput, UserRecord } from '../schema/user-schema.ts';
 
-export type { SiteInput, SiteRecord, UserInput };
+export type { SiteInput, SiteRecord, UserInput, UserRecord };
 
 /*
  * What the console and the commands see of the data: plain objects and service interfaces, no ORM types.
  * UI components receive implementations through context (src/ui/services-context.tsx). A site's record and
- * input derive from its schema table (src/schema/site-schema.ts).
+ * input derive from its schema table (src/schema/site-table.ts), a user's from src/schema/user-table.ts.
  */
 
 /** A row of the sites list: everything but the prompt, plus its size. */
@@ -93,16 +93,6 @@ export interface SiteService {
   /** Validates the fields present and updates them; unknown site: CabinetError (code `not-found`). */
   update(siteId: string, patch: Partial<SiteInput>, options?: WriteOptions): Promise<SiteChange>;
   delete(siteId: string, options?: WriteOptions): Promise<SiteRecord>;
-}
-
-export interface UserRecord {
-  userId: string;
-  email: string;
-  firstSeen: Date;
-  lastSeen: Date;
-  /** Row version (trigger-maintained, as for sites); pass it back as `expectedVersion`. */
-  version: number;
-  updatedAt: Date;
 }
 
 export type UserSortKey = 'lastSeen' | 'firstSeen' | 'email' | 'userId';

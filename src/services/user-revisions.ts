@@ -5,6 +5,7 @@ import { weaveHistory } from './history-weave.ts';
 import { isoSql } from './transfer/records.ts';
 import type { UserHistoryEntry, UserOutsideEntry, UserRevisionEntry, UserSnapshot } from './types.ts';
 import { checkEncodable } from '../schema/field-rules.ts';
+import { USER_SCHEMA } from '../schema/user-schema.ts';
 
 /**
  * The user_revisions log (src/db/entities/user-revision.ts) as the services write and read it. Snapshots are
@@ -13,7 +14,7 @@ import { checkEncodable } from '../schema/field-rules.ts';
  */
 
 /** The columns a change can touch, in form order (what old → new compares). */
-export const USER_CHANGE_COLUMNS = ['email', 'first_seen', 'last_seen'] as const;
+export const USER_CHANGE_COLUMNS = USER_SCHEMA.filter((f) => f.role === 'field').map((f) => f.column);
 
 /** A jsonb snapshot of the users row `alias`: column → value, times as export writes them. */
 export function userSnapshotSql(alias: string): string {

@@ -11,24 +11,20 @@ import { GoneError, StaleEditError } from './edit-errors.ts';
 import type { CreateOptions, ListOptions, Page, UserChange, UserHistoryEntry, UserRecord, UserService, UserSortKey, WriteOptions } from './types.ts';
 import { appendUserRevision, readUserSnapshot, userHistory, type TxExec } from './user-revisions.ts';
 import { checkEncodable } from '../schema/field-rules.ts';
-import { validateUser, validateUserPatch, type UserFields, type UserInput } from './validation/user-input.ts';
+import { validateUser, validateUserPatch } from './validation/user-input.ts';
+import type { UserFields, UserInput } from '../schema/user-schema.ts';
 import { resolvedContext, validateActor, validateExpectedVersion, validateNote, type WriteContext } from './write-context.ts';
 import { isLockWaitTimeout, lockedError, rowLockHolder, type LockHolder } from './row-lock.ts';
 import { toWriteError } from './write-errors.ts';
+import { recordFrom } from '../schema/record-mapper.ts';
+import { EDITABLE_USER_FIELDS, USER_SCHEMA } from '../schema/user-schema.ts';
 
 export function userToRecord(user: User): UserRecord {
-  return {
-    userId: user.userId,
-    email: user.email,
-    firstSeen: new Date(user.firstSeen),
-    lastSeen: new Date(user.lastSeen),
-    version: user.version,
-    updatedAt: new Date(user.updatedAt),
-  };
+  return recordFrom<UserRecord>(USER_SCHEMA, (f) => (user as unknown as Record<string, unknown>)[f.name]);
 }
 
 
-const EDITABLE = ['email', 'firstSeen', 'lastSeen'] as const;
+const EDITABLE = EDITABLE_USER_FIELDS;
 
 function same(a: UserFields[keyof UserFields] | undefined, b: UserFields[keyof UserFields]): boolean {
   return a instanceof Date && b instanceof Date ? a.getTime() === b.getTime() : a === b;

@@ -1,5 +1,6 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 import { bumpVersionTrigger } from './row-version.ts';
+import type { UserRecord } from '../../schema/user-schema.ts';
 import { liveNotifyTrigger } from './live-notify.ts';
 
 /**
@@ -51,3 +52,8 @@ export const UserSchema = defineEntity({
 });
 
 export type User = InferEntity<typeof UserSchema>;
+
+// The entity and the schema table (src/schema/user-table.ts) name the same fields: a column added to one
+// and not the other fails to compile here.
+const fieldsAgree: [Exclude<keyof User, symbol>, keyof UserRecord] extends [keyof UserRecord, Exclude<keyof User, symbol>] ? true : never = true;
+void fieldsAgree;

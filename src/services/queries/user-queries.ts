@@ -1,3 +1,5 @@
+import { recordFromRow } from '../../schema/record-mapper.ts';
+import { USER_SCHEMA } from '../../schema/user-schema.ts';
 import type { SqlQuery } from '../../db/sql-query.ts';
 import { CabinetError } from '../../lib/errors.ts';
 import { parseUserFilter, userFilterSql } from './user-search.ts';
@@ -16,15 +18,11 @@ const SORT_COLUMN: Record<UserSortKey, 'user_id' | 'email' | 'first_seen' | 'las
 type Row = Record<string, unknown>;
 
 function recordOf(r: Row): UserRecord {
-  return {
-    userId: String(r.user_id),
-    email: String(r.email),
-    firstSeen: new Date(r.first_seen as string),
-    lastSeen: new Date(r.last_seen as string),
-    version: Number(r.version),
-    updatedAt: new Date(r.updated_at as string),
-  };
+  return recordFromRow<UserRecord>(USER_SCHEMA, r);
 }
+
+/** Every column, for SQL. */
+const USER_COLUMNS_SQL = USER_SCHEMA.map((f) => f.column).join(', ');
 
 /** An opaque page cursor: the sort column, its value in the last row, and that row's user id. */
 function encodeCursor(key: string, last: UserRecord): string {
@@ -65,7 +63,7 @@ export async function listUsers(query: SqlQuery, options: ListOptions<UserSortKe
   const dir = descending ? 'desc' : 'asc';
   const offset = cursor ? 0 : Math.max(0, options.offset ?? 0);
   const rows = await query<Row>(
-    `select user_id, email, first_seen, last_seen, version, updated_at
+    `select ${USER_COLUMNS_SQL}
        from users ${where.length ? `where ${where.join(' and ')}` : ''}
       order by ${key} ${dir}, user_id ${dir}
       limit ${limit + 1} offset ${offset}`,
@@ -81,6 +79,6 @@ export async function listUsers(query: SqlQuery, options: ListOptions<UserSortKe
 
 export async function getUser(query: SqlQuery, userId: string): Promise<UserRecord | null> {
   if (checkEncodable(userId)) return null;
-  const [row] = await query<Row>(`select user_id, email, first_seen, last_seen, version, updated_at from users where user_id = $1`, [userId]);
+  const [row] = await query<Row>(`select ${USER_COLUMNS_SQL} from users where user_id = $1`, [userId]);
   return row ? recordOf(row) : null;
 }

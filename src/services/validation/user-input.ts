@@ -1,34 +1,15 @@
 import { CabinetError } from '../../lib/errors.ts';
-import type { UserRecord } from '../types.ts';
 import * as f from '../../schema/field-rules.ts';
+import { USER_FIELD, type UserField, type UserFields, type UserInput } from '../../schema/user-schema.ts';
 
-export interface UserInput {
-  userId: string;
-  email: string;
-  firstSeen?: string | Date;
-  lastSeen?: string | Date;
-}
-
-/** The fields a person gives a user; the database sets version and updated_at. */
-export type UserFields = Omit<UserRecord, 'version' | 'updatedAt'>;
-export type UserField = keyof UserFields;
-
-const USER_FIELD_LABELS: Record<UserField, string> = { userId: 'user id', email: 'email', firstSeen: 'first seen', lastSeen: 'last seen' };
-
+/** Validates one field by its schema row (src/schema/user-table.ts). */
 export function validateUserField(field: UserField, raw: string | Date | undefined): f.FieldResult<string | Date> {
+  const spec = USER_FIELD[field];
   // Every field says plainly when it holds what no text column can.
   const bad = typeof raw === 'string' ? f.checkEncodable(raw) : undefined;
-  if (bad) return { ok: false, error: `${USER_FIELD_LABELS[field]} ${bad}` };
-  switch (field) {
-    case 'userId':
-      return f.userId(String(raw ?? ''));
-    case 'email':
-      return f.email(String(raw ?? ''));
-    case 'firstSeen':
-      return f.timestamp(raw ?? '', 'first seen');
-    case 'lastSeen':
-      return f.timestamp(raw ?? '', 'last seen');
-  }
+  if (bad) return { ok: false, error: `${spec.label} ${bad}` };
+  if (spec.kind === 'timestamp') return f.timestamp(raw ?? '', spec.label);
+  return spec.rule!(String(raw ?? ''), spec.label) as f.FieldResult<string>;
 }
 
 function collect(entries: [UserField, string | Date | undefined][]): { out: Partial<UserFields>; errors: Record<string, string> } {
@@ -49,26 +30,28 @@ function throwIfErrors(errors: Record<string, string>): void {
   throw new CabinetError(`invalid user: ${list[0]}${list.length > 1 ? ` (and ${list.length - 1} more)` : ''}`, { code: 'validation', fields: errors });
 }
 
-/** A new user: user id and email required; first seen defaults to now, last seen to first seen. */
+const given = (input: Partial<UserInput>) => input as Partial<Record<UserField, string | Date>>;
+
+/**
+ * A new user: the fields without a default required; a time left out takes its default from the table
+ * (first seen: now; last seen: the first-seen time).
+ */
 export function validateUser(input: UserInput, now = new Date()): UserFields {
-  const { out, errors } = collect([
-    ['userId', input.userId ?? ''],
-    ['email', input.email ?? ''],
-    ['firstSeen', input.firstSeen],
-    ['lastSeen', input.lastSeen],
-  ]);
+  const fields = Object.values(USER_FIELD).filter((s) => s.role !== 'bookkeeping');
+  const { out, errors } = collect(fields.map((s) => [s.name as UserField, given(input)[s.name as UserField] ?? (s.default === undefined ? '' : undefined)]));
   throwIfErrors(errors);
-  const firstSeen = out.firstSeen ?? now;
-  return { userId: out.userId!, email: out.email!, firstSeen, lastSeen: out.lastSeen ?? firstSeen };
+  const values = out as Record<string, unknown>;
+  for (const s of fields) {
+    if (values[s.name] !== undefined || s.default === undefined) continue;
+    values[s.name] = s.default === 'now' ? now : values[s.default];
+  }
+  return values as UserFields;
 }
 
 export function validateUserPatch(patch: Partial<UserInput>): Partial<UserFields> {
   if (patch.userId !== undefined) throwIfErrors({ userId: 'the user id cannot be changed (it is the Zitadel sub)' });
-  const { out, errors } = collect([
-    ['email', patch.email],
-    ['firstSeen', patch.firstSeen],
-    ['lastSeen', patch.lastSeen],
-  ]);
+  const fields = Object.values(USER_FIELD).filter((s) => s.role === 'field');
+  const { out, errors } = collect(fields.map((s) => [s.name as UserField, given(patch)[s.name as UserField]]));
   throwIfErrors(errors);
   return out;
 }

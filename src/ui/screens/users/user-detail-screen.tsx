@@ -3,6 +3,7 @@ import { Box, Text } from 'ink';
 import { sanitizeLine } from '../../../lib/sanitize.ts';
 import { useScreenActive, useScreenKeys, useShell } from '../../shell/shell-context.tsx';
 import { formatInstant } from '../../text/format.ts';
+import { USER_SCHEMA } from '../../../schema/user-schema.ts';
 import { truncate } from '../../text/graphemes.ts';
 import { tone } from '../../theme.ts';
 import { disableActions } from '../../keys/keymap.ts';
@@ -50,10 +51,11 @@ export function UserDetailScreen({ userId }: { userId: string }) {
       {user === null && <Text color={tone('warn')}>No user with id {sanitizeLine(userId)} (deleted?). Esc goes back.</Text>}
       {user && presence.lines}
       {user && [
-        row('user id', sanitizeLine(user.userId)),
-        row('email', sanitizeLine(user.email)),
-        row('first seen', formatInstant(user.firstSeen)),
-        row('last seen', formatInstant(user.lastSeen)),
+        // Every field in table order (src/schema/user-table.ts): times as instants, text sanitised.
+        ...USER_SCHEMA.filter((f) => f.role !== 'bookkeeping').map((f) => {
+          const value = user[f.name];
+          return row(f.label, value instanceof Date ? formatInstant(value) : sanitizeLine(value));
+        }),
       ]}
     </Box>
   );

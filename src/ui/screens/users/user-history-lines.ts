@@ -3,8 +3,11 @@ import { sanitizeLine } from '../../../lib/sanitize.ts';
 import type { ViewLine } from '../../components/scroll-view.tsx';
 import { formatDateTime, plural } from '../../text/format.ts';
 import { truncate } from '../../text/graphemes.ts';
+import { USER_SCHEMA } from '../../../schema/user-schema.ts';
 
-const LABELS: Record<string, string> = { email: 'email', first_seen: 'first seen', last_seen: 'last seen' };
+const LABELS: Record<string, string> = Object.fromEntries(USER_SCHEMA.map((f) => [f.column, f.label]));
+/** The columns a change can touch, in table order (from src/schema/user-table.ts). */
+const CHANGE_COLUMNS = USER_SCHEMA.filter((f) => f.role === 'field').map((f) => f.column);
 const label = (column: string) => LABELS[column] ?? column;
 
 const shown = (value: string | number | null | undefined): string => (value === null || value === undefined || value === '' ? '(empty)' : sanitizeLine(String(value)));
@@ -48,7 +51,7 @@ export function snapshotDiffLines(before: UserSnapshot | null, after: UserSnapsh
   const lines: ViewLine[] = [];
   if (!before) lines.push({ text: 'The user did not exist before.', dim: true });
   if (!after) lines.push({ text: 'The user does not exist after: deleted.', dim: true });
-  for (const column of ['email', 'first_seen', 'last_seen'] as const) {
+  for (const column of CHANGE_COLUMNS) {
     const a = before?.[column] ?? null;
     const b = after?.[column] ?? null;
     if (before && after && a === b) continue;

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { UserSchema } from '../../src/db/entities/user.ts';
+import { flagKeyOf, flagOf, type FieldSpec } from '../../src/schema/field-spec.ts';
+import { recordFromRow } from '../../src/schema/record-mapper.ts';
+import { USER_SCHEMA, type UserRecord } from '../../src/schema/user-schema.ts';
+import type { CommandContext } from '../../src/commands/command.ts';
+import { fieldInput, userText, userToJson } from '../../src/commands/user-flags.ts';
+import { usersCommand } from '../../src/commands/users.ts';
+import { validateUser, validateUserPatch } from '../../src/services/validation/user-input.ts';
+import { snapshotDiffLines } from '../../src/ui/screens/users/user-history-lines.ts';
+
+const SAMPLES: Record<string, string> = { userId: '3141592653', email: 'walk@example.com', firstSeen: '2026-02-03T04:05:06.000Z', lastSeen: '2026-03-04T05:06:07.000Z' };
+const sampleOf = (f: FieldSpec) => SAMPLES[f.name] ?? 'Walk value';
+const asText = (v: unknown) => (v instanceof Date ? v.toISOString() : v);
+
+/** Every place a user field must appear, from its schema row (src/schema/user-table.ts); the places that miss it. */
+function missingPlaces(field: FieldSpec): string[] {
+  const missing: string[] = [];
+  const check = (place: string, ok: () => boolean) => {
+    let passed = false;
+    try {
+      passed = ok();
+    } catch {
+      passed = false;
+    }
+    if (!passed) missing.push(place);
+  };
+  const v = sampleOf(field);
+  const base: UserRecord = { userId: '1', email: 'base@example.com', firstSeen: new Date(0), lastSeen: new Date(0), version: 1, updatedAt: new Date(0) };
+  const withValue = { ...base, [field.name]: field.kind === 'timestamp' ? new Date(v) : v } as UserRecord;
+  check('mapper', () => asText((recordFromRow(USER_SCHEMA, { ...userToJson(base), [field.column]: v }) as Record<string, unknown>)[field.name]) === v);
+  check('validation: create', () => asText((validateUser({ userId: '1', email: 'base@example.com', [field.name]: v } as never) as Record<string, unknown>)[field.name]) === v);
+  if (field.role === 'field') check('validation: patch', () => asText((validateUserPatch({ [field.name]: v } as never) as Record<string, unknown>)[field.name]) === v);
+  check('cli: flag', () => usersCommand.help.includes(`--${flagOf(field)} `) && flagKeyOf(field)! in (usersCommand.options ?? {}));
+  if (field.role === 'field') {
+    const ctx = { options: { [flagKeyOf(field)!]: v } } as unknown as CommandContext;
+    check('cli: field input', () => (fieldInput(ctx) as Record<string, unknown>)[field.name] === v);
+    check('cli: diff text', () => userText(withValue).includes(`${field.column}: ${v}`));
+    check('history: console diff', () => snapshotDiffLines(userToJson(base) as never, userToJson(withValue) as never, 200).some((l) => l.text.includes(field.label) && l.text.includes(v)));
+  }
+  check('export', () => userToJson(withValue)[field.column] === v);
+  return missing;
+}
+
+describe('the user schema table', () => {
+  const given = USER_SCHEMA.filter((f) => f.role !== 'bookkeeping');
+
+  it.each(given.map((f) => [f.name, f] as const))('%s appears everywhere a user field must', (_name, field) => {
+    expect(missingPlaces(field)).toEqual([]);
+  });
+
+  it('the walk fails for a field the table does not hold', () => {
+    const stray: FieldSpec = { name: 'nickname', column: 'nickname', kind: 'line', role: 'field', label: 'nickname', cli: { arg: 'NAME', help: ['x'] } };
+    expect(missingPlaces(stray)).toEqual(expect.arrayContaining(['mapper', 'validation: create', 'validation: patch', 'cli: flag', 'cli: field input', 'cli: diff text', 'history: console diff', 'export']));
+  });
+
+  it('the entity maps the same columns', () => {
+    const props = UserSchema.meta.properties as Record<string, { fieldName?: string; nullable?: boolean }>;
+    expect(Object.keys(props).sort()).toEqual(USER_SCHEMA.map((f) => f.name).sort());
+    for (const f of USER_SCHEMA) expect(props[f.name]?.fieldName, f.name).toBe(f.column);
+  });
+});

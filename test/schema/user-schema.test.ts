@@ -8,6 +8,7 @@ import { fieldInput, userText, userToJson } from '../../src/commands/user-flags.
 import { usersCommand } from '../../src/commands/users.ts';
 import { validateUser, validateUserPatch } from '../../src/services/validation/user-input.ts';
 import { snapshotDiffLines } from '../../src/ui/screens/users/user-history-lines.ts';
+import { user } from '../ui/fake-services.ts';
 
 const SAMPLES: Record<string, string> = { userId: '3141592653', email: 'walk@example.com', firstSeen: '2026-02-03T04:05:06.000Z', lastSeen: '2026-03-04T05:06:07.000Z' };
 const sampleOf = (f: FieldSpec) => SAMPLES[f.name] ?? 'Walk value';
@@ -39,6 +40,7 @@ function missingPlaces(field: FieldSpec): string[] {
     check('history: console diff', () => snapshotDiffLines(userToJson(base) as never, userToJson(withValue) as never, 200).some((l) => l.text.includes(field.label) && l.text.includes(v)));
   }
   check('export', () => userToJson(withValue)[field.column] === v);
+  check('test fake: user() default', () => field.name in user({ userId: 'x', email: 'x@example.com' }));
   return missing;
 }
 
@@ -51,7 +53,7 @@ describe('the user schema table', () => {
 
   it('the walk fails for a field the table does not hold', () => {
     const stray: FieldSpec = { name: 'nickname', column: 'nickname', kind: 'line', role: 'field', label: 'nickname', cli: { arg: 'NAME', help: ['x'] } };
-    expect(missingPlaces(stray)).toEqual(expect.arrayContaining(['mapper', 'validation: create', 'validation: patch', 'cli: flag', 'cli: field input', 'cli: diff text', 'history: console diff', 'export']));
+    expect(missingPlaces(stray)).toEqual(expect.arrayContaining(['mapper', 'validation: create', 'validation: patch', 'cli: flag', 'cli: field input', 'cli: diff text', 'history: console diff', 'export', 'test fake: user() default']));
   });
 
   it('the entity maps the same columns', () => {

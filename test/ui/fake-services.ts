@@ -23,6 +23,8 @@ import type {
 import { validateSite, validateSitePatch } from '../../src/services/validation/site-input.ts';
 import { EDITABLE_SITE_FIELDS } from '../../src/schema/site-schema.ts';
 import { blankSite } from '../../src/schema/site-record.ts';
+import { recordFrom } from '../../src/schema/record-mapper.ts';
+import { USER_SCHEMA } from '../../src/schema/user-schema.ts';
 import { validateUser, validateUserPatch } from '../../src/services/validation/user-input.ts';
 import type { ConsoleServices, MigrationReader } from '../../src/ui/services-context.tsx';
 
@@ -71,14 +73,10 @@ export function site(fields: Partial<SiteRecord> & Pick<SiteRecord, 'siteId' | '
   };
 }
 
+/** A stored user: every field from the schema table (src/schema/user-table.ts), its times on `day`, version 1. */
 export function user(fields: Partial<UserRecord> & Pick<UserRecord, 'userId' | 'email'>, day = 1): UserRecord {
-  return {
-    firstSeen: new Date(BASE_DATE + day * 86_400_000),
-    lastSeen: new Date(BASE_DATE + day * 86_400_000),
-    version: 1,
-    updatedAt: new Date(BASE_DATE + day * 86_400_000),
-    ...fields,
-  } as UserRecord;
+  const defaults = recordFrom<UserRecord>(USER_SCHEMA, (f) => (f.kind === 'timestamp' ? BASE_DATE + day * 86_400_000 : f.kind === 'integer' ? 1 : null));
+  return { ...defaults, ...fields };
 }
 
 const contains = (value: string | null, filter: string) => (value ?? '').toLowerCase().includes(filter.toLowerCase());

@@ -94,18 +94,16 @@ export function withEditorText(dir: string, draft: Draft): Draft {
   return text === null ? draft : { ...draft, fields: { ...draft.fields, [draft.editor!.field]: text } };
 }
 
+/** A draft file's contents. */
+export function draftBody(draft: Draft, database: DraftDatabase | null): string {
+  return JSON.stringify({ format: FORMAT, savedAt: new Date().toISOString(), host: os.hostname(), pid: process.pid, ...draft, ...(database ? { database } : {}) });
+}
+
 /** Writes `draft` atomically as `file`; `tempTag` makes the temp file's name unique within this process. */
 export function writeDraftFile(dir: string, file: string, draft: Draft, database: DraftDatabase | null, tempTag: number): void {
   ensureDraftDir(dir);
   const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.${tempTag}.tmp`);
-  const body = JSON.stringify({
-    format: FORMAT,
-    savedAt: new Date().toISOString(),
-    host: os.hostname(),
-    pid: process.pid,
-    ...draft,
-    ...(database ? { database } : {}),
-  });
+  const body = draftBody(draft, database);
   const fd = fs.openSync(temp, 'wx', 0o600);
   try {
     fs.writeFileSync(fd, body);
@@ -132,6 +130,41 @@ export function writeDraftFile(dir: string, file: string, draft: Draft, database
   } finally {
     fs.closeSync(dirFd);
   }
+}
+
+/** Every draft in `dir`, newest first; unreadable or foreign files are skipped, never thrown. */
+export function listDraftFiles(dir: string): StoredDraft[] {
+  let all: string[];
+  try {
+    all = fs.readdirSync(dir);
+  } catch {
+    return [];
+  }
+  removeAbandonedTemps(dir, all);
+  const names = all.filter((n) => n.endsWith(DRAFT_SUFFIX));
+  const drafts = names.map((n) => readDraftFile(dir, path.join(dir, n))).filter((d): d is StoredDraft => d !== null);
+  return drafts.sort((a, b) => b.savedAt.getTime() - a.savedAt.getTime());
+}
+
+/** Writes `$EDITOR`'s temp file (0600, new), then runs `then` (the draft pointing at it); when either fails the file goes. */
+export function writeEditorFile(file: string, text: string, then: () => void): void {
+  try {
+    fs.writeFileSync(file, text, { mode: 0o600, flag: 'wx' });
+    then();
+  } catch (error) {
+    try {
+      fs.rmSync(file, { force: true });
+    } catch {
+      // Read-only: nothing was written there either.
+    }
+    throw error;
+  }
+}
+
+/** A draft the caller can no longer change: not a deep copy of the text on every key (strings do not change). */
+export function copyDraft(draft: Draft): Draft {
+  const { base, fields, ui, editor } = draft;
+  return { ...draft, base: { ...base }, fields: { ...fields }, ...(ui ? { ui: structuredClone(ui) } : {}), ...(editor ? { editor: { ...editor } } : {}) };
 }
 
 /** Temp files of writes cut short by kill -9 (never renamed); anything a minute old is abandoned. */

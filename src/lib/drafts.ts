@@ -1,8 +1,8 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import { draftsDir } from './paths.ts';
-import { DRAFT_SUFFIX, draftFile, ensureDraftDir, isInside, newEditorFile, readDraftFile, removeAbandonedTemps, removeDraftFiles } from './draft-files.ts';
-import { sha256, withEditorText, writeDraftFile, writeFailureReason } from './draft-files.ts';
+import { copyDraft, draftFile, ensureDraftDir, isInside, listDraftFiles, newEditorFile, readDraftFile, removeDraftFiles } from './draft-files.ts';
+import { sha256, withEditorText, writeDraftFile, writeEditorFile, writeFailureReason } from './draft-files.ts';
+import { startDraftWrite } from './draft-file-async.ts';
 import type { Draft, DraftDatabase, DraftState, DraftStoreOptions, StoredDraft } from './draft-types.ts';
 
 export type { Draft, DraftDatabase, DraftState, DraftValues, StoredDraft } from './draft-types.ts';
@@ -25,9 +25,10 @@ export { flushDraftsOnSignals } from './draft-signals.ts';
  *   // on the next start: drafts.list() → offer recover (diff draft.fields against sites.get(recordId),
  *   // compareDraft() helps), discard, or keep for later.
  *
- * Files: lib/draft-files.ts (atomic, 0600, one per draft id and database). Writes are synchronous: a
- * draft is small, ordering stays trivial, and the signal path (which must be synchronous) is the same
- * code as the normal one. `$EDITOR` temp files live in the same directory; a
+ * Files: lib/draft-files.ts (atomic, 0600, one per draft id and database). The debounced writes while
+ * typing do their disk work off the main thread (lib/draft-file-async.ts), so a key never waits for a
+ * 100 KB write and its fsync; flushSync (signals, exit) and the explicit writes are synchronous and
+ * supersede a write under way. `$EDITOR` temp files live in the same directory; a
  * draft can point at one (attachEditorFile) so what the editor saved is recovered too.
  */
 
@@ -43,6 +44,8 @@ export class DraftStore {
   /** Drafts this process has on disk (written and not discarded since). */
   readonly #written = new Set<string>();
   readonly #listeners = new Set<() => void>();
+  /** Background writes under way: draft id → the write's tag (a synchronous write or a discard drops it). */
+  readonly #inflight = new Map<string, number>();
   #database: DraftDatabase | null = null;
   #timer: NodeJS.Timeout | undefined;
   #counter = 0;
@@ -58,7 +61,7 @@ export class DraftStore {
    */
   save(draft: Draft): void {
     const fresh = !this.#pending.has(draft.id);
-    this.#pending.set(draft.id, structuredClone(draft));
+    this.#pending.set(draft.id, copyDraft(draft));
     this.#schedule(this.debounceMs);
     if (fresh) this.#notify();
   }
@@ -158,14 +161,31 @@ export class DraftStore {
   #schedule(ms: number): void {
     this.#timer ??= setTimeout(() => {
       this.#timer = undefined;
-      try {
-        this.flushSync();
-      } catch {
-        // A full disk must not crash the console: the state says so, and the store tries again.
-      }
+      this.#writeBehind();
     }, ms);
     // Retrying must not hold a process that is done.
     if (ms === RETRY_MS) this.#timer.unref?.();
+  }
+
+  /** The debounced write: each pending draft off the main thread, one write at a time per draft. */
+  #writeBehind(): void {
+    for (const draft of [...this.#pending.values()]) {
+      if (this.#inflight.has(draft.id)) continue;
+      const tag = ++this.#counter;
+      this.#inflight.set(draft.id, tag);
+      const mine = () => this.#inflight.get(draft.id) === tag;
+      startDraftWrite(this.dir, draftFile(this.dir, draft.id, this.#database), draft, this.#database, tag, mine, (error) => {
+        if (!mine()) return;
+        this.#inflight.delete(draft.id);
+        if (error !== undefined) this.#failed.set(draft.id, writeFailureReason(error));
+        else this.#stored(draft.id);
+        // Failed: retried; a newer change came while this one was written: it goes out within debounceMs.
+        if (error !== undefined) this.#schedule(RETRY_MS);
+        else if (this.#pending.get(draft.id) === draft) this.#pending.delete(draft.id);
+        else this.#schedule(this.debounceMs);
+        this.#notify();
+      });
+    }
   }
 
   #stored(id: string): void {
@@ -184,16 +204,7 @@ export class DraftStore {
 
   /** Every draft on disk, newest first; unreadable or foreign files are skipped, never thrown. */
   list(): StoredDraft[] {
-    let all: string[];
-    try {
-      all = fs.readdirSync(this.dir);
-    } catch {
-      return [];
-    }
-    removeAbandonedTemps(this.dir, all);
-    const names = all.filter((n) => n.endsWith(DRAFT_SUFFIX));
-    const drafts = names.map((n) => readDraftFile(this.dir, path.join(this.dir, n))).filter((d): d is StoredDraft => d !== null);
-    return drafts.sort((a, b) => b.savedAt.getTime() - a.savedAt.getTime());
+    return listDraftFiles(this.dir);
   }
 
   /** This database's draft `id`, if any. */
@@ -208,6 +219,7 @@ export class DraftStore {
    */
   discard(id: string): void {
     this.#pending.delete(id);
+    this.#inflight.delete(id);
     this.#failed.delete(id);
     this.#written.delete(id);
     const stored = this.get(id);
@@ -228,17 +240,7 @@ export class DraftStore {
     ensureDraftDir(this.dir);
     const file = newEditorFile(this.dir, draft.id, extension);
     const next = { ...structuredClone(draft), editor: { field, file, written: sha256(text) } };
-    try {
-      fs.writeFileSync(file, text, { mode: 0o600, flag: 'wx' });
-      this.#writeSync(next);
-    } catch (error) {
-      try {
-        fs.rmSync(file, { force: true });
-      } catch {
-        // Read-only: nothing was written there either.
-      }
-      throw error;
-    }
+    writeEditorFile(file, text, () => this.#writeSync(next));
     this.#pending.delete(draft.id);
     this.#stored(draft.id);
     this.#notify();
@@ -289,6 +291,7 @@ export class DraftStore {
   }
 
   #writeSync(draft: Draft): void {
+    this.#inflight.delete(draft.id);
     writeDraftFile(this.dir, draftFile(this.dir, draft.id, this.#database), draft, this.#database, ++this.#counter);
   }
 }

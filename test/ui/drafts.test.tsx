@@ -1,22 +1,30 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DraftStore } from '../../src/lib/drafts.ts';
 import { formValuesOf } from '../../src/ui/screens/sites/site-changes.ts';
 import { siteDraft } from '../../src/ui/screens/sites/use-site-draft.ts';
 import type { SiteRecord } from '../../src/services/types.ts';
-import { fakeServices, site, type FakeServices } from './fake-services.ts';
+import { openRealConsole, type RealServices } from './real-console.ts';
 import { KEY, renderConsole } from './render-console.tsx';
 
-const ACME = site({ siteId: 'acme-de', domain: 'acme.de', brandName: 'ACME', language: 'de', aiPrompt: 'Hallo.\nWie geht es?' });
-const BETA = site({ siteId: 'beta-fr', domain: 'beta.fr', brandName: 'Beta', language: 'fr', aiPrompt: 'Bonjour.' });
+/** Drafts on the real services and a real database: acme-de exists (created through cabinet) in every test. */
+const ACME = { siteId: 'acme-de', domain: 'acme.de', brandName: 'ACME', language: 'de', aiPrompt: 'Hallo.\nWie geht es?' };
+const BETA = { siteId: 'beta-fr', domain: 'beta.fr', brandName: 'Beta', language: 'fr', aiPrompt: 'Bonjour.' };
+
+let rc: Awaited<ReturnType<typeof openRealConsole>>;
+beforeAll(async () => {
+  rc = await openRealConsole('ui_drafts');
+});
+afterAll(async () => rc?.close());
 
 let current: { unmount(): void } | undefined;
 let stateHome: string;
 let dir: string;
 const savedEnv = { ...process.env };
-beforeEach(() => {
+beforeEach(async () => {
+  await rc.reset({ sites: [ACME] });
   stateHome = fs.mkdtempSync(path.join(os.tmpdir(), 'cabinet-ui-'));
   process.env.XDG_STATE_HOME = stateHome;
   dir = path.join(stateHome, 'cabinet', 'drafts');
@@ -28,14 +36,15 @@ afterEach(() => {
   fs.rmSync(stateHome, { recursive: true, force: true });
 });
 
-/** A draft as a dropped session leaves it: an edit of `base` with some fields changed. */
-function leaveDraft(base: SiteRecord, changes: Partial<Record<keyof SiteRecord, string>>): void {
+/** A draft as a dropped session leaves it: an edit of the site as stored now, with some fields changed. */
+async function leaveDraft(siteId: string, changes: Partial<Record<keyof SiteRecord, string>>): Promise<void> {
+  const base = (await rc.services.sites.get(siteId))!;
   const store = new DraftStore({ dir });
   store.save(siteDraft(base, { ...formValuesOf(base), ...changes }));
   store.flushSync();
 }
 
-function open(services: FakeServices, rows = 30) {
+function open(services: RealServices, rows = 30) {
   const c = renderConsole(services, { columns: 110, rows, drafts: new DraftStore({ dir, debounceMs: 50 }) });
   current = c;
   return c;
@@ -45,7 +54,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('drafts while editing', () => {
   it('every change of the form is on disk within the debounce, with the version it started from', async () => {
-    const c = open(fakeServices({ sites: [ACME] }));
+    const c = open(rc.services);
     await c.waitFor('acme-de');
     await c.press('e');
     await c.waitFor('Edit site acme-de');
@@ -63,7 +72,7 @@ describe('drafts while editing', () => {
   });
 
   it('an edit undone back to the stored values leaves no draft behind', async () => {
-    const c = open(fakeServices({ sites: [ACME] }));
+    const c = open(rc.services);
     await c.waitFor('acme-de');
     await c.press('e');
     await c.waitFor('Edit site acme-de');
@@ -78,7 +87,7 @@ describe('drafts while editing', () => {
   });
 
   it('a failed save keeps the draft; the successful save after it removes it', async () => {
-    const services = fakeServices({ sites: [ACME] });
+    const services = rc.services;
     const c = open(services);
     await c.waitFor('acme-de');
     await c.press('e');
@@ -93,12 +102,13 @@ describe('drafts while editing', () => {
     services.fail.delete('sites.update');
     await c.press('y');
     await c.waitFor('saved acme-de: brand name');
+    expect(await rc.siteRow('acme-de')).toMatchObject({ brand_name: 'ACME GmbH', version: 2 });
     await sleep(150);
     expect(new DraftStore({ dir }).get('site:acme-de')).toBeNull();
   });
 
   it('Esc, then y, discards the edit and its draft', async () => {
-    const c = open(fakeServices({ sites: [ACME] }));
+    const c = open(rc.services);
     await c.waitFor('acme-de');
     await c.press('e');
     await c.waitFor('Edit site acme-de');
@@ -117,7 +127,7 @@ describe('drafts while editing', () => {
     const seen = path.join(stateHome, 'seen.json');
     // The "editor" copies the draft as it is on disk while it runs, then writes a new prompt.
     process.env.VISUAL = `sh -c 'cat "$(dirname "$1")"/site-acme-de-*.draft.json > ${seen}; printf "Aus dem Editor\\n" > "$1"' editor`;
-    const c = open(fakeServices({ sites: [ACME] }));
+    const c = open(rc.services);
     await c.waitFor('acme-de');
     await c.press('e');
     await c.waitFor('Edit site acme-de');
@@ -137,8 +147,9 @@ describe('drafts while editing', () => {
 
 describe('recovering drafts on the next start', () => {
   it('offers drafts from an earlier session first, with a diff against the current row', async () => {
-    leaveDraft(ACME, { brandName: 'ACME GmbH', aiPrompt: 'Hallo.\nWie geht es?\nNeue Zeile.' });
-    const c = open(fakeServices({ sites: [ACME, BETA] }));
+    await rc.services.sites.create(BETA);
+    await leaveDraft('acme-de', { brandName: 'ACME GmbH', aiPrompt: 'Hallo.\nWie geht es?\nNeue Zeile.' });
+    const c = open(rc.services);
     const frame = await c.waitFor('Unsaved drafts from an earlier session (1)');
     expect(frame).toMatch(/site acme-de {2}saved \d{4}-\d\d-\d\d \d\d:\d\d {2}2 fields changed · the site is as the draft left it/);
     expect(frame).toMatch(/now\s+ACME$/m);
@@ -150,8 +161,8 @@ describe('recovering drafts on the next start', () => {
   });
 
   it('recover opens the form with the draft, and saving it removes the draft', async () => {
-    leaveDraft(ACME, { brandName: 'ACME GmbH' });
-    const services = fakeServices({ sites: [ACME] });
+    await leaveDraft('acme-de', { brandName: 'ACME GmbH' });
+    const services = rc.services;
     const c = open(services);
     await c.waitFor('Unsaved drafts');
     await c.press(KEY.enter);
@@ -161,6 +172,7 @@ describe('recovering drafts on the next start', () => {
     await c.press(KEY.ctrlS, 'y');
     await c.waitFor('saved acme-de: brand name');
     expect(services.callsTo('sites.update')[0]?.args).toEqual(['acme-de', { brandName: 'ACME GmbH' }, { expectedVersion: 1 }]);
+    expect(await rc.siteRow('acme-de')).toMatchObject({ brand_name: 'ACME GmbH', version: 2 });
     await sleep(100);
     expect(new DraftStore({ dir }).list()).toEqual([]);
     // Back on the (now empty) recovery screen.
@@ -168,9 +180,9 @@ describe('recovering drafts on the next start', () => {
   });
 
   it('a draft of a site changed since in the same field opens on base / theirs / mine, and nothing is applied until a choice', async () => {
-    leaveDraft(ACME, { brandName: 'ACME GmbH' });
-    const services = fakeServices({ sites: [ACME] });
-    services.changeOutside('acme-de', { language: 'en', brandName: 'ACME AG' });
+    await leaveDraft('acme-de', { brandName: 'ACME GmbH' });
+    const services = rc.services;
+    await rc.psql(`update sites set language = 'en', brand_name = 'ACME AG' where site_id = 'acme-de'`);
     const c = open(services);
     const list = await c.waitFor('the site changed since (v1 → v2)');
     expect(list).toMatch(/brand name {2}\(also changed underneath\)/);
@@ -188,13 +200,13 @@ describe('recovering drafts on the next start', () => {
     await c.press('y');
     await c.waitFor('saved acme-de');
     expect(services.callsTo('sites.update')[0]?.args).toEqual(['acme-de', { brandName: 'ACME GmbH' }, { expectedVersion: 2 }]);
-    expect(services.sitesById.get('acme-de')?.language).toBe('en');
+    expect(await rc.siteRow('acme-de')).toMatchObject({ language: 'en', brand_name: 'ACME GmbH', version: 3 });
   });
 
   it('a draft of a site changed since in other fields only is moved onto the row now, their changes kept and named', async () => {
-    leaveDraft(ACME, { brandName: 'ACME GmbH' });
-    const services = fakeServices({ sites: [ACME] });
-    services.changeOutside('acme-de', { language: 'en' });
+    await leaveDraft('acme-de', { brandName: 'ACME GmbH' });
+    const services = rc.services;
+    await rc.psql(`update sites set language = 'en' where site_id = 'acme-de'`);
     const c = open(services);
     await c.waitFor('the site changed since (v1 → v2)');
     await c.press(KEY.enter);
@@ -203,12 +215,13 @@ describe('recovering drafts on the next start', () => {
     await c.press(KEY.ctrlS, 'y');
     await c.waitFor('saved acme-de');
     expect(services.callsTo('sites.update')[0]?.args).toEqual(['acme-de', { brandName: 'ACME GmbH' }, { expectedVersion: 2 }]);
+    expect(await rc.siteRow('acme-de')).toMatchObject({ language: 'en', brand_name: 'ACME GmbH', version: 3 });
   });
 
   it('a draft of a site deleted since opens on the re-create / discard choice', async () => {
-    leaveDraft(ACME, { brandName: 'ACME GmbH' });
-    const services = fakeServices({ sites: [ACME] });
-    services.deleteAs('acme-de', 'bob');
+    await leaveDraft('acme-de', { brandName: 'ACME GmbH' });
+    const services = rc.services;
+    await rc.as('bob').sites.delete('acme-de');
     const c = open(services);
     await c.waitFor('the site was deleted since');
     await c.press(KEY.enter);
@@ -216,12 +229,12 @@ describe('recovering drafts on the next start', () => {
     expect(frame).toContain('deleted by bob');
     await c.press('c');
     await c.waitFor('re-created site acme-de with your values');
-    expect(services.sitesById.get('acme-de')?.brandName).toBe('ACME GmbH');
+    expect(await rc.siteRow('acme-de')).toMatchObject({ brand_name: 'ACME GmbH', domain: 'acme.de', ai_prompt: 'Hallo.\nWie geht es?' });
   });
 
   it('d asks, then discards the draft', async () => {
-    leaveDraft(ACME, { brandName: 'ACME GmbH' });
-    const c = open(fakeServices({ sites: [ACME] }));
+    await leaveDraft('acme-de', { brandName: 'ACME GmbH' });
+    const c = open(rc.services);
     await c.waitFor('Unsaved drafts');
     await c.press('d');
     await c.waitFor('Discard this draft of acme-de? Its changes are lost.');
@@ -234,22 +247,23 @@ describe('recovering drafts on the next start', () => {
   });
 
   it('Esc keeps every draft for later: nothing is deleted and the next start offers them again', async () => {
-    leaveDraft(ACME, { brandName: 'ACME GmbH' });
-    leaveDraft(BETA, { language: 'de' });
-    const c = open(fakeServices({ sites: [ACME, BETA] }));
+    await rc.services.sites.create(BETA);
+    await leaveDraft('acme-de', { brandName: 'ACME GmbH' });
+    await leaveDraft('beta-fr', { language: 'de' });
+    const c = open(rc.services);
     await c.waitFor('Unsaved drafts from an earlier session (2)');
     await c.press(KEY.esc);
     await c.waitFor('kept 2 drafts for later');
     await c.waitFor('Sites (2)');
     c.unmount();
     expect(new DraftStore({ dir }).list()).toHaveLength(2);
-    const again = open(fakeServices({ sites: [ACME, BETA] }));
+    const again = open(rc.services);
     await again.waitFor('Unsaved drafts from an earlier session (2)');
   });
 
   it('editing a site that has a kept draft resumes the draft instead of overwriting it', async () => {
-    leaveDraft(ACME, { brandName: 'ACME GmbH' });
-    const c = open(fakeServices({ sites: [ACME] }));
+    await leaveDraft('acme-de', { brandName: 'ACME GmbH' });
+    const c = open(rc.services);
     await c.waitFor('Unsaved drafts');
     await c.press(KEY.esc);
     await c.waitFor('Sites (1)');
@@ -261,9 +275,10 @@ describe('recovering drafts on the next start', () => {
 
   it('hostile text in a draft and in the row is shown escaped on the recovery screen', async () => {
     const evil = 'E\u001b[2J\u001b]0;t\u0007\u009b1m\u202e\u200b\u007f';
-    const row = site({ siteId: 'acme-de', domain: 'acme.de', brandName: `row ${evil}` });
-    leaveDraft(row, { brandName: `mine ${evil}` });
-    const c = open(fakeServices({ sites: [row] }));
+    // psql writes what cabinet would refuse.
+    await rc.psql(`update sites set brand_name = $1 where site_id = 'acme-de'`, [`row ${evil}`]);
+    await leaveDraft('acme-de', { brandName: `mine ${evil}` });
+    const c = open(rc.services);
     const frame = await c.waitFor('Unsaved drafts');
     expect(frame).toContain('row E\\x1b[2J\\x1b]0;t\\x07\\x9b1m\\u202e\\u200b\\x7f');
     expect(frame).toContain('mine E\\x1b[2J');
@@ -273,7 +288,7 @@ describe('recovering drafts on the next start', () => {
 
 describe('the new-site wizard keeps a draft', () => {
   it('as it is typed; opening the wizard again resumes it at the step it was left on', async () => {
-    const services = fakeServices({ sites: [ACME] });
+    const services = rc.services;
     let c = open(services);
     await c.waitFor('acme-de');
     await c.press('n');
@@ -304,7 +319,7 @@ describe('the new-site wizard keeps a draft', () => {
     const store = new DraftStore({ dir });
     store.save({ id: 'site-new', entity: 'site', recordId: null, baseVersion: null, base: {}, fields: { domain: 'new.example', siteId: 'new-example', brandName: 'New', language: 'en', aiScriptId: '', hubspotPipeline: '', hubspotStage: '', aiPrompt: 'Hallo.' }, ui: { step: 7, siteIdTouched: false } });
     store.flushSync();
-    const services = fakeServices({ sites: [ACME] });
+    const services = rc.services;
     const c = open(services);
     await c.waitFor('Unsaved drafts');
     await c.press(KEY.enter);
@@ -315,12 +330,13 @@ describe('the new-site wizard keeps a draft', () => {
     await c.press('y');
     await c.waitFor('created site new-example');
     expect(services.callsTo('sites.create')[0]?.args[0]).toMatchObject({ siteId: 'new-example', domain: 'new.example', brandName: 'New', aiPrompt: 'Hallo.' });
+    expect(await rc.siteRow('new-example')).toMatchObject({ domain: 'new.example', brand_name: 'New', ai_prompt: 'Hallo.', version: 1 });
     await sleep(100);
     expect(new DraftStore({ dir }).list()).toEqual([]);
   });
 
   it('Esc on the first step asks before throwing typed text away; nothing typed leaves at once', async () => {
-    const services = fakeServices({ sites: [ACME] });
+    const services = rc.services;
     const c = open(services);
     await c.waitFor('acme-de');
     await c.press('n');

@@ -5,6 +5,8 @@ import type { DataServices } from '../services/data-services.ts';
 import { KEY_OF_SITE_FIELD, type EditableKey, type SiteRow } from '../services/transfer/site-columns.ts';
 import { EDITABLE_SITE_FIELDS } from '../schema/site-schema.ts';
 import type { SiteRecord } from '../services/types.ts';
+import { domainForDisplay } from '../schema/field-rules.ts';
+import { assertDomainScripts, mixedScriptWarning } from '../services/validation/domain-scripts.ts';
 import type { CommandContext } from './command.ts';
 import { withDataServices } from './data.ts';
 import { bool, str } from './options.ts';
@@ -50,4 +52,15 @@ export function columnNames(fields: readonly string[]): string {
 export function warnHiddenPrompt(ctx: CommandContext, siteId: string, prompt: string | undefined): void {
   const warning = prompt === undefined ? undefined : hiddenTextWarning('prompt', prompt);
   if (warning) ctx.io.stderr.write(`cabinet: warning: site ${sanitizeLine(siteId)}: ${warning}\n`);
+}
+
+/** Recorded with each change in the site's history (who: the global --actor). */
+export const HISTORY_OPTIONS = ['note'] as const;
+
+/** A domain mixing scripts is refused (exit 1) unless --allow-mixed-script, which still says what it accepted. */
+export function checkDomainScripts(ctx: CommandContext, domain: string): void {
+  const allowed = bool(ctx, 'allowMixedScript');
+  assertDomainScripts(domain, allowed);
+  const warning = allowed ? mixedScriptWarning(domain) : undefined;
+  if (warning) ctx.io.stderr.write(`cabinet: warning: domain ${sanitizeLine(domainForDisplay(domain))}: ${sanitizeLine(warning)} (accepted: --allow-mixed-script)\n`);
 }

@@ -1,22 +1,23 @@
-import { confirmTyped } from './confirm.ts';
 import { ExitCode, usageError } from '../lib/errors.ts';
 import { sanitizeLine, sanitizeText } from '../lib/sanitize.ts';
-import { KEY_OF_SITE_FIELD, siteRecordToRow, siteSummaryToJson, siteText } from '../services/transfer/site-columns.ts';
-import type { SiteChange, SiteInput, SiteRecord, SiteSortKey, SiteSummary } from '../services/types.ts';
+import { siteRecordToRow, siteSummaryToJson, siteText } from '../services/transfer/site-columns.ts';
+import type { SiteInput, SiteRecord, SiteSortKey, SiteSummary } from '../services/types.ts';
 import { domainForDisplay } from '../schema/field-rules.ts';
-import { suggestSiteId, validateSite, validateSiteField, validateSitePatch } from '../services/validation/site-input.ts';
-import { EDITABLE_SITE_FIELDS, SITE_COLUMNS, SITE_LINE_FIELDS, SITE_SCHEMA } from '../schema/site-schema.ts';
+import { suggestSiteId, validateSite } from '../services/validation/site-input.ts';
+import { SITE_COLUMNS, SITE_LINE_FIELDS, SITE_SCHEMA } from '../schema/site-schema.ts';
 import type { Column } from '../lib/table.ts';
-import { assertDomainScripts, listedDomain, MIXED_SCRIPT_MARK, mixedScriptWarning } from '../services/validation/domain-scripts.ts';
+import { listedDomain, MIXED_SCRIPT_MARK, mixedScriptWarning } from '../services/validation/domain-scripts.ts';
 import type { Command, CommandContext } from './command.ts';
-import { explainEditError, parseExpectVersion, withReadServices } from './data.ts';
-import { ANY_FIELD_FLAG, FIELD_FLAG_OPTIONS, FIELD_OPTIONS, fieldInput, fieldOptionsHelp } from './site-flags.ts';
+import { withReadServices } from './data.ts';
+import { FIELD_FLAG_OPTIONS, FIELD_OPTIONS, fieldInput, fieldOptionsHelp } from './site-flags.ts';
 import { bool, idArgument, LIST_OPTIONS, maxArgs, onlyOptions, parseLimit, parseSort, str, TRANSFER_OPTIONS, runAction } from './options.ts';
 import { formatTime, printDiff, printJson } from './output.ts';
 import { printListing } from './listing.ts';
 import { exportObjects, runExport, runImport, type TransferKind } from './transfer.ts';
 import { diff, history, restore } from './site-history.ts';
-import { columnNames, fieldsToRow, name, note, notFound, warnHiddenPrompt, withServices } from './site-common.ts';
+import { checkDomainScripts, fieldsToRow, HISTORY_OPTIONS, name, note, notFound, warnHiddenPrompt, withServices } from './site-common.ts';
+import { runRecordWrite } from './record-write.ts';
+import { siteWrites } from './site-writes.ts';
 
 const help = `
 Usage
@@ -88,9 +89,6 @@ Examples
   $ cabinet sites export -o sites-$(date +%F).json
   $ cabinet sites import sites.json --dry-run
 `;
-
-/** Recorded with each change in the site's history (who: the global --actor). */
-const HISTORY_OPTIONS = ['note'] as const;
 
 const SORT_KEYS: Record<string, SiteSortKey> = {
   site_id: 'siteId',
@@ -170,14 +168,6 @@ async function show(ctx: CommandContext): Promise<number> {
   });
 }
 
-/** A domain mixing scripts is refused (exit 1) unless --allow-mixed-script, which still says what it accepted. */
-function checkDomainScripts(ctx: CommandContext, domain: string): void {
-  const allowed = bool(ctx, 'allowMixedScript');
-  assertDomainScripts(domain, allowed);
-  const warning = allowed ? mixedScriptWarning(domain) : undefined;
-  if (warning) ctx.io.stderr.write(`cabinet: warning: domain ${sanitizeLine(domainForDisplay(domain))}: ${sanitizeLine(warning)} (accepted: --allow-mixed-script)\n`);
-}
-
 async function create(ctx: CommandContext): Promise<number> {
   onlyOptions(ctx, 'sites create', [...FIELD_OPTIONS, ...HISTORY_OPTIONS, 'siteId', 'dryRun', 'allowMixedScript']);
   maxArgs(ctx, 'sites create', 1);
@@ -212,93 +202,6 @@ async function create(ctx: CommandContext): Promise<number> {
   });
 }
 
-async function set(ctx: CommandContext): Promise<number> {
-  onlyOptions(ctx, 'sites set', [...FIELD_OPTIONS, ...HISTORY_OPTIONS, 'siteId', 'dryRun', 'expectVersion', 'allowMixedScript']);
-  maxArgs(ctx, 'sites set', 1);
-  const siteId = idArgument(ctx, 'sites set', 'siteId', true)!;
-  const expectedVersion = parseExpectVersion(str(ctx, 'expectVersion'));
-  const patch = await fieldInput(ctx);
-  if (Object.keys(patch).length === 0) {
-    throw usageError('nothing to set', `give at least one of ${ANY_FIELD_FLAG}`);
-  }
-  const fields = validateSitePatch(patch);
-  return withServices(ctx, 'set', true, async ({ sites, revisions }) => {
-    // With --expect-version the service refuses, in the write's own transaction, a row that moved on.
-    const write = () =>
-      sites.update(siteId, patch, { ...note(ctx), allowMixedScript: bool(ctx, 'allowMixedScript'), ...(expectedVersion === undefined ? {} : { expectedVersion }) });
-    const updated = (change: SiteChange) => {
-      const changed = change.changed.length === 0 ? 'nothing changed' : columnNames(change.changed);
-      ctx.io.stderr.write(`Updated site ${sanitizeLine(siteId)}: ${changed}.\n`);
-      if (ctx.flags.json && change.after) printJson(ctx.io, siteRecordToRow(change.after));
-      return ExitCode.ok;
-    };
-    try {
-      const current = await sites.get(siteId);
-      // Already stale or gone: the service says so (version now, who changed it) before any diff is shown.
-      if (expectedVersion !== undefined && current?.version !== expectedVersion) return updated(await write());
-      if (!current) throw notFound(siteId);
-      // Only what is set is validated; a value written outside cabinet that today's rules refuse is kept, and said.
-      for (const f of EDITABLE_SITE_FIELDS) {
-        if (f in fields) continue;
-        const check = validateSiteField(f, current[f]);
-        if (!check.ok) ctx.warn(`${KEY_OF_SITE_FIELD[f]} is kept as stored, though today's rules would refuse it (${sanitizeLine(check.error)})`);
-      }
-      if (fields.domain !== undefined && fields.domain !== current.domain) checkDomainScripts(ctx, fields.domain);
-      const before = siteRecordToRow(current);
-      const beforeText = siteText(before);
-      const afterText = siteText(fieldsToRow(siteId, fields, before));
-      if (beforeText === afterText) {
-        ctx.io.stderr.write(`No change: site ${sanitizeLine(siteId)} already has these values.\n`);
-        if (ctx.flags.json) printJson(ctx.io, before);
-        return ExitCode.ok;
-      }
-      printDiff(ctx.io, name(siteId), beforeText, afterText);
-      warnHiddenPrompt(ctx, siteId, fields.aiPrompt ?? current.aiPrompt);
-      if (bool(ctx, 'dryRun')) {
-        ctx.io.stderr.write('Dry run: nothing was written.\n');
-        return ExitCode.ok;
-      }
-      return updated(await write());
-    } catch (error) {
-      throw await explainEditError(error, { command: 'sites', revisions });
-    }
-  });
-}
-
-async function remove(ctx: CommandContext): Promise<number> {
-  onlyOptions(ctx, 'sites delete', [...HISTORY_OPTIONS, 'siteId', 'dryRun', 'expectVersion']);
-  maxArgs(ctx, 'sites delete', 1);
-  const siteId = idArgument(ctx, 'sites delete', 'siteId', true)!;
-  const expectedVersion = parseExpectVersion(str(ctx, 'expectVersion'));
-  return withServices(ctx, 'delete', true, async ({ sites, revisions }) => {
-    const deleted = (site: SiteRecord) => {
-      ctx.io.stderr.write(`Deleted site ${sanitizeLine(siteId)}.\n`);
-      if (ctx.flags.json) printJson(ctx.io, siteRecordToRow(site));
-      return ExitCode.ok;
-    };
-    try {
-      const current = await sites.get(siteId);
-      // Already stale or gone: refused by the service with the version now and who changed it.
-      if (expectedVersion !== undefined && current?.version !== expectedVersion) return deleted(await sites.delete(siteId, { ...note(ctx), expectedVersion }));
-      if (!current) throw notFound(siteId);
-      printDiff(ctx.io, name(siteId), siteText(siteRecordToRow(current)), null);
-      if (bool(ctx, 'dryRun')) {
-        ctx.io.stderr.write('Dry run: nothing was deleted.\n');
-        return ExitCode.ok;
-      }
-      ctx.io.stderr.write(`n8n stops finding site ${sanitizeLine(siteId)} on its next run.\n`);
-      if (!(await confirmTyped(ctx.io, `Delete site ${siteId}?`, siteId, ctx.flags.yes))) {
-        ctx.io.stderr.write('Nothing was deleted.\n');
-        return ExitCode.failure;
-      }
-      // What was shown and confirmed is what gets deleted: a change made since refuses the delete.
-      return deleted(await sites.delete(siteId, { ...note(ctx), expectedVersion: expectedVersion ?? current.version }));
-    } catch (error) {
-      throw await explainEditError(error, { command: 'sites', revisions });
-    }
-  });
-}
-
 export const siteTransfer: TransferKind = {
   command: 'sites',
   noun: 'site',
@@ -311,8 +214,8 @@ const actions: Record<string, (ctx: CommandContext) => Promise<number>> = {
   list,
   show,
   create,
-  set,
-  delete: remove,
+  set: runRecordWrite('set', siteWrites),
+  delete: runRecordWrite('delete', siteWrites),
   history,
   diff,
   restore,

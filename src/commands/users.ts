@@ -1,17 +1,18 @@
-import { confirmTyped } from './confirm.ts';
-import { CabinetError, ExitCode, usageError } from '../lib/errors.ts';
+import { ExitCode, usageError } from '../lib/errors.ts';
 import { sanitizeLine } from '../lib/sanitize.ts';
-import type { DataServices } from '../services/data-services.ts';
-import type { UserChange, UserInput, UserRecord, UserSortKey } from '../services/types.ts';
-import { validateUser, validateUserPatch } from '../services/validation/user-input.ts';
+import type { UserInput, UserRecord, UserSortKey } from '../services/types.ts';
+import { validateUser } from '../services/validation/user-input.ts';
 import type { Command, CommandContext } from './command.ts';
-import { explainEditError, parseExpectVersion, withDataServices, withReadServices } from './data.ts';
+import { withReadServices } from './data.ts';
 import { bool, idArgument, LIST_OPTIONS, maxArgs, onlyOptions, parseLimit, parseSort, str, TRANSFER_OPTIONS, runAction } from './options.ts';
 import { formatTime, printDiff, printJson } from './output.ts';
 import { printListing } from './listing.ts';
+import { runRecordWrite } from './record-write.ts';
 import { runExport, runImport, type TransferKind } from './transfer.ts';
+import { name, noteOf, notFound, withServices } from './user-common.ts';
+import { FIELD_FLAG_OPTIONS, FIELD_OPTIONS, FIELD_OPTIONS_HELP, fieldInput, userText, userToJson } from './user-flags.ts';
 import { userHistoryCommand } from './user-history.ts';
-import { ANY_FIELD_FLAG, FIELD_FLAG_OPTIONS, FIELD_OPTIONS, FIELD_OPTIONS_HELP, columnOf, fieldInput, userText, userToJson } from './user-flags.ts';
+import { userWrites } from './user-writes.ts';
 
 const help = `
 Usage
@@ -71,23 +72,6 @@ Examples
 
 const SORT_KEYS: Record<string, UserSortKey> = { user_id: 'userId', email: 'email', first_seen: 'firstSeen', last_seen: 'lastSeen' };
 const DEFAULT_LIMIT = 100;
-
-/** Opens the database and the services for `users ACTION`; a write (not a dry run) is refused up front when read-only. */
-function withServices<T>(ctx: CommandContext, action: string, writes: boolean, fn: (services: DataServices) => Promise<T>): Promise<T> {
-  return withDataServices(ctx, { action: `users ${action}`, writes: writes && !bool(ctx, 'dryRun') ? 'users' : undefined }, fn);
-}
-
-function notFound(userId: string): CabinetError {
-  return new CabinetError(`no user with id ${userId}`, { code: 'not-found', hint: 'see cabinet users list --filter' });
-}
-
-const name = (userId: string) => `users/${userId}`;
-
-/** `--note`: why, for the user's history. */
-function noteOf(ctx: CommandContext): { note?: string } {
-  const v = str(ctx, 'note');
-  return v === undefined ? {} : { note: v };
-}
 
 async function list(ctx: CommandContext): Promise<number> {
   onlyOptions(ctx, 'users list', Object.keys(LIST_OPTIONS));
@@ -157,77 +141,6 @@ async function create(ctx: CommandContext): Promise<number> {
   });
 }
 
-async function set(ctx: CommandContext): Promise<number> {
-  onlyOptions(ctx, 'users set', [...FIELD_OPTIONS, 'userId', 'dryRun', 'expectVersion', 'note']);
-  maxArgs(ctx, 'users set', 1);
-  const userId = idArgument(ctx, 'users set', 'userId', true)!;
-  const expectedVersion = parseExpectVersion(str(ctx, 'expectVersion'));
-  const patch = fieldInput(ctx);
-  if (Object.keys(patch).length === 0) throw usageError('nothing to set', `give at least one of ${ANY_FIELD_FLAG}`);
-  const fields = validateUserPatch(patch);
-  return withServices(ctx, 'set', true, async ({ users }) => {
-    const write = () => users.update(userId, patch, { ...noteOf(ctx), ...(expectedVersion === undefined ? {} : { expectedVersion }) });
-    const updated = (change: UserChange) => {
-      ctx.io.stderr.write(`Updated user ${sanitizeLine(userId)}: ${change.changed.map(columnOf).join(', ') || 'nothing changed'}.\n`);
-      if (ctx.flags.json && change.after) printJson(ctx.io, userToJson(change.after));
-      return ExitCode.ok;
-    };
-    try {
-      const current = await users.get(userId);
-      // Already stale or gone: refused by the service with the version now in the database.
-      if (expectedVersion !== undefined && current?.version !== expectedVersion) return updated(await write());
-      if (!current) throw notFound(userId);
-      const beforeText = userText(current);
-      const afterText = userText({ ...current, ...fields });
-      if (beforeText === afterText) {
-        ctx.io.stderr.write(`No change: user ${sanitizeLine(userId)} already has these values.\n`);
-        if (ctx.flags.json) printJson(ctx.io, userToJson(current));
-        return ExitCode.ok;
-      }
-      printDiff(ctx.io, name(userId), beforeText, afterText);
-      if (bool(ctx, 'dryRun')) {
-        ctx.io.stderr.write('Dry run: nothing was written.\n');
-        return ExitCode.ok;
-      }
-      return updated(await write());
-    } catch (error) {
-      throw await explainEditError(error, { command: 'users' });
-    }
-  });
-}
-
-async function remove(ctx: CommandContext): Promise<number> {
-  onlyOptions(ctx, 'users delete', ['userId', 'dryRun', 'expectVersion', 'note']);
-  maxArgs(ctx, 'users delete', 1);
-  const userId = idArgument(ctx, 'users delete', 'userId', true)!;
-  const expectedVersion = parseExpectVersion(str(ctx, 'expectVersion'));
-  return withServices(ctx, 'delete', true, async ({ users }) => {
-    const deleted = (user: UserRecord) => {
-      ctx.io.stderr.write(`Deleted user ${sanitizeLine(userId)}.\n`);
-      if (ctx.flags.json) printJson(ctx.io, userToJson(user));
-      return ExitCode.ok;
-    };
-    try {
-      const current = await users.get(userId);
-      if (expectedVersion !== undefined && current?.version !== expectedVersion) return deleted(await users.delete(userId, { ...noteOf(ctx), expectedVersion }));
-      if (!current) throw notFound(userId);
-      printDiff(ctx.io, name(userId), userText(current), null);
-      if (bool(ctx, 'dryRun')) {
-        ctx.io.stderr.write('Dry run: nothing was deleted.\n');
-        return ExitCode.ok;
-      }
-      if (!(await confirmTyped(ctx.io, `Delete user ${userId}?`, userId, ctx.flags.yes))) {
-        ctx.io.stderr.write('Nothing was deleted.\n');
-        return ExitCode.failure;
-      }
-      // What was shown and confirmed is what gets deleted: a change made since refuses the delete.
-      return deleted(await users.delete(userId, { ...noteOf(ctx), expectedVersion: expectedVersion ?? current.version }));
-    } catch (error) {
-      throw await explainEditError(error, { command: 'users' });
-    }
-  });
-}
-
 export const userTransfer: TransferKind = {
   command: 'users',
   noun: 'user',
@@ -240,8 +153,8 @@ const actions: Record<string, (ctx: CommandContext) => Promise<number>> = {
   list,
   show,
   create,
-  set,
-  delete: remove,
+  set: runRecordWrite('set', userWrites),
+  delete: runRecordWrite('delete', userWrites),
   export: (ctx) => runExport(ctx, userTransfer, ['jobs']),
   import: (ctx) => runImport(ctx, userTransfer, ['note', 'force']),
   history: userHistoryCommand,

@@ -5,9 +5,8 @@ import { defaultMigrationsDir } from '../lib/paths.ts';
 import { discoverMigrationFiles } from '../services/migration-files.ts';
 import { readMigrationStatus } from '../services/migration-status.ts';
 import { readServices, type ReadServices } from '../services/read-services.ts';
-import { GoneError, StaleEditError } from '../services/edit-errors.ts';
+import { changedByText, isGoneError, isStaleEditError } from '../services/edit-errors.ts';
 import { SITE_COLUMNS } from '../schema/site-schema.ts';
-import type { RevisionService } from '../services/types.ts';
 import { processActor } from '../services/write-context.ts';
 import type { CommandContext } from './command.ts';
 import { assertGate, explainRefusal, refuseWhenReadOnly } from './read-only.ts';
@@ -78,13 +77,14 @@ const COLUMN_OF = SITE_COLUMNS as Record<string, string>;
 
 /**
  * A refused stale or gone write as one line for a script: which version the row is at now, who changed it
- * (from the site's history when cabinet knows), what to do. Anything else passes through unchanged.
+ * and when, what to do. Everything comes from the error's details, built once by the service that refused
+ * the write: nothing is asked of the database again. Anything else passes through unchanged.
  */
-export async function explainEditError(error: unknown, context: { command: WriteTable; revisions?: RevisionService }): Promise<unknown> {
-  if (error instanceof StaleEditError) {
-    const { id, expectedVersion, theirs, changedUnderneath, conflicts } = error.details as StaleEditError<{ version: number; updatedAt: Date }>['details'];
-    const noun = context.command === 'sites' ? 'site' : 'user';
-    const who = context.revisions ? await changedBy(context.revisions, id, theirs.version) : undefined;
+export function explainEditError(error: unknown, command: WriteTable): unknown {
+  if (isStaleEditError(error)) {
+    const { id, expectedVersion, theirs, changedBy, changedUnderneath, conflicts } = error.details;
+    const noun = command === 'sites' ? 'site' : 'user';
+    const who = changedByText(changedBy);
     const fields = changedUnderneath?.length ? ` (${changedUnderneath.map((f) => COLUMN_OF[f] ?? f).join(', ')})` : '';
     // The one rule's verdict (services/three-way.ts): the fields this write set that they changed too.
     const both = conflicts?.length ? `; changed on both sides: ${conflicts.map((f) => COLUMN_OF[f] ?? f).join(', ')}` : '';
@@ -93,46 +93,29 @@ export async function explainEditError(error: unknown, context: { command: Write
       {
         code: 'stale',
         exitCode: 1,
-        hint: `see cabinet ${context.command} ${context.command === 'sites' ? 'history' : 'show'} ${sanitizeLine(id)}; --expect-version ${theirs.version} writes over it`,
+        hint: `see cabinet ${command} ${command === 'sites' ? 'history' : 'show'} ${sanitizeLine(id)}; --expect-version ${theirs.version} writes over it`,
         cause: error,
       },
     );
   }
-  if (error instanceof GoneError) {
-    const { entity, id, deletedBy, deletedAt, rev } = error.details;
+  if (isGoneError(error)) {
+    const { entity, id, deletedBy, deletedAt, rev, history } = error.details;
     if (!deletedBy) {
-      // Deleted outside cabinet, or never there: the site's history tells them apart; users have none.
-      const known = context.revisions ? await hasHistory(context.revisions, id) : undefined;
-      const what = known === false ? `no ${entity} with id ${sanitizeLine(id)}` : known ? `${entity} ${sanitizeLine(id)} was deleted outside cabinet` : `${entity} ${sanitizeLine(id)} does not exist (deleted, or never created)`;
-      return new CabinetError(`${what}; nothing was written`, { code: known === false ? 'not-found' : 'gone', cause: error });
+      // Deleted outside cabinet, or never there: the site's history told the service; users have none.
+      const what =
+        history === 'never'
+          ? `no ${entity} with id ${sanitizeLine(id)}`
+          : history === 'outside'
+            ? `${entity} ${sanitizeLine(id)} was deleted outside cabinet`
+            : `${entity} ${sanitizeLine(id)} does not exist (deleted, or never created)`;
+      return new CabinetError(`${what}; nothing was written`, { code: history === 'never' ? 'not-found' : 'gone', cause: error });
     }
-    const by = ` by ${sanitizeLine(deletedBy)}`;
     const at = deletedAt ? ` at ${deletedAt.toISOString()}` : '';
-    return new CabinetError(`${entity} ${sanitizeLine(id)} was deleted${by}${at}; nothing was written`, {
+    return new CabinetError(`${entity} ${sanitizeLine(id)} was deleted by ${sanitizeLine(deletedBy)}${at}; nothing was written`, {
       code: 'gone',
       ...(rev ? { hint: `cabinet sites restore ${sanitizeLine(id)} --to ${rev} brings it back` } : {}),
       cause: error,
     });
   }
   return error;
-}
-
-/** "by alice" when the row's current version is a revision cabinet recorded, "outside cabinet" when it is not. */
-async function changedBy(revisions: RevisionService, siteId: string, version: number): Promise<string | undefined> {
-  try {
-    const [newest] = await revisions.history(siteId, { limit: 1 });
-    if (!newest) return undefined;
-    if (newest.kind === 'outside') return 'outside cabinet';
-    return newest.version === version ? `by ${sanitizeLine(newest.actor)}` : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-async function hasHistory(revisions: RevisionService, siteId: string): Promise<boolean | undefined> {
-  try {
-    return (await revisions.history(siteId, { limit: 1 })).length > 0;
-  } catch (error) {
-    return error instanceof CabinetError && error.code === 'not-found' ? false : undefined;
-  }
 }

@@ -97,7 +97,7 @@ async function set<R extends { version: number }, P extends object, F>(ctx: Comm
       }
       return updated(await write());
     } catch (error) {
-      throw await explainEditError(error, { command: t.command, ...(t.command === 'sites' ? { revisions: services.revisions } : {}) });
+      throw explainEditError(error, t.command);
     }
   });
 }
@@ -132,7 +132,7 @@ async function remove<R extends { version: number }, P extends object, F>(ctx: C
       // What was shown and confirmed is what gets deleted: a change made since refuses the delete.
       return deleted(await t.remove(services, id, { ...t.writeOptions(ctx), expectedVersion: expectedVersion ?? current.version }));
     } catch (error) {
-      throw await explainEditError(error, { command: t.command, ...(t.command === 'sites' ? { revisions: services.revisions } : {}) });
+      throw explainEditError(error, t.command);
     }
   });
 }

@@ -195,7 +195,7 @@ export async function restore(ctx: CommandContext): Promise<number> {
       if (ctx.flags.json && change.after) printJson(ctx.io, siteRecordToRow(change.after));
       return ExitCode.ok;
     } catch (error) {
-      throw await explainEditError(error, { command: 'sites', revisions });
+      throw explainEditError(error, 'sites');
     }
   });
 }

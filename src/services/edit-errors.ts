@@ -6,14 +6,31 @@ import { sanitizeLine } from '../lib/sanitize.ts';
  * and the commands switch on. In every case nothing was written, and the caller keeps its draft.
  */
 
-/** What the save was based on and what the database holds now, for a base / theirs / mine view. */
-export interface StaleDetails<T> {
+/** What every row carries: its version and when it was last written (`updated_at`). */
+export interface RowStamp {
+  version: number;
+  updatedAt: Date;
+}
+
+/**
+ * Who wrote the version now in the database, as cabinet's history tells it: an actor when the newest
+ * revision is that version, `outside` when the version was written outside cabinet (psql, n8n).
+ */
+export type ChangedBy = { actor: string } | 'outside';
+
+/**
+ * What the save was based on and what the database holds now, for a base / theirs / mine view: built
+ * once by the service that refused the write, with who and when, so callers only format it.
+ */
+export interface StaleDetails<T extends RowStamp = RowStamp> {
   entity: 'site' | 'user';
   id: string;
   /** The version the edit started from (the `expectedVersion` passed in). */
   expectedVersion: number;
-  /** The row as it is now (its `version` is the one to pass as `expectedVersion` when re-applying). */
+  /** The row as it is now (its `version` is the one to pass as `expectedVersion` when re-applying; `updatedAt` is when). */
   theirs: T;
+  /** Who wrote `theirs` (sites, from their history); absent when the service cannot tell (users). */
+  changedBy?: ChangedBy;
   /**
    * The row as it was at `expectedVersion`, when cabinet's history has it (sites only; null otherwise:
    * the caller's own copy of the original, e.g. the draft's `base`, is then the base).
@@ -32,7 +49,7 @@ export interface StaleDetails<T> {
  * code `stale`: the row changed since the edit began. Choices for the person: reload and re-apply
  * (`theirs.version` as the new expectedVersion), overwrite knowingly (`force: true`), or keep editing.
  */
-export class StaleEditError<T = unknown> extends CabinetError {
+export class StaleEditError<T extends RowStamp = RowStamp> extends CabinetError {
   readonly details: StaleDetails<T>;
   constructor(message: string, details: StaleDetails<T>) {
     super(message, {
@@ -52,6 +69,12 @@ export interface GoneDetails {
   deletedAt?: Date;
   /** The delete's revision number (sites): `restore(id, rev)` brings it back. */
   rev?: number;
+  /**
+   * With no `deletedBy`, what cabinet's history knows of the row (sites): `outside` when it has the row's
+   * revisions but no delete (deleted by psql or n8n), `never` when it never had the row. Absent when the
+   * service cannot tell (users).
+   */
+  history?: 'outside' | 'never';
 }
 
 /** code `gone`: the row was deleted while it was being edited. The draft is the caller's to keep. */
@@ -69,8 +92,15 @@ export class GoneError extends CabinetError {
   }
 }
 
-export function isStaleEditError(error: unknown): error is StaleEditError {
+/** A refused stale write; `T` is the record the service deals in (SiteService: SiteRecord, UserService: UserRecord). */
+export function isStaleEditError<T extends RowStamp = RowStamp>(error: unknown): error is StaleEditError<T> {
   return error instanceof StaleEditError;
+}
+
+/** "by alice" or "outside cabinet", for messages; undefined when nobody knows. */
+export function changedByText(changedBy: ChangedBy | undefined): string | undefined {
+  if (changedBy === undefined) return undefined;
+  return changedBy === 'outside' ? 'outside cabinet' : `by ${sanitizeLine(changedBy.actor)}`;
 }
 
 export function isGoneError(error: unknown): error is GoneError {

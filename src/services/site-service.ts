@@ -8,7 +8,7 @@ import { getSite, listSites } from './queries/site-queries.ts';
 import { CabinetError } from '../lib/errors.ts';
 import { sanitizeLine } from '../lib/sanitize.ts';
 import { assertWritable, type WriteGate } from './access.ts';
-import { GoneError, StaleEditError } from './edit-errors.ts';
+import { changedByText, GoneError, StaleEditError, type ChangedBy } from './edit-errors.ts';
 import type { CreateOptions, ListOptions, Page, SiteChange, SiteRecord, SiteService, SiteSortKey, SiteSummary, WriteOptions } from './types.ts';
 import { appendRevision, changedFields, EDITABLE_SITE_FIELDS, lastRevision, revisionChangedFields, stateAtVersion, type EditableSiteField } from './site-revisions.ts';
 import { checkEncodable } from '../schema/field-rules.ts';
@@ -227,7 +227,7 @@ export class OrmSiteService implements SiteService {
   async #stale(em: EntityManager, siteId: string, expectedVersion: number, theirs: SiteRecord, mine?: Partial<SiteFields>): Promise<StaleEditError<SiteRecord>> {
     const base = await stateAtVersion(em, siteId, expectedVersion, theirs.createdAt);
     const last = await lastRevision(em, siteId);
-    const by = last && last.version === theirs.version && last.after?.createdAt.getTime() === theirs.createdAt.getTime() ? `by ${sanitizeLine(last.actor)}` : 'outside cabinet';
+    const changedBy: ChangedBy = last && last.version === theirs.version && last.after?.createdAt.getTime() === theirs.createdAt.getTime() ? { actor: last.actor } : 'outside';
     const rule = threeWay(EDITABLE_SITE_FIELDS, base, theirs, mine ?? {});
     const labels = (fields: readonly EditableSiteField[]) => fields.map((f) => SITE_FIELD_LABELS[f]).join(', ');
     const what =
@@ -237,15 +237,16 @@ export class OrmSiteService implements SiteService {
           ? `; they changed ${rule.theirs.length > 0 ? labels(rule.theirs) : 'no field (only the version moved)'}${mine ? ', none of the fields you set' : ''}`
           : '';
     return new StaleEditError<SiteRecord>(
-      `site ${sanitizeLine(siteId)} was changed ${by} at ${theirs.updatedAt.toISOString()} since your edit began (version ${expectedVersion}, now ${theirs.version})${what}; nothing was saved`,
-      { entity: 'site', id: siteId, expectedVersion, theirs, base, changedUnderneath: base ? changedFields(base, theirs) : null, conflicts: rule.conflicts },
+      `site ${sanitizeLine(siteId)} was changed ${changedByText(changedBy)} at ${theirs.updatedAt.toISOString()} since your edit began (version ${expectedVersion}, now ${theirs.version})${what}; nothing was saved`,
+      { entity: 'site', id: siteId, expectedVersion, theirs, changedBy, base, changedUnderneath: base ? changedFields(base, theirs) : null, conflicts: rule.conflicts },
     );
   }
 
   async #gone(em: EntityManager, siteId: string): Promise<GoneError> {
     const last = await lastRevision(em, siteId);
     if (last?.action === 'delete') return new GoneError({ entity: 'site', id: siteId, deletedBy: last.actor, deletedAt: last.at, rev: last.rev });
-    return new GoneError({ entity: 'site', id: siteId });
+    // No delete in the history: psql or n8n deleted a row cabinet knew, or cabinet never had it.
+    return new GoneError({ entity: 'site', id: siteId, history: last ? 'outside' : 'never' });
   }
 }
 

@@ -2,7 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { Box, Text } from 'ink';
 import type { Draft } from '../../../lib/drafts.ts';
 import { sanitizeLine } from '../../../lib/sanitize.ts';
-import type { StaleDetails } from '../../../services/edit-errors.ts';
+import { isGoneError, isStaleEditError } from '../../../services/edit-errors.ts';
 import { threeWay } from '../../../services/three-way.ts';
 import type { UserRecord } from '../../../services/types.ts';
 import { validateUserField } from '../../../services/validation/user-input.ts';
@@ -121,16 +121,15 @@ function UserEditForm({ base, initialEmail, notice, gone }: { base: Base; initia
       await users.update(base.userId, { email: mine }, { expectedVersion });
       done(`saved user ${base.userId}: email`);
     } catch (e) {
-      const code = (e as { code?: string }).code;
-      if (code === 'stale') {
-        const theirs = (e as { details: StaleDetails<UserRecord> }).details.theirs;
+      if (isStaleEditError<UserRecord>(e)) {
+        const theirs = e.details.theirs;
         // The one rule (services/three-way.ts): only other columns moved on (a sign-in bumps last_seen), so
         // the email is mine alone and goes onto their row; both changed it: base / theirs / mine, and a choice.
         const rule = threeWay(['email'] as const, { email: base.email }, theirs, { email: check.ok ? check.value : mine });
         if (rule.agreed.length > 0) return done(`user ${base.userId} already has this email (someone made the same change)`);
         if (rule.conflicts.length === 0 && attempt < 3) return save(theirs.version, attempt + 1);
         setMode({ kind: 'conflict', theirs });
-      } else if (code === 'gone') {
+      } else if (isGoneError(e)) {
         setMode({ kind: 'gone' });
       } else {
         setError(e instanceof Error ? ((e as { line?: string }).line ?? e.message) : String(e));

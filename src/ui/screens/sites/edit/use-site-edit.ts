@@ -1,6 +1,6 @@
 import { useMemo, useReducer, useState, type Dispatch } from 'react';
 import type { SiteInput, SiteRecord } from '../../../../services/types.ts';
-import type { GoneDetails, StaleDetails } from '../../../../services/edit-errors.ts';
+import { isGoneError, isStaleEditError, type GoneDetails, type StaleDetails } from '../../../../services/edit-errors.ts';
 import { SITE_FIELD_LABELS, type SiteField } from '../../../../schema/site-schema.ts';
 import { normaliseNewlines } from '../../../editor/editor-state.ts';
 import { useEditorStore, useRenderOnSummaryChange, type EditorStore } from '../../../editor/editor-store.ts';
@@ -179,14 +179,13 @@ export function useSiteEdit(start: EditStart): SiteEdit {
     } catch (error) {
       const code = errorCode(error);
       dispatch({ type: 'error', message: null });
-      const details = (error as { details?: unknown }).details;
-      if (code === 'stale' && (details as StaleDetails<SiteRecord> | undefined)?.theirs) {
-        setConflict({ message: (error as Error).message, details: details as StaleDetails<SiteRecord> });
+      if (isStaleEditError<SiteRecord>(error)) {
+        setConflict({ message: error.message, details: error.details });
         dispatch({ type: 'mode', mode: 'conflict' });
         return;
       }
-      if (code === 'gone') {
-        setGone((details as GoneDetails | undefined) ?? { entity: 'site', id: base.siteId });
+      if (isGoneError(error)) {
+        setGone(error.details);
         dispatch({ type: 'mode', mode: 'gone' });
         return;
       }

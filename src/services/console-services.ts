@@ -24,12 +24,20 @@ import { openLiveFeed } from '../live/open-live-feed.ts';
 /** The console's :migrate screen: the status, and `cabinet migrate` itself (MigrationService.apply). */
 export interface ConsoleMigrations {
   status(): Promise<MigrationStatus>;
-  apply(events?: MigrateEvents): Promise<string[]>;
+  /** `cabinet migrate`: the same refusals, lock and checksums; the names applied. Absent where the console may only look. */
+  apply?(events?: MigrateEvents): Promise<string[]>;
 }
 
-export interface ConsoleServices {
-  /** `live`: changes made by anyone, heard by LISTEN or polled (live/live-feed.ts). */
-  services: Services & { migrations: ConsoleMigrations; presence: PresenceService; live: LiveFeed };
+/**
+ * The services the console's screens get (ui/services-context.tsx): the shared ones, the migrations when
+ * the session can give them, presence (who else is editing what) on a real database, and `live`: changes
+ * made by anyone, heard by LISTEN or polled (live/live-feed.ts).
+ */
+export type ConsoleServices = Services & { migrations?: ConsoleMigrations; presence?: PresenceService; live?: LiveFeed };
+
+/** What openConsoleServices opens: the services, and how to close their connections. */
+export interface OpenedConsoleServices {
+  services: ConsoleServices & { migrations: ConsoleMigrations; presence: PresenceService; live: LiveFeed };
   close(): Promise<void>;
 }
 
@@ -47,7 +55,7 @@ export interface ConsoleOpeners {
  * and history, which wait for it when used before it is ready. The embedded sandbox with pending migrations
  * takes the full path, which migrates it first.
  */
-export async function openConsoleServices(openers: ConsoleOpeners, progress: (line: string) => void, options: CreateServicesOptions = {}): Promise<ConsoleServices> {
+export async function openConsoleServices(openers: ConsoleOpeners, progress: (line: string) => void, options: CreateServicesOptions = {}): Promise<OpenedConsoleServices> {
   const reader = await openers.openReader();
   try {
     // Everything below and the sites screen's first page, in one round trip (already sent when the
@@ -199,7 +207,7 @@ export async function firstScreenStatements(): Promise<BatchStatement[]> {
 /** What the sites screen asks for first (src/ui/hooks/use-list-query.ts: sort by id, a page of 500). */
 const FIRST_PAGE = { filter: '', sort: 'siteId', descending: false, limit: 500, offset: 0 } as const;
 
-async function fullServices(openers: ConsoleOpeners, progress: (line: string) => void, options: CreateServicesOptions): Promise<ConsoleServices> {
+async function fullServices(openers: ConsoleOpeners, progress: (line: string) => void, options: CreateServicesOptions): Promise<OpenedConsoleServices> {
   const session = await openers.openDb();
   try {
     const { createServices } = await import('./create-services.ts');

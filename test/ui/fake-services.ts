@@ -26,7 +26,7 @@ import { blankSite } from '../../src/schema/site-record.ts';
 import { recordFrom } from '../../src/schema/record-mapper.ts';
 import { USER_SCHEMA } from '../../src/schema/user-schema.ts';
 import { validateUser, validateUserPatch } from '../../src/services/validation/user-input.ts';
-import type { ConsoleServices, MigrationReader } from '../../src/ui/services-context.tsx';
+import type { ConsoleMigrations, ConsoleServices } from '../../src/ui/services-context.tsx';
 
 /**
  * In-memory services for console tests: the same interfaces and validation as the real ones, no database.
@@ -103,7 +103,7 @@ function page<T>(rows: T[], options: ListOptions<string>, key: (row: T) => unkno
 }
 
 export function fakeServices(
-  options: { sites?: SiteRecord[]; users?: UserRecord[]; connection?: Partial<ConnectionInfo>; migrations?: Awaited<ReturnType<MigrationReader['status']>> } = {},
+  options: { sites?: SiteRecord[]; users?: UserRecord[]; connection?: Partial<ConnectionInfo>; migrations?: Awaited<ReturnType<ConsoleMigrations['status']>> } = {},
 ): FakeServices {
   const calls: Call[] = [];
   const sitesById = new Map((options.sites ?? []).map((s) => [s.siteId, s]));
@@ -258,10 +258,10 @@ export function fakeServices(
     },
   } as Services['users'];
 
-  const migrations: MigrationReader = {
+  const migrations: ConsoleMigrations = {
     async status() {
       await record('migrations.status', []);
-      return options.migrations ?? { applied: [{ name: 'Migration20260101000000_initial', executedAt: new Date(BASE_DATE) }], pending: [], unknown: [], edited: [] };
+      return options.migrations ?? { applied: [{ name: 'Migration20260101000000_initial', executedAt: new Date(BASE_DATE) }], pending: [], unknown: [], edited: [], unrecorded: [] };
     },
   };
 

@@ -1,14 +1,14 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openReader } from '../../src/db/open-reader.ts';
 import { openSession } from '../../src/db/session.ts';
-import { openConsoleServices, type ConsoleServices } from '../../src/services/console-services.ts';
+import { openConsoleServices, type OpenedConsoleServices } from '../../src/services/console-services.ts';
 import { createMigratedDatabase } from '../helpers/db.ts';
 import type { FakeServices } from './fake-services.ts';
 import { KEY, renderConsole } from './render-console.tsx';
 
 /** Bursts of control keys (one stdin read) in the console on the real services. */
 let db: Awaited<ReturnType<typeof createMigratedDatabase>>;
-let opened: ConsoleServices;
+let opened: OpenedConsoleServices;
 let current: { unmount(): void } | undefined;
 
 beforeAll(async () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openReader } from '../../src/db/open-reader.ts';
 import { openSession } from '../../src/db/session.ts';
-import { openConsoleServices, type ConsoleServices } from '../../src/services/console-services.ts';
+import { openConsoleServices, type OpenedConsoleServices } from '../../src/services/console-services.ts';
 import type { ListOptions, UserSortKey } from '../../src/services/types.ts';
 import { createMigratedDatabase } from '../helpers/db.ts';
 import { KEY, renderConsole, selectedRow } from './render-console.tsx';
@@ -15,7 +15,7 @@ import { KEY, renderConsole, selectedRow } from './render-console.tsx';
 const USERS = 50_000;
 
 let db: Awaited<ReturnType<typeof createMigratedDatabase>>;
-let opened: ConsoleServices;
+let opened: OpenedConsoleServices;
 const calls: { options: ListOptions<UserSortKey>; rows: number }[] = [];
 
 beforeAll(async () => {

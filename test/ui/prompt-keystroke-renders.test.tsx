@@ -12,7 +12,7 @@ const { openConsoleServices } = await import('../../src/services/console-service
 const { createMigratedDatabase } = await import('../helpers/db.ts');
 const { KEY, renderConsole } = await import('./render-console.tsx');
 import type { FakeServices } from './fake-services.ts';
-import type { ConsoleServices } from '../../src/services/console-services.ts';
+import type { OpenedConsoleServices } from '../../src/services/console-services.ts';
 
 /**
  * Typing in the prompt editor renders the editor and nothing else: not the shell, the header, the footer or
@@ -22,7 +22,7 @@ import type { ConsoleServices } from '../../src/services/console-services.ts';
 const PROMPT = Array.from({ length: 160 }, (_, i) => `Absatz ${i}: Du bist der Assistent von ACME und antwortest freundlich auf Fragen zu Terminen und Preisen. Ты помогаешь клиентам. 👋 `.repeat(4).trimEnd()).join('\n\n');
 
 let db: Awaited<ReturnType<typeof createMigratedDatabase>>;
-let opened: ConsoleServices;
+let opened: OpenedConsoleServices;
 let current: { unmount(): void } | undefined;
 let stateHome: string;
 const savedState = process.env.XDG_STATE_HOME;

@@ -54,7 +54,7 @@ describe('the console shell', () => {
   });
 
   it('shows pending migrations on :migrate', async () => {
-    const { c } = open({ migrations: { applied: [], pending: ['Migration20260301_add_history'], unknown: [], edited: [] } });
+    const { c } = open({ migrations: { applied: [], pending: ['Migration20260301_add_history'], unknown: [], edited: [], unrecorded: [] } });
     await c.waitFor('Sites (0)');
     await c.press(':');
     await c.type('migrate');

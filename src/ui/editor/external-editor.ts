@@ -33,7 +33,7 @@ export interface EditorDraftHandle {
 }
 
 /** The editor people asked for: $VISUAL, then $EDITOR, then vi. May carry arguments ("code -w"). */
-export function editorCommand(env: NodeJS.ProcessEnv = process.env): string {
+export function preferredEditor(env: NodeJS.ProcessEnv = process.env): string {
   return env.VISUAL?.trim() || env.EDITOR?.trim() || 'vi';
 }
 
@@ -79,7 +79,7 @@ export async function editInExternalEditor(
   let settle = () => {};
   const settled = new Promise<void>((resolve) => (settle = resolve));
   try {
-    const command = editorCommand(env);
+    const command = preferredEditor(env);
     const ended = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve, reject) => {
       // Through sh so that EDITOR="code -w" or EDITOR="nano -R" work as in every other tool; exec, so the
       // editor itself is the child that a hang-up is forwarded to.

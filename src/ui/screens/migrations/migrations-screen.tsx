@@ -3,14 +3,14 @@ import { Box, Text } from 'ink';
 import { sanitizeLine } from '../../../lib/sanitize.ts';
 import { ScrollView, scrollBy, scrollKeymap, type ScrollAction, type ViewLine } from '../../components/scroll-view.tsx';
 import { formatKeys, type Keymap } from '../../keys/keymap.ts';
-import { useServices, type MigrationReader } from '../../services-context.tsx';
+import { useServices, type ConsoleMigrations } from '../../services-context.tsx';
 import { useScreenKeys, useShell } from '../../shell/shell-context.tsx';
 import { formatDateTime, plural } from '../../text/format.ts';
 import { displayWidth } from '../../text/graphemes.ts';
 import { tone } from '../../theme.ts';
 import { applyConfirmKeymap, migrationsKeymap, type MigrationsAction } from './migrations-keymap.ts';
 
-type Status = Awaited<ReturnType<MigrationReader['status']>>;
+type Status = Awaited<ReturnType<ConsoleMigrations['status']>>;
 
 /** Viewing the status, asking before applying, or applying (the keys do nothing until it is done). */
 type Mode = { kind: 'view' } | { kind: 'confirm'; pending: string[] } | { kind: 'applying'; waiting: boolean };

@@ -46,6 +46,3 @@ export function usageError(message: string, hint?: string): CabinetError {
   return new CabinetError(message, { exitCode: ExitCode.usage, code: 'usage', hint });
 }
 
-export function isCabinetError(error: unknown): error is CabinetError {
-  return error instanceof CabinetError;
-}

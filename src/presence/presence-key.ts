@@ -18,8 +18,3 @@ export const PRESENCE_NAMESPACE: Record<PresenceKind, number> = { site: 0x636162
 export function presenceKey(id: string): number {
   return crypto.createHash('sha256').update(id, 'utf8').digest().readInt32BE(0);
 }
-
-/** pg_locks shows keys as oid (unsigned): the same 32 bits. */
-export function asOid(key: number): number {
-  return key >>> 0;
-}

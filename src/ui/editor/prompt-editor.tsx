@@ -1,32 +1,14 @@
 import { memo, useMemo, useRef } from 'react';
-import { Box, Text, type DOMElement, type Key } from 'ink';
+import { Box, Text, type DOMElement } from 'ink';
 import { TerminalCursor } from '../components/terminal-cursor.tsx';
-import { actionFor } from '../keys/keymap.ts';
 import { graphemes } from '../text/graphemes.ts';
 import { formatPromptStats } from '../text/prompt-stats.ts';
 import { CONTINUATION, cellText, drawRange, wrapLine } from '../text/wrap.ts';
 import { displayWidth, fit, truncate } from '../text/graphemes.ts';
 import { tone } from '../theme.ts';
-import { visualRowOf, type EditorAction, type EditorState } from './editor-state.ts';
-import { editorCommand, GUTTER, typedText, wrapWidth } from './editor-command.ts';
-import { promptEditorKeymap } from './prompt-editor-keymap.ts';
+import { visualRowOf, type EditorState } from './editor-state.ts';
+import { GUTTER, wrapWidth } from './editor-command.ts';
 import { useEditorState, type EditorStore } from './editor-store.ts';
-
-/**
- * Maps a key to an editor action. Returns false for keys the editor leaves to its container (Tab,
- * Esc, Ctrl-S…), so the form around it can act on them.
- */
-export function handleEditorKey(input: string, key: Key, dispatch: (action: EditorAction) => void, view: { width: number; height: number }): boolean {
-  const action = actionFor(promptEditorKeymap, input, key);
-  if (action) {
-    dispatch(editorCommand(action, view));
-    return true;
-  }
-  const text = typedText(input, key);
-  if (text === null) return false;
-  dispatch({ type: 'insert', text });
-  return true;
-}
 
 /** Where the cursor is on screen: its visual row in the whole text and its column. */
 function locate(state: EditorState, width: number): { visualRow: number; totalRows: number } {

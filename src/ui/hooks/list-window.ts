@@ -30,8 +30,6 @@ export interface ListWindow<T> {
   cursorOf?: (row: T) => string;
 }
 
-export const EMPTY_WINDOW: ListWindow<never> = { pages: [], starts: [{ offset: 0 }], hasMore: false, total: undefined };
-
 /** What a fetched page brings (the service's Page). */
 export interface FetchedPage<T> {
   rows: T[];

@@ -5,6 +5,7 @@ import { startBouncer, type Bouncer } from '../helpers/pgbouncer.ts';
 import { binCabinet, ensureBuilt, startTmux, terminalEnv, type TmuxSession } from '../helpers/tmux.ts';
 import { openReadPool } from '../../src/db/read-pool.ts';
 import { scratchCli } from './support.ts';
+import { focusField, tmuxForm } from '../helpers/focus-field.ts';
 
 /**
  * Every command and a console edit through a real PgBouncer with its stock configuration (no
@@ -98,7 +99,8 @@ describe.each(['transaction', 'session'] as const)('through PgBouncer, pool_mode
     tmux.keys('Enter');
     tmux.type('e');
     await tmux.waitFor('Edit site northwind-bikes');
-    tmux.keys('Tab', 'End');
+    await focusField(tmuxForm(tmux), 'brand name');
+    tmux.keys('End');
     tmux.type(' Pooled');
     await tmux.waitFor(' Pooled');
     tmux.keys('C-s');

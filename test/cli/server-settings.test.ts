@@ -3,6 +3,7 @@ import pg from 'pg';
 import { cluster, createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import { binCabinet, ensureBuilt, startTmux, terminalEnv, type TmuxSession } from '../helpers/tmux.ts';
 import { scratchCli } from './support.ts';
+import { focusField, tmuxForm } from '../helpers/focus-field.ts';
 
 /**
  * A database whose own settings (ALTER DATABASE … SET) are as unusual as a DBA may make them: nothing cabinet
@@ -126,7 +127,8 @@ describe('a database with unusual DateStyle, IntervalStyle, TimeZone, search_pat
     expect(screen).toContain(String(new Date().getUTCFullYear()));
     tmux.type('e');
     await tmux.waitFor('Edit site odd-site');
-    tmux.keys('Tab', 'End');
+    await focusField(tmuxForm(tmux), 'brand name');
+    tmux.keys('End');
     tmux.type(' Console');
     await tmux.waitFor(' Console');
     tmux.keys('C-s');

@@ -9,6 +9,7 @@ import { OrmSiteService } from '../../src/services/site-service.ts';
 import { cluster, createMigratedDatabase } from '../helpers/db.ts';
 import { binCabinet, ensureBuilt, startTmux, terminalEnv, type TmuxSession } from '../helpers/tmux.ts';
 import { scratchDir } from '../helpers/scratch.ts';
+import { focusField, tmuxForm } from '../helpers/focus-field.ts';
 
 /**
  * The console against real PostgreSQL in a real terminal (tmux), under the things that go wrong in
@@ -92,15 +93,15 @@ async function openEdit(t: TmuxSession, siteId: string, options: { otherEditing?
 
 /** In the form (domain focused): append to the brand name. */
 async function appendBrand(t: TmuxSession, text: string): Promise<void> {
-  t.keys('Tab', 'End');
+  await focusField(tmuxForm(t), 'brand name');
+  t.keys('End');
   t.type(text);
   await t.waitFor(text);
 }
 
 /** In the form (domain focused): append to the prompt's first line. */
 async function appendPrompt(t: TmuxSession, text: string): Promise<void> {
-  for (let i = 0; i < 6; i++) t.keys('Tab');
-  await t.waitFor('› Prompt');
+  await focusField(tmuxForm(t), 'Prompt');
   t.keys('End');
   t.type(text);
   await t.waitFor(text);
@@ -142,7 +143,8 @@ describe('two consoles editing the same site', () => {
     await appendBrand(a, ' from A');
     await save(a);
     await a.waitFor('saved two-reapply');
-    b.keys('Tab', 'Tab', 'BSpace', 'BSpace');
+    await focusField(tmuxForm(b), 'language');
+    b.keys('BSpace', 'BSpace');
     b.type('fr');
     await b.waitFor(/language\s+fr/);
     await save(b);
@@ -290,8 +292,7 @@ describe('a dropped terminal', () => {
     const state = stateHome();
     const t = openConsole({ state });
     await openEdit(t, 'kill-nine');
-    for (let i = 0; i < 6; i++) t.keys('Tab');
-    await t.waitFor('› Prompt');
+    await focusField(tmuxForm(t), 'Prompt');
     t.keys('End');
     // Steady typing for three seconds, then the process dies without any chance to flush.
     const typed: { text: string; at: number }[] = [];
@@ -449,8 +450,7 @@ describe('hostile input', () => {
     await seedSite('paste-huge', { prompt: 'Kurz.' });
     const t = openConsole();
     await openEdit(t, 'paste-huge');
-    for (let i = 0; i < 6; i++) t.keys('Tab');
-    await t.waitFor('› Prompt');
+    await focusField(tmuxForm(t), 'Prompt');
     const started = Date.now();
     t.paste('x'.repeat(50 * 1024 * 1024));
     await t.waitFor('paste refused: 52.4 million characters, more than any field holds', 90_000);

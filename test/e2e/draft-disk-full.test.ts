@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createMigratedDatabase } from '../helpers/db.ts';
 import { scratchDir } from '../helpers/scratch.ts';
 import { binCabinet, ensureBuilt, startTmux, terminalEnv, type TmuxSession } from '../helpers/tmux.ts';
+import { focusField, tmuxForm } from '../helpers/focus-field.ts';
 
 /**
  * "draft kept" only when it is (issue 11, item 8). The state directory is a tiny tmpfs mounted in a private
@@ -64,7 +65,8 @@ describe.skipIf(!canMount)('a draft that cannot be written', () => {
     const state = scratchDir('state');
     const t = openOnTmpfs(state, FILL);
     await openEdit(t, 'full-disk');
-    t.keys('Tab', 'End');
+    await focusField(tmuxForm(t), 'brand name');
+    t.keys('End');
     t.type(' Beta');
     let screen = await t.waitFor('draft NOT saved: no space left on device (retrying)');
     expect(screen).not.toContain('draft kept');
@@ -99,7 +101,8 @@ describe.skipIf(!canMount)('a draft that cannot be written', () => {
     const state = scratchDir('state');
     const t = openOnTmpfs(state, 'mount -o remount,ro "$XDG_STATE_HOME" || exit 98');
     await openEdit(t, 'read-only-dir');
-    t.keys('Tab', 'End');
+    await focusField(tmuxForm(t), 'brand name');
+    t.keys('End');
     t.type(' Beta');
     const screen = await t.waitFor('draft NOT saved: read-only file system (retrying)');
     expect(screen).not.toContain('draft kept');

@@ -9,6 +9,7 @@ import { MigrationService } from '../../src/services/migration-service.ts';
 import { createMigratedDatabase } from '../helpers/db.ts';
 import { scratchDir } from '../helpers/scratch.ts';
 import { binCabinet, ensureBuilt, startTmux, terminalEnv, type TmuxSession } from '../helpers/tmux.ts';
+import { focusField, tmuxForm } from '../helpers/focus-field.ts';
 
 /**
  * Drafts belong to one database (issue 11, item 7). Two databases on one machine, the same site on both at
@@ -69,8 +70,7 @@ describe('drafts belong to the database they were made on', () => {
     // On staging: an edit of the prompt, and the link drops.
     const s1 = open(staging, state);
     await openEdit(s1, 'shop');
-    for (let i = 0; i < 6; i++) s1.keys('Tab');
-    await s1.waitFor('› Prompt');
+    await focusField(tmuxForm(s1), 'Prompt');
     s1.keys('End');
     s1.type(' Aus Staging.');
     await s1.waitFor('draft kept');
@@ -194,8 +194,7 @@ describe('drafts belong to the database they were made on', () => {
       const t = startTmux([binCabinet], { env: terminalEnv({ DATABASE_URL: url, XDG_STATE_HOME: state }), width: 160, height: 40 });
       sessions.push(t);
       await openEdit(t, 'shop');
-      for (let i = 0; i < 6; i++) t.keys('Tab');
-      await t.waitFor('› Prompt');
+      await focusField(tmuxForm(t), 'Prompt');
       t.keys('End');
       t.type(' Zweiter Cluster.');
       await t.waitFor('draft kept');

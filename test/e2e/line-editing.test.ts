@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createMigratedDatabase } from '../helpers/db.ts';
 import { binCabinet, ensureBuilt, startTmux, terminalEnv, type TmuxSession } from '../helpers/tmux.ts';
+import { focusField, tmuxForm } from '../helpers/focus-field.ts';
 
 /**
  * One-line fields edit like a shell line in the real console: Ctrl-U, Ctrl-W, Ctrl-A, Ctrl-E in the `/`
@@ -111,8 +112,9 @@ describe('one-line fields edit like a shell line', () => {
     await tmux.waitFor('Site acme-de  acme.de');
     tmux.type('e');
     await tmux.waitFor('Edit site acme-de');
-    // Tab to the brand name: Ctrl-E, then Ctrl-W twice in one burst, then Ctrl-A and typing at the start.
-    tmux.keys('Tab', 'C-e');
+    // The brand name: Ctrl-E, then Ctrl-W twice in one burst, then Ctrl-A and typing at the start.
+    await focusField(tmuxForm(tmux), 'brand name');
+    tmux.keys('C-e');
     tmux.keys('C-w', 'C-w');
     await tmux.waitFor(/› brand name\s+ACME(?! Shop)/);
     tmux.keys('C-a');

@@ -3,6 +3,7 @@ import { runCabinet } from '../helpers/cli.ts';
 import { scratchDir } from '../helpers/scratch.ts';
 import { createMigratedDatabase } from '../helpers/db.ts';
 import { binCabinet, ensureBuilt, startTmux, terminalEnv, type TmuxSession } from '../helpers/tmux.ts';
+import { focusField, tmuxForm } from '../helpers/focus-field.ts';
 
 /**
  * Issue #17: what a new admin reads in the first hour, read off the real console in tmux at the sizes
@@ -123,8 +124,7 @@ async function editPrompt(t: TmuxSession, siteId: string): Promise<string> {
   await filterTo(t, siteId);
   t.type('e');
   await t.waitFor(`Edit site ${siteId}`);
-  for (let i = 0; i < 6; i++) t.keys('Tab');
-  return t.waitFor('› Prompt');
+  return focusField(tmuxForm(t), 'Prompt');
 }
 
 describe('the prompt editor draws the text as it is (#17.1, #17.2)', () => {

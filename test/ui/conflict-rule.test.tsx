@@ -179,7 +179,8 @@ describe('an edit leaves alone what it did not touch', () => {
     expect(frame).toContain('unchanged');
     expect(frame).not.toMatch(/● \d+ change/);
     expect(frame).toMatch(/HubSpot stage\s+closed won\s+! as stored; today's rules say/);
-    await c.press(KEY.tab, KEY.end);
+    await c.focusField('brand name');
+    await c.press(KEY.end);
     await c.type(' New');
     frame = await c.waitFor('● 1 change');
     await c.press(KEY.ctrlS);
@@ -212,7 +213,8 @@ describe('a save waiting for a row another session holds locked', () => {
       await c.press(KEY.enter);
       await c.press('e');
       await c.waitFor('Edit site lock-ui');
-      await c.press(KEY.tab, KEY.end);
+      await c.focusField('brand name');
+      await c.press(KEY.end);
       await c.type(' X');
       await psql.query('begin');
       await psql.query(`select * from sites where site_id = 'lock-ui' for update`);

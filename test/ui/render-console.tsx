@@ -6,6 +6,7 @@ import { DraftStore } from '../../src/lib/drafts.ts';
 import { App } from '../../src/ui/app.tsx';
 import type { Route } from '../../src/ui/shell/routes.ts';
 import type { ConsoleServices } from '../../src/ui/services-context.tsx';
+import { focusField } from '../helpers/focus-field.ts';
 
 /** Raw key sequences as a terminal sends them. */
 export const KEY = {
@@ -52,17 +53,28 @@ export function renderConsole(services: ConsoleServices, options: { columns?: nu
   };
   resize(options.columns ?? 100, options.rows ?? 30);
   const frame = () => ui.lastFrame() ?? '';
+  const press = async (...keys: string[]) => {
+    for (const key of keys) {
+      ui.stdin.write(key);
+      await sleep(key === KEY.esc ? 40 : 5);
+    }
+  };
+  const waitFor = async (expected: string | RegExp | ((frame: string) => boolean), timeoutMs = 3000): Promise<string> => {
+    const deadline = Date.now() + timeoutMs;
+    const ok = (f: string) => (typeof expected === 'string' ? f.includes(expected) : expected instanceof RegExp ? expected.test(f) : expected(f));
+    for (;;) {
+      const f = frame();
+      if (ok(f)) return f;
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${String(expected)}; the frame was:\n${f}`);
+      await sleep(10);
+    }
+  };
   return {
     ui,
     drafts,
     frame,
     resize,
-    async press(...keys: string[]) {
-      for (const key of keys) {
-        ui.stdin.write(key);
-        await sleep(key === KEY.esc ? 40 : 5);
-      }
-    },
+    press,
     /** Types text one character at a time, as a person does. */
     async type(text: string) {
       for (const ch of text) {
@@ -70,16 +82,9 @@ export function renderConsole(services: ConsoleServices, options: { columns?: nu
         await sleep(2);
       }
     },
-    async waitFor(expected: string | RegExp | ((frame: string) => boolean), timeoutMs = 3000): Promise<string> {
-      const deadline = Date.now() + timeoutMs;
-      const ok = (f: string) => (typeof expected === 'string' ? f.includes(expected) : expected instanceof RegExp ? expected.test(f) : expected(f));
-      for (;;) {
-        const f = frame();
-        if (ok(f)) return f;
-        if (Date.now() > deadline) throw new Error(`timed out waiting for ${String(expected)}; the frame was:\n${f}`);
-        await sleep(10);
-      }
-    },
+    waitFor,
+    /** Tabs to the form field labelled `label` ('brand name', 'Prompt'); returns the frame. */
+    focusField: (label: string) => focusField({ screen: frame, tab: () => press(KEY.tab), waitFor }, label),
     unmount: () => ui.unmount(),
   };
 }

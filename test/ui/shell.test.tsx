@@ -130,8 +130,7 @@ describe('keys that arrive in one read', () => {
     await c.waitFor('acme-de');
     await c.press('e');
     await c.waitFor('Edit site acme-de');
-    for (let i = 0; i < 6; i++) await c.press(KEY.tab);
-    await c.waitFor('› Prompt');
+    await c.focusField('Prompt');
     c.ui.stdin.write(`${KEY.end} eins${KEY.paste('\nzwei')}`);
     const frame = await c.waitFor('zwei');
     // (the editor's margin cell starts each row)

@@ -71,8 +71,8 @@ describe('editing a site', () => {
     await c.press(KEY.delete, KEY.delete, KEY.delete, KEY.delete, KEY.delete, KEY.delete, KEY.delete);
     await c.type('münchen.de');
     frame = await c.waitFor('stored as xn--mnchen-3ya.de');
-    // Tab to the language: a bad tag is refused, pt-br is canonicalised.
-    await c.press(KEY.tab, KEY.tab);
+    // The language: a bad tag is refused, pt-br is canonicalised.
+    await c.focusField('language');
     await c.press(KEY.backspace, KEY.backspace);
     await c.type('xx-123456789');
     await c.waitFor(/✗ language/);
@@ -91,8 +91,7 @@ describe('editing a site', () => {
 
   it('Ctrl-Z in a field takes back a slip (a word deleted by Ctrl-W), Ctrl-Y redoes it', async () => {
     const { c } = await editAcme();
-    await c.press(KEY.tab); // brand name
-    await c.waitFor(/› brand name/);
+    await c.focusField('brand name');
     await c.press('\u0017'); // Ctrl-W
     let frame = await c.waitFor((f) => !row(f, 'brand name').includes('ACME'));
     expect(row(frame, 'brand name')).toContain('✗');
@@ -104,9 +103,8 @@ describe('editing a site', () => {
 
   it('edits the prompt with Cyrillic text and a multi-line paste, reviews the diff, and saves through the service', async () => {
     const { c, services } = await editAcme();
-    // Tab to the prompt (after six one-line fields), end of the first line.
-    for (let i = 0; i < 6; i++) await c.press(KEY.tab);
-    await c.waitFor('› Prompt');
+    // The prompt, end of its first line.
+    await c.focusField('Prompt');
     await c.press(KEY.end);
     await c.type(' Привет!');
     await c.press(KEY.enter);
@@ -151,10 +149,10 @@ describe('editing a site', () => {
 
   it('sends only the changed fields, normalised, and lists them on the review', async () => {
     const { c, services } = await editAcme();
-    await c.press(KEY.tab);
+    await c.focusField('brand name');
     await c.press(KEY.end);
     await c.type(' GmbH');
-    await c.press(KEY.tab, KEY.tab);
+    await c.focusField('AI script id');
     await c.type('crm-1');
     await c.press(KEY.ctrlS);
     const frame = await c.waitFor('Review changes');
@@ -182,7 +180,8 @@ describe('editing a site', () => {
 
   it('shows a service error as one line and keeps the edit (a conflict included)', async () => {
     const { c, services } = await editAcme();
-    await c.press(KEY.tab, KEY.end);
+    await c.focusField('brand name');
+    await c.press(KEY.end);
     await c.type(' 2');
     services.fail.set('sites.update', new CabinetError('site acme-de was changed by someone else since you opened it', { code: 'stale', hint: 'reload and re-apply your edit, or overwrite knowingly' }));
     await c.press(KEY.ctrlS, 'y');
@@ -201,7 +200,7 @@ describe('editing a site', () => {
     const long = Array.from({ length: 60 }, (_, i) => `Zeile ${i + 1} Привет мир`).join('\n');
     await rc.reset({ sites: [{ siteId: 'acme-de', domain: 'acme.de', brandName: 'ACME', aiPrompt: long }] });
     const { c } = await editAcme();
-    for (let i = 0; i < 6; i++) await c.press(KEY.tab);
+    await c.focusField('Prompt');
     await c.waitFor('Ln 1, Col 1 ·');
     await c.press(KEY.ctrlRight);
     await c.waitFor('Ln 1, Col 6 ·');
@@ -225,7 +224,7 @@ describe('editing a site', () => {
 
   it('refuses a paste that would pass the prompt limit, says so, and stays responsive', async () => {
     const { c } = await editAcme();
-    for (let i = 0; i < 6; i++) await c.press(KEY.tab);
+    await c.focusField('Prompt');
     const started = Date.now();
     await c.press(KEY.paste('x'.repeat(PROMPT_MAX_CHARS)));
     await c.waitFor('paste refused: the prompt is limited to 100,000 characters');
@@ -236,7 +235,7 @@ describe('editing a site', () => {
 
   it('Esc with changes asks before discarding them', async () => {
     const { c, services } = await editAcme();
-    await c.press(KEY.tab);
+    await c.focusField('brand name');
     await c.type('!');
     await c.press(KEY.esc);
     await c.waitFor('Discard your changes to acme-de?');
@@ -252,7 +251,7 @@ describe('editing a site', () => {
 
   it('keeps the draft through a terminal too small to draw it', async () => {
     const { c } = await editAcme();
-    await c.press(KEY.tab);
+    await c.focusField('brand name');
     await c.type(' Draft');
     c.resize(40, 10);
     await c.waitFor('Terminal too small: 40×10');

@@ -8,6 +8,7 @@ import { siteDraft } from '../../src/ui/screens/sites/use-site-draft.ts';
 import type { SiteRecord } from '../../src/services/types.ts';
 import { openRealConsole, type RealServices } from './real-console.ts';
 import { KEY, renderConsole } from './render-console.tsx';
+import { waitForDraft, waitForDraftGone } from './draft-waits.ts';
 
 /** Drafts on the real services and a real database: acme-de exists (created through cabinet) in every test. */
 const ACME = { siteId: 'acme-de', domain: 'acme.de', brandName: 'ACME', language: 'de', aiPrompt: 'Hallo.\nWie geht es?' };
@@ -50,7 +51,6 @@ function open(services: RealServices, rows = 30) {
   return c;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('drafts while editing', () => {
   it('every change of the form is on disk within the debounce, with the version it started from', async () => {
@@ -58,12 +58,12 @@ describe('drafts while editing', () => {
     await c.waitFor('acme-de');
     await c.press('e');
     await c.waitFor('Edit site acme-de');
-    await c.press(KEY.tab, KEY.end);
+    await c.focusField('brand name');
+    await c.press(KEY.end);
     await c.type(' GmbH');
-    for (let i = 0; i < 6 - 1; i++) await c.press(KEY.tab);
+    await c.focusField('Prompt');
     await c.type('Neu: ');
-    await sleep(150);
-    const stored = new DraftStore({ dir }).get('site:acme-de');
+    const stored = await waitForDraft(dir, 'site:acme-de', (d) => d.fields.aiPrompt === 'Neu: Hallo.\nWie geht es?');
     expect(stored).toMatchObject({ entity: 'site', recordId: 'acme-de', baseVersion: 1, base: { brandName: 'ACME', aiPrompt: 'Hallo.\nWie geht es?' } });
     expect(stored?.fields).toMatchObject({ brandName: 'ACME GmbH', aiPrompt: 'Neu: Hallo.\nWie geht es?' });
     expect(fs.statSync(stored!.file).mode & 0o777).toBe(0o600);
@@ -76,14 +76,13 @@ describe('drafts while editing', () => {
     await c.waitFor('acme-de');
     await c.press('e');
     await c.waitFor('Edit site acme-de');
-    await c.press(KEY.tab, KEY.end);
+    await c.focusField('brand name');
+    await c.press(KEY.end);
     await c.type('!');
-    await sleep(150);
-    expect(new DraftStore({ dir }).get('site:acme-de')).not.toBeNull();
+    await waitForDraft(dir, 'site:acme-de', (d) => d.fields.brandName === 'ACME!');
     await c.press(KEY.backspace);
     await c.waitFor('unchanged');
-    await sleep(150);
-    expect(new DraftStore({ dir }).get('site:acme-de')).toBeNull();
+    await waitForDraftGone(dir, 'site:acme-de', c.drafts);
   });
 
   it('a failed save keeps the draft; the successful save after it removes it', async () => {
@@ -92,19 +91,18 @@ describe('drafts while editing', () => {
     await c.waitFor('acme-de');
     await c.press('e');
     await c.waitFor('Edit site acme-de');
-    await c.press(KEY.tab, KEY.end);
+    await c.focusField('brand name');
+    await c.press(KEY.end);
     await c.type(' GmbH');
     services.fail.set('sites.update', Object.assign(new Error('the connection to the database was lost'), { code: 'db-down' }));
     await c.press(KEY.ctrlS, 'y');
     await c.waitFor('not saved: the database is unreachable · your edit is kept');
-    await sleep(150);
-    expect(new DraftStore({ dir }).get('site:acme-de')?.fields.brandName).toBe('ACME GmbH');
+    await waitForDraft(dir, 'site:acme-de', (d) => d.fields.brandName === 'ACME GmbH');
     services.fail.delete('sites.update');
     await c.press('y');
     await c.waitFor('saved acme-de: brand name');
     expect(await rc.siteRow('acme-de')).toMatchObject({ brand_name: 'ACME GmbH', version: 2 });
-    await sleep(150);
-    expect(new DraftStore({ dir }).get('site:acme-de')).toBeNull();
+    await waitForDraftGone(dir, 'site:acme-de', c.drafts);
   });
 
   it('Esc, then y, discards the edit and its draft', async () => {
@@ -112,14 +110,15 @@ describe('drafts while editing', () => {
     await c.waitFor('acme-de');
     await c.press('e');
     await c.waitFor('Edit site acme-de');
-    await c.press(KEY.tab, KEY.end);
+    await c.focusField('brand name');
+    await c.press(KEY.end);
     await c.type(' GmbH');
-    await sleep(150);
+    await waitForDraft(dir, 'site:acme-de', (d) => d.fields.brandName === 'ACME GmbH');
     await c.press(KEY.esc);
     await c.waitFor('Discard your changes');
     await c.press('y');
     await c.waitFor('Sites (1)');
-    await sleep(100);
+    await waitForDraftGone(dir, 'site:acme-de', c.drafts);
     expect(new DraftStore({ dir }).list()).toEqual([]);
   });
 
@@ -137,8 +136,8 @@ describe('drafts while editing', () => {
     expect(during.recordId).toBe('acme-de');
     expect(during.editor?.field).toBe('aiPrompt');
     expect(path.dirname(during.editor!.file)).toBe(dir);
-    await sleep(150);
-    const after = new DraftStore({ dir }).get('site:acme-de');
+    // The editor's file is detached from the draft once its text is taken.
+    const after = await waitForDraft(dir, 'site:acme-de', (d) => d.editor === undefined);
     expect(after?.editor).toBeUndefined();
     expect(after?.fields.aiPrompt).toBe('Aus dem Editor');
     expect(fs.existsSync(during.editor!.file)).toBe(false);
@@ -173,7 +172,7 @@ describe('recovering drafts on the next start', () => {
     await c.waitFor('saved acme-de: brand name');
     expect(services.callsTo('sites.update')[0]?.args).toEqual(['acme-de', { brandName: 'ACME GmbH' }, { expectedVersion: 1 }]);
     expect(await rc.siteRow('acme-de')).toMatchObject({ brand_name: 'ACME GmbH', version: 2 });
-    await sleep(100);
+    await waitForDraftGone(dir, 'site:acme-de', c.drafts);
     expect(new DraftStore({ dir }).list()).toEqual([]);
     // Back on the (now empty) recovery screen.
     await c.waitFor('No unsaved drafts left');
@@ -297,8 +296,7 @@ describe('the new-site wizard keeps a draft', () => {
     await c.press(KEY.enter, KEY.enter);
     await c.waitFor('step 3 of 9: brand name');
     await c.type('Shop GmbH');
-    await sleep(150);
-    const stored = new DraftStore({ dir }).get('site-new');
+    const stored = await waitForDraft(dir, 'site-new', (d) => d.fields.brandName === 'Shop GmbH');
     expect(stored?.recordId).toBeNull();
     expect(stored?.fields).toMatchObject({ domain: 'shop.example', siteId: 'shop-example', brandName: 'Shop GmbH', language: 'en', aiPrompt: '' });
     // The session ends without a word (a dropped link): the next console resumes the wizard.
@@ -331,7 +329,7 @@ describe('the new-site wizard keeps a draft', () => {
     await c.waitFor('created site new-example');
     expect(services.callsTo('sites.create')[0]?.args[0]).toMatchObject({ siteId: 'new-example', domain: 'new.example', brandName: 'New', aiPrompt: 'Hallo.' });
     expect(await rc.siteRow('new-example')).toMatchObject({ domain: 'new.example', brand_name: 'New', ai_prompt: 'Hallo.', version: 1 });
-    await sleep(100);
+    await waitForDraftGone(dir, 'site-new', c.drafts);
     expect(new DraftStore({ dir }).list()).toEqual([]);
   });
 
@@ -346,15 +344,13 @@ describe('the new-site wizard keeps a draft', () => {
     await c.press('n');
     await c.waitFor('step 1 of 9: domain');
     await c.type('typo.example');
-    await sleep(150);
-    expect(new DraftStore({ dir }).get('site-new')).not.toBeNull();
+    await waitForDraft(dir, 'site-new', (d) => d.fields.domain === 'typo.example');
     await c.press(KEY.esc);
     await c.waitFor('Discard this new site? What you typed is lost. y discard · n keep editing');
     await c.press('n');
     await c.waitFor('Enter next · Shift-Tab back · Esc cancel');
     await c.press(KEY.esc, 'y');
     await c.waitFor('Sites (1)');
-    await sleep(100);
-    expect(new DraftStore({ dir }).get('site-new')).toBeNull();
+    await waitForDraftGone(dir, 'site-new', c.drafts);
   });
 });

@@ -49,7 +49,8 @@ const row = async () => (await rc.siteRow('acme-de'))!;
 
 /** In the form (domain focused): Tab to the brand name and append `text`. */
 async function appendToBrand(c: Awaited<ReturnType<typeof editAcme>>['c'], text: string) {
-  await c.press(KEY.tab, KEY.end);
+  await c.focusField('brand name');
+  await c.press(KEY.end);
   await c.type(text);
 }
 
@@ -96,7 +97,7 @@ describe('a save over a row that changed underneath', () => {
 
   it('two prompt edits on different lines: the line merge is offered on the conflict (shown), and taken only with g', async () => {
     const { c } = await editAcme();
-    for (let i = 0; i < 6; i++) await c.press(KEY.tab);
+    await c.focusField('Prompt');
     await c.press(KEY.end);
     await c.type(' (mine)');
     await changeOutside(theirPrompt);
@@ -115,7 +116,7 @@ describe('a save over a row that changed underneath', () => {
 
   it('r on a prompt both changed keeps mine, and the review shows their line going (nothing merged behind the person\'s back)', async () => {
     const { c } = await editAcme();
-    for (let i = 0; i < 6; i++) await c.press(KEY.tab);
+    await c.focusField('Prompt');
     await c.press(KEY.end);
     await c.type(' (mine)');
     await changeOutside(theirPrompt);
@@ -187,6 +188,9 @@ describe('a site deleted while it is being edited', () => {
     await rc.as('alice').sites.delete('acme-de');
     await c.press(KEY.ctrlS, 'y');
     await c.waitFor('was deleted');
+    // The draft is there before the choice takes it away.
+    c.drafts.flushSync();
+    expect(c.drafts.get('site:acme-de')?.fields.brandName).toBe('ACME GmbH');
     await c.press('c');
     await c.waitFor('re-created site acme-de with your values');
     await c.waitFor('Site acme-de');
@@ -202,6 +206,9 @@ describe('a site deleted while it is being edited', () => {
     await rc.as('alice').sites.delete('acme-de');
     await c.press(KEY.ctrlS, 'y');
     await c.waitFor('was deleted');
+    // The draft is there before the choice takes it away.
+    c.drafts.flushSync();
+    expect(c.drafts.get('site:acme-de')?.fields.brandName).toBe('ACME GmbH');
     await c.press('x');
     await c.waitFor('discarded your draft of acme-de');
     c.drafts.flushSync();

@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { DraftStore } from '../../src/lib/drafts.ts';
 import { openRealConsole } from './real-console.ts';
 import { KEY, renderConsole } from './render-console.tsx';
+import { waitForDraft, waitForDraftGone } from './draft-waits.ts';
 
 /**
  * Editing a user's email against a database that moves on, on the real services and a real database: a
@@ -29,7 +30,6 @@ afterEach(() => {
   current = undefined;
   fs.rmSync(dir, { recursive: true, force: true });
 });
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Outside cabinet, as psql or a sign-in would: the row's version moves on by the table's trigger. */
 const outside = (set: string) => rc.psql(`update users set ${set} where user_id = $1`, [BERND.userId]);
@@ -91,6 +91,7 @@ describe('editing a user', () => {
   it('t takes theirs: nothing is written and the draft is gone; Esc keeps editing and a save shows the conflict again', async () => {
     const services = rc.services;
     const c = await editEmail(services, 'beispiel.de');
+    await waitForDraft(dir, `user:${BERND.userId}`, (d) => d.fields.email === 'bernd@beispiel.de');
     await outside(`email = 'bernd@firma.de'`);
     await save(c);
     await c.waitFor('Someone changed');
@@ -101,7 +102,7 @@ describe('editing a user', () => {
     await c.press('t');
     await c.waitFor("kept 280000000000000002's email as it is now");
     expect(await storedEmail()).toBe('bernd@firma.de');
-    await sleep(80);
+    await waitForDraftGone(dir, `user:${BERND.userId}`, c.drafts);
     expect(new DraftStore({ dir }).list()).toEqual([]);
   });
 
@@ -121,8 +122,7 @@ describe('editing a user', () => {
   it('keeps a draft while typing; after a dropped session the next start offers it, and recovering resumes the edit', async () => {
     const services = rc.services;
     let c = await editEmail(services, 'beispiel.de');
-    await sleep(80);
-    const stored = new DraftStore({ dir }).get(`user:${BERND.userId}`);
+    const stored = await waitForDraft(dir, `user:${BERND.userId}`, (d) => d.fields.email === 'bernd@beispiel.de');
     expect(stored).toMatchObject({ entity: 'user', recordId: BERND.userId, baseVersion: 1, base: { email: 'bernd@example.de' }, fields: { email: 'bernd@beispiel.de' } });
     c.unmount();
     // Meanwhile the user signed in (version 2), the email untouched.
@@ -139,20 +139,21 @@ describe('editing a user', () => {
     await save(c, KEY.enter);
     await c.waitFor('saved user 280000000000000002: email');
     expect(await storedEmail()).toBe('bernd@beispiel.de');
-    await sleep(80);
+    await waitForDraftGone(dir, `user:${BERND.userId}`, c.drafts);
     expect(new DraftStore({ dir }).list()).toEqual([]);
   });
 
   it('Esc with a change asks first; y throws the change and its draft away', async () => {
     const services = rc.services;
     const c = await editEmail(services, 'beispiel.de');
+    await waitForDraft(dir, `user:${BERND.userId}`, (d) => d.fields.email === 'bernd@beispiel.de');
     await c.press(KEY.esc);
     await c.waitFor('Discard your change to 280000000000000002? y discard (the draft too) · n keep editing');
     await c.press('n');
     await c.waitFor('Ctrl-S or Enter saves');
     await c.press(KEY.esc, 'y');
     await c.waitFor('User 280000000000000002');
-    await sleep(80);
+    await waitForDraftGone(dir, `user:${BERND.userId}`, c.drafts);
     expect(new DraftStore({ dir }).list()).toEqual([]);
     expect(services.callsTo('users.update')).toEqual([]);
     expect(await storedEmail()).toBe('bernd@example.de');

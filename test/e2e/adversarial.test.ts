@@ -113,6 +113,15 @@ async function save(t: TmuxSession): Promise<void> {
   t.type('y');
 }
 
+/**
+ * B's form already says A saved (#14.2: `⚠ changed by … Ctrl-S will show the conflict`), so Ctrl-S goes
+ * straight to the conflict, without a review of a save that cannot succeed.
+ */
+async function saveKnownMoved(t: TmuxSession): Promise<void> {
+  await t.waitFor(/⚠ changed by \S+ .*; Ctrl-S will show the conflict/);
+  t.keys('C-s');
+}
+
 describe('two consoles editing the same site', () => {
   it('the second save shows the conflict screen with base, theirs and mine, and writes nothing', async () => {
     await seedSite('two-conflict', { brand: 'Alpha' });
@@ -124,7 +133,7 @@ describe('two consoles editing the same site', () => {
     await save(a);
     await a.waitFor('saved two-conflict: brand name');
     await appendBrand(b, ' from B');
-    await save(b);
+    await saveKnownMoved(b);
     const screen = await b.waitFor('Not saved: two-conflict changed underneath (version 1 → 2)');
     expect(screen).toMatch(/was changed by \S+ at/);
     expect(screen).toMatch(/base\s+Alpha\s*$/m);
@@ -147,7 +156,7 @@ describe('two consoles editing the same site', () => {
     b.keys('BSpace', 'BSpace');
     b.type('fr');
     await b.waitFor(/language\s+fr/);
-    await save(b);
+    await saveKnownMoved(b);
     await b.waitFor('changed underneath');
     b.type('r');
     const review = await b.waitFor('Review changes to two-reapply');
@@ -173,7 +182,7 @@ describe('two consoles editing the same site', () => {
     await save(a);
     await a.waitFor('saved two-overwrite');
     await appendBrand(b, ' from B');
-    await save(b);
+    await saveKnownMoved(b);
     await b.waitFor('changed underneath');
     b.type('o');
     await b.waitFor('saved two-overwrite (overwrote the newer version): brand name');

@@ -177,7 +177,8 @@ describe('the header (#17.4)', () => {
     const screen = await t.waitFor('Sites (');
     const header = screen.split('\n')[0]!.trimEnd();
     // The role is the user in the name: not said twice; no socket directory, no "embedded (embedded …)".
-    expect(header).toMatch(new RegExp(`^cabinet  ${short()}  sites +read-write$`));
+    // How the screens follow others' changes comes before it once known (`live ·`, #14).
+    expect(header).toMatch(new RegExp(`^cabinet  ${short()}  sites +(live · )?read-write$`));
   });
 
   it('at 60 columns it is cut at the end, keeping its start and read-write', async () => {
@@ -185,8 +186,9 @@ describe('the header (#17.4)', () => {
     await editPrompt(t, 'paragraphs');
     const header = t.capture().split('\n')[0]!.trimEnd();
     expect(header).toHaveLength(60);
-    expect(header.endsWith(' read-write')).toBe(true);
-    const shown = header.slice(0, -' read-write'.length).trimEnd();
+    const tail = / (live · )?read-write$/.exec(header);
+    expect(tail, header).not.toBeNull();
+    const shown = header.slice(0, tail!.index).trimEnd();
     expect(shown.endsWith('…')).toBe(true);
     const full = `cabinet  ${short()}  edit paragraphs`;
     expect(full.startsWith(shown.slice(0, -1))).toBe(true);

@@ -1,12 +1,24 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { fakeServices, site } from './fake-services.ts';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { openRealConsole } from './real-console.ts';
 import { KEY, renderConsole } from './render-console.tsx';
 
+/** The new-site wizard on the real services and a real database: its refusals are the service's and the database's. */
+let rc: Awaited<ReturnType<typeof openRealConsole>>;
 let current: { unmount(): void } | undefined;
-afterEach(() => current?.unmount());
+beforeAll(async () => {
+  rc = await openRealConsole('ui_wizard');
+});
+afterAll(async () => rc?.close());
+beforeEach(async () => {
+  await rc.reset({ sites: [{ siteId: 'acme-de', domain: 'acme.de', brandName: 'ACME' }] });
+});
+afterEach(() => {
+  current?.unmount();
+  current = undefined;
+});
 
 async function openWizard() {
-  const services = fakeServices({ sites: [site({ siteId: 'acme-de', domain: 'acme.de' })] });
+  const services = rc.services;
   const c = renderConsole(services);
   current = c;
   await c.waitFor('acme-de');
@@ -63,7 +75,8 @@ describe('new-site wizard', () => {
       hubspotStage: '12345',
       aiPrompt: 'Du bist der Assistent.\nSei höflich.',
     });
-    expect(services.sitesById.get('acme-shop-de')?.domain).toBe('www.acme-shop.de');
+    expect(await rc.siteRow('acme-shop-de')).toMatchObject({ domain: 'www.acme-shop.de', version: 1 });
+    expect(await rc.siteRevisions('acme-shop-de')).toMatchObject([{ rev: 1, action: 'create', actor: 'tester' }]);
   });
 
   it('a domain mixing scripts (Cyrillic а) is marked as typed, and on the summary y does not create it: M does', async () => {
@@ -87,7 +100,8 @@ describe('new-site wizard', () => {
     expect(services.callsTo('sites.create')).toHaveLength(0);
     await c.press('M');
     await c.waitFor(/created site /);
-    expect(services.callsTo('sites.create')[0]?.args[1]).toEqual({ allowMixedScript: true });
+    expect(services.callsTo('sites.create').at(-1)?.args[1]).toEqual({ allowMixedScript: true });
+    expect((await rc.psql(`select count(*)::int as n from sites where domain like 'xn--%'`)).rows[0]!.n).toBe(1);
   });
 
   it('validates each step before the next, and keeps a typed site id over the suggestion', async () => {
@@ -126,6 +140,7 @@ describe('new-site wizard', () => {
     await c.press(KEY.enter);
     await c.waitFor('domain acme.de is already used by another site');
     expect(services.callsTo('sites.create')).toHaveLength(1);
+    expect(await rc.siteRow('acme-zwei')).toBeNull();
     expect(c.frame()).toMatch(/site id\s+acme-zwei/);
     // Esc cancels from the first step only after walking back.
     await c.press(KEY.esc);

@@ -9,9 +9,11 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 
 /**
  * A prompt of exactly `chars` code points shaped like the real ones: paragraphs of a few hundred
- * characters (German, Russian, an emoji now and then) between blank lines.
+ * characters (German, Russian, an emoji now and then) between blank lines. With `lineWidth`, each
+ * paragraph is broken into lines of at most that many characters (at spaces): a short prompt then fills
+ * the editor's rows as a long one does, so both sizes draw the same screen and differ only in length.
  */
-export function benchPrompt(chars: number): string {
+export function benchPrompt(chars: number, lineWidth?: number): string {
   const sentences = [
     'Du bist der freundliche Assistent unserer Marke und hilfst Kundinnen bei Fragen zu Terminen. ',
     'Antworte immer höflich, kurz und auf Deutsch, außer die Person schreibt in einer anderen Sprache. ',
@@ -25,11 +27,24 @@ export function benchPrompt(chars: number): string {
     const k = 3 + (p % 7);
     let paragraph = '';
     for (let s = 0; s < k; s++) paragraph += sentences[(p + s) % sentences.length]!;
+    if (lineWidth) paragraph = breakLines(paragraph.trimEnd(), lineWidth);
     const piece = (out.length ? '\n\n' : '') + paragraph.trimEnd();
     out.push(piece);
     n += [...piece].length;
   }
   return [...out.join('')].slice(0, chars).join('');
+}
+
+function breakLines(text: string, width: number): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && [...line].length + 1 + [...word].length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  return [...lines, line].join('\n');
 }
 
 export interface KeystrokeRun {

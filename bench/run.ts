@@ -39,7 +39,8 @@ const runs = Number(values.runs);
 const delayMs = Number(values.delay);
 const only = new Set(values.only.split(','));
 for (const s of only) if (!(SECTIONS as readonly string[]).includes(s)) throw new Error(`--only: unknown section ${s} (${SECTIONS.join(', ')})`);
-const cabinet = path.join(root, 'bin', 'cabinet');
+// BENCH_CABINET: another build to measure (e.g. an older commit's, for a before/after in one run).
+const cabinet = process.env.BENCH_CABINET ?? path.join(root, 'bin', 'cabinet');
 const nodeBin = path.join(root, 'node_modules', '.bin', 'node');
 const mikroOrmBin = path.join(root, 'node_modules', '.bin', 'mikro-orm');
 const has = (cmd: string) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
@@ -262,13 +263,16 @@ for (const link of links) {
 if (only.has('keys')) {
   // Keystroke to echo in the prompt editor: one site with a 700-character prompt, one with 99,000 (the
   // limit is 100,000); editing is local, so loopback only. The cursor goes some pages into the text first.
+  // Like with like: the 700-character prompt is broken into lines of 24 characters, so it fills the
+  // editor's rows (its paragraphs would fill only ~8 of them) and both sizes draw the same screen.
   const sizes = [700, 99_000];
-  await ensureDatabase('bench_keys', async (c) => {
+  const lineWidth = (chars: number) => (chars < 5_000 ? 24 : undefined);
+  await ensureDatabase('bench_keys_rows', async (c) => {
     for (const chars of sizes) {
       await c.query(`insert into sites (site_id, domain, brand_name, language, ai_prompt, hubspot_pipeline, hubspot_stage) values ($1, $2, 'Tippen', 'de', $3, 'default', 'appointmentscheduled')`, [
         `k-${String(chars).padStart(6, '0')}`,
         `k${chars}.example.de`,
-        benchPrompt(chars),
+        benchPrompt(chars, lineWidth(chars)),
       ]);
     }
   });
@@ -276,34 +280,49 @@ if (only.has('keys')) {
   const keys: Row = {};
   results.keystroke = keys;
   report('— prompt editor: keystroke → echo, through a pty —', '');
-  // Rounds alternate the sizes, so a machine busy with something else weighs on both alike.
-  const rounds = Math.max(1, Math.min(3, runs));
+  // BENCH_CABINET_BEFORE: an older build measured in the same rounds (a before/after on one busy machine).
+  const builds: [string, string][] = [['', cabinet], ...(process.env.BENCH_CABINET_BEFORE ? [['before ', process.env.BENCH_CABINET_BEFORE] as [string, string]] : [])];
+  // Rounds alternate the sizes (and builds), so a machine busy with something else weighs on all alike.
+  const rounds = Math.max(1, runs);
   const perRound = Math.ceil(Number(values.keys) / rounds);
-  const samples = new Map<number, { ms: number[]; cpu: number[]; errors: string[] }>(sizes.map((c) => [c, { ms: [], cpu: [], errors: [] }]));
+  type Samples = { ms: number[]; cpu: number[]; p95s: number[]; errors: string[] };
+  const samples = new Map<string, Samples>();
+  for (const [tag] of builds) for (const c of sizes) samples.set(`${tag}${c}`, { ms: [], cpu: [], p95s: [], errors: [] });
   for (let round = 0; round < rounds; round++) {
-    for (const [row, chars] of sizes.entries()) {
-      const siteId = `k-${String(chars).padStart(6, '0')}`;
-      const run = measureKeystrokes(cabinet, { ...baseEnv, DATABASE_URL: loopback.url('bench_keys') }, { siteId, row, pageDowns: 10, count: perRound });
-      // The edit is left unsaved: its draft would be offered on the next start.
-      fs.rmSync(baseEnv.XDG_STATE_HOME!, { recursive: true, force: true });
-      const s = samples.get(chars)!;
-      s.ms.push(...run.ms);
-      if (run.cpuMsPerKey !== null) s.cpu.push(run.cpuMsPerKey);
-      if (run.error) s.errors.push(run.error);
+    for (const [tag, bin] of builds) {
+      for (const [row, chars] of sizes.entries()) {
+        const siteId = `k-${String(chars).padStart(6, '0')}`;
+        const run = measureKeystrokes(bin, { ...baseEnv, DATABASE_URL: loopback.url('bench_keys_rows') }, { siteId, row, pageDowns: 10, count: perRound });
+        // The edit is left unsaved: its draft would be offered on the next start.
+        fs.rmSync(baseEnv.XDG_STATE_HOME!, { recursive: true, force: true });
+        const s = samples.get(`${tag}${chars}`)!;
+        s.ms.push(...run.ms);
+        if (run.ms.length) s.p95s.push(p95(run.ms));
+        if (run.cpuMsPerKey !== null) s.cpu.push(run.cpuMsPerKey);
+        if (run.error) s.errors.push(run.error);
+      }
     }
   }
-  for (const chars of sizes) {
-    const s = samples.get(chars)!;
-    const cpu = s.cpu.length ? s.cpu.reduce((a, b) => a + b, 0) / s.cpu.length : NaN;
-    keys[`chars_${chars}`] = { p95_ms: p95(s.ms), p50_ms: median(s.ms), max_ms: Math.max(...s.ms), keys: s.ms.length, cpu_ms_per_key: cpu, ...(s.errors.length ? { errors: s.errors } : {}) };
+  for (const [tag] of builds) {
+    const get = (chars: number) => samples.get(`${tag}${chars}`)!;
+    for (const chars of sizes) {
+      const s = get(chars);
+      keys[`${tag.trim() ? `${tag.trim()}_` : ''}chars_${chars}`] = { p95_ms: p95(s.ms), p50_ms: median(s.ms), max_ms: Math.max(...s.ms), keys: s.ms.length, round_p95s_ms: s.p95s, cpu_ms_per_key: median(s.cpu), ...(s.errors.length ? { errors: s.errors } : {}) };
+      report(
+        `${tag}keystroke → echo, ${chars.toLocaleString('en')}-character prompt`,
+        s.errors.length ? `FAILED: ${s.errors[0]}` : `p95 ${fmt(p95(s.ms))}, p50 ${fmt(median(s.ms))} (${s.ms.length} keys); rounds' p95 ${s.p95s.map((x) => x.toFixed(0)).join(' ')} ms; CPU ${fmt(median(s.cpu))} a key (median of rounds)`,
+      );
+    }
+    const small = get(700);
+    const big = get(99_000);
+    // Each round's ratio (the two sizes ran back to back), and their median: the steadier figure on a busy machine.
+    const roundRatios = small.p95s.map((p, i) => (big.p95s[i] ?? NaN) / p).filter((r) => !Number.isNaN(r));
+    const cpuRatios = small.cpu.map((c, i) => (big.cpu[i] ?? NaN) / c).filter((r) => !Number.isNaN(r));
     report(
-      `keystroke → echo, ${chars.toLocaleString('en')}-character prompt`,
-      s.errors.length ? `FAILED: ${s.errors[0]}` : `p95 ${fmt(p95(s.ms))}, p50 ${fmt(median(s.ms))} (${s.ms.length} keys); CPU ${fmt(cpu)} a key`,
+      `${tag}keystroke p95, 99,000 vs 700 characters`,
+      `pooled ${ratio(p95(big.ms), p95(small.ms))}; per round ${roundRatios.map((r) => r.toFixed(2)).join(' ')}, median ${median(roundRatios).toFixed(2)}× (target ≤ 1.3×); CPU a key, median per round ${median(cpuRatios).toFixed(2)}×`,
     );
   }
-  const small = keys.chars_700 as { p95_ms: number; cpu_ms_per_key: number };
-  const big = keys.chars_99000 as { p95_ms: number; cpu_ms_per_key: number };
-  report('keystroke p95, 99,000 vs 700 characters', `${ratio(big.p95_ms, small.p95_ms)} (target ≤ 1.3×, and ≤ 10 ms); CPU a key ${ratio(big.cpu_ms_per_key, small.cpu_ms_per_key)}`);
 }
 
 results.load_average_end = os.loadavg().map((x) => Number(x.toFixed(2)));

@@ -283,7 +283,7 @@ if (only.has('keys')) {
   // BENCH_CABINET_BEFORE: an older build measured in the same rounds (a before/after on one busy machine).
   const builds: [string, string][] = [['', cabinet], ...(process.env.BENCH_CABINET_BEFORE ? [['before ', process.env.BENCH_CABINET_BEFORE] as [string, string]] : [])];
   // Rounds alternate the sizes (and builds), so a machine busy with something else weighs on all alike.
-  const rounds = Math.max(1, runs);
+  const rounds = Math.max(1, Math.min(4, runs));
   const perRound = Math.ceil(Number(values.keys) / rounds);
   type Samples = { ms: number[]; cpu: number[]; p95s: number[]; errors: string[] };
   const samples = new Map<string, Samples>();

@@ -47,6 +47,11 @@ describe('the benchmark at tiny sizes', () => {
 
   it('the keystroke driver times each key to its echo in the prompt editor', () => {
     expect([...benchPrompt(300)].length).toBe(300);
+    // Like with like: the short prompt broken into 24-character lines fills the editor's rows, same length.
+    const rows = benchPrompt(700, 24);
+    expect([...rows].length).toBe(700);
+    expect(rows.split('\n').length).toBeGreaterThan(30);
+    expect(rows.split('\n').every((l) => [...l].length <= 24)).toBe(true);
     const run = measureKeystrokes(binCabinet, terminalEnv({ DATABASE_URL: db.url }), { siteId: 'k-000300', row: 1, pageDowns: 1, count: 5, warmup: 2, gapMs: 60 });
     expect(run.error).toBeUndefined();
     expect(run.ms).toHaveLength(5);

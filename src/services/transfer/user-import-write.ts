@@ -2,7 +2,10 @@ import type { SqlClient } from '../../db/sql-client.ts';
 import { CabinetError } from '../../lib/errors.ts';
 import { insertUserRevisionsSql, userSnapshotSql } from '../user-revisions.ts';
 import { pgErrorOf } from '../write-errors.ts';
+import { exportOrder } from '../../schema/field-spec.ts';
+import { USER_FIELD, USER_SCHEMA, type UserSpec } from '../../schema/user-schema.ts';
 import type { ImportPlan } from './records.ts';
+import { USER_EDITABLE_KEYS, USER_KEYS } from './user-records.ts';
 
 /**
  * The write of a planned users import (the checked rows wait in the temp table cabinet_import_users): the
@@ -13,6 +16,25 @@ import type { ImportPlan } from './records.ts';
 
 /** New users past this many go in two INSERTs; the second, small one merges the trigram indexes' pending lists. */
 const FLUSH_ROWS = 1000;
+
+/** The editable columns as the user has them, and as they are after the file's values (a value left out keeps the user's). */
+const CURRENT = `(${USER_EDITABLE_KEYS.map((k) => `u.${k}`).join(', ')})`;
+const MERGED = `(${USER_EDITABLE_KEYS.map((k) => `coalesce(t.${k}, u.${k})`).join(', ')})`;
+const SET = USER_EDITABLE_KEYS.map((k) => `${k} = coalesce(t.${k}, u.${k})`).join(', ');
+
+/**
+ * What a new user stores in a column: the file's value, else the table's default (`now`, or the time of the
+ * field it names, in turn defaulted); the database's bookkeeping starts at version 1 and now.
+ */
+function valuesOnCreate(f: UserSpec): string[] {
+  const own = `t.${f.column}`;
+  if (f.role === 'bookkeeping') return [own, f.kind === 'integer' ? '1' : 'now()'];
+  if (!('default' in f)) return [own];
+  return [own, ...(f.default === 'now' ? ['now()'] : valuesOnCreate(USER_FIELD[f.default as keyof typeof USER_FIELD] as UserSpec))];
+}
+const CREATE_VALUES = exportOrder(USER_SCHEMA).map((f) => valuesOnCreate(f))
+  .map((v) => (v.length === 1 ? v[0] : `coalesce(${v.join(', ')})`))
+  .join(', ');
 
 const stale = (planned: number, written: number) =>
   new CabinetError(`users changed while the import ran (${planned} planned, ${written} would be written); nothing was imported`, {
@@ -62,12 +84,12 @@ export async function writeUserImport(client: SqlClient, plan: ImportPlan, who: 
 function updateSql(force: boolean): string {
   return `with old as materialized (
       select u.user_id, ${userSnapshotSql('u')} as s from users u join cabinet_import_users t on t.user_id = u.user_id
-       where (u.email, u.first_seen, u.last_seen) is distinct from (coalesce(t.email, u.email), coalesce(t.first_seen, u.first_seen), coalesce(t.last_seen, u.last_seen))
+       where ${CURRENT} is distinct from ${MERGED}
     ), up as (
-      update users u set email = coalesce(t.email, u.email), first_seen = coalesce(t.first_seen, u.first_seen), last_seen = coalesce(t.last_seen, u.last_seen)
+      update users u set ${SET}
         from cabinet_import_users t
        where t.user_id = u.user_id
-         and (u.email, u.first_seen, u.last_seen) is distinct from (coalesce(t.email, u.email), coalesce(t.first_seen, u.first_seen), coalesce(t.last_seen, u.last_seen))
+         and ${CURRENT} is distinct from ${MERGED}
          ${force ? '' : '-- checked again on the locked, latest row: a sign-in that landed after the plan\n         and (t.version is null or t.version >= u.version)'}
       returning u.user_id, ${userSnapshotSql('u')} as s
     ), changes as (
@@ -80,8 +102,8 @@ function updateSql(force: boolean): string {
 /** New users (those not in the table), with `where` narrowing the rows; version and times as the file gives them. */
 function insertSql(where: string): string {
   return `with up as (
-      insert into users (user_id, email, first_seen, last_seen, version, updated_at)
-      select t.user_id, t.email, coalesce(t.first_seen, now()), coalesce(t.last_seen, t.first_seen, now()), coalesce(t.version, 1), coalesce(t.updated_at, now())
+      insert into users (${USER_KEYS.join(', ')})
+      select ${CREATE_VALUES}
         from cabinet_import_users t
        where not exists (select 1 from users u where u.user_id = t.user_id) ${where}
       returning users.user_id, ${userSnapshotSql('users')} as s

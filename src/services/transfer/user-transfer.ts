@@ -13,11 +13,19 @@ import {
   type ImportResult,
   type PlannedRow,
 } from './records.ts';
-import { parseUserRecord } from './user-records.ts';
+import { parseUserRecord, USER_EDITABLE_KEYS, USER_ID_KEY, USER_JSON_COLUMNS, USER_KEYS, USER_REQUIRED_NEW_KEYS } from './user-records.ts';
 import { writeUserImport } from './user-import-write.ts';
 
 const where = (line: number, idx: number | null) => (idx === null ? `line ${line}` : `index ${idx} (line ${line})`);
 const SAMPLE = 10;
+
+/** The staging table's columns: the export's, typed as export writes them (src/schema/user-table.ts). */
+const SQL_TYPE = { text: 'text', integer: 'int', timestamptz: 'timestamptz' } as const;
+const STAGING_COLUMNS = USER_JSON_COLUMNS.map(([key, kind]) => `${key} ${SQL_TYPE[kind]}${key === USER_ID_KEY ? ' not null' : ''}`).join(', ');
+/** Per editable column the file gives: its name when it differs from the user's (`u`) value. */
+const changedFields = (existing: string) =>
+  `array_remove(array[${USER_EDITABLE_KEYS.map((k) => `case when ${existing} and t.${k} is not null and t.${k} is distinct from u.${k} then '${k}' end`).join(', ')}], null)`;
+const anyChanged = USER_EDITABLE_KEYS.map((k) => `(t.${k} is not null and t.${k} is distinct from u.${k})`).join(' or ');
 
 /**
  * Users from JSON at any scale (export: exportUsersJson). Import streams the records,
@@ -39,12 +47,9 @@ export class UserTransfer {
     return withTransaction(this.#db.orm, this.#db.target, async (client) => {
       // A big file takes longer than the everyday statement timeout; its sorts and joins fit in memory.
       await client.query(`set local statement_timeout = 0; set local work_mem = '256MB'`);
-      await client.query(
-        `create temp table cabinet_import_users (line bigint not null, idx bigint, user_id text not null, email text,
-           first_seen timestamptz, last_seen timestamptz, version int, updated_at timestamptz) on commit drop`,
-      );
+      await client.query(`create temp table cabinet_import_users (line bigint not null, idx bigint, ${STAGING_COLUMNS}) on commit drop`);
       const problems = new ProblemList();
-      const copy = client.copyFrom('copy cabinet_import_users (line, idx, user_id, email, first_seen, last_seen, version, updated_at) from stdin');
+      const copy = client.copyFrom(`copy cabinet_import_users (line, idx, ${USER_KEYS.join(', ')}) from stdin`);
       const copied = finished(copy);
       copied.catch(() => {}); // awaited below; this only keeps an early failure from going unhandled
       let total = 0;
@@ -72,7 +77,7 @@ export class UserTransfer {
             options.onWarning?.({ where: record.where, message });
           }
           const r = parsed.row;
-          batch += `${record.line}\t${record.index ?? '\\N'}\t${copyField(r.userId)}\t${copyField(r.email)}\t${copyField(r.firstSeen)}\t${copyField(r.lastSeen)}\t${copyField(r.version)}\t${copyField(r.updatedAt)}\n`;
+          batch += `${record.line}\t${record.index ?? '\\N'}\t${USER_KEYS.map((k) => copyField(r[k])).join('\t')}\n`;
           // Each write is a message and a socket write: rows go in batches of about 64 KiB.
           if (batch.length >= 65536) await flush();
           if (total % 1000 === 0) options.onProgress?.(total);
@@ -111,12 +116,14 @@ export class UserTransfer {
       if (d.line === d.first_line) continue;
       problems.add(where(Number(d.line), d.idx === null ? null : Number(d.idx)), `user ${d.user_id} appears twice (also at ${where(Number(d.first_line), d.first_idx === null ? null : Number(d.first_idx))})`, Number(d.line));
     }
-    const missing = await client.query<{ line: string; idx: string | null; user_id: string }>(
-      `select t.line, t.idx, t.user_id from cabinet_import_users t
-        where t.email is null and not exists (select 1 from users u where u.user_id = t.user_id)
-        order by t.line limit 200`,
-    );
-    for (const m of missing.rows) problems.add(where(Number(m.line), m.idx === null ? null : Number(m.idx)), `new user ${m.user_id} needs an email`, Number(m.line));
+    for (const key of USER_REQUIRED_NEW_KEYS) {
+      const missing = await client.query<{ line: string; idx: string | null; user_id: string }>(
+        `select t.line, t.idx, t.user_id from cabinet_import_users t
+          where t.${key} is null and not exists (select 1 from users u where u.user_id = t.user_id)
+          order by t.line limit 200`,
+      );
+      for (const m of missing.rows) problems.add(where(Number(m.line), m.idx === null ? null : Number(m.idx)), `new user ${m.user_id} needs ${/^[aeiou]/.test(key) ? 'an' : 'a'} ${key}`, Number(m.line));
+    }
   }
 
   /**
@@ -129,10 +136,7 @@ export class UserTransfer {
     const older = await client.query<{ line: string; idx: string | null; user_id: string; file_version: number; version: number; updated_at: Date; fields: string[] }>(
       `select * from (
          select t.line, t.idx, t.user_id, t.version as file_version, u.version, u.updated_at,
-                array_remove(array[
-                  case when t.email is not null and t.email is distinct from u.email then 'email' end,
-                  case when t.first_seen is not null and t.first_seen is distinct from u.first_seen then 'first_seen' end,
-                  case when t.last_seen is not null and t.last_seen is distinct from u.last_seen then 'last_seen' end], null) as fields
+                ${changedFields('true')} as fields
            from cabinet_import_users t join users u on u.user_id = t.user_id
           where t.version is not null and t.version < u.version
           for update of u) o
@@ -153,15 +157,9 @@ export class UserTransfer {
     const diff = `
       select t.line, t.idx, t.user_id,
              case when u.user_id is null then 'create'
-                  when (t.email is not null and t.email is distinct from u.email)
-                    or (t.first_seen is not null and t.first_seen is distinct from u.first_seen)
-                    or (t.last_seen is not null and t.last_seen is distinct from u.last_seen) then 'change'
+                  when ${anyChanged} then 'change'
                   else 'unchanged' end as action,
-             array_remove(array[
-               case when u.user_id is not null and t.email is not null and t.email is distinct from u.email then 'email' end,
-               case when u.user_id is not null and t.first_seen is not null and t.first_seen is distinct from u.first_seen then 'first_seen' end,
-               case when u.user_id is not null and t.last_seen is not null and t.last_seen is distinct from u.last_seen then 'last_seen' end
-             ], null) as fields
+             ${changedFields('u.user_id is not null')} as fields
         from cabinet_import_users t left join users u on u.user_id = t.user_id`;
     const counts = await client.query<{ action: string; n: string }>(`select action, count(*) as n from (${diff}) d group by action`);
     const count = (a: string) => Number(counts.rows.find((r) => r.action === a)?.n ?? 0);

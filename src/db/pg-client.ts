@@ -18,9 +18,10 @@ export interface BatchStatement {
   params?: unknown[];
 }
 
-/** A pooled client of cabinetClient: what read-pool.ts calls `batch` on. */
+/** A pooled client of cabinetClient: what read-pool.ts calls `batch` on, and the save path `transaction`. */
 export interface BatchingClient {
   batch(statements: readonly BatchStatement[]): Promise<PromiseSettledResult<pg.QueryResult>[]>;
+  transaction(statements: readonly BatchStatement[]): Promise<PromiseSettledResult<pg.QueryResult>[]>;
 }
 
 type Callback = (error: Error | null, result?: unknown) => void;
@@ -95,6 +96,27 @@ export function cabinetClient(statementTimeoutMs: number): typeof pg.Client {
           const [begin, result] = [results[3 * i]!, results[3 * i + 1]!];
           return (begin.status === 'rejected' ? begin : result) as PromiseSettledResult<pg.QueryResult>;
         });
+      });
+      this.#queue = run.catch(() => {});
+      return run;
+    }
+
+    /**
+     * Runs the statements in one transaction, BEGIN … COMMIT written at once: one round trip for the lot.
+     * Each statement still takes its own snapshot (READ COMMITTED), so one that follows a row lock sees
+     * what the lock's previous holder committed. A failed statement aborts the transaction (the ones after
+     * it fail with 25P02 and the COMMIT rolls back); the answers say which.
+     */
+    transaction(statements: readonly BatchStatement[]): Promise<PromiseSettledResult<pg.QueryResult>[]> {
+      const run = this.#queue.then(async () => {
+        if (this.#begin !== undefined || super.getTransactionStatus() !== 'I') throw new Error('a transaction runs outside a transaction');
+        const results = await this.#pipelined([[`begin; ${settings}`], ...statements.map((st) => [st.sql, st.params ?? []]), ['commit']]);
+        if (super.getTransactionStatus() !== 'I') await Promise.resolve(super.query('rollback')).catch(() => {});
+        if (results[0]!.status === 'rejected') return statements.map(() => results[0]!) as PromiseSettledResult<pg.QueryResult>[];
+        const commit = results.at(-1)!;
+        const answers = results.slice(1, -1) as PromiseSettledResult<pg.QueryResult>[];
+        // A COMMIT that failed (a deferred check) fails the lot.
+        return commit.status === 'rejected' ? answers.map((a) => (a.status === 'rejected' ? a : (commit as PromiseRejectedResult))) : answers;
       });
       this.#queue = run.catch(() => {});
       return run;

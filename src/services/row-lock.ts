@@ -22,17 +22,33 @@ const TABLES = { sites: 'site_id', users: 'user_id' } as const;
  */
 export async function rowLockHolder(em: EntityManager, table: keyof typeof TABLES, id: string): Promise<LockHolder | null> {
   const run = <T extends object>(sql: string) => em.getConnection().execute<T[]>(sql, [id], 'all', em.getTransactionContext());
-  const key = TABLES[table];
-  const got = await run<{ one: number }>(`select 1 as one from ${table} where ${key} = ? for update skip locked`);
+  const { probe, holder } = lockProbeSql(table, '?');
+  const got = await run<{ one: number }>(probe);
   if (got.length > 0) return null;
-  const [holder] = await run<{ pid: number | null; application_name: string | null; usename: string | null; xact_start: Date | string | null; exists: boolean }>(
-    `select l.pid, a.application_name, a.usename, a.xact_start, true as exists
+  return holderOf(await run<HolderRow>(holder));
+}
+
+type HolderRow = { pid: number | null; application_name: string | null; usename: string | null; xact_start: Date | string | null };
+
+/**
+ * The two statements of rowLockHolder, for a caller that sends them with others in one message (the save
+ * path): `probe` takes the lock if free (a row back: nobody held it), `holder` names who holds it.
+ */
+export function lockProbeSql(table: keyof typeof TABLES, param: string): { probe: string; holder: string } {
+  const key = TABLES[table];
+  return {
+    probe: `select 1 as one from ${table} where ${key} = ${param} for update skip locked`,
+    holder: `select l.pid, a.application_name, a.usename, a.xact_start
        from ${table} t
        left join pg_locks l on l.locktype = 'transactionid' and l.transactionid = t.xmax and l.granted and l.mode = 'ExclusiveLock' and l.pid <> pg_backend_pid()
        left join pg_stat_activity a on a.pid = l.pid
-      where t.${key} = ?`,
-  );
-  // No row at all: nothing to wait for (the write reports it missing or deleted).
+      where t.${key} = ${param}`,
+  };
+}
+
+/** The holder from the `holder` statement's rows; null when the row does not exist (nothing to wait for). */
+export function holderOf(rows: readonly HolderRow[]): LockHolder | null {
+  const [holder] = rows;
   if (!holder) return null;
   return {
     pid: holder.pid ?? null,

@@ -20,6 +20,7 @@ import { toWriteError } from './write-errors.ts';
 import { threeWay } from './three-way.ts';
 import { isLockWaitTimeout, lockedError, rowLockHolder, type LockHolder } from './row-lock.ts';
 import { SITE_FIELD_LABELS } from '../schema/site-schema.ts';
+import { givenFields, saveSite } from './site-save.ts';
 import { siteFromFields } from '../schema/site-record.ts';
 
 export function siteToRecord(site: Site): SiteRecord {
@@ -90,16 +91,36 @@ export class OrmSiteService implements SiteService {
     }
   }
 
+  /**
+   * An edit: one round trip when it saves (site-save.ts); a refusal (stale, gone, a new mixed-script domain
+   * not confirmed) is told from the row the same round trip locked, and a stale or gone one reads its
+   * explanation from the history in one more.
+   */
   async update(siteId: string, patch: Partial<SiteInput>, options: WriteOptions = {}): Promise<SiteChange> {
     assertWritable(this.#gate);
     validateExpectedVersion(options.expectedVersion);
     const fields = validateSitePatch(patch);
     const who = { actor: validateActor(options.actor, this.#actor), note: validateNote(options.note) };
-    return this.#write(siteId, { ...options, mine: fields }, constraintMessages({ siteId, domain: fields.domain ?? null }), (em, site) => {
-      // Only a domain being changed needs the confirmation; the one the row already has was accepted before.
-      if (fields.domain !== undefined && fields.domain !== site.domain) assertDomainScripts(fields.domain, options.allowMixedScript);
-      return this.#apply(em, site, fields, 'update', who);
-    });
+    if (checkEncodable(siteId)) throw notFound(siteId);
+    if (givenFields(fields).length === 0) {
+      const site = await this.get(siteId);
+      if (!site) throw options.expectedVersion === undefined ? notFound(siteId) : await this.#gone(this.#em.fork(), siteId);
+      if (options.expectedVersion !== undefined && !options.force && site.version !== options.expectedVersion) throw await this.#stale(this.#em.fork(), siteId, options.expectedVersion, site, fields);
+      return { before: site, after: site, changed: [] };
+    }
+    // Only a domain being changed needs the confirmation; the one the row already has was accepted before.
+    const keepDomain = fields.domain !== undefined && !domainAccepted(fields.domain, options.allowMixedScript) ? fields.domain : null;
+    const expectedVersion = options.force ? undefined : options.expectedVersion;
+    const messages = constraintMessages({ siteId, domain: fields.domain ?? null });
+    const { before, after, rev } = await saveSite(this.#em, { siteId, fields, expectedVersion, keepDomain, action: 'update', ...who }, messages);
+    if (!before) throw options.expectedVersion === undefined ? notFound(siteId) : await this.#gone(this.#em.fork(), siteId);
+    if (expectedVersion !== undefined && before.version !== expectedVersion) throw await this.#stale(this.#em.fork(), siteId, expectedVersion, before, fields);
+    if (keepDomain !== null && before.domain !== keepDomain) assertDomainScripts(keepDomain, options.allowMixedScript);
+    const changed = givenFields(fields).filter((k) => fields[k] !== before[k]);
+    if (changed.length === 0) return { before, after: before, changed };
+    // The row matched the version and the fields differ, yet no row was updated: reported stale, never lost.
+    if (!after || rev === null) throw await this.#staleAfterRace(siteId, expectedVersion ?? before.version, fields);
+    return { before, after, changed, rev };
   }
 
   async delete(siteId: string, options: WriteOptions = {}): Promise<SiteRecord> {
@@ -225,8 +246,10 @@ export class OrmSiteService implements SiteService {
 
   /** The refusal, built once with everything the person needs: who, when, what moved, which fields conflict. */
   async #stale(em: EntityManager, siteId: string, expectedVersion: number, theirs: SiteRecord, mine?: Partial<SiteFields>): Promise<StaleEditError<SiteRecord>> {
-    const base = await stateAtVersion(em, siteId, expectedVersion, theirs.createdAt);
-    const last = await lastRevision(em, siteId);
+    // Outside a transaction (the one-round-trip edit) both reads go out at once, on connections of their own.
+    const [base, last] = em.isInTransaction()
+      ? [await stateAtVersion(em, siteId, expectedVersion, theirs.createdAt), await lastRevision(em, siteId)]
+      : await Promise.all([stateAtVersion(em.fork(), siteId, expectedVersion, theirs.createdAt), lastRevision(em.fork(), siteId)]);
     const changedBy: ChangedBy = last && last.version === theirs.version && last.after?.createdAt.getTime() === theirs.createdAt.getTime() ? { actor: last.actor } : 'outside';
     const rule = threeWay(EDITABLE_SITE_FIELDS, base, theirs, mine ?? {});
     const labels = (fields: readonly EditableSiteField[]) => fields.map((f) => SITE_FIELD_LABELS[f]).join(', ');
@@ -247,6 +270,16 @@ export class OrmSiteService implements SiteService {
     if (last?.action === 'delete') return new GoneError({ entity: 'site', id: siteId, deletedBy: last.actor, deletedAt: last.at, rev: last.rev });
     // No delete in the history: psql or n8n deleted a row cabinet knew, or cabinet never had it.
     return new GoneError({ entity: 'site', id: siteId, history: last ? 'outside' : 'never' });
+  }
+}
+
+/** Whether a domain passes the mixed-script check (or was confirmed). */
+function domainAccepted(domain: string, allowMixedScript: boolean | undefined): boolean {
+  try {
+    assertDomainScripts(domain, allowMixedScript);
+    return true;
+  } catch {
+    return false;
   }
 }
 

@@ -18,6 +18,7 @@ import { isLockWaitTimeout, lockedError, rowLockHolder, type LockHolder } from '
 import { toWriteError } from './write-errors.ts';
 import { recordFrom } from '../schema/record-mapper.ts';
 import { EDITABLE_USER_FIELDS, USER_SCHEMA } from '../schema/user-schema.ts';
+import { givenUserFields, saveUser } from './user-save.ts';
 
 export function userToRecord(user: User): UserRecord {
   return recordFrom<UserRecord>(USER_SCHEMA, (f) => (user as unknown as Record<string, unknown>)[f.name]);
@@ -86,23 +87,29 @@ export class OrmUserService implements UserService {
     }
   }
 
+  /** An edit: one round trip when it saves (user-save.ts); stale and gone are told from the row it locked. */
   async update(userId: string, patch: Partial<UserInput>, options: WriteOptions = {}): Promise<UserChange> {
     assertWritable(this.#gate);
     validateExpectedVersion(options.expectedVersion);
     const fields = validateUserPatch(patch);
     const who = { actor: validateActor(options.actor, this.#actor), note: validateNote(options.note) };
-    return this.#write(userId, options, async (em, user) => {
-      const before = userToRecord(user);
-      const changed = EDITABLE.filter((k) => fields[k] !== undefined && !same(fields[k], before[k]));
-      if (changed.length === 0) return { before, after: before, changed };
-      const exec = txExec(em);
-      const old = await readUserSnapshot(exec, userId);
-      em.assign(user, Object.fromEntries(changed.map((k) => [k, fields[k]])) as never);
-      await em.flush();
-      await em.refresh(user);
-      const rev = await appendUserRevision(exec, { userId, action: 'update', before: old, after: await readUserSnapshot(exec, userId), ...who });
-      return { before, after: userToRecord(user), changed, rev };
-    });
+    const notFound = () => new CabinetError(`no user with id ${sanitizeLine(userId)}`, { code: 'not-found' });
+    if (checkEncodable(userId)) throw notFound();
+    const expectedVersion = options.force ? undefined : options.expectedVersion;
+    const { before, after, rev } =
+      givenUserFields(fields).length > 0
+        ? await saveUser(this.#em, { userId, fields, expectedVersion, ...who })
+        : { before: await this.get(userId), after: null, rev: null };
+    if (!before) throw options.expectedVersion === undefined ? notFound() : new GoneError({ entity: 'user', id: userId });
+    if (expectedVersion !== undefined && before.version !== expectedVersion) throw stale(userId, expectedVersion, before);
+    const changed = EDITABLE.filter((k) => fields[k] !== undefined && !same(fields[k], before[k]));
+    if (changed.length === 0) return { before, after: before, changed };
+    // The row matched the version and the fields differ, yet no row was updated: reported stale, never lost.
+    if (!after || rev === null) {
+      const now = await this.get(userId);
+      throw now ? stale(userId, expectedVersion ?? before.version, now) : new GoneError({ entity: 'user', id: userId });
+    }
+    return { before, after, changed, rev };
   }
 
   async delete(userId: string, options: WriteOptions = {}): Promise<UserRecord> {

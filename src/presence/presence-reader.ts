@@ -50,11 +50,10 @@ order by l.pid`;
 
 const KIND_OF = new Map<number, PresenceKind>(Object.entries(PRESENCE_NAMESPACE).map(([kind, ns]) => [ns, kind as PresenceKind]));
 
-export async function readPresence(query: SqlQuery, exceptPid?: number): Promise<PresenceEntry[]> {
+export async function readPresence(query: SqlQuery): Promise<PresenceEntry[]> {
   const rows = await query<Row>(PRESENCE_SQL);
   const entries: PresenceEntry[] = [];
   for (const row of rows) {
-    if (row.pid === exceptPid) continue;
     const kind = KIND_OF.get(Number(row.ns));
     if (!kind) continue;
     const key = Number(row.key) | 0;

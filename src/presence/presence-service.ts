@@ -66,6 +66,17 @@ export function createPresence(deps: PresenceDeps): PresenceService {
   let conn: SessionConnection | undefined;
   let inTransaction = false;
   let heldPid: number | undefined;
+  /**
+   * This console's announcing backends, with when they stop counting as its own: forever while held, a few
+   * seconds after the connection went (a backend whose client vanished may hold its lock a moment longer).
+   * Reads leave them out when their rows arrive, not when they are sent: a read sent before this console's
+   * lock was taken may well see it.
+   */
+  const ownPids = new Map<number, number>();
+  const forgetPid = () => {
+    if (heldPid !== undefined) ownPids.set(heldPid, Date.now() + 5000);
+    heldPid = undefined;
+  };
   /** Whether the last announcing connection went through a pooler (kept for the detail's mode line). */
   let pooled: boolean | undefined;
   let current: PresenceStatus = { state: 'idle' };
@@ -85,7 +96,7 @@ export function createPresence(deps: PresenceDeps): PresenceService {
     const old = conn;
     conn = undefined;
     inTransaction = false;
-    heldPid = undefined;
+    forgetPid();
     void old?.close();
   };
 
@@ -119,7 +130,7 @@ export function createPresence(deps: PresenceDeps): PresenceService {
           if (conn !== opened) return;
           conn = undefined;
           inTransaction = false;
-          heldPid = undefined;
+          forgetPid();
           if (claims.size > 0 && !closed) {
             setStatus({ state: 'failed', reason: `the presence connection ended${error ? `: ${error.message}` : ''}; retrying` });
             scheduleRetry();
@@ -144,6 +155,7 @@ export function createPresence(deps: PresenceDeps): PresenceService {
       );
       // Known before the lock is: a read meanwhile must not show this console its own edit.
       heldPid = row?.pid;
+      if (heldPid !== undefined) ownPids.set(heldPid, Infinity);
       await c.query(claimStatement(list));
       setStatus({ state: 'announced', pooled: c.pooled });
     } catch (error) {
@@ -163,7 +175,12 @@ export function createPresence(deps: PresenceDeps): PresenceService {
     });
   }
 
-  const read = () => readPresence(deps.query, heldPid);
+  const read = async () => {
+    const entries = await readPresence(deps.query);
+    const t = Date.now();
+    for (const [pid, until] of ownPids) if (until < t) ownPids.delete(pid);
+    return entries.filter((e) => !ownPids.has(e.pid));
+  };
 
   const watchers = new Set<(snapshot: PresenceSnapshot) => void>();
   let poll: NodeJS.Timeout | undefined;

@@ -59,6 +59,35 @@ afterAll(async () => {
 });
 
 describe('presence on a real database', () => {
+  it('never shows a console its own edit, even to a read sent before its lock was taken that answers after', async () => {
+    // The read pool's answer is held back until the claim is announced: the read left the console while this
+    // console's announcing backend was unknown, and its rows, which hold that backend's lock, arrive after.
+    const pool = await openReadPool(db.target);
+    pools.push(pool);
+    let announce!: () => void;
+    const claimed = new Promise<void>((resolve) => (announce = resolve));
+    const held: typeof pool.query = (async (...args: Parameters<typeof pool.query>) => {
+      await claimed;
+      return pool.query(...args);
+    }) as typeof pool.query;
+    const self = createPresence({
+      query: held,
+      open: () => openSessionConnection(db.target, { applicationName: 'cabinet presence', queryTimeoutMs: 10_000 }),
+      identity: { who: 'carol', from: '100.101.2.9' },
+    });
+    services.push(self);
+    const early = self.read();
+    const release = self.claim('site', 'own-race');
+    await announced(self);
+    announce();
+    expect(on(await early, 'site', 'own-race')).toEqual([]);
+    // Another console does see it, so the lock really was there when the early read ran.
+    const anna = await console_(db.target, 'anna');
+    expect(on(await anna.read(), 'site', 'own-race')).toEqual([expect.objectContaining({ who: 'carol' })]);
+    release();
+    await until(() => anna.read(), (e) => on(e, 'site', 'own-race').length === 0);
+  });
+
   it('shows who edits which record to another console, not to itself, and forgets it when the edit ends', async () => {
     const boris = await console_(db.target, 'boris');
     const anna = await console_(db.target, 'anna', 'bastion');

@@ -1,12 +1,9 @@
-import { createTwoFilesPatch } from 'diff';
 import { CabinetError } from '../../src/lib/errors.ts';
-import { GoneError, StaleEditError } from '../../src/services/edit-errors.ts';
+import { GoneError } from '../../src/services/edit-errors.ts';
 import type {
   ConnectionInfo,
-  HistoryEntry,
   ListOptions,
   Page,
-  RevisionEntry,
   RevisionService,
   Services,
   SiteChange,
@@ -21,7 +18,6 @@ import type {
   WriteOptions,
 } from '../../src/services/types.ts';
 import { validateSite, validateSitePatch } from '../../src/services/validation/site-input.ts';
-import { EDITABLE_SITE_FIELDS } from '../../src/schema/site-schema.ts';
 import { blankSite } from '../../src/schema/site-record.ts';
 import { recordFrom } from '../../src/schema/record-mapper.ts';
 import { USER_SCHEMA } from '../../src/schema/user-schema.ts';
@@ -29,7 +25,9 @@ import { validateUser, validateUserPatch } from '../../src/services/validation/u
 import type { ConsoleMigrations, ConsoleServices } from '../../src/ui/services-context.tsx';
 
 /**
- * In-memory services for console tests: the same interfaces and validation as the real ones, no database.
+ * In-memory services for console tests of screens, keys, layout and timing: the same interfaces and
+ * validation as the real ones, no database, and no conflict rules (no stale checks, revisions or history):
+ * tests of those run on the real services (test/ui/real-console.ts, wrapped by fault-injection.ts).
  * Every call is recorded (method and arguments) so a test can assert what the console asked for, and any
  * call can be made slow or made to fail.
  */
@@ -41,16 +39,6 @@ export interface Call {
 export interface FakeServices extends ConsoleServices {
   calls: Call[];
   sitesById: Map<string, SiteRecord>;
-  /** What cabinet's history holds: the revisions the fake's writes recorded, oldest first. */
-  revisionLog: RevisionEntry[];
-  /** Replaces what `revisions.history` answers for a site (e.g. to add outside-cabinet gaps). */
-  historyById: Map<string, HistoryEntry[]>;
-  /** A change made outside cabinet (psql, n8n): the row's version moves on, no revision is recorded. */
-  changeOutside(siteId: string, patch: Partial<SiteRecord>): SiteRecord;
-  /** A delete made by someone else through cabinet (recorded, so GoneError names who and when). */
-  deleteAs(siteId: string, actor: string): void;
-  /** A change to a user made elsewhere (a sign-in bumping last_seen, psql): its version moves on. */
-  changeUserOutside(userId: string, patch: Partial<UserRecord>): UserRecord;
   usersById: Map<string, UserRecord>;
   /** Names of calls (e.g. 'sites.list') mapped to a delay in ms, or to an error to throw. */
   delay: Map<string, number | ((call: Call) => number)>;
@@ -123,37 +111,12 @@ export function fakeServices(
 
   const summary = ({ aiPrompt, ...rest }: SiteRecord): SiteSummary => ({ ...rest, promptChars: [...aiPrompt].length });
 
-  // Every state a site has had, by version: what the real service finds in site_revisions for a stale edit's base.
-  const states = new Map<string, SiteRecord>([...sitesById.values()].map((s) => [`${s.siteId}@${s.version}`, s]));
-  const revisionLog: RevisionEntry[] = [];
-  const historyById = new Map<string, HistoryEntry[]>();
-  const EDITABLE = EDITABLE_SITE_FIELDS;
-  const differing = (a: SiteRecord | null, b: SiteRecord | null) => EDITABLE.filter((f) => (a?.[f] ?? null) !== (b?.[f] ?? null));
-
-  function log(action: RevisionEntry['action'], before: SiteRecord | null, after: SiteRecord | null, changed: (keyof SiteRecord)[], options: WriteOptions, actor = 'tester'): number {
-    const siteId = (after ?? before)!.siteId;
-    const rev = revisionsOf(siteId).length + 1;
-    revisionLog.push({ kind: 'revision', siteId, rev, action, version: (after ?? before)!.version, changed, before, after, actor: options.actor ?? actor, note: options.note ?? null, at: new Date() } as RevisionEntry & { siteId: string });
-    return rev;
-  }
-  const revisionsOf = (siteId: string) => revisionLog.filter((r) => (r as RevisionEntry & { siteId: string }).siteId === siteId);
-
-  /** The conflict checks of the real service: gone, stale (with base / theirs), or the row to write. */
+  /** The row to write, or not found / gone (the conflict rules live in the real services: test/ui/real-console.ts). */
   function checkWrite(siteId: string, options: WriteOptions): SiteRecord {
     const before = sitesById.get(siteId);
-    if (!before) {
-      if (options.expectedVersion === undefined) throw new CabinetError(`no site with id ${siteId}`, { code: 'not-found' });
-      const last = revisionsOf(siteId).at(-1);
-      throw new GoneError(last?.action === 'delete' ? { entity: 'site', id: siteId, deletedBy: last.actor, deletedAt: last.at, rev: last.rev } : { entity: 'site', id: siteId });
-    }
-    if (options.expectedVersion !== undefined && !options.force && before.version !== options.expectedVersion) {
-      const base = states.get(`${siteId}@${options.expectedVersion}`) ?? null;
-      throw new StaleEditError<SiteRecord>(
-        `site ${siteId} was changed outside cabinet at ${before.updatedAt.toISOString()} since your edit began (version ${options.expectedVersion}, now ${before.version}); nothing was saved`,
-        { entity: 'site', id: siteId, expectedVersion: options.expectedVersion, theirs: before, base, changedUnderneath: base ? differing(base, before) : null },
-      );
-    }
-    return before;
+    if (before) return before;
+    if (options.expectedVersion === undefined) throw new CabinetError(`no site with id ${siteId}`, { code: 'not-found' });
+    throw new GoneError({ entity: 'site', id: siteId });
   }
 
   const sites: Services['sites'] = {
@@ -177,8 +140,6 @@ export function fakeServices(
       }
       const created = site({ ...fields, aiPrompt: fields.aiPrompt ?? '', createdAt: new Date(), updatedAt: new Date() } as SiteRecord);
       sitesById.set(created.siteId, created);
-      states.set(`${created.siteId}@${created.version}`, created);
-      log('create', null, created, [], (rest[0] ?? {}) as WriteOptions);
       return created;
     },
     async update(siteId: string, patch: Partial<SiteInput>, ...rest: unknown[]): Promise<SiteChange> {
@@ -190,15 +151,12 @@ export function fakeServices(
       if (changed.length === 0) return { before, after: before, changed };
       const after = { ...before, ...fields, version: before.version + 1, updatedAt: new Date() } as SiteRecord;
       sitesById.set(siteId, after);
-      states.set(`${siteId}@${after.version}`, after);
-      const rev = log('update', before, after, changed, options);
-      return { before, after, changed, rev };
+      return { before, after, changed };
     },
     async delete(siteId: string, ...rest: unknown[]) {
       await record('sites.delete', [siteId, ...rest]);
       const before = checkWrite(siteId, (rest[0] ?? {}) as WriteOptions);
       sitesById.delete(siteId);
-      log('delete', before, null, [], (rest[0] ?? {}) as WriteOptions);
       return before;
     },
   } as Services['sites'];
@@ -233,17 +191,6 @@ export function fakeServices(
         if (o.expectedVersion === undefined) throw new CabinetError(`no user with id ${userId}`, { code: 'not-found' });
         throw new GoneError({ entity: 'user', id: userId });
       }
-      // The real service's check: a row at another version than the edit began from is not overwritten.
-      if (o.expectedVersion !== undefined && !o.force && before.version !== o.expectedVersion) {
-        throw new StaleEditError<UserRecord>(`user ${userId} was changed since your edit began (version ${o.expectedVersion}, now ${before.version}); nothing was saved`, {
-          entity: 'user',
-          id: userId,
-          expectedVersion: o.expectedVersion,
-          theirs: before,
-          base: null,
-          changedUnderneath: null,
-        });
-      }
       const after = { ...before, ...fields, version: before.version + 1, updatedAt: new Date() } as UserRecord;
       usersById.set(userId, after);
       const changed = Object.keys(fields).filter((k) => String((fields as Record<string, unknown>)[k]) !== String((before as unknown as Record<string, unknown>)[k])) as (keyof UserRecord)[];
@@ -275,66 +222,14 @@ export function fakeServices(
     ...options.connection,
   };
 
-  const sideOf = (siteId: string, rev: number | 'current') => {
-    if (rev === 'current') {
-      const record = sitesById.get(siteId) ?? null;
-      return { rev, version: record?.version ?? null, at: record?.updatedAt ?? null, record };
-    }
-    const entry = revisionsOf(siteId).find((r) => r.rev === rev);
-    if (!entry) throw new CabinetError(`site ${siteId} has no revision ${rev}`, { code: 'not-found' });
-    return { rev, version: entry.version, at: entry.at, record: entry.after ?? entry.before };
+  // History, diffs and restores are tested on the real services (test/ui/real-console.ts); the fake has none.
+  const unsupported = async (method: string): Promise<never> => {
+    throw new Error(`${method}: not in the fake; test history on the real services (test/ui/real-console.ts)`);
   };
-
   const revisions: RevisionService = {
-    async history(siteId: string, o: { limit?: number; before?: number } = {}) {
-      await record('revisions.history', [siteId, o]);
-      let entries = historyById.get(siteId) ?? [...revisionsOf(siteId)].reverse();
-      if (entries.length === 0 && !sitesById.has(siteId)) throw new CabinetError(`no site with id ${siteId} and no history of one`, { code: 'not-found' });
-      // A page: `limit` revisions (with the gaps among them) older than `before`.
-      if (o.before !== undefined) {
-        const start = entries.findIndex((e) => e.kind === 'revision' && e.rev < o.before!);
-        entries = start < 0 ? [] : entries.slice(start);
-      }
-      const out: HistoryEntry[] = [];
-      let revs = 0;
-      for (const e of entries) {
-        if (e.kind === 'revision' && revs === (o.limit ?? 100)) break;
-        if (e.kind === 'revision') revs++;
-        out.push(e);
-      }
-      return out;
-    },
-    async diff(siteId: string, from: number | 'current', to: number | 'current') {
-      await record('revisions.diff', [siteId, from, to]);
-      const a = sideOf(siteId, from);
-      const b = sideOf(siteId, to);
-      const fields = differing(a.record, b.record).map((field) => ({ field, before: a.record?.[field] ?? null, after: b.record?.[field] ?? null }));
-      const pa = a.record?.aiPrompt ?? '';
-      const pb = b.record?.aiPrompt ?? '';
-      const name = (r: number | 'current') => (r === 'current' ? 'current' : `rev ${r}`);
-      return { siteId, from: a, to: b, fields, promptPatch: pa === pb ? '' : createTwoFilesPatch(`prompt (${name(from)})`, `prompt (${name(to)})`, pa, pb, undefined, undefined, { context: 3 }) };
-    },
-    async restore(siteId: string, rev: number, o: WriteOptions = {}) {
-      await record('revisions.restore', [siteId, rev, o]);
-      if (connection.readOnly) throw new CabinetError(`cannot change anything: ${connection.readOnlyReason ?? 'read-only'}`, { code: 'read-only' });
-      const values = sideOf(siteId, rev).record!;
-      const live = sitesById.get(siteId);
-      if (!live) {
-        if (o.expectedVersion !== undefined) checkWrite(siteId, o);
-        const recreated = { ...values, version: 1, updatedAt: new Date(), createdAt: new Date() };
-        sitesById.set(siteId, recreated);
-        const r = log('restore', null, recreated, [...EDITABLE], { ...o, note: `restored rev ${rev}` });
-        return { before: null, after: recreated, changed: [...EDITABLE], rev: r };
-      }
-      const before = checkWrite(siteId, o);
-      const changed = differing(before, values);
-      if (changed.length === 0) return { before, after: before, changed };
-      const after = { ...before, ...Object.fromEntries(EDITABLE.map((f) => [f, values[f]])), version: before.version + 1, updatedAt: new Date() } as SiteRecord;
-      sitesById.set(siteId, after);
-      states.set(`${siteId}@${after.version}`, after);
-      const r = log('restore', before, after, changed, { ...o, note: `restored rev ${rev}${o.note ? `: ${o.note}` : ''}` });
-      return { before, after, changed, rev: r };
-    },
+    history: () => unsupported('revisions.history'),
+    diff: () => unsupported('revisions.diff'),
+    restore: () => unsupported('revisions.restore'),
   };
 
   return {
@@ -345,26 +240,6 @@ export function fakeServices(
     connection,
     calls,
     sitesById,
-    revisionLog,
-    historyById,
-    changeOutside(siteId: string, patch: Partial<SiteRecord>) {
-      const before = sitesById.get(siteId)!;
-      const after = { ...before, ...patch, version: before.version + 1, updatedAt: new Date() };
-      sitesById.set(siteId, after);
-      states.set(`${siteId}@${after.version}`, after);
-      return after;
-    },
-    changeUserOutside(userId: string, patch: Partial<UserRecord>) {
-      const before = usersById.get(userId)!;
-      const after = { ...before, ...patch, version: before.version + 1, updatedAt: new Date() };
-      usersById.set(userId, after);
-      return after;
-    },
-    deleteAs(siteId: string, actor: string) {
-      const before = sitesById.get(siteId)!;
-      sitesById.delete(siteId);
-      log('delete', before, null, [], {}, actor);
-    },
     usersById,
     delay,
     fail,

@@ -8,6 +8,7 @@ import { CabinetError } from '../lib/errors.ts';
 import { sanitizeLine } from '../lib/sanitize.ts';
 import { assertWritable, type WriteGate } from './access.ts';
 import { GoneError, StaleEditError } from './edit-errors.ts';
+import { userGoneError, userStaleError } from './user-edit-errors.ts';
 import type { CreateOptions, ListOptions, Page, UserChange, UserHistoryEntry, UserRecord, UserService, UserSortKey, WriteOptions } from './types.ts';
 import { appendUserRevision, readUserSnapshot, userHistory, type TxExec } from './user-revisions.ts';
 import { checkEncodable } from '../schema/field-rules.ts';
@@ -100,14 +101,14 @@ export class OrmUserService implements UserService {
       givenUserFields(fields).length > 0
         ? await saveUser(this.#em, { userId, fields, expectedVersion, ...who })
         : { before: await this.get(userId), after: null, rev: null };
-    if (!before) throw options.expectedVersion === undefined ? notFound() : new GoneError({ entity: 'user', id: userId });
-    if (expectedVersion !== undefined && before.version !== expectedVersion) throw stale(userId, expectedVersion, before);
+    if (!before) throw options.expectedVersion === undefined ? notFound() : await userGoneError(this.#query, userId);
+    if (expectedVersion !== undefined && before.version !== expectedVersion) throw await userStaleError(this.#query, userId, expectedVersion, before);
     const changed = EDITABLE.filter((k) => fields[k] !== undefined && !same(fields[k], before[k]));
     if (changed.length === 0) return { before, after: before, changed };
     // The row matched the version and the fields differ, yet no row was updated: reported stale, never lost.
     if (!after || rev === null) {
       const now = await this.get(userId);
-      throw now ? stale(userId, expectedVersion ?? before.version, now) : new GoneError({ entity: 'user', id: userId });
+      throw now ? await userStaleError(this.#query, userId, expectedVersion ?? before.version, now) : await userGoneError(this.#query, userId);
     }
     return { before, after, changed, rev };
   }
@@ -146,10 +147,13 @@ export class OrmUserService implements UserService {
         return fn(em, user);
       });
     } catch (error) {
+      // Refused inside the transaction; explained (who, when, what moved) once it ended and freed its connection.
+      if (error instanceof StaleEditError) throw await userStaleError(this.#query, userId, error.details.expectedVersion, error.details.theirs as UserRecord);
+      if (error instanceof GoneError) throw await userGoneError(this.#query, userId);
       if (holder && isLockWaitTimeout(error)) throw lockedError('user', userId, holder, error);
       if (!(error instanceof OptimisticLockError)) throw toWriteError(error, {});
       const now = await this.get(userId);
-      throw now ? stale(userId, options.expectedVersion ?? readVersion!, now) : new GoneError({ entity: 'user', id: userId });
+      throw now ? await userStaleError(this.#query, userId, options.expectedVersion ?? readVersion!, now) : await userGoneError(this.#query, userId);
     }
   }
 }

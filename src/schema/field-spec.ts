@@ -31,6 +31,16 @@ export interface FieldSpec {
   readonly ask?: string;
   /** A column of the command line's list; `drop`: narrow terminals drop the highest first. A prompt's column shows its size. */
   readonly list?: { readonly header: string; readonly truncate?: boolean; readonly align?: 'right'; readonly drop?: number };
+  /**
+   * The console's own places for it (users; the site screens have their own lists): `column`, its column in
+   * the list (left to right by priority; narrow terminals drop the lowest first); `create`, a field of the
+   * new-record form; `edit`, the field the edit form changes.
+   */
+  readonly console?: {
+    readonly column?: { readonly priority: number; readonly flex?: number; readonly min?: number; readonly width?: number; readonly optional?: boolean };
+    readonly create?: boolean;
+    readonly edit?: boolean;
+  };
   /** An import may give it as a JSON integer (HubSpot ids are numbers in HubSpot's own exports). */
   readonly importNumbers?: boolean;
   /** Suggested from another field's value: the wizard asks for that field first (the site id from the domain). */

@@ -15,6 +15,7 @@ export const USER_SCHEMA = [
     label: 'user id',
     hint: 'the Zitadel sub',
     rule: rules.userId,
+    console: { column: { priority: 9, flex: 2, min: 10 }, create: true },
     cli: { arg: 'ID', help: ['the Zitadel sub, instead of the positional USER_ID'] },
   },
   {
@@ -25,6 +26,7 @@ export const USER_SCHEMA = [
     label: 'email',
     hint: 'name@example.com',
     rule: rules.email,
+    console: { column: { priority: 8, flex: 3, min: 14 }, create: true, edit: true },
     cli: { arg: 'EMAIL', help: ['the address (required for a new user)'] },
   },
   {
@@ -36,6 +38,7 @@ export const USER_SCHEMA = [
     hint: 'ISO 8601; default now',
     default: 'now',
     rule: rules.timestamp,
+    console: { column: { priority: 3, width: 16, optional: true }, create: true },
     cli: { arg: 'TIME', help: ['ISO 8601, e.g. 2026-11-23T10:00:00Z (create: default now)'] },
   },
   {
@@ -47,6 +50,7 @@ export const USER_SCHEMA = [
     hint: 'ISO 8601; default the first-seen time',
     default: 'firstSeen',
     rule: rules.timestamp,
+    console: { column: { priority: 7, width: 16 } },
     cli: { arg: 'TIME', help: ['(create: default the first-seen time)'] },
   },
   /** Row version (trigger-maintained, as for sites); pass it back as `expectedVersion`. */

@@ -9,6 +9,9 @@ import { usersCommand } from '../../src/commands/users.ts';
 import { validateUser, validateUserPatch } from '../../src/services/validation/user-input.ts';
 import { snapshotDiffLines } from '../../src/ui/screens/users/user-history-lines.ts';
 import { user } from '../ui/fake-services.ts';
+import { formatDateTime } from '../../src/ui/text/format.ts';
+import { parseUserRecord, USER_EDITABLE_KEYS, USER_JSON_COLUMNS, USER_KEYS } from '../../src/services/transfer/user-records.ts';
+import { newUserFields, newUserInput, USER_EDIT_FIELD, userColumns } from '../../src/ui/screens/users/user-fields.ts';
 
 const SAMPLES: Record<string, string> = { userId: '3141592653', email: 'walk@example.com', firstSeen: '2026-02-03T04:05:06.000Z', lastSeen: '2026-03-04T05:06:07.000Z' };
 const sampleOf = (f: FieldSpec) => SAMPLES[f.name] ?? 'Walk value';
@@ -40,6 +43,23 @@ function missingPlaces(field: FieldSpec): string[] {
     check('history: console diff', () => snapshotDiffLines(userToJson(base) as never, userToJson(withValue) as never, 200).some((l) => l.text.includes(field.label) && l.text.includes(v)));
   }
   check('export', () => userToJson(withValue)[field.column] === v);
+  check('export: columns', () => USER_KEYS.includes(field.column as never) && USER_JSON_COLUMNS.some(([k]) => k === field.column));
+  check('import: accepted', () => {
+    const parsed = parseUserRecord({ user_id: '1', email: 'base@example.com', [field.column]: v });
+    return parsed.ok && asText(field.kind === 'timestamp' ? new Date(String(parsed.row[field.column as never])) : parsed.row[field.column as never]) === v;
+  });
+  if (field.role === 'field') check('import: compared and written on an existing user', () => USER_EDITABLE_KEYS.includes(field.column as never));
+  check('console: users list column', () => {
+    const column = userColumns.find((c) => c.id === field.name);
+    return column !== undefined && column.header === field.label.toUpperCase() && column.cell(withValue) === (field.kind === 'timestamp' ? formatDateTime(new Date(v)) : v);
+  });
+  // A field a new user cannot do without (the id, no default, not nullable) is asked for by the new-user form.
+  if (field.role === 'identity' || (field.role === 'field' && field.default === undefined && !field.nullable)) {
+    check('console: new-user form', () => {
+      const f = newUserFields(new Date()).find((x) => x.key === field.name);
+      return f !== undefined && f.label === field.label && f.validate(v) === undefined && (newUserInput({ [field.name]: v }) as Record<string, unknown>)[field.name] === v;
+    });
+  }
   check('test fake: user() default', () => field.name in user({ userId: 'x', email: 'x@example.com' }));
   return missing;
 }
@@ -53,7 +73,11 @@ describe('the user schema table', () => {
 
   it('the walk fails for a field the table does not hold', () => {
     const stray: FieldSpec = { name: 'nickname', column: 'nickname', kind: 'line', role: 'field', label: 'nickname', cli: { arg: 'NAME', help: ['x'] } };
-    expect(missingPlaces(stray)).toEqual(expect.arrayContaining(['mapper', 'validation: create', 'validation: patch', 'cli: flag', 'cli: field input', 'cli: diff text', 'history: console diff', 'export', 'test fake: user() default']));
+    expect(missingPlaces(stray)).toEqual(expect.arrayContaining(['mapper', 'validation: create', 'validation: patch', 'cli: flag', 'cli: field input', 'cli: diff text', 'history: console diff', 'export', 'export: columns', 'import: accepted', 'import: compared and written on an existing user', 'console: users list column', 'console: new-user form', 'test fake: user() default']));
+  });
+
+  it('the user edit form changes the one field the table marks for it, with its label and hint', () => {
+    expect(USER_EDIT_FIELD).toMatchObject({ name: 'email', role: 'field', label: 'email', hint: 'name@example.com' });
   });
 
   it('the entity maps the same columns', () => {

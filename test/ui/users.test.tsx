@@ -28,6 +28,8 @@ describe('users', () => {
   it('lists users most recently seen first, filters by email or id on the server, and opens one', async () => {
     const { c, services } = await openUsers();
     expect(order(c.frame())).toEqual(['bernd@example.de', 'chiara@example.it', 'anna@example.com']);
+    // The columns, left to right, as src/schema/user-table.ts gives them.
+    expect(c.frame()).toMatch(/USER ID\s+EMAIL\s+LAST SEEN/);
     expect(services.callsTo('users.list')[0]?.args[0]).toMatchObject({ sort: 'lastSeen', descending: true });
     await c.press('/');
     await c.type('.it');
@@ -51,6 +53,9 @@ describe('users', () => {
     await c.press('n');
     let frame = await c.waitFor('New user');
     expect(frame).toMatch(/first seen\s+\d{4}-\d\d-\d\dT/);
+    // The form's fields, in order, as src/schema/user-table.ts gives them, each checked as typed; no last seen.
+    expect(frame).toMatch(/› user id[^\n]*user id is required \(the Zit[\s\S]*\n  email[^\n]*email is required\n  first seen/);
+    expect(frame).not.toContain('last seen');
     await c.type('290000000000000009');
     await c.press(KEY.enter);
     await c.type('not-an-email');

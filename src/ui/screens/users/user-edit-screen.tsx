@@ -21,6 +21,7 @@ import { formatDateTime } from '../../text/format.ts';
 import { truncate } from '../../text/graphemes.ts';
 import { tone } from '../../theme.ts';
 import { useUserMoved } from './use-user-moved.ts';
+import { USER_EDIT_FIELD } from './user-fields.ts';
 import {
   userConflictKeymap,
   userEditKeymap,
@@ -260,7 +261,7 @@ function UserEditForm({ base, initialEmail, notice, gone }: { base: Base; initia
         </Text>
       )}
       <FieldRow label="user id" state={lineInput(base.userId)} focused={false} width={width} readOnly />
-      <FieldRow label="email" state={input} focused={mode.kind === 'edit'} width={width} error={check.ok ? undefined : check.error} hint="name@example.com" />
+      <FieldRow label={USER_EDIT_FIELD.label} state={input} focused={mode.kind === 'edit'} width={width} error={check.ok ? undefined : check.error} hint={USER_EDIT_FIELD.hint} />
       <Text> </Text>
       {mode.kind === 'conflict' && (
         <>

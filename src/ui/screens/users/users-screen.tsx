@@ -1,22 +1,13 @@
 import { useCallback, useMemo } from 'react';
-import type { ListOptions, UserRecord, UserSortKey } from '../../../services/types.ts';
-import { sanitizeLine } from '../../../lib/sanitize.ts';
+import type { ListOptions, UserSortKey } from '../../../services/types.ts';
 import { ResourceBrowser } from '../../browser/resource-browser.tsx';
-import type { Column } from '../../components/table.tsx';
 import { useServices } from '../../services-context.tsx';
 import { useScreenActive, useShell } from '../../shell/shell-context.tsx';
 import { usePresenceMarks } from '../../presence/use-presence.ts';
-import { formatDateTime } from '../../text/format.ts';
 import { disableActions } from '../../keys/keymap.ts';
 import { useWriteBlock } from '../../hooks/use-write-gate.ts';
+import { userColumns } from './user-fields.ts';
 import { USERS_ROW_ACTIONS, USERS_WRITE_ACTIONS, usersKeymap, type UsersAction } from './users-keymap.ts';
-
-export const userColumns: Column<UserRecord>[] = [
-  { id: 'userId', header: 'USER ID', flex: 2, min: 10, priority: 9, cell: (u) => sanitizeLine(u.userId) },
-  { id: 'email', header: 'EMAIL', flex: 3, min: 14, priority: 8, cell: (u) => sanitizeLine(u.email) },
-  { id: 'lastSeen', header: 'LAST SEEN', width: 16, priority: 7, cell: (u) => formatDateTime(u.lastSeen) },
-  { id: 'firstSeen', header: 'FIRST SEEN', width: 16, priority: 3, optional: true, cell: (u) => formatDateTime(u.firstSeen) },
-];
 
 const sortKeys: readonly UserSortKey[] = ['lastSeen', 'firstSeen', 'email', 'userId'];
 

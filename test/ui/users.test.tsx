@@ -86,7 +86,7 @@ describe('users', () => {
     frame = await c.waitFor('created user 290000000000000009');
     const row = await userRow('290000000000000009');
     expect(row).toMatchObject({ email: 'dora@example.org' });
-    expect(Math.abs((row.first_seen as Date).getTime() - Date.now())).toBeLessThan(60_000);
+    expect(Math.abs((row!.first_seen as Date).getTime() - Date.now())).toBeLessThan(60_000);
     await c.waitFor('User 290000000000000009');
   });
 

@@ -1,19 +1,26 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CabinetError } from '../../src/lib/errors.ts';
 import { backoffSeconds, HEALTHY, healthReducer } from '../../src/ui/connection/health-state.ts';
-import { fakeServices, site } from './fake-services.ts';
+import { openRealConsole } from './real-console.ts';
 import { KEY, renderConsole } from './render-console.tsx';
 
-const ACME = site({ siteId: 'acme-de', domain: 'acme.de', brandName: 'ACME' });
+/** The database going away, on the real services and a real database; the outage is injected (fault-injection.ts). */
+const ACME = { siteId: 'acme-de', domain: 'acme.de', brandName: 'ACME', language: 'de', aiPrompt: 'Hallo.' };
 const lost = () => new CabinetError('the connection to cabinet@socket /run/x was lost', { code: 'db-down', hint: 'the server restarted or the network dropped; try again' });
 
+let rc: Awaited<ReturnType<typeof openRealConsole>>;
 let current: { unmount(): void } | undefined;
 let stateHome: string;
 const savedEnv = { ...process.env };
-beforeEach(() => {
+beforeAll(async () => {
+  rc = await openRealConsole('ui_health');
+});
+afterAll(async () => rc?.close());
+beforeEach(async () => {
+  await rc.reset({ sites: [ACME] });
   stateHome = fs.mkdtempSync(path.join(os.tmpdir(), 'cabinet-ui-'));
   process.env.XDG_STATE_HOME = stateHome;
 });
@@ -35,7 +42,7 @@ describe('the database going away', () => {
   });
 
   it('shows "database unreachable — retrying in Ns", probes with one cheap call, and clears and reloads when it answers', async () => {
-    const services = fakeServices({ sites: [ACME] });
+    const services = rc.services;
     services.fail.set('sites.list', lost());
     const c = renderConsole(services);
     current = c;
@@ -50,7 +57,7 @@ describe('the database going away', () => {
   });
 
   it('a save while the database is unreachable keeps the edit and says so; Ctrl-S once it is back saves it', async () => {
-    const services = fakeServices({ sites: [ACME] });
+    const services = rc.services;
     const c = renderConsole(services);
     current = c;
     await c.waitFor('acme-de');
@@ -69,11 +76,12 @@ describe('the database going away', () => {
     await c.waitFor(() => services.callsTo('sites.update').length === 2);
     await c.waitFor('not saved: the database is unreachable');
     expect(services.callsTo('sites.update')).toHaveLength(2);
+    expect((await rc.siteRow('acme-de'))?.brand_name).toBe('ACME');
     services.fail.delete('sites.update');
     services.fail.delete('sites.list');
     await c.waitFor((f) => !f.includes('⚠ database unreachable'), 5000);
     await c.press(KEY.ctrlS);
     await c.waitFor('saved acme-de: brand name');
-    expect(services.sitesById.get('acme-de')?.brandName).toBe('ACME GmbH');
+    expect((await rc.siteRow('acme-de'))?.brand_name).toBe('ACME GmbH');
   });
 });

@@ -1,6 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { colorsEnabled, tone } from '../../src/ui/theme.ts';
 import { fakeServices, site, user } from './fake-services.ts';
+import { openRealConsole } from './real-console.ts';
 import { KEY, renderConsole } from './render-console.tsx';
 
 let current: { unmount(): void } | undefined;
@@ -116,13 +117,28 @@ describe('the console shell', () => {
 });
 
 describe('keys that arrive in one read', () => {
+  // The filter is the real service's: on a real database.
+  let rc: Awaited<ReturnType<typeof openRealConsole>>;
+  beforeAll(async () => {
+    rc = await openRealConsole('ui_shell');
+  });
+  afterAll(async () => rc?.close());
+
   it('"/beta" in one chunk opens the filter with its first key and types the rest into it', async () => {
-    const { c } = open({ sites: [site({ siteId: 'acme-de', domain: 'acme.de' }), site({ siteId: 'beta-fr', domain: 'beta.fr' })] });
+    await rc.reset({
+      sites: [
+        { siteId: 'acme-de', domain: 'acme.de', brandName: 'ACME', language: 'de', aiPrompt: 'Hallo.' },
+        { siteId: 'beta-fr', domain: 'beta.fr', brandName: 'Beta', language: 'fr', aiPrompt: 'Salut.' },
+      ],
+    });
+    const c = renderConsole(rc.services);
+    current = c;
     await c.waitFor('Sites (2)');
     c.ui.stdin.write('/beta');
     const frame = await c.waitFor('Sites (1)');
     expect(frame).toContain('/beta');
     expect(frame).toContain('beta-fr');
+    expect(frame).not.toContain('acme-de');
   });
 
   it('End, typed text and a bracketed paste in one read land in that order', async () => {

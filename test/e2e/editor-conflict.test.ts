@@ -94,9 +94,10 @@ describe('$EDITOR while another writer changes the prompt (real binary, real ter
     await db.query(`update sites set ai_prompt = replace(ai_prompt, 'Line 3', 'Line 3 (psql)') where site_id = 'ed-form'`);
     fs.writeFileSync(ed.go, '');
     await tmux.waitFor('prompt taken from the editor');
+    // The live form has heard of psql's write (#14.2): it says so, and Ctrl-S goes straight to the choice,
+    // with no review of a save that cannot go through as it is.
+    await tmux.waitFor(/changed outside cabinet .*: prompt; Ctrl-S will show the conflict/);
     tmux.keys('C-s');
-    await tmux.waitFor('Review changes to ed-form');
-    tmux.type('y');
     const screen = await tmux.waitFor('Not saved: ed-form changed underneath (version 1 → 2)');
     expect(screen).toContain('changed on both sides: prompt');
     expect(screen).toContain('r mine where both changed · t theirs there');

@@ -225,7 +225,7 @@ describe('conflicts: a scripted set with --expect-version', () => {
     await db.query(`update users set email = 'psql@example.com' where user_id = 'stale-user'`);
     const r = await cabinet(['users', 'set', 'stale-user', '--email', 'mine@example.com', '--expect-version', '1']);
     expect(r.code).toBe(1);
-    expect(oneLine(r)).toMatch(/^cabinet: user stale-user changed since version 1: it is now version 2, changed at \S+; nothing was written/);
+    expect(oneLine(r)).toMatch(/^cabinet: user stale-user changed since version 1: it is now version 2, changed outside cabinet at \S+; nothing was written/);
     expect((await db.query(`select email from users where user_id = 'stale-user'`)).rows[0]!.email).toBe('psql@example.com');
   });
 

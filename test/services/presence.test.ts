@@ -167,7 +167,8 @@ describe('presence on a real database', () => {
     const release = a.claim('site', 's1');
     await announced(a);
     const [entry] = on(await b.read(), 'site', 's1');
-    await db.query('select pg_terminate_backend($1)', [entry!.pid]);
+    // Waits until the backend has exited (pg_terminate_backend alone only signals it; the next read could still see its lock).
+    await db.query('select pg_terminate_backend($1, 5000)', [entry!.pid]);
     // Gone at once …
     expect(on(await b.read(), 'site', 's1').filter((e) => e.pid === entry!.pid)).toEqual([]);
     // … and the console that still edits says so, then announces again on a new connection.

@@ -67,14 +67,18 @@ export function createPresence(deps: PresenceDeps): PresenceService {
   let inTransaction = false;
   let heldPid: number | undefined;
   /**
-   * This console's announcing backends, with when they stop counting as its own: forever while held, a few
-   * seconds after the connection went (a backend whose client vanished may hold its lock a moment longer).
-   * Reads leave them out when their rows arrive, not when they are sent: a read sent before this console's
-   * lock was taken may well see it.
+   * This console's announcing backends, with when they stop counting as its own: forever while held; once
+   * released by a ROLLBACK that answered, at once (behind a pooler that server connection may next serve
+   * another console); a direct connection dropped without one, a few seconds later (its backend may hold the
+   * lock a moment longer). A read leaves out what was ours when it was sent and when its rows arrive: a read
+   * sent just before this console's lock was taken may well see it.
    */
   const ownPids = new Map<number, number>();
-  const forgetPid = () => {
-    if (heldPid !== undefined) ownPids.set(heldPid, Date.now() + 5000);
+  const forgetPid = (linger: boolean) => {
+    if (heldPid !== undefined) {
+      if (linger) ownPids.set(heldPid, Date.now() + 5000);
+      else ownPids.delete(heldPid);
+    }
     heldPid = undefined;
   };
   /** Whether the last announcing connection went through a pooler (kept for the detail's mode line). */
@@ -92,11 +96,12 @@ export function createPresence(deps: PresenceDeps): PresenceService {
     for (const listener of statusListeners) listener(next);
   };
 
-  const dropConnection = () => {
+  /** `released`: a ROLLBACK answered, so no lock of ours is left on that backend. */
+  const dropConnection = (released: boolean) => {
     const old = conn;
     conn = undefined;
     inTransaction = false;
-    forgetPid();
+    forgetPid(!released && old?.pooled === false);
     void old?.close();
   };
 
@@ -118,7 +123,7 @@ export function createPresence(deps: PresenceDeps): PresenceService {
           pooled = conn.pooled;
           if (inTransaction) await conn.query('rollback');
         }
-        dropConnection();
+        dropConnection(true);
         setStatus({ state: 'idle', ...(pooled === undefined ? {} : { pooled }) });
         return;
       }
@@ -130,7 +135,7 @@ export function createPresence(deps: PresenceDeps): PresenceService {
           if (conn !== opened) return;
           conn = undefined;
           inTransaction = false;
-          forgetPid();
+          forgetPid(!opened.pooled);
           if (claims.size > 0 && !closed) {
             setStatus({ state: 'failed', reason: `the presence connection ended${error ? `: ${error.message}` : ''}; retrying` });
             scheduleRetry();
@@ -141,6 +146,7 @@ export function createPresence(deps: PresenceDeps): PresenceService {
       if (inTransaction) {
         inTransaction = false;
         await c.query('rollback');
+        forgetPid(false);
       }
       const list = [...claims.values()];
       await c.query('begin');
@@ -159,7 +165,7 @@ export function createPresence(deps: PresenceDeps): PresenceService {
       await c.query(claimStatement(list));
       setStatus({ state: 'announced', pooled: c.pooled });
     } catch (error) {
-      dropConnection();
+      dropConnection(false);
       if (closed || claims.size === 0) return;
       setStatus({ state: 'failed', reason: error instanceof Error ? error.message : String(error) });
       scheduleRetry();
@@ -176,10 +182,11 @@ export function createPresence(deps: PresenceDeps): PresenceService {
   }
 
   const read = async () => {
+    const atSend = new Set(ownPids.keys());
     const entries = await readPresence(deps.query);
     const t = Date.now();
     for (const [pid, until] of ownPids) if (until < t) ownPids.delete(pid);
-    return entries.filter((e) => !ownPids.has(e.pid));
+    return entries.filter((e) => !atSend.has(e.pid) && !ownPids.has(e.pid));
   };
 
   const watchers = new Set<(snapshot: PresenceSnapshot) => void>();

@@ -349,7 +349,8 @@ describe('the database restarting mid-edit', () => {
       await appendBrand(t, ' nach dem Neustart');
       await stopEmbeddedServer(root);
       await save(t);
-      const down = await t.waitFor('⚠ database unreachable — retrying in');
+      // The banner may come first (the live screens' polling notices the outage too); the save's own line follows.
+      const down = await t.waitFor((s) => s.includes('⚠ database unreachable — retrying in') && s.includes('not saved: the database is unreachable'));
       expect(down).toContain('not saved: the database is unreachable · your edit is kept; Ctrl-S or y tries again');
       await ensureEmbeddedServer({ root });
       await t.waitFor((s) => !s.includes('⚠ database unreachable'), 45_000);

@@ -13,7 +13,6 @@ import { siteDraft } from '../../src/ui/screens/sites/use-site-draft.ts';
 import pg from 'pg';
 import { initORM } from '../../src/db/orm.ts';
 import { cluster, createMigratedDatabase } from '../helpers/db.ts';
-import type { FakeServices } from './fake-services.ts';
 import { KEY, renderConsole } from './render-console.tsx';
 
 /**
@@ -69,7 +68,7 @@ async function row(siteId: string): Promise<Row> {
 }
 
 function open() {
-  const c = renderConsole(services as unknown as FakeServices, { columns: 110, rows: 50, drafts: new DraftStore({ dir, debounceMs: 50 }) });
+  const c = renderConsole(services, { columns: 110, rows: 50, drafts: new DraftStore({ dir, debounceMs: 50 }) });
   current = c;
   return c;
 }
@@ -200,7 +199,7 @@ describe('a save waiting for a row another session holds locked', () => {
     const em = orm.em as unknown as EntityManager;
     const sites = new OrmSiteService(em, { actor: 'alice' });
     const short: Services = { ...services, sites, revisions: new OrmRevisionService(em, sites) };
-    const c = renderConsole(short as unknown as FakeServices, { columns: 140, rows: 40, drafts: new DraftStore({ dir, debounceMs: 50 }) });
+    const c = renderConsole(short, { columns: 140, rows: 40, drafts: new DraftStore({ dir, debounceMs: 50 }) });
     current = c;
     const k = cluster();
     const psql = new pg.Client({ host: k.socket, port: k.port, user: k.user, database: db.name, application_name: 'psql' });
@@ -239,7 +238,7 @@ describe('a save waiting for a row another session holds locked', () => {
 describe('user edits follow the same rule (real PostgreSQL)', () => {
   async function editEmail(userId: string) {
     await db.query(`insert into users (user_id, email) values ($1, $2)`, [userId, `${userId}@example.de`]);
-    const c = renderConsole(services as unknown as FakeServices, { columns: 110, route: { name: 'user', userId }, drafts: new DraftStore({ dir, debounceMs: 30 }) });
+    const c = renderConsole(services, { columns: 110, route: { name: 'user', userId }, drafts: new DraftStore({ dir, debounceMs: 30 }) });
     current = c;
     await c.waitFor('e edit email');
     await c.press('e');

@@ -3,7 +3,6 @@ import { openReader } from '../../src/db/open-reader.ts';
 import { openSession } from '../../src/db/session.ts';
 import { openConsoleServices, type OpenedConsoleServices } from '../../src/services/console-services.ts';
 import { createMigratedDatabase } from '../helpers/db.ts';
-import type { FakeServices } from './fake-services.ts';
 import { KEY, renderConsole } from './render-console.tsx';
 
 /** Bursts of control keys (one stdin read) in the console on the real services. */
@@ -26,7 +25,7 @@ const filterLine = (frame: string) => frame.split('\n').find((l) => l.startsWith
 
 describe('a burst of keys in one read', () => {
   it('two Ctrl-W in one read delete two words of the filter; Ctrl-U with text before it in the same read clears it', async () => {
-    const c = renderConsole(opened.services as unknown as FakeServices);
+    const c = renderConsole(opened.services);
     current = c;
     await c.waitFor('Sites (2)');
     await c.press('/');

@@ -11,7 +11,6 @@ const { openSession } = await import('../../src/db/session.ts');
 const { openConsoleServices } = await import('../../src/services/console-services.ts');
 const { createMigratedDatabase } = await import('../helpers/db.ts');
 const { KEY, renderConsole } = await import('./render-console.tsx');
-import type { FakeServices } from './fake-services.ts';
 import type { OpenedConsoleServices } from '../../src/services/console-services.ts';
 
 /**
@@ -48,7 +47,7 @@ afterEach(() => {
 
 /** The edit form of acme-de with the prompt focused, the cursor some pages into its ~90,000 characters. */
 async function promptFocused() {
-  const c = renderConsole(opened.services as unknown as FakeServices, { columns: 100, rows: 30 });
+  const c = renderConsole(opened.services, { columns: 100, rows: 30 });
   current = c;
   await c.waitFor('acme-de');
   await c.press('e');
@@ -118,7 +117,7 @@ describe('a keystroke in the prompt editor', () => {
   });
 
   it('in the new-site wizard renders only the editor too, and the summary has every key', async () => {
-    const c = renderConsole(opened.services as unknown as FakeServices, { columns: 100, rows: 30 });
+    const c = renderConsole(opened.services, { columns: 100, rows: 30 });
     current = c;
     await c.waitFor('acme-de');
     await c.press('n');

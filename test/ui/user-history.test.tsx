@@ -9,7 +9,6 @@ import { OrmSiteService } from '../../src/services/site-service.ts';
 import { OrmUserService } from '../../src/services/user-service.ts';
 import type { Services } from '../../src/services/types.ts';
 import { createMigratedDatabase } from '../helpers/db.ts';
-import type { FakeServices } from './fake-services.ts';
 import { KEY, renderConsole } from './render-console.tsx';
 
 /**
@@ -48,7 +47,7 @@ afterAll(async () => {
 });
 
 function open(route: NonNullable<Parameters<typeof renderConsole>[1]>["route"]) {
-  const c = renderConsole(services as unknown as FakeServices, { columns: 120, rows: 30, route, drafts: new DraftStore({ dir, debounceMs: 30 }) });
+  const c = renderConsole(services, { columns: 120, rows: 30, route, drafts: new DraftStore({ dir, debounceMs: 30 }) });
   current = c;
   return c;
 }

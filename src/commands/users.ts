@@ -2,6 +2,7 @@ import { ExitCode, usageError } from '../lib/errors.ts';
 import { sanitizeLine } from '../lib/sanitize.ts';
 import type { UserInput, UserRecord, UserSortKey } from '../services/types.ts';
 import { validateUser } from '../services/validation/user-input.ts';
+import { USER_SCHEMA } from '../schema/user-schema.ts';
 import type { Command, CommandContext } from './command.ts';
 import { withReadServices } from './data.ts';
 import { bool, idArgument, LIST_OPTIONS, maxArgs, onlyOptions, parseLimit, parseSort, str, TRANSFER_OPTIONS, runAction } from './options.ts';
@@ -13,6 +14,9 @@ import { name, noteOf, notFound, withServices } from './user-common.ts';
 import { FIELD_FLAG_OPTIONS, FIELD_OPTIONS, FIELD_OPTIONS_HELP, fieldInput, userText, userToJson } from './user-flags.ts';
 import { userHistoryCommand } from './user-history.ts';
 import { userWrites } from './user-writes.ts';
+
+/** `--sort` takes the columns of the table's sortable fields (src/schema/user-table.ts), in table order. */
+const SORT_KEYS: Record<string, UserSortKey> = Object.fromEntries(USER_SCHEMA.filter((f) => 'sort' in f).map((f) => [f.column, f.name]));
 
 const help = `
 Usage
@@ -31,7 +35,7 @@ ${FIELD_OPTIONS_HELP}
 Options
   --filter TEXT            list: case-insensitive text in the e-mail address or user id;
                            ^TEXT: the address or id starts with TEXT (fast on a big table)
-  --sort KEY               list: user_id, email, first_seen, last_seen; -KEY sorts descending
+  --sort KEY               list: ${Object.keys(SORT_KEYS).join(', ')}; -KEY sorts descending
                            (default -last_seen: most recently seen first)
   --limit N                list: at most N users (default 100; the table can be large: see export)
   --json                   list: a JSON array; show/create/set/delete: the user; import: the plan
@@ -70,7 +74,6 @@ Examples
   $ gunzip -c users.ndjson.gz | cabinet users import - --dry-run
 `;
 
-const SORT_KEYS: Record<string, UserSortKey> = { user_id: 'userId', email: 'email', first_seen: 'firstSeen', last_seen: 'lastSeen' };
 const DEFAULT_LIMIT = 100;
 
 async function list(ctx: CommandContext): Promise<number> {

@@ -41,6 +41,11 @@ export interface FieldSpec {
     readonly create?: boolean;
     readonly edit?: boolean;
   };
+  /**
+   * The list may be ordered by it (the console's `s`, the CLI's `--sort`): `rank`, its place as `s` cycles
+   * the sort (the lowest is the list's first order); `descending`, its natural direction (times: newest first).
+   */
+  readonly sort?: { readonly rank: number; readonly descending?: boolean };
   /** An import may give it as a JSON integer (HubSpot ids are numbers in HubSpot's own exports). */
   readonly importNumbers?: boolean;
   /** Suggested from another field's value: the wizard asks for that field first (the site id from the domain). */

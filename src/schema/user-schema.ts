@@ -29,3 +29,12 @@ export const USER_COLUMNS = Object.fromEntries(USER_SCHEMA.map((f) => [f.name, f
 
 /** Labels by field. */
 export const USER_FIELD_LABELS = Object.fromEntries(USER_SCHEMA.map((f) => [f.name, f.label])) as Record<keyof UserRecord, string>;
+
+type Sortable = Extract<UserSpec, { sort: object }>;
+/** What the users list may be ordered by: the fields with a `sort` in the table. */
+export type UserSortKey = Sortable['name'];
+
+/** The sortable fields in the order `s` cycles them; the first is the list's first order. */
+export const USER_SORT_FIELDS: readonly (FieldSpec & { name: UserSortKey; sort: NonNullable<FieldSpec['sort']> })[] = (USER_SCHEMA.filter((f) => 'sort' in f) as Sortable[]).sort(
+  (a, b) => a.sort.rank - b.sort.rank,
+);

@@ -16,6 +16,7 @@ export const USER_SCHEMA = [
     hint: 'the Zitadel sub',
     rule: rules.userId,
     console: { column: { priority: 9, flex: 2, min: 10 }, create: true },
+    sort: { rank: 4 },
     cli: { arg: 'ID', help: ['the Zitadel sub, instead of the positional USER_ID'] },
   },
   {
@@ -27,6 +28,7 @@ export const USER_SCHEMA = [
     hint: 'name@example.com',
     rule: rules.email,
     console: { column: { priority: 8, flex: 3, min: 14 }, create: true, edit: true },
+    sort: { rank: 3 },
     cli: { arg: 'EMAIL', help: ['the address (required for a new user)'] },
   },
   {
@@ -39,6 +41,7 @@ export const USER_SCHEMA = [
     default: 'now',
     rule: rules.timestamp,
     console: { column: { priority: 3, width: 16, optional: true }, create: true },
+    sort: { rank: 2, descending: true },
     cli: { arg: 'TIME', help: ['ISO 8601, e.g. 2026-11-23T10:00:00Z (create: default now)'] },
   },
   {
@@ -51,6 +54,8 @@ export const USER_SCHEMA = [
     default: 'firstSeen',
     rule: rules.timestamp,
     console: { column: { priority: 7, width: 16 } },
+    // The list's first order, paged by the keyset (last_seen, user_id) that users_last_seen_user_id_idx serves.
+    sort: { rank: 1, descending: true },
     cli: { arg: 'TIME', help: ['(create: default the first-seen time)'] },
   },
   /** Row version (trigger-maintained, as for sites); pass it back as `expectedVersion`. */

@@ -1,8 +1,8 @@
 import type { DatabaseIdentity } from './database-identity.ts';
 import type { SiteInput, SiteRecord } from '../schema/site-schema.ts';
-import type { UserInput, UserRecord } from '../schema/user-schema.ts';
+import type { UserInput, UserRecord, UserSortKey } from '../schema/user-schema.ts';
 
-export type { SiteInput, SiteRecord, UserInput, UserRecord };
+export type { SiteInput, SiteRecord, UserInput, UserRecord, UserSortKey };
 
 /*
  * What the console and the commands see of the data: plain objects and service interfaces, no ORM types.
@@ -94,8 +94,6 @@ export interface SiteService {
   update(siteId: string, patch: Partial<SiteInput>, options?: WriteOptions): Promise<SiteChange>;
   delete(siteId: string, options?: WriteOptions): Promise<SiteRecord>;
 }
-
-export type UserSortKey = 'lastSeen' | 'firstSeen' | 'email' | 'userId';
 
 export interface UserChange {
   before: UserRecord | null;

@@ -11,7 +11,7 @@ import { snapshotDiffLines } from '../../src/ui/screens/users/user-history-lines
 import { user } from '../ui/fake-services.ts';
 import { formatDateTime } from '../../src/ui/text/format.ts';
 import { parseUserRecord, USER_EDITABLE_KEYS, USER_JSON_COLUMNS, USER_KEYS } from '../../src/services/transfer/user-records.ts';
-import { newUserFields, newUserInput, USER_EDIT_FIELD, userColumns } from '../../src/ui/screens/users/user-fields.ts';
+import { newUserFields, newUserInput, USER_EDIT_FIELD, userColumns, userSort } from '../../src/ui/screens/users/user-fields.ts';
 
 const SAMPLES: Record<string, string> = { userId: '3141592653', email: 'walk@example.com', firstSeen: '2026-02-03T04:05:06.000Z', lastSeen: '2026-03-04T05:06:07.000Z' };
 const sampleOf = (f: FieldSpec) => SAMPLES[f.name] ?? 'Walk value';
@@ -78,6 +78,17 @@ describe('the user schema table', () => {
 
   it('the user edit form changes the one field the table marks for it, with its label and hint', () => {
     expect(USER_EDIT_FIELD).toMatchObject({ name: 'email', role: 'field', label: 'email', hint: 'name@example.com' });
+  });
+
+  it('the users list sorts by the fields the table marks sortable, by rank, each shown as a column of the list', () => {
+    const sortable = (USER_SCHEMA as readonly FieldSpec[]).filter((f) => f.sort).sort((a, b) => a.sort!.rank - b.sort!.rank);
+    expect(userSort.keys).toEqual(sortable.map((f) => f.name));
+    expect(userSort.initial).toBe(sortable[0]!.name);
+    for (const f of sortable) {
+      expect(userSort.descendingFor(f.name as never), f.name).toBe(f.sort!.descending ?? false);
+      expect(userColumns.map((c) => c.id), f.name).toContain(f.name);
+      expect(usersCommand.help, f.name).toMatch(new RegExp(`--sort KEY\\s+list: [^\\n]*\\b${f.column}\\b`));
+    }
   });
 
   it('the entity maps the same columns', () => {

@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { USER_SCHEMA } from '../../src/schema/user-schema.ts';
 import type { UserInput } from '../../src/services/types.ts';
 import { openRealConsole } from './real-console.ts';
 import { KEY, renderConsole, selectedRow } from './render-console.tsx';
@@ -63,6 +64,26 @@ describe('users', () => {
     frame = await c.waitFor(/email\s+anna@example\.com/);
     expect(frame).toMatch(/first seen\s+2026-01-04T00:00:00\.000Z/);
     expect(frame).toMatch(/last seen\s+2026-01-04T00:00:00\.000Z/);
+  });
+
+  it('s cycles the sort through exactly the fields the users table marks sortable, each in its natural direction, and orders the rows by it', async () => {
+    // Read from the table itself (src/schema/user-table.ts), not from the screen: the rows with a `sort`, by rank.
+    const sortable = USER_SCHEMA.flatMap((f) => ('sort' in f ? [{ ...f, sort: f.sort as { rank: number; descending?: boolean } }] : [])).sort((a, b) => a.sort.rank - b.sort.rank);
+    expect(sortable.map((f) => f.name)).toEqual(['lastSeen', 'firstSeen', 'email', 'userId']);
+    const { c } = await openUsers();
+    const seen: string[] = [];
+    for (const [i, f] of sortable.entries()) {
+      if (i > 0) await c.press('s');
+      const frame = await c.waitFor(`sorted by ${f.label} ${f.sort.descending ? '▼' : '▲'}`);
+      seen.push(f.name);
+      const value = (u: UserInput) => String((u as Record<string, unknown>)[f.name]);
+      const expected = [...USERS].sort((a, b) => (value(a).localeCompare(value(b)) || a.userId.localeCompare(b.userId)) * (f.sort.descending ? -1 : 1)).map((u) => u.email);
+      expect(order(frame), f.name).toEqual(expected);
+    }
+    // One more s comes back to the first: the list offers no sort the table does not hold.
+    await c.press('s');
+    await c.waitFor(`sorted by ${sortable[0]!.label} ▼`);
+    expect(seen).toHaveLength(sortable.length);
   });
 
   it('creates a user with first seen defaulting to now', async () => {

@@ -1,5 +1,5 @@
 import { recordFromRow } from '../../schema/record-mapper.ts';
-import { USER_SCHEMA } from '../../schema/user-schema.ts';
+import { USER_SCHEMA, USER_SORT_FIELDS } from '../../schema/user-schema.ts';
 import type { SqlQuery } from '../../db/sql-query.ts';
 import { CabinetError } from '../../lib/errors.ts';
 import { parseUserFilter, userFilterSql } from './user-search.ts';
@@ -8,12 +8,9 @@ import { checkEncodable } from '../../schema/field-rules.ts';
 
 /** The read side of users, in SQL, shared by the ORM-backed service and the light read path. */
 
-const SORT_COLUMN: Record<UserSortKey, 'user_id' | 'email' | 'first_seen' | 'last_seen'> = {
-  lastSeen: 'last_seen',
-  firstSeen: 'first_seen',
-  email: 'email',
-  userId: 'user_id',
-};
+/** The column of each sort key, from the table's sortable fields. */
+const SORT_COLUMN = Object.fromEntries(USER_SORT_FIELDS.map((f) => [f.name, f.column])) as Record<UserSortKey, string>;
+const SORT_FIELD_BY_COLUMN = new Map<string, UserSortKey>(USER_SORT_FIELDS.map((f) => [f.column, f.name]));
 
 type Row = Record<string, unknown>;
 
@@ -26,8 +23,8 @@ const USER_COLUMNS_SQL = USER_SCHEMA.map((f) => f.column).join(', ');
 
 /** An opaque page cursor: the sort column, its value in the last row, and that row's user id. */
 function encodeCursor(key: string, last: UserRecord): string {
-  const value =
-    key === 'last_seen' ? last.lastSeen.toISOString() : key === 'first_seen' ? last.firstSeen.toISOString() : key === 'email' ? last.email : last.userId;
+  const v = last[SORT_FIELD_BY_COLUMN.get(key)!];
+  const value = v instanceof Date ? v.toISOString() : String(v);
   return Buffer.from(JSON.stringify([key, value, last.userId])).toString('base64url');
 }
 

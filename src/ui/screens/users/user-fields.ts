@@ -1,6 +1,6 @@
 import { sanitizeLine } from '../../../lib/sanitize.ts';
 import type { FieldSpec } from '../../../schema/field-spec.ts';
-import { USER_SCHEMA, type UserField, type UserInput, type UserRecord } from '../../../schema/user-schema.ts';
+import { USER_SCHEMA, USER_SORT_FIELDS, type UserField, type UserInput, type UserRecord, type UserSortKey } from '../../../schema/user-schema.ts';
 import { validateUserField } from '../../../services/validation/user-input.ts';
 import type { Column } from '../../components/table.tsx';
 import type { SimpleField } from '../../components/simple-form.tsx';
@@ -19,6 +19,13 @@ export function userCell(field: FieldSpec, user: UserRecord): string {
 export const userColumns: Column<UserRecord>[] = TABLE.filter((f) => f.console?.column)
   .sort((a, b) => b.console!.column!.priority - a.console!.column!.priority)
   .map((f) => ({ id: f.name, header: f.label.toUpperCase(), ...f.console!.column!, cell: (u: UserRecord) => userCell(f, u) }));
+
+/** What the users list sorts by (the table's `sort` rows): the keys `s` cycles, the first order, each key's natural direction. */
+export const userSort = {
+  keys: USER_SORT_FIELDS.map((f) => f.name) as readonly UserSortKey[],
+  initial: USER_SORT_FIELDS[0]!.name as UserSortKey,
+  descendingFor: (key: UserSortKey): boolean => USER_SORT_FIELDS.find((f) => f.name === key)?.sort.descending ?? false,
+};
 
 /** The new-user form's fields, in table order; a time defaulting to now starts at now. */
 export function newUserFields(now: Date): SimpleField[] {

@@ -6,10 +6,8 @@ import { useScreenActive, useShell } from '../../shell/shell-context.tsx';
 import { usePresenceMarks } from '../../presence/use-presence.ts';
 import { disableActions } from '../../keys/keymap.ts';
 import { useWriteBlock } from '../../hooks/use-write-gate.ts';
-import { userColumns } from './user-fields.ts';
+import { userColumns, userSort } from './user-fields.ts';
 import { USERS_ROW_ACTIONS, USERS_WRITE_ACTIONS, usersKeymap, type UsersAction } from './users-keymap.ts';
-
-const sortKeys: readonly UserSortKey[] = ['lastSeen', 'firstSeen', 'email', 'userId'];
 
 /** `:users`: most recently seen first; the filter matches email or user id; pages of 200 as you scroll. */
 export function UsersScreen() {
@@ -25,10 +23,10 @@ export function UsersScreen() {
       title="Users"
       columns={userColumns}
       fetch={fetch}
-      sortKeys={sortKeys}
-      initialSort="lastSeen"
-      initialDescending
-      descendingFor={(k) => k === 'lastSeen' || k === 'firstSeen'}
+      sortKeys={userSort.keys}
+      initialSort={userSort.initial}
+      initialDescending={userSort.descendingFor(userSort.initial)}
+      descendingFor={userSort.descendingFor}
       rowKey={(u) => u.userId}
       rowMark={(u) => editing.marked(u.userId)}
       {...(editing.count > 0 ? { note: `✎ ${editing.count} being edited elsewhere` } : {})}

@@ -26,6 +26,26 @@ const yogaWithoutFetch: Plugin = {
   },
 };
 
+// string-width (Ink's and ours) builds `/^\p{RGI_Emoji}$/v` as it loads and compiles it for the first
+// non-ASCII cluster it measures: ~70 ms of CPU on every console start. The same answer, cheaply, for the
+// clusters that cannot be an RGI emoji: src/lib/rgi-emoji.ts (checked against the full set in its test).
+const stringWidthLazyEmoji: Plugin = {
+  name: 'string-width-lazy-emoji',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]node_modules[\\/]string-width[\\/]index\.js$/ }, async (args) => {
+      const source = await fs.promises.readFile(args.path, 'utf8');
+      const definition = 'const rgiEmojiRegex = /^\\p{RGI_Emoji}$/v;';
+      const use = 'rgiEmojiRegex.test(segment)';
+      if (!source.includes(definition) || source.split(use).length !== 2) {
+        throw new Error(`${args.path}: the RGI_Emoji test to replace is gone (string-width changed); update scripts/build.ts`);
+      }
+      const helper = JSON.stringify(path.join(root, 'src', 'lib', 'rgi-emoji.ts'));
+      const patched = `import { isRgiEmoji } from ${helper};\n${source.replace(definition, '').replace(use, 'isRgiEmoji(segment)')}`;
+      return { contents: patched, loader: 'js', resolveDir: path.dirname(args.path) };
+    });
+  },
+};
+
 // Chunks are content-hashed: without a clean dist/, every build leaves the last one's behind.
 fs.rmSync(path.join(root, 'dist'), { recursive: true, force: true });
 
@@ -60,7 +80,7 @@ await build({
   sourcemap: 'linked',
   logLevel: 'warning',
   chunkNames: 'chunks/[name]-[hash]',
-  plugins: [yogaWithoutFetch],
+  plugins: [yogaWithoutFetch, stringWidthLazyEmoji],
 });
 
 // The migrations as .js for an installed cabinet: Node will not strip types below node_modules (see

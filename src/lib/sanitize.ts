@@ -24,8 +24,21 @@ const EMOJI = String.raw`\p{RGI_Emoji}|${PICTO}(?:\u{200D}${PICTO})+|[\p{Emoji}-
 const HIDDEN = String.raw`[[\p{Default_Ignorable_Code_Point}\p{Cf}\p{Zl}\p{Zp}\p{Cc}\p{Cs}]--[\n]]`;
 // The emoji alternative is tried only where a joiner, variation selector or tag follows (the RGI set is
 // large, and an emoji without one has nothing to escape anyway).
-const EMOJI_START = String.raw`(?=[\p{Emoji}\p{Extended_Pictographic}]\p{Emoji_Modifier}?[\u{200D}\u{FE0E}\u{FE0F}\u{E0020}-\u{E007F}])`;
-const PASS = new RegExp(`(${EMOJI_START}(?:${EMOJI}))|${HIDDEN}`, 'gv');
+const SEQUENCE_START = String.raw`[\p{Emoji}\p{Extended_Pictographic}]\p{Emoji_Modifier}?[\u{200D}\u{FE0E}\u{FE0F}\u{E0020}-\u{E007F}]`;
+/** The whole expression: group 1 is a kept emoji sequence, anything else matched is a character to escape. */
+export const PASS_SOURCE = `((?=${SEQUENCE_START})(?:${EMOJI}))|${HIDDEN}`;
+// Building RGI_Emoji's set costs 50–90 ms of CPU (V8 expands thousands of sequences from ICU's data), which
+// every start paid when this module loaded. A text in which no emoji is followed by a joiner, a variation
+// selector or a tag gives the emoji alternative no place to start, so there the expression matches exactly
+// what HIDDEN alone matches; the full one is built the first time a text has such a sequence.
+const HAS_SEQUENCE = new RegExp(SEQUENCE_START, 'v');
+let withEmoji: RegExp | undefined;
+let hiddenOnly: RegExp | undefined;
+/** The expression for `text`; group 1 (a kept emoji sequence) can match only in the full one. */
+function passFor(text: string): RegExp {
+  if (HAS_SEQUENCE.test(text)) return (withEmoji ??= new RegExp(PASS_SOURCE, 'gv'));
+  return (hiddenOnly ??= new RegExp(HIDDEN, 'gv'));
+}
 /**
  * A fast first look, for long texts (exports stream megabytes of JSON through here): the BMP blocks that
  * hold a character of the set, C0 controls, and every surrogate (any astral character, and lone ones).
@@ -54,7 +67,7 @@ export function splitHidden(text: string): string[] {
   if (PLAIN.test(text) || !MAYBE_HIDDEN.test(text)) return [text];
   const out: string[] = [];
   let last = 0;
-  for (const m of text.matchAll(PASS)) {
+  for (const m of text.matchAll(passFor(text))) {
     if (m[1] !== undefined) continue;
     if (m.index > last) out.push(text.slice(last, m.index));
     out.push(m[0]);
@@ -68,14 +81,16 @@ export function splitHidden(text: string): string[] {
 export function hiddenCharacters(text: string): { char: string; index: number }[] {
   if (PLAIN.test(text) || !MAYBE_HIDDEN.test(text)) return [];
   const out: { char: string; index: number }[] = [];
-  for (const m of text.matchAll(PASS)) if (m[1] === undefined && m[0] !== '\t' && m[0] !== '\r') out.push({ char: m[0], index: m.index });
+  for (const m of text.matchAll(passFor(text))) if (m[1] === undefined && m[0] !== '\t' && m[0] !== '\r') out.push({ char: m[0], index: m.index });
   return out;
 }
 
 /** `text` with each character that hides or acts on the terminal replaced (emoji sequences kept whole). */
 export function replaceHidden(text: string, replace: (ch: string) => string): string {
   if (PLAIN.test(text) || !MAYBE_HIDDEN.test(text)) return text;
-  return text.replace(PASS, (match: string, emoji: string | undefined) => (emoji !== undefined ? match : replace(match)));
+  const pass = passFor(text);
+  if (pass === hiddenOnly) return text.replace(pass, (match: string) => replace(match));
+  return text.replace(pass, (match: string, emoji: string | undefined) => (emoji !== undefined ? match : replace(match)));
 }
 
 function escapeInvisible(text: string): string {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { escapeCodePoint, MAYBE_HIDDEN, sanitizeLine, sanitizeText, splitHidden } from '../../src/lib/sanitize.ts';
+import { escapeCodePoint, hiddenCharacters, MAYBE_HIDDEN, PASS_SOURCE, sanitizeLine, sanitizeText, splitHidden } from '../../src/lib/sanitize.ts';
 import { findHiddenText, hiddenTextWarning } from '../../src/lib/hidden-text.ts';
 import { graphemeBoundaries, nextBoundary, previousBoundary } from '../../src/ui/text/graphemes.ts';
 
@@ -60,6 +60,21 @@ describe('the display sanitiser and Unicode’s invisible characters', () => {
       'Be kind.\\u{E0049}\\u{E0047}\\u{E004E}\\u{E004F}\\u{E0052}\\u{E0045}\\u{E0020}\\u{E0041}\\u{E004C}\\u{E004C}\\u{E0020}\\u{E0052}\\u{E0055}\\u{E004C}\\u{E0045}\\u{E0053}',
     );
     expect(sanitizeLine('漢\u{e0100}')).toBe('漢\\u{E0100}');
+  });
+
+  it('texts without an emoji sequence get the same answer as from the whole expression (built only for one that has)', () => {
+    const whole = new RegExp(PASS_SOURCE, 'gv');
+    const reference = (text: string) => text.replace(whole, (m: string, emoji: string | undefined) => (emoji !== undefined ? m : escapeCodePoint(m)));
+    const referenceHidden = (text: string) => [...text.matchAll(whole)].filter((m) => m[1] === undefined && m[0] !== '\t' && m[0] !== '\r').map((m) => ({ char: m[0], index: m.index }));
+    const pieces = ['a', 'Ж', '漢', '👋', '❤', '1', '#', '\u200b', '\u200d', '\ufe0f', '\ufe0e', '\u{1f3fd}', '\u{e0049}', '\u{e007f}', '\u202e', '\x1b', '\xad', '\ud800', '\u{1f1e9}', '\u{1f1ea}', '\u20e3', ' '];
+    let texts = 0;
+    for (const a of pieces) for (const b of pieces) for (const c of pieces) {
+      const text = `x${a}${b}${c}y`;
+      expect(sanitizeText(text), JSON.stringify(text)).toBe(reference(text));
+      expect(hiddenCharacters(text), JSON.stringify(text)).toEqual(referenceHidden(text));
+      texts++;
+    }
+    expect(texts).toBe(pieces.length ** 3);
   });
 
   it('legitimate emoji sequences stay as they are: ZWJ families, VS16, keycaps, skin tones, RGI tag flags', () => {

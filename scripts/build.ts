@@ -6,6 +6,7 @@ import { build, type Plugin } from 'esbuild';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { inkOutputCachesAcrossFrames, memoisedStringWidth } from './ink-frame-caches.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 // meow would otherwise find, read and normalise package.json on every start (~15 ms); hand it what it shows.
@@ -80,7 +81,7 @@ await build({
   sourcemap: 'linked',
   logLevel: 'warning',
   chunkNames: 'chunks/[name]-[hash]',
-  plugins: [yogaWithoutFetch, stringWidthLazyEmoji],
+  plugins: [yogaWithoutFetch, stringWidthLazyEmoji, memoisedStringWidth, inkOutputCachesAcrossFrames],
 });
 
 // The migrations as .js for an installed cabinet: Node will not strip types below node_modules (see

@@ -1,0 +1,81 @@
+// Build plugins that keep Ink's per-frame text measurements from one frame to the next (#13.3).
+//
+// Ink 8 draws every frame from scratch: a new `Output` per frame, whose caches (each row's styled
+// characters, each string's display width) start empty, so a keystroke in the prompt editor measures
+// every character on the screen again (string-width: grapheme segmentation and Unicode property regexes
+// per character), the largest part of a key's CPU in a profile of typing. From one frame to the next
+// almost every row is the same string, so these plugins make the measurements outlive the frame:
+// - every `import stringWidth from 'string-width'` (Ink, widest-line, wrap-ansi, cli-truncate, ours) gets
+//   the same function behind a bounded memo (src/lib/bounded-memo.ts), for calls without options;
+// - Ink's `Output` shares one set of caches across frames, each map bounded the same way. The cached
+//   styled characters are only read (cells are replaced, never changed in place), so sharing is safe; a
+//   key longer than MEMO_MAX_KEY_LENGTH is not kept (measured every frame, as before).
+// Both patch pinned dependency code by text; the build fails if the text to patch is gone.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Plugin } from 'esbuild';
+import { MEMO_LIMIT, MEMO_MAX_KEY_LENGTH } from '../src/lib/bounded-memo.ts';
+
+const memoModule = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', 'src', 'lib', 'bounded-memo.ts');
+
+export const memoisedStringWidth: Plugin = {
+  name: 'memoised-string-width',
+  setup(b) {
+    b.onResolve({ filter: /^string-width$/ }, async (args) => {
+      if (args.pluginData?.real) return undefined;
+      // Each importer keeps the copy it would get (cliui's string-width 4 stays string-width 4).
+      const real = await b.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: { real: true } });
+      if (real.errors.length > 0) return { errors: real.errors };
+      // A path of its own (not ending in index.js), so no plugin that patches string-width's file loads it.
+      return { path: `${real.path}.memoised`, namespace: 'memoised-string-width' };
+    });
+    b.onLoad({ filter: /.*/, namespace: 'memoised-string-width' }, (args) => {
+      const real = args.path.replace(/\.memoised$/, '');
+      return {
+        contents: [
+          `import stringWidth from ${JSON.stringify(real)};`,
+          `import { boundedMemo } from ${JSON.stringify(memoModule)};`,
+          'const memo = boundedMemo((text) => stringWidth(text));',
+          'export default function memoisedStringWidth(text, options) {',
+          "  return options === undefined && typeof text === 'string' ? memo(text) : stringWidth(text, options);",
+          '}',
+        ].join('\n'),
+        resolveDir: path.dirname(real),
+        loader: 'js',
+      };
+    });
+  },
+};
+
+const boundedMap = [
+  'class BoundedMap extends Map {',
+  '    set(key, value) {',
+  `        if (key.length > ${MEMO_MAX_KEY_LENGTH}) return this;`,
+  `        if (this.size >= ${MEMO_LIMIT}) this.clear();`,
+  '        return super.set(key, value);',
+  '    }',
+  '}',
+].join('\n');
+const patches: [string, string][] = [
+  // One set of caches for every frame, its maps bounded.
+  [
+    'class OutputCaches {\n    widths = new Map();\n    blockWidths = new Map();\n    styledChars = new Map();',
+    `${boundedMap}\nclass OutputCaches {\n    widths = new BoundedMap();\n    blockWidths = new BoundedMap();\n    styledChars = new BoundedMap();`,
+  ],
+  ['export default class Output {', 'const sharedCaches = new OutputCaches();\nexport default class Output {'],
+  ['    caches = new OutputCaches();', '    caches = sharedCaches;'],
+];
+
+export const inkOutputCachesAcrossFrames: Plugin = {
+  name: 'ink-output-caches-across-frames',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]ink[\\/]build[\\/]output\.js$/ }, async (args) => {
+      let source = await fs.promises.readFile(args.path, 'utf8');
+      for (const [from, to] of patches) {
+        if (!source.includes(from)) throw new Error(`${args.path}: ${JSON.stringify(from.split('\n')[0])} to patch is gone (Ink changed); update scripts/ink-frame-caches.ts`);
+        source = source.replace(from, to);
+      }
+      return { contents: source, loader: 'js' };
+    });
+  },
+};

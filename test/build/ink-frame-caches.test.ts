@@ -1,0 +1,101 @@
+// The build's Ink patches (scripts/ink-frame-caches.ts, #13.3): a frame that differs from the last one in
+// one row measures that row's characters, not the whole screen again, and draws exactly what unpatched
+// Ink draws. Ink and React are bundled here with esbuild and the same plugins scripts/build.ts uses, and
+// render rows like the prompt editor's (renderToString runs Ink's renderer, a new Output per frame, as a
+// keystroke does); a counter on the real string-width underneath adds up the characters it measures.
+import fs from 'node:fs';
+import path from 'node:path';
+import { build, type Plugin } from 'esbuild';
+import { describe, expect, it } from 'vitest';
+import { inkOutputCachesAcrossFrames, memoisedStringWidth } from '../../scripts/ink-frame-caches.ts';
+import { boundedMemo } from '../../src/lib/bounded-memo.ts';
+import { scratchDir } from '../helpers/scratch.ts';
+
+const root = path.resolve(import.meta.dirname, '..', '..');
+
+// Adds up the characters that reach string-width's own code (after any memo in front of it).
+const countWidthCalls: Plugin = {
+  name: 'count-width-calls',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]node_modules[\\/]string-width[\\/]index\.js$/, namespace: 'file' }, async (args) => {
+      const source = await fs.promises.readFile(args.path, 'utf8');
+      const renamed = source.replace('export default function stringWidth(', 'function realStringWidth(');
+      if (renamed === source) throw new Error('string-width changed: update this test');
+      return {
+        contents: `${renamed}\nexport default function stringWidth(text, options) { globalThis.__widthCalls = (globalThis.__widthCalls ?? 0) + String(text).length; return realStringWidth(text, options); }\n`,
+        loader: 'js',
+      };
+    });
+  },
+};
+
+type Frame = (rows: string[]) => string;
+
+async function bundleOutput(plugins: Plugin[], name: string): Promise<Frame> {
+  const dir = scratchDir(`ink-frame-${name}`);
+  const entry = `import { createElement as h } from 'react';
+import { Box, Text, renderToString } from 'ink';
+// The editor's rows: a margin cell, the text, the cursor cell in inverse on one row.
+export function frame(rows) {
+  const tree = h(Box, { flexDirection: 'column', width: 100 }, rows.map((row, y) =>
+    h(Text, { key: y, wrap: 'truncate-end' }, h(Text, { dimColor: true }, row[0]), row.slice(1, 30), y === 12 ? h(Text, { inverse: true }, row[30]) : row[30], row.slice(31))));
+  return renderToString(tree, { columns: 100 });
+}
+`;
+  await build({ stdin: { contents: entry, resolveDir: root, loader: 'js' }, outdir: dir, splitting: true, outExtension: { '.js': '.mjs' }, bundle: true, format: 'esm', platform: 'node', logLevel: 'silent', external: ['react-devtools-core'], jsx: 'automatic', define: { 'process.env.NODE_ENV': '"production"' }, banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" }, plugins: [countWidthCalls, ...plugins] });
+  return ((await import(path.join(dir, 'stdin.mjs'))) as { frame: Frame }).frame;
+}
+
+function calls(): number {
+  return (globalThis as { __widthCalls?: number }).__widthCalls ?? 0;
+}
+
+function measure(frame: Frame, rows: string[]): { calls: number; output: string } {
+  const before = calls();
+  const output = frame(rows);
+  return { calls: calls() - before, output };
+}
+
+// A screen of the prompt editor: German, Russian, an emoji, a wide character, 30 rows of ~95 cells.
+const words = ['Antworte', 'immer', 'höflich,', 'kurz', 'und', 'auf', 'Deutsch.', 'Ты', 'помогаешь', 'клиентам', '👋', '家族', 'booking', 'page'];
+const screen = Array.from({ length: 30 }, (_, y) => {
+  let row = y % 2 ? '↪' : ' ';
+  row += ' ';
+  for (let i = y; row.length < 90; i++) row += `${words[i % words.length]} `;
+  return row.trimEnd();
+});
+const typed = screen.map((row, y) => (y === 12 ? `${row.slice(0, 40)}x${row.slice(40)}` : row));
+
+describe('Ink frames in the build (scripts/ink-frame-caches.ts)', () => {
+  it('a frame that changes one row measures about that row, where unpatched Ink measures every cell again; both draw the same', async () => {
+    const patched = await bundleOutput([memoisedStringWidth, inkOutputCachesAcrossFrames], 'patched');
+    const plain = await bundleOutput([], 'plain');
+    const cells = screen.reduce((n, row) => n + [...row].length, 0);
+
+    measure(plain, screen);
+    const plainKey = measure(plain, typed);
+    measure(patched, screen);
+    const patchedKey = measure(patched, typed);
+
+    // Unpatched: every character of the screen goes through string-width again (and more).
+    expect(plainKey.calls).toBeGreaterThan(cells);
+    // Patched: the changed row's new text (a few times over), not the 30 rows.
+    expect(patchedKey.calls).toBeLessThan(cells / 5);
+    expect(patchedKey.output).toBe(plainKey.output);
+    expect(measure(patched, screen).output).toBe(measure(plain, screen).output);
+  });
+
+  it('the memo forgets everything at its limit and never keeps a long key', () => {
+    let computed = 0;
+    const width = boundedMemo((s) => (computed++, s.length), 3, 10);
+    for (const s of ['a', 'b', 'a', 'c', 'a']) width(s);
+    expect(computed).toBe(3);
+    width('d'); // the fourth key: the memo is cleared first
+    width('a');
+    expect(computed).toBe(5);
+    const long = 'x'.repeat(11);
+    expect(width(long)).toBe(11);
+    width(long);
+    expect(computed).toBe(7);
+  });
+});

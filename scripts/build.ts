@@ -47,6 +47,22 @@ const stringWidthLazyEmoji: Plugin = {
   },
 };
 
+// meow evaluates normalize-package-data as it loads (spdx-correct sorts its table with localeCompare, which
+// sets up ICU's collator: 10-20 ms of CPU on every start), though it normalises package.json only when a
+// program reads cli.pkg. The same function, loaded on its first call.
+const meowLazyNormalize: Plugin = {
+  name: 'meow-lazy-normalize',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]node_modules[\\/]meow[\\/]build[\\/]dependencies\.js$/ }, async (args) => {
+      const source = await fs.promises.readFile(args.path, 'utf8');
+      const eager = 'var normalizeExports = requireNormalize();\nconst normalizePackageData = getDefaultExportFromCjs(normalizeExports);';
+      if (!source.includes(eager)) throw new Error(`${args.path}: the normalize-package-data load to defer is gone (meow changed); update scripts/build.ts`);
+      const lazy = 'const normalizePackageData = (...args) => getDefaultExportFromCjs(requireNormalize())(...args);';
+      return { contents: source.replace(eager, lazy), loader: 'js' };
+    });
+  },
+};
+
 // Chunks are content-hashed: without a clean dist/, every build leaves the last one's behind.
 fs.rmSync(path.join(root, 'dist'), { recursive: true, force: true });
 
@@ -81,7 +97,7 @@ await build({
   sourcemap: 'linked',
   logLevel: 'warning',
   chunkNames: 'chunks/[name]-[hash]',
-  plugins: [yogaWithoutFetch, stringWidthLazyEmoji, memoisedStringWidth, inkOutputCachesAcrossFrames],
+  plugins: [yogaWithoutFetch, stringWidthLazyEmoji, meowLazyNormalize, memoisedStringWidth, inkOutputCachesAcrossFrames],
 });
 
 // The migrations as .js for an installed cabinet: Node will not strip types below node_modules (see

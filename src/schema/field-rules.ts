@@ -1,4 +1,4 @@
-import { toASCII, toUnicode } from 'tr46';
+import { toASCII, toUnicode } from '../lib/idna.ts';
 import { LINE_MAX_CHARS, PROMPT_MAX_CHARS } from './limits.ts';
 
 /**

@@ -1,4 +1,4 @@
-import { toUnicode } from 'tr46';
+import { toUnicode } from '../../lib/idna.ts';
 import { CabinetError } from '../../lib/errors.ts';
 import { domainForDisplay } from '../../schema/field-rules.ts';
 

@@ -1,0 +1,91 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createMigratedDatabase } from '../helpers/db.ts';
+import { scratchDir } from '../helpers/scratch.ts';
+import { binCabinet, ensureBuilt, startTmux, terminalEnv, type TmuxSession } from '../helpers/tmux.ts';
+
+/**
+ * What the console does before its first rows (issue #13.5), asked of the real binary: a probe preloaded
+ * with NODE_OPTIONS=--import records every module Node loads, every expression built on Unicode's
+ * RGI_Emoji set (~70 ms of CPU to build and compile) and every localeCompare (the first sets up ICU's
+ * collator, 10-20 ms). None of them is needed for a first screen of ASCII rows; each is loaded when a
+ * screen needs it, which the second half shows (an emoji sequence in a prompt, an IDN domain).
+ */
+let db: Awaited<ReturnType<typeof createMigratedDatabase>>;
+let tmux: TmuxSession | undefined;
+
+beforeAll(async () => {
+  ensureBuilt();
+  db = await createMigratedDatabase('e2e_start_up_work');
+  await db.query(`insert into sites (site_id, domain, brand_name, ai_prompt) values ('acme-de', 'acme.de', 'ACME', 'Sei freundlich ❤️ und kurz.')`);
+});
+afterAll(async () => {
+  await db?.close();
+});
+afterEach(() => {
+  tmux?.kill();
+  tmux = undefined;
+});
+
+function probe(dir: string, log: string): string {
+  const file = path.join(dir, 'start-up-probe.mjs');
+  fs.writeFileSync(
+    file,
+    `import fs from 'node:fs';
+import module from 'node:module';
+const log = (line) => fs.appendFileSync(${JSON.stringify(log)}, line + '\\n');
+const NativeRegExp = RegExp;
+globalThis.RegExp = new Proxy(NativeRegExp, {
+  construct(target, args, newTarget) {
+    if (String(args[0]).includes('RGI_Emoji')) log('RGI_Emoji ' + (new Error().stack.split('\\n')[2] ?? '').trim());
+    return Reflect.construct(target, args, newTarget);
+  },
+});
+const localeCompare = String.prototype.localeCompare;
+let compares = 0;
+String.prototype.localeCompare = function (...args) {
+  if (compares++ < 5) log('localeCompare ' + (new Error().stack.split('\\n')[2] ?? '').trim());
+  return localeCompare.apply(this, args);
+};
+module.registerHooks({ load(url, context, nextLoad) { log('load ' + url); return nextLoad(url, context); } });
+`,
+  );
+  return file;
+}
+
+describe('the console before its first rows', () => {
+  it('builds no RGI_Emoji set, sets up no collator, loads no IDNA tables; each comes when a screen needs it', async () => {
+    const dir = scratchDir('start-up-probe');
+    const log = path.join(dir, 'probe.log');
+    tmux = startTmux([binCabinet], { env: terminalEnv({ DATABASE_URL: db.url, NODE_OPTIONS: `--import=${probe(dir, log)}` }), width: 120, height: 30 });
+    await tmux.waitFor('Sites (1)');
+    const before = fs.readFileSync(log, 'utf8').split('\n');
+    // The probe sees the loads (a control: the driver is loaded from node_modules).
+    expect(before.some((l) => /^load .*\/node_modules\/pg\//.test(l))).toBe(true);
+    expect(before.filter((l) => l.startsWith('RGI_Emoji'))).toEqual([]);
+    expect(before.filter((l) => l.startsWith('localeCompare'))).toEqual([]);
+    expect(before.filter((l) => /^load .*\/node_modules\/tr46\//.test(l))).toEqual([]);
+    // The IDNA tables are not carried in the bundle either (they come from node_modules when needed).
+    const chunks = path.join(path.dirname(binCabinet), '..', 'dist', 'chunks');
+    expect(fs.readdirSync(chunks).filter((f) => f.endsWith('.js') && fs.readFileSync(path.join(chunks, f), 'utf8').includes('mappingTable'))).toEqual([]);
+
+    // The prompt's ❤️ (a variation sequence) is kept as it is: the whole set is built for it now.
+    tmux.keys('Enter');
+    await tmux.waitFor('❤️ und kurz');
+    expect(fs.readFileSync(log, 'utf8').split('\n').some((l) => l.startsWith('RGI_Emoji'))).toBe(true);
+    tmux.type('q');
+    tmux.type('q');
+    expect(await tmux.waitForExit()).toBe(0);
+    tmux.kill();
+
+    // A punycode domain on the first screen: the tables are loaded for it, and it is shown decoded.
+    await db.query(`insert into sites (site_id, domain, brand_name) values ('bcme-de', 'xn--mnchen-3ya.de', 'BCME')`);
+    fs.rmSync(log);
+    tmux = startTmux([binCabinet], { env: terminalEnv({ DATABASE_URL: db.url, NODE_OPTIONS: `--import=${probe(dir, log)}` }), width: 120, height: 30 });
+    await tmux.waitFor('münchen.de');
+    expect(fs.readFileSync(log, 'utf8').split('\n').some((l) => /^load .*\/node_modules\/tr46\//.test(l))).toBe(true);
+    tmux.type('q');
+    expect(await tmux.waitForExit()).toBe(0);
+  });
+});

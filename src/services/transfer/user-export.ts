@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { SqlClient, TransactionRunner } from '../../db/sql-client.ts';
-import { copyRowsAsJson } from './copy-json.ts';
+import { binaryRowsAsJson } from './copy-binary.ts';
 import { USER_JSON_COLUMNS, USER_KEYS } from './user-records.ts';
 
 /** One snapshot for every stream: each sees the table as the coordinator's transaction does. */
@@ -10,7 +10,7 @@ const BEGIN = 'begin isolation level repeatable read read only';
  * memory (a disk sort costs about three times as much; the server takes only what the rows need).
  */
 const STREAM_SETTINGS = `set local statement_timeout = 0; set local work_mem = '128MB'`;
-/** Streams when the caller leaves it to the export: one per 150k rows, at most the read pool's three. */
+/** Streams when the caller leaves it to the export and the server must sort: one per 150k rows, at most the read pool's three. */
 const AUTO_ROWS_PER_STREAM = 150_000;
 export const MAX_EXPORT_JOBS = 3;
 /** A stream whose connection is not ready by then (a transaction pooler with no server free) is done in turn by the first. */
@@ -21,17 +21,47 @@ export interface ExportOptions {
   jobs?: number;
 }
 
-/** Copies the users with user_id in [from, to) (byte order; null: unbounded) to stdout, in that order. */
-function rangeCopy(from: string | null, to: string | null): string {
+/**
+ * Copies the users with user_id in [from, to) (byte order; null: unbounded) to stdout, in that order, in
+ * binary COPY. `bytewise`: the column's own collation is byte order (C or POSIX), so the primary key's
+ * index already holds the ids in export order and the server reads it instead of sorting the table.
+ */
+function rangeCopy(from: string | null, to: string | null, bytewise: boolean): string {
+  const id = bytewise ? 'user_id' : 'user_id collate "C"';
   const where: string[] = [];
-  if (from !== null) where.push(`user_id collate "C" >= ${literal(from)}`);
-  if (to !== null) where.push(`user_id collate "C" < ${literal(to)}`);
+  if (from !== null) where.push(`${id} >= ${literal(from)}`);
+  if (to !== null) where.push(`${id} < ${literal(to)}`);
   // COPY takes no parameters: the bounds are ids read from the table, quoted as literals.
-  return `copy (select ${USER_KEYS.join(', ')} from users ${where.length ? `where ${where.join(' and ')}` : ''} order by user_id collate "C") to stdout`;
+  return `copy (select ${USER_KEYS.join(', ')} from users ${where.length ? `where ${where.join(' and ')}` : ''} order by ${id}) to stdout (format binary)`;
 }
 
 /** A standard-conforming string literal (session-settings.ts sets standard_conforming_strings on). */
 const literal = (text: string) => `'${text.replaceAll("'", "''")}'`;
+
+/**
+ * What the export needs to know of the table, in one round trip: whether users.user_id sorts in byte order
+ * by its own collation (C or POSIX, given to the column or the database's default by libc; an ICU default,
+ * PostgreSQL 15 and later, sorts otherwise), and about how many rows it has (the planner's estimate).
+ */
+async function tableFacts(client: SqlClient): Promise<{ bytewise: boolean; rows: number }> {
+  const { rows } = await client.query<{ bytewise: boolean; rows: number }>(
+    `select case when a.attcollation = 'pg_catalog.default'::regcollation
+                 then coalesce(to_jsonb(d) ->> 'datlocprovider', 'c') = 'c' and d.datcollate in ('C', 'POSIX')
+                 else a.attcollation in ('pg_catalog."C"'::regcollation, 'pg_catalog."POSIX"'::regcollation) end as bytewise,
+            greatest(c.reltuples, 0)::float8 as rows
+       from pg_attribute a, pg_database d, pg_class c
+      where a.attrelid = 'users'::regclass and a.attname = 'user_id' and d.datname = current_database() and c.oid = 'users'::regclass`,
+  );
+  return { bytewise: rows[0]?.bytewise === true, rows: Number(rows[0]?.rows ?? 0) };
+}
+
+/**
+ * Streams by default: one when the index gives the order (the server only reads; this process's encoding is
+ * the slower end, and more streams only cost connections), else one per 150k rows, so that the sorts run
+ * side by side.
+ */
+const autoJobs = ({ bytewise, rows }: { bytewise: boolean; rows: number }) =>
+  bytewise ? 1 : Math.max(1, Math.min(MAX_EXPORT_JOBS, Math.floor(rows / AUTO_ROWS_PER_STREAM)));
 
 /**
  * Ids that cut the table into `parts` ranges of about equal size, in byte order: from a sample of about 50
@@ -74,7 +104,7 @@ async function* drained(stream: Readable): AsyncGenerator<Buffer> {
 
 /**
  * Every user as JSON text (NDJSON or an array), ordered by user id in byte order, timestamps in UTC with
- * microseconds, as of one moment. Big tables go out over several COPY streams at once: the first
+ * microseconds, as of one moment, read in binary COPY (copy-binary.ts). When the server must sort, big tables go out over several COPY streams at once: the first
  * connection exports its snapshot (`pg_export_snapshot`), the others take it (`SET TRANSACTION SNAPSHOT`)
  * and each sorts one range of ids; the ranges are read one after another, so the file is one consistent
  * table in order while the server sorts the later ranges in parallel. A stream waits (TCP back-pressure)
@@ -95,9 +125,11 @@ export async function exportUsersJson(
     return await transaction(
       async (client) => {
         await client.query(STREAM_SETTINGS);
-        const jobs = options.jobs ?? (await autoJobs(client));
+        const facts = await tableFacts(client);
+        const jobs = options.jobs ?? autoJobs(facts);
+        const bytewise = facts.bytewise;
         const bounds = [null, ...(jobs > 1 ? await cutPoints(client, jobs) : []), null];
-        const ranges = bounds.slice(0, -1).map((from, i) => rangeCopy(from, bounds[i + 1]!));
+        const ranges = bounds.slice(0, -1).map((from, i) => rangeCopy(from, bounds[i + 1]!, bytewise));
         if (ranges.length > 1) {
           const [{ id }] = (await client.query<{ id: string }>('select pg_export_snapshot() as id')).rows as [{ id: string }];
           streams = await Promise.all(ranges.slice(1).map((sql) => joinStream(transaction, id, sql, joined)));
@@ -113,7 +145,7 @@ export async function exportUsersJson(
           }
         }
         let n = 0;
-        for await (const { text, rows } of copyRowsAsJson(inOrder(), USER_JSON_COLUMNS, format)) {
+        for await (const { text, rows } of binaryRowsAsJson(inOrder(), USER_JSON_COLUMNS, format)) {
           await write(text, rows);
           n += rows;
         }
@@ -128,12 +160,6 @@ export async function exportUsersJson(
     }
     await Promise.allSettled(joined);
   }
-}
-
-/** Streams by table size (the planner's estimate, no count). */
-async function autoJobs(client: SqlClient): Promise<number> {
-  const { rows } = await client.query<{ n: number }>(`select greatest(reltuples, 0)::float8 as n from pg_class where oid = 'users'::regclass`);
-  return Math.max(1, Math.min(MAX_EXPORT_JOBS, Math.floor(Number(rows[0]?.n ?? 0) / AUTO_ROWS_PER_STREAM)));
 }
 
 /**

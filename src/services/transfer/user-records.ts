@@ -2,7 +2,7 @@ import { exportOrder } from '../../schema/field-spec.ts';
 import { USER_SCHEMA, type UserField, type UserSpec } from '../../schema/user-schema.ts';
 import { validateUserField } from '../validation/user-input.ts';
 import { asGivenWarning, refusalOf } from './as-given.ts';
-import type { JsonColumnKind } from './copy-json.ts';
+import type { JsonColumnKind } from './copy-binary.ts';
 import { isPlainObject, readTimesAndVersion, unknownKeys } from './records.ts';
 
 /**

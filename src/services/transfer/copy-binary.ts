@@ -1,0 +1,303 @@
+import { escapeJsonUnsafe } from '../../lib/json-text.ts';
+
+/**
+ * Binary COPY rows to the export's JSON text. PostgreSQL sends `COPY (select …) TO STDOUT (FORMAT binary)`:
+ * lengths and raw values, which costs the server about half of what text COPY (psql's `\copy`) costs it,
+ * since it formats no time and escapes no text. Each row becomes its JSON record exactly as `jsonText`
+ * writes the same values: keys in the given order, text escaped by JSON.stringify's rules and characters a
+ * terminal would act on escaped too, times in UTC with microseconds (`isoSql`'s form). A row whose text is
+ * ASCII (nearly every user row) is written byte by byte into the output buffer, with no string per row;
+ * any other row takes the string path, which escapes what the display sanitiser escapes. Several COPY
+ * streams may follow one another (one per range of a parallel export): each brings its own header.
+ */
+
+/** How a column's value becomes a JSON value. */
+export type JsonColumnKind = 'text' | 'integer' | 'timestamptz';
+export type JsonColumns = readonly (readonly [key: string, kind: JsonColumnKind])[];
+
+const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
+const QUOTE = 34;
+const BACKSLASH = 92;
+const NULL_BYTES = Buffer.from('null');
+/** JSON.stringify's escape of a control character (C0 and the short forms it names). */
+const CONTROL_ESCAPES = Array.from({ length: 32 }, (_, c) => Buffer.from(JSON.stringify(String.fromCharCode(c)).slice(1, -1), 'latin1'));
+
+const US_PER_DAY = 86_400_000_000;
+/** Days from 1970-01-01 to PostgreSQL's epoch, 2000-01-01. */
+const PG_EPOCH_DAYS = 10_957;
+
+function put(bytes: Buffer, out: Buffer, o: number): number {
+  for (let k = 0; k < bytes.length; k++) out[o++] = bytes[k]!;
+  return o;
+}
+
+/** '00' to '99', two bytes each. */
+const PAIRS = Buffer.from(Array.from({ length: 100 }, (_, i) => String(i).padStart(2, '0')).join(''), 'latin1');
+
+function pair(value: number, out: Buffer, o: number): void {
+  out[o] = PAIRS[2 * value]!;
+  out[o + 1] = PAIRS[2 * value + 1]!;
+}
+
+const int32 = (b: Buffer, p: number) => (b[p]! << 24) | (b[p + 1]! << 16) | (b[p + 2]! << 8) | b[p + 3]!;
+
+/** The date of `days` after 1970-01-01 as `YYYY-MM-DD` (years past 9999 in full, BC years as PostgreSQL counts them) and whether it is BC. */
+function civilDate(days: number): [text: string, bc: boolean] {
+  // Howard Hinnant's civil_from_days, proleptic Gregorian.
+  const z = days + 719_468;
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  const shown = year > 0 ? year : 1 - year;
+  return [`${String(shown).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`, year <= 0];
+}
+
+/** Recent dates by day, direct-mapped: a table's times fall on few days, and a date costs more than a copy. */
+const CACHE = 4096;
+const cachedDay = new Float64Array(CACHE).fill(Number.NaN);
+const cachedDate = Buffer.alloc(CACHE * 10);
+
+/** Days from 1970-01-01 and microseconds of the day, of a timestamp's int64 (high and low halves), exactly at any size. */
+let days = 0;
+let dayUs = 0;
+function split(hi: number, lo: number): void {
+  if (hi >= -0x100000 && hi < 0x100000) {
+    const us = hi * 0x100000000 + lo; // within 2^52: exact
+    const d = Math.floor(us / US_PER_DAY);
+    days = d + PG_EPOCH_DAYS;
+    dayUs = us - d * US_PER_DAY;
+    return;
+  }
+  const us = (BigInt(hi) << 32n) | BigInt(lo);
+  let d = us / BigInt(US_PER_DAY);
+  if (us < 0n && d * BigInt(US_PER_DAY) !== us) d -= 1n;
+  days = Number(d) + PG_EPOCH_DAYS;
+  dayUs = Number(us - d * BigInt(US_PER_DAY));
+}
+
+/**
+ * A timestamptz (microseconds since 2000-01-01 UTC) as `"YYYY-MM-DDTHH:MM:SS.ffffffZ"` in proleptic
+ * Gregorian UTC: years past 9999 in full, ` BC` after the `Z` for year 1 BC and before (PostgreSQL's years),
+ * `infinity` and `-infinity` as they are: what isoSql writes.
+ */
+function timestampJson(b: Buffer, at: number, out: Buffer, o: number): number {
+  const hi = int32(b, at);
+  const lo = int32(b, at + 4) >>> 0;
+  out[o++] = QUOTE;
+  if (hi === 0x7fffffff && lo === 0xffffffff) o += out.write('infinity', o, 'latin1');
+  else if (hi === -0x80000000 && lo === 0) o += out.write('-infinity', o, 'latin1');
+  else {
+    split(hi, lo);
+    const slot = days & (CACHE - 1);
+    let bc = false;
+    if (cachedDay[slot] === days) {
+      const from = slot * 10;
+      for (let k = 0; k < 10; k++) out[o + k] = cachedDate[from + k]!;
+      o += 10;
+    } else {
+      const [text, isBc] = civilDate(days);
+      bc = isBc;
+      o += out.write(text, o, 'latin1');
+      if (text.length === 10 && !bc) {
+        cachedDay[slot] = days;
+        cachedDate.write(text, slot * 10, 'latin1');
+      }
+    }
+    const seconds = Math.floor(dayUs / 1_000_000);
+    const fraction = dayUs - seconds * 1_000_000;
+    out[o] = 84; // T
+    pair((seconds / 3600) | 0, out, o + 1);
+    out[o + 3] = 58;
+    pair(((seconds / 60) | 0) % 60, out, o + 4);
+    out[o + 6] = 58;
+    pair(seconds % 60, out, o + 7);
+    out[o + 9] = 46;
+    pair((fraction / 10_000) | 0, out, o + 10);
+    pair(((fraction / 100) | 0) % 100, out, o + 12);
+    pair(fraction % 100, out, o + 14);
+    out[o + 16] = 90; // Z
+    o += 17;
+    if (bc) o += out.write(' BC', o, 'latin1');
+  }
+  out[o++] = QUOTE;
+  return o;
+}
+
+function integerText(b: Buffer, at: number, length: number): string {
+  if (length === 2) return String(b.readInt16BE(at));
+  if (length === 4) return String(b.readInt32BE(at));
+  return String(b.readBigInt64BE(at));
+}
+
+/** Turns whole binary COPY tuples into JSON text; `total` counts the rows written so far (an array's commas). */
+class TupleEncoder {
+  readonly #labels: Buffer[];
+  readonly #labelText: string[];
+  readonly #kinds: JsonColumnKind[];
+  readonly #open: [first: Buffer, next: Buffer] | null;
+  readonly #close: Buffer;
+  readonly #overhead: number;
+  total = 0;
+
+  constructor(columns: JsonColumns, pretty: boolean) {
+    this.#labelText = columns.map(([key], i) => `${i === 0 ? '{' : ','}${pretty ? '\n    ' : ''}${JSON.stringify(key)}:${pretty ? ' ' : ''}`);
+    this.#labels = this.#labelText.map((l) => Buffer.from(l));
+    this.#kinds = columns.map(([, kind]) => kind);
+    this.#open = pretty ? [Buffer.from('[\n  '), Buffer.from(',\n  ')] : null;
+    this.#close = Buffer.from(pretty ? '\n  }' : '}\n');
+    // What a row adds beyond 6 bytes per input byte (`\u0001`): labels, brackets, a time's 40 bytes.
+    this.#overhead = this.#labels.reduce((n, l) => n + l.length + 48, 16);
+  }
+
+  /**
+   * Encodes the tuples of `b` from `at` that are complete. Returns the JSON, the rows, where the first
+   * incomplete tuple starts (b.length when none) and whether the stream's trailer was met.
+   */
+  encode(b: Buffer, at: number): { text: Buffer; rows: number; end: number; trailer: boolean } {
+    let out = Buffer.allocUnsafe(Math.max(1024, (b.length - at) * 3));
+    let o = 0;
+    let rows = 0;
+    const n = this.#kinds.length;
+    for (;;) {
+      if (b.length - at < 2) return this.#done(out, o, rows, at, false);
+      const fields = (b[at]! << 24) >> 16 | b[at + 1]!;
+      if (fields === -1) return this.#done(out, o, rows, at + 2, true);
+      if (fields !== n) throw new Error(`binary COPY: expected ${n} columns, got ${fields}`);
+      // Pass 1: is the tuple complete, how long is it, is its text ASCII?
+      let p = at + 2;
+      let ascii = true;
+      let complete = true;
+      for (let c = 0; c < n; c++) {
+        if (b.length - p < 4) {
+          complete = false;
+          break;
+        }
+        const length = int32(b, p);
+        p += 4;
+        if (length <= 0) continue;
+        if (b.length - p < length) {
+          complete = false;
+          break;
+        }
+        if (this.#kinds[c] === 'text') for (let k = p; k < p + length; k++) if (b[k]! >= 0x7f) ascii = false;
+        p += length;
+      }
+      if (!complete) return this.#done(out, o, rows, at, false);
+      const need = (p - at) * 6 + this.#overhead;
+      if (out.length - o < need) {
+        const bigger = Buffer.allocUnsafe(Math.max(out.length * 2, o + need));
+        out.copy(bigger, 0, 0, o);
+        out = bigger;
+      }
+      if (this.#open) o = put(this.#open[this.total + rows === 0 ? 0 : 1], out, o);
+      if (ascii) o = this.#asciiTuple(b, at + 2, out, o);
+      else {
+        const text = escapeJsonUnsafe(this.#stringTuple(b, at + 2));
+        const bytes = Buffer.byteLength(text);
+        if (out.length - o < bytes + this.#close.length) {
+          const bigger = Buffer.allocUnsafe(out.length * 2 + bytes);
+          out.copy(bigger, 0, 0, o);
+          out = bigger;
+        }
+        o += out.write(text, o);
+      }
+      o = put(this.#close, out, o);
+      rows++;
+      at = p;
+    }
+  }
+
+  #done(out: Buffer, o: number, rows: number, end: number, trailer: boolean) {
+    this.total += rows;
+    return { text: out.subarray(0, o), rows, end, trailer };
+  }
+
+  #asciiTuple(b: Buffer, p: number, out: Buffer, o: number): number {
+    for (let c = 0; c < this.#labels.length; c++) {
+      o = put(this.#labels[c]!, out, o);
+      const length = int32(b, p);
+      p += 4;
+      if (length < 0) {
+        o = put(NULL_BYTES, out, o);
+        continue;
+      }
+      const kind = this.#kinds[c];
+      if (kind === 'text') {
+        out[o++] = QUOTE;
+        for (let k = p; k < p + length; k++) {
+          const x = b[k]!;
+          if (x < 32) o = put(CONTROL_ESCAPES[x]!, out, o);
+          else if (x === QUOTE || x === BACKSLASH) {
+            out[o++] = BACKSLASH;
+            out[o++] = x;
+          } else out[o++] = x;
+        }
+        out[o++] = QUOTE;
+      } else if (kind === 'timestamptz') o = timestampJson(b, p, out, o);
+      else o += out.write(integerText(b, p, length), o, 'latin1');
+      p += length;
+    }
+    return o;
+  }
+
+  /** One tuple by way of strings, for rows with non-ASCII text (or DEL): the display sanitiser's escapes apply. */
+  #stringTuple(b: Buffer, p: number): string {
+    let text = '';
+    const scratch = Buffer.allocUnsafe(64);
+    for (let c = 0; c < this.#labelText.length; c++) {
+      const length = int32(b, p);
+      p += 4;
+      const kind = this.#kinds[c]!;
+      text +=
+        this.#labelText[c]! +
+        (length < 0
+          ? 'null'
+          : kind === 'text'
+            ? JSON.stringify(b.toString('utf8', p, p + length))
+            : kind === 'integer'
+              ? integerText(b, p, length)
+              : scratch.toString('latin1', 0, timestampJson(b, p, scratch, 0)));
+      if (length > 0) p += length;
+    }
+    return text;
+  }
+}
+
+/**
+ * Turns binary COPY streams (one after another, each with its header and trailer) into the export's JSON
+ * text, NDJSON or one array. Chunks end anywhere: a partial tuple waits for the rest.
+ */
+export async function* binaryRowsAsJson(stream: AsyncIterable<Buffer>, columns: JsonColumns, format: 'ndjson' | 'array'): AsyncGenerator<{ text: Buffer; rows: number }> {
+  const encoder = new TupleEncoder(columns, format === 'array');
+  let pending: Buffer | null = null;
+  let inHeader = true;
+  for await (const chunk of stream) {
+    let b: Buffer = pending ? Buffer.concat([pending, chunk]) : chunk;
+    let at = 0;
+    pending = null;
+    while (at < b.length) {
+      if (inHeader) {
+        if (b.length - at < SIGNATURE.length + 8) break;
+        if (!b.subarray(at, at + SIGNATURE.length).equals(SIGNATURE)) throw new Error('binary COPY: no signature');
+        const extension = b.readUInt32BE(at + SIGNATURE.length + 4);
+        if (b.length - at < SIGNATURE.length + 8 + extension) break;
+        at += SIGNATURE.length + 8 + extension;
+        inHeader = false;
+        continue;
+      }
+      const { text, rows, end, trailer } = encoder.encode(b, at);
+      if (rows > 0) yield { text, rows };
+      if (trailer) inHeader = true;
+      else if (end === at) break;
+      at = end;
+    }
+    if (at < b.length) pending = b.subarray(at);
+  }
+  if (pending || !inHeader) throw new Error('binary COPY: the stream ended inside a row');
+  if (format === 'array') yield { text: Buffer.from(encoder.total === 0 ? '[]\n' : '\n]\n'), rows: 0 };
+}

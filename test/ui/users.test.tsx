@@ -74,11 +74,13 @@ describe('users', () => {
     const seen: string[] = [];
     for (const [i, f] of sortable.entries()) {
       if (i > 0) await c.press('s');
-      const frame = await c.waitFor(`sorted by ${f.label} ${f.sort.descending ? '▼' : '▲'}`);
-      seen.push(f.name);
       const value = (u: UserInput) => String((u as Record<string, unknown>)[f.name]);
       const expected = [...USERS].sort((a, b) => (value(a).localeCompare(value(b)) || a.userId.localeCompare(b.userId)) * (f.sort.descending ? -1 : 1)).map((u) => u.email);
+      // The title says the new order at once; the rows follow when the service answers.
+      const sorted = `sorted by ${f.label} ${f.sort.descending ? '▼' : '▲'}`;
+      const frame = await c.waitFor((s) => s.includes(sorted) && order(s).join() === expected.join());
       expect(order(frame), f.name).toEqual(expected);
+      seen.push(f.name);
     }
     // One more s comes back to the first: the list offers no sort the table does not hold.
     await c.press('s');

@@ -1,3 +1,4 @@
+import { boundedMemo } from '../../lib/bounded-memo.ts';
 import { sanitizeText } from '../../lib/sanitize.ts';
 import { displayWidth, isPlainAscii, segments } from './graphemes.ts';
 
@@ -12,8 +13,16 @@ export function cellText(grapheme: string): string {
   return isPlainAscii(grapheme) ? grapheme : sanitizeText(grapheme);
 }
 
+// Per grapheme, remembered: a key re-wraps the 1,000-character paragraph it lands in, and sanitising and
+// measuring each of its graphemes again (ä, ы, 👋: the same few dozen) was most of a key's wrap.
+const drawnWidth = boundedMemo((grapheme) => displayWidth(cellText(grapheme)));
+
 export function cellWidth(grapheme: string): number {
-  return isPlainAscii(grapheme) ? grapheme.length : displayWidth(cellText(grapheme));
+  if (grapheme.length === 1) {
+    const c = grapheme.charCodeAt(0);
+    if (c >= 0x20 && c <= 0x7e) return 1;
+  }
+  return isPlainAscii(grapheme) ? grapheme.length : drawnWidth(grapheme);
 }
 
 interface Cell {

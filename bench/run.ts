@@ -135,6 +135,8 @@ for (const name of values.links.split(',')) {
 
 const sitesQuery = 'select site_id, domain, brand_name, language, char_length(ai_prompt) as prompt_chars, created_at from sites order by site_id';
 const PEER_MISSING = NaN;
+/** Ink switching to the alternate screen: its first frame follows in the same write. */
+const INK_FIRST_FRAME = '\x1b[?1049h';
 
 for (const link of links) {
   const linkResults: Row = {};
@@ -155,15 +157,29 @@ for (const link of links) {
 
     if (only.has('console')) {
       // The console in a real pty: first frame (splash), first Ink frame, first rows (the headline), filter.
-      const pty = ptyRun(cabinet, ['cabinet', 'connecting', 'Sites (', 'key:/', 'key:site-1', 'site-19'], env);
-      const samples = [pty, ...Array.from({ length: Math.max(0, runs - 1) }, () => ptyRun(cabinet, ['cabinet', 'connecting', 'Sites ('], env))];
+      // Ink's first frame is when it takes the alternate screen: "connecting…", or the rows when they are in by then.
+      // With BENCH_CABINET_BEFORE, that build's first rows are measured in the same runs, alternating.
+      const beforeBin = process.env.BENCH_CABINET_BEFORE;
+      const pty = ptyRun(cabinet, ['cabinet', INK_FIRST_FRAME, 'Sites (', 'key:/', 'key:site-1', 'site-19'], env);
+      const samples = [pty];
+      const beforeSamples: typeof samples = [];
+      for (let i = 0; i < runs; i++) {
+        if (beforeBin) beforeSamples.push(ptyRun(beforeBin, ['cabinet', INK_FIRST_FRAME, 'Sites ('], env));
+        if (i > 0) samples.push(ptyRun(cabinet, ['cabinet', INK_FIRST_FRAME, 'Sites ('], env));
+      }
       const at = (m: string) => median(samples.map((s) => (s.markers[m] ?? NaN) * 1000));
       r.console_first_frame_ms = at('cabinet');
-      r.console_ink_first_frame_ms = at('connecting');
+      r.console_ink_first_frame_ms = at(INK_FIRST_FRAME);
       r.console_first_rows_ms = at('Sites (');
       report('console: first screen with rows (headline)', `${fmt(at('Sites ('))}  ${ratio(at('Sites ('), nodeZero)} of node -e 0 · ${ratio(at('Sites ('), psql.ms)} of psql`);
       report('console: first frame (splash, before Ink loads)', `${fmt(at('cabinet'))}  ${ratio(at('cabinet'), nodeZero)}`);
-      report('console: first Ink frame (connecting…)', `${fmt(at('connecting'))}  ${ratio(at('connecting'), nodeZero)}`);
+      report('console: first Ink frame', `${fmt(at(INK_FIRST_FRAME))}  ${ratio(at(INK_FIRST_FRAME), nodeZero)}`);
+      if (beforeBin) {
+        const was = (m: string) => median(beforeSamples.map((s) => (s.markers[m] ?? NaN) * 1000));
+        r.before_console_first_rows_ms = was('Sites (');
+        r.before_console_ink_first_frame_ms = was(INK_FIRST_FRAME);
+        report('  before (BENCH_CABINET_BEFORE), same runs: first rows', `${fmt(was('Sites ('))}  ${ratio(was('Sites ('), nodeZero)} of node -e 0 · ${ratio(was('Sites ('), psql.ms)} of psql; Ink's first frame ${fmt(was(INK_FIRST_FRAME))}`);
+      }
       if (pty.markers['site-19'] != null && pty.markers['key:site-1'] != null) {
         r.filter_key_to_frame_ms = (pty.markers['site-19']! - pty.markers['key:site-1']!) * 1000;
         report('console: filter typed → filtered frame', fmt(r.filter_key_to_frame_ms as number));

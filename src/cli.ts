@@ -152,6 +152,7 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
   // Connecting and the first screen's queries start now, and travel while Ink and React load.
   const { startConsoleReader } = await import('./services/console-start.ts');
   const early = startConsoleReader(ctx);
+  await early.underway;
   const { runConsole } = await import('./ui/run-console.tsx');
   return runConsole(ctx, early);
 }

@@ -14,6 +14,7 @@ export interface DbReader {
   transaction: TransactionRunner;
   /** Starts queries a screen will ask for, all in one round trip (ReadPool.prefetch). */
   prefetch: ReadPool['prefetch'];
+  warm: ReadPool['warm'];
   close(): Promise<void>;
 }
 
@@ -21,5 +22,5 @@ export interface DbReader {
 export async function openReader(options: OpenTargetOptions & { statementTimeoutMs?: number; maxConnections?: number } = {}): Promise<DbReader> {
   const { target, guard } = await openTarget(options);
   const pool = await openReadPool(target, options.statementTimeoutMs, options.maxConnections);
-  return { target, guard, label: describeTarget(target), query: pool.query, transaction: pool.transaction, prefetch: pool.prefetch, close: pool.close };
+  return { target, guard, label: describeTarget(target), query: pool.query, transaction: pool.transaction, prefetch: pool.prefetch, warm: pool.warm, close: pool.close };
 }

@@ -17,6 +17,11 @@ export interface ReadPool {
    * them one by one as before without paying a round trip each.
    */
   prefetch(statements: readonly BatchStatement[]): void;
+  /**
+   * Opens a connection now (TCP, TLS, authentication) and keeps it in the pool for the next query. Settles
+   * when it is open or failed (the next query connects again and reports why it cannot).
+   */
+  warm(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -82,5 +87,12 @@ export async function openReadPool(target: ConnectionTarget, statementTimeoutMs 
       void answer.finally(() => setTimeout(() => answers.get(key) === answer && answers.delete(key), PREFETCH_KEEP_MS).unref()).catch(() => {});
     });
   };
-  return { query, transaction, prefetch, close: () => pool.end() };
+  const warm = async () => {
+    if (pool.totalCount > 0) return;
+    await pool.connect().then(
+      (client) => client.release(),
+      () => {},
+    );
+  };
+  return { query, transaction, prefetch, warm, close: () => pool.end() };
 }

@@ -12,6 +12,8 @@ import { endEditorForExit } from './editor/editor-process.ts';
 const SIGNAL_EXIT_GRACE_MS = 1500;
 /** After the console closed, how long anything left running may hold the process. */
 const EXIT_GRACE_MS = 1000;
+/** How long Ink's first frame waits for services whose answers are already in, before it says "connecting…". */
+const READY_WAIT_MS = 30;
 
 /**
  * Opens the full-screen console. The first frame is drawn before the ORM is imported; the database
@@ -28,16 +30,10 @@ const EXIT_GRACE_MS = 1000;
 export async function runConsole(ctx: CommandContext, early?: EarlyReader): Promise<number> {
   const drafts = new DraftStore();
   let state: LoadState = { status: 'loading', message: 'connecting…' };
-  const instance = render(<App state={state} drafts={drafts} />, {
-    alternateScreen: true,
-    // Ink turns itself non-interactive under CI=true; the console only runs on a TTY, so say so.
-    interactive: true,
-    exitOnCtrlC: true,
-    patchConsole: false,
-  });
+  let shown: ReturnType<typeof render> | undefined;
   const update = (next: LoadState) => {
     state = next;
-    instance.rerender(<App state={state} drafts={drafts} />);
+    shown?.rerender(<App state={state} drafts={drafts} />);
   };
   let opened: { close(): Promise<void> } | undefined;
   // Setup lines (creating the embedded cluster, a .pgpass or guard warning) must not be written to the
@@ -75,6 +71,18 @@ export async function runConsole(ctx: CommandContext, early?: EarlyReader): Prom
       update({ status: 'error', message: `${fatal} — press q to quit` });
     }
   })();
+
+  // When the reader's answers are already in (they travelled while Ink loaded), the services are ready in a
+  // few milliseconds: Ink's first frame then has the rows, without a "connecting…" frame drawn just before.
+  await Promise.race([load, new Promise((resolve) => setTimeout(resolve, READY_WAIT_MS))]);
+  const instance = render(<App state={state} drafts={drafts} />, {
+    alternateScreen: true,
+    // Ink turns itself non-interactive under CI=true; the console only runs on a TTY, so say so.
+    interactive: true,
+    exitOnCtrlC: true,
+    patchConsole: false,
+  });
+  shown = instance;
 
   let code: number = ExitCode.ok;
   let crash: unknown;

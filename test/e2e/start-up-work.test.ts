@@ -10,7 +10,9 @@ import { binCabinet, ensureBuilt, startTmux, terminalEnv, type TmuxSession } fro
  * with NODE_OPTIONS=--import records every module Node loads, every expression built on Unicode's
  * RGI_Emoji set (~70 ms of CPU to build and compile) and every localeCompare (the first sets up ICU's
  * collator, 10-20 ms). None of them is needed for a first screen of ASCII rows; each is loaded when a
- * screen needs it, which the second half shows (an emoji sequence in a prompt, an IDN domain).
+ * screen needs it, which the second half shows (an emoji sequence in a prompt, an IDN domain). And the
+ * connection to the database is opened before Ink and the screens load (services/console-start.ts): a
+ * handshake started behind them waited until they were evaluated.
  */
 let db: Awaited<ReturnType<typeof createMigratedDatabase>>;
 let tmux: TmuxSession | undefined;
@@ -34,6 +36,7 @@ function probe(dir: string, log: string): string {
     file,
     `import fs from 'node:fs';
 import module from 'node:module';
+import net from 'node:net';
 const log = (line) => fs.appendFileSync(${JSON.stringify(log)}, line + '\\n');
 const NativeRegExp = RegExp;
 globalThis.RegExp = new Proxy(NativeRegExp, {
@@ -49,13 +52,18 @@ String.prototype.localeCompare = function (...args) {
   return localeCompare.apply(this, args);
 };
 module.registerHooks({ load(url, context, nextLoad) { log('load ' + url); return nextLoad(url, context); } });
+const connect = net.Socket.prototype.connect;
+net.Socket.prototype.connect = function (...args) {
+  log('connect ' + JSON.stringify(args[0]?.path ?? args[0]?.port ?? args[0]));
+  return connect.apply(this, args);
+};
 `,
   );
   return file;
 }
 
 describe('the console before its first rows', () => {
-  it('builds no RGI_Emoji set, sets up no collator, loads no IDNA tables; each comes when a screen needs it', async () => {
+  it('connects before it loads the UI; builds no RGI_Emoji set, sets up no collator, loads no IDNA tables (each comes when a screen needs it)', async () => {
     const dir = scratchDir('start-up-probe');
     const log = path.join(dir, 'probe.log');
     tmux = startTmux([binCabinet], { env: terminalEnv({ DATABASE_URL: db.url, NODE_OPTIONS: `--import=${probe(dir, log)}` }), width: 120, height: 30 });
@@ -66,6 +74,11 @@ describe('the console before its first rows', () => {
     expect(before.filter((l) => l.startsWith('RGI_Emoji'))).toEqual([]);
     expect(before.filter((l) => l.startsWith('localeCompare'))).toEqual([]);
     expect(before.filter((l) => /^load .*\/node_modules\/tr46\//.test(l))).toEqual([]);
+    // The database connection went out before the UI's code was loaded.
+    const connected = before.findIndex((l) => l.startsWith('connect ') && l.includes('.s.PGSQL.'));
+    const ui = before.findIndex((l) => /^load .*\/dist\/chunks\/run-console-/.test(l));
+    expect(connected, before.join('\n')).toBeGreaterThanOrEqual(0);
+    expect(ui).toBeGreaterThan(connected);
     // The IDNA tables are not carried in the bundle either (they come from node_modules when needed).
     const chunks = path.join(path.dirname(binCabinet), '..', 'dist', 'chunks');
     expect(fs.readdirSync(chunks).filter((f) => f.endsWith('.js') && fs.readFileSync(path.join(chunks, f), 'utf8').includes('mappingTable'))).toEqual([]);

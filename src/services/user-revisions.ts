@@ -18,9 +18,9 @@ export const USER_CHANGE_COLUMNS = USER_SCHEMA.filter((f) => f.role === 'field')
 
 /** A jsonb snapshot of the users row `alias`: column → value, times as export writes them. */
 export function userSnapshotSql(alias: string): string {
-  const t = (c: string) => isoSql(`${alias}.${c}`);
-  return `jsonb_build_object('user_id', ${alias}.user_id, 'email', ${alias}.email, 'first_seen', ${t('first_seen')},
-    'last_seen', ${t('last_seen')}, 'version', ${alias}.version, 'updated_at', ${t('updated_at')})`;
+  // Every column of the table (src/schema/user-table.ts), times as ISO text.
+  const value = (f: (typeof USER_SCHEMA)[number]) => (f.kind === 'timestamp' ? isoSql(`${alias}.${f.column}`) : `${alias}.${f.column}`);
+  return `jsonb_build_object(${USER_SCHEMA.map((f) => `'${f.column}', ${value(f)}`).join(', ')})`;
 }
 
 /** Runs SQL with `?` placeholders inside the caller's transaction. */

@@ -11,7 +11,8 @@ import { snapshotDiffLines } from '../../src/ui/screens/users/user-history-lines
 import { user } from '../ui/fake-services.ts';
 import { formatDateTime } from '../../src/ui/text/format.ts';
 import { parseUserRecord, USER_EDITABLE_KEYS, USER_JSON_COLUMNS, USER_KEYS } from '../../src/services/transfer/user-records.ts';
-import { newUserFields, newUserInput, USER_EDIT_FIELD, userColumns, userSort } from '../../src/ui/screens/users/user-fields.ts';
+import { newUserFields, newUserInput, userColumns, userSort } from '../../src/ui/screens/users/user-fields.ts';
+import { USER_EDIT_FIELDS } from '../../src/ui/screens/users/edit/user-edit-values.ts';
 
 const SAMPLES: Record<string, string> = { userId: '3141592653', email: 'walk@example.com', firstSeen: '2026-02-03T04:05:06.000Z', lastSeen: '2026-03-04T05:06:07.000Z' };
 const sampleOf = (f: FieldSpec) => SAMPLES[f.name] ?? 'Walk value';
@@ -76,8 +77,8 @@ describe('the user schema table', () => {
     expect(missingPlaces(stray)).toEqual(expect.arrayContaining(['mapper', 'validation: create', 'validation: patch', 'cli: flag', 'cli: field input', 'cli: diff text', 'history: console diff', 'export', 'export: columns', 'import: accepted', 'import: compared and written on an existing user', 'console: users list column', 'console: new-user form', 'test fake: user() default']));
   });
 
-  it('the user edit form changes the one field the table marks for it, with its label and hint', () => {
-    expect(USER_EDIT_FIELD).toMatchObject({ name: 'email', role: 'field', label: 'email', hint: 'name@example.com' });
+  it('the user edit form changes the fields the table marks for it (today the email), with their labels and hints', () => {
+    expect(USER_EDIT_FIELDS).toEqual([expect.objectContaining({ name: 'email', role: 'field', label: 'email', hint: 'name@example.com' })]);
   });
 
   it('the users list sorts by the fields the table marks sortable, by rank, each shown as a column of the list', () => {

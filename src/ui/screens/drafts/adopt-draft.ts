@@ -1,10 +1,10 @@
 import type { Draft } from '../../../lib/drafts.ts';
 import { sanitizeLine } from '../../../lib/sanitize.ts';
 import { type SiteField } from '../../../schema/site-schema.ts';
-import { userDraftId } from '../../drafts-context.tsx';
 import { formValuesOf } from '../sites/site-changes.ts';
 import { siteDraft } from '../sites/use-site-draft.ts';
 import { draftBaseRecord, draftFormValues } from '../sites/use-site-edit-start.ts';
+import { adoptedUserDraft } from '../users/edit/user-draft-lines.ts';
 import { draftChanges, type DraftWithRow } from './draft-lines.ts';
 
 /**
@@ -21,10 +21,7 @@ export function adoptedDraft(d: DraftWithRow): { draft: Draft } | { error: strin
   if (d.error) return { error: `cannot look the row up on this database: ${d.error}` };
   if (draft.entity === 'user' && draft.recordId) {
     if (!d.user) return { error: `user ${sanitizeLine(draft.recordId)} does not exist on this database; d discards the draft` };
-    const { user } = d;
-    return {
-      draft: { id: userDraftId(user.userId), entity: 'user', recordId: user.userId, baseVersion: user.version, base: { email: user.email }, fields: { email: draft.fields.email ?? user.email } },
-    };
+    return { draft: adoptedUserDraft(draft, d.user) };
   }
   if (draft.entity !== 'site' || !draft.recordId) return { error: 'this draft cannot be recovered here' };
   if (!d.current) return { error: `site ${sanitizeLine(draft.recordId)} does not exist on this database; d discards the draft` };

@@ -3,6 +3,7 @@ import type { SiteRecord, UserRecord } from '../../../services/types.ts';
 import { shownDomain } from '../../text/domain.ts';
 import { validateSiteField } from '../../../services/validation/site-input.ts';
 import { SITE_FIELD_LABELS, type SiteField } from '../../../schema/site-schema.ts';
+import { USER_FIELD_LABELS } from '../../../schema/user-schema.ts';
 import { sanitizeLine } from '../../../lib/sanitize.ts';
 import type { ViewLine } from '../../components/scroll-view.tsx';
 import { formatDateTime } from '../../text/format.ts';
@@ -10,6 +11,7 @@ import { truncate } from '../../text/graphemes.ts';
 import { wrapText } from '../../text/wrap.ts';
 import { promptDiffLines } from '../sites/prompt-diff.ts';
 import { draftBaseRecord, draftFormValues } from '../sites/use-site-edit-start.ts';
+import { userDraftDiffLines, userDraftRowText } from '../users/edit/user-draft-lines.ts';
 
 /** A draft with the row it edits as it is now (undefined: not looked up, e.g. a user draft). */
 export interface DraftWithRow {
@@ -60,22 +62,13 @@ function newSiteName(d: DraftWithRow): string {
 
 const isUser = (d: DraftWithRow) => d.draft.entity === 'user' && d.draft.recordId !== null;
 
-function userState(d: DraftWithRow): string {
-  if (d.error !== undefined) return 'could not look the user up';
-  if (d.user === null) return 'the user was deleted since';
-  if (d.user && d.user.version !== d.draft.baseVersion) {
-    return d.user.email === d.draft.base.email ? 'the user changed since (not the email)' : 'the email was changed since';
-  }
-  return 'the user is as the draft left it';
-}
-
 /** One line per draft for the list. */
 export function draftRowText(d: DraftWithRow): string {
   if (d.foreign !== undefined) {
     const what = isNewSite(d) ? `new site ${newSiteName(d)}` : `${d.draft.entity} ${sanitizeLine(d.draft.recordId ?? '(new)')}`;
     return `⚠ ${d.foreign}  ${what}  saved ${formatDateTime(d.draft.savedAt)}`;
   }
-  if (isUser(d)) return `user ${sanitizeLine(d.draft.recordId!)}  saved ${formatDateTime(d.draft.savedAt)}  email changed · ${userState(d)}`;
+  if (isUser(d)) return userDraftRowText(d.draft, formatDateTime(d.draft.savedAt), d.user, d.error);
   if (isNewSite(d)) {
     const typed = Object.entries(d.draft.fields).filter(([, v]) => v !== null && v !== '').length;
     return `new site ${newSiteName(d)}  saved ${formatDateTime(d.draft.savedAt)}  ${typed} field${typed === 1 ? '' : 's'} typed · not created yet`;
@@ -105,16 +98,7 @@ export function draftDiffLines(d: DraftWithRow, width: number): ViewLine[] {
     lines.push({ text: '' }, ...promptDiffLines('', d.draft.fields.aiPrompt ?? '', width, { from: 'nothing', to: 'draft' }));
     return lines;
   }
-  if (isUser(d)) {
-    if (d.error) return [{ text: truncate(`cannot compare with the database now: ${sanitizeLine(d.error)}`, width), tone: 'error' }];
-    const changedUnderneath = d.user ? d.user.email !== d.draft.base.email : false;
-    return [
-      { text: truncate(`email${changedUnderneath ? '  (also changed underneath)' : ''}`, width), bold: true, ...(changedUnderneath ? { tone: 'warn' as const } : {}) },
-      ...(changedUnderneath ? [{ text: truncate(`    base    ${shown('email', d.draft.base.email ?? null)}`, width) }] : []),
-      { text: truncate(`    now     ${d.user === null ? '(the user is gone)' : shown('email', d.user?.email ?? d.draft.base.email ?? null)}`, width) },
-      { text: truncate(`    draft   ${shown('email', d.draft.fields.email ?? null)}`, width), bold: true },
-    ];
-  }
+  if (isUser(d)) return userDraftDiffLines(d.draft, d.user, d.error, width);
   if (d.draft.entity !== 'site') return [{ text: 'This draft cannot be recovered here; d discards it, Esc keeps it.', dim: true }];
   if (d.error) return [{ text: truncate(`cannot compare with the database now: ${sanitizeLine(d.error)}`, width), tone: 'error' }];
   const lines: ViewLine[] = [];
@@ -144,8 +128,9 @@ function foreignDiffLines(d: DraftWithRow, width: number): ViewLine[] {
     { text: '' },
   ];
   if (isNewSite(d) || d.draft.entity !== 'site') {
+    const labels: Record<string, string> = d.draft.entity === 'user' ? USER_FIELD_LABELS : SITE_FIELD_LABELS;
     for (const [field, value] of Object.entries(d.draft.fields)) {
-      lines.push({ text: truncate(`  ${(SITE_FIELD_LABELS[field as SiteField] ?? field).padEnd(16)}${shown(field, value)}`, width) });
+      lines.push({ text: truncate(`  ${(labels[field] ?? field).padEnd(16)}${shown(field, value)}`, width) });
     }
     return lines;
   }

@@ -1,28 +1,40 @@
 import { useMemo } from 'react';
 import type { UserRecord } from '../../../services/types.ts';
+import { USER_FIELD_LABELS } from '../../../schema/user-schema.ts';
 import { useServices } from '../../services-context.tsx';
 import { lastChangeOf, movedText, useRowMoved } from '../../live/use-row-moved.ts';
+import { USER_EDIT_FIELDS, type UserEditBase } from './edit/user-edit-values.ts';
+import { EDIT_NOUN, forCount } from './edit/user-edit-words.ts';
 
-type Base = Pick<UserRecord, 'userId' | 'email' | 'version' | 'firstSeen'>;
+type Moved = Record<string, unknown> & { version: number };
 
 /**
  * The user edit form's line when another writer saved or deleted the user meanwhile (issue #14.2). A
- * sign-in moving last_seen does not touch the email being edited: the save still goes on top of it, and
- * the line says so; an email changed underneath means Ctrl-S shows the conflict (`conflict`).
+ * sign-in moving last_seen does not touch the fields being edited: the save still goes on top of it, and
+ * the line says so; an edited field changed underneath means Ctrl-S shows the conflict (`conflict`).
  */
-export function useUserMoved(base: Base): { text: string; conflict: boolean } | null {
+export function useUserMoved(base: UserEditBase): { text: string; conflict: boolean } | null {
   const { users } = useServices();
   const read = useMemo(
     () => ({
-      get: (id: string) => users.get(id),
-      lastChange: async (id: string, row: UserRecord | null) => lastChangeOf(await users.history(id, { limit: 1 }), row?.updatedAt ?? null),
+      get: async (id: string) => (await users.get(id)) as unknown as Moved | null,
+      lastChange: async (id: string, row: Moved | null) => lastChangeOf(await users.history(id, { limit: 1 }), (row as UserRecord | null)?.updatedAt ?? null),
     }),
     [users],
   );
-  const moved = useRowMoved<Base>('users', base.userId, base, read, { email: 'email', firstSeen: 'first seen' });
+  // Compared: the edited fields and what a re-create would keep (first seen).
+  const watched = useMemo((): Moved => ({ ...base.values, ...base.kept, version: base.version }), [base]);
+  const labels = useMemo(() => Object.fromEntries(Object.keys(watched).filter((k) => k !== 'version').map((k) => [k, USER_FIELD_LABELS[k as keyof UserRecord] ?? k])), [watched]);
+  const moved = useRowMoved<Moved>('users', base.userId, watched, read, labels);
   if (!moved) return null;
-  const shown = moved.row !== null && moved.changed.length === 0 ? { ...moved, changed: ['last seen'] } : moved;
-  const conflict = moved.row === null || moved.changed.includes('email');
-  const then = moved.row === null ? 'Ctrl-S will offer to re-create it' : conflict ? 'Ctrl-S will show the conflict' : 'your email change still applies on top';
+  const shown = moved.row !== null && moved.changed.length === 0 ? { ...moved, changed: [USER_FIELD_LABELS.lastSeen] } : moved;
+  const edited = new Set(USER_EDIT_FIELDS.map((f) => f.label));
+  const conflict = moved.row === null || moved.changed.some((label) => edited.has(label));
+  const then =
+    moved.row === null
+      ? 'Ctrl-S will offer to re-create it'
+      : conflict
+        ? 'Ctrl-S will show the conflict'
+        : `your ${EDIT_NOUN} ${forCount(USER_EDIT_FIELDS, 'change still applies', 'changes still apply')} on top`;
   return { text: `⚠ ${movedText(shown)}; ${then}`, conflict };
 }

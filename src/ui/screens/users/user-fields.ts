@@ -45,6 +45,3 @@ export function newUserFields(now: Date): SimpleField[] {
 export function newUserInput(values: Record<string, string>): UserInput {
   return Object.fromEntries(TABLE.filter((f) => f.console?.create).map((f) => [f.name, values[f.name]!])) as unknown as UserInput;
 }
-
-/** The one field the user edit form changes (the id is the IdP's; the times are n8n's). */
-export const USER_EDIT_FIELD = TABLE.find((f) => f.console?.edit)!;

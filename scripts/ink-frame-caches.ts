@@ -7,6 +7,7 @@
 // almost every row is the same string, so these plugins make the measurements outlive the frame:
 // - every `import stringWidth from 'string-width'` (Ink, widest-line, wrap-ansi, cli-truncate, ours) gets
 //   the same function behind a bounded memo (src/lib/bounded-memo.ts), for calls without options;
+// - Ink's squashTextNodes sanitises each Text's text through the same bounded memo;
 // - Ink's `Output` shares one set of caches across frames, each map bounded the same way. The cached
 //   styled characters are only read (cells are replaced, never changed in place), so sharing is safe; a
 //   key longer than MEMO_MAX_KEY_LENGTH is not kept (measured every frame, as before).
@@ -66,9 +67,19 @@ const patches: [string, string][] = [
   ['    caches = new OutputCaches();', '    caches = sharedCaches;'],
 ];
 
+// Every Text node's squashed text is sanitised again each frame (and again for layout): the same rows,
+// the same answers. sanitizeAnsi is a function of its text alone.
+const squashImport = "import sanitizeAnsi from './sanitize-ansi.js';";
+const squashMemo = `import sanitizeAnsiOf from './sanitize-ansi.js';\nimport { boundedMemo } from ${JSON.stringify(memoModule)};\nconst sanitizeAnsi = boundedMemo(sanitizeAnsiOf);`;
+
 export const inkOutputCachesAcrossFrames: Plugin = {
   name: 'ink-output-caches-across-frames',
   setup(b) {
+    b.onLoad({ filter: /[\\/]ink[\\/]build[\\/]squash-text-nodes\.js$/ }, async (args) => {
+      const source = await fs.promises.readFile(args.path, 'utf8');
+      if (!source.includes(squashImport)) throw new Error(`${args.path}: the sanitizeAnsi import to patch is gone (Ink changed); update scripts/ink-frame-caches.ts`);
+      return { contents: source.replace(squashImport, squashMemo), loader: 'js', resolveDir: path.dirname(args.path) };
+    });
     b.onLoad({ filter: /[\\/]ink[\\/]build[\\/]output\.js$/ }, async (args) => {
       let source = await fs.promises.readFile(args.path, 'utf8');
       for (const [from, to] of patches) {

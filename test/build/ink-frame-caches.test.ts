@@ -29,6 +29,22 @@ const countWidthCalls: Plugin = {
   },
 };
 
+// The same for Ink's sanitizeAnsi (every Text's squashed text, each frame).
+const countSanitized: Plugin = {
+  name: 'count-sanitized',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]ink[\\/]build[\\/]sanitize-ansi\.js$/, namespace: 'file' }, async (args) => {
+      const source = await fs.promises.readFile(args.path, 'utf8');
+      const renamed = source.replace('export default sanitizeAnsi;', '');
+      if (renamed === source) throw new Error('ink/build/sanitize-ansi.js changed: update this test');
+      return {
+        contents: `${renamed}\nexport default function counted(text) { globalThis.__sanitized = (globalThis.__sanitized ?? 0) + text.length; return sanitizeAnsi(text); }\n`,
+        loader: 'js',
+      };
+    });
+  },
+};
+
 type Frame = (rows: string[]) => string;
 
 async function bundleOutput(plugins: Plugin[], name: string): Promise<Frame> {
@@ -42,18 +58,21 @@ export function frame(rows) {
   return renderToString(tree, { columns: 100 });
 }
 `;
-  await build({ stdin: { contents: entry, resolveDir: root, loader: 'js' }, outdir: dir, splitting: true, outExtension: { '.js': '.mjs' }, bundle: true, format: 'esm', platform: 'node', logLevel: 'silent', external: ['react-devtools-core'], jsx: 'automatic', define: { 'process.env.NODE_ENV': '"production"' }, banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" }, plugins: [countWidthCalls, ...plugins] });
+  await build({ stdin: { contents: entry, resolveDir: root, loader: 'js' }, outdir: dir, splitting: true, outExtension: { '.js': '.mjs' }, bundle: true, format: 'esm', platform: 'node', logLevel: 'silent', external: ['react-devtools-core'], jsx: 'automatic', define: { 'process.env.NODE_ENV': '"production"' }, banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" }, plugins: [countWidthCalls, countSanitized, ...plugins] });
   return ((await import(path.join(dir, 'stdin.mjs'))) as { frame: Frame }).frame;
 }
 
-function calls(): number {
-  return (globalThis as { __widthCalls?: number }).__widthCalls ?? 0;
+function counters(): { width: number; sanitized: number } {
+  const g = globalThis as { __widthCalls?: number; __sanitized?: number };
+  return { width: g.__widthCalls ?? 0, sanitized: g.__sanitized ?? 0 };
 }
 
-function measure(frame: Frame, rows: string[]): { calls: number; output: string } {
-  const before = calls();
+/** One frame: what it drew, and how many characters string-width and sanitizeAnsi went through. */
+function measure(frame: Frame, rows: string[]): { calls: number; sanitized: number; output: string } {
+  const before = counters();
   const output = frame(rows);
-  return { calls: calls() - before, output };
+  const after = counters();
+  return { calls: after.width - before.width, sanitized: after.sanitized - before.sanitized, output };
 }
 
 // A screen of the prompt editor: German, Russian, an emoji, a wide character, 30 rows of ~95 cells.
@@ -67,7 +86,7 @@ const screen = Array.from({ length: 30 }, (_, y) => {
 const typed = screen.map((row, y) => (y === 12 ? `${row.slice(0, 40)}x${row.slice(40)}` : row));
 
 describe('Ink frames in the build (scripts/ink-frame-caches.ts)', () => {
-  it('a frame that changes one row measures about that row, where unpatched Ink measures every cell again; both draw the same', async () => {
+  it('a frame that changes one row measures and sanitises about that row, where unpatched Ink does every cell again; both draw the same', async () => {
     const patched = await bundleOutput([memoisedStringWidth, inkOutputCachesAcrossFrames], 'patched');
     const plain = await bundleOutput([], 'plain');
     const cells = screen.reduce((n, row) => n + [...row].length, 0);
@@ -81,6 +100,9 @@ describe('Ink frames in the build (scripts/ink-frame-caches.ts)', () => {
     expect(plainKey.calls).toBeGreaterThan(cells);
     // Patched: the changed row's new text (a few times over), not the 30 rows.
     expect(patchedKey.calls).toBeLessThan(cells / 5);
+    // And sanitising: unpatched, every row's text again (twice: layout and drawing); patched, the changed row.
+    expect(plainKey.sanitized).toBeGreaterThan(cells);
+    expect(patchedKey.sanitized).toBeLessThan(cells / 5);
     expect(patchedKey.output).toBe(plainKey.output);
     expect(measure(patched, screen).output).toBe(measure(plain, screen).output);
   });

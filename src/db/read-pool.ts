@@ -56,7 +56,9 @@ export async function openReadPool(target: ConnectionTarget, statementTimeoutMs 
     const answer = answers.get(key);
     if (!answer) return fromServer<T>(sql, params, signal);
     answers.delete(key);
-    return answer as Promise<T[]>;
+    // A prefetched failure is not the answer: the statement went out on the first screen's assumptions
+    // (e.g. that the bookkeeping tables exist), which may have changed since (:migrate created them). Ask.
+    return (answer as Promise<T[]>).catch(() => fromServer<T>(sql, params, signal));
   };
   const prefetch = (wanted: readonly BatchStatement[]) => {
     // Asked twice (an early start, then the screen itself): what is already on its way is not sent again.

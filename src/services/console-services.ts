@@ -26,6 +26,8 @@ export interface ConsoleMigrations {
   status(): Promise<MigrationStatus>;
   /** `cabinet migrate`: the same refusals, lock and checksums; the names applied. Absent where the console may only look. */
   apply?(events?: MigrateEvents): Promise<string[]>;
+  /** Calls back when the header's pending count (connection.pendingMigrations) has changed; returns the unsubscribe. */
+  subscribe?(listener: () => void): () => void;
 }
 
 /**
@@ -244,16 +246,24 @@ function consolePresence(query: SqlQuery, target: DbSession['target'], options: 
  * lock, the checksums, one transaction), refused under --read-only as the command is; afterwards the
  * header's pending count is the database's again.
  */
-function consoleMigrations(
+export function consoleMigrations(
   status: () => Promise<MigrationStatus>,
   connection: Services['connection'],
   options: CreateServicesOptions,
   apply: (events?: MigrateEvents) => Promise<string[]>,
 ): ConsoleMigrations {
+  // The header draws connection.pendingMigrations; whoever draws it hears each change here, not at the
+  // next render that happens to come.
+  const listeners = new Set<() => void>();
+  const setPending = (n: number) => {
+    if (connection.pendingMigrations === n) return;
+    connection.pendingMigrations = n;
+    for (const listener of [...listeners]) listener();
+  };
   return {
     status: async () => {
       const s = await status();
-      connection.pendingMigrations = s.pending.length;
+      setPending(s.pending.length);
       return s;
     },
     async apply(events) {
@@ -261,11 +271,15 @@ function consoleMigrations(
       try {
         return await apply(events);
       } finally {
-        connection.pendingMigrations = await status().then(
-          (s) => s.pending.length,
-          () => connection.pendingMigrations,
+        await status().then(
+          (s) => setPending(s.pending.length),
+          () => {},
         );
       }
+    },
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
     },
   };
 }

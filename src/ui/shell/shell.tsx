@@ -22,6 +22,7 @@ import { usePaletteKeys } from './use-palette-keys.ts';
 import { initialNav, navReducer, type Route } from './routes.ts';
 import { CursorGateContext, ScreenSlotContext, ShellContext, type ScreenKeys, type Shell as ShellApi } from './shell-context.tsx';
 import { screenFor, screenTitle } from './screen-registry.tsx';
+import { usePendingMigrations } from './use-pending-migrations.ts';
 
 export const MIN_COLUMNS = 60;
 export const MIN_ROWS = 15;
@@ -51,6 +52,7 @@ export function Shell({ services, initialRoute }: { services: Services; initialR
   const health = useConnectionHealth();
   const drafts = useDrafts();
   const bannerHeight = health.state.status === 'down' ? 1 : 0;
+  const pendingMigrations = usePendingMigrations(services.connection);
 
   // Drafts left by an earlier session (a dropped link, a crash): offered first, over the list.
   useEffect(() => {
@@ -97,7 +99,7 @@ export function Shell({ services, initialRoute }: { services: Services; initialR
       depth,
     }),
     // The header's height, not only its object: applying migrations on :migrate removes its warning line.
-    [columns, rows, headerHeight(services.connection), bannerHeight, exit, suspend, depth],
+    [columns, rows, headerHeight(services.connection), pendingMigrations, bannerHeight, exit, suspend, depth],
   );
 
   const runGlobal = (action: GlobalAction) => {

@@ -57,14 +57,37 @@ const boundedMap = [
   '    }',
   '}',
 ].join('\n');
+// The rows of a write's text, as styled strings: a function of the text, kept with the other caches.
+const splitRows = [
+  '        // Preserve styles across explicit newlines before clipping individual rows.',
+  '        const characterLines = [[]];',
+  '        for (const character of this.caches.getStyledChars(text)) {',
+  "            if (character.value === '\\n') {",
+  '                characterLines.push([]);',
+  '            }',
+  '            else {',
+  '                characterLines.at(-1).push(character);',
+  '            }',
+  '        }',
+  '        let lines = characterLines.map(line => styledCharsToString(line));',
+].join('\n');
+const cachedRows = [
+  '        let lines = this.caches.rows.get(text);',
+  '        if (lines === undefined) {',
+  splitRows.replace('        let lines = ', '        lines = '),
+  '            this.caches.rows.set(text, lines);',
+  '        }',
+].join('\n');
 const patches: [string, string][] = [
   // One set of caches for every frame, its maps bounded.
   [
     'class OutputCaches {\n    widths = new Map();\n    blockWidths = new Map();\n    styledChars = new Map();',
-    `${boundedMap}\nclass OutputCaches {\n    widths = new BoundedMap();\n    blockWidths = new BoundedMap();\n    styledChars = new BoundedMap();`,
+    `${boundedMap}\nclass OutputCaches {\n    widths = new BoundedMap();\n    blockWidths = new BoundedMap();\n    styledChars = new BoundedMap();\n    rows = new BoundedMap();`,
   ],
   ['export default class Output {', 'const sharedCaches = new OutputCaches();\nexport default class Output {'],
   ['    caches = new OutputCaches();', '    caches = sharedCaches;'],
+  // Only reassigned below (map, slice), never changed in place: sharing the array across frames is safe.
+  [splitRows, cachedRows],
 ];
 
 // Every Text node's squashed text is sanitised again each frame (and again for layout): the same rows,

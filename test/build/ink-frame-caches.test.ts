@@ -2,7 +2,8 @@
 // one row measures that row's characters, not the whole screen again, and draws exactly what unpatched
 // Ink draws. Ink and React are bundled here with esbuild and the same plugins scripts/build.ts uses, and
 // render rows like the prompt editor's (renderToString runs Ink's renderer, a new Output per frame, as a
-// keystroke does); a counter on the real string-width underneath adds up the characters it measures.
+// keystroke does); counters on the real string-width, sanitizeAnsi and styledCharsToString underneath add
+// up the characters each goes through.
 import fs from 'node:fs';
 import path from 'node:path';
 import { build, type Plugin } from 'esbuild';
@@ -45,6 +46,22 @@ const countSanitized: Plugin = {
   },
 };
 
+// And for the styled cells Ink turns back into strings (@alcalzone/ansi-tokenize's styledCharsToString).
+const countStyled: Plugin = {
+  name: 'count-styled',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]ansi-tokenize[\\/]build[\\/]styledChars\.js$/, namespace: 'file' }, async (args) => {
+      const source = await fs.promises.readFile(args.path, 'utf8');
+      const renamed = source.replace('export function styledCharsToString(chars) {', 'function realStyledCharsToString(chars) {');
+      if (renamed === source) throw new Error('@alcalzone/ansi-tokenize changed: update this test');
+      return {
+        contents: `${renamed}\nexport function styledCharsToString(chars) { globalThis.__styled = (globalThis.__styled ?? 0) + chars.length; return realStyledCharsToString(chars); }\n`,
+        loader: 'js',
+      };
+    });
+  },
+};
+
 type Frame = (rows: string[]) => string;
 
 async function bundleOutput(plugins: Plugin[], name: string): Promise<Frame> {
@@ -58,21 +75,21 @@ export function frame(rows) {
   return renderToString(tree, { columns: 100 });
 }
 `;
-  await build({ stdin: { contents: entry, resolveDir: root, loader: 'js' }, outdir: dir, splitting: true, outExtension: { '.js': '.mjs' }, bundle: true, format: 'esm', platform: 'node', logLevel: 'silent', external: ['react-devtools-core'], jsx: 'automatic', define: { 'process.env.NODE_ENV': '"production"' }, banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" }, plugins: [countWidthCalls, countSanitized, ...plugins] });
+  await build({ stdin: { contents: entry, resolveDir: root, loader: 'js' }, outdir: dir, splitting: true, outExtension: { '.js': '.mjs' }, bundle: true, format: 'esm', platform: 'node', logLevel: 'silent', external: ['react-devtools-core'], jsx: 'automatic', define: { 'process.env.NODE_ENV': '"production"' }, banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" }, plugins: [countWidthCalls, countSanitized, countStyled, ...plugins] });
   return ((await import(path.join(dir, 'stdin.mjs'))) as { frame: Frame }).frame;
 }
 
-function counters(): { width: number; sanitized: number } {
-  const g = globalThis as { __widthCalls?: number; __sanitized?: number };
-  return { width: g.__widthCalls ?? 0, sanitized: g.__sanitized ?? 0 };
+function counters(): { width: number; sanitized: number; styled: number } {
+  const g = globalThis as { __widthCalls?: number; __sanitized?: number; __styled?: number };
+  return { width: g.__widthCalls ?? 0, sanitized: g.__sanitized ?? 0, styled: g.__styled ?? 0 };
 }
 
-/** One frame: what it drew, and how many characters string-width and sanitizeAnsi went through. */
-function measure(frame: Frame, rows: string[]): { calls: number; sanitized: number; output: string } {
+/** One frame: what it drew, and how many characters string-width, sanitizeAnsi and styledCharsToString went through. */
+function measure(frame: Frame, rows: string[]): { calls: number; sanitized: number; styled: number; output: string } {
   const before = counters();
   const output = frame(rows);
   const after = counters();
-  return { calls: after.width - before.width, sanitized: after.sanitized - before.sanitized, output };
+  return { calls: after.width - before.width, sanitized: after.sanitized - before.sanitized, styled: after.styled - before.styled, output };
 }
 
 // A screen of the prompt editor: German, Russian, an emoji, a wide character, 30 rows of ~95 cells.
@@ -103,6 +120,10 @@ describe('Ink frames in the build (scripts/ink-frame-caches.ts)', () => {
     // And sanitising: unpatched, every row's text again (twice: layout and drawing); patched, the changed row.
     expect(plainKey.sanitized).toBeGreaterThan(cells);
     expect(patchedKey.sanitized).toBeLessThan(cells / 5);
+    // Cells back to strings: unpatched, each Text's rows and then each screen row; patched, the screen rows
+    // (Ink assembles every row of the frame: the floor) and the changed Text's.
+    expect(plainKey.styled).toBeGreaterThan(1.8 * cells);
+    expect(patchedKey.styled).toBeLessThan(1.25 * cells);
     expect(patchedKey.output).toBe(plainKey.output);
     expect(measure(patched, screen).output).toBe(measure(plain, screen).output);
   });

@@ -7,6 +7,7 @@ import type { Command, CommandContext } from './command.ts';
 import { withReadServices } from './data.ts';
 import { bool, idArgument, LIST_OPTIONS, maxArgs, onlyOptions, parseLimit, parseSort, str, TRANSFER_OPTIONS, runAction } from './options.ts';
 import { formatTime, printDiff, printJson } from './output.ts';
+import type { Column } from '../lib/table.ts';
 import { printListing } from './listing.ts';
 import { runRecordWrite } from './record-write.ts';
 import { runExport, runImport, type TransferKind } from './transfer.ts';
@@ -76,6 +77,19 @@ Examples
 
 const DEFAULT_LIMIT = 100;
 
+/** The list's columns: each field with a `list` column in the users table, in the table's order. */
+export function userListColumns(): Column<UserRecord>[] {
+  return USER_SCHEMA.flatMap((f): Column<UserRecord>[] => {
+    if (!('list' in f)) return [];
+    const { header, ...how } = f.list;
+    const value = (u: UserRecord): string => {
+      const v = (u as unknown as Record<string, unknown>)[f.name];
+      return v instanceof Date ? formatTime(v) : v === null || v === undefined ? '' : String(v);
+    };
+    return [{ header, value, ...how }];
+  });
+}
+
 async function list(ctx: CommandContext): Promise<number> {
   onlyOptions(ctx, 'users list', Object.keys(LIST_OPTIONS));
   maxArgs(ctx, 'users list', 0);
@@ -92,12 +106,7 @@ async function list(ctx: CommandContext): Promise<number> {
       toJson: userToJson,
       empty: filter ? `No users match "${sanitizeLine(filter)}".` : 'No users yet.',
       more: `Showing the first ${limit.toLocaleString('en')}; more match (--limit N, or cabinet users export).`,
-      columns: [
-        { header: 'USER ID', value: (u) => u.userId },
-        { header: 'EMAIL', value: (u) => u.email, truncate: true },
-        { header: 'FIRST SEEN', value: (u) => formatTime(u.firstSeen), drop: 1 },
-        { header: 'LAST SEEN', value: (u) => formatTime(u.lastSeen) },
-      ],
+      columns: userListColumns(),
     }),
   );
 }

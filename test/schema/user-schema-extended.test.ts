@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DraftStore } from '../../src/lib/drafts.ts';
 import type { FieldSpec } from '../../src/schema/field-spec.ts';
 import { USER_SCHEMA, type UserRecord } from '../../src/schema/user-schema.ts';
-import { usersCommand } from '../../src/commands/users.ts';
+import { userListColumns, usersCommand } from '../../src/commands/users.ts';
 import { validateUserPatch } from '../../src/services/validation/user-input.ts';
 import { userColumns, userSort } from '../../src/ui/screens/users/user-fields.ts';
 import { conflictLines, goneLines, reviewLines } from '../../src/ui/screens/users/edit/user-edit-lines.ts';
@@ -36,6 +36,7 @@ vi.mock('../../src/schema/user-table.ts', async (importOriginal) => {
     rule: optionalLine,
     console: { column: { priority: 5, flex: 1, min: 8 }, edit: true },
     sort: { rank: 5 },
+    list: { header: 'NICKNAME', truncate: true },
     cli: { arg: 'NAME', help: ['what colleagues call the user; "" clears it'] },
   };
   const bookkeeping = table.findIndex((f) => f.role === 'bookkeeping');
@@ -54,6 +55,7 @@ describe('a column added to the user schema table', () => {
     expect(userSort.descendingFor('nickname' as never)).toBe(false);
     expect(userColumns.find((c) => c.id === 'nickname')?.header).toBe('NICKNAME');
     expect(usersCommand.help).toMatch(/--sort KEY\s+list: user_id, email, first_seen, last_seen, nickname;/);
+    expect(userListColumns().map((c) => c.header)).toEqual(['USER ID', 'EMAIL', 'FIRST SEEN', 'LAST SEEN', 'NICKNAME']);
   });
 });
 

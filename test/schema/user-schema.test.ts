@@ -5,7 +5,7 @@ import { recordFromRow } from '../../src/schema/record-mapper.ts';
 import { USER_SCHEMA, type UserRecord } from '../../src/schema/user-schema.ts';
 import type { CommandContext } from '../../src/commands/command.ts';
 import { fieldInput, userText, userToJson } from '../../src/commands/user-flags.ts';
-import { usersCommand } from '../../src/commands/users.ts';
+import { userListColumns, usersCommand } from '../../src/commands/users.ts';
 import { validateUser, validateUserPatch } from '../../src/services/validation/user-input.ts';
 import { snapshotDiffLines } from '../../src/ui/screens/users/user-history-lines.ts';
 import { user } from '../ui/fake-services.ts';
@@ -43,6 +43,7 @@ function missingPlaces(field: FieldSpec): string[] {
     check('cli: diff text', () => userText(withValue).includes(`${field.column}: ${v}`));
     check('history: console diff', () => snapshotDiffLines(userToJson(base) as never, userToJson(withValue) as never, 200).some((l) => l.text.includes(field.label) && l.text.includes(v)));
   }
+  check('cli: list column', () => userListColumns().some((c) => c.value(withValue) !== c.value(base)));
   check('export', () => userToJson(withValue)[field.column] === v);
   check('export: columns', () => USER_KEYS.includes(field.column as never) && USER_JSON_COLUMNS.some(([k]) => k === field.column));
   check('import: accepted', () => {
@@ -74,7 +75,7 @@ describe('the user schema table', () => {
 
   it('the walk fails for a field the table does not hold', () => {
     const stray: FieldSpec = { name: 'nickname', column: 'nickname', kind: 'line', role: 'field', label: 'nickname', cli: { arg: 'NAME', help: ['x'] } };
-    expect(missingPlaces(stray)).toEqual(expect.arrayContaining(['mapper', 'validation: create', 'validation: patch', 'cli: flag', 'cli: field input', 'cli: diff text', 'history: console diff', 'export', 'export: columns', 'import: accepted', 'import: compared and written on an existing user', 'console: users list column', 'console: new-user form', 'test fake: user() default']));
+    expect(missingPlaces(stray)).toEqual(expect.arrayContaining(['mapper', 'validation: create', 'validation: patch', 'cli: flag', 'cli: field input', 'cli: diff text', 'cli: list column', 'history: console diff', 'export', 'export: columns', 'import: accepted', 'import: compared and written on an existing user', 'console: users list column', 'console: new-user form', 'test fake: user() default']));
   });
 
   it('the user edit form changes the fields the table marks for it (today the email), with their labels and hints', () => {

@@ -12,7 +12,8 @@ import { user } from '../ui/fake-services.ts';
 import { formatDateTime } from '../../src/ui/text/format.ts';
 import { parseUserRecord, USER_EDITABLE_KEYS, USER_JSON_COLUMNS, USER_KEYS } from '../../src/services/transfer/user-records.ts';
 import { newUserFields, newUserInput, userColumns, userSort } from '../../src/ui/screens/users/user-fields.ts';
-import { USER_EDIT_FIELDS } from '../../src/ui/screens/users/edit/user-edit-values.ts';
+import { baseOfRow, patchOf, staleOutcome, typedOf, USER_EDIT_FIELDS, userEditDraft } from '../../src/ui/screens/users/edit/user-edit-values.ts';
+import { conflictLines, reviewLines } from '../../src/ui/screens/users/edit/user-edit-lines.ts';
 
 const SAMPLES: Record<string, string> = { userId: '3141592653', email: 'walk@example.com', firstSeen: '2026-02-03T04:05:06.000Z', lastSeen: '2026-03-04T05:06:07.000Z' };
 const sampleOf = (f: FieldSpec) => SAMPLES[f.name] ?? 'Walk value';
@@ -60,6 +61,23 @@ function missingPlaces(field: FieldSpec): string[] {
     check('console: new-user form', () => {
       const f = newUserFields(new Date()).find((x) => x.key === field.name);
       return f !== undefined && f.label === field.label && f.validate(v) === undefined && (newUserInput({ [field.name]: v }) as Record<string, unknown>)[field.name] === v;
+    });
+  }
+  // A field the table marks for the edit form: the form's text, its draft, the save's patch, the review and the conflict lines.
+  if (field.console?.edit) {
+    check('console: edit form', () => {
+      const b = baseOfRow(base);
+      const typed = { ...typedOf(b), [field.name]: v };
+      const theirs = { ...base, [field.name]: 'theirs@example.org', version: 2 } as UserRecord;
+      const outcome = staleOutcome(b, typed, theirs);
+      return (
+        typedOf(baseOfRow(withValue))[field.name] === v &&
+        userEditDraft(b, typed).fields[field.name] === v &&
+        (patchOf(b, typed) as Record<string, unknown>)[field.name] === v &&
+        reviewLines(b, typed).some((l) => l.text.includes(field.label) && l.text.includes(v)) &&
+        outcome.kind === 'conflict' &&
+        conflictLines(b, theirs, typed, outcome.fields).some((l) => l.text.includes('mine') && l.text.includes(v))
+      );
     });
   }
   check('test fake: user() default', () => field.name in user({ userId: 'x', email: 'x@example.com' }));

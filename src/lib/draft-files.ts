@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Draft, DraftDatabase, DraftValues, StoredDraft } from './draft-types.ts';
+import { draftJson } from './draft-json.ts';
 
 /**
  * A draft on disk (lib/drafts.ts keeps them): one `<name>.draft.json` per draft id, mode 0600, in a 0700
@@ -96,7 +97,7 @@ export function withEditorText(dir: string, draft: Draft): Draft {
 
 /** A draft file's contents. */
 export function draftBody(draft: Draft, database: DraftDatabase | null): string {
-  return JSON.stringify({ format: FORMAT, savedAt: new Date().toISOString(), host: os.hostname(), pid: process.pid, ...draft, ...(database ? { database } : {}) });
+  return draftJson({ format: FORMAT, savedAt: new Date().toISOString(), host: os.hostname(), pid: process.pid, ...draft, ...(database ? { database } : {}) });
 }
 
 /** Writes `draft` atomically as `file`; `tempTag` makes the temp file's name unique within this process. */

@@ -8,8 +8,8 @@ import { binCabinet, ensureBuilt, startTmux, terminalEnv, type TmuxSession } fro
 /**
  * What the console does before its first rows (issue #13.5), asked of the real binary: a probe preloaded
  * with NODE_OPTIONS=--import records every module Node loads, every expression built on Unicode's
- * RGI_Emoji set (~70 ms of CPU to build and compile) and every localeCompare (the first sets up ICU's
- * collator, 10-20 ms). None of them is needed for a first screen of ASCII rows; each is loaded when a
+ * RGI_Emoji set (~70 ms of CPU to build and compile) or on the scripts (UTS 39's ~170), every collator and localeCompare (the first sets up
+ * ICU's collation, 10-20 ms). None of them is needed for a first screen of ASCII rows; each is loaded when a
  * screen needs it, which the second half shows (an emoji sequence in a prompt, an IDN domain). And the
  * connection to the database is opened before Ink and the screens load (services/console-start.ts): a
  * handshake started behind them waited until they were evaluated.
@@ -39,9 +39,18 @@ import module from 'node:module';
 import net from 'node:net';
 const log = (line) => fs.appendFileSync(${JSON.stringify(log)}, line + '\\n');
 const NativeRegExp = RegExp;
+let scriptsSeen = false;
 globalThis.RegExp = new Proxy(NativeRegExp, {
   construct(target, args, newTarget) {
     if (String(args[0]).includes('RGI_Emoji')) log('RGI_Emoji ' + (new Error().stack.split('\\n')[2] ?? '').trim());
+    if (String(args[0]).includes('Script_Extensions=') && !scriptsSeen) (scriptsSeen = true), log('Script_Extensions ' + (new Error().stack.split('\\n')[2] ?? '').trim());
+    return Reflect.construct(target, args, newTarget);
+  },
+});
+const NativeCollator = Intl.Collator;
+Intl.Collator = new Proxy(NativeCollator, {
+  construct(target, args, newTarget) {
+    log('Intl.Collator ' + (new Error().stack.split('\\n')[2] ?? '').trim());
     return Reflect.construct(target, args, newTarget);
   },
 });
@@ -71,8 +80,8 @@ describe('the console before its first rows', () => {
     const before = fs.readFileSync(log, 'utf8').split('\n');
     // The probe sees the loads (a control: the driver is loaded from node_modules).
     expect(before.some((l) => /^load .*\/node_modules\/pg\//.test(l))).toBe(true);
-    expect(before.filter((l) => l.startsWith('RGI_Emoji'))).toEqual([]);
-    expect(before.filter((l) => l.startsWith('localeCompare'))).toEqual([]);
+    expect(before.filter((l) => l.startsWith('RGI_Emoji') || l.startsWith('Script_Extensions'))).toEqual([]);
+    expect(before.filter((l) => l.startsWith('localeCompare') || l.startsWith('Intl.Collator'))).toEqual([]);
     expect(before.filter((l) => /^load .*\/node_modules\/tr46\//.test(l))).toEqual([]);
     // The database connection went out before the UI's code was loaded.
     const connected = before.findIndex((l) => l.startsWith('connect ') && l.includes('.s.PGSQL.'));

@@ -21,13 +21,16 @@ const SCRIPT_CODES = (
   'Thai Tibt Tirh Tnsa Todr Tols Toto Tutg Ugar Vaii Vith Wara Wcho Xpeo Xsux Yezi Yiii Zanb'
 ).split(' ');
 
-const SCRIPTS: [code: string, test: RegExp][] = SCRIPT_CODES.flatMap((code) => {
-  try {
-    return [[code, new RegExp(`^\\p{Script_Extensions=${code}}$`, 'u')] as [string, RegExp]];
-  } catch {
-    return [];
-  }
-});
+// Built on the first non-ASCII domain (some 170 expressions, 10-20 ms of CPU): ASCII ones never need them.
+let scripts: [code: string, test: RegExp][] | undefined;
+const allScripts = (): [code: string, test: RegExp][] =>
+  (scripts ??= SCRIPT_CODES.flatMap((code) => {
+    try {
+      return [[code, new RegExp(`^\\p{Script_Extensions=${code}}$`, 'u')] as [string, RegExp]];
+    } catch {
+      return [];
+    }
+  }));
 
 // Common and Inherited characters (digits, the hyphen, combining marks) go with any script.
 const ANY_SCRIPT = /^[\p{Script_Extensions=Zyyy}\p{Script_Extensions=Zinh}]$/u;
@@ -39,7 +42,7 @@ const AUGMENT: Record<string, string[]> = { Hani: ['Hanb', 'Jpan', 'Kore'], Hira
 function scriptsOf(ch: string): Set<string> | 'any' {
   if (ANY_SCRIPT.test(ch)) return 'any';
   const set = new Set<string>();
-  for (const [code, test] of SCRIPTS) {
+  for (const [code, test] of allScripts()) {
     if (!test.test(ch)) continue;
     set.add(code);
     for (const extra of AUGMENT[code] ?? []) set.add(extra);
@@ -60,8 +63,8 @@ function resolved(chars: string[], skip: (scripts: Set<string>) => boolean): Set
   return out ?? 'any';
 }
 
-const names = new Intl.DisplayNames(['en'], { type: 'script' });
-const scriptName = (code: string) => (code.startsWith('U+') ? code : (names.of(code) ?? code));
+let names: Intl.DisplayNames | undefined;
+const scriptName = (code: string) => (code.startsWith('U+') ? code : ((names ??= new Intl.DisplayNames(['en'], { type: 'script' })).of(code) ?? code));
 
 export interface MixedLabel {
   /** The label as people read it (Unicode). */

@@ -24,8 +24,17 @@ export const USER_INPUT_FIELDS = USER_SCHEMA.filter((f) => f.role !== 'bookkeepi
 /** The fields a person may change, in table order; what history and the conflict rule compare. */
 export const EDITABLE_USER_FIELDS = USER_SCHEMA.filter((f) => f.role === 'field').map((f) => f.name) as EditableUserField[];
 
+/** The table's column names (`user_id`, `email`, …). */
+export type UserColumn = UserSpec['column'];
+
+/**
+ * A user row as user_revisions keeps it: keyed by column name (every column of the table), times as export
+ * writes them (UTC, microseconds), so old → new shows exactly what the table held.
+ */
+export type UserSnapshot = Record<UserColumn, string | number | null>;
+
 /** Column names by field. */
-export const USER_COLUMNS = Object.fromEntries(USER_SCHEMA.map((f) => [f.name, f.column])) as Record<keyof UserRecord, UserSpec['column']>;
+export const USER_COLUMNS = Object.fromEntries(USER_SCHEMA.map((f) => [f.name, f.column])) as Record<keyof UserRecord, UserColumn>;
 
 /** Labels by field. */
 export const USER_FIELD_LABELS = Object.fromEntries(USER_SCHEMA.map((f) => [f.name, f.label])) as Record<keyof UserRecord, string>;

@@ -1,8 +1,8 @@
 import type { DatabaseIdentity } from './database-identity.ts';
 import type { SiteInput, SiteRecord } from '../schema/site-schema.ts';
-import type { UserInput, UserRecord, UserSortKey } from '../schema/user-schema.ts';
+import type { UserInput, UserRecord, UserSnapshot, UserSortKey } from '../schema/user-schema.ts';
 
-export type { SiteInput, SiteRecord, UserInput, UserRecord, UserSortKey };
+export type { SiteInput, SiteRecord, UserInput, UserRecord, UserSnapshot, UserSortKey };
 
 /*
  * What the console and the commands see of the data: plain objects and service interfaces, no ORM types.
@@ -237,12 +237,6 @@ export interface Services {
   connection: ConnectionInfo;
 }
 
-/**
- * A user row as user_revisions keeps it: keyed by column name, times as export writes them (UTC,
- * microseconds), so old → new shows exactly what the table held.
- */
-export type UserSnapshot = Record<'user_id' | 'email' | 'first_seen' | 'last_seen' | 'version' | 'updated_at', string | number | null>;
-
 /** A change cabinet made to a user and recorded in user_revisions. */
 export interface UserRevisionEntry {
   kind: 'revision';
@@ -251,7 +245,7 @@ export interface UserRevisionEntry {
   action: 'create' | 'update' | 'delete';
   /** The row's version after the change (for a delete: the version deleted). */
   version: number | null;
-  /** The columns this change touched (`email`, `first_seen`, `last_seen`). */
+  /** The columns this change touched: those of the table's editable fields (src/schema/user-table.ts) whose values differ. */
   changed: string[];
   before: UserSnapshot | null;
   after: UserSnapshot | null;

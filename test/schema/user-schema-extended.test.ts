@@ -139,6 +139,10 @@ describe('editing the added field in the console, on the real services and a dat
       // Its history records the field too.
       const rev = (await rc.psql(`select old_values as old, new_values as new from user_revisions where user_id = $1 and action = 'update'`, [ID])).rows[0] as { old: Record<string, unknown>; new: Record<string, unknown> };
       expect([rev.old.nickname, rev.new.nickname]).toEqual(['Their nick', 'Walk value']);
+      // The history's snapshots (UserSnapshot) hold every column of the table, the added one too.
+      const [latest] = await services.users.history(ID, { limit: 1 });
+      expect(Object.keys(latest!.after!).sort()).toEqual(USER_SCHEMA.map((f) => f.column).sort());
+      expect(latest!.after).toMatchObject({ nickname: 'Walk value' });
     } finally {
       c.unmount();
     }

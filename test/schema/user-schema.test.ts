@@ -1,8 +1,10 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import { UserSchema } from '../../src/db/entities/user.ts';
 import { flagKeyOf, flagOf, type FieldSpec } from '../../src/schema/field-spec.ts';
 import { recordFromRow } from '../../src/schema/record-mapper.ts';
 import { USER_SCHEMA, type UserRecord } from '../../src/schema/user-schema.ts';
+import type { UserSnapshot } from '../../src/services/types.ts';
+import { userSnapshotSql } from '../../src/services/user-revisions.ts';
 import type { CommandContext } from '../../src/commands/command.ts';
 import { fieldInput, userText, userToJson } from '../../src/commands/user-flags.ts';
 import { userListColumns, usersCommand } from '../../src/commands/users.ts';
@@ -44,6 +46,7 @@ function missingPlaces(field: FieldSpec): string[] {
     check('cli: diff text', () => userText(withValue).includes(`${field.column}: ${v}`));
     check('history: console diff', () => snapshotDiffLines(userToJson(base) as never, userToJson(withValue) as never, 200).some((l) => l.text.includes(field.label) && l.text.includes(v)));
   }
+  check('history: snapshot', () => userSnapshotSql('u').includes(`'${field.column}', `));
   check('cli: list column', () => userListColumns().some((c) => c.value(withValue) !== c.value(base)));
   check('export', () => userToJson(withValue)[field.column] === v);
   check('export: columns', () => USER_KEYS.includes(field.column as never) && USER_JSON_COLUMNS.some(([k]) => k === field.column));
@@ -93,7 +96,7 @@ describe('the user schema table', () => {
 
   it('the walk fails for a field the table does not hold', () => {
     const stray: FieldSpec = { name: 'nickname', column: 'nickname', kind: 'line', role: 'field', label: 'nickname', cli: { arg: 'NAME', help: ['x'] } };
-    expect(missingPlaces(stray)).toEqual(expect.arrayContaining(['mapper', 'validation: create', 'validation: patch', 'cli: flag', 'cli: field input', 'cli: diff text', 'cli: list column', 'history: console diff', 'export', 'export: columns', 'import: accepted', 'import: compared and written on an existing user', 'console: users list column', 'console: new-user form', 'test fake: user() default']));
+    expect(missingPlaces(stray)).toEqual(expect.arrayContaining(['mapper', 'validation: create', 'validation: patch', 'cli: flag', 'cli: field input', 'cli: diff text', 'cli: list column', 'history: console diff', 'history: snapshot', 'export', 'export: columns', 'import: accepted', 'import: compared and written on an existing user', 'console: users list column', 'console: new-user form', 'test fake: user() default']));
   });
 
   it('the user edit form changes the fields the table marks for it (today the email), with their labels and hints', () => {
@@ -109,6 +112,12 @@ describe('the user schema table', () => {
       expect(userColumns.map((c) => c.id), f.name).toContain(f.name);
       expect(usersCommand.help, f.name).toMatch(new RegExp(`--sort KEY\\s+list: [^\\n]*\\b${f.column}\\b`));
     }
+  });
+
+  it("a revision's snapshot is keyed by exactly the table's columns", () => {
+    expectTypeOf<keyof UserSnapshot>().toEqualTypeOf<(typeof USER_SCHEMA)[number]['column']>();
+    const sql = userSnapshotSql('u');
+    expect([...sql.matchAll(/'(\w+)', (?=u\.|case )/g)].map((m) => m[1])).toEqual(USER_SCHEMA.map((f) => f.column));
   });
 
   it('the entity maps the same columns', () => {

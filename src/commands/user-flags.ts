@@ -1,7 +1,7 @@
 import { recordText } from '../lib/record-diff.ts';
 import { columnsOf } from '../schema/record-mapper.ts';
-import { flagHelp, flagKeyOf, flagOf } from '../schema/field-spec.ts';
-import { USER_COLUMNS, USER_SCHEMA, type UserField, type UserFields, type UserRecord } from '../schema/user-schema.ts';
+import { flagHelp, flagKeyOf, flagOf, flagUsage, requiredOnCreate } from '../schema/field-spec.ts';
+import { USER_COLUMNS, USER_SCHEMA, type EditableUserField, type UserFields, type UserRecord } from '../schema/user-schema.ts';
 import type { UserInput } from '../services/types.ts';
 import type { CommandContext } from './command.ts';
 import { str } from './options.ts';
@@ -22,6 +22,12 @@ export const FIELD_FLAG_OPTIONS = Object.fromEntries(flagged.map((f) => [flagKey
 /** `give at least one of --email, …` for a set with nothing to set. */
 export const ANY_FIELD_FLAG = EDITABLE_FLAGS.map((f) => `--${flagOf(f)}`).join(', ');
 
+/** The usage line's options of a create: those it cannot do without, then the rest in brackets (table order). */
+export const CREATE_USAGE = [...EDITABLE_FLAGS.filter(requiredOnCreate).map(flagUsage), ...EDITABLE_FLAGS.filter((f) => !requiredOnCreate(f)).map((f) => `[${flagUsage(f)}]`)].join(' ');
+
+/** The usage line's options of a set: each editable field's, in brackets. */
+export const SET_USAGE = EDITABLE_FLAGS.map((f) => `[${flagUsage(f)}]`).join(' ');
+
 /** The "Field options" help section: the editable fields' options in table order, the user id's last. */
 export const FIELD_OPTIONS_HELP = [...EDITABLE_FLAGS, ...IDENTITY_FLAGS].flatMap((f) => flagHelp(f)).join('\n');
 
@@ -41,7 +47,7 @@ export function userToJson(user: UserRecord): Record<string, string | number | n
 }
 
 /** The text a user's diff is made from: one `column: value` line per editable field. */
-export function userText(user: Pick<UserFields, Exclude<UserField, 'userId'>>): string {
+export function userText(user: Pick<UserFields, EditableUserField>): string {
   return recordText(EDITABLE_COLUMNS.map((f) => [f.column, String(columnsOf([f], user)[f.column] ?? '')]));
 }
 

@@ -12,7 +12,7 @@ import { printListing } from './listing.ts';
 import { runRecordWrite } from './record-write.ts';
 import { runExport, runImport, type TransferKind } from './transfer.ts';
 import { name, noteOf, notFound, withServices } from './user-common.ts';
-import { FIELD_FLAG_OPTIONS, FIELD_OPTIONS, FIELD_OPTIONS_HELP, fieldInput, userText, userToJson } from './user-flags.ts';
+import { CREATE_USAGE, FIELD_FLAG_OPTIONS, FIELD_OPTIONS, FIELD_OPTIONS_HELP, fieldInput, SET_USAGE, userText, userToJson } from './user-flags.ts';
 import { userHistoryCommand } from './user-history.ts';
 import { userWrites } from './user-writes.ts';
 
@@ -23,8 +23,8 @@ const help = `
 Usage
   $ cabinet users list [--filter TEXT] [--sort [-]KEY] [--limit N] [--json | --ndjson]
   $ cabinet users show USER_ID [--json]
-  $ cabinet users create USER_ID --email EMAIL [--first-seen TIME] [--last-seen TIME]
-  $ cabinet users set USER_ID [--email EMAIL] [--first-seen TIME] [--last-seen TIME] [--expect-version N]
+  $ cabinet users create USER_ID ${CREATE_USAGE}
+  $ cabinet users set USER_ID ${SET_USAGE} [--expect-version N]
   $ cabinet users delete USER_ID [--yes] [--expect-version N]
   $ cabinet users export [--ndjson] [--output FILE] [--jobs N]
   $ cabinet users import [FILE | -] [--dry-run] [--yes] [--note TEXT] [--force]
@@ -135,9 +135,10 @@ async function create(ctx: CommandContext): Promise<number> {
   onlyOptions(ctx, 'users create', [...FIELD_OPTIONS, 'userId', 'dryRun', 'note']);
   maxArgs(ctx, 'users create', 1);
   const userId = idArgument(ctx, 'users create', 'userId', true)!;
-  const input: UserInput = { userId, email: '', ...fieldInput(ctx) };
+  // A field left out that a create cannot do without is refused by validateUser, naming it.
+  const input = { userId, ...fieldInput(ctx) } as UserInput;
   const record = validateUser(input);
-  const preview = () => printDiff(ctx.io, name(record.userId), null, userText(record as Pick<UserRecord, 'email' | 'firstSeen' | 'lastSeen'>));
+  const preview = () => printDiff(ctx.io, name(record.userId), null, userText(record));
   if (bool(ctx, 'dryRun')) {
     preview();
     ctx.io.stderr.write('Dry run: nothing was written.\n');

@@ -85,6 +85,16 @@ export function flagKeyOf(field: FieldSpec): string | undefined {
   return flagOf(field)?.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 }
 
+/** A field's option as a usage line writes it: `--email EMAIL` (only for a field with `cli`). */
+export function flagUsage(field: FieldSpec): string {
+  return `--${flagOf(field)} ${field.cli?.arg ?? ''}`;
+}
+
+/** A create cannot do without it: neither nullable nor with a default. */
+export function requiredOnCreate(field: FieldSpec): boolean {
+  return !field.nullable && field.default === undefined;
+}
+
 /** Help lines for a field's option, aligned as the commands' help writes options (the text at column 28). */
 export function flagHelp(field: FieldSpec): string[] {
   if (!field.cli) return [];

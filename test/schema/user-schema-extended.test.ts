@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DraftStore } from '../../src/lib/drafts.ts';
 import type { FieldSpec } from '../../src/schema/field-spec.ts';
 import { USER_SCHEMA, type UserRecord } from '../../src/schema/user-schema.ts';
+import type { CommandContext } from '../../src/commands/command.ts';
+import { fieldInput } from '../../src/commands/user-flags.ts';
 import { userListColumns, usersCommand } from '../../src/commands/users.ts';
 import { validateUserPatch } from '../../src/services/validation/user-input.ts';
 import { userColumns, userSort } from '../../src/ui/screens/users/user-fields.ts';
@@ -56,6 +58,16 @@ describe('a column added to the user schema table', () => {
     expect(userColumns.find((c) => c.id === 'nickname')?.header).toBe('NICKNAME');
     expect(usersCommand.help).toMatch(/--sort KEY\s+list: user_id, email, first_seen, last_seen, nickname;/);
     expect(userListColumns().map((c) => c.header)).toEqual(['USER ID', 'EMAIL', 'FIRST SEEN', 'LAST SEEN', 'NICKNAME']);
+  });
+});
+
+describe('the users command, from the table with the added field', () => {
+  it('takes its option on create and set, and its usage lines and field options name it', () => {
+    expect(usersCommand.help).toContain('\n  $ cabinet users create USER_ID --email EMAIL [--first-seen TIME] [--last-seen TIME] [--nickname NAME]\n');
+    expect(usersCommand.help).toContain('\n  $ cabinet users set USER_ID [--email EMAIL] [--first-seen TIME] [--last-seen TIME] [--nickname NAME] [--expect-version N]\n');
+    expect(usersCommand.help).toContain('\n  --nickname NAME          what colleagues call the user; "" clears it\n');
+    expect(usersCommand.options).toHaveProperty('nickname', { type: 'string' });
+    expect(fieldInput({ options: { email: 'a@example.com', nickname: 'Nick' } } as unknown as CommandContext)).toEqual({ email: 'a@example.com', nickname: 'Nick' });
   });
 });
 

@@ -1,6 +1,6 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { UserSchema } from '../../src/db/entities/user.ts';
-import { flagKeyOf, flagOf, type FieldSpec } from '../../src/schema/field-spec.ts';
+import { flagKeyOf, flagOf, flagUsage, requiredOnCreate, type FieldSpec } from '../../src/schema/field-spec.ts';
 import { recordFromRow } from '../../src/schema/record-mapper.ts';
 import { USER_SCHEMA, type UserRecord } from '../../src/schema/user-schema.ts';
 import type { UserSnapshot } from '../../src/services/types.ts';
@@ -41,6 +41,9 @@ function missingPlaces(field: FieldSpec): string[] {
   if (field.role === 'field') check('validation: patch', () => asText((validateUserPatch({ [field.name]: v } as never) as Record<string, unknown>)[field.name]) === v);
   check('cli: flag', () => usersCommand.help.includes(`--${flagOf(field)} `) && flagKeyOf(field)! in (usersCommand.options ?? {}));
   if (field.role === 'field') {
+    const usage = (action: string) => usersCommand.help.match(new RegExp(`^  \\$ cabinet users ${action} USER_ID .*$`, 'm'))?.[0] ?? '';
+    check('cli: create usage', () => `${usage('create')} `.includes(requiredOnCreate(field) ? ` ${flagUsage(field)} ` : ` [${flagUsage(field)}]`));
+    check('cli: set usage', () => usage('set').includes(` [${flagUsage(field)}] `));
     const ctx = { options: { [flagKeyOf(field)!]: v } } as unknown as CommandContext;
     check('cli: field input', () => (fieldInput(ctx) as Record<string, unknown>)[field.name] === v);
     check('cli: diff text', () => userText(withValue).includes(`${field.column}: ${v}`));
@@ -96,7 +99,7 @@ describe('the user schema table', () => {
 
   it('the walk fails for a field the table does not hold', () => {
     const stray: FieldSpec = { name: 'nickname', column: 'nickname', kind: 'line', role: 'field', label: 'nickname', cli: { arg: 'NAME', help: ['x'] } };
-    expect(missingPlaces(stray)).toEqual(expect.arrayContaining(['mapper', 'validation: create', 'validation: patch', 'cli: flag', 'cli: field input', 'cli: diff text', 'cli: list column', 'history: console diff', 'history: snapshot', 'export', 'export: columns', 'import: accepted', 'import: compared and written on an existing user', 'console: users list column', 'console: new-user form', 'test fake: user() default']));
+    expect(missingPlaces(stray)).toEqual(expect.arrayContaining(['mapper', 'validation: create', 'validation: patch', 'cli: flag', 'cli: create usage', 'cli: set usage', 'cli: field input', 'cli: diff text', 'cli: list column', 'history: console diff', 'history: snapshot', 'export', 'export: columns', 'import: accepted', 'import: compared and written on an existing user', 'console: users list column', 'console: new-user form', 'test fake: user() default']));
   });
 
   it('the user edit form changes the fields the table marks for it (today the email), with their labels and hints', () => {
@@ -112,6 +115,11 @@ describe('the user schema table', () => {
       expect(userColumns.map((c) => c.id), f.name).toContain(f.name);
       expect(usersCommand.help, f.name).toMatch(new RegExp(`--sort KEY\\s+list: [^\\n]*\\b${f.column}\\b`));
     }
+  });
+
+  it("the create and set usage lines name the editable fields' options, a create's required ones bare", () => {
+    expect(usersCommand.help).toContain('\n  $ cabinet users create USER_ID --email EMAIL [--first-seen TIME] [--last-seen TIME]\n');
+    expect(usersCommand.help).toContain('\n  $ cabinet users set USER_ID [--email EMAIL] [--first-seen TIME] [--last-seen TIME] [--expect-version N]\n');
   });
 
   it("a revision's snapshot is keyed by exactly the table's columns", () => {

@@ -1,7 +1,8 @@
 import { ExitCode, usageError } from '../lib/errors.ts';
 import { tableRenderer } from '../lib/lazy-table.ts';
 import { sanitizeLine } from '../lib/sanitize.ts';
-import type { UserHistoryEntry, UserSnapshot } from '../services/types.ts';
+import type { UserHistoryEntry } from '../services/types.ts';
+import { USER_NAMING_FIELDS, type UserColumn } from '../schema/user-schema.ts';
 import type { CommandContext } from './command.ts';
 import { withReadServices } from './data.ts';
 import { idArgument, maxArgs, onlyOptions, parseLimit, str } from './options.ts';
@@ -10,13 +11,17 @@ import { outsideNote, when } from './history-text.ts';
 
 const shown = (v: string | number | null | undefined) => (v === null || v === undefined ? '(none)' : v === '' ? '""' : String(v));
 
-/** `email: a@x → b@x; last_seen: … → …`: what the change did, old → new, for each column it touched. */
+/** The columns whose values name a user in a create's or a delete's line (the table's `names` fields). */
+const NAMING_COLUMNS = USER_NAMING_FIELDS.map((f) => f.column);
+
+/**
+ * What the change did: for a create, the naming columns' values (`email a@x`); for a delete, `deleted a@x`;
+ * otherwise old → new for each column it touched (`email: a@x → b@x; last_seen: … → …`).
+ */
 export function userChangeText(entry: UserHistoryEntry): string {
-  if (entry.action === 'delete') return entry.before ? `deleted ${shown(entry.before.email)}` : 'deleted';
-  if (!entry.before) return entry.after ? `email ${shown(entry.after.email)}` : '';
-  return entry.changed
-    .map((c) => `${c}: ${shown(entry.before![c as keyof UserSnapshot])} → ${shown(entry.after?.[c as keyof UserSnapshot])}`)
-    .join('; ');
+  if (entry.action === 'delete') return entry.before ? `deleted ${NAMING_COLUMNS.map((c) => shown(entry.before![c])).join(', ')}` : 'deleted';
+  if (!entry.before) return entry.after ? NAMING_COLUMNS.map((c) => `${c} ${shown(entry.after![c])}`).join('; ') : '';
+  return entry.changed.map((c) => `${c}: ${shown(entry.before![c as UserColumn])} → ${shown(entry.after?.[c as UserColumn])}`).join('; ');
 }
 
 function historyJson(entry: UserHistoryEntry) {

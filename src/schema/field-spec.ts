@@ -46,6 +46,11 @@ export interface FieldSpec {
    * the sort (the lowest is the list's first order); `descending`, its natural direction (times: newest first).
    */
   readonly sort?: { readonly rank: number; readonly descending?: boolean };
+  /**
+   * Its value names the record in a one-line summary (users: the email): `users history`'s line for a create
+   * (`email anna@acme.de`) and a delete (`deleted anna@acme.de`), the console's delete question.
+   */
+  readonly names?: boolean;
   /** An import may give it as a JSON integer (HubSpot ids are numbers in HubSpot's own exports). */
   readonly importNumbers?: boolean;
   /** Suggested from another field's value: the wizard asks for that field first (the site id from the domain). */

@@ -39,6 +39,9 @@ export const USER_COLUMNS = Object.fromEntries(USER_SCHEMA.map((f) => [f.name, f
 /** Labels by field. */
 export const USER_FIELD_LABELS = Object.fromEntries(USER_SCHEMA.map((f) => [f.name, f.label])) as Record<keyof UserRecord, string>;
 
+/** The fields whose values name a user in one line (the table's `names` rows: the email), in table order. */
+export const USER_NAMING_FIELDS = (USER_SCHEMA as readonly FieldSpec[]).filter((f) => f.names) as UserSpec[];
+
 type Sortable = Extract<UserSpec, { sort: object }>;
 /** What the users list may be ordered by: the fields with a `sort` in the table. */
 export type UserSortKey = Sortable['name'];

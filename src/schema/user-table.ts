@@ -4,7 +4,8 @@ import type { FieldSpec } from './field-spec.ts';
 /**
  * `users`, one row per field, in the order the detail view, the CLI and export show them. A new column of
  * `users` is one row here, plus its migration, its property in db/entities/user.ts and the demo users;
- * `console.edit` puts it in the user edit form, `sort` in the list's orders, `list` in the CLI's list.
+ * `console.edit` puts it in the user edit form, `sort` in the list's orders, `list` in the CLI's list,
+ * `names` in the one-line summaries of a user (history's create and delete lines, the delete question).
  * test/schema/user-schema.test.ts walks every place a user field must appear, and
  * test/schema/user-schema-extended.test.ts adds a row here and edits it in the console.
  */
@@ -29,6 +30,7 @@ export const USER_SCHEMA = [
     role: 'field',
     label: 'email',
     hint: 'name@example.com',
+    names: true,
     rule: rules.email,
     console: { column: { priority: 8, flex: 3, min: 14 }, create: true, edit: true },
     sort: { rank: 3 },

@@ -7,6 +7,7 @@ import type { FieldSpec } from '../../src/schema/field-spec.ts';
 import { USER_SCHEMA, type UserRecord } from '../../src/schema/user-schema.ts';
 import type { CommandContext } from '../../src/commands/command.ts';
 import { fieldInput } from '../../src/commands/user-flags.ts';
+import { userChangeText } from '../../src/commands/user-history.ts';
 import { userListColumns, usersCommand } from '../../src/commands/users.ts';
 import { validateUserPatch } from '../../src/services/validation/user-input.ts';
 import { userColumns, userSort } from '../../src/ui/screens/users/user-fields.ts';
@@ -20,9 +21,9 @@ import { KEY, renderConsole } from '../ui/render-console.tsx';
 /**
  * What a newcomer does to add a column to `users`, beside the migration and the entity: one row in the
  * table (src/schema/user-table.ts). Here the table gains `nickname`, a plain text field a person edits and
- * the list may sort by, and nothing else changes (the database gets the column, as its migration would);
- * the places that derive from the table pick it up: the list's sort, the edit form and its draft, its
- * save, its conflict lines and its messages.
+ * the list may sort by and that names a user beside the email, and nothing else changes (the database gets the column, as its migration would);
+ * the places that derive from the table pick it up: the list's sort, the CLI's options and usage, the
+ * edit form and its draft, its save, its conflict lines and its messages, and the history's snapshots and lines.
  */
 vi.mock('../../src/schema/user-table.ts', async (importOriginal) => {
   const { USER_SCHEMA: table } = await importOriginal<typeof import('../../src/schema/user-table.ts')>();
@@ -35,6 +36,7 @@ vi.mock('../../src/schema/user-table.ts', async (importOriginal) => {
     label: 'nickname',
     hint: 'optional',
     nullable: true,
+    names: true,
     rule: optionalLine,
     console: { column: { priority: 5, flex: 1, min: 8 }, edit: true },
     sort: { rank: 5 },
@@ -43,6 +45,13 @@ vi.mock('../../src/schema/user-table.ts', async (importOriginal) => {
   };
   const bookkeeping = table.findIndex((f) => f.role === 'bookkeeping');
   return { USER_SCHEMA: [...table.slice(0, bookkeeping), nickname, ...table.slice(bookkeeping)] };
+});
+
+// The entity gains its property, as the newcomer writes it in src/db/entities/user.ts (creates go through it).
+vi.mock('../../src/db/entities/user.ts', async (importOriginal) => {
+  const entity = await importOriginal<typeof import('../../src/db/entities/user.ts')>();
+  entity.UserSchema.addProperty('nickname' as never, 'string', { fieldName: 'nickname', columnType: 'text', nullable: true });
+  return entity;
 });
 
 const added = (USER_SCHEMA as readonly FieldSpec[]).find((f) => f.name === 'nickname')!;
@@ -155,8 +164,24 @@ describe('editing the added field in the console, on the real services and a dat
       const [latest] = await services.users.history(ID, { limit: 1 });
       expect(Object.keys(latest!.after!).sort()).toEqual(USER_SCHEMA.map((f) => f.column).sort());
       expect(latest!.after).toMatchObject({ nickname: 'Walk value' });
+      expect(userChangeText(latest!)).toBe('nickname: Their nick → Walk value');
     } finally {
       c.unmount();
     }
+  });
+
+  it("users history's lines for a create, an update and a delete carry it, and each snapshot holds its column", async () => {
+    const users = rc.services.users;
+    const id = '280000000000000043';
+    await users.create({ userId: id, email: 'bert@example.com', nickname: 'Bert' } as never);
+    await users.update(id, { nickname: 'Bertie' } as never);
+    await users.delete(id);
+    const entries = await users.history(id);
+    expect(entries.map((e) => [e.action, userChangeText(e)])).toEqual([
+      ['delete', 'deleted bert@example.com, Bertie'],
+      ['update', 'nickname: Bert → Bertie'],
+      ['create', 'email bert@example.com; nickname Bert'],
+    ]);
+    for (const e of entries) for (const s of [e.before, e.after]) if (s) expect(Object.keys(s).sort()).toEqual(USER_SCHEMA.map((f) => f.column).sort());
   });
 });

@@ -3,7 +3,8 @@ import { UserSchema } from '../../src/db/entities/user.ts';
 import { flagKeyOf, flagOf, flagUsage, requiredOnCreate, type FieldSpec } from '../../src/schema/field-spec.ts';
 import { recordFromRow } from '../../src/schema/record-mapper.ts';
 import { USER_SCHEMA, type UserRecord } from '../../src/schema/user-schema.ts';
-import type { UserSnapshot } from '../../src/services/types.ts';
+import type { UserRevisionEntry, UserSnapshot } from '../../src/services/types.ts';
+import { userChangeText } from '../../src/commands/user-history.ts';
 import { userSnapshotSql } from '../../src/services/user-revisions.ts';
 import type { CommandContext } from '../../src/commands/command.ts';
 import { fieldInput, userText, userToJson } from '../../src/commands/user-flags.ts';
@@ -20,6 +21,20 @@ import { conflictLines, reviewLines } from '../../src/ui/screens/users/edit/user
 const SAMPLES: Record<string, string> = { userId: '3141592653', email: 'walk@example.com', firstSeen: '2026-02-03T04:05:06.000Z', lastSeen: '2026-03-04T05:06:07.000Z' };
 const sampleOf = (f: FieldSpec) => SAMPLES[f.name] ?? 'Walk value';
 const asText = (v: unknown) => (v instanceof Date ? v.toISOString() : v);
+const snap = (u: UserRecord) => userToJson(u) as UserSnapshot;
+/** A revision as `users history` gets it from user_revisions. */
+const revision = (action: UserRevisionEntry['action'], before: UserSnapshot | null, after: UserSnapshot | null, changed: string[] = []): UserRevisionEntry => ({
+  kind: 'revision',
+  rev: 1,
+  action,
+  version: 1,
+  changed,
+  before,
+  after,
+  actor: 'tester',
+  note: null,
+  at: new Date(0),
+});
 
 /** Every place a user field must appear, from its schema row (src/schema/user-table.ts); the places that miss it. */
 function missingPlaces(field: FieldSpec): string[] {
@@ -48,6 +63,14 @@ function missingPlaces(field: FieldSpec): string[] {
     check('cli: field input', () => (fieldInput(ctx) as Record<string, unknown>)[field.name] === v);
     check('cli: diff text', () => userText(withValue).includes(`${field.column}: ${v}`));
     check('history: console diff', () => snapshotDiffLines(userToJson(base) as never, userToJson(withValue) as never, 200).some((l) => l.text.includes(field.label) && l.text.includes(v)));
+  }
+  if (field.role === 'field') {
+    check('history: update line', () => userChangeText(revision('update', snap(base), snap(withValue), [field.column])).includes(`${field.column}: ${String(snap(base)[field.column as never])} → ${v}`));
+  }
+  // A field that names a user (the email) is what a create's and a delete's line show.
+  if (field.names) {
+    check('history: create line', () => userChangeText(revision('create', null, snap(withValue))).includes(`${field.column} ${v}`));
+    check('history: delete line', () => userChangeText(revision('delete', snap(withValue), null)).includes(v));
   }
   check('history: snapshot', () => userSnapshotSql('u').includes(`'${field.column}', `));
   check('cli: list column', () => userListColumns().some((c) => c.value(withValue) !== c.value(base)));
@@ -99,7 +122,7 @@ describe('the user schema table', () => {
 
   it('the walk fails for a field the table does not hold', () => {
     const stray: FieldSpec = { name: 'nickname', column: 'nickname', kind: 'line', role: 'field', label: 'nickname', cli: { arg: 'NAME', help: ['x'] } };
-    expect(missingPlaces(stray)).toEqual(expect.arrayContaining(['mapper', 'validation: create', 'validation: patch', 'cli: flag', 'cli: create usage', 'cli: set usage', 'cli: field input', 'cli: diff text', 'cli: list column', 'history: console diff', 'history: snapshot', 'export', 'export: columns', 'import: accepted', 'import: compared and written on an existing user', 'console: users list column', 'console: new-user form', 'test fake: user() default']));
+    expect(missingPlaces(stray)).toEqual(expect.arrayContaining(['mapper', 'validation: create', 'validation: patch', 'cli: flag', 'cli: create usage', 'cli: set usage', 'cli: field input', 'cli: diff text', 'cli: list column', 'history: console diff', 'history: update line', 'history: snapshot', 'export', 'export: columns', 'import: accepted', 'import: compared and written on an existing user', 'console: users list column', 'console: new-user form', 'test fake: user() default']));
   });
 
   it('the user edit form changes the fields the table marks for it (today the email), with their labels and hints', () => {
@@ -120,6 +143,13 @@ describe('the user schema table', () => {
   it("the create and set usage lines name the editable fields' options, a create's required ones bare", () => {
     expect(usersCommand.help).toContain('\n  $ cabinet users create USER_ID --email EMAIL [--first-seen TIME] [--last-seen TIME]\n');
     expect(usersCommand.help).toContain('\n  $ cabinet users set USER_ID [--email EMAIL] [--first-seen TIME] [--last-seen TIME] [--expect-version N]\n');
+  });
+
+  it("a user's create and delete lines in users history name it by the table's naming fields (the email), an update's by old → new", () => {
+    const u = snap(user({ userId: '1', email: 'anna@acme.de' }));
+    expect(userChangeText(revision('create', null, u))).toBe('email anna@acme.de');
+    expect(userChangeText(revision('delete', u, null))).toBe('deleted anna@acme.de');
+    expect(userChangeText(revision('update', u, { ...u, email: 'b@acme.de', last_seen: 'later' }, ['email', 'last_seen']))).toBe(`email: anna@acme.de → b@acme.de; last_seen: ${String(u.last_seen)} → later`);
   });
 
   it("a revision's snapshot is keyed by exactly the table's columns", () => {

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { Box, Text } from 'ink';
 import { sanitizeLine } from '../../../lib/sanitize.ts';
+import { USER_NAMING_FIELDS } from '../../../schema/user-schema.ts';
 import { useServices } from '../../services-context.tsx';
 import { useScreenKeys, useShell } from '../../shell/shell-context.tsx';
 import { truncate } from '../../text/graphemes.ts';
@@ -45,7 +46,7 @@ export function UserDeleteScreen({ userId }: { userId: string }) {
   return (
     <Box flexDirection="column" width={width}>
       <Text bold color={tone('warn')} wrap="truncate-end">
-        {truncate(`Delete user ${sanitizeLine(user.userId)} (${sanitizeLine(user.email)})?`, width)}
+        {truncate(`Delete user ${sanitizeLine(user.userId)} (${USER_NAMING_FIELDS.map((f) => sanitizeLine(String(user[f.name] ?? ''))).join(', ')})?`, width)}
       </Text>
       {editors.map((e) => (
         <Text key={`${e.pid}-${e.key}`} color={tone('warn')} wrap="truncate-end">

@@ -10,6 +10,8 @@ import { checkEncodable } from '../../schema/field-rules.ts';
 
 /** The column of each sort key, from the table's sortable fields. */
 const SORT_COLUMN = Object.fromEntries(USER_SORT_FIELDS.map((f) => [f.name, f.column])) as Record<UserSortKey, string>;
+/** The list's order when none is asked for: the table's first sort (last seen). */
+const FIRST_ORDER = USER_SORT_FIELDS[0]!;
 const SORT_FIELD_BY_COLUMN = new Map<string, UserSortKey>(USER_SORT_FIELDS.map((f) => [f.column, f.name]));
 
 type Row = Record<string, unknown>;
@@ -45,8 +47,9 @@ function decodeCursor(cursor: string, key: string): [string, string] {
  */
 export async function listUsers(query: SqlQuery, options: ListOptions<UserSortKey> = {}): Promise<Page<UserRecord>> {
   const limit = Math.max(1, Math.min(options.limit ?? 200, 5000));
-  const key = SORT_COLUMN[options.sort ?? 'lastSeen'];
-  const descending = options.descending ?? key === 'last_seen';
+  const key = SORT_COLUMN[options.sort ?? FIRST_ORDER.name];
+  // Left unsaid, the first order runs in its natural direction (newest first) and any other ascending.
+  const descending = options.descending ?? (key === FIRST_ORDER.column && (FIRST_ORDER.sort.descending ?? false));
   const filter = parseUserFilter(options.filter);
   if (filter && checkEncodable(filter.text)) return { rows: [], hasMore: false };
   const where: string[] = [];

@@ -33,7 +33,7 @@ const enterKeymap: Keymap<'enter'> = [{ action: 'enter', keys: ['enter'], descri
 type State = { inputs: LineInputState[]; focus: number };
 
 /**
- * A short form of one-line fields (users: create, edit email), validated as you type. `submit` gets the
+ * A short form of one-line fields (the new-user form), validated as you type. `submit` gets the
  * values and returns the line to show afterwards; its error is shown as one line and the form stays.
  */
 export function SimpleForm({ title, fields, submit }: { title: string; fields: SimpleField[]; submit(values: Record<string, string>): Promise<void> }) {

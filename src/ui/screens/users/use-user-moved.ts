@@ -1,12 +1,16 @@
 import { useMemo } from 'react';
 import type { UserRecord } from '../../../services/types.ts';
-import { USER_FIELD_LABELS } from '../../../schema/user-schema.ts';
+import type { FieldSpec } from '../../../schema/field-spec.ts';
+import { USER_FIELD_LABELS, USER_SCHEMA } from '../../../schema/user-schema.ts';
 import { useServices } from '../../services-context.tsx';
 import { lastChangeOf, movedText, useRowMoved } from '../../live/use-row-moved.ts';
 import { USER_EDIT_FIELDS, type UserEditBase } from './edit/user-edit-values.ts';
 import { EDIT_NOUN, forCount } from './edit/user-edit-words.ts';
 
 type Moved = Record<string, unknown> & { version: number };
+
+/** The fields an edit neither changes nor keeps for a re-create (last seen, which a sign-in moves). */
+const UNWATCHED = (USER_SCHEMA as readonly FieldSpec[]).filter((f) => f.role === 'field' && !f.console?.edit && !f.console?.create).map((f) => f.label);
 
 /**
  * The user edit form's line when another writer saved or deleted the user meanwhile (issue #14.2). A
@@ -27,7 +31,8 @@ export function useUserMoved(base: UserEditBase): { text: string; conflict: bool
   const labels = useMemo(() => Object.fromEntries(Object.keys(watched).filter((k) => k !== 'version').map((k) => [k, USER_FIELD_LABELS[k as keyof UserRecord] ?? k])), [watched]);
   const moved = useRowMoved<Moved>('users', base.userId, watched, read, labels);
   if (!moved) return null;
-  const shown = moved.row !== null && moved.changed.length === 0 ? { ...moved, changed: [USER_FIELD_LABELS.lastSeen] } : moved;
+  // Nothing watched differs: a field the edit neither changes nor keeps moved (a sign-in's last seen).
+  const shown = moved.row !== null && moved.changed.length === 0 ? { ...moved, changed: UNWATCHED } : moved;
   const edited = new Set(USER_EDIT_FIELDS.map((f) => f.label));
   const conflict = moved.row === null || moved.changed.some((label) => edited.has(label));
   const then =

@@ -3,7 +3,7 @@ import { useServices } from '../../services-context.tsx';
 import { useShell } from '../../shell/shell-context.tsx';
 import { newUserFields, newUserInput } from './user-fields.ts';
 
-/** `n` on users: the Zitadel sub, the email, and when they were first seen (now unless told otherwise). */
+/** `n` on users: the fields the users table marks `console.create` (user-fields.ts), a time defaulting to now starting at now. */
 export function UserNewScreen() {
   const { users } = useServices();
   const shell = useShell();

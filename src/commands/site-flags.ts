@@ -1,4 +1,4 @@
-import { flagHelp, flagKeyOf, flagOf } from '../schema/field-spec.ts';
+import { flagHelp, flagKeyOf, flagOf, flagUsage, requiredOnCreate } from '../schema/field-spec.ts';
 import { SITE_SCHEMA, type SiteSpec } from '../schema/site-schema.ts';
 import type { SiteInput } from '../services/types.ts';
 import type { CommandContext } from './command.ts';
@@ -22,6 +22,9 @@ export const FIELD_FLAG_OPTIONS = Object.fromEntries(flagged.map((f) => [flagKey
 
 /** `give at least one of --domain, …` for a set with nothing to set. */
 export const ANY_FIELD_FLAG = EDITABLE_FLAGS.map((f) => `--${flagOf(f)}`).join(', ');
+
+/** The create's usage line names the options it cannot do without (`--domain DOMAIN --brand-name NAME`); the rest are `[field options]`. */
+export const CREATE_REQUIRED_USAGE = EDITABLE_FLAGS.filter(requiredOnCreate).map(flagUsage).join(' ');
 
 /**
  * The "Field options" help section: each field's option in form order, `extra` lines after the field they

@@ -9,7 +9,7 @@ import type { Column } from '../lib/table.ts';
 import { listedDomain, MIXED_SCRIPT_MARK, mixedScriptWarning } from '../services/validation/domain-scripts.ts';
 import type { Command, CommandContext } from './command.ts';
 import { withReadServices } from './data.ts';
-import { FIELD_FLAG_OPTIONS, FIELD_OPTIONS, fieldInput, fieldOptionsHelp } from './site-flags.ts';
+import { CREATE_REQUIRED_USAGE, FIELD_FLAG_OPTIONS, FIELD_OPTIONS, fieldInput, fieldOptionsHelp } from './site-flags.ts';
 import { bool, idArgument, LIST_OPTIONS, maxArgs, onlyOptions, parseLimit, parseSort, str, TRANSFER_OPTIONS, runAction } from './options.ts';
 import { formatTime, printDiff, printJson } from './output.ts';
 import { printListing } from './listing.ts';
@@ -23,7 +23,7 @@ const help = `
 Usage
   $ cabinet sites list [--filter TEXT] [--sort [-]KEY] [--limit N] [--json | --ndjson]
   $ cabinet sites show SITE_ID [--json]
-  $ cabinet sites create [SITE_ID] --domain DOMAIN --brand-name NAME [field options]
+  $ cabinet sites create [SITE_ID] ${CREATE_REQUIRED_USAGE} [field options]
   $ cabinet sites set SITE_ID [field options] [--expect-version N]
   $ cabinet sites delete SITE_ID [--yes] [--expect-version N]
   $ cabinet sites history SITE_ID [--limit N] [--before REV] [--json]

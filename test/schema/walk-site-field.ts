@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { flagKeyOf, flagOf, type FieldSpec } from '../../src/schema/field-spec.ts';
+import { flagKeyOf, flagOf, flagUsage, requiredOnCreate, type FieldSpec } from '../../src/schema/field-spec.ts';
 import { SITE_COLUMNS_SQL, SITE_SUMMARY_COLUMNS_SQL, siteFromRow, siteSnapshotOf } from '../../src/schema/site-record.ts';
 import type { SiteRecord } from '../../src/schema/site-schema.ts';
 import type { CommandContext } from '../../src/commands/command.ts';
@@ -105,6 +105,10 @@ export async function missingPlaces(field: FieldSpec): Promise<string[]> {
   // The command line: the option in the help and in meow's options, and what it gives the services.
   const flag = flagOf(field);
   check('cli: flag', () => flag !== undefined && sitesCommand.help.includes(`--${flag} `) && flagKeyOf(field)! in (sitesCommand.options ?? {}));
+  // A create cannot do without it: its usage line names the option (the rest are `[field options]`).
+  if (editable && flag && requiredOnCreate(field)) {
+    check('cli: create usage', () => (sitesCommand.help.match(/^ {2}\$ cabinet sites create .*$/m)?.[0] ?? '').includes(` ${flagUsage(field)} `));
+  }
   if (editable && flag) {
     const given = field.cli?.file ? writeTemp(v) : v;
     const ctx = { args: [], flags: {}, options: { [flagKeyOf(field)!]: given }, io: { stdin: process.stdin } } as unknown as CommandContext;

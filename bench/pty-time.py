@@ -45,6 +45,9 @@ def main():
         if marker.startswith('wait:'):
             read_until(time.monotonic() + float(marker[5:]))
         elif marker.startswith('key:'):
+            # What the program already wrote (the rest of a frame) is read first: only output after the key counts.
+            read_until(time.monotonic() + 0.05)
+            seen_from = len(out)
             os.write(fd, marker[4:].encode())
         else:
             wanted = marker.encode()

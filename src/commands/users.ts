@@ -42,8 +42,9 @@ Options
   --json                   list: a JSON array; show/create/set/delete: the user; import: the plan
   --ndjson                 list, export: one JSON object per line
   --output FILE, -o FILE   export: write FILE (mode 0600, put in place only when complete)
-  --jobs N                 export: N parallel COPY streams over one snapshot, 1 to 3 (default: by
-                           the table's size); the file is the same, in order, as of one moment
+  --jobs N                 export: N parallel COPY streams over one snapshot, 1 to 3 (default: 1
+                           when the id index gives the order, else by the table's size); the file
+                           is the same, in order, as of one moment
   --expect-version N       set/delete: write only if the user is still at version N (see show);
                            otherwise refuse, write nothing, exit 1. Without it a set is
                            last-writer-wins. Sign-ins that update last_seen bump the version too.

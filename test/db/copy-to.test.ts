@@ -1,0 +1,42 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openReadPool, type ReadPool } from '../../src/db/read-pool.ts';
+import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
+
+/**
+ * The COPY reader under users export (SqlClient.copyTo). What an export relies on: every row's bytes in
+ * order whatever the messages' sizes, a server error in the middle of a COPY ends the stream with that
+ * error (never a shorter file that looks complete), and the connection goes on afterwards.
+ */
+let db: TestDatabase;
+let pool: ReadPool;
+beforeAll(async () => {
+  db = await createTestDatabase('copyout');
+  pool = await openReadPool(db.target, undefined, 1);
+});
+afterAll(async () => {
+  await pool.close();
+  await db.drop();
+});
+
+async function read(sql: string): Promise<Buffer> {
+  return pool.transaction(async (client) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of client.copyTo(sql)) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks);
+  });
+}
+
+describe('COPY … TO STDOUT through SqlClient.copyTo', () => {
+  it('gives the rows byte for byte, small and large (a row of 3 MB spans many socket reads), then the connection answers', async () => {
+    const text = await read(`copy (select g, repeat(chr(65 + g % 26), case when g = 500 then 3000000 else g end) from generate_series(1, 2000) g) to stdout`);
+    const expected = Array.from({ length: 2000 }, (_, i) => `${i + 1}\t${String.fromCharCode(65 + ((i + 1) % 26)).repeat(i + 1 === 500 ? 3_000_000 : i + 1)}\n`).join('');
+    expect(text.length).toBe(Buffer.byteLength(expected));
+    expect(text.toString() === expected).toBe(true);
+    expect(await pool.query<{ n: number }>('select 42 as n')).toEqual([{ n: 42 }]);
+  });
+
+  it('a server error after some rows ends the stream with the server\'s message; the next statement runs', async () => {
+    await expect(read(`copy (select g, 1 / (g - 30000) from generate_series(1, 40000) g) to stdout`)).rejects.toThrow(/division by zero/);
+    expect(await pool.query<{ n: number }>('select 7 as n')).toEqual([{ n: 7 }]);
+  });
+});

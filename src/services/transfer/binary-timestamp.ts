@@ -1,0 +1,111 @@
+/**
+ * A binary COPY timestamptz (microseconds since 2000-01-01 UTC, an int64) written as the export's JSON time,
+ * straight into the output buffer: the date part of copy-binary.ts's encoder.
+ */
+
+const QUOTE = 34;
+const US_PER_DAY = 86_400_000_000;
+/** Days from 1970-01-01 to PostgreSQL's epoch, 2000-01-01. */
+const PG_EPOCH_DAYS = 10_957;
+
+export function put(bytes: Buffer, out: Buffer, o: number): number {
+  for (let k = 0; k < bytes.length; k++) out[o++] = bytes[k]!;
+  return o;
+}
+
+/** '00' to '99', two bytes each. */
+const PAIRS = Buffer.from(Array.from({ length: 100 }, (_, i) => String(i).padStart(2, '0')).join(''), 'latin1');
+
+function pair(value: number, out: Buffer, o: number): void {
+  out[o] = PAIRS[2 * value]!;
+  out[o + 1] = PAIRS[2 * value + 1]!;
+}
+
+export const int32 = (b: Buffer, p: number) => (b[p]! << 24) | (b[p + 1]! << 16) | (b[p + 2]! << 8) | b[p + 3]!;
+
+/** The date of `days` after 1970-01-01 as `YYYY-MM-DD` (years past 9999 in full, BC years as PostgreSQL counts them) and whether it is BC. */
+function civilDate(days: number): [text: string, bc: boolean] {
+  // Howard Hinnant's civil_from_days, proleptic Gregorian.
+  const z = days + 719_468;
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  const shown = year > 0 ? year : 1 - year;
+  return [`${String(shown).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`, year <= 0];
+}
+
+/** Recent dates by day, direct-mapped: a table's times fall on few days, and a date costs more than a copy. */
+const CACHE = 4096;
+const cachedDay = new Float64Array(CACHE).fill(Number.NaN);
+const cachedDate = Buffer.alloc(CACHE * 10);
+
+/** Days from 1970-01-01 and microseconds of the day, of a timestamp's int64 (high and low halves), exactly at any size. */
+let days = 0;
+let dayUs = 0;
+function split(hi: number, lo: number): void {
+  if (hi >= -0x100000 && hi < 0x100000) {
+    const us = hi * 0x100000000 + lo; // within 2^52: exact
+    const d = Math.floor(us / US_PER_DAY);
+    days = d + PG_EPOCH_DAYS;
+    dayUs = us - d * US_PER_DAY;
+    return;
+  }
+  const us = (BigInt(hi) << 32n) | BigInt(lo);
+  let d = us / BigInt(US_PER_DAY);
+  if (us < 0n && d * BigInt(US_PER_DAY) !== us) d -= 1n;
+  days = Number(d) + PG_EPOCH_DAYS;
+  dayUs = Number(us - d * BigInt(US_PER_DAY));
+}
+
+/**
+ * A timestamptz (microseconds since 2000-01-01 UTC) as `"YYYY-MM-DDTHH:MM:SS.ffffffZ"` in proleptic
+ * Gregorian UTC: years past 9999 in full, ` BC` after the `Z` for year 1 BC and before (PostgreSQL's years),
+ * `infinity` and `-infinity` as they are: what isoSql writes.
+ */
+export function timestampJson(b: Buffer, at: number, out: Buffer, o: number): number {
+  const hi = int32(b, at);
+  const lo = int32(b, at + 4) >>> 0;
+  out[o++] = QUOTE;
+  if (hi === 0x7fffffff && lo === 0xffffffff) o += out.write('infinity', o, 'latin1');
+  else if (hi === -0x80000000 && lo === 0) o += out.write('-infinity', o, 'latin1');
+  else {
+    split(hi, lo);
+    const slot = days & (CACHE - 1);
+    let bc = false;
+    if (cachedDay[slot] === days) {
+      const from = slot * 10;
+      for (let k = 0; k < 10; k++) out[o + k] = cachedDate[from + k]!;
+      o += 10;
+    } else {
+      const [text, isBc] = civilDate(days);
+      bc = isBc;
+      o += out.write(text, o, 'latin1');
+      if (text.length === 10 && !bc) {
+        cachedDay[slot] = days;
+        cachedDate.write(text, slot * 10, 'latin1');
+      }
+    }
+    const seconds = Math.floor(dayUs / 1_000_000);
+    const fraction = dayUs - seconds * 1_000_000;
+    out[o] = 84; // T
+    pair((seconds / 3600) | 0, out, o + 1);
+    out[o + 3] = 58;
+    pair(((seconds / 60) | 0) % 60, out, o + 4);
+    out[o + 6] = 58;
+    pair(seconds % 60, out, o + 7);
+    out[o + 9] = 46;
+    pair((fraction / 10_000) | 0, out, o + 10);
+    pair(((fraction / 100) | 0) % 100, out, o + 12);
+    pair(fraction % 100, out, o + 14);
+    out[o + 16] = 90; // Z
+    o += 17;
+    if (bc) o += out.write(' BC', o, 'latin1');
+  }
+  out[o++] = QUOTE;
+  return o;
+}

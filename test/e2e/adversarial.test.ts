@@ -151,7 +151,9 @@ describe('two consoles editing the same site', () => {
     await openEdit(b, 'two-reapply', { otherEditing: true });
     await appendBrand(a, ' from A');
     await save(a);
-    await a.waitFor('saved two-reapply');
+    // A's save, as A's list shows it: the status line holds one message for 6 s, and a later notice
+    // (live, presence) may replace 'saved …' before a loaded machine's poll sees it (a CI run missed it).
+    await a.waitFor(/two-reapply\s.*Alpha from A/);
     await focusField(tmuxForm(b), 'language');
     b.keys('BSpace', 'BSpace');
     b.type('fr');
@@ -180,7 +182,9 @@ describe('two consoles editing the same site', () => {
     await openEdit(b, 'two-overwrite', { otherEditing: true });
     await appendBrand(a, ' from A');
     await save(a);
-    await a.waitFor('saved two-overwrite');
+    // A's save, as A's list shows it: the status line holds one message for 6 s, and a later notice
+    // (live, presence) may replace 'saved …' before a loaded machine's poll sees it (a CI run missed it).
+    await a.waitFor(/two-overwrite\s.*Alpha from A/);
     await appendBrand(b, ' from B');
     await saveKnownMoved(b);
     await b.waitFor('changed underneath');

@@ -23,7 +23,9 @@ export function opensConsole(argv: string[]): boolean {
 let drawnOn: NodeJS.WriteStream | undefined;
 
 export function drawSplash(out: NodeJS.WriteStream = process.stdout): void {
-  out.write('cabinet · starting…');
+  // Then back to the line's start: the alternate screen keeps the cursor's column, and Ink's first frame is
+  // drawn from there; a frame as wide as the terminal would wrap and push its first line off the top.
+  out.write('cabinet · starting…\r');
   drawnOn = out;
   process.once('exit', () => clearSplash());
 }

@@ -1,3 +1,4 @@
+import { FIRST_PAGE, firstPageSeed } from './first-page.ts';
 import type { DbReader } from '../db/open-reader.ts';
 import type { BatchStatement } from '../db/pg-client.ts';
 import type { DbSession } from '../db/session.ts';
@@ -118,12 +119,15 @@ export async function openConsoleServices(openers: ConsoleOpeners, progress: (li
     };
     const reads = readServices(reader.query, reader.transaction);
     const later = async <T>(use: (s: Writers) => Promise<T>): Promise<T> => use(await loadFull());
+    // Its answer is in already (prefetched); left to the list's own fetch if it failed.
+    const firstSites = await reads.sites.list(FIRST_PAGE).catch(() => undefined);
     const sites: SiteService = {
       list: async (o) => {
         const page = await reads.sites.list(o);
         loadSoon();
         return page;
       },
+      firstPage: firstPageSeed(firstSites, loadSoon),
       get: reads.sites.get,
       create: gated(gates.sites, (input, o) => later((s) => s.sites.create(input, o))),
       update: gated(gates.sites, (id, patch, o) => later((s) => s.sites.update(id, patch, o))),
@@ -207,7 +211,6 @@ export async function firstScreenStatements(): Promise<BatchStatement[]> {
 }
 
 /** What the sites screen asks for first (src/ui/hooks/use-list-query.ts: sort by id, a page of 500). */
-const FIRST_PAGE = { filter: '', sort: 'siteId', descending: false, limit: 500, offset: 0 } as const;
 
 async function fullServices(openers: ConsoleOpeners, progress: (line: string) => void, options: CreateServicesOptions): Promise<OpenedConsoleServices> {
   const session = await openers.openDb();

@@ -87,6 +87,8 @@ export type CreateOptions = Pick<WriteOptions, 'note' | 'actor' | 'allowMixedScr
  */
 export interface SiteService {
   list(options?: ListOptions<SiteSortKey>): Promise<Page<SiteSummary>>;
+  /** The page `list(options)` would answer, when the console already holds it (its first page, once). */
+  firstPage?(options: ListOptions<SiteSortKey>): Page<SiteSummary> | undefined;
   get(siteId: string): Promise<SiteRecord | null>;
   /** Validates and inserts; a taken site id or domain is a CabinetError (code `conflict`). */
   create(input: SiteInput, options?: CreateOptions): Promise<SiteRecord>;

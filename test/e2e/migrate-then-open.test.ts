@@ -35,7 +35,9 @@ describe('a new database: cabinet migrate, then the console', () => {
     expect(tables.rows.map((r) => r.name)).toEqual(expect.arrayContaining(['sites', 'users']));
 
     tmux = startTmux([binCabinet], { env: terminalEnv({ DATABASE_URL: db.url }) });
-    const screen = await tmux.waitFor('No sites yet');
+    // The list's rows come with Ink's first frame now; the footer names the screen's keys once the screen
+    // has registered them, a frame later.
+    const screen = await tmux.waitFor((s) => s.includes('No sites yet') && /n new site/.test(s));
     // The header's one short form: who, where and which database (the role only when it is not the user).
     expect(screen.split('\n')[0]).toMatch(new RegExp(`^cabinet  ${db.target.user}@socket/${db.name}\\s`));
     expect(screen).toContain('read-write');

@@ -12,7 +12,8 @@ import { binCabinet, ensureBuilt, startTmux, terminalEnv, type TmuxSession } fro
  * ICU's collation, 10-20 ms). None of them is needed for a first screen of ASCII rows; each is loaded when a
  * screen needs it, which the second half shows (an emoji sequence in a prompt, an IDN domain). And the
  * connection to the database is opened before Ink and the screens load (services/console-start.ts): a
- * handshake started behind them waited until they were evaluated.
+ * handshake started behind them waited until they were evaluated; and the list's first frame has its rows
+ * (services/first-page.ts), where it drew "loading…" and then the rows after Ink's frame throttle.
  */
 let db: Awaited<ReturnType<typeof createMigratedDatabase>>;
 let tmux: TmuxSession | undefined;
@@ -61,6 +62,13 @@ String.prototype.localeCompare = function (...args) {
   return localeCompare.apply(this, args);
 };
 module.registerHooks({ load(url, context, nextLoad) { log('load ' + url); return nextLoad(url, context); } });
+const write = process.stdout.write;
+process.stdout.write = function (chunk, ...rest) {
+  const text = String(chunk);
+  if (text.includes('loading…')) log('frame: loading');
+  if (/Sites \\(\\d+\\)/.test(text)) log('frame: rows');
+  return write.call(this, chunk, ...rest);
+};
 const connect = net.Socket.prototype.connect;
 net.Socket.prototype.connect = function (...args) {
   log('connect ' + JSON.stringify(args[0]?.path ?? args[0]?.port ?? args[0]));
@@ -83,6 +91,9 @@ describe('the console before its first rows', () => {
     expect(before.filter((l) => l.startsWith('RGI_Emoji') || l.startsWith('Script_Extensions'))).toEqual([]);
     expect(before.filter((l) => l.startsWith('localeCompare') || l.startsWith('Intl.Collator'))).toEqual([]);
     expect(before.filter((l) => /^load .*\/node_modules\/tr46\//.test(l))).toEqual([]);
+    // Ink's first frame of the list has its rows: the page read as the console opened, no "loading…" first.
+    const frames = before.filter((l) => l.startsWith('frame: '));
+    expect(frames[0], before.join('\n')).toBe('frame: rows');
     // The database connection went out before the UI's code was loaded.
     const connected = before.findIndex((l) => l.startsWith('connect ') && l.includes('.s.PGSQL.'));
     const ui = before.findIndex((l) => /^load .*\/dist\/chunks\/run-console-/.test(l));

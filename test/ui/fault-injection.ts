@@ -35,8 +35,9 @@ export function injectFaults<S extends ConsoleServices>(inner: S): S & Faults {
       get(obj, key, receiver) {
         const value = Reflect.get(obj, key, receiver);
         if (typeof value !== 'function' || typeof key !== 'string') return value;
-        // Subscriptions answer at once (an unsubscribe function), as the services' own do: not a call to delay or fail.
-        if (key === 'subscribe') return (value as (...a: unknown[]) => unknown).bind(obj);
+        // Subscriptions answer at once (an unsubscribe function), as the services' own do, and so does a first
+        // page already held: not calls to delay or fail.
+        if (key === 'subscribe' || key === 'firstPage') return (value as (...a: unknown[]) => unknown).bind(obj);
         const method = `${group}.${key}`;
         return async (...args: unknown[]) => {
           const call = { method, args };

@@ -27,6 +27,8 @@ function only<T extends object>(name: string, used: Partial<T>): T {
   return new Proxy(used, {
     get(target, prop, receiver) {
       if (prop in target || typeof prop === 'symbol' || prop === 'then') return Reflect.get(target, prop, receiver);
+      // An optional capability these fakes do not have (a first page held before the list asks).
+      if (prop === 'firstPage') return undefined;
       return async () => {
         throw new Error(`${name}.${String(prop)} is not part of the first screen`);
       };

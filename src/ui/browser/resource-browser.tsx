@@ -18,6 +18,8 @@ export interface ResourceBrowserProps<T, K extends string, A extends string> {
   title: string;
   columns: Column<T>[];
   fetch(options: ListOptions<K>): Promise<Page<T>>;
+  /** The first page when it is already held (asked once, as the list first renders): no fetch for it. */
+  initialPage?(options: ListOptions<K>): Page<T> | undefined;
   sortKeys: readonly K[];
   initialSort: K;
   initialDescending?: boolean;
@@ -50,7 +52,7 @@ export function ResourceBrowser<T, K extends string, A extends string>(props: Re
   const active = useScreenActive();
   const [state, dispatch] = useReducer(listReducer<K>, undefined, () => initialList(props.initialSort, props.initialDescending));
   const query = useMemo(() => ({ filter: state.filter.trim(), sort: state.sort, descending: state.descending }), [state.filter, state.sort, state.descending]);
-  const list = useListQuery(props.fetch, query, { active, ...(props.pageSize ? { pageSize: props.pageSize } : {}) });
+  const list = useListQuery(props.fetch, query, { active, ...(props.pageSize ? { pageSize: props.pageSize } : {}), ...(props.initialPage ? { initial: props.initialPage } : {}) });
   const rows = list.rows ?? [];
   // The cursor is a position in the whole list; `rows` hold positions start…end-1 of it.
   const start = list.start;

@@ -49,11 +49,19 @@ type Fetch = { kind: 'reset'; index: number } | { kind: 'append' } | { kind: 'pr
 export function useListQuery<T, K extends string>(
   fetch: (options: ListOptions<K>) => Promise<Page<T>>,
   query: ListQuery<K>,
-  options: { active: boolean; pageSize?: number; maxPages?: number },
+  options: { active: boolean; pageSize?: number; maxPages?: number; initial?: (options: ListOptions<K>) => Page<T> | undefined },
 ): ListResult<T> {
   const pageSize = options.pageSize ?? 500;
   const maxPages = options.maxPages ?? MAX_PAGES;
-  const [state, setState] = useState<{ window: ListWindow<T> | null; loading: boolean; error: string | null }>({ window: null, loading: true, error: null });
+  // A first page the caller already holds (the console's, read as it opened) is the first state: the first
+  // frame has the rows, and the first fetch is not made.
+  const seeded = useRef(false);
+  const [state, setState] = useState<{ window: ListWindow<T> | null; loading: boolean; error: string | null }>(() => {
+    const page = options.initial?.({ filter: query.filter, sort: query.sort, descending: query.descending, limit: pageSize, offset: 0 });
+    if (!page) return { window: null, loading: true, error: null };
+    seeded.current = true;
+    return { window: windowAt(null, 0, page, pageSize), loading: false, error: null };
+  });
   const windowRef = useRef<ListWindow<T> | null>(null);
   windowRef.current = state.window;
   const loadingRef = useRef(state.loading);
@@ -113,6 +121,10 @@ export function useListQuery<T, K extends string>(
     const previous = lastQuery.current;
     const sameQuery = previous !== null && previous.filter === query.filter && previous.sort === query.sort && previous.descending === query.descending;
     lastQuery.current = query;
+    if (seeded.current) {
+      seeded.current = false;
+      return;
+    }
     // A reload keeps the place in the list; a new query starts at its top.
     const at: Fetch = sameQuery ? { kind: 'reset', index: windowRef.current?.pages[0]?.index ?? 0 } : { kind: 'reset', index: 0 };
     if (!sameQuery) windowRef.current = null;

@@ -26,6 +26,7 @@ export function SitesScreen() {
       title="Sites"
       columns={siteColumns}
       fetch={fetch}
+      {...(sites.firstPage ? { initialPage: sites.firstPage } : {})}
       sortKeys={siteSortKeys}
       initialSort="siteId"
       rowKey={(s) => s.siteId}

@@ -1,6 +1,7 @@
 import { FIRST_PAGE, firstPageSeed } from './first-page.ts';
 import type { DbReader } from '../db/open-reader.ts';
 import type { BatchStatement } from '../db/pg-client.ts';
+import { openReadPool } from '../db/read-pool.ts';
 import type { DbSession } from '../db/session.ts';
 import { openSessionConnection } from '../db/session-connection.ts';
 import type { SqlQuery } from '../db/sql-query.ts';
@@ -219,14 +220,18 @@ async function fullServices(openers: ConsoleOpeners, progress: (line: string) =>
     const services = await createServices(session, progress, options);
     const service = new MigrationService(session.orm, session.target);
     const migrations = consoleMigrations(() => service.status(), services.connection, options, (events) => service.apply(events));
-    const query: SqlQuery = (sql, params) => session.orm.em.getConnection().execute(sql, params ?? []);
-    const presence = consolePresence(query, session.target, options);
-    const live = openLiveFeed(session.target, query);
+    // Presence and the live feed speak node-postgres ($1 parameters), which the ORM's execute does not (it
+    // binds ?): on the ORM they failed, and a first run polled and could not tell who else was editing.
+    // A pool of their own on the session's target (the console's first reader is closed by now).
+    const reads = await openReadPool(session.target);
+    const presence = consolePresence(reads.query, session.target, options);
+    const live = openLiveFeed(session.target, reads.query);
     return {
       services: { ...services, migrations, presence, live },
       close: async () => {
         await presence.close().catch(() => {});
         await live.close().catch(() => {});
+        await reads.close().catch(() => {});
         await session.close();
       },
     };

@@ -1,7 +1,6 @@
 import { FIRST_PAGE, firstPageSeed } from './first-page.ts';
 import type { DbReader } from '../db/open-reader.ts';
 import type { BatchStatement } from '../db/pg-client.ts';
-import { openReadPool } from '../db/read-pool.ts';
 import type { DbSession } from '../db/session.ts';
 import { openSessionConnection } from '../db/session-connection.ts';
 import type { SqlQuery } from '../db/sql-query.ts';
@@ -18,6 +17,7 @@ import { discoverMigrationFiles } from './migration-files.ts';
 import { MigrationService } from './migration-service.ts';
 import { readMigrationStatus, type MigrationStatus } from './migration-status.ts';
 import { listSites } from './queries/site-queries.ts';
+import { ormQuery } from './queries/orm-query.ts';
 import { readServices } from './read-services.ts';
 import type { RevisionService, Services, SiteService, UserService } from './types.ts';
 import type { LiveFeed } from '../live/live-feed.ts';
@@ -221,17 +221,15 @@ async function fullServices(openers: ConsoleOpeners, progress: (line: string) =>
     const service = new MigrationService(session.orm, session.target);
     const migrations = consoleMigrations(() => service.status(), services.connection, options, (events) => service.apply(events));
     // Presence and the live feed speak node-postgres ($1 parameters), which the ORM's execute does not (it
-    // binds ?): on the ORM they failed, and a first run polled and could not tell who else was editing.
-    // A pool of their own on the session's target (the console's first reader is closed by now).
-    const reads = await openReadPool(session.target);
-    const presence = consolePresence(reads.query, session.target, options);
-    const live = openLiveFeed(session.target, reads.query);
+    // binds ?): on it they failed, and a first run polled and could not tell who else was editing.
+    const query = ormQuery(session.orm.em);
+    const presence = consolePresence(query, session.target, options);
+    const live = openLiveFeed(session.target, query);
     return {
       services: { ...services, migrations, presence, live },
       close: async () => {
         await presence.close().catch(() => {});
         await live.close().catch(() => {});
-        await reads.close().catch(() => {});
         await session.close();
       },
     };

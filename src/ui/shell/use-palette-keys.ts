@@ -1,10 +1,10 @@
-import type { Dispatch } from 'react';
+import { useRef, type Dispatch } from 'react';
 import { handleLineInputKey } from '../components/line-input.tsx';
 import { KEY_PRIORITY } from '../input/keypress-provider.tsx';
 import { useKeypress } from '../input/use-keypress.ts';
 import { actionFor } from '../keys/keymap.ts';
 import { paletteKeymap } from './global-keymap.ts';
-import { paletteChoice, type PaletteAction, type PaletteCommand, type PaletteState } from './palette-state.ts';
+import { paletteChoice, paletteReducer, type PaletteAction, type PaletteCommand, type PaletteState } from './palette-state.ts';
 
 /** The `:` palette's keys while it is open: it takes text, and everything typed or pasted goes to it. */
 export function usePaletteKeys(
@@ -12,13 +12,23 @@ export function usePaletteKeys(
   dispatchPalette: Dispatch<PaletteAction>,
   { isActive, close, run }: { isActive: boolean; close(): void; run(choice: PaletteCommand): void },
 ): void {
+  // The palette as the keys so far left it: keys come one per turn of the event loop, and React may not
+  // have drawn the last one's change yet (":users⏎" typed as the console opens ran :sites, the text not
+  // yet in the rendered state), so each key reads and updates this, and the render follows.
+  const latest = useRef(palette);
+  const rendered = useRef(palette);
+  if (rendered.current !== palette) latest.current = rendered.current = palette;
+  const apply = (action: PaletteAction) => {
+    latest.current = paletteReducer(latest.current, action);
+    dispatchPalette(action);
+  };
   const closePalette = () => {
     close();
-    dispatchPalette({ type: 'reset' });
+    apply({ type: 'reset' });
   };
   useKeypress(
     (event) => {
-      if (event.kind === 'paste') dispatchPalette({ type: 'type', text: event.text });
+      if (event.kind === 'paste') apply({ type: 'type', text: event.text });
       if (event.kind !== 'key') return true;
       const { input, key } = event;
       switch (actionFor(paletteKeymap, input, key)) {
@@ -26,22 +36,22 @@ export function usePaletteKeys(
           closePalette();
           return true;
         case 'erase':
-          if (palette.text === '') closePalette();
-          else dispatchPalette({ type: 'backspace' });
+          if (latest.current.text === '') closePalette();
+          else apply({ type: 'backspace' });
           return true;
         case 'complete':
-          dispatchPalette({ type: 'complete' });
+          apply({ type: 'complete' });
           return true;
         case 'next':
-          dispatchPalette({ type: 'next' });
+          apply({ type: 'next' });
           return true;
         case 'previous':
-          dispatchPalette({ type: 'previous' });
+          apply({ type: 'previous' });
           return true;
         case 'run': {
-          const choice = paletteChoice(palette);
+          const choice = paletteChoice(latest.current);
           if (!choice) {
-            dispatchPalette({ type: 'error', message: `unknown command :${palette.text.trim()}` });
+            apply({ type: 'error', message: `unknown command :${latest.current.text.trim()}` });
             return true;
           }
           closePalette();
@@ -49,7 +59,7 @@ export function usePaletteKeys(
           return true;
         }
         default:
-          handleLineInputKey(input, key, (edit) => dispatchPalette({ type: 'edit', action: edit }));
+          handleLineInputKey(input, key, (edit) => apply({ type: 'edit', action: edit }));
           return true;
       }
     },

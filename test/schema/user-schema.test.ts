@@ -17,6 +17,7 @@ import { parseUserRecord, USER_EDITABLE_KEYS, USER_JSON_COLUMNS, USER_KEYS } fro
 import { newUserFields, newUserInput, userColumns, userSort } from '../../src/ui/screens/users/user-fields.ts';
 import { baseOfRow, patchOf, staleOutcome, typedOf, USER_EDIT_FIELDS, userEditDraft } from '../../src/ui/screens/users/edit/user-edit-values.ts';
 import { conflictLines, reviewLines } from '../../src/ui/screens/users/edit/user-edit-lines.ts';
+import { placeChecker } from './place-check.ts';
 
 const SAMPLES: Record<string, string> = { userId: '3141592653', email: 'walk@example.com', firstSeen: '2026-02-03T04:05:06.000Z', lastSeen: '2026-03-04T05:06:07.000Z' };
 const sampleOf = (f: FieldSpec) => SAMPLES[f.name] ?? 'Walk value';
@@ -38,16 +39,7 @@ const revision = (action: UserRevisionEntry['action'], before: UserSnapshot | nu
 
 /** Every place a user field must appear, from its schema row (src/schema/user-table.ts); the places that miss it. */
 function missingPlaces(field: FieldSpec): string[] {
-  const missing: string[] = [];
-  const check = (place: string, ok: () => boolean) => {
-    let passed = false;
-    try {
-      passed = ok();
-    } catch {
-      passed = false;
-    }
-    if (!passed) missing.push(place);
-  };
+  const { missing, check } = placeChecker();
   const v = sampleOf(field);
   const base: UserRecord = { userId: '1', email: 'base@example.com', firstSeen: new Date(0), lastSeen: new Date(0), version: 1, updatedAt: new Date(0) };
   const withValue = { ...base, [field.name]: field.kind === 'timestamp' ? new Date(v) : v } as UserRecord;

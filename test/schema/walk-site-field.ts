@@ -17,6 +17,7 @@ import { recordDiffLines } from '../../src/ui/screens/sites/history-lines.ts';
 import { rebaseOnto } from '../../src/ui/screens/sites/site-rebase.ts';
 import { initialWizard, WIZARD_STEPS, wizardDraft, wizardFromDraft } from '../../src/ui/screens/sites/site-wizard-state.ts';
 import { site } from '../ui/fake-services.ts';
+import { placeChecker } from './place-check.ts';
 
 /** A value each known field accepts as typed and stores unchanged; any other (a new plain text column) gets plain text. */
 const SAMPLES: Record<string, string> = {
@@ -40,17 +41,7 @@ type Row = Record<string, unknown>;
  * text and the console's diff), and the test fake's defaults. An empty list: the field flows everywhere.
  */
 export async function missingPlaces(field: FieldSpec): Promise<string[]> {
-  const missing: string[] = [];
-  // A place that throws on the field (a validator that does not know it) misses it too.
-  const check = (place: string, ok: () => boolean) => {
-    let passed = false;
-    try {
-      passed = ok();
-    } catch {
-      passed = false;
-    }
-    if (!passed) missing.push(place);
-  };
+  const { missing, check } = placeChecker();
   const v = sampleOf(field);
   const editable = field.role === 'field';
   const base: SiteRecord = site({ siteId: 'walk-site', domain: 'base.example' });

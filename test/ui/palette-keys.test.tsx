@@ -23,40 +23,42 @@ afterEach(() => {
   unmount = undefined;
 });
 
+/** A stale palette under the keypress provider, ready for keys; what it ran and dispatched. */
+async function openStalePalette() {
+  const ran: PaletteCommand[] = [];
+  const dispatched: PaletteAction[] = [];
+  const ui = render(
+    <KeypressProvider>
+      <StalePalette ran={ran} dispatched={dispatched} />
+    </KeypressProvider>,
+  );
+  unmount = ui.unmount;
+  await sleep(20);
+  return { ui, ran, dispatched };
+}
+
+async function untilRan(ran: PaletteCommand[]): Promise<void> {
+  for (const deadline = Date.now() + 2000; ran.length === 0 && Date.now() < deadline; ) await sleep(5);
+}
+
 describe('the : palette, typed faster than it is drawn', () => {
   it('runs what was typed, not what the last render showed', async () => {
-    const ran: PaletteCommand[] = [];
-    const dispatched: PaletteAction[] = [];
-    const ui = render(
-      <KeypressProvider>
-        <StalePalette ran={ran} dispatched={dispatched} />
-      </KeypressProvider>,
-    );
-    unmount = ui.unmount;
-    await sleep(20);
+    const { ui, ran, dispatched } = await openStalePalette();
     ui.stdin.write('users\r');
-    for (const deadline = Date.now() + 2000; ran.length === 0 && Date.now() < deadline; ) await sleep(5);
+    await untilRan(ran);
     expect(ran.map((c) => c.name)).toEqual(['users']);
     // The state React draws from still gets every change, in order.
     expect(dispatched.filter((a) => a.type === 'edit')).not.toEqual([]);
   });
 
   it('Backspace on what was typed erases it instead of closing the palette', async () => {
-    const ran: PaletteCommand[] = [];
-    const dispatched: PaletteAction[] = [];
-    const ui = render(
-      <KeypressProvider>
-        <StalePalette ran={ran} dispatched={dispatched} />
-      </KeypressProvider>,
-    );
-    unmount = ui.unmount;
-    await sleep(20);
+    const { ui, ran, dispatched } = await openStalePalette();
     ui.stdin.write('usersx');
     await sleep(50);
     ui.stdin.write('\u007f');
     await sleep(50);
     ui.stdin.write('\r');
-    for (const deadline = Date.now() + 2000; ran.length === 0 && Date.now() < deadline; ) await sleep(5);
+    await untilRan(ran);
     expect(ran.map((c) => c.name)).toEqual(['users']);
     // The one reset is the run's closing the palette, not the Backspace's.
     expect(dispatched.map((a) => a.type)).toEqual(['edit', 'backspace', 'reset']);

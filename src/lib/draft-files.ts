@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Draft, DraftDatabase, DraftValues, StoredDraft } from './draft-types.ts';
-import { draftJson } from './draft-json.ts';
+import { draftJsonBytes } from './draft-json.ts';
 
 /**
  * A draft on disk (lib/drafts.ts keeps them): one `<name>.draft.json` per draft id, mode 0600, in a 0700
@@ -95,9 +95,9 @@ export function withEditorText(dir: string, draft: Draft): Draft {
   return text === null ? draft : { ...draft, fields: { ...draft.fields, [draft.editor!.field]: text } };
 }
 
-/** A draft file's contents. */
-export function draftBody(draft: Draft, database: DraftDatabase | null): string {
-  return draftJson({ format: FORMAT, savedAt: new Date().toISOString(), host: os.hostname(), pid: process.pid, ...draft, ...(database ? { database } : {}) });
+/** A draft file's contents (UTF-8 JSON). */
+export function draftBody(draft: Draft, database: DraftDatabase | null): Buffer {
+  return draftJsonBytes({ format: FORMAT, savedAt: new Date().toISOString(), host: os.hostname(), pid: process.pid, ...draft, ...(database ? { database } : {}) });
 }
 
 /** Writes `draft` atomically as `file`; `tempTag` makes the temp file's name unique within this process. */

@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
+import { rememberLines } from '../../lib/text-lines.ts';
 import { createEditorState, editorReducer, type EditorAction, type EditorState } from './editor-state.ts';
 
 /**
@@ -73,6 +74,8 @@ export function createEditorStore(initialText: string): EditorStore {
         const next = joinAround(state.lines, row, around);
         around = next.around;
         joined = { lines: state.lines, text: next.text };
+        // A draft written from this text encodes the lines a key changed, not the whole text again.
+        rememberLines(joined.text, joined.lines);
       }
       return joined.text;
     },

@@ -71,7 +71,7 @@ describe('draft JSON', () => {
     for (let i = 0; i < 10; i++) {
       store.dispatch({ type: 'insert', text: 'ы' });
       const value = { ...draft(store.text()), base: { aiPrompt: base } };
-      let bytes = Buffer.alloc(0);
+      let bytes: Buffer = Buffer.alloc(0);
       // The old encoder passed the whole typed text (99,000 characters) through JSON.stringify each time.
       expect(encodedChars(() => (bytes = draftJsonBytes(value)))).toBeLessThan(longestLine + 1_000);
       expect(bytes.equals(expected(value))).toBe(true);

@@ -3,9 +3,22 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { benchPrompt } from '../../bench/keystroke.ts';
 import { createEditorStore } from '../../src/ui/editor/editor-store.ts';
-import { wrapLine } from '../../src/ui/text/wrap.ts';
+import { wrapFresh, wrapLine } from '../../src/ui/text/wrap.ts';
 
 const sanitized = vi.hoisted(() => ({ calls: 0 }));
+const segmented = vi.hoisted(() => ({ units: 0 }));
+vi.mock('../../src/ui/text/graphemes.ts', async (importOriginal) => {
+  const original = await importOriginal<typeof import('../../src/ui/text/graphemes.ts')>();
+  return {
+    ...original,
+    segments: function* (text: string) {
+      for (const s of original.segments(text)) {
+        segmented.units++;
+        yield s;
+      }
+    },
+  };
+});
 vi.mock('../../src/lib/sanitize.ts', async (importOriginal) => {
   const original = await importOriginal<typeof import('../../src/lib/sanitize.ts')>();
   return {
@@ -35,7 +48,16 @@ function countLongJoins(min: number, run: () => void): number {
 
 afterEach(() => {
   sanitized.calls = 0;
+  segmented.units = 0;
 });
+
+/** A deterministic pseudo-random source (the same edits on every run). */
+function random(seed: number): () => number {
+  return () => {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    return seed / 2 ** 31;
+  };
+}
 
 describe('a key in a 99,000-character prompt', () => {
   it('joins the text around the line it changed without joining the other lines again', () => {
@@ -80,5 +102,38 @@ describe('a key in a 99,000-character prompt', () => {
     expect(sanitized.calls).toBeLessThanOrEqual(2);
     expect(rows.length).toBeGreaterThan(7);
     expect(rows.map((r) => typed.slice(r.start, r.end)).join('')).toBe(typed);
+  });
+
+  it('re-wraps only the rows around the key in a long paragraph, and wraps it as from scratch', () => {
+    const line = benchPrompt(99_000)
+      .split('\n')
+      .find((l) => l.length > 700 && /[äöüы👋]/u.test(l))!;
+    const before = wrapLine(line, 97);
+    expect(before.length).toBeGreaterThan(7);
+    let typed = line;
+    for (const at of [400, 401, 402, 120, 700]) {
+      typed = `${typed.slice(0, at)}ы${typed.slice(at)}`;
+      segmented.units = 0;
+      const rows = wrapLine(typed, 97);
+      // The old wrap segmented the whole paragraph (700+ units) on every key; now the row before the key,
+      // its own and the next (each at most 97 units) at most.
+      expect(segmented.units).toBeLessThanOrEqual(3 * 97);
+      expect(rows).toEqual(wrapFresh(typed, 97));
+    }
+  });
+
+  it('wraps every edit of awkward text exactly as from scratch (random edits)', () => {
+    const next = random(13);
+    const pieces = ['a', 'b', ' ', ' ', '  ', 'ä', 'ы', '家', '👋', '👍🏽', 'e\u0301', '\u0301', '\u200d', '👨\u200d👩', '🇩🇪', '🇩', '\u00ad', '\u{E0049}', 'word ', 'Wortlänge ', '\t', 'x'.repeat(30)];
+    for (const width of [97, 20, 7, 3, 1]) {
+      let line = Array.from({ length: 120 }, () => pieces[Math.floor(next() * pieces.length)]).join('');
+      wrapLine(line, width);
+      for (let i = 0; i < 300; i++) {
+        const at = Math.floor(next() * (line.length + 1));
+        if (next() < 0.6) line = line.slice(0, at) + pieces[Math.floor(next() * pieces.length)] + line.slice(at);
+        else line = line.slice(0, at) + line.slice(at + 1 + Math.floor(next() * 3));
+        expect(wrapLine(line, width), `width ${width}, edit ${i}`).toEqual(wrapFresh(line, width));
+      }
+    }
   });
 });

@@ -4,7 +4,7 @@ import { TerminalCursor } from '../components/terminal-cursor.tsx';
 import { graphemes } from '../text/graphemes.ts';
 import { formatPromptStats } from '../text/prompt-stats.ts';
 import { CONTINUATION, cellText, drawRange, wrapLine } from '../text/wrap.ts';
-import { displayWidth, fit, truncate } from '../text/graphemes.ts';
+import { displayWidth, firstGrapheme, fit, truncate } from '../text/graphemes.ts';
 import { tone } from '../theme.ts';
 import { visualRowOf, type EditorState } from './editor-state.ts';
 import { GUTTER, wrapWidth } from './editor-command.ts';
@@ -66,7 +66,7 @@ export function PromptEditor({ state, width, height, focused }: { state: EditorS
       const { start, end } = rows[k]!;
       if (focused && k === cursorK) {
         const col = state.cursor.col;
-        const g = col < end ? graphemes(line.slice(col, end))[0]! : '';
+        const g = col < end ? firstGrapheme(line.slice(col, end)) : '';
         drawn.push({
           key: `${r}:${k}`,
           continued: k > 0,

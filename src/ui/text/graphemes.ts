@@ -45,6 +45,12 @@ export function graphemes(text: string): string[] {
   return Array.from(segments(text), (s) => s.segment);
 }
 
+/** The first unit of `text` ('' for none), segmenting no further than it. */
+export function firstGrapheme(text: string): string {
+  for (const s of segments(text)) return s.segment;
+  return '';
+}
+
 /** Grapheme boundaries of `text` as UTF-16 offsets, including 0 and text.length. */
 export function graphemeBoundaries(text: string): number[] {
   if (isPlainAscii(text)) return Array.from({ length: text.length + 1 }, (_, i) => i);

@@ -31,23 +31,28 @@ interface Cell {
   width: number;
 }
 
-function cells(line: string): Cell[] {
-  if (isPlainAscii(line)) return Array.from(line, (ch, index) => ({ index, text: ch, width: 1 }));
-  return Array.from(segments(line), (s) => ({ index: s.index, text: s.segment, width: cellWidth(s.segment) }));
+/** The cells of line[from, end): `from` is a grapheme boundary, so they are the whole line's cells from there. */
+function* cellsFrom(line: string, from: number): Generator<Cell> {
+  const part = from === 0 ? line : line.slice(from);
+  if (isPlainAscii(part)) {
+    for (let i = 0; i < part.length; i++) yield { index: from + i, text: part[i]!, width: 1 };
+    return;
+  }
+  for (const s of segments(part)) yield { index: from + s.index, text: s.segment, width: cellWidth(s.segment) };
 }
 
 /**
  * Soft wrap at word boundaries (after a space), or mid-word when a word is wider than the row. Every row
- * is at most `width` cells; an empty line is one empty row.
+ * is at most `width` cells; an empty line is one empty row. Starts at `from`, a row start; `resume` may end
+ * the work at a later row start by returning the rows from there on (known from an earlier wrap).
  */
-function computeWrap(line: string, width: number): WrapRow[] {
+function computeWrap(line: string, width: number, from = 0, resume?: (rowStart: number) => WrapRow[] | null): WrapRow[] {
   const rows: WrapRow[] = [];
-  const all = cells(line);
-  let rowStart = 0;
+  let rowStart = from;
   let used = 0;
   let breakAt = -1; // offset just after the last space in this row
   let widthAtBreak = 0;
-  for (const cell of all) {
+  for (const cell of cellsFrom(line, from)) {
     // `while`: after breaking at a space the rest of the word plus a wide character can still overflow.
     while (used + cell.width > width && cell.index > rowStart) {
       if (breakAt > rowStart && cell.text !== ' ') {
@@ -60,6 +65,9 @@ function computeWrap(line: string, width: number): WrapRow[] {
         used = 0;
       }
       breakAt = -1;
+      // The rows from a row start depend only on the text from there: an earlier wrap may know them.
+      const rest = resume?.(rowStart);
+      if (rest) return rows.concat(rest);
     }
     used += cell.width;
     if (cell.text === ' ') {
@@ -71,25 +79,68 @@ function computeWrap(line: string, width: number): WrapRow[] {
   return rows;
 }
 
+/** The wrap of `line` from scratch (what wrapLine answers, without its memory). */
+export function wrapFresh(line: string, width: number): WrapRow[] {
+  return computeWrap(line, Math.max(1, width));
+}
+
+/**
+ * The wrap of `line` from the wrap of `old`, another version of it (the paragraph before the last key):
+ * the rows before the edit are kept, the work starts a row before the edit (a shorter word may now fit on
+ * the row above), and ends at the first row start after the edit that `old` also had, at the same place
+ * in the unchanged rest; from there the old rows are kept, moved by the change in length. A key in a
+ * 1,000-character paragraph then measures two or three rows, not the paragraph.
+ */
+function rewrap(old: string, oldRows: WrapRow[], line: string, width: number): WrapRow[] {
+  const shortest = Math.min(old.length, line.length);
+  let prefix = 0;
+  while (prefix < shortest && old.charCodeAt(prefix) === line.charCodeAt(prefix)) prefix++;
+  let suffix = 0;
+  while (suffix < shortest - prefix && old.charCodeAt(old.length - 1 - suffix) === line.charCodeAt(line.length - 1 - suffix)) suffix++;
+  const delta = line.length - old.length;
+  const changedEnd = line.length - suffix;
+  // The row holding the last unchanged unit before the edit (a mark typed after a letter joins it).
+  let k = 0;
+  while (k + 1 < oldRows.length && oldRows[k + 1]!.start <= Math.max(0, prefix - 1)) k++;
+  const restart = Math.max(0, k - 1);
+  let next = restart + 1;
+  const resume = (rowStart: number): WrapRow[] | null => {
+    if (rowStart < changedEnd || rowStart <= prefix) return null;
+    const wanted = rowStart - delta;
+    while (next < oldRows.length && oldRows[next]!.start < wanted) next++;
+    if (next >= oldRows.length || oldRows[next]!.start !== wanted) return null;
+    return oldRows.slice(next).map((r) => ({ start: r.start + delta, end: r.end + delta }));
+  };
+  return [...oldRows.slice(0, restart), ...computeWrap(line, width, oldRows[restart]!.start, resume)];
+}
+
 // Per width, keyed by the line itself: an unchanged line is the same string from keystroke to keystroke,
 // whose hash V8 keeps, so looking up every line of a 99,000-character prompt costs no pass over its text
 // (a key built as width + line would be a new string each time, hashed in full).
 const cache = new Map<number, Map<string, WrapRow[]>>();
 const CACHE_MAX = 5000;
+// Per width, the line wrapped last: while typing, the line a key changed, as it was before the key.
+const lastWrapped = new Map<number, { line: string; rows: WrapRow[] }>();
 
-/** Wrapped rows of one logical line, memoised: a keystroke re-wraps only the line it changed. */
+/** Wrapped rows of one logical line, memoised: a keystroke re-wraps only the rows around its edit. */
 export function wrapLine(line: string, width: number): WrapRow[] {
   const w = Math.max(1, width);
   if (line.length < w && isPlainAscii(line)) return [{ start: 0, end: line.length }];
   let byLine = cache.get(w);
   if (!byLine) {
-    if (cache.size >= 8) cache.delete(cache.keys().next().value!);
+    if (cache.size >= 8) {
+      const first = cache.keys().next().value!;
+      cache.delete(first);
+      lastWrapped.delete(first);
+    }
     byLine = new Map();
     cache.set(w, byLine);
   }
   let rows = byLine.get(line);
   if (!rows) {
-    rows = computeWrap(line, w);
+    const last = lastWrapped.get(w);
+    rows = last ? rewrap(last.line, last.rows, line, w) : computeWrap(line, w);
+    lastWrapped.set(w, { line, rows });
     if (byLine.size >= CACHE_MAX) byLine.delete(byLine.keys().next().value!);
     byLine.set(line, rows);
   }

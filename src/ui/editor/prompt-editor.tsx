@@ -1,4 +1,4 @@
-import { memo, useMemo, useRef } from 'react';
+import { memo, useRef } from 'react';
 import { Box, Text, type DOMElement } from 'ink';
 import { TerminalCursor } from '../components/terminal-cursor.tsx';
 import { graphemes } from '../text/graphemes.ts';
@@ -9,18 +9,12 @@ import { tone } from '../theme.ts';
 import { visualRowOf, type EditorState } from './editor-state.ts';
 import { GUTTER, wrapWidth } from './editor-command.ts';
 import { useEditorState, type EditorStore } from './editor-store.ts';
+import { lineSums, sumBefore, type LineSums } from './line-sums.ts';
 
-/** Where the cursor is on screen: its visual row in the whole text and its column. */
-function locate(state: EditorState, width: number): { visualRow: number; totalRows: number } {
-  let before = 0;
-  let total = 0;
-  for (let r = 0; r < state.lines.length; r++) {
-    const n = wrapLine(state.lines[r]!, width).length;
-    if (r < state.cursor.row) before += n;
-    total += n;
-  }
-  const rows = wrapLine(state.lines[state.cursor.row]!, width);
-  return { visualRow: before + visualRowOf(rows, state.cursor.col), totalRows: total };
+/** Where the cursor is on screen: its visual row in the whole text, and the text's rows. */
+function locate(state: EditorState, width: number, rows: LineSums): { visualRow: number; totalRows: number } {
+  const line = wrapLine(state.lines[state.cursor.row]!, width);
+  return { visualRow: sumBefore(rows, state.cursor.row) + visualRowOf(line, state.cursor.col), totalRows: rows.total };
 }
 
 interface DrawnRow {
@@ -42,7 +36,12 @@ export function PromptEditor({ state, width, height, focused }: { state: EditorS
   const box = useRef<DOMElement>(null);
   const top = useRef(0);
   const lastRow = useRef(0);
-  const { visualRow, totalRows } = locate(state, w);
+  // Wrapped rows per line, from the last render's (a key wraps its own line again, not every line).
+  const sums = useRef<{ width: number; rows: LineSums } | null>(null);
+  const last = sums.current?.width === w ? sums.current.rows : null;
+  const rowSums = lineSums(state.lines, (line) => wrapLine(line, w).length, last);
+  sums.current = { width: w, rows: rowSums };
+  const { visualRow, totalRows } = locate(state, w, rowSums);
   // A jump of a page or more (PgDn, Ctrl-End) scrolls the view along, keeping the cursor's place on screen.
   const jump = visualRow - lastRow.current;
   if (Math.abs(jump) >= Math.max(1, height - 1)) top.current += jump;
@@ -53,13 +52,12 @@ export function PromptEditor({ state, width, height, focused }: { state: EditorS
 
   const drawn: DrawnRow[] = [];
   let index = 0;
-  for (let r = 0; r < state.lines.length && drawn.length < height; r++) {
+  let first = 0;
+  // The lines above the view are skipped by their row counts, not wrapped.
+  while (first < state.lines.length && index + rowSums.values[first]! <= top.current) index += rowSums.values[first++]!;
+  for (let r = first; r < state.lines.length && drawn.length < height; r++) {
     const line = state.lines[r]!;
     const rows = wrapLine(line, w);
-    if (index + rows.length <= top.current) {
-      index += rows.length;
-      continue;
-    }
     const cursorK = r === state.cursor.row ? visualRowOf(rows, state.cursor.col) : -1;
     for (let k = 0; k < rows.length && drawn.length < height; k++, index++) {
       if (index < top.current) continue;
@@ -95,22 +93,14 @@ export function PromptEditor({ state, width, height, focused }: { state: EditorS
   );
 }
 
-// UTF-8 size per line, keyed by the line (unchanged lines keep their string, and V8 its hash): a key in a
-// long prompt measures the line it changed, not the whole text.
-const byteCache = new Map<string, number>();
-function lineBytes(line: string): number {
-  let n = byteCache.get(line);
-  if (n === undefined) {
-    n = Buffer.byteLength(line, 'utf8');
-    if (byteCache.size >= 5000) byteCache.delete(byteCache.keys().next().value!);
-    byteCache.set(line, n);
-  }
-  return n;
-}
+// UTF-8 size of a line (lineSums measures only the lines a key changed).
+const lineBytes = (line: string) => Buffer.byteLength(line, 'utf8');
 
 /** Line and column (in characters as people count them), size, bytes, ≈ tokens, and any notice. */
 export function EditorStatus({ state, width }: { state: EditorState; width: number }) {
-  const bytes = useMemo(() => state.lines.reduce((n, l) => n + lineBytes(l), state.lines.length - 1), [state.lines]);
+  const sums = useRef<LineSums | null>(null);
+  sums.current = lineSums(state.lines, lineBytes, sums.current);
+  const bytes = sums.current.total + state.lines.length - 1;
   const col = graphemes(state.lines[state.cursor.row]!.slice(0, state.cursor.col)).length + 1;
   const stats = formatPromptStats({ chars: state.chars, bytes, tokens: Math.ceil(state.chars / 4) });
   const position = `Ln ${state.cursor.row + 1}, Col ${col}`;

@@ -1,7 +1,4 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { once } from 'node:events';
-import { CabinetError } from '../lib/errors.ts';
 import { jsonText } from '../lib/json-text.ts';
 import { recordDiff, useColor } from '../lib/record-diff.ts';
 import type { CommandIO } from './command.ts';
@@ -53,35 +50,3 @@ export function printDiff(io: CommandIO, name: string, before: string | null, af
   if (diff) io.stderr.write(diff);
 }
 
-/**
- * Where an export goes: stdout, or a file written under a temporary name and renamed into place only when
- * complete, so an interrupted export never leaves a truncated backup that looks whole. Files are 0600:
- * exports hold e-mail addresses.
- */
-export async function openOutput(io: CommandIO, file: string | undefined): Promise<{ stream: Out; commit(): Promise<void>; abort(): void }> {
-  if (file === undefined || file === '-') {
-    return { stream: io.stdout, async commit() {}, abort() {} };
-  }
-  const target = path.resolve(file);
-  const temp = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.tmp`);
-  let stream: fs.WriteStream;
-  try {
-    // A 1 MiB buffer: an export's writes queue behind the disk instead of pausing the database stream.
-    stream = fs.createWriteStream(temp, { flags: 'wx', mode: 0o600, highWaterMark: 1 << 20 });
-    await once(stream, 'open');
-  } catch (error) {
-    throw new CabinetError(`cannot write ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, { code: 'output' });
-  }
-  return {
-    stream,
-    async commit() {
-      stream.end();
-      await once(stream, 'finish');
-      await fs.promises.rename(temp, target);
-    },
-    abort() {
-      stream.destroy();
-      fs.rmSync(temp, { force: true });
-    },
-  };
-}

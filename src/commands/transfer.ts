@@ -14,7 +14,8 @@ import { InvalidImportError, type ImportWarning, type ImportOptions, type Import
 import type { CommandContext, CommandIO } from './command.ts';
 import { assertGate, refuseWhenReadOnly } from './read-only.ts';
 import { bool, maxArgs, onlyOptions, str } from './options.ts';
-import { openOutput, printDiff, put, recordText, tableWidth } from './output.ts';
+import { printDiff, recordText, tableWidth } from './output.ts';
+import { openExportOutput } from './transfer-output.ts';
 
 /** What export and import need to know about an entity. */
 export interface TransferKind {
@@ -22,14 +23,14 @@ export interface TransferKind {
   noun: string;
   plural: string;
   /** Every row as the export's JSON text (NDJSON or an array); `write` gets text and the rows it holds. */
-  export(services: ReadServices, format: ExportFormat, write: (text: string | Uint8Array, rows: number) => Promise<void>, options: { jobs?: number }): Promise<number>;
+  export(services: ReadServices, format: ExportFormat, write: (text: string | Uint8Array, rows: number) => void | Promise<void>, options: { jobs?: number; reuseText?: boolean }): Promise<number>;
   import(services: DataServices, records: AsyncIterable<InputRecord>, options: ImportOptions & { note?: string }): Promise<ImportResult>;
 }
 
 export type ExportFormat = 'ndjson' | 'array';
 
 /** An export of a kind whose service hands over row objects (sites: few rows), as JSON text. */
-export function exportObjects(source: (services: ReadServices, write: (row: object) => Promise<void>) => Promise<number>): TransferKind['export'] {
+export function exportObjects(source: (services: ReadServices, write: (row: object) => void | Promise<void>) => Promise<number>): TransferKind['export'] {
   return async (services, format, write) => {
     const text = recordText(format === 'ndjson');
     const n = await source(services, (row) => write(text.record(row), 1));
@@ -48,15 +49,21 @@ export async function runExport(ctx: CommandContext, kind: TransferKind, extraOp
   const jobs = parseJobs(str(ctx, 'jobs'));
   // Reading only: the light read pool, without loading the ORM (the embedded sandbox may first need it).
   return withReadServices(ctx, `${kind.command} export`, async (services) => {
-    const out = await openOutput(ctx.io, file);
+    const out = openExportOutput(ctx.io, file);
     const bar = progress(ctx.io.stderr);
     try {
       let count = 0;
-      const n = await kind.export(services, bool(ctx, 'ndjson') ? 'ndjson' : 'array', async (text, rows) => {
-        await put(out.stream, text);
+      const counted = (rows: number) => {
         if (Math.floor((count + rows) / 1000) > Math.floor(count / 1000)) bar.update(`exporting ${kind.plural}: ${(count + rows).toLocaleString('en')}`);
         count += rows;
-      }, jobs === undefined ? {} : { jobs });
+      };
+      // A file is written before `write` returns: the export may then reuse its buffer for the next chunk.
+      const toFile = file !== undefined && file !== '-';
+      const n = await kind.export(services, bool(ctx, 'ndjson') ? 'ndjson' : 'array', (text, rows) => {
+        const written = out.write(text);
+        if (written === undefined) return counted(rows);
+        return written.then(() => counted(rows));
+      }, { ...(jobs === undefined ? {} : { jobs }), reuseText: toFile });
       await out.commit();
       bar.done();
       if (file !== undefined && file !== '-') ctx.io.stderr.write(`Exported ${plural(n, kind)} to ${file}.\n`);

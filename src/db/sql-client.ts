@@ -1,6 +1,7 @@
 import type { Readable, Writable } from 'node:stream';
 import type { PoolClient } from 'pg';
-import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
+import { from as copyFrom } from 'pg-copy-streams';
+import { copyOut } from './copy-out.ts';
 import type { ConnectionTarget } from './connection.ts';
 import { toDatabaseError } from './db-errors.ts';
 import type { CabinetORM } from './orm.ts';
@@ -25,8 +26,8 @@ function wrap(client: PoolClient): SqlClient {
       return { rows: result.rows as T[], rowCount: result.rowCount ?? 0 };
     },
     copyFrom: (sql) => client.query(copyFrom(sql)),
-    // A deep buffer keeps the server sending while the consumer formats and writes a chunk.
-    copyTo: (sql) => client.query(copyTo(sql, { highWaterMark: 1 << 20 })),
+    // A deep buffer (128 socket reads, about 1 MiB) keeps the server sending while the consumer formats and writes a chunk.
+    copyTo: (sql) => client.query(copyOut(sql, { highWaterMark: 128 })),
   };
 }
 

@@ -1,6 +1,9 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMigratedDatabase } from '../helpers/db.ts';
+import { binCabinet } from '../helpers/cli.ts';
 import { oneLine, scratchCli } from './support.ts';
 
 /** export → wipe → import, dry runs and refused inputs, on real PostgreSQL through the real binary. */
@@ -29,6 +32,33 @@ beforeAll(async () => {
 afterAll(async () => {
   await db.close();
   await cli.cleanup();
+});
+
+describe('users export to a file', () => {
+  it('writes the same bytes it prints on stdout (NDJSON and an array), in a 0600 file', async () => {
+    for (const format of [['--ndjson'], []]) {
+      const file = cli.file(`same${format.length}.json`, '');
+      fs.rmSync(file);
+      const toFile = await run(['users', 'export', ...format, '--output', file]);
+      expect(toFile.code, toFile.stderr).toBe(0);
+      const toStdout = await run(['users', 'export', ...format]);
+      expect(fs.readFileSync(file, 'utf8') === toStdout.stdout, `${format.join('') || 'array'}: file and stdout agree`).toBe(true);
+      expect(toStdout.stdout.length).toBeGreaterThan(250_000);
+      expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+    }
+  });
+
+  // Root only (a tmpfs in a private mount namespace); as an unprivileged user it is skipped, not failed.
+  const canMount = process.getuid?.() === 0 && spawnSync('unshare', ['-m', '--propagation', 'private', 'true']).status === 0;
+  it.skipIf(!canMount)('on a disk that fills up: one line naming the file and ENOSPC, exit 1, and no file left behind', () => {
+    const dir = path.join(cli.scratch, 'full');
+    fs.mkdirSync(dir, { recursive: true });
+    const script = `mount -t tmpfs -o size=64k cabinet-full "$1" || exit 97; "$2" users export --ndjson --output "$1/users.ndjson"; rc=$?; ls -A "$1"; exit $rc`;
+    const r = spawnSync('unshare', ['-m', '--propagation', 'private', 'sh', '-c', script, 'sh', dir, binCabinet], { env: cli.env({ DATABASE_URL: db.url }), encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(1);
+    expect(oneLine(r.stderr)).toBe(`cabinet: cannot write ${dir}/users.ndjson: ENOSPC`);
+    expect(r.stdout, 'nothing left in the directory').toBe('');
+  });
 });
 
 describe('export → wipe → import', () => {

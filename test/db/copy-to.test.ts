@@ -39,4 +39,23 @@ describe('COPY … TO STDOUT through SqlClient.copyTo', () => {
     await expect(read(`copy (select g, 1 / (g - 30000) from generate_series(1, 40000) g) to stdout`)).rejects.toThrow(/division by zero/);
     expect(await pool.query<{ n: number }>('select 7 as n')).toEqual([{ n: 7 }]);
   });
+
+  it('hands over whole rows: every buffer ends where a row ends (rows under 64 KiB), so the export never joins two', async () => {
+    const chunks = await pool.transaction(async (client) => {
+      const all: Buffer[] = [];
+      for await (const chunk of client.copyTo(`copy (select g, repeat('x', g % 3000) from generate_series(1, 6000) g) to stdout`)) all.push(chunk as Buffer);
+      return all;
+    });
+    expect(chunks.length, 'the rows came in many reads').toBeGreaterThan(50);
+    expect(chunks.filter((c) => c.at(-1) !== 0x0a).length).toBe(0);
+    const rows = Buffer.concat(chunks).toString().split('\n');
+    expect(rows.length).toBe(6001);
+    expect(rows[5998]).toBe(`5999\t${'x'.repeat(5999 % 3000)}`);
+  });
+
+  it('notices raised while the COPY runs are skipped, not mistaken for data', async () => {
+    await pool.query(`create function pg_temp.noisy(g int) returns int language plpgsql as $$ begin if g % 500 = 0 then raise notice 'at %', g; end if; return g; end $$`);
+    const text = await read(`copy (select pg_temp.noisy(g), repeat('y', 40) from generate_series(1, 3000) g) to stdout`);
+    expect(text.toString()).toBe(Array.from({ length: 3000 }, (_, i) => `${i + 1}\t${'y'.repeat(40)}\n`).join(''));
+  });
 });

@@ -61,8 +61,8 @@ afterAll(async () => {
 });
 
 /** The reference: the rows read back with a plain query, written by cabinet's JSON record writer. */
-async function reference(ndjson: boolean): Promise<string> {
-  const { rows } = await db.query(
+async function reference(ndjson: boolean, from: Pick<typeof db, 'query'> = db): Promise<string> {
+  const { rows } = await from.query(
     `select user_id, email, ${isoSql('first_seen')} as first_seen, ${isoSql('last_seen')} as last_seen, version,
             ${isoSql('updated_at')} as updated_at
        from users order by user_id collate "C"`,
@@ -158,6 +158,49 @@ describe('users export order', () => {
       }
     } finally {
       await icu.close();
+    }
+  });
+});
+
+describe('users export into one reused buffer (reuseText: the writer is done with each text when it returns)', () => {
+  it('hands every chunk over in the same buffer, and the text is byte for byte the JSON writer\'s, integers and times at their edges included', async () => {
+    const big = await createMigratedDatabase('uexport_reuse');
+    try {
+      await big.query(
+        `insert into users (user_id, email, first_seen, last_seen)
+         select 'r' || lpad(g::text, 6, '0'), 'user' || g || '@example.com', timestamptz '2026-01-02 03:04:05.123456+00' - g * interval '1 hour 1 second', now()
+           from generate_series(1, 30000) g`,
+      );
+      // Versions as psql could write them (each a digit count apart), and times on each side of the 2^52
+      // microseconds from 2000 (1857 and 2142) where the time writer's fast path ends.
+      await big.query(
+        `insert into users (user_id, email, version, first_seen, last_seen)
+         select 'v' || i, 'v' || i || '@example.com', v, timestamptz '2000-01-01 00:00:00+00' + (4503599627370496 - 1 + i % 2) * interval '1 microsecond',
+                timestamptz '2000-01-01 00:00:00+00' - (4503599627370496 + i % 2) * interval '1 microsecond'
+           from unnest($1::int[]) with ordinality as t(v, i)`,
+        [[0, -1, 9, 10, 99, 100, 12345, -2147483648, 2147483647, -10]],
+      );
+      const bigPool = await openReadPool(big.target);
+      try {
+        const texts: Buffer[] = [];
+        let copied = '';
+        const n = await exportUsersJson(bigPool.transaction, 'ndjson', (t) => {
+          texts.push(t as Buffer);
+          copied += Buffer.from(t).toString();
+        }, { reuseText: true });
+        expect(n).toBe(30010);
+        expect(texts.length, 'many chunks').toBeGreaterThan(10);
+        expect(new Set(texts.map((t) => t.buffer)).size, 'one buffer for all').toBe(1);
+        expect(texts.every((t) => t.byteOffset === 0)).toBe(true);
+        expect(copied).toBe(await reference(true, big));
+        expect(copied).toContain('"version":-2147483648,');
+        expect(copied).toContain('"first_seen":"2142-');
+        expect(copied).toContain('"last_seen":"1857-');
+      } finally {
+        await bigPool.close();
+      }
+    } finally {
+      await big.close();
     }
   });
 });

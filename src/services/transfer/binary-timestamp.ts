@@ -62,6 +62,32 @@ function split(hi: number, lo: number): void {
   dayUs = Number(us - d * BigInt(US_PER_DAY));
 }
 
+/** '000' to '999', three bytes each: a fraction's six digits in two copies. */
+const TRIPLES = Buffer.from(Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0')).join(''), 'latin1');
+
+/** `THH:MM:SS.ffffffZ` of `dayUs` microseconds into a day (0 to 86,399,999,999), at `o`; returns the end. */
+function timeOfDay(dayUs: number, out: Buffer, o: number): number {
+  const seconds = Math.floor(dayUs / 1_000_000);
+  const fraction = dayUs - seconds * 1_000_000;
+  out[o] = 84; // T
+  pair((seconds / 3600) | 0, out, o + 1);
+  out[o + 3] = 58;
+  pair(((seconds / 60) | 0) % 60, out, o + 4);
+  out[o + 6] = 58;
+  pair(seconds % 60, out, o + 7);
+  out[o + 9] = 46;
+  const high = (fraction / 1000) | 0;
+  const low = fraction - high * 1000;
+  out[o + 10] = TRIPLES[3 * high]!;
+  out[o + 11] = TRIPLES[3 * high + 1]!;
+  out[o + 12] = TRIPLES[3 * high + 2]!;
+  out[o + 13] = TRIPLES[3 * low]!;
+  out[o + 14] = TRIPLES[3 * low + 1]!;
+  out[o + 15] = TRIPLES[3 * low + 2]!;
+  out[o + 16] = 90; // Z
+  return o + 17;
+}
+
 /**
  * A timestamptz (microseconds since 2000-01-01 UTC) as `"YYYY-MM-DDTHH:MM:SS.ffffffZ"` in proleptic
  * Gregorian UTC: years past 9999 in full, ` BC` after the `Z` for year 1 BC and before (PostgreSQL's years),
@@ -71,39 +97,32 @@ export function timestampJson(b: Buffer, at: number, out: Buffer, o: number): nu
   const hi = int32(b, at);
   const lo = int32(b, at + 4) >>> 0;
   out[o++] = QUOTE;
+  if (hi >= -0x100000 && hi < 0x100000) {
+    // Within 2^52 microseconds of 2000 (1857 to 2142): exact in a double, and the date is nearly always cached.
+    const us = hi * 0x100000000 + lo;
+    const d = Math.floor(us / US_PER_DAY);
+    const day = d + PG_EPOCH_DAYS;
+    const slot = day & (CACHE - 1);
+    if (cachedDay[slot] === day) {
+      const from = slot * 10;
+      for (let k = 0; k < 10; k++) out[o + k] = cachedDate[from + k]!;
+      o = timeOfDay(us - d * US_PER_DAY, out, o + 10);
+      out[o++] = QUOTE;
+      return o;
+    }
+  }
   if (hi === 0x7fffffff && lo === 0xffffffff) o += out.write('infinity', o, 'latin1');
   else if (hi === -0x80000000 && lo === 0) o += out.write('-infinity', o, 'latin1');
   else {
     split(hi, lo);
-    const slot = days & (CACHE - 1);
-    let bc = false;
-    if (cachedDay[slot] === days) {
-      const from = slot * 10;
-      for (let k = 0; k < 10; k++) out[o + k] = cachedDate[from + k]!;
-      o += 10;
-    } else {
-      const [text, isBc] = civilDate(days);
-      bc = isBc;
-      o += out.write(text, o, 'latin1');
-      if (text.length === 10 && !bc) {
-        cachedDay[slot] = days;
-        cachedDate.write(text, slot * 10, 'latin1');
-      }
+    const [text, bc] = civilDate(days);
+    o += out.write(text, o, 'latin1');
+    if (text.length === 10 && !bc) {
+      const slot = days & (CACHE - 1);
+      cachedDay[slot] = days;
+      cachedDate.write(text, slot * 10, 'latin1');
     }
-    const seconds = Math.floor(dayUs / 1_000_000);
-    const fraction = dayUs - seconds * 1_000_000;
-    out[o] = 84; // T
-    pair((seconds / 3600) | 0, out, o + 1);
-    out[o + 3] = 58;
-    pair(((seconds / 60) | 0) % 60, out, o + 4);
-    out[o + 6] = 58;
-    pair(seconds % 60, out, o + 7);
-    out[o + 9] = 46;
-    pair((fraction / 10_000) | 0, out, o + 10);
-    pair(((fraction / 100) | 0) % 100, out, o + 12);
-    pair(fraction % 100, out, o + 14);
-    out[o + 16] = 90; // Z
-    o += 17;
+    o = timeOfDay(dayUs, out, o);
     if (bc) o += out.write(' BC', o, 'latin1');
   }
   out[o++] = QUOTE;

@@ -19,6 +19,11 @@ const JOIN_TIMEOUT_MS = 3000;
 export interface ExportOptions {
   /** Parallel COPY streams (1 to MAX_EXPORT_JOBS); by default from the table's size. */
   jobs?: number;
+  /**
+   * `write` is done with each text when it returns (or its promise settles): it wrote or copied the bytes.
+   * The export then writes every chunk's JSON into one reused buffer instead of a new one per chunk.
+   */
+  reuseText?: boolean;
 }
 
 /**
@@ -145,7 +150,7 @@ export async function exportUsersJson(
           }
         }
         let n = 0;
-        for await (const { text, rows } of binaryRowsAsJson(inOrder(), USER_JSON_COLUMNS, format)) {
+        for await (const { text, rows } of binaryRowsAsJson(inOrder(), USER_JSON_COLUMNS, format, { reuse: options.reuseText === true })) {
           await write(text, rows);
           n += rows;
         }

@@ -39,7 +39,9 @@ export function exportObjects(source: (services: ReadServices, write: (row: obje
   };
 }
 
-const plural = (n: number, kind: TransferKind) => `${n.toLocaleString('en')} ${n === 1 ? kind.noun : kind.plural}`;
+/** A count with thousands separators (`1,000,000`, as toLocaleString('en')), without starting ICU's number formatting (15 ms). */
+const count = (n: number) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+const plural = (n: number, kind: TransferKind) => `${count(n)} ${n === 1 ? kind.noun : kind.plural}`;
 
 /** `cabinet sites export` / `cabinet users export`: every row, all columns, stable order. */
 export async function runExport(ctx: CommandContext, kind: TransferKind, extraOptions: string[] = []): Promise<number> {
@@ -52,17 +54,23 @@ export async function runExport(ctx: CommandContext, kind: TransferKind, extraOp
     const out = openExportOutput(ctx.io, file);
     const bar = progress(ctx.io.stderr);
     try {
-      let count = 0;
-      const counted = (rows: number) => {
-        if (Math.floor((count + rows) / 1000) > Math.floor(count / 1000)) bar.update(`exporting ${kind.plural}: ${(count + rows).toLocaleString('en')}`);
-        count += rows;
+      let rows = 0;
+      let shown = 0;
+      const counted = (more: number) => {
+        rows += more;
+        // At most five times a second (the bar's own limit): a number formatted for each chunk cost 3% of a million-user export.
+        const now = performance.now();
+        if (rows >= 1000 && now - shown >= 200) {
+          shown = now;
+          bar.update(`exporting ${kind.plural}: ${count(rows)}`);
+        }
       };
       // A file is written before `write` returns: the export may then reuse its buffer for the next chunk.
       const toFile = file !== undefined && file !== '-';
-      const n = await kind.export(services, bool(ctx, 'ndjson') ? 'ndjson' : 'array', (text, rows) => {
+      const n = await kind.export(services, bool(ctx, 'ndjson') ? 'ndjson' : 'array', (text, held) => {
         const written = out.write(text);
-        if (written === undefined) return counted(rows);
-        return written.then(() => counted(rows));
+        if (written === undefined) return counted(held);
+        return written.then(() => counted(held));
       }, { ...(jobs === undefined ? {} : { jobs }), reuseText: toFile });
       await out.commit();
       bar.done();
@@ -118,7 +126,7 @@ async function planTable(io: CommandIO, plan: ImportPlan, onlyChanges = false): 
 
 export function summary(plan: ImportPlan, kind: TransferKind, applied: boolean): string {
   const verbs = applied ? ['Created', 'changed', 'left'] : ['Would create', 'change', 'leave'];
-  return `${verbs[0]} ${plural(plan.created, kind)}, ${verbs[1]} ${plan.changed.toLocaleString('en')}, ${verbs[2]} ${plan.unchanged.toLocaleString('en')} alone.`;
+  return `${verbs[0]} ${plural(plan.created, kind)}, ${verbs[1]} ${count(plan.changed)}, ${verbs[2]} ${count(plan.unchanged)} alone.`;
 }
 
 function planJson(plan: ImportPlan, applied: boolean) {

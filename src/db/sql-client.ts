@@ -1,6 +1,6 @@
 import type { Readable, Writable } from 'node:stream';
 import type { PoolClient } from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
+import { createRequire } from 'node:module';
 import { copyOut } from './copy-out.ts';
 import type { ConnectionTarget } from './connection.ts';
 import { toDatabaseError } from './db-errors.ts';
@@ -19,15 +19,22 @@ export interface SqlClient {
   copyTo(sql: string): Readable;
 }
 
+/** pg-copy-streams' `from`, loaded when an import first needs it (an export has no use for it: 8 ms). */
+let copyFromModule: typeof import('pg-copy-streams') | undefined;
+function copyFromStdin(sql: string) {
+  copyFromModule ??= createRequire(import.meta.url)('pg-copy-streams') as typeof import('pg-copy-streams');
+  return copyFromModule.from(sql);
+}
+
 function wrap(client: PoolClient): SqlClient {
   return {
     async query<T extends object>(sql: string, params: unknown[] = []) {
       const result = await client.query(sql, params);
       return { rows: result.rows as T[], rowCount: result.rowCount ?? 0 };
     },
-    copyFrom: (sql) => client.query(copyFrom(sql)),
-    // A deep buffer (128 socket reads, about 1 MiB) keeps the server sending while the consumer formats and writes a chunk.
-    copyTo: (sql) => client.query(copyOut(sql, { highWaterMark: 128 })),
+    copyFrom: (sql) => client.query(copyFromStdin(sql)),
+    // A deep buffer (16 socket reads: 128 KiB to 1 MiB) keeps the server sending while the consumer formats and writes a chunk.
+    copyTo: (sql) => client.query(copyOut(sql, { highWaterMark: 16 })),
   };
 }
 

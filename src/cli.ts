@@ -6,6 +6,7 @@ import { CabinetError, ExitCode, usageError } from './lib/errors.ts';
 import { sanitizeLine, sanitizeText } from './lib/sanitize.ts';
 import { assertArgvIsUtf8 } from './commands/argv-encoding.ts';
 import { restoreMovedArguments } from './commands/moved-arguments.ts';
+import { databaseUrlFor, openReaderFor } from './commands/reader-for.ts';
 import { debugLogFile, debugLogUsed } from './lib/debug-log.ts';
 import { clearSplash } from './lib/splash.ts';
 
@@ -130,17 +131,7 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
       if (!session.guard.allowed) warnTo(`--allow-non-tailnet: ${session.guard.reason}`);
       return session;
     },
-    async openReader({ warn: warnTo = warn, ...options } = {}) {
-      const { openReader } = await import('./db/open-reader.ts');
-      const reader = await openReader({
-        allowNonTailnet: flags.allowNonTailnet,
-        ...databaseUrlFor(flags, true),
-        log: (line) => io.stderr.write(`cabinet: ${line}\n`),
-        ...options,
-      });
-      if (!reader.guard.allowed) warnTo(`--allow-non-tailnet: ${reader.guard.reason}`);
-      return reader;
-    },
+    openReader: ({ warn: warnTo = warn, log = (line: string) => io.stderr.write(`cabinet: ${line}\n`), ...options } = {}) => openReaderFor(flags, { log, warn: warnTo, ...options }),
   };
   if (command) return command.run(ctx);
   if (!io.stdin.isTTY || !io.stdout.isTTY) {
@@ -149,11 +140,15 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
       'for scripts use the commands: cabinet migrate, cabinet --help',
     );
   }
-  // Connecting and the first screen's queries start now, and travel while Ink and React load.
+  // Connecting and the first screen's queries started before meow loaded (main.ts), or start now, and travel
+  // while Ink and React load.
   const { startConsoleReader } = await import('./services/console-start.ts');
-  const early = startConsoleReader(ctx);
-  await early.underway;
-  const { runConsole } = await import('./ui/run-console.tsx');
+  const { takeEarlyConsole } = await import('./services/console-early.ts');
+  const early = takeEarlyConsole(flags) ?? startConsoleReader((options) => ctx.openReader(options));
+  await early.underway();
+  // In steps, so that the connection is answered in between (ui/load-console-ui.ts).
+  const { loadConsoleUi } = await import('./ui/load-console-ui.ts');
+  const runConsole = await loadConsoleUi();
   return runConsole(ctx, early);
 }
 
@@ -163,20 +158,6 @@ async function checkedActor(value: string): Promise<string> {
   const r = checkActor(value);
   if (!r.ok) throw usageError(`invalid --actor: ${r.error}`, 'e.g. --actor deploy-bot');
   return r.value;
-}
-
-/**
- * Where a command connects: `--database-url` always wins; a read-only use (listings, export) takes
- * CABINET_DATABASE_URL_RO when it is set, so scripts and cron jobs can run with a role that cannot write.
- */
-function databaseUrlFor(flags: GlobalFlags, readOnly: boolean): { databaseUrl?: string } {
-  if (flags.databaseUrl !== undefined) return { databaseUrl: flags.databaseUrl };
-  const ro = process.env.CABINET_DATABASE_URL_RO;
-  if (!readOnly || !ro) return {};
-  if (!/^postgres(ql)?:\/\//i.test(ro)) {
-    throw usageError('CABINET_DATABASE_URL_RO is not a PostgreSQL URL', 'expected postgres://user@host:port/database');
-  }
-  return { databaseUrl: ro };
 }
 
 /** The one top-level error path: a one-line message on stderr and an exit code; the stack only with --debug. */

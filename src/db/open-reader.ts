@@ -15,6 +15,7 @@ export interface DbReader {
   /** Starts queries a screen will ask for, all in one round trip (ReadPool.prefetch). */
   prefetch: ReadPool['prefetch'];
   warm: ReadPool['warm'];
+  socketOpen: ReadPool['socketOpen'];
   close(): Promise<void>;
 }
 
@@ -22,5 +23,5 @@ export interface DbReader {
 export async function openReader(options: OpenTargetOptions & { statementTimeoutMs?: number; maxConnections?: number } = {}): Promise<DbReader> {
   const { target, guard } = await openTarget(options);
   const pool = await openReadPool(target, options.statementTimeoutMs, options.maxConnections);
-  return { target, guard, label: describeTarget(target), query: pool.query, transaction: pool.transaction, prefetch: pool.prefetch, warm: pool.warm, close: pool.close };
+  return { target, guard, label: describeTarget(target), query: pool.query, transaction: pool.transaction, prefetch: pool.prefetch, warm: pool.warm, socketOpen: pool.socketOpen, close: pool.close };
 }

@@ -22,6 +22,12 @@ export interface ReadPool {
    * when it is open or failed (the next query connects again and reports why it cannot).
    */
   warm(): Promise<void>;
+  /**
+   * Settles once the socket of the pool's first connection is open (TCP or Unix), before authentication,
+   * or once that connection failed: the console's early start gives the event loop to pg until then, so
+   * the startup packet goes out at once and not behind the next module it loads.
+   */
+  socketOpen: Promise<void>;
   close(): Promise<void>;
 }
 
@@ -35,6 +41,15 @@ const keyOf = (sql: string, params: readonly unknown[] = []) => `${sql}\u0000${J
  */
 export async function openReadPool(target: ConnectionTarget, statementTimeoutMs = statementTimeoutFromEnv(), maxConnections = 3): Promise<ReadPool> {
   const { default: pg } = await import('pg');
+  const driver = pgDriverOptions(target, statementTimeoutMs);
+  let opened: () => void = () => {};
+  const socketOpen = new Promise<void>((resolve) => (opened = resolve));
+  const Observed = class extends (driver.Client as unknown as new (config: unknown) => { connection: NodeJS.EventEmitter }) {
+    constructor(config: unknown) {
+      super(config);
+      this.connection.once('connect', opened).once('end', opened);
+    }
+  } as unknown as typeof pg.Client;
   const pool = new pg.Pool({
     host: target.host,
     port: target.port,
@@ -43,7 +58,8 @@ export async function openReadPool(target: ConnectionTarget, statementTimeoutMs 
     database: target.database,
     max: maxConnections,
     idleTimeoutMillis: 30_000,
-    ...pgDriverOptions(target, statementTimeoutMs),
+    ...driver,
+    Client: Observed,
   });
   // An idle client dropped by the server must not take the process down; the next query reports it.
   pool.on('error', () => {});
@@ -93,8 +109,8 @@ export async function openReadPool(target: ConnectionTarget, statementTimeoutMs 
     if (pool.totalCount > 0) return;
     await pool.connect().then(
       (client) => client.release(),
-      () => {},
+      () => opened(),
     );
   };
-  return { query, transaction, prefetch, warm, close: () => pool.end() };
+  return { query, transaction, prefetch, warm, socketOpen, close: () => pool.end() };
 }

@@ -1,12 +1,22 @@
-import type { CommandContext } from '../commands/command.ts';
+import type { OpenReaderOptions } from '../commands/command.ts';
 import type { DbReader } from '../db/open-reader.ts';
 
 /** The console's read connection, opened before its UI is loaded. */
 export interface EarlyReader {
   /** The reader; `log` and `warn` get the lines said while opening it so far, and from now on. */
   take(log: (line: string) => void, warn: (line: string) => void): Promise<DbReader>;
-  /** Settles once the connection is open (or failed, or takes long): the UI may load now without holding it up. */
-  underway: Promise<void>;
+  /**
+   * Settles once the connection is under way: the connect was issued (or opening failed, or a setup line
+   * was said, or it takes long). An early start (services/console-early.ts) waits for this before the CLI loads.
+   */
+  dialled: Promise<void>;
+  /**
+   * Settles once the handshake is done, or HANDSHAKE_WAIT_MS from now, or as `dialled` does on a failure or a
+   * setup line: the UI may load then without holding up the first screen's queries.
+   */
+  underway(): Promise<void>;
+  /** Closes the connection of a reader nobody took (the CLI refused its arguments). */
+  discard(): void;
 }
 
 /**
@@ -16,6 +26,8 @@ export interface EarlyReader {
  * faster through the 50 ms link than 100; on loopback the same in one run and 50 ms slower in another).
  */
 const HANDSHAKE_WAIT_MS = 20;
+/** The longest the early start waits for the socket to open before it loads the CLI (loopback TCP takes 1-3 ms). */
+const SOCKET_WAIT_MS = 5;
 /** The longest it waits for the connection to start at all (a slow name lookup, say). */
 const START_WAIT_MS = 1000;
 const after = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
@@ -33,7 +45,7 @@ const after = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  * couple of hundred milliseconds, and a handshake begun behind that waited for all of it before the
  * queries could go out; now they travel while the UI loads, and their answers are in when it first draws.
  */
-export function startConsoleReader(ctx: CommandContext): EarlyReader {
+export function startConsoleReader(open: (options: OpenReaderOptions & { log: (line: string) => void; warn: (line: string) => void }) => Promise<DbReader>): EarlyReader {
   const said: { warning: boolean; line: string }[] = [];
   let sink: { log: (line: string) => void; warn: (line: string) => void } | undefined;
   // A setup line (an embedded cluster being created or started) means a wait the UI should show at once.
@@ -41,30 +53,32 @@ export function startConsoleReader(ctx: CommandContext): EarlyReader {
   const setup = new Promise<void>((resolve) => (setupSaid = resolve));
   const log = (line: string) => (setupSaid(), sink ? sink.log(line) : said.push({ warning: false, line }));
   const warn = (line: string) => (sink ? sink.warn(line) : said.push({ warning: true, line }));
-  const services = import('./console-services.ts');
-  const opening = ctx.openReader({ log, warn, maxConnections: 1 });
-  let connected: Promise<void> = Promise.resolve();
+  const opening = open({ log, warn, maxConnections: 1 });
+  let connected: Promise<void> | undefined;
+  let dial: () => void = () => {};
+  const dialling = new Promise<void>((resolve) => (dial = resolve));
   const reader = (async () => {
     const opened = await opening;
+    // The connect goes out now (pg writes the startup packet once TCP is up); the statements follow it.
     connected = opened.warm();
-    const { firstScreenStatements } = await services;
+    // Node loads a module graph without giving the event loop a turn: the startup packet goes out once the
+    // socket is open (at once on loopback; a far link's TCP handshake is not waited for), not behind the CLI.
+    await Promise.race([opened.socketOpen, after(SOCKET_WAIT_MS)]);
+    dial();
+    const { firstScreenStatements } = await import('./console-services.ts');
     opened.prefetch(await firstScreenStatements());
     return opened;
   })();
-  reader.catch(() => {}); // the console reports it once it asks for the reader
+  reader.catch(() => dial()); // the console reports it once it asks for the reader
+  const dialled = Promise.race([dialling, setup, after(START_WAIT_MS)]);
   return {
     take(logTo, warnTo) {
       sink = { log: logTo, warn: warnTo };
       for (const { warning, line } of said.splice(0)) (warning ? warnTo : logTo)(line);
       return reader;
     },
-    underway: Promise.race([
-      opening.then(
-        () => Promise.race([connected, after(HANDSHAKE_WAIT_MS)]),
-        () => {},
-      ),
-      setup,
-      after(START_WAIT_MS),
-    ]),
+    dialled,
+    underway: () => Promise.race([dialled.then(() => (connected ? Promise.race([connected, after(HANDSHAKE_WAIT_MS)]) : undefined)), setup]),
+    discard: () => void reader.then((r) => r.close()).catch(() => {}),
   };
 }

@@ -12,8 +12,13 @@ import { endEditorForExit } from './editor/editor-process.ts';
 const SIGNAL_EXIT_GRACE_MS = 1500;
 /** After the console closed, how long anything left running may hold the process. */
 const EXIT_GRACE_MS = 1000;
-/** How long Ink's first frame waits for services whose answers are already in, before it says "connecting…". */
-const READY_WAIT_MS = 30;
+/**
+ * How long Ink's first frame waits for the services (the first screen's answers) before it says
+ * "connecting…". Over a far link the answers are often one round trip away when the UI has loaded, and a
+ * "connecting…" frame drawn meanwhile costs the CPU of a first frame, so the rows came after it, later than
+ * they would have come with the wait (the splash line is on the screen until then).
+ */
+const READY_WAIT_MS = 100;
 
 /**
  * Opens the full-screen console. The first frame is drawn before the ORM is imported; the database

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createMigratedDatabase } from '../helpers/db.ts';
+import { startDelayProxy } from '../../bench/delay-proxy.ts';
+import { cluster, createMigratedDatabase } from '../helpers/db.ts';
 import { scratchDir } from '../helpers/scratch.ts';
 import { binCabinet, ensureBuilt, startTmux, terminalEnv, type TmuxSession } from '../helpers/tmux.ts';
 
@@ -69,6 +70,12 @@ process.stdout.write = function (chunk, ...rest) {
   if (/Sites \\(\\d+\\)/.test(text)) log('frame: rows');
   return write.call(this, chunk, ...rest);
 };
+const sockWrite = net.Socket.prototype.write;
+let queryOut = false;
+net.Socket.prototype.write = function (chunk, ...rest) {
+  if (!queryOut && Buffer.isBuffer(chunk) && chunk.toString('latin1').includes('from sites')) (queryOut = true), log('query out');
+  return sockWrite.call(this, chunk, ...rest);
+};
 const connect = net.Socket.prototype.connect;
 net.Socket.prototype.connect = function (...args) {
   log('connect ' + JSON.stringify(args[0]?.path ?? args[0]?.port ?? args[0]));
@@ -120,5 +127,43 @@ describe('the console before its first rows', () => {
     expect(fs.readFileSync(log, 'utf8').split('\n').some((l) => /^load .*\/node_modules\/tr46\//.test(l))).toBe(true);
     tmux.type('q');
     expect(await tmux.waitForExit()).toBe(0);
+  });
+
+  it("starts connecting before the CLI's parser loads; through a far link the first screen's queries go out before the screens load", async () => {
+    const dir = scratchDir('start-up-early');
+    const log = path.join(dir, 'probe.log');
+    const lines = () => fs.readFileSync(log, 'utf8').split('\n');
+    tmux = startTmux([binCabinet], { env: terminalEnv({ DATABASE_URL: db.url, NODE_OPTIONS: `--import=${probe(dir, log)}` }), width: 120, height: 30 });
+    await tmux.waitFor(/Sites \(\d+\)/);
+    const local = lines();
+    // The socket to the server is opened before the CLI's chunk (meow and the commands) is loaded.
+    const connected = local.findIndex((l) => l.startsWith('connect ') && l.includes('.s.PGSQL.'));
+    const cli = local.findIndex((l) => /^load .*\/dist\/chunks\/cli-/.test(l));
+    expect(connected, local.join('\n')).toBeGreaterThanOrEqual(0);
+    expect(cli, local.join('\n')).toBeGreaterThan(connected);
+    tmux.type('q');
+    expect(await tmux.waitForExit()).toBe(0);
+    tmux.kill();
+
+    // Through a link with 10 ms each way (TCP's handshake and the startup packet: 40 ms), the handshake's reply
+    // is read while the UI loads, and the first screen's queries are on the wire before its screens are loaded
+    // (they went out only after the whole UI was evaluated, ~100 ms of the one thread, before).
+    const c = cluster();
+    const proxy = await startDelayProxy({ target: { path: path.join(c.socket, `.s.PGSQL.${c.port}`) }, delayMs: 10 });
+    try {
+      fs.rmSync(log);
+      const far = `postgres://${c.user}@127.0.0.1:${proxy.port}/${db.name}?sslmode=disable`;
+      tmux = startTmux([binCabinet], { env: terminalEnv({ DATABASE_URL: far, NODE_OPTIONS: `--import=${probe(dir, log)}` }), width: 120, height: 30 });
+      await tmux.waitFor(/Sites \(\d+\)/);
+      const linked = lines();
+      const out = linked.indexOf('query out');
+      const screens = linked.findIndex((l) => /^load .*\/dist\/chunks\/run-console-/.test(l));
+      expect(out, linked.join('\n')).toBeGreaterThanOrEqual(0);
+      expect(screens, linked.join('\n')).toBeGreaterThan(out);
+      tmux.type('q');
+      expect(await tmux.waitForExit()).toBe(0);
+    } finally {
+      await proxy.close();
+    }
   });
 });

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { inkOutputCachesAcrossFrames, memoisedStringWidth } from './ink-frame-caches.ts';
+import { lazyIcuSegmenters, stringWidthWithoutIcu } from './lazy-icu.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 // meow would otherwise find, read and normalise package.json on every start (~15 ms); hand it what it shows.
@@ -41,7 +42,8 @@ const stringWidthLazyEmoji: Plugin = {
         throw new Error(`${args.path}: the RGI_Emoji test to replace is gone (string-width changed); update scripts/build.ts`);
       }
       const helper = JSON.stringify(path.join(root, 'src', 'lib', 'rgi-emoji.ts'));
-      const patched = `import { isRgiEmoji } from ${helper};\n${source.replace(definition, '').replace(use, 'isRgiEmoji(segment)')}`;
+      // And no ICU segmenter for text whose code points are clusters of their own (scripts/lazy-icu.ts).
+      const patched = `import { isRgiEmoji } from ${helper};\n${stringWidthWithoutIcu(args.path, source.replace(definition, '').replace(use, 'isRgiEmoji(segment)'))}`;
       return { contents: patched, loader: 'js', resolveDir: path.dirname(args.path) };
     });
   },
@@ -97,7 +99,7 @@ await build({
   sourcemap: 'linked',
   logLevel: 'warning',
   chunkNames: 'chunks/[name]-[hash]',
-  plugins: [yogaWithoutFetch, stringWidthLazyEmoji, meowLazyNormalize, memoisedStringWidth, inkOutputCachesAcrossFrames],
+  plugins: [yogaWithoutFetch, stringWidthLazyEmoji, lazyIcuSegmenters, meowLazyNormalize, memoisedStringWidth, inkOutputCachesAcrossFrames],
 });
 
 // The migrations as .js for an installed cabinet: Node will not strip types below node_modules (see

@@ -10,7 +10,8 @@ import { binCabinet, ensureBuilt, startTmux, terminalEnv, type TmuxSession } fro
  * What the console does before its first rows (issue #13.5), asked of the real binary: a probe preloaded
  * with NODE_OPTIONS=--import records every module Node loads, every expression built on Unicode's
  * RGI_Emoji set (~70 ms of CPU to build and compile) or on the scripts (UTS 39's ~170), every collator and localeCompare (the first sets up
- * ICU's collation, 10-20 ms). None of them is needed for a first screen of ASCII rows; each is loaded when a
+ * ICU's collation, 10-20 ms), every grapheme segmenter and number format (ICU's break rules and number data,
+ * ~30 ms together). None of them is needed for a first screen of ASCII rows; each is loaded when a
  * screen needs it, which the second half shows (an emoji sequence in a prompt, an IDN domain). And the
  * connection to the database is opened before Ink and the screens load (services/console-start.ts): a
  * handshake started behind them waited until they were evaluated; and the list's first frame has its rows
@@ -56,6 +57,20 @@ Intl.Collator = new Proxy(NativeCollator, {
     return Reflect.construct(target, args, newTarget);
   },
 });
+for (const name of ['Segmenter', 'NumberFormat']) {
+  const Native = Intl[name];
+  Intl[name] = new Proxy(Native, {
+    construct(target, args, newTarget) {
+      log('Intl.' + name + ' ' + (new Error().stack.split('\\n')[2] ?? '').trim());
+      return Reflect.construct(target, args, newTarget);
+    },
+  });
+}
+const toLocaleString = Number.prototype.toLocaleString;
+Number.prototype.toLocaleString = function (...args) {
+  log('Number.toLocaleString ' + (new Error().stack.split('\\n')[2] ?? '').trim());
+  return toLocaleString.apply(this, args);
+};
 const localeCompare = String.prototype.localeCompare;
 let compares = 0;
 String.prototype.localeCompare = function (...args) {
@@ -97,6 +112,9 @@ describe('the console before its first rows', () => {
     expect(before.some((l) => /^load .*\/node_modules\/pg\//.test(l))).toBe(true);
     expect(before.filter((l) => l.startsWith('RGI_Emoji') || l.startsWith('Script_Extensions'))).toEqual([]);
     expect(before.filter((l) => l.startsWith('localeCompare') || l.startsWith('Intl.Collator'))).toEqual([]);
+    // Nor ICU's grapheme segmenter or number formatting (~30 ms of CPU together): the first rows' text is
+    // segmented without it (lib/grapheme-segments.ts) and their count grouped by hand (lib/grouped-count.ts).
+    expect(before.filter((l) => l.startsWith('Intl.Segmenter') || l.startsWith('Intl.NumberFormat') || l.startsWith('Number.toLocaleString'))).toEqual([]);
     expect(before.filter((l) => /^load .*\/node_modules\/tr46\//.test(l))).toEqual([]);
     // Ink's first frame of the list has its rows: the page read as the console opened, no "loading…" first.
     const frames = before.filter((l) => l.startsWith('frame: '));

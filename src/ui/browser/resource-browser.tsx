@@ -12,6 +12,7 @@ import { browseKeymap, clearFilterKeymap, filterKeymap, type BrowseAction, type 
 import { initialList, listReducer } from './list-state.ts';
 import { useLiveList, type LiveListOptions } from './use-live-list.ts';
 import { handleLineInputKey, lineInputCommand, lineInputView, type LineInputKey } from '../components/line-input.tsx';
+import { groupedCount } from '../../lib/grouped-count.ts';
 
 export interface ResourceBrowserProps<T, K extends string, A extends string> {
   /** "Sites", "Users": the title, followed by the count. */
@@ -167,7 +168,7 @@ export function ResourceBrowser<T, K extends string, A extends string>(props: Re
   const sortColumn = props.columns.find((c) => c.id === state.sort);
   // A count only when it is one: with more rows on the server than held, say how many are shown.
   const countText =
-    list.rows === null ? '' : list.total === undefined && list.hasMore ? ` (${end.toLocaleString('en')} shown, more below)` : ` (${(list.total ?? end).toLocaleString('en')})`;
+    list.rows === null ? '' : list.total === undefined && list.hasMore ? ` (${groupedCount(end)} shown, more below)` : ` (${groupedCount(list.total ?? end)})`;
   const status = list.loading ? (list.rows === null ? 'loading…' : 'updating…') : '';
   const sortText = sortColumn ? `sorted by ${sortColumn.header.toLowerCase()} ${state.descending ? '▼' : '▲'}` : '';
   const width = shell.body.width;

@@ -23,11 +23,12 @@ import { initialNav, navReducer, type Route } from './routes.ts';
 import { CursorGateContext, ScreenSlotContext, ShellContext, type ScreenKeys, type Shell as ShellApi } from './shell-context.tsx';
 import { screenFor, screenTitle } from './screen-registry.tsx';
 import { usePendingMigrations } from './use-pending-migrations.ts';
+import { groupedCount } from '../../lib/grouped-count.ts';
 
 export const MIN_COLUMNS = 60;
 export const MIN_ROWS = 15;
 const STATUS_MS = 6000;
-const PROMPT_LIMIT = `at most ${PROMPT_MAX_CHARS.toLocaleString('en')}`;
+const PROMPT_LIMIT = `at most ${groupedCount(PROMPT_MAX_CHARS)}`;
 
 type Overlay = 'none' | 'help' | 'palette';
 

@@ -1,4 +1,5 @@
 import stringWidth from 'string-width';
+import { lazySegmenter } from '../../lib/grapheme-segments.ts';
 import { splitHidden } from '../../lib/sanitize.ts';
 
 /**
@@ -9,7 +10,7 @@ import { splitHidden } from '../../lib/sanitize.ts';
  * letter before it: the cursor steps over `\u{E0049}` one code point at a time, so the exact text can be
  * edited where it is shown.
  */
-const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+const segmenter = lazySegmenter(undefined, { granularity: 'grapheme' });
 
 export interface Segment {
   /** UTF-16 offset in the text. */
@@ -86,7 +87,7 @@ export function nextBoundary(text: string, offset: number): number {
   return text.length;
 }
 
-const words = new Intl.Segmenter(undefined, { granularity: 'word' });
+const words = lazySegmenter(undefined, { granularity: 'word' });
 
 /** The start of the word before `offset` (Ctrl-Left, Ctrl-W): 0 when there is none. */
 export function previousWordStart(text: string, offset: number): number {

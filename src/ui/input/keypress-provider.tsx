@@ -46,8 +46,9 @@ type Item = { key: [string, Key] } | { paste: string };
 
 /**
  * The one owner of stdin (gemini-cli's KeypressContext): it reads the terminal through Ink, guards huge
- * pastes, splits bursts into keys, hands one key per turn of the event loop to the active subscribers in
- * priority order, and keeps keys typed ahead at a screen still loading. Nothing else reads input.
+ * pastes, splits bursts into keys, hands one key at a time (the next once React committed the last) to the
+ * active subscribers in priority order, and keeps keys typed ahead at a screen still loading. Nothing else
+ * reads input.
  */
 export function KeypressProvider({ children }: { children: ReactNode }) {
   const { stdin, isRawModeSupported } = useStdin();
@@ -64,17 +65,22 @@ export function KeypressProvider({ children }: { children: ReactNode }) {
     for (const s of active()) if (s.current.handler(event)) return;
   };
 
-  // One key per turn of the event loop, so each key sees the state the one before it left. Ink hands every
-  // key of one terminal read to useInput within the same tick, before React has rendered the first key's
-  // update: "Tab End x" read at once would type x into the field Tab just left. And Ink splits escape
-  // sequences but not control bytes from each other or the text around them, so a fast typist (or key
-  // repeat, or a terminal without bracketed paste) can deliver "name\r", "\t\t" or two Ctrl-W as one
-  // input; splitBurst makes them keys.
-  // The first key is handled at once; keys arriving meanwhile queue behind it. A bracketed paste takes its
-  // place in the same queue, so "End, text, paste" lands in that order (Ink delivers pastes on their own
-  // channel, at once).
+  // One key at a time, and the next only after React has committed what the last one changed, so each key
+  // sees the state the one before it left: "Tab End x" read at once must not type x into the field Tab just
+  // left, nor ":users⏎" typed at the first frame run :sites. Ink hands every key of one terminal read to
+  // useInput within the same tick, and only the first inside its discrete (synchronous) priority: a key the
+  // pump hands over later updates at the default priority, which React renders in a scheduler task of its
+  // own, not before any given number of turns. So the delivery also bumps `delivered` (same call, same update
+  // lane: it commits together with the handler's changes, and a handler that changed nothing still gets a
+  // commit), and the layout effect on it, after that commit, schedules the next key on a turn of its own
+  // (Ink draws and stdin is read between keys). A lone key is delivered at once, as before.
+  // Ink splits escape sequences but not control bytes from each other or the text around them, so a fast
+  // typist (or key repeat, or a terminal without bracketed paste) can deliver "name\r", "\t\t" or two
+  // Ctrl-W as one input; splitBurst makes them keys. A bracketed paste takes its place in the same queue, so
+  // "End, text, paste" lands in that order (Ink delivers pastes on their own channel, at once).
   const queue = useRef<Item[]>([]);
   const pumping = useRef(false);
+  const [delivered, setDelivered] = useState(0);
   const pump = () => {
     const next = queue.current.shift();
     if (!next) {
@@ -98,9 +104,16 @@ export function KeypressProvider({ children }: { children: ReactNode }) {
         deliver({ kind: 'key', input, key });
       }
     } finally {
-      setImmediate(pump);
+      setDelivered((n) => n + 1);
     }
   };
+  // Runs after the commit of each delivery (children's layout effects first: a screen the key opened has
+  // subscribed by now). Unmounting drops the rest of the queue.
+  useLayoutEffect(() => {
+    if (!pumping.current) return;
+    const turn = setImmediate(pump);
+    return () => clearImmediate(turn);
+  }, [delivered]);
   const enqueue = (...items: Item[]) => {
     queue.current.push(...items);
     if (!pumping.current) {

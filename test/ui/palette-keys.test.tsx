@@ -1,66 +1,50 @@
-import { Text } from 'ink';
-import { render } from 'ink-testing-library';
-import { afterEach, describe, expect, it } from 'vitest';
-import { KeypressProvider } from '../../src/ui/input/keypress-provider.tsx';
-import { emptyPalette, type PaletteAction, type PaletteCommand } from '../../src/ui/shell/palette-state.ts';
-import { usePaletteKeys } from '../../src/ui/shell/use-palette-keys.ts';
+import { productionReactLoaded } from '../helpers/production-react.ts';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { fakeServices, site, user } from './fake-services.ts';
+import { renderConsole } from './render-console.tsx';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/**
- * The palette as it is while React has not drawn the keys' changes yet: the state it renders with stays the
- * one it opened with. That is how ":users⏎", typed the moment a console with drafts opened, ran :sites (the
- * first match of an empty text): the Enter read the text from the last render, before "users" was in it.
- */
-function StalePalette({ ran, dispatched }: { ran: PaletteCommand[]; dispatched: PaletteAction[] }) {
-  usePaletteKeys(emptyPalette, (action) => dispatched.push(action), { isActive: true, close: () => {}, run: (choice) => ran.push(choice) });
-  return <Text>:</Text>;
-}
-
-let unmount: (() => void) | undefined;
-afterEach(() => {
-  unmount?.();
-  unmount = undefined;
+// The JSX of src/ is compiled for React's development build (jsxDEV, which the production build does not
+// have): the production runtime's jsx takes the same first three arguments.
+vi.mock('react/jsx-dev-runtime', async () => {
+  const runtime = await import('react/jsx-runtime');
+  return { Fragment: runtime.Fragment, jsxDEV: (type: never, props: never, key: never) => runtime.jsx(type, props, key) };
 });
 
-/** A stale palette under the keypress provider, ready for keys; what it ran and dispatched. */
-async function openStalePalette() {
-  const ran: PaletteCommand[] = [];
-  const dispatched: PaletteAction[] = [];
-  const ui = render(
-    <KeypressProvider>
-      <StalePalette ran={ran} dispatched={dispatched} />
-    </KeypressProvider>,
-  );
-  unmount = ui.unmount;
-  await sleep(20);
-  return { ui, ran, dispatched };
-}
+/**
+ * The `:` palette typed faster than it is drawn, in the whole console under React's production build (as it
+ * runs; see production-react.ts). Each burst is one terminal read: the `:` opens the palette at Ink's discrete
+ * priority, the keys after it come from the keypress pump, and each must read the palette as the key before
+ * it left it. ":users⏎" typed the moment a console opened ran :sites (the Enter read the empty text of the
+ * palette's last render, whose first match is sites).
+ */
+let current: { unmount(): void } | undefined;
+afterEach(() => {
+  current?.unmount();
+  current = undefined;
+});
 
-async function untilRan(ran: PaletteCommand[]): Promise<void> {
-  for (const deadline = Date.now() + 2000; ran.length === 0 && Date.now() < deadline; ) await sleep(5);
+async function openConsole() {
+  const c = renderConsole(fakeServices({ sites: [site({ siteId: 'acme-de', domain: 'acme.de' })], users: [user({ userId: 'chiara', email: 'chiara@example.org' })] }));
+  current = c;
+  await c.waitFor('Sites (1)');
+  expect(productionReactLoaded()).toBe(true);
+  return c;
 }
 
 describe('the : palette, typed faster than it is drawn', () => {
-  it('runs what was typed, not what the last render showed', async () => {
-    const { ui, ran, dispatched } = await openStalePalette();
-    ui.stdin.write('users\r');
-    await untilRan(ran);
-    expect(ran.map((c) => c.name)).toEqual(['users']);
-    // The state React draws from still gets every change, in order.
-    expect(dispatched.filter((a) => a.type === 'edit')).not.toEqual([]);
+  it('runs what was typed: ":users⏎" in one burst opens Users', async () => {
+    const c = await openConsole();
+    c.ui.stdin.write(':users\r');
+    // The old pump: the palette closed on Sites.
+    expect(await c.waitFor('Users (1)', 1500)).toContain('chiara');
   });
 
   it('Backspace on what was typed erases it instead of closing the palette', async () => {
-    const { ui, ran, dispatched } = await openStalePalette();
-    ui.stdin.write('usersx');
-    await sleep(50);
-    ui.stdin.write('\u007f');
-    await sleep(50);
-    ui.stdin.write('\r');
-    await untilRan(ran);
-    expect(ran.map((c) => c.name)).toEqual(['users']);
-    // The one reset is the run's closing the palette, not the Backspace's.
-    expect(dispatched.map((a) => a.type)).toEqual(['edit', 'backspace', 'reset']);
+    const c = await openConsole();
+    // The old pump: the Backspace read the text as empty and closed the palette; the m went to the list.
+    c.ui.stdin.write(':u\u007fm');
+    await c.waitFor((f) => f.includes('migrate migration status') && !f.includes('users list the users'), 1500);
+    c.ui.stdin.write('\r');
+    expect(await c.waitFor('Up to date')).toContain('Migration20260101000000_initial');
   });
 });

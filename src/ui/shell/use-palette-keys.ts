@@ -1,34 +1,28 @@
-import { useRef, type Dispatch } from 'react';
+import type { Dispatch } from 'react';
 import { handleLineInputKey } from '../components/line-input.tsx';
 import { KEY_PRIORITY } from '../input/keypress-provider.tsx';
 import { useKeypress } from '../input/use-keypress.ts';
 import { actionFor } from '../keys/keymap.ts';
 import { paletteKeymap } from './global-keymap.ts';
-import { paletteChoice, paletteReducer, type PaletteAction, type PaletteCommand, type PaletteState } from './palette-state.ts';
+import { paletteChoice, type PaletteAction, type PaletteCommand, type PaletteState } from './palette-state.ts';
 
-/** The `:` palette's keys while it is open: it takes text, and everything typed or pasted goes to it. */
+/**
+ * The `:` palette's keys while it is open: it takes text, and everything typed or pasted goes to it. Each key
+ * reads the palette as the key before it left it: the keypress pump hands over the next key only after React
+ * committed the last one's changes (":users⏎" typed at the first frame runs :users).
+ */
 export function usePaletteKeys(
   palette: PaletteState,
   dispatchPalette: Dispatch<PaletteAction>,
   { isActive, close, run }: { isActive: boolean; close(): void; run(choice: PaletteCommand): void },
 ): void {
-  // The palette as the keys so far left it: keys come one per turn of the event loop, and React may not
-  // have drawn the last one's change yet (":users⏎" typed as the console opens ran :sites, the text not
-  // yet in the rendered state), so each key reads and updates this, and the render follows.
-  const latest = useRef(palette);
-  const rendered = useRef(palette);
-  if (rendered.current !== palette) latest.current = rendered.current = palette;
-  const apply = (action: PaletteAction) => {
-    latest.current = paletteReducer(latest.current, action);
-    dispatchPalette(action);
-  };
   const closePalette = () => {
     close();
-    apply({ type: 'reset' });
+    dispatchPalette({ type: 'reset' });
   };
   useKeypress(
     (event) => {
-      if (event.kind === 'paste') apply({ type: 'type', text: event.text });
+      if (event.kind === 'paste') dispatchPalette({ type: 'type', text: event.text });
       if (event.kind !== 'key') return true;
       const { input, key } = event;
       switch (actionFor(paletteKeymap, input, key)) {
@@ -36,22 +30,22 @@ export function usePaletteKeys(
           closePalette();
           return true;
         case 'erase':
-          if (latest.current.text === '') closePalette();
-          else apply({ type: 'backspace' });
+          if (palette.text === '') closePalette();
+          else dispatchPalette({ type: 'backspace' });
           return true;
         case 'complete':
-          apply({ type: 'complete' });
+          dispatchPalette({ type: 'complete' });
           return true;
         case 'next':
-          apply({ type: 'next' });
+          dispatchPalette({ type: 'next' });
           return true;
         case 'previous':
-          apply({ type: 'previous' });
+          dispatchPalette({ type: 'previous' });
           return true;
         case 'run': {
-          const choice = paletteChoice(latest.current);
+          const choice = paletteChoice(palette);
           if (!choice) {
-            apply({ type: 'error', message: `unknown command :${latest.current.text.trim()}` });
+            dispatchPalette({ type: 'error', message: `unknown command :${palette.text.trim()}` });
             return true;
           }
           closePalette();
@@ -59,7 +53,7 @@ export function usePaletteKeys(
           return true;
         }
         default:
-          handleLineInputKey(input, key, (edit) => apply({ type: 'edit', action: edit }));
+          handleLineInputKey(input, key, (edit) => dispatchPalette({ type: 'edit', action: edit }));
           return true;
       }
     },

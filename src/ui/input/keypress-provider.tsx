@@ -73,7 +73,8 @@ export function KeypressProvider({ children }: { children: ReactNode }) {
   // own, not before any given number of turns. So the delivery also bumps `delivered` (same call, same update
   // lane: it commits together with the handler's changes, and a handler that changed nothing still gets a
   // commit), and the layout effect on it, after that commit, schedules the next key on a turn of its own
-  // (Ink draws and stdin is read between keys). A lone key is delivered at once, as before.
+  // (Ink draws and stdin is read between keys). A lone key is delivered at once, as before. What a handler
+  // changes later (after a service call, or in a transition) is not waited for.
   // Ink splits escape sequences but not control bytes from each other or the text around them, so a fast
   // typist (or key repeat, or a terminal without bracketed paste) can deliver "name\r", "\t\t" or two
   // Ctrl-W as one input; splitBurst makes them keys. A bracketed paste takes its place in the same queue, so

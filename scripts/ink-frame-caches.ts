@@ -113,3 +113,104 @@ export const inkOutputCachesAcrossFrames: Plugin = {
     });
   },
 };
+
+// Ink's Output.get builds the whole screen as a grid of cells every frame (a cell object per column of
+// every row) and turns each row back into a string, though a key changes a row or two. Patched: the writes
+// that land on each row (their column and their text after clipping and transformers) are collected
+// first, and a row whose writes are the same as in the last frame (same width) is last frame's string;
+// only the other rows get cells. A row's string is a function of the width and its writes, in order.
+const rowLoop = `        for (let [index, line] of lines.entries()) {
+            const currentLine = output[y + index];
+            // Lines above or below the output area have no corresponding pre-initialized row.
+            if (!currentLine) {
+                continue;
+            }
+            for (const transformer of transformers) {
+                line = transformer(line, index + y - operation.y);
+            }
+            const characters = this.caches.getStyledChars(line);
+            // Nothing to write (e.g. line was clipped away).
+            if (characters.length === 0) {
+                continue;
+            }
+            let offsetX = x;`;
+const rowLoopCollecting = `        for (let [index, line] of lines.entries()) {
+            const rowWrites = output[y + index];
+            // Lines above or below the output area have no corresponding row.
+            if (!rowWrites) {
+                continue;
+            }
+            for (const transformer of transformers) {
+                line = transformer(line, index + y - operation.y);
+            }
+            const characters = this.caches.getStyledChars(line);
+            // Nothing to write (e.g. line was clipped away).
+            if (characters.length === 0) {
+                continue;
+            }
+            rowWrites.push({ x, line, characters });
+        }
+    }
+    applyRowWrite(currentLine, x, characters) {
+        {
+            let offsetX = x;`;
+const getStart = `    get() {
+        // Initialize output array with a specific set of rows, so that margin/padding at the bottom is preserved
+        const output = [];
+        for (let y = 0; y < this.height; y++) {
+            const row = [];
+            for (let x = 0; x < this.width; x++) {
+                row.push({
+                    type: 'char',
+                    value: ' ',
+                    fullWidth: false,
+                    styles: [],
+                });
+            }
+            output.push(row);
+        }`;
+const getEnd = `        const generatedOutput = output
+            .map(line => {
+            // See https://github.com/vadimdemedes/ink/pull/564#issuecomment-1637022742
+            const lineWithoutEmptyItems = line.filter(item => item !== undefined);
+            return styledCharsToString(lineWithoutEmptyItems).trimEnd();
+        })
+            .join('\\n');
+        return {
+            output: generatedOutput,
+            height: output.length,
+        };`;
+const getStartRows = `    get() {
+        // The writes that land on each row, in order (applyWriteOperation collects them).
+        const output = [];
+        for (let y = 0; y < this.height; y++) {
+            output.push([]);
+        }`;
+const getEndRows = `        const last = this.caches.lastFrame?.width === this.width ? this.caches.lastFrame.rows : [];
+        const rows = output.map((writes, y) => {
+            const before = last[y];
+            if (before !== undefined && before.writes.length === writes.length && before.writes.every((w, i) => w.x === writes[i].x && w.line === writes[i].line)) {
+                return before;
+            }
+            const line = [];
+            for (let x = 0; x < this.width; x++) {
+                line.push({
+                    type: 'char',
+                    value: ' ',
+                    fullWidth: false,
+                    styles: [],
+                });
+            }
+            for (const write of writes) {
+                this.applyRowWrite(line, write.x, write.characters);
+            }
+            // See https://github.com/vadimdemedes/ink/pull/564#issuecomment-1637022742
+            const lineWithoutEmptyItems = line.filter(item => item !== undefined);
+            return { writes, text: styledCharsToString(lineWithoutEmptyItems).trimEnd() };
+        });
+        this.caches.lastFrame = { width: this.width, rows };
+        return {
+            output: rows.map(row => row.text).join('\\n'),
+            height: output.length,
+        };`;
+patches.push([rowLoop, rowLoopCollecting], [getStart, getStartRows], [getEnd, getEndRows]);

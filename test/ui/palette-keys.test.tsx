@@ -36,14 +36,14 @@ describe('the : palette, typed faster than it is drawn', () => {
     const c = await openConsole();
     c.ui.stdin.write(':users\r');
     // The old pump: the palette closed on Sites.
-    expect(await c.waitFor('Users (1)', 1500)).toContain('chiara');
+    expect(await c.waitFor('Users (1)', 3000)).toContain('chiara');
   });
 
   it('Backspace on what was typed erases it instead of closing the palette', async () => {
     const c = await openConsole();
     // The old pump: the Backspace read the text as empty and closed the palette; the m went to the list.
     c.ui.stdin.write(':u\u007fm');
-    await c.waitFor((f) => f.includes('migrate migration status') && !f.includes('users list the users'), 1500);
+    await c.waitFor((f) => f.includes('migrate migration status') && !f.includes('users list the users'), 3000);
     c.ui.stdin.write('\r');
     expect(await c.waitFor('Up to date')).toContain('Migration20260101000000_initial');
   });

@@ -6,7 +6,7 @@ import { CabinetError, ExitCode, usageError } from './lib/errors.ts';
 import { sanitizeLine, sanitizeText } from './lib/sanitize.ts';
 import { assertArgvIsUtf8 } from './commands/argv-encoding.ts';
 import { restoreMovedArguments } from './commands/moved-arguments.ts';
-import { databaseUrlFor, openReaderFor } from './commands/reader-for.ts';
+import { CONSOLE_READS, databaseUrlFor, openReaderFor } from './commands/reader-for.ts';
 import { debugLogFile, debugLogUsed } from './lib/debug-log.ts';
 import { clearSplash } from './lib/splash.ts';
 
@@ -43,7 +43,7 @@ Options
 Exit codes: 0 ok, 1 failure, 2 usage error.
 
 Read-only commands (list, show, history, diff, export) connect with CABINET_DATABASE_URL_RO when it
-is set.
+is set; the console does not (it lists the database it saves to).
 
 Examples
   $ cabinet                                   open the console
@@ -144,7 +144,7 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
   // while Ink and React load.
   const { startConsoleReader } = await import('./services/console-start.ts');
   const { takeEarlyConsole } = await import('./services/console-early.ts');
-  const early = takeEarlyConsole(flags) ?? startConsoleReader((options) => ctx.openReader(options));
+  const early = takeEarlyConsole(flags) ?? startConsoleReader((options) => openReaderFor(flags, options, CONSOLE_READS));
   await early.underway();
   // In steps, so that the connection is answered in between (ui/load-console-ui.ts).
   const { loadConsoleUi } = await import('./ui/load-console-ui.ts');

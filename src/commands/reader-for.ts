@@ -20,6 +20,12 @@ export function databaseUrlFor(flags: ConnectFlags, readOnly: boolean, env: Node
 }
 
 /**
+ * The console reads what it writes: its lists come from the database its saves go to, never from
+ * CABINET_DATABASE_URL_RO (which may name another database, or another server).
+ */
+export const CONSOLE_READS = { readOnly: false } as const;
+
+/**
  * The light read path (`CommandContext.openReader`): resolved and guarded as a full session is; a target
  * allowed only by --allow-non-tailnet is said on `warn`. The console's early start (services/console-early.ts)
  * opens its reader through this too, before the CLI's parser has loaded.
@@ -27,9 +33,10 @@ export function databaseUrlFor(flags: ConnectFlags, readOnly: boolean, env: Node
 export async function openReaderFor(
   flags: ConnectFlags,
   { warn, ...options }: OpenReaderOptions & { log: (line: string) => void; warn: (line: string) => void },
+  { readOnly = true }: { readOnly?: boolean } = {},
 ): Promise<DbReader> {
   const { openReader } = await import('../db/open-reader.ts');
-  const reader = await openReader({ allowNonTailnet: flags.allowNonTailnet, ...databaseUrlFor(flags, true), ...options });
+  const reader = await openReader({ allowNonTailnet: flags.allowNonTailnet, ...databaseUrlFor(flags, readOnly), ...options });
   if (!reader.guard.allowed) warn(`--allow-non-tailnet: ${reader.guard.reason}`);
   return reader;
 }

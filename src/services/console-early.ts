@@ -1,6 +1,6 @@
 import { assertArgvIsUtf8 } from '../commands/argv-encoding.ts';
 import { MOVED_DATABASE_URL } from '../commands/moved-arguments.ts';
-import { openReaderFor, type ConnectFlags } from '../commands/reader-for.ts';
+import { CONSOLE_READS, openReaderFor, type ConnectFlags } from '../commands/reader-for.ts';
 import { startConsoleReader, type EarlyReader } from './console-start.ts';
 
 /**
@@ -17,7 +17,7 @@ let early: { flags: ConnectFlags; reader: EarlyReader } | undefined;
 export async function startEarlyConsole(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const flags = await consoleConnectFlags(argv, env);
   if (!flags) return;
-  const reader = startConsoleReader((options) => openReaderFor(flags, options));
+  const reader = startConsoleReader((options) => openReaderFor(flags, options, CONSOLE_READS));
   early = { flags, reader };
   await reader.dialled;
 }

@@ -2,7 +2,8 @@ import { productionReactLoaded } from '../helpers/production-react.ts';
 import { useState } from 'react';
 import { Text, useApp } from 'ink';
 import { render } from 'ink-testing-library';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { sleep, unmountAfterEach, until } from '../helpers/keypress-kit.ts';
 import { KeypressProvider, type Keypress } from '../../src/ui/input/keypress-provider.tsx';
 import { useKeypress } from '../../src/ui/input/use-keypress.ts';
 
@@ -18,18 +19,10 @@ vi.mock('react/jsx-dev-runtime', async () => {
  * the console runs (see production-react.ts): a key the pump hands over after the first of a terminal read
  * renders in a scheduler task of React's, which a pump moving on after one turn of the event loop overtook.
  */
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const shown = (e: Keypress) => (e.kind === 'key' ? e.input : e.kind === 'paste' ? `paste:${e.text}` : `refused:${e.size}`);
 
-let unmount: (() => void) | undefined;
-afterEach(() => {
-  unmount?.();
-  unmount = undefined;
-});
+const mounted = unmountAfterEach();
 
-async function until(ok: () => boolean): Promise<void> {
-  for (const deadline = Date.now() + 2000; !ok(); await sleep(5)) if (Date.now() > deadline) throw new Error('timed out');
-}
 
 /** Types each key onto the text it last rendered, as a handler reading its render state does. */
 function RenderedField() {
@@ -69,7 +62,7 @@ describe('the keypress pump: each key sees the state the key before it left', ()
         <RenderedField />
       </KeypressProvider>,
     );
-    unmount = ui.unmount;
+    mounted(ui.unmount);
     await sleep(20);
     ui.stdin.write('abcdef');
     // The last key is f, old pump or new: once it is in, every key has been handled.
@@ -85,7 +78,7 @@ describe('the keypress pump: each key sees the state the key before it left', ()
         <ListWithFilter log={log} />
       </KeypressProvider>,
     );
-    unmount = ui.unmount;
+    mounted(ui.unmount);
     await sleep(20);
     ui.stdin.write('j/beta');
     await until(() => log.length >= 2);
@@ -105,7 +98,7 @@ describe('the keypress pump: each key sees the state the key before it left', ()
         <Silent />
       </KeypressProvider>,
     );
-    unmount = ui.unmount;
+    mounted(ui.unmount);
     await sleep(20);
     ui.stdin.write('ab\u001b[200~zwei\u001b[201~c\t');
     await until(() => log.length >= 5);

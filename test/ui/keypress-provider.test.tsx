@@ -3,11 +3,11 @@ import path from 'node:path';
 import { useEffect } from 'react';
 import { Text } from 'ink';
 import { render } from 'ink-testing-library';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { sleep, unmountAfterEach, until } from '../helpers/keypress-kit.ts';
 import { KeypressProvider, type Keypress, type KeypressOptions } from '../../src/ui/input/keypress-provider.tsx';
 import { useKeypress, useKeypressApi } from '../../src/ui/input/use-keypress.ts';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const shown = (e: Keypress) => (e.kind === 'key' ? `key:${e.input}` : e.kind === 'paste' ? `paste:${e.text}` : `refused:${e.size}`);
 
 /** A subscriber that writes what it hears into `log` and keeps it from the rest when `consume`. */
@@ -19,15 +19,8 @@ function Listener({ name, log, consume = true, ...options }: { name: string; log
   return <Text>{name}</Text>;
 }
 
-let unmount: (() => void) | undefined;
-afterEach(() => {
-  unmount?.();
-  unmount = undefined;
-});
+const mounted = unmountAfterEach();
 
-async function until(ok: () => boolean): Promise<void> {
-  for (const deadline = Date.now() + 2000; !ok(); await sleep(5)) if (Date.now() > deadline) throw new Error('timed out');
-}
 
 describe('the keypress provider, the one reader of the terminal', () => {
   it('hands a key to the active subscribers in priority order; the first that uses it keeps it from the rest', async () => {
@@ -40,7 +33,7 @@ describe('the keypress provider, the one reader of the terminal', () => {
         <Listener name="palette" log={log} priority={100} />
       </KeypressProvider>,
     );
-    unmount = ui.unmount;
+    mounted(ui.unmount);
     await sleep(20);
     ui.stdin.write('x');
     await until(() => log.length >= 2);
@@ -55,7 +48,7 @@ describe('the keypress provider, the one reader of the terminal', () => {
         <Listener name="list" log={log} pastes />
       </KeypressProvider>,
     );
-    unmount = ui.unmount;
+    mounted(ui.unmount);
     await sleep(20);
     ui.stdin.write('ab');
     await until(() => log.length >= 2);
@@ -97,7 +90,7 @@ describe('the keypress provider, the one reader of the terminal', () => {
         <Loading ready={false} />
       </KeypressProvider>,
     );
-    unmount = ui.unmount;
+    mounted(ui.unmount);
     await sleep(20);
     ui.stdin.write('j');
     await sleep(10);

@@ -159,9 +159,14 @@ describe('a hang-up while $EDITOR is open', () => {
     await t.waitFor((s) => s.includes('Sites (1)') && s.includes('killed-editor'));
     t.keys('Enter');
     t.type('E');
-    await t.waitFor('the editor was ended by SIGKILL: took what it had saved');
-    const screen = await t.waitFor('Edit site killed-editor');
-    expect(screen).toContain('Zweite Zeile');
+    await t.waitFor((s) => s.includes('Edit site killed-editor') && s.includes('Zweite Zeile'));
+    // The form's own line under the prompt's position says how the editor ended, and stays until a key is
+    // pressed. It was once only the shell's status line, which fades after 6 s: a person who looked away, or
+    // a loaded CI's poll, missed it, and the form then said just "prompt changed in the editor".
+    const screen = await t.waitFor((s) => /^Ln 1, Col 1 /m.test(s));
+    const lines = screen.split('\n');
+    const formLine = lines[lines.findIndex((l) => l.startsWith('Ln 1, Col 1 ')) + 1];
+    expect(formLine).toContain('the editor was ended by SIGKILL: took what it had saved · Ctrl-S to review and save');
     // Before the form's own draft takes over, the draft on disk already held the editor's text, byte for byte.
     const [draft] = new DraftStore({ dir: path.join(state, 'cabinet', 'drafts') }).list();
     expect(draft?.recordId).toBe('killed-editor');

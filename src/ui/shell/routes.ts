@@ -11,6 +11,8 @@ export type Route =
       prompt?: string;
       /** the row that editor opened: the prompt's base, however the row moved while the editor ran */
       base?: SiteRecord;
+      /** the signal that ended that editor after it saved (an OOM kill, a crash): the form says so */
+      endedBy?: string;
     }
   | { name: 'site-new' }
   | { name: 'site-delete'; siteId: string }

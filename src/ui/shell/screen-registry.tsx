@@ -27,7 +27,7 @@ interface ScreenDef<N extends Route['name']> {
 const SCREENS: { [N in Route['name']]: ScreenDef<N> } = {
   sites: { title: () => 'sites', render: () => <SitesScreen /> },
   site: { title: (r) => `site ${sanitizeLine(r.siteId)}`, render: (r) => <SiteDetailScreen siteId={r.siteId} /> },
-  'site-edit': { title: (r) => `edit ${sanitizeLine(r.siteId)}`, render: (r) => <SiteEditScreen siteId={r.siteId} prompt={r.prompt} base={r.base} /> },
+  'site-edit': { title: (r) => `edit ${sanitizeLine(r.siteId)}`, render: (r) => <SiteEditScreen siteId={r.siteId} prompt={r.prompt} base={r.base} endedBy={r.endedBy} /> },
   'site-new': { title: () => 'new site', render: () => <SiteWizardScreen /> },
   'site-delete': { title: (r) => `delete ${sanitizeLine(r.siteId)}`, render: (r) => <SiteDeleteScreen siteId={r.siteId} /> },
   'site-history': { title: (r) => `history ${sanitizeLine(r.siteId)}`, render: (r) => <SiteHistoryScreen siteId={r.siteId} /> },

@@ -17,7 +17,9 @@ import { PresenceGate } from '../../presence/presence-gate.tsx';
  * `e`: loads the site and any draft of it (a dropped session's, or one kept for later), then hands both to
  * the form, which keeps its draft however long the person takes.
  */
-export function SiteEditScreen(props: { siteId: string; prompt?: string | undefined; base?: SiteRecord | undefined }) {
+type SiteEditProps = { siteId: string; prompt?: string | undefined; base?: SiteRecord | undefined; endedBy?: string | undefined };
+
+export function SiteEditScreen(props: SiteEditProps) {
   // Warns first when someone else is editing this site, and announces this edit while the form is open.
   return (
     <PresenceGate kind="site" id={props.siteId} warn={props.prompt === undefined}>
@@ -26,8 +28,8 @@ export function SiteEditScreen(props: { siteId: string; prompt?: string | undefi
   );
 }
 
-function SiteEditOpen({ siteId, prompt, base }: { siteId: string; prompt?: string | undefined; base?: SiteRecord | undefined }) {
-  const start = useSiteEditStart(siteId, prompt, base);
+function SiteEditOpen({ siteId, prompt, base, endedBy }: SiteEditProps) {
+  const start = useSiteEditStart(siteId, prompt, base, endedBy);
   if (start.status === 'error') return <Text color={tone('error')}>{sanitizeLine(start.message)}</Text>;
   if (start.status === 'loading') return <Text dimColor>loading {sanitizeLine(siteId)}…</Text>;
   if (start.status === 'missing') return <Text color={tone('warn')}>No site with id {sanitizeLine(siteId)} (deleted?). Esc goes back.</Text>;

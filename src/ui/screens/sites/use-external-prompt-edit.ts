@@ -58,13 +58,9 @@ export function useExternalPromptEdit(): (siteId: string) => Promise<void> {
           shell.notify('prompt unchanged in the editor: nothing to save');
           return;
         }
-        shell.push({ name: 'site-edit', siteId, prompt: result.text, base: site });
-        shell.notify(
-          result.endedBy
-            ? `the editor was ended by ${result.endedBy}: took what it had saved · Ctrl-S to review and save`
-            : 'prompt changed in the editor: Ctrl-S to review and save',
-          'accent',
-        );
+        // The form's first line says the prompt came from the editor (and a signal that ended it), in every
+        // case it opens on: as it was, rebased onto a newer row, a conflict, a deleted site.
+        shell.push({ name: 'site-edit', siteId, prompt: result.text, base: site, ...(result.endedBy ? { endedBy: result.endedBy } : {}) });
       } catch (error) {
         shell.notify(error instanceof Error ? error.message : String(error), 'error');
       }

@@ -91,18 +91,23 @@ export function startFromEdit(base: SiteRecord, mine: Record<SiteField, string>,
   return { original: site, values: rebaseOnto(base, mine, site, 'mine', rule), notice: `${from} onto v${site.version} (was v${base.version})${theirs}` };
 }
 
+/** The start of the form's first line when it opens on a prompt back from $EDITOR. */
+export function fromEditor(endedBy?: string): string {
+  return endedBy ? `the editor was ended by ${endedBy}: took what it had saved` : 'prompt changed in the editor';
+}
+
 /** How an edit begins from a draft and the row as it is now (pure, for the form and the recovery screen). */
-export function startFromDraft(draft: StoredDraft, site: SiteRecord | null, prompt?: string): Omit<EditStart, 'gone'> & { gone: boolean } {
+export function startFromDraft(draft: StoredDraft, site: SiteRecord | null, prompt?: string, endedBy?: string): Omit<EditStart, 'gone'> & { gone: boolean } {
   const base = draftBaseRecord(draft, site);
   const mine = draftFormValues(draft, base);
   if (prompt !== undefined) mine.aiPrompt = prompt;
-  const from = prompt !== undefined ? 'prompt changed in the editor' : `resumed your unsaved draft from ${formatDateTime(draft.savedAt)}`;
+  const from = prompt !== undefined ? fromEditor(endedBy) : `resumed your unsaved draft from ${formatDateTime(draft.savedAt)}`;
   if (!site) return { original: base, values: mine, gone: true, notice: `${from}; the site was deleted since` };
   return { ...startFromEdit(base, mine, site, from), gone: false };
 }
 
 /** Loads the site and any draft of it; a draft wins over a fresh start, so a kept draft is never overwritten. */
-export function useSiteEditStart(siteId: string, prompt?: string, base?: SiteRecord): EditStartState {
+export function useSiteEditStart(siteId: string, prompt?: string, base?: SiteRecord, endedBy?: string): EditStartState {
   const { sites, revisions } = useServices();
   const drafts = useDrafts();
   return useEditStart(
@@ -112,14 +117,14 @@ export function useSiteEditStart(siteId: string, prompt?: string, base?: SiteRec
           if (prompt === undefined) return { original: site, values: formValuesOf(site) };
           // Back from $EDITOR without a draft on disk: the row the editor opened is still the edit's base.
           const from = base ?? site;
-          return startFromEdit(from, { ...formValuesOf(from), aiPrompt: prompt }, site, 'prompt changed in the editor');
+          return startFromEdit(from, { ...formValuesOf(from), aiPrompt: prompt }, site, fromEditor(endedBy));
         },
         draft: async (draft, site): Promise<EditStart> => {
-          const { gone, ...start } = startFromDraft(draft, site, prompt);
+          const { gone, ...start } = startFromDraft(draft, site, prompt, endedBy);
           return gone ? { ...start, gone: await goneDetailsOf(revisions, siteId) } : start;
         },
       }),
     (e) => (e instanceof Error ? e.message : String(e)),
-    [sites, revisions, drafts, siteId, prompt, base],
+    [sites, revisions, drafts, siteId, prompt, base, endedBy],
   );
 }

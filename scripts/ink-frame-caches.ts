@@ -14,10 +14,11 @@
 // Both patch pinned dependency code by text; the build fails if the text to patch is gone.
 import fs from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Plugin } from 'esbuild';
 import { MEMO_LIMIT, MEMO_MAX_KEY_LENGTH } from '../src/lib/bounded-memo.ts';
 
-const memoModule = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', 'src', 'lib', 'bounded-memo.ts');
+const memoModule = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'src', 'lib', 'bounded-memo.ts');
 
 export const memoisedStringWidth: Plugin = {
   name: 'memoised-string-width',

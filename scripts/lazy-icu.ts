@@ -6,9 +6,10 @@
 // their own); the others build theirs on first use. The build fails if the text to patch is gone.
 import fs from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Plugin } from 'esbuild';
 
-const helper = JSON.stringify(path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', 'src', 'lib', 'grapheme-segments.ts'));
+const helper = JSON.stringify(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'src', 'lib', 'grapheme-segments.ts'));
 
 /** Replaces each `[from, to]` exactly `count` times (default 1), or fails the build naming the file. */
 function patch(file: string, source: string, edits: [string, string, number?][]): string {

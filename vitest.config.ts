@@ -2,7 +2,6 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.{ts,tsx}'],
     globalSetup: ['test/helpers/global-setup.ts'],
     // Two cores: two test files at a time, each on its own database of the shared embedded cluster.
     pool: 'forks',
@@ -10,5 +9,16 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     reporters: ['default', './test/helpers/summary-reporter.ts'],
+    projects: [
+      {
+        // The console's screens under React's production build, as the built console runs them (scripts/build.ts
+        // defines NODE_ENV=production). The development reconciler vitest would load (NODE_ENV=test) queues a
+        // scheduler task after every commit and so hides ordering bugs the product has (see production-react.ts).
+        extends: true,
+        oxc: { jsx: { runtime: 'automatic', development: false } },
+        test: { name: 'ui', include: ['test/ui/**/*.test.{ts,tsx}'], setupFiles: ['test/helpers/production-react.ts'] },
+      },
+      { extends: true, test: { name: 'rest', include: ['test/**/*.test.{ts,tsx}'], exclude: ['test/ui/**', '**/node_modules/**'] } },
+    ],
   },
 });

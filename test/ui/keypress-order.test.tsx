@@ -2,17 +2,10 @@ import { productionReactLoaded } from '../helpers/production-react.ts';
 import { useState } from 'react';
 import { Text, useApp } from 'ink';
 import { render } from 'ink-testing-library';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sleep, unmountAfterEach, until } from '../helpers/keypress-kit.ts';
 import { KeypressProvider, type Keypress } from '../../src/ui/input/keypress-provider.tsx';
 import { useKeypress } from '../../src/ui/input/use-keypress.ts';
-
-// The JSX of this file and of src/ is compiled for React's development build (jsxDEV, which the production
-// build does not have): the production runtime's jsx takes the same first three arguments.
-vi.mock('react/jsx-dev-runtime', async () => {
-  const runtime = await import('react/jsx-runtime');
-  return { Fragment: runtime.Fragment, jsxDEV: (type: never, props: never, key: never) => runtime.jsx(type, props, key) };
-});
 
 /**
  * The pump's contract: each key sees the state the key before it left. Under React's production build, as

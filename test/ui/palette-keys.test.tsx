@@ -1,14 +1,7 @@
 import { productionReactLoaded } from '../helpers/production-react.ts';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { fakeServices, site, user } from './fake-services.ts';
 import { renderConsole } from './render-console.tsx';
-
-// The JSX of src/ is compiled for React's development build (jsxDEV, which the production build does not
-// have): the production runtime's jsx takes the same first three arguments.
-vi.mock('react/jsx-dev-runtime', async () => {
-  const runtime = await import('react/jsx-runtime');
-  return { Fragment: runtime.Fragment, jsxDEV: (type: never, props: never, key: never) => runtime.jsx(type, props, key) };
-});
 
 /**
  * The `:` palette typed faster than it is drawn, in the whole console under React's production build (as it

@@ -1,6 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  // From a checkout whose path Vite cannot load from, scripts/test.ts runs the suite through a symlink.
+  ...(process.env.CABINET_TEST_ROOT_LINK ? { resolve: { preserveSymlinks: true } } : {}),
   test: {
     globalSetup: ['test/helpers/global-setup.ts'],
     // Two cores: two test files at a time, each on its own database of the shared embedded cluster.

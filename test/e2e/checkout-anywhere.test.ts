@@ -13,6 +13,8 @@ import { startTmux, terminalEnv, type TmuxSession } from '../helpers/tmux.ts';
  * a file URL escapes: the build once took its helpers' paths from a URL's pathname, so in "/srv/My Tools"
  * it looked for "/srv/My%20Tools/…" and `npm install` failed before the console ever opened.
  *
+ * The README's second command, `npm test`, runs vitest, and Vite cannot load a module below a `#` at all.
+ *
  * The checkout here is this one's sources copied below such a directory, with its node_modules linked
  * (installing them again would take minutes and test npm, not cabinet).
  */
@@ -24,7 +26,7 @@ let tmux: TmuxSession | undefined;
 beforeAll(async () => {
   checkout = path.join(scratchDir('checkout', 0o755), 'My Tools #1 %41 ü', 'cabinet');
   fs.mkdirSync(checkout, { recursive: true });
-  for (const entry of ['package.json', 'tsconfig.json', 'mikro-orm.config.ts', 'bin', 'scripts', 'src', 'migrations']) {
+  for (const entry of ['package.json', 'tsconfig.json', 'vitest.config.ts', 'mikro-orm.config.ts', 'bin', 'scripts', 'src', 'migrations', 'test']) {
     fs.cpSync(path.join(repoRoot, entry), path.join(checkout, entry), { recursive: true });
   }
   fs.symlinkSync(path.join(repoRoot, 'node_modules'), path.join(checkout, 'node_modules'));
@@ -68,4 +70,13 @@ describe('a checkout whose path has a space, #, % and ü', () => {
     expect(run.status).toBe(0);
     expect((JSON.parse(run.stdout) as { site_id: string }[]).map((s) => s.site_id)).toEqual(['anywhere-de']);
   });
+
+  it('npm test runs the suite there (a file of it, after the build)', () => {
+    const run = spawnSync('npm', ['test', '--', 'test/lib/sanitize.test.ts'], { cwd: checkout, env: cleanEnv(), encoding: 'utf8', timeout: 240_000 });
+    const output = run.stdout + run.stderr;
+    // Before: Error: Failed to load url /test/helpers/global-setup.ts (resolved id: …/My Tools #1 %41 ü/…)
+    expect(output).not.toContain('Failed to load');
+    expect(output).toMatch(/^\d+ passed, 0 failed, 0 skipped$/m);
+    expect(run.status).toBe(0);
+  }, 300_000);
 });

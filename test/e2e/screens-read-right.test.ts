@@ -258,7 +258,7 @@ describe('status lines and footers (#17.5, #17.6)', () => {
     t.type('e');
     await t.waitFor('edit: not available, no row matches the filter');
     t.type('j');
-    // (on its own it would stay 6 s)
+    // (on its own it stays: only a key fades the status line)
     await t.waitFor((s) => !s.includes('not available'), 2500);
   });
 });

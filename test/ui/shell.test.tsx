@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { colorsEnabled, tone } from '../../src/ui/theme.ts';
 import { fakeServices, site, user } from './fake-services.ts';
 import { openRealConsole } from './real-console.ts';
@@ -151,6 +151,39 @@ describe('keys that arrive in one read', () => {
     const frame = await c.waitFor('zwei');
     // (the editor's margin cell starts each row)
     expect(frame).toContain('Hallo eins\n zwei');
+  });
+});
+
+describe('the status line', () => {
+  let rc: Awaited<ReturnType<typeof openRealConsole>>;
+  beforeAll(async () => {
+    rc = await openRealConsole('ui_status');
+  });
+  afterAll(async () => rc?.close());
+  afterEach(() => vi.useRealTimers());
+
+  it('says "saved …" until the next key, however long nobody looks (it faded after 6 s: a person who looked away missed it)', async () => {
+    await rc.reset({ sites: [{ siteId: 'acme-de', domain: 'acme.de', brandName: 'ACME', language: 'de', aiPrompt: 'Hallo.' }] });
+    // The clock only moves when the test says so (and with real time, so the database's replies still come).
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'], shouldAdvanceTime: true });
+    const c = renderConsole(rc.services);
+    current = c;
+    await c.waitFor('acme-de');
+    await c.press('e');
+    await c.waitFor('Edit site acme-de');
+    await c.focusField('brand name');
+    await c.press(KEY.end);
+    await c.type(' GmbH');
+    await c.press(KEY.ctrlS);
+    await c.waitFor('Review changes to acme-de');
+    await c.press('y');
+    await c.waitFor('saved acme-de: brand name');
+    // A minute away from the terminal.
+    await vi.advanceTimersByTimeAsync(60_000);
+    await c.waitFor((f) => /acme-de\s.*ACME GmbH/.test(f));
+    expect(c.frame()).toContain('saved acme-de: brand name');
+    await c.press('j');
+    await c.waitFor((f) => !f.includes('saved acme-de'));
   });
 });
 

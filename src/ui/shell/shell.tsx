@@ -27,7 +27,6 @@ import { groupedCount } from '../../lib/grouped-count.ts';
 
 export const MIN_COLUMNS = 60;
 export const MIN_ROWS = 15;
-const STATUS_MS = 6000;
 const PROMPT_LIMIT = `at most ${groupedCount(PROMPT_MAX_CHARS)}`;
 
 type Overlay = 'none' | 'help' | 'palette';
@@ -69,12 +68,6 @@ export function Shell({ services, initialRoute }: { services: Services; initialR
     () => withoutShadowed(capturesText ? typingKeymap : depth > 1 ? nestedKeymap : rootKeymap, screenKeymap),
     [capturesText, depth, screenKeymap],
   );
-
-  useEffect(() => {
-    if (!status) return;
-    const timer = setTimeout(() => setStatus((s) => (s === status ? null : s)), STATUS_MS);
-    return () => clearTimeout(timer);
-  }, [status]);
 
   const suspend = useCallback(
     async <T,>(fn: () => Promise<T>): Promise<T> => {
@@ -128,8 +121,10 @@ export function Shell({ services, initialRoute }: { services: Services; initialR
   const helpLength = helpRows(helpSections).length;
   const bodyHeight = api.body.height;
 
-  // Every key fades the status line (it told what the last action did; a message this key causes is set
-  // by a subscriber below and stays until the key after); a paste too big for any field says so.
+  // Every key fades the status line, and nothing else does: it tells what the last action did ("saved …",
+  // "not saved: …"), and a person who looked away reads it when back (it once faded after 6 s as well, and a
+  // loaded CI's poll missed it like a person would). A message this key causes is set by a subscriber below
+  // and stays until the key after; a paste too big for any field says so.
   useKeypress(
     (event) => {
       if (event.kind === 'key') setStatus(null);

@@ -10,6 +10,7 @@ import { cluster, createMigratedDatabase } from '../helpers/db.ts';
 import { binCabinet, ensureBuilt, startTmux, terminalEnv, type TmuxSession } from '../helpers/tmux.ts';
 import { scratchDir } from '../helpers/scratch.ts';
 import { focusField, tmuxForm } from '../helpers/focus-field.ts';
+import { until } from '../helpers/until.ts';
 
 /**
  * The console against real PostgreSQL in a real terminal (tmux), under the things that go wrong in
@@ -151,8 +152,8 @@ describe('two consoles editing the same site', () => {
     await openEdit(b, 'two-reapply', { otherEditing: true });
     await appendBrand(a, ' from A');
     await save(a);
-    // A's save, as A's list shows it: the status line holds one message for 6 s, and a later notice
-    // (live, presence) may replace 'saved …' before a loaded machine's poll sees it (a CI run missed it).
+    // A's save, as A's list shows it: the status line holds one message, and a later notice (live,
+    // presence) may replace 'saved …' before a loaded machine's poll sees it (a CI run missed it).
     await a.waitFor(/two-reapply\s.*Alpha from A/);
     await focusField(tmuxForm(b), 'language');
     b.keys('BSpace', 'BSpace');
@@ -182,8 +183,8 @@ describe('two consoles editing the same site', () => {
     await openEdit(b, 'two-overwrite', { otherEditing: true });
     await appendBrand(a, ' from A');
     await save(a);
-    // A's save, as A's list shows it: the status line holds one message for 6 s, and a later notice
-    // (live, presence) may replace 'saved …' before a loaded machine's poll sees it (a CI run missed it).
+    // A's save, as A's list shows it: the status line holds one message, and a later notice (live,
+    // presence) may replace 'saved …' before a loaded machine's poll sees it (a CI run missed it).
     await a.waitFor(/two-overwrite\s.*Alpha from A/);
     await appendBrand(b, ' from B');
     await saveKnownMoved(b);
@@ -226,13 +227,11 @@ describe('writes from outside cabinet during an edit', () => {
     const screen = await t.waitFor('Not saved: psql-delete was deleted while you were editing it');
     expect(screen).toContain('was deleted outside cabinet');
     expect(screen).toContain('your draft is kept');
-    await sleep(500);
-    expect(draftsOf(state).find((d) => d.recordId === 'psql-delete')?.fields.brandName).toBe('Alpha GmbH');
+    await until('the draft to hold the edit', () => draftsOf(state).find((d) => d.recordId === 'psql-delete')?.fields.brandName === 'Alpha GmbH');
     t.type('c');
     await t.waitFor('re-created site psql-delete with your values');
     expect((await row('psql-delete'))?.brand_name).toBe('Alpha GmbH');
-    await sleep(500);
-    expect(draftsOf(state)).toEqual([]);
+    await until('the saved edit\'s draft to go', () => draftsOf(state).length === 0);
   });
 });
 
@@ -260,8 +259,7 @@ describe('a dropped terminal', () => {
     await save(next);
     await next.waitFor('saved hup-tui: prompt');
     expect((await row('hup-tui'))?.ai_prompt).toBe('Erste Zeile. Привет, Entwurf!');
-    await sleep(500);
-    expect(draftsOf(state)).toEqual([]);
+    await until('the saved edit\'s draft to go', () => draftsOf(state).length === 0);
   });
 
   it('SIGHUP while $EDITOR runs: what the editor saved is in the draft, and the next start recovers it', async () => {
@@ -274,11 +272,10 @@ describe('a dropped terminal', () => {
     await openEdit(t, 'hup-editor');
     t.keys('C-o');
     const drafts = path.join(state, 'cabinet', 'drafts');
-    for (let i = 0; i < 100; i++) {
+    await until('the editor to save into its draft file', () => {
       const md = fs.existsSync(drafts) ? fs.readdirSync(drafts).filter((f) => f.endsWith('.md')) : [];
-      if (md.length > 0 && fs.readFileSync(path.join(drafts, md[0]!), 'utf8').includes('Aus dem Editor')) break;
-      await sleep(100);
-    }
+      return md.length > 0 && fs.readFileSync(path.join(drafts, md[0]!), 'utf8').includes('Aus dem Editor');
+    });
     process.kill(t.pid(), 'SIGHUP');
     expect(await t.waitForExit(15_000)).toBe(129);
     // cabinet forwarded the hang-up to the editor and took what it had saved into the draft, byte for byte

@@ -5,6 +5,7 @@ import { DraftStore } from '../../src/lib/drafts.ts';
 import { createMigratedDatabase } from '../helpers/db.ts';
 import { binCabinet, ensureBuilt, startTmux, terminalEnv, type TmuxSession } from '../helpers/tmux.ts';
 import { scratchDir } from '../helpers/scratch.ts';
+import { until } from '../helpers/until.ts';
 
 /**
  * A hang-up while `$EDITOR` is open (issue 11, item 6), in a real terminal with three real editor
@@ -28,8 +29,6 @@ afterAll(async () => {
 afterEach(() => {
   for (const s of sessions.splice(0)) s.kill();
 });
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 type Editor = 'dies' | 'traps' | 'ignores';
 type HangUp = 'process group' | 'cabinet only' | 'kill-session';
@@ -56,12 +55,6 @@ function alive(pid: number): boolean {
     return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
   } catch {
     return false;
-  }
-}
-
-async function until(what: string, ok: () => boolean, timeoutMs = 10_000): Promise<void> {
-  for (const deadline = Date.now() + timeoutMs; !ok(); await sleep(50)) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
   }
 }
 

@@ -304,10 +304,12 @@ describe('a dropped terminal', () => {
     await openEdit(t, 'kill-nine');
     await focusField(tmuxForm(t), 'Prompt');
     t.keys('End');
-    // Steady typing for three seconds, then the process dies without any chance to flush.
+    // Steady typing, a word every 100 ms, for three seconds and at least until eight words are more than
+    // 2.2 s old (on a loaded machine each send-keys takes longer, and three seconds held too few words to
+    // tell anything); then the process dies without any chance to flush.
     const typed: { text: string; at: number }[] = [];
-    const until = Date.now() + 3000;
-    for (let i = 0; Date.now() < until; i++) {
+    const start = Date.now();
+    for (let i = 0; Date.now() < start + 3000 || typed.length < 8 || Date.now() - typed[7]!.at < 2200; i++) {
       const text = ` w${i}`;
       t.type(text);
       typed.push({ text, at: Date.now() });

@@ -2,68 +2,16 @@
 // faster than hundreds of small modules (Ink, React and meow resolve ~100 files otherwise).
 // The database stack stays external: migrations in migrations/ are loaded at run time and import
 // @mikro-orm/migrations from node_modules, so the ORM must be that same copy, not a bundled twin.
-import { build, type Plugin } from 'esbuild';
+import { build } from 'esbuild';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { inkOutputCachesAcrossFrames, memoisedStringWidth } from './ink-frame-caches.ts';
-import { lazyIcuSegmenters, stringWidthWithoutIcu } from './lazy-icu.ts';
+import { sharedPlugins } from './build-plugins.ts';
+import { buildSnapshot } from './snapshot-build.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 // meow would otherwise find, read and normalise package.json on every start (~15 ms); hand it what it shows.
 const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as Record<string, unknown>;
-
-// Yoga (Ink's layout engine) is emscripten output that, seeing a global fetch, fetches its own inlined
-// base64 wasm as a data: URL: that loads Node's fetch stack (undici, ~30 ms) before the first frame.
-// Telling it there is no fetch makes it decode the same bytes directly, as it does on older Node.
-const yogaWithoutFetch: Plugin = {
-  name: 'yoga-without-fetch',
-  setup(b) {
-    b.onLoad({ filter: /yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/ }, async (args) => {
-      const source = await fs.promises.readFile(args.path, 'utf8');
-      const patched = source.replaceAll('"function"!=typeof fetch', 'true');
-      if (patched === source) throw new Error(`${args.path}: the fetch test to patch is gone (yoga-layout changed); update scripts/build.ts`);
-      return { contents: patched, loader: 'js' };
-    });
-  },
-};
-
-// string-width (Ink's and ours) builds `/^\p{RGI_Emoji}$/v` as it loads and compiles it for the first
-// non-ASCII cluster it measures: ~70 ms of CPU on every console start. The same answer, cheaply, for the
-// clusters that cannot be an RGI emoji: src/lib/rgi-emoji.ts (checked against the full set in its test).
-const stringWidthLazyEmoji: Plugin = {
-  name: 'string-width-lazy-emoji',
-  setup(b) {
-    b.onLoad({ filter: /[\\/]node_modules[\\/]string-width[\\/]index\.js$/ }, async (args) => {
-      const source = await fs.promises.readFile(args.path, 'utf8');
-      const definition = 'const rgiEmojiRegex = /^\\p{RGI_Emoji}$/v;';
-      const use = 'rgiEmojiRegex.test(segment)';
-      if (!source.includes(definition) || source.split(use).length !== 2) {
-        throw new Error(`${args.path}: the RGI_Emoji test to replace is gone (string-width changed); update scripts/build.ts`);
-      }
-      const helper = JSON.stringify(path.join(root, 'src', 'lib', 'rgi-emoji.ts'));
-      // And no ICU segmenter for text whose code points are clusters of their own (scripts/lazy-icu.ts).
-      const patched = `import { isRgiEmoji } from ${helper};\n${stringWidthWithoutIcu(args.path, source.replace(definition, '').replace(use, 'isRgiEmoji(segment)'))}`;
-      return { contents: patched, loader: 'js', resolveDir: path.dirname(args.path) };
-    });
-  },
-};
-
-// meow evaluates normalize-package-data as it loads (spdx-correct sorts its table with localeCompare, which
-// sets up ICU's collator: 10-20 ms of CPU on every start), though it normalises package.json only when a
-// program reads cli.pkg. The same function, loaded on its first call.
-const meowLazyNormalize: Plugin = {
-  name: 'meow-lazy-normalize',
-  setup(b) {
-    b.onLoad({ filter: /[\\/]node_modules[\\/]meow[\\/]build[\\/]dependencies\.js$/ }, async (args) => {
-      const source = await fs.promises.readFile(args.path, 'utf8');
-      const eager = 'var normalizeExports = requireNormalize();\nconst normalizePackageData = getDefaultExportFromCjs(normalizeExports);';
-      if (!source.includes(eager)) throw new Error(`${args.path}: the normalize-package-data load to defer is gone (meow changed); update scripts/build.ts`);
-      const lazy = 'const normalizePackageData = (...args) => getDefaultExportFromCjs(requireNormalize())(...args);';
-      return { contents: source.replace(eager, lazy), loader: 'js' };
-    });
-  },
-};
 
 // Chunks are content-hashed: without a clean dist/, every build leaves the last one's behind.
 fs.rmSync(path.join(root, 'dist'), { recursive: true, force: true });
@@ -99,7 +47,7 @@ await build({
   sourcemap: 'linked',
   logLevel: 'warning',
   chunkNames: 'chunks/[name]-[hash]',
-  plugins: [yogaWithoutFetch, stringWidthLazyEmoji, lazyIcuSegmenters, meowLazyNormalize, memoisedStringWidth, inkOutputCachesAcrossFrames],
+  plugins: sharedPlugins,
 });
 
 // The migrations as .js for an installed cabinet: Node will not strip types below node_modules (see
@@ -115,6 +63,12 @@ await build({
   target: 'node22',
   logLevel: 'warning',
 });
+
+// The console's startup snapshot, built by the node bin/cabinet runs (scripts/snapshot-build.ts). Without it
+// cabinet still starts, only slower: say why, and go on.
+const runtime = path.join(root, 'node_modules', '.bin', 'node');
+const snapshotFailed = await buildSnapshot(fs.existsSync(runtime) ? runtime : process.execPath);
+if (snapshotFailed) console.error(`cabinet: the startup snapshot was not built, so the console starts without it: ${snapshotFailed}`);
 
 // After `npm install` (the prepare script): say once which Node runs cabinet, as .npmrc keeps npm's engine
 // warnings about the Node that runs npm quiet.

@@ -6,9 +6,10 @@ import type * as Tr46 from 'tr46';
  * to load, and a start whose domains are plain ASCII (the console's first screen, most commands) never
  * needs them. Same functions, same answers.
  */
-const load = createRequire(import.meta.url);
 let tr46: typeof Tr46 | undefined;
-const lib = (): typeof Tr46 => (tr46 ??= load('tr46') as typeof Tr46);
+// The require is made on first use too: in the startup snapshot this module loads at build time, where
+// import.meta.url is no place in this checkout (scripts/snapshot-build.ts).
+const lib = (): typeof Tr46 => (tr46 ??= createRequire(import.meta.url)('tr46') as typeof Tr46);
 
 export const toASCII: typeof Tr46.toASCII = (...args) => lib().toASCII(...args);
 export const toUnicode: typeof Tr46.toUnicode = (...args) => lib().toUnicode(...args);

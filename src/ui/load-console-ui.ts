@@ -11,7 +11,9 @@ const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
  * them early; services/console-early.ts). In steps, the reply is read, and the queries sent, in between.
  */
 export async function loadConsoleUi(): Promise<typeof runConsole> {
-  await import('yoga-layout');
+  const yoga = (await import('yoga-layout')) as unknown as { ready?: () => Promise<void> };
+  // From the startup snapshot the wasm is instantiated as it starts (scripts/snapshot-build.ts).
+  await yoga.ready?.();
   await turn();
   await import('ink');
   await turn();

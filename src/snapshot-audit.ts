@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import module from 'node:module';
 import os from 'node:os';
 import tty from 'node:tty';
 import v8 from 'node:v8';
@@ -12,13 +13,18 @@ import v8 from 'node:v8';
 export const loadTimeReads: string[] = [];
 const restore: (() => void)[] = [];
 const realEnv = process.env;
+/** Until endAudit. A module may hold on to the audited env (`const {env} = process`): it reads through, unrecorded, then. */
+let auditing = v8.startupSnapshot.isBuildingSnapshot();
+const record = (read: string) => {
+  if (auditing) loadTimeReads.push(`${read} ${where()}`);
+};
 
 function watch<T extends object>(target: T, name: keyof T & string, label: string): void {
   const descriptor = Object.getOwnPropertyDescriptor(target, name)!;
   Object.defineProperty(target, name, {
     configurable: true,
     get() {
-      loadTimeReads.push(`${label} ${where()}`);
+      record(label);
       return descriptor.get ? descriptor.get.call(target) : descriptor.value;
     },
   });
@@ -28,7 +34,7 @@ function watch<T extends object>(target: T, name: keyof T & string, label: strin
 function wrap<T extends object>(target: T, name: keyof T & string, label: string): void {
   const original = target[name] as unknown as (...args: unknown[]) => unknown;
   (target as Record<string, unknown>)[name] = function (this: unknown, ...args: unknown[]) {
-    loadTimeReads.push(`${label} ${where()}`);
+    record(label);
     return original.apply(this, args);
   };
   restore.push(() => ((target as Record<string, unknown>)[name] = original));
@@ -37,15 +43,15 @@ function wrap<T extends object>(target: T, name: keyof T & string, label: string
 if (v8.startupSnapshot.isBuildingSnapshot()) {
   process.env = new Proxy(realEnv, {
     get(target, key, receiver) {
-      if (typeof key === 'string') loadTimeReads.push(`env.${key} ${where()}`);
+      if (typeof key === 'string') record(`env.${key}`);
       return Reflect.get(target, key, receiver);
     },
     has(target, key) {
-      if (typeof key === 'string') loadTimeReads.push(`env.${key} ${where()}`);
+      if (typeof key === 'string') record(`env.${key}`);
       return Reflect.has(target, key);
     },
     ownKeys(target) {
-      loadTimeReads.push(`env.* ${where()}`);
+      record('env.*');
       return Reflect.ownKeys(target);
     },
   });
@@ -61,7 +67,7 @@ if (v8.startupSnapshot.isBuildingSnapshot()) {
   Object.defineProperty(meta, 'url', {
     configurable: true,
     get() {
-      loadTimeReads.push(`import.meta.url ${where()}`);
+      record('import.meta.url');
       return url;
     },
   });
@@ -70,23 +76,21 @@ if (v8.startupSnapshot.isBuildingSnapshot()) {
 
 /** Puts everything back as it was, before the heap is saved. */
 export function endAudit(): void {
+  auditing = false;
   process.env = realEnv;
-  bundleLines = undefined;
+  bundleMap = undefined;
   for (const undo of restore.splice(0).reverse()) undo();
 }
 
-/** The module that made the read: in the one-file bundle, the `// path` comment esbuild puts above each module. */
+/** The module that made the read, through the bundle's source map (scripts/snapshot-build.ts writes entry.cjs.map). */
 function where(): string {
-  const frame = (new Error().stack ?? '').split('\n')[3] ?? '';
-  const at = /\(?([^()\s]+):(\d+):\d+\)?$/.exec(frame.trim());
+  const frame = (new Error().stack ?? '').split('\n')[4] ?? ''; // Error, where, record, the trap, its caller
+  const at = /\(?([^()\s]+):(\d+):(\d+)\)?$/.exec(frame.trim());
   if (!at) return frame.trim();
-  const [, file = '', line = '0'] = at;
+  const [, file = '', line = '0', column = '0'] = at;
   if (!file.endsWith('.cjs')) return file;
-  bundleLines ??= fs.readFileSync(file, 'utf8').split('\n');
-  for (let i = Number(line) - 1; i >= 0; i--) {
-    const comment = /^\/\/ (\S+\.(?:[cm]?js|tsx?))$/.exec(bundleLines[i]!);
-    if (comment) return comment[1]!;
-  }
-  return file;
+  bundleMap ??= new module.SourceMap(JSON.parse(fs.readFileSync(`${file}.map`, 'utf8')) as module.SourceMapPayload);
+  const entry = bundleMap.findEntry(Number(line) - 1, Number(column) - 1);
+  return 'originalSource' in entry ? entry.originalSource.replace(/^(\.\.\/)+/, '') : file;
 }
-let bundleLines: string[] | undefined;
+let bundleMap: module.SourceMap | undefined;

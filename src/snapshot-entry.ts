@@ -5,7 +5,6 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import v8 from 'node:v8';
-import * as yoga from 'yoga-layout';
 import { start } from './start.ts';
 import './cli.ts';
 import './services/console-early.ts';
@@ -32,7 +31,5 @@ v8.startupSnapshot.setDeserializeMainFunction(() => {
   globalThis.__cabinetRequire = createRequire(script);
   globalThis.__cabinetImport = globalThis.__cabinetRequire('./snapshot/import.cjs') as (id: string) => Promise<unknown>;
   for (const refresh of globalThis.__cabinetRefresh ?? []) refresh();
-  // The wasm compiles while the connection starts; ui/load-console-ui.ts waits for it.
-  void (yoga as unknown as { ready(): Promise<void> }).ready();
   void start();
 });

@@ -17,11 +17,11 @@ export const ALLOWED_READS: AllowedRead[] = [
   { read: /^(process\.(argv|stdout)|tty\.isatty\(\)|env\.\w+)$/, from: 'chalk/source/vendor/supports-color/', why: REFRESHED },
   { read: /^env\.(CI|CONTINUOUS_INTEGRATION)$/, from: 'is-in-ci/', why: REFRESHED },
   { read: /^env\.(TERM_PROGRAM|TERM|TMUX)$/, from: 'ansi-escapes/base.js', why: REFRESHED },
-  { read: /^process\.cwd\(\)$/, from: 'ink/build/components/ErrorOverview.js', why: REFRESHED },
+  { read: /^process\.cwd\(\)$/, from: 'ink/src/components/ErrorOverview.', why: REFRESHED },
   { read: /^process\.cwd\(\)$/, from: 'stack-utils/', why: "only a default, and Ink's ErrorOverview passes its own cwd" },
   {
     read: /^process\.(stdin|stdout|stderr)$/,
-    from: 'ink/build/components/Std',
+    from: 'ink/src/components/Std',
     why: "only the contexts' default values: Ink's App always provides the streams render() was given",
   },
   {

@@ -3,6 +3,7 @@ import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { cluster, createMigratedDatabase } from '../helpers/db.ts';
 import { binCabinet, ensureBuilt, startTmux, terminalEnv, type TmuxSession } from '../helpers/tmux.ts';
+import { userSnapshotSql } from '../../src/services/user-revisions.ts';
 import { oneLine, scratchCli } from './support.ts';
 
 /**
@@ -90,5 +91,19 @@ describe('the console as a role that may read sites but not the migrations', () 
     tmux.keys('q');
     const after = await tmux.waitFor(/cabinet-exit-status=\d/);
     expect(after).toMatch(/cabinet-exit-status=0/);
+  });
+});
+
+describe('users import as the app role (no owner rights)', () => {
+  it('imports thousands of users, each with its revision equal to its row', async () => {
+    const n = 3000;
+    const file = cli.file('app-import.ndjson', Array.from({ length: n }, (_, i) => JSON.stringify({ user_id: `app-${100000 + i}`, email: `member${i}.${(i * 7919).toString(36)}@shop${i % 89}.example` })).join('\n') + '\n');
+    const r = await cli.run(['users', 'import', file, '--yes'], { url: urlAs(role.app) });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/Created 3,000 users, changed 0, left 0 alone\./);
+    const revisions = await db.query<{ n: number }>(
+      `select count(*)::int as n from users u join user_revisions r using (user_id) where u.user_id like 'app-%' and r.action = 'create' and r.new_values = ${userSnapshotSql('u')}`,
+    );
+    expect(revisions.rows[0]!.n).toBe(n);
   });
 });

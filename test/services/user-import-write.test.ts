@@ -63,4 +63,32 @@ describe('an import creating users', () => {
       await db.query(`alter table users drop constraint no_blocked`);
     }
   });
+
+  it("each new user's revision equals its row, whether the snapshot came from the record or was built from the row", async () => {
+    const full = { first_seen: '2026-01-02T03:04:05.123456Z', last_seen: '2026-01-02T03:04:05.123456Z', version: 3, updated_at: '2026-02-03T04:05:06.000001Z' };
+    const lines = [
+      // Export's own form, every column: the client's snapshot.
+      { user_id: 'snap-plain', email: 'plain@acme.de', ...full },
+      { user_id: 'snap-ütf', email: 'zoë.ñ@acme.de 😀', ...full },
+      // Times PostgreSQL does not write back as given: 24:00 is the next day, :60 the next minute.
+      { user_id: 'snap-24h', email: 'h@acme.de', ...full, first_seen: '2026-01-02T24:00:00.000000Z' },
+      { user_id: 'snap-leap', email: 'l@acme.de', ...full, last_seen: '2026-12-31T23:59:60.000000Z' },
+      { user_id: 'snap-offset', email: 'o@acme.de', ...full, updated_at: '2026-02-03T04:05:06.5+05:45' },
+      // Text JSON escapes, a column left out (the table's default), year 1.
+      { user_id: 'snap-quote', email: 'a"b\\c@acme.de', ...full },
+      { user_id: 'snap-default', email: 'd@acme.de', first_seen: full.first_seen, version: 2 },
+      { user_id: 'snap-year1', email: 'y@acme.de', ...full, first_seen: '0001-01-01T00:00:00.000000Z' },
+    ];
+    await importUsers(lines);
+    const rows = await db.query<{ user_id: string; same: boolean; first_seen: string; last_seen: string; updated_at: string }>(
+      `select u.user_id, r.new_values = ${userSnapshotSql('u')} as same, r.new_values->>'first_seen' as first_seen, r.new_values->>'last_seen' as last_seen,
+              r.new_values->>'updated_at' as updated_at
+         from users u join user_revisions r using (user_id) where u.user_id like 'snap-%'`,
+    );
+    expect(Object.fromEntries(rows.rows.map((r) => [r.user_id, r.same]))).toEqual(Object.fromEntries(lines.map((l) => [l.user_id, true])));
+    const by = Object.fromEntries(rows.rows.map((r) => [r.user_id, r]));
+    expect(by['snap-24h']!.first_seen).toBe('2026-01-03T00:00:00.000000Z');
+    expect(by['snap-leap']!.last_seen).toBe('2027-01-01T00:00:00.000000Z');
+    expect(by['snap-offset']!.updated_at).toBe('2026-02-02T22:20:06.500000Z');
+  });
 });

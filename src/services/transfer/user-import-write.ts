@@ -85,8 +85,8 @@ function updateSql(force: boolean): string {
     ${insertUserRevisionsSql('changes c')}`;
 }
 
-/** The checked rows of new users (those not in the table), each column as the new row will hold it (and `extra`). */
-const newRows = (extra = '') => `select ${exportOrder(USER_SCHEMA).map((f, i) => `${CREATE_LIST[i]} as ${f.column}`).join(', ')}${extra}
+/** The checked rows of new users (those not in the table), each column as the new row will hold it. */
+const NEW_ROWS = `select ${exportOrder(USER_SCHEMA).map((f, i) => `${CREATE_LIST[i]} as ${f.column}`).join(', ')}
     from cabinet_import_users t
    where not exists (select 1 from users u where u.user_id = t.user_id)`;
 
@@ -94,21 +94,20 @@ const newRows = (extra = '') => `select ${exportOrder(USER_SCHEMA).map((f, i) =>
  * The revisions of the new users: what insertUserRevisionsSql writes for a create (every column changed,
  * the row's version, no old values), built from the rows as the INSERT after it stores them (the same
  * values and defaults; now() is the transaction's time) and numbered after any revisions an earlier user of
- * the same id left (one grouped read, not a look-up per row). The snapshot is the one the client built from
- * the record when it could (createSnapshotJson: an exported file's rows), else built here from the values. Two plain statements instead of one INSERT
+ * the same id left (one grouped read, not a look-up per row). Two plain statements instead of one INSERT
  * feeding the other through RETURNING: 100k users, same psql session, 2.1 + 4.5-4.9 s against 8.2-8.4 s
  * (the materialised RETURNING and the per-row max(rev) cost more than the second pass over the staging table).
  */
 function createRevisionsSql(): string {
-  return `with n as materialized (${newRows(', t.snapshot')}),
+  return `with n as materialized (${NEW_ROWS}),
       prior as (select r.user_id, max(r.rev) as rev from user_revisions r where r.user_id in (select user_id from n) group by r.user_id)
     insert into user_revisions (user_id, rev, version, action, changed_fields, old_values, new_values, actor, note)
     select n.user_id, coalesce(prior.rev, 0) + 1, n.version, 'create',
-           array[${USER_CHANGE_COLUMNS.map((c) => `'${c}'`).join(', ')}]::text[], null, coalesce(n.snapshot, ${userSnapshotSql('n')}), $1::text, $2::text
+           array[${USER_CHANGE_COLUMNS.map((c) => `'${c}'`).join(', ')}]::text[], null, ${userSnapshotSql('n')}, $1::text, $2::text
       from n left join prior on prior.user_id = n.user_id`;
 }
 
 /** New users, version and times as the file gives them (else the table's defaults). */
 function insertSql(): string {
-  return `insert into users (${USER_KEYS.join(', ')}) ${newRows()}`;
+  return `insert into users (${USER_KEYS.join(', ')}) ${NEW_ROWS}`;
 }

@@ -71,33 +71,3 @@ export function parseUserRecord(value: unknown): { ok: true; row: UserImportRow;
   if (errors.length > 0) return { ok: false, error: errors.join('; ') };
   return { ok: true, row, warnings };
 }
-
-/** A time exactly as export writes it and as the snapshot SQL (isoSql) writes it back: UTC, microseconds, `Z`, 00:00–23:59:59. */
-const ROUND_TRIP_TIME = /^(\d{4})-\d\d-\d\dT([01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{6}Z$/;
-
-/**
- * The user_revisions snapshot of a new user as JSON text, built from the record when the stored row is sure
- * to hold exactly its values: every column given, each time in export's own form (one PostgreSQL writes back
- * unchanged), text that JSON writes without an escape. Else null, and SQL builds the snapshot from the row
- * (userSnapshotSql). Exported files are all of the first kind, so a restore's snapshots cost the server a
- * JSON parse in the staging COPY (while the client still reads the file) instead of a build per row.
- */
-export function createSnapshotJson(row: UserImportRow): string | null {
-  let json = '';
-  for (const f of EXPORT_FIELDS) {
-    const v = row[f.column];
-    if (v === null) return null;
-    let text: string;
-    if (f.kind === 'integer') text = String(v);
-    else {
-      text = JSON.stringify(v);
-      if (text.includes('\\')) return null;
-      if (f.kind === 'timestamp') {
-        const m = ROUND_TRIP_TIME.exec(v as string);
-        if (!m || m[1] === '0000') return null;
-      }
-    }
-    json += `${json === '' ? '{' : ','}"${f.column}":${text}`;
-  }
-  return `${json}}`;
-}

@@ -13,7 +13,7 @@ import {
   type ImportResult,
   type PlannedRow,
 } from './records.ts';
-import { createSnapshotJson, parseUserRecord, USER_EDITABLE_KEYS, USER_ID_KEY, USER_JSON_COLUMNS, USER_KEYS, USER_REQUIRED_NEW_KEYS } from './user-records.ts';
+import { parseUserRecord, USER_EDITABLE_KEYS, USER_ID_KEY, USER_JSON_COLUMNS, USER_KEYS, USER_REQUIRED_NEW_KEYS } from './user-records.ts';
 import { writeUserImport } from './user-import-write.ts';
 
 const where = (line: number, idx: number | null) => (idx === null ? `line ${line}` : `index ${idx} (line ${line})`);
@@ -47,9 +47,9 @@ export class UserTransfer {
     return withTransaction(this.#db.orm, this.#db.target, async (client) => {
       // A big file takes longer than the everyday statement timeout; its sorts and joins fit in memory.
       await client.query(`set local statement_timeout = 0; set local work_mem = '256MB'`);
-      await client.query(`create temp table cabinet_import_users (line bigint not null, idx bigint, ${STAGING_COLUMNS}, snapshot jsonb) on commit drop`);
+      await client.query(`create temp table cabinet_import_users (line bigint not null, idx bigint, ${STAGING_COLUMNS}) on commit drop`);
       const problems = new ProblemList();
-      const copy = client.copyFrom(`copy cabinet_import_users (line, idx, ${USER_KEYS.join(', ')}, snapshot) from stdin`);
+      const copy = client.copyFrom(`copy cabinet_import_users (line, idx, ${USER_KEYS.join(', ')}) from stdin`);
       const copied = finished(copy);
       copied.catch(() => {}); // awaited below; this only keeps an early failure from going unhandled
       let total = 0;
@@ -77,8 +77,7 @@ export class UserTransfer {
             options.onWarning?.({ where: record.where, message });
           }
           const r = parsed.row;
-          // The snapshot has no backslash, tab or newline (createSnapshotJson): COPY takes it as it is.
-          batch += `${record.line}\t${record.index ?? '\\N'}\t${USER_KEYS.map((k) => copyField(r[k])).join('\t')}\t${createSnapshotJson(r) ?? '\\N'}\n`;
+          batch += `${record.line}\t${record.index ?? '\\N'}\t${USER_KEYS.map((k) => copyField(r[k])).join('\t')}\n`;
           // Each write is a message and a socket write: rows go in batches of about 64 KiB.
           if (batch.length >= 65536) await flush();
           if (total % 1000 === 0) options.onProgress?.(total);

@@ -17,6 +17,8 @@ export interface EarlyReader {
   underway(): Promise<void>;
   /** Closes the connection of a reader nobody took (the CLI refused its arguments). */
   discard(): void;
+  /** True while the handshake is still going on (round trips away from the first rows, over a far link). */
+  handshaking(): boolean;
 }
 
 /**
@@ -55,12 +57,17 @@ export function startConsoleReader(open: (options: OpenReaderOptions & { log: (l
   const warn = (line: string) => (sink ? sink.warn(line) : said.push({ warning: true, line }));
   const opening = open({ log, warn, maxConnections: 1 });
   let connected: Promise<void> | undefined;
+  let shaken = false;
   let dial: () => void = () => {};
   const dialling = new Promise<void>((resolve) => (dial = resolve));
   const reader = (async () => {
     const opened = await opening;
     // The connect goes out now (pg writes the startup packet once TCP is up); the statements follow it.
     connected = opened.warm();
+    connected.then(
+      () => (shaken = true),
+      () => (shaken = true),
+    );
     // Node loads a module graph without giving the event loop a turn: the startup packet goes out once the
     // socket is open (at once on loopback; a far link's TCP handshake is not waited for), not behind the CLI.
     await Promise.race([opened.socketOpen, after(SOCKET_WAIT_MS)]);
@@ -80,5 +87,6 @@ export function startConsoleReader(open: (options: OpenReaderOptions & { log: (l
     dialled,
     underway: () => Promise.race([dialled.then(() => (connected ? Promise.race([connected, after(HANDSHAKE_WAIT_MS)]) : undefined)), setup]),
     discard: () => void reader.then((r) => r.close()).catch(() => {}),
+    handshaking: () => connected !== undefined && !shaken,
   };
 }

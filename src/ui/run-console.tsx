@@ -79,7 +79,10 @@ export async function runConsole(ctx: CommandContext, early?: EarlyReader): Prom
 
   // When the reader's answers are already in (they travelled while Ink loaded), the services are ready in a
   // few milliseconds: Ink's first frame then has the rows, without a "connecting…" frame drawn just before.
-  await Promise.race([load, new Promise((resolve) => setTimeout(resolve, READY_WAIT_MS))]);
+  // But while the handshake is still under way (a far link, and the UI loaded fast: the startup snapshot), the rows
+  // are round trips away: the first frame is drawn now, during them, and the rows' frame after it costs less.
+  const wait = early?.handshaking() ? 0 : READY_WAIT_MS;
+  await Promise.race([load, new Promise((resolve) => setTimeout(resolve, wait))]);
   const instance = render(<App state={state} drafts={drafts} />, {
     alternateScreen: true,
     // Ink turns itself non-interactive under CI=true; the console only runs on a TTY, so say so.

@@ -85,7 +85,8 @@ export function endAudit(): void {
 /** The module that made the read, through the bundle's source map (scripts/snapshot-build.ts writes entry.cjs.map). */
 function where(): string {
   const frame = (new Error().stack ?? '').split('\n')[4] ?? ''; // Error, where, record, the trap, its caller
-  const at = /\(?([^()\s]+):(\d+):(\d+)\)?$/.exec(frame.trim());
+  // `at fn (PATH:LINE:COLUMN)` or `at PATH:LINE:COLUMN`; PATH may hold spaces and parentheses (a checkout anywhere).
+  const at = /\((.+):(\d+):(\d+)\)$/.exec(frame.trim()) ?? /^at (.+):(\d+):(\d+)$/.exec(frame.trim());
   if (!at) return frame.trim();
   const [, file = '', line = '0', column = '0'] = at;
   if (!file.endsWith('.cjs')) return file;

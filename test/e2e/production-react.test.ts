@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createMigratedDatabase } from '../helpers/db.ts';
+import { describe, expect, it } from 'vitest';
+import { consoleWorld } from '../helpers/console-world.ts';
 import { scratchDir } from '../helpers/scratch.ts';
-import { binCabinet, ensureBuilt, startTmux, terminalEnv, type TmuxSession } from '../helpers/tmux.ts';
+import { binCabinet, startTmux, terminalEnv } from '../helpers/tmux.ts';
 
 /**
  * The console runs React's production reconciler (issue #13.3): the development build does about 1.7× the
@@ -12,21 +12,7 @@ import { binCabinet, ensureBuilt, startTmux, terminalEnv, type TmuxSession } fro
  * and records its bundleType, 0 for production and 1 for development. Without
  * `process.env.NODE_ENV = "production"` in scripts/build.ts the bundle carries and runs the development one.
  */
-let db: Awaited<ReturnType<typeof createMigratedDatabase>>;
-let tmux: TmuxSession | undefined;
-
-beforeAll(async () => {
-  ensureBuilt();
-  db = await createMigratedDatabase('e2e_prod_react');
-  await db.query(`insert into sites (site_id, domain, brand_name) values ('acme-de', 'acme.de', 'ACME')`);
-});
-afterAll(async () => {
-  await db?.close();
-});
-afterEach(() => {
-  tmux?.kill();
-  tmux = undefined;
-});
+const world = consoleWorld('e2e_prod_react');
 
 describe('the console as built', () => {
   it('renders with the production React reconciler', async () => {
@@ -51,12 +37,12 @@ globalThis.__REACT_DEVTOOLS_GLOBAL_HOOK__ = {
 };
 `,
     );
-    tmux = startTmux([binCabinet], { env: terminalEnv({ DATABASE_URL: db.url, DEV: 'true', NODE_OPTIONS: `--import=${probe}` }) });
-    await tmux.waitFor('Sites (1)');
+    world.tmux = startTmux([binCabinet], { env: terminalEnv({ DATABASE_URL: world.db.url, DEV: 'true', NODE_OPTIONS: `--import=${probe}` }) });
+    await world.tmux.waitFor('Sites (1)');
     const renderer = JSON.parse(fs.readFileSync(seen, 'utf8')) as { bundleType: number; reconcilerVersion: string; rendererPackageName: string };
     expect(renderer.reconcilerVersion).toMatch(/^19\./);
     expect(renderer.bundleType, 'bundleType 1 is the development reconciler').toBe(0);
-    tmux.type('q');
-    expect(await tmux.waitForExit()).toBe(0);
+    world.tmux.type('q');
+    expect(await world.tmux.waitForExit()).toBe(0);
   });
 });

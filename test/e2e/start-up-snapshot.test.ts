@@ -1,11 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../helpers/cli.ts';
-import { createMigratedDatabase } from '../helpers/db.ts';
+import { consoleWorld } from '../helpers/console-world.ts';
 import { scratchDir } from '../helpers/scratch.ts';
-import { binCabinet, ensureBuilt, startTmux, terminalEnv, type TmuxSession } from '../helpers/tmux.ts';
+import { binCabinet, startTmux, terminalEnv, type TmuxSession } from '../helpers/tmux.ts';
 
 /**
  * The console started from Node's startup snapshot (#13.5; scripts/snapshot-build.ts): Ink, React and the screens
@@ -14,21 +14,7 @@ import { binCabinet, ensureBuilt, startTmux, terminalEnv, type TmuxSession } fro
  * the terminal's size. And bin/cabinet starts plainly when the blob is missing, replaced or built by another node,
  * from a checkout moved elsewhere too.
  */
-let db: Awaited<ReturnType<typeof createMigratedDatabase>>;
-let tmux: TmuxSession | undefined;
-
-beforeAll(async () => {
-  ensureBuilt();
-  db = await createMigratedDatabase('e2e_start_up_snapshot');
-  await db.query(`insert into sites (site_id, domain, brand_name) values ('acme-de', 'acme.de', 'ACME')`);
-});
-afterAll(async () => {
-  await db?.close();
-});
-afterEach(() => {
-  tmux?.kill();
-  tmux = undefined;
-});
+const world = consoleWorld('e2e_start_up_snapshot');
 
 /** The command line bin/cabinet exec'd node with, from strace's log (meow sets the process title, so /proc's is gone). */
 function nodeCommand(trace: string): string {
@@ -45,9 +31,9 @@ async function openConsole(bin: string, env: Record<string, string | undefined>,
   // tmux sets TERM in its panes itself (xterm-256color here): another TERM is given inside the pane.
   const { TERM: term, ...rest } = env;
   const command = ['strace', '-f', '-qq', '-s', '4096', '-e', 'trace=execve,openat', '-o', trace, bin];
-  tmux = startTmux(term ? ['env', `TERM=${term}`, ...command] : command, { env: terminalEnv({ DATABASE_URL: db.url, ...rest }), ...size });
-  const screen = await tmux.waitFor('acme.de', 20_000);
-  return { session: tmux, screen, trace };
+  world.tmux = startTmux(term ? ['env', `TERM=${term}`, ...command] : command, { env: terminalEnv({ DATABASE_URL: world.db.url, ...rest }), ...size });
+  const screen = await world.tmux.waitFor('acme.de', 20_000);
+  return { session: world.tmux, screen, trace };
 }
 
 describe('the console from the startup snapshot', () => {

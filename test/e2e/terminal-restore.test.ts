@@ -1,27 +1,13 @@
 import { execFileSync } from 'node:child_process';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createMigratedDatabase } from '../helpers/db.ts';
-import { binCabinet, ensureBuilt, startTmux, terminalEnv, type TmuxSession } from '../helpers/tmux.ts';
+import { describe, expect, it } from 'vitest';
+import { consoleWorld } from '../helpers/console-world.ts';
+import { binCabinet, startTmux, terminalEnv, type TmuxSession } from '../helpers/tmux.ts';
 
-let db: Awaited<ReturnType<typeof createMigratedDatabase>>;
-let tmux: TmuxSession | undefined;
-
-beforeAll(async () => {
-  ensureBuilt();
-  db = await createMigratedDatabase('e2e_restore');
-  await db.query(`insert into sites (site_id, domain, brand_name) values ('acme-de', 'acme.de', 'ACME')`);
-});
-afterAll(async () => {
-  await db?.close();
-});
-afterEach(() => {
-  tmux?.kill();
-  tmux = undefined;
-});
+const world = consoleWorld('e2e_restore');
 
 async function openConsole(): Promise<TmuxSession> {
-  const t = startTmux([binCabinet], { env: terminalEnv({ DATABASE_URL: db.url }) });
-  tmux = t;
+  const t = startTmux([binCabinet], { env: terminalEnv({ DATABASE_URL: world.db.url }) });
+  world.tmux = t;
   await t.waitFor('Sites (1)');
   expect(t.info('#{alternate_on} #{cursor_flag}')).toBe('1 0');
   return t;

@@ -46,7 +46,7 @@ export function Shell({ services, initialRoute }: { services: Services; initialR
   const [overlay, setOverlay] = useState<Overlay>('none');
   const [helpScroll, setHelpScroll] = useState(0);
   const [palette, dispatchPalette] = useReducer(paletteReducer, emptyPalette);
-  const [status, setStatus] = useState<{ message: string; tone?: Tone; at: number } | null>(null);
+  const [status, setStatus] = useState<{ message: string; tone?: Tone } | null>(null);
   const [published, setPublished] = useState<{ key: number; keymap: Keymap; capturesText: boolean }>({ key: -1, keymap: [], capturesText: false });
   const screens = useRef(new Map<number, { current: ScreenKeys }>());
   const health = useConnectionHealth();
@@ -86,7 +86,7 @@ export function Shell({ services, initialRoute }: { services: Services; initialR
       pop: () => dispatchNav({ type: 'pop' }),
       replace: (route) => dispatchNav({ type: 'replace', route }),
       reset: (route) => dispatchNav({ type: 'reset', route }),
-      notify: (message, t) => setStatus({ message, ...(t ? { tone: t } : {}), at: Date.now() }),
+      notify: (message, t) => setStatus({ message, ...(t ? { tone: t } : {}) }),
       quit: () => exit(),
       suspend,
       body: { width: columns, height: Math.max(1, rows - headerHeight(services.connection) - bannerHeight - 2) },
@@ -129,7 +129,7 @@ export function Shell({ services, initialRoute }: { services: Services; initialR
     (event) => {
       if (event.kind === 'key') setStatus(null);
       else if (event.kind === 'refusedPaste') {
-        setStatus({ message: `paste refused: ${(event.size / 1_000_000).toFixed(1)} million characters, more than any field holds (prompt: ${PROMPT_LIMIT})`, tone: 'error', at: Date.now() });
+        setStatus({ message: `paste refused: ${(event.size / 1_000_000).toFixed(1)} million characters, more than any field holds (prompt: ${PROMPT_LIMIT})`, tone: 'error' });
         return true;
       }
       return false;
@@ -162,7 +162,7 @@ export function Shell({ services, initialRoute }: { services: Services; initialR
       const binding = bindingFor(keys.keymap, event.input, event.key);
       if (binding?.disabledReason) {
         // The key exists but cannot act now (read-only): say why rather than ignore it.
-        setStatus({ message: `${binding.description}: not available, ${binding.disabledReason}`, tone: 'warn', at: Date.now() });
+        setStatus({ message: `${binding.description}: not available, ${binding.disabledReason}`, tone: 'warn' });
         return true;
       }
       if (binding) {

@@ -207,6 +207,7 @@ export async function applyRecords(
         printPlanDiffs(ctx, plan, kind, options.diffCreates ?? true);
         if (!options.quietPlan && plan.created + plan.changed > 0) io.stderr.write(await planTable(io, plan, true));
         if (!options.quietPlan) io.stderr.write(summary(plan, kind, false) + '\n');
+        if (plan.locks) io.stderr.write(`Note: ${plan.locks}.\n`);
         // Creating rows destroys nothing; overwriting existing ones needs a yes.
         if (plan.changed === 0) return true;
         return confirmTyped(io, `Change ${plural(plan.changed, kind)}?`, 'yes', ctx.flags.yes);
@@ -256,9 +257,10 @@ export async function runImport(ctx: CommandContext, kind: TransferKind, extraOp
       ctx.io.stdout.write(await planTable(ctx.io, plan));
       if (plan.sampled) ctx.io.stdout.write(`(the first rows of each kind; ${plural(plan.total, kind)} in all)\n`);
       ctx.io.stdout.write(`${summary(plan, kind, false)} Dry run: nothing was written.\n`);
+      if (plan.locks) ctx.io.stdout.write(`Note: ${plan.locks}.\n`);
     }
     if (!dryRun) {
-      if (applied) ctx.io.stderr.write(`${summary(plan, kind, true)}\n`);
+      if (applied) ctx.io.stderr.write(`${summary(plan, kind, true)}\n${result.note ? `Note: ${result.note}.\n` : ''}`);
       else if (plan.created + plan.changed === 0) ctx.io.stderr.write(`Nothing to import: all ${plural(plan.total, kind)} are already up to date.\n`);
       else {
         ctx.io.stderr.write('Nothing was imported.\n');

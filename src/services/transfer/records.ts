@@ -147,6 +147,8 @@ export interface ImportPlan {
   rows: PlannedRow[];
   /** True when `rows` lists only examples. */
   sampled: boolean;
+  /** What the write will hold beyond the rows it writes, in one line (users: the whole table, when it is empty). */
+  locks?: string;
 }
 
 export interface ImportOptions {
@@ -181,6 +183,8 @@ export interface ImportResult {
   applied: boolean;
   /** How many warnings onWarning was given. */
   warnings: number;
+  /** A line about how the write went, when it differs from what the plan said it would do. */
+  note?: string;
 }
 
 /** COPY text format: backslash, tab, newline and carriage return escaped; NULL as \N. */

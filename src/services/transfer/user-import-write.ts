@@ -6,6 +6,8 @@ import { exportOrder } from '../../schema/field-spec.ts';
 import { USER_FIELD, USER_SCHEMA, type UserSpec } from '../../schema/user-schema.ts';
 import type { ImportPlan } from './records.ts';
 import { USER_EDITABLE_KEYS, USER_KEYS } from './user-records.ts';
+import { BULK_WRITE_SETTING, bulkWriteNotice, LIVE_ROWS_BY_ID } from '../../db/entities/live-notify.ts';
+import { createIndexes, dropIndexes } from './user-import-rebuild.ts';
 
 /**
  * The write of a planned users import (the checked rows wait in the temp table cabinet_import_users): the
@@ -43,9 +45,23 @@ const stale = (planned: number, written: number) =>
  * from the plan means someone wrote a user meanwhile (a sign-in since the versions were compared is
  * checked again on the locked, latest row; a user created meanwhile meets the primary key), and the
  * whole import rolls back with one line; their change stays.
+ *
+ * Past LIVE_ROWS_BY_ID users the per-row live_notify trigger is switched off for this transaction
+ * (BULK_WRITE_SETTING) and the one table notice it would have ended with is sent here instead. With
+ * `rebuild` (the table was empty: user-import-rebuild.ts) the secondary indexes are built after the rows;
+ * the result says whether that happened (else the table was busy or not ours, and the rows went in as usual).
  */
-export async function writeUserImport(client: SqlClient, plan: ImportPlan, who: { actor: string; note: string }, force: boolean): Promise<void> {
+export async function writeUserImport(
+  client: SqlClient,
+  plan: ImportPlan,
+  who: { actor: string; note: string },
+  force: boolean,
+  rebuild = false,
+): Promise<{ rebuilt: boolean }> {
   const planned = plan.created + plan.changed;
+  const bulk = planned > LIVE_ROWS_BY_ID;
+  if (bulk) await client.query(`select set_config('${BULK_WRITE_SETTING}', 'on', true)`);
+  const dropped = rebuild ? await dropIndexes(client) : null;
   let written = 0;
   if (plan.changed > 0) written += (await client.query(updateSql(force), [who.actor, who.note])).rowCount;
   if (plan.created > 0) {
@@ -64,6 +80,10 @@ export async function writeUserImport(client: SqlClient, plan: ImportPlan, who: 
     }
   }
   if (written !== planned) throw stale(planned, written);
+  if (dropped) await createIndexes(client, dropped);
+  // Delivered at commit, as the trigger's would have been; listeners reload the users they show.
+  if (bulk) await client.query(`select ${bulkWriteNotice('users')}`);
+  return { rebuilt: dropped !== null };
 }
 
 /** Changed users: fields the file gives and that differ; with the version checked again unless `force`. */

@@ -15,6 +15,7 @@ import {
 } from './records.ts';
 import { parseUserRecord, USER_EDITABLE_KEYS, USER_ID_KEY, USER_JSON_COLUMNS, USER_KEYS, USER_REQUIRED_NEW_KEYS } from './user-records.ts';
 import { writeUserImport } from './user-import-write.ts';
+import { canRebuild, FALLBACK_NOTE, REBUILD_NOTE } from './user-import-rebuild.ts';
 
 const where = (line: number, idx: number | null) => (idx === null ? `line ${line}` : `index ${idx} (line ${line})`);
 const SAMPLE = 10;
@@ -97,9 +98,12 @@ export class UserTransfer {
       if (!options.force) await this.#findOlder(client, problems);
       if (problems.count > 0) throw new InvalidImportError('user', problems);
       const plan = await this.#plan(client, total);
+      const rebuild = plan.created > 0 && (await canRebuild(client));
+      if (rebuild) plan.locks = REBUILD_NOTE;
       if (options.dryRun || plan.created + plan.changed === 0) return { plan, applied: false, warnings };
       if (options.confirm && !(await options.confirm(plan))) return { plan, applied: false, warnings };
-      await writeUserImport(client, plan, { actor: this.#actor, note }, options.force ?? false);
+      const { rebuilt } = await writeUserImport(client, plan, { actor: this.#actor, note }, options.force ?? false, rebuild);
+      if (rebuild && !rebuilt) return { plan, applied: true, warnings, note: FALLBACK_NOTE };
       return { plan, applied: true, warnings };
     });
   }

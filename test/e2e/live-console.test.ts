@@ -172,6 +172,25 @@ describe('live lists, details, history and edit forms (LISTEN/NOTIFY)', () => {
     expect(screen).toMatch(/theirs\s+psql@example\.com/);
     expect((await db.query(`select email from users where user_id = 'u003'`)).rows[0]).toEqual({ email: 'psql@example.com' });
   });
+
+  it('users: an import of hundreds (the trigger quiet, one notice for the table from the import) shows without a key', async () => {
+    const a = open(db.url, 'anna');
+    await a.waitFor('live · read-write', 20_000);
+    a.type(':');
+    a.type('users');
+    a.keys('Enter');
+    await a.waitFor('u001');
+    const future = Date.now() + 86_400_000;
+    const lines = Array.from({ length: 500 }, (_, i) =>
+      JSON.stringify({ user_id: `imp-${String(i).padStart(4, '0')}`, email: `imported${i}@example.com`, last_seen: new Date(future + i * 1000).toISOString() }),
+    );
+    const r = await runCabinet(['users', 'import', '--yes'], { env: cleanEnv({ DATABASE_URL: db.url }), input: lines.join('\n') + '\n' });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/Created 500 users/);
+    // The last seen of them is on top.
+    const screen = await within(LIVE_MS, () => a.waitFor((s) => firstRow(s) === 'imp-0499', LIVE_MS));
+    expect(screen).toContain('imported499@example.com');
+  });
 });
 
 describe('polling fallback through PgBouncer in transaction mode', () => {

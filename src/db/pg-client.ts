@@ -105,14 +105,15 @@ export function cabinetClient(statementTimeoutMs: number): typeof pg.Client {
      * Runs the statements in one transaction, BEGIN … COMMIT written at once: one round trip for the lot.
      * Each statement still takes its own snapshot (READ COMMITTED), so one that follows a row lock sees
      * what the lock's previous holder committed. A failed statement aborts the transaction (the ones after
-     * it fail with 25P02 and the COMMIT rolls back); the answers say which.
+     * it fail with 25P02 and the COMMIT rolls back); the answers say which. A failed BEGIN (nothing ran) throws.
      */
     transaction(statements: readonly BatchStatement[]): Promise<PromiseSettledResult<pg.QueryResult>[]> {
       const run = this.#queue.then(async () => {
         if (this.#begin !== undefined || super.getTransactionStatus() !== 'I') throw new Error('a transaction runs outside a transaction');
         const results = await this.#pipelined([[`begin; ${settings}`], ...statements.map((st) => [st.sql, st.params ?? []]), ['commit']]);
         if (super.getTransactionStatus() !== 'I') await Promise.resolve(super.query('rollback')).catch(() => {});
-        if (results[0]!.status === 'rejected') return statements.map(() => results[0]!) as PromiseSettledResult<pg.QueryResult>[];
+        // The BEGIN failed: nothing of the lot ran, which the caller is told by a throw (a dead connection may be retried).
+        if (results[0]!.status === 'rejected') throw results[0]!.reason;
         const commit = results.at(-1)!;
         const answers = results.slice(1, -1) as PromiseSettledResult<pg.QueryResult>[];
         // A COMMIT that failed (a deferred check) fails the lot.

@@ -61,8 +61,10 @@ export async function openReadPool(target: ConnectionTarget, statementTimeoutMs 
     ...driver,
     Client: Observed,
   });
-  // An idle client dropped by the server must not take the process down; the next query reports it.
+  // A client dropped by the server must not take the process down, idle (the pool's event) or in use (its
+  // own, which pg-pool leaves to whoever holds it): the query in flight fails on its own.
   pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
   // COPY support (pg-copy-streams, ~8 ms to load) only when a transaction is used: listings never need it.
   const transaction: TransactionRunner = async (fn, options) => (await import('./sql-client.ts')).transactionOn(() => pool.connect(), target)(fn, options);
   const answers = new Map<string, Promise<unknown[]>>();

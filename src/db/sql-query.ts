@@ -2,6 +2,7 @@ import type { Pool, PoolClient } from 'pg';
 import { toDatabaseError } from './db-errors.ts';
 import type { ConnectionTarget } from './connection.ts';
 import { CabinetError } from '../lib/errors.ts';
+import { freshClient, isLostConnection } from './lost-connection.ts';
 
 /**
  * A read query with `$1`-style parameters, answered by node-postgres. Services write their read SQL once
@@ -21,23 +22,45 @@ export function poolQuery(getPool: () => Promise<Pool>, target?: ConnectionTarge
     } catch (error) {
       throw toDatabaseError(error, target);
     }
-    const onAbort = () => cancelRequest(pool, client);
-    signal?.addEventListener('abort', onAbort, { once: true });
-    let broken = false;
     try {
-      const result = await client.query(sql, params);
-      return result.rows as T[];
+      return await queryOn<T>(pool, client, sql, params, signal);
     } catch (error) {
-      if (signal?.aborted) throw superseded(error);
-      broken = !(error as { code?: string }).code;
+      // The pooled connection was dead before the query (the server restarted, or ended it): a read is asked
+      // again, once, on a connection opened now, so a database that answers is not reported unreachable.
+      if (signal?.aborted || !isLostConnection(error)) throw toDatabaseError(error, target);
+    }
+    let fresh: PoolClient;
+    try {
+      fresh = await freshClient(pool);
+    } catch (error) {
       throw toDatabaseError(error, target);
-    } finally {
-      signal?.removeEventListener('abort', onAbort);
-      // A connection a cancel was sent for is not reused: the cancel may land after this query ended and
-      // would then kill whatever query the next user of the connection runs.
-      client.release(broken || signal?.aborted === true);
+    }
+    try {
+      return await queryOn<T>(pool, fresh, sql, params, signal);
+    } catch (error) {
+      throw toDatabaseError(error, target);
     }
   };
+}
+
+/** One query on `client`, which it releases (destroyed when broken or cancelled); errors as pg gave them. */
+async function queryOn<T>(pool: Pool, client: PoolClient, sql: string, params: unknown[], signal: AbortSignal | undefined): Promise<T[]> {
+  const onAbort = () => cancelRequest(pool, client);
+  signal?.addEventListener('abort', onAbort, { once: true });
+  let broken = false;
+  try {
+    const result = await client.query(sql, params);
+    return result.rows as T[];
+  } catch (error) {
+    if (signal?.aborted) throw superseded(error);
+    broken = !(error as { code?: string }).code || isLostConnection(error);
+    throw error;
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+    // A connection a cancel was sent for is not reused: the cancel may land after this query ended and
+    // would then kill whatever query the next user of the connection runs.
+    client.release(broken || signal?.aborted === true);
+  }
 }
 
 /**

@@ -98,8 +98,9 @@ export async function openConsoleServices(openers: ConsoleOpeners, progress: (li
     let fullSettled!: () => void;
     // The live listener opens after the ORM's session (open-live-feed.ts), without starting it earlier.
     const afterFull = new Promise<void>((resolve) => (fullSettled = resolve));
-    const loadFull = (): Promise<Writers> =>
-      (full ??= (async () => {
+    const loadFull = (): Promise<Writers> => {
+      if (full) return full;
+      const loading = (full = (async () => {
         if (closed) throw new CabinetError('the console is closing', { code: 'closed' });
         session = await openers.openDb();
         // Closed while the ORM was loading: nothing will use it, and an open pool would keep the process alive.
@@ -111,6 +112,13 @@ export async function openConsoleServices(openers: ConsoleOpeners, progress: (li
         const { writeServices } = await import('./create-services.ts');
         return writeServices(session, gates, options);
       })().finally(() => fullSettled()));
+      // Not kept when it failed (the database was down): the next write opens the session again, so once the
+      // database answers (and the banner goes) a save does too.
+      loading.catch(() => {
+        if (full === loading) full = undefined;
+      });
+      return loading;
+    };
     // Importing the ORM holds the event loop for a few hundred milliseconds, so it starts only after the
     // first rows are on screen (or at the first write, whichever comes first), and connects then, so the
     // first save does not wait for a connection (nor for a free one from a bouncer's pool in session mode).

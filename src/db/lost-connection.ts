@@ -1,0 +1,40 @@
+import type { Pool, PoolClient } from 'pg';
+
+/**
+ * A pooled connection can be dead before anyone uses it: the server restarted, a DBA ended it
+ * (pg_terminate_backend), idle_session_timeout ended it, or the process was too busy to read the server's
+ * goodbye before it took the connection from the pool. These are the errors that say so.
+ */
+const LOST_CODES = new Set(['ECONNRESET', 'EPIPE', '57P01', '57P02', '57P05', '08003', '08006']);
+const LOST_MESSAGES = /^(Connection terminated unexpectedly|Client has encountered a connection error and is not queryable|Client was closed and is not queryable)$/;
+
+/** Whether `error` (or a cause of it) says the connection had been lost: the server did not answer on it. */
+export function isLostConnection(error: unknown): boolean {
+  const seen = new Set<unknown>();
+  for (let e = error as { code?: unknown; message?: unknown; cause?: unknown } | null; e && typeof e === 'object' && !seen.has(e); e = e.cause as typeof e) {
+    seen.add(e);
+    if (typeof e.code === 'string' && LOST_CODES.has(e.code)) return true;
+    if (typeof e.message === 'string' && LOST_MESSAGES.test(e.message)) return true;
+  }
+  return false;
+}
+
+/**
+ * A connection of the pool's own kind (same client class, options and connect timeout), opened now and
+ * outside it: for the one retry after a pooled connection turned out dead, when the pool's other idle
+ * connections may be dead too. `release` closes it.
+ */
+export async function freshClient(pool: Pool): Promise<PoolClient> {
+  const { Client, options } = pool as unknown as { Client: new (options: unknown) => PoolClient; options: unknown };
+  const client = new Client(options);
+  // Dropped while in use, the query in flight fails on its own; the event must not take the process down.
+  client.on('error', () => {});
+  try {
+    await client.connect();
+  } catch (error) {
+    await (client as unknown as { end(): Promise<void> }).end().catch(() => {});
+    throw error;
+  }
+  (client as { release: PoolClient['release'] }).release = () => void (client as unknown as { end(): Promise<void> }).end().catch(() => {});
+  return client;
+}

@@ -7,7 +7,7 @@ import { sanitizeLine, sanitizeText } from './lib/sanitize.ts';
 import { assertArgvIsUtf8 } from './commands/argv-encoding.ts';
 import { restoreMovedArguments } from './commands/moved-arguments.ts';
 import { CONSOLE_READS, databaseUrlFor, openReaderFor } from './commands/reader-for.ts';
-import { refuseStrayTo } from './commands/options.ts';
+import { refuseUnreadFlags } from './commands/flag-readers.ts';
 import { debugLogFile, debugLogUsed } from './lib/debug-log.ts';
 import { clearSplash } from './lib/splash.ts';
 
@@ -110,7 +110,7 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
     ...(typeof raw.databaseUrl === 'string' ? { databaseUrl: raw.databaseUrl } : {}),
     ...(typeof raw.to === 'string' ? { to: raw.to } : {}),
   };
-  refuseStrayTo(flags.to, command?.name, args[0]);
+  refuseUnreadFlags(typedOptions(joined, specs), command?.name, args[0], raw.demo === true);
   const options: Record<string, string | boolean | undefined> = {};
   for (const key of Object.keys(command?.options ?? {})) options[key] = raw[key];
   // Escaped here once for every caller: a warning often quotes a stored value (sanitizeLine leaves escapes already made as they are).

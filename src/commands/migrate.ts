@@ -18,7 +18,7 @@ Usage
 
 Options
   --to NAME      with down: revert the migrations applied after NAME
-  --yes          do not ask for confirmation (required when stdin is not a terminal)
+  --yes          with down: do not ask (required when stdin is not a terminal)
   --json         machine-readable output (status, check)
 
 Migrations need DDL: run them as the role that owns the tables (cabinet_owner, see cabinet roles sql).

@@ -81,18 +81,3 @@ export function runAction(noun: string, actions: Record<string, (ctx: CommandCon
   if (!fn) throw usageError(`unknown ${noun} action "${action}"`, `one of: ${names}`);
   return fn(ctx);
 }
-
-/** The commands that read the global `--to`; anywhere else it is refused, never silently ignored. */
-const READS_TO = ['migrate down', 'sites restore'] as const;
-
-/**
- * `--to` given to a command that does not read it is a usage error: `cabinet migrate --to NAME` reads as
- * "apply up to NAME", and once applied every pending migration instead.
- */
-export function refuseStrayTo(to: string | undefined, command: string | undefined, action: string | undefined): void {
-  if (to === undefined) return;
-  const what = command === undefined ? 'cabinet' : `cabinet ${command}${action === undefined ? '' : ` ${action}`}`;
-  if (command !== undefined && (READS_TO as readonly string[]).includes(`${command} ${action}`)) return;
-  const more = command === 'migrate' && (action === undefined || action === 'up') ? '; cabinet migrate applies every pending migration, and cannot stop at one' : '';
-  throw usageError(`option --to does not apply to ${what}`, `it goes with ${READS_TO.map((c) => `cabinet ${c}`).join(' and ')}${more}`);
-}

@@ -39,7 +39,8 @@ Options
   --sort KEY               list: ${Object.keys(SORT_KEYS).join(', ')}; -KEY sorts descending
                            (default -last_seen: most recently seen first)
   --limit N                list: at most N users (default 100; the table can be large: see export)
-  --json                   list: a JSON array; show/create/set/delete: the user; import: the plan
+  --json                   list, history: a JSON array; show/create/set/delete: the user;
+                           import: the plan
   --ndjson                 list, export: one JSON object per line
   --output FILE, -o FILE   export: write FILE (mode 0600, put in place only when complete)
   --jobs N                 export: N parallel COPY streams over one snapshot, 1 to 3 (default: 1
@@ -53,6 +54,8 @@ Options
   --limit N                history: the last N revisions (default 100)
   --before REV             history: the revisions older than REV (next page: the oldest REV shown)
   --read-only              refuse every write (also automatic when the role may not write users)
+  --actor NAME             who, for the history (default: the OS user, or SUDO_USER, with the SSH
+                           client address)
   --force                  import: a row exported at an older version may overwrite what changed
                            since (a sign-in's last_seen too); without it such a row is refused
   --yes                    delete, or an import that changes existing users, without asking

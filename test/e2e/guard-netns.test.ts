@@ -37,7 +37,7 @@ describe.skipIf(!privateNetworkAvailable)('a failed lookup refuses: no second DN
   const commands: [string, string[]][] = [
     ['sites list', ['sites', 'list']],
     ['migrate status', ['migrate', 'status']],
-    ['migrate', ['migrate', '--yes']],
+    ['migrate', ['migrate']],
     ['doctor', ['doctor']],
   ];
 

@@ -1,4 +1,17 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+
+// Vite cannot load a module below a directory whose name has a `#` or `?` (its module ids are URLs, cut
+// there): started straight from such a checkout, vitest would fail with a cryptic "Failed to load url".
+// npm test (scripts/test.ts) runs it through a link without them, and sets CABINET_TEST_ROOT_LINK.
+const checkout = path.dirname(fileURLToPath(import.meta.url));
+if (/[#?]/.test(checkout) && !process.env.CABINET_TEST_ROOT_LINK) {
+  process.stderr.write(
+    `cabinet: run npm test: vitest cannot load files below a directory whose name has # or ? (${checkout}); npm test runs it through a link\n`,
+  );
+  process.exit(2);
+}
 
 export default defineConfig({
   // From a checkout whose path Vite cannot load from, scripts/test.ts runs the suite through a symlink.

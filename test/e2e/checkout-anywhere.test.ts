@@ -71,6 +71,21 @@ describe('a checkout whose path has a space, #, % and ü', () => {
     expect((JSON.parse(run.stdout) as { site_id: string }[]).map((s) => s.site_id)).toEqual(['anywhere-de']);
   });
 
+  it('vitest started straight from there says to run npm test, in one line, exit 2', () => {
+    const run = spawnSync(process.execPath, [path.join(checkout, 'node_modules', 'vitest', 'vitest.mjs'), 'run', 'test/lib/sanitize.test.ts'], {
+      cwd: checkout,
+      env: cleanEnv(),
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    // Before: Error: Failed to load url /test/helpers/global-setup.ts (resolved id: …/My Tools #1 %41 ü/…), and a stack.
+    expect(run.stderr).toBe(
+      `cabinet: run npm test: vitest cannot load files below a directory whose name has # or ? (${checkout}); npm test runs it through a link\n`,
+    );
+    expect(run.stdout).toBe('');
+    expect(run.status).toBe(2);
+  });
+
   it('npm test runs the suite there (a file of it, after the build)', () => {
     const run = spawnSync('npm', ['test', '--', 'test/lib/sanitize.test.ts'], { cwd: checkout, env: cleanEnv(), encoding: 'utf8', timeout: 240_000 });
     const output = run.stdout + run.stderr;

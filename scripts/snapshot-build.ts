@@ -10,6 +10,9 @@
 // - nothing from node_modules that is not bundled is required at build time, and import.meta.url is this
 //   checkout's dist/cli.js at run time, not a path baked in at build time (a moved checkout works);
 // - modules that read the terminal or the environment at load are checked in snapshot-env.ts and test/build.
+// - the console's first frames are drawn once into a sink before the heap is saved (src/snapshot-warm-up.tsx),
+//   so the functions a start runs to draw its first rows are compiled already (Yoga through a JS stand-in:
+//   no WebAssembly while a snapshot is built).
 import { build, type Plugin } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -36,6 +39,8 @@ const Yoga = { ...YGEnums };
 let loading;
 /** Instantiates the wasm (once) and completes the default export, which Ink's modules hold already. */
 export function ready() { return (loading ??= loadYoga().then((lib) => void Object.assign(Yoga, wrapAssembly(lib)))); }
+/** Drops the wasm again (after the build's warm-up render): a heap snapshot holds no WebAssembly. */
+export function forget() { for (const key of Object.keys(Yoga)) if (!(key in YGEnums)) delete Yoga[key]; loading = undefined; }
 export default Yoga;
 export * from './generated/YGEnums.js';`,
     }));
@@ -52,6 +57,20 @@ const inkWithoutDevtools: Plugin = {
       const test = "process.env['DEV'] === 'true'";
       if (source.split(test).length !== 3) throw new Error(`${args.path}: the DEV test to remove is gone (ink changed); update scripts/snapshot-build.ts`);
       return { contents: source.replaceAll(test, 'false'), loader: 'js' };
+    });
+  },
+};
+
+// cli-cursor registers restore-cursor's exit hook once per process (onetime): the build's warm-up render
+// (src/snapshot-warm-up.tsx) must not use up that once, or no start would restore the cursor when it exits.
+const cursorHookAtStart: Plugin = {
+  name: 'cursor-hook-at-start',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]node_modules[\\/]restore-cursor[\\/]index\.js$/ }, async (args) => {
+      const source = await fs.promises.readFile(args.path, 'utf8');
+      const from = 'export default restoreCursor;';
+      if (source.split(from).length !== 2) throw new Error(`${args.path}: \`${from}\` is gone (restore-cursor changed); update scripts/snapshot-build.ts`);
+      return { contents: source.replace(from, 'export default () => (globalThis.__cabinetWarmingUp ? undefined : restoreCursor());'), loader: 'js' };
     });
   },
 };
@@ -109,7 +128,7 @@ export async function buildSnapshot(nodeBin: string): Promise<string | undefined
     // For src/snapshot-audit.ts, which names the module behind each read; not loaded at run time.
     sourcemap: 'external',
     logLevel: 'warning',
-    plugins: [yogaAfterStart, inkWithoutDevtools, refreshAtStart, ...sharedPlugins, externalImports],
+    plugins: [yogaAfterStart, inkWithoutDevtools, cursorHookAtStart, refreshAtStart, ...sharedPlugins, externalImports],
   });
   const js = result.outputFiles.find((f) => f.path.endsWith('.cjs'))!;
   const map = result.outputFiles.find((f) => f.path.endsWith('.map'))!;
@@ -123,6 +142,8 @@ export async function buildSnapshot(nodeBin: string): Promise<string | undefined
   const made = spawnSync(nodeBin, ['--snapshot-blob', blob, '--build-snapshot', path.join(out, 'entry.cjs')], {
     cwd: out,
     encoding: 'utf8',
+    // The warm-up render (src/snapshot-warm-up.tsx) ends with the event loop: a timer it left would hang the build.
+    timeout: 120_000,
     // The snapshot must not depend on the environment of whoever builds it (snapshot-env.ts checks that).
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', CABINET_SNAPSHOT_BUILD: '1' },
   });

@@ -5,11 +5,14 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import v8 from 'node:v8';
+import * as yogaModule from 'yoga-layout';
 import { start } from './start.ts';
 import './cli.ts';
 import './services/console-early.ts';
 import './ui/run-console.tsx';
 import { unexplainedReads } from './snapshot-reads.ts';
+import { warmUpConsole } from './snapshot-warm-up.tsx';
+import { yogaStandIn } from './snapshot-yoga-stand-in.ts';
 
 endAudit();
 const unexplained = unexplainedReads(loadTimeReads.splice(0));
@@ -23,6 +26,18 @@ declare global {
   var __cabinetImport: (id: string) => Promise<unknown>;
   var __cabinetImportMeta: { url: string };
 }
+
+// The console's first frames drawn once (snapshot-warm-up.tsx), so the functions they run are compiled in the snapshot.
+const yoga = yogaModule as unknown as { default: object; forget: () => void };
+void (async () => {
+  // No WebAssembly while a snapshot is built: Ink lays out through a stand-in meanwhile.
+  Object.assign(yoga.default, yogaStandIn);
+  await warmUpConsole();
+  yoga.forget();
+})().catch((error: unknown) => {
+  console.error('snapshot: the warm-up render failed:', error);
+  process.exit(1);
+});
 
 v8.startupSnapshot.setDeserializeMainFunction(() => {
   // process.argv[1] is this checkout's dist/cli.js (bin/cabinet): node_modules and import.meta.url are found from it.

@@ -23,8 +23,10 @@ function exportForm(v: string): number[] | undefined {
     const c = v.charCodeAt(i);
     if ((c < 48 || c > 57) && i !== 4 && i !== 7 && i !== 10 && i !== 13 && i !== 16 && i !== 19) return undefined;
   }
-  const n = (from: number, to: number) => Number(v.slice(from, to));
-  return [n(0, 4), n(5, 7), n(8, 10), n(11, 13), n(14, 16), n(17, 19)];
+  // The digits were checked above: read them as numbers without cutting strings (5 million calls a million users).
+  const d = (at: number) => v.charCodeAt(at) - 48;
+  const two = (at: number) => d(at) * 10 + d(at + 1);
+  return [two(0) * 100 + two(2), two(5), two(8), two(11), two(14), two(17)];
 }
 
 export function checkTimestamp(value: unknown, key: string): { ok: true; value: string } | { ok: false; error: string } {
@@ -86,7 +88,10 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
 
 /** Keys of `value` that are not in `known`, for an "unknown field" message that catches typos. */
 export function unknownKeys(value: Record<string, unknown>, known: readonly string[]): string[] {
-  return Object.keys(value).filter((k) => !known.includes(k));
+  // A million records pass here, nearly all without one: no array unless there is one.
+  let unknown: string[] | undefined;
+  for (const k in value) if (Object.hasOwn(value, k) && !known.includes(k)) (unknown ??= []).push(k);
+  return unknown ?? [];
 }
 
 export interface ImportProblem {
@@ -187,8 +192,12 @@ export interface ImportResult {
   note?: string;
 }
 
+const COPY_SPECIAL = /[\\\t\n\r]/;
 /** COPY text format: backslash, tab, newline and carriage return escaped; NULL as \N. */
 export function copyField(value: string | number | null | undefined): string {
   if (value === null || value === undefined) return '\\N';
-  return String(value).replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'));
+  if (typeof value === 'number') return String(value);
+  // Most values have nothing to escape: a test is cheaper than a replace with a callback.
+  if (!COPY_SPECIAL.test(value)) return value;
+  return value.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'));
 }

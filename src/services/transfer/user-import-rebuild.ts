@@ -21,14 +21,14 @@ export const REBUILD_NOTE = 'users will be locked while it loads: the table is e
 export const FALLBACK_NOTE = 'users could not be locked (in use, or not owned by this role): the rows went in with its indexes in place';
 
 /**
- * Whether the load may take this path: the table is empty and this role owns it (asked before the plan is
- * shown, so the plan says so). The lock is only tried after the confirmation (dropIndexes).
+ * Whether users is empty, and whether this role owns it: the load may take this path when both hold (asked
+ * before the plan is shown, so the plan says so). The lock is only tried after the confirmation (dropIndexes).
  */
-export async function canRebuild(client: SqlClient): Promise<boolean> {
-  const r = await client.query<{ ok: boolean }>(
-    `select not exists (select 1 from users) and pg_has_role(c.relowner, 'USAGE') as ok from pg_class c where c.oid = 'users'::regclass`,
+export async function usersTable(client: SqlClient): Promise<{ empty: boolean; owned: boolean }> {
+  const r = await client.query<{ empty: boolean; owned: boolean }>(
+    `select not exists (select 1 from users) as empty, pg_has_role(c.relowner, 'USAGE') as owned from pg_class c where c.oid = 'users'::regclass`,
   );
-  return r.rows[0]?.ok === true;
+  return r.rows[0] ?? { empty: false, owned: false };
 }
 
 /**

@@ -44,7 +44,8 @@ export function parseUserRecord(value: unknown): { ok: true; row: UserImportRow;
   const warnings: string[] = [];
   const unknown = unknownKeys(value, USER_KEYS);
   if (unknown.length > 0) errors.push(`unknown field${unknown.length === 1 ? '' : 's'} ${unknown.join(', ')} (known: ${USER_KEYS.join(', ')})`);
-  const row = Object.fromEntries(USER_KEYS.map((k) => [k, null])) as UserImportRow;
+  const row = {} as UserImportRow;
+  for (const k of USER_KEYS) row[k] = null;
   const text = (key: UserKey, field: UserField, given: string): string | null => {
     const refused = refusalOf(key, given);
     if (refused) {

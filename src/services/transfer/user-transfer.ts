@@ -15,7 +15,7 @@ import {
 } from './records.ts';
 import { parseUserRecord, USER_EDITABLE_KEYS, USER_ID_KEY, USER_JSON_COLUMNS, USER_KEYS, USER_REQUIRED_NEW_KEYS } from './user-records.ts';
 import { writeUserImport } from './user-import-write.ts';
-import { canRebuild, FALLBACK_NOTE, REBUILD_NOTE } from './user-import-rebuild.ts';
+import { FALLBACK_NOTE, REBUILD_NOTE, usersTable } from './user-import-rebuild.ts';
 
 const where = (line: number, idx: number | null) => (idx === null ? `line ${line}` : `index ${idx} (line ${line})`);
 const SAMPLE = 10;
@@ -78,7 +78,9 @@ export class UserTransfer {
             options.onWarning?.({ where: record.where, message });
           }
           const r = parsed.row;
-          batch += `${record.line}\t${record.index ?? '\\N'}\t${USER_KEYS.map((k) => copyField(r[k])).join('\t')}\n`;
+          let row = `${record.line}\t${record.index ?? '\\N'}`;
+          for (const k of USER_KEYS) row += `\t${copyField(r[k])}`;
+          batch += `${row}\n`;
           // Each write is a message and a socket write: rows go in batches of about 64 KiB.
           if (batch.length >= 65536) await flush();
           if (total % 1000 === 0) options.onProgress?.(total);
@@ -97,8 +99,9 @@ export class UserTransfer {
       await this.#findDuplicates(client, problems);
       if (!options.force) await this.#findOlder(client, problems);
       if (problems.count > 0) throw new InvalidImportError('user', problems);
-      const plan = await this.#plan(client, total);
-      const rebuild = plan.created > 0 && (await canRebuild(client));
+      const table = await usersTable(client);
+      const plan = table.empty ? await this.#planAllNew(client, total) : await this.#plan(client, total);
+      const rebuild = plan.created > 0 && table.empty && table.owned;
       if (rebuild) plan.locks = REBUILD_NOTE;
       if (options.dryRun || plan.created + plan.changed === 0) return { plan, applied: false, warnings };
       if (options.confirm && !(await options.confirm(plan))) return { plan, applied: false, warnings };
@@ -109,6 +112,20 @@ export class UserTransfer {
   }
 
   async #findDuplicates(client: SqlClient, problems: ProblemList): Promise<void> {
+    // One hashed pass says whether there are any: the window below sorts every row.
+    const any = await client.query<{ any: boolean }>(`select exists (select from cabinet_import_users group by user_id having count(*) > 1) as any`);
+    if (any.rows[0]?.any) await this.#listDuplicates(client, problems);
+    for (const key of USER_REQUIRED_NEW_KEYS) {
+      const missing = await client.query<{ line: string; idx: string | null; user_id: string }>(
+        `select t.line, t.idx, t.user_id from cabinet_import_users t
+          where t.${key} is null and not exists (select 1 from users u where u.user_id = t.user_id)
+          order by t.line limit 200`,
+      );
+      for (const m of missing.rows) problems.add(where(Number(m.line), m.idx === null ? null : Number(m.idx)), `new user ${m.user_id} needs ${/^[aeiou]/.test(key) ? 'an' : 'a'} ${key}`, Number(m.line));
+    }
+  }
+
+  async #listDuplicates(client: SqlClient, problems: ProblemList): Promise<void> {
     const dups = await client.query<{ user_id: string; line: string; idx: string | null; first_line: string; first_idx: string | null }>(
       `select user_id, line, idx, first_value(line) over w as first_line, first_value(idx) over w as first_idx
          from (select *, count(*) over (partition by user_id) as n from cabinet_import_users) t
@@ -119,14 +136,6 @@ export class UserTransfer {
     for (const d of dups.rows) {
       if (d.line === d.first_line) continue;
       problems.add(where(Number(d.line), d.idx === null ? null : Number(d.idx)), `user ${d.user_id} appears twice (also at ${where(Number(d.first_line), d.first_idx === null ? null : Number(d.first_idx))})`, Number(d.line));
-    }
-    for (const key of USER_REQUIRED_NEW_KEYS) {
-      const missing = await client.query<{ line: string; idx: string | null; user_id: string }>(
-        `select t.line, t.idx, t.user_id from cabinet_import_users t
-          where t.${key} is null and not exists (select 1 from users u where u.user_id = t.user_id)
-          order by t.line limit 200`,
-      );
-      for (const m of missing.rows) problems.add(where(Number(m.line), m.idx === null ? null : Number(m.idx)), `new user ${m.user_id} needs ${/^[aeiou]/.test(key) ? 'an' : 'a'} ${key}`, Number(m.line));
     }
   }
 
@@ -155,6 +164,23 @@ export class UserTransfer {
         Number(o.line),
       );
     }
+  }
+
+  /**
+   * The plan when users was empty a moment ago (the restore case): every row creates, the first few are
+   * the sample. A user written since makes the write's count differ from this plan, and it rolls back.
+   */
+  async #planAllNew(client: SqlClient, total: number): Promise<ImportPlan> {
+    const sample = await client.query<{ line: string; idx: string | null; user_id: string }>(`select line, idx, user_id from cabinet_import_users order by line limit ${SAMPLE}`);
+    return {
+      entity: 'user',
+      total,
+      created: total,
+      changed: 0,
+      unchanged: 0,
+      rows: sample.rows.map((r) => ({ id: r.user_id, where: where(Number(r.line), r.idx === null ? null : Number(r.idx)), action: 'create', fields: [] })),
+      sampled: total > sample.rows.length,
+    };
   }
 
   async #plan(client: SqlClient, total: number): Promise<ImportPlan> {

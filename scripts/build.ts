@@ -67,8 +67,13 @@ await build({
 // The console's startup snapshot, built by the node bin/cabinet runs (scripts/snapshot-build.ts). Without it
 // cabinet still starts, only slower: say why, and go on.
 const runtime = path.join(root, 'node_modules', '.bin', 'node');
-const snapshotFailed = await buildSnapshot(fs.existsSync(runtime) ? runtime : process.execPath);
+const snapshotNode = fs.existsSync(runtime) ? runtime : process.execPath;
+const snapshotFailed = await buildSnapshot(snapshotNode);
 if (snapshotFailed) console.error(`cabinet: the startup snapshot was not built, so the console starts without it: ${snapshotFailed}`);
+// The commands' own snapshot (src/cli-snapshot.ts: pg and the data commands loaded, not Ink, React or the screens), in
+// dist/commands-snapshot/: `cabinet users export` and the others start from it the same way.
+const commandsFailed = await buildSnapshot(snapshotNode, { entry: 'src/cli-snapshot.ts', out: path.join(root, 'dist', 'commands-snapshot') });
+if (commandsFailed) console.error(`cabinet: the commands' startup snapshot was not built, so commands start without it: ${commandsFailed}`);
 
 // After `npm install` (the prepare script): say once which Node runs cabinet, as .npmrc keeps npm's engine
 // warnings about the Node that runs npm quiet.

@@ -22,7 +22,14 @@ import { sharedPlugins } from './build-plugins.ts';
 import { refreshAtStart } from './snapshot-patches.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const out = path.join(root, 'dist', 'snapshot');
+
+/** A startup snapshot: the script that loads it and the directory it is saved in (blob, stamp, import.cjs). */
+export interface SnapshotKind {
+  entry: string;
+  out: string;
+}
+/** The console's (plain `cabinet`), in dist/snapshot/. */
+export const CONSOLE_SNAPSHOT: SnapshotKind = { entry: 'src/snapshot-entry.ts', out: path.join(root, 'dist', 'snapshot') };
 
 /** `yoga-layout` for the snapshot: the enums now, Node and Config once `ready()` has instantiated the wasm. */
 const yogaAfterStart: Plugin = {
@@ -93,13 +100,13 @@ const externalImports: Plugin = {
 
 const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as Record<string, unknown>;
 
-/** Builds dist/snapshot/{entry.cjs,import.cjs,cabinet.blob,stamp}; returns why not, when it could not. */
-export async function buildSnapshot(nodeBin: string): Promise<string | undefined> {
+/** Builds `out`/{entry.cjs,import.cjs,cabinet.blob,stamp} (dist/snapshot/ for the console); returns why not, when it could not. */
+export async function buildSnapshot(nodeBin: string, { entry, out }: SnapshotKind = CONSOLE_SNAPSHOT): Promise<string | undefined> {
   fs.rmSync(out, { recursive: true, force: true });
   fs.mkdirSync(out, { recursive: true });
   const result = await build({
     absWorkingDir: root,
-    entryPoints: ['src/snapshot-entry.ts'],
+    entryPoints: [entry],
     outfile: path.join(out, 'entry.cjs'),
     write: false,
     bundle: true,

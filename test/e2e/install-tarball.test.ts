@@ -58,9 +58,9 @@ describe('npm pack, then npm install -g with the host Node', () => {
     const sources = fs.readdirSync(path.join(repoRoot, 'migrations')).filter((f) => f.endsWith('.ts'));
     for (const f of sources) expect(files).toEqual(expect.arrayContaining([`migrations/${f}`, `dist/migrations/${f.replace(/\.ts$/, '.js')}`]));
     expect(files.filter((f) => /^(test|src|scripts|bench|\.ci)\//.test(f) || f.includes('node_modules'))).toEqual([]);
-    // Nor the startup snapshot (10 MB): only the node binary that saved it may load it, and bin/cabinet's stamp
-    // check would never let another host's node do so.
-    expect(files.filter((f) => f.startsWith('dist/snapshot/'))).toEqual([]);
+    // Nor the startup snapshots (10 MB each, the console's and the commands'): only the node binary that saved one
+    // may load it, and bin/cabinet's stamp check would never let another host's node do so.
+    expect(files.filter((f) => f.startsWith('dist/snapshot/') || f.startsWith('dist/commands-snapshot/'))).toEqual([]);
   });
 
   it('installs quietly and without the checkout: --version, migrate and the console work from another directory', async () => {

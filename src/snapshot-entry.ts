@@ -10,6 +10,11 @@ import { start } from './start.ts';
 import './cli.ts';
 import './services/console-early.ts';
 import './ui/run-console.tsx';
+// What the early start and the first screen import on the way (with import()): evaluated now, not at every start.
+import './commands/reader-for.ts';
+import './db/open-reader.ts';
+import './services/actor.ts';
+import './services/console-services.ts';
 import { unexplainedReads } from './snapshot-reads.ts';
 import { warmUpConsole } from './snapshot-warm-up.tsx';
 import { yogaStandIn } from './snapshot-yoga-stand-in.ts';

@@ -43,6 +43,16 @@ export const ALLOWED_READS: AllowedRead[] = [
   { read: /^env\.USER$/, from: 'pg/lib/defaults.js', why: "node-postgres' default user: set again as the commands' snapshot starts (src/cli-snapshot.ts)" },
   { read: /^env\.NODE_PG_FORCE_NATIVE$/, from: 'pg/lib/index.js', why: 'bin/cabinet starts plainly, without a snapshot, when it is set' },
   { read: /^(process\.stderr|env\.FORCE_COLOR)$/, from: 'node:internal/util/colors', why: "Node's own colours, which Node refreshes as a snapshot starts" },
+  {
+    read: /^env\.USER(NAME)?$/,
+    from: 'pg/lib/defaults.js',
+    why: "node-postgres' default user, which cabinet never uses: every connection names its user (ConnectionTarget.user, resolved at each start by src/db/connection.ts)",
+  },
+  {
+    read: /^env\.NODE_PG_FORCE_NATIVE$/,
+    from: 'pg/lib/index.js',
+    why: 'the switch to pg-native, which cabinet does not install (kept external): the console uses the JavaScript client whatever the variable says',
+  },
 ];
 
 /** The recorded reads no entry allows. */

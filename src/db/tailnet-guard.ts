@@ -27,17 +27,26 @@ export type Resolver = (host: string) => Promise<string[]>;
 
 export const systemResolver: Resolver = async (host) => (await dns.lookup(host, { all: true, verbatim: true })).map((a) => a.address);
 
-const TAILNET_V4 = new net.BlockList();
-TAILNET_V4.addSubnet('100.64.0.0', 10, 'ipv4');
-const TAILNET_V6 = new net.BlockList();
-TAILNET_V6.addSubnet('fd7a:115c:a1e0::', 48, 'ipv6');
-const LOOPBACK = new net.BlockList();
-LOOPBACK.addSubnet('127.0.0.0', 8, 'ipv4');
-LOOPBACK.addAddress('::1', 'ipv6');
-/** NAT64 (RFC 6052 well-known and RFC 8215 local-use prefixes): traffic leaves through a gateway, not Tailscale. */
-const NAT64 = new net.BlockList();
-NAT64.addSubnet('64:ff9b::', 96, 'ipv6');
-NAT64.addSubnet('64:ff9b:1::', 48, 'ipv6');
+/**
+ * The address ranges, built on first use: a BlockList is a native object, which the console's startup snapshot
+ * (scripts/snapshot-build.ts) cannot hold, and this module is in it.
+ */
+let ranges: { TAILNET_V4: net.BlockList; TAILNET_V6: net.BlockList; LOOPBACK: net.BlockList; NAT64: net.BlockList } | undefined;
+function blockLists(): NonNullable<typeof ranges> {
+  if (ranges) return ranges;
+  const TAILNET_V4 = new net.BlockList();
+  TAILNET_V4.addSubnet('100.64.0.0', 10, 'ipv4');
+  const TAILNET_V6 = new net.BlockList();
+  TAILNET_V6.addSubnet('fd7a:115c:a1e0::', 48, 'ipv6');
+  const LOOPBACK = new net.BlockList();
+  LOOPBACK.addSubnet('127.0.0.0', 8, 'ipv4');
+  LOOPBACK.addAddress('::1', 'ipv6');
+  /** NAT64 (RFC 6052 well-known and RFC 8215 local-use prefixes): traffic leaves through a gateway, not Tailscale. */
+  const NAT64 = new net.BlockList();
+  NAT64.addSubnet('64:ff9b::', 96, 'ipv6');
+  NAT64.addSubnet('64:ff9b:1::', 48, 'ipv6');
+  return (ranges = { TAILNET_V4, TAILNET_V6, LOOPBACK, NAT64 });
+}
 
 export interface IpLiteral {
   /** The one spelling cabinet judges and connects to: dotted IPv4, or compressed lower-case IPv6. */
@@ -83,6 +92,7 @@ export function classifyAddress(raw: string): 'loopback' | 'tailnet' | 'other' {
   const literal = ipLiteral(raw);
   if (!literal) return 'other';
   const address = literal.address.replace(/%.*$/, '');
+  const { LOOPBACK, TAILNET_V4, TAILNET_V6 } = blockLists();
   if (LOOPBACK.check(address, literal.family)) return 'loopback';
   if (literal.family === 'ipv4' ? TAILNET_V4.check(address, 'ipv4') : TAILNET_V6.check(address, 'ipv6')) return 'tailnet';
   return 'other';
@@ -96,7 +106,7 @@ function spelled(host: string, literal: IpLiteral): string {
 
 function refusedLiteral(host: string, literal: IpLiteral): string {
   const base = `${spelled(host, literal)} is not a Tailscale address (100.64.0.0/10, fd7a:115c:a1e0::/48) or loopback`;
-  if (literal.family === 'ipv6' && NAT64.check(literal.address.replace(/%.*$/, ''), 'ipv6')) {
+  if (literal.family === 'ipv6' && blockLists().NAT64.check(literal.address.replace(/%.*$/, ''), 'ipv6')) {
     const [, hi, lo] = /:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(literal.address) ?? [];
     const v4 = hi && lo ? ` for ${hexPairToIpv4(hi, lo)}` : '';
     return `${base}: it is a NAT64 address${v4}, reached through a NAT64 gateway, not over Tailscale`;

@@ -40,19 +40,13 @@ export const ALLOWED_READS: AllowedRead[] = [
     from: 'meow/build/dependencies.js',
     why: "picocolors' colour test, used only to highlight a package.json parse error: meow is handed package.json's fields (scripts/build.ts)",
   },
-  { read: /^env\.USER$/, from: 'pg/lib/defaults.js', why: "node-postgres' default user: set again as the commands' snapshot starts (src/cli-snapshot.ts)" },
+  {
+    read: /^env\.USER$/,
+    from: 'pg/lib/defaults.js',
+    why: "node-postgres' default user: set again as the commands' snapshot starts (src/cli-snapshot.ts); the console's connections each name their user (ConnectionTarget.user)",
+  },
   { read: /^env\.NODE_PG_FORCE_NATIVE$/, from: 'pg/lib/index.js', why: 'bin/cabinet starts plainly, without a snapshot, when it is set' },
   { read: /^(process\.stderr|env\.FORCE_COLOR)$/, from: 'node:internal/util/colors', why: "Node's own colours, which Node refreshes as a snapshot starts" },
-  {
-    read: /^env\.USER(NAME)?$/,
-    from: 'pg/lib/defaults.js',
-    why: "node-postgres' default user, which cabinet never uses: every connection names its user (ConnectionTarget.user, resolved at each start by src/db/connection.ts)",
-  },
-  {
-    read: /^env\.NODE_PG_FORCE_NATIVE$/,
-    from: 'pg/lib/index.js',
-    why: 'the switch to pg-native, which cabinet does not install (kept external): the console uses the JavaScript client whatever the variable says',
-  },
 ];
 
 /** The recorded reads no entry allows. */

@@ -139,4 +139,14 @@ describe('bin/cabinet and the snapshot', () => {
     expect(fromSnapshot(opened)).toBe(false);
     expect(fs.readFileSync(path.join(dir, 'ran'), 'utf8')).toBe('yes');
   });
+
+  it('starts plainly with NODE_PG_FORCE_NATIVE, which node-postgres reads as it loads (and the snapshot holds pg loaded)', async () => {
+    const trace = path.join(scratchDir('native-trace'), 'strace.log');
+    world.tmux = startTmux(['strace', '-f', '-qq', '-s', '4096', '-e', 'trace=execve', '-o', trace, binCabinet], {
+      env: terminalEnv({ DATABASE_URL: world.db.url, NODE_PG_FORCE_NATIVE: '1' }),
+    });
+    // As without a snapshot: pg asks for pg-native, which cabinet does not install, and the console says so.
+    await world.tmux.waitFor(/pg-native/, 20_000);
+    expect(fromSnapshot({ trace })).toBe(false);
+  });
 });

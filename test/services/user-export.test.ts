@@ -240,6 +240,26 @@ describe('binaryRowsAsJson', () => {
     expect((await collect([copy, copy.subarray(0, 20), copy.subarray(20)])).text).toBe(whole.text + whole.text);
   });
 
+  it('gives the same text from socket-sized chunks, a row cut at their edges however long it is', async () => {
+    const one = await binaryCopy();
+    // Forty COPY streams one after another (as ranges of a parallel export): far more than one chunk's worth.
+    const copy = Buffer.concat(Array.from({ length: 40 }, () => one));
+    const whole = (await collect([one])).text.repeat(40);
+    const cutInto = (bytes: Buffer, size: number) => Array.from({ length: Math.ceil(bytes.length / size) }, (_, i) => bytes.subarray(i * size, (i + 1) * size));
+    for (const size of [4095, 4096, 4097, 5000, 9001, 65536]) expect((await collect(cutInto(copy, size))).text, `chunks of ${size} bytes`).toBe(whole);
+    // A row longer than the few KiB the next chunk is first looked at for (a 20,000-character e-mail).
+    const long = `${'x'.repeat(20_000)}@example.com`;
+    await db.query(`insert into users (user_id, email) values ('0000-long', $1)`, [long]);
+    try {
+      const withLong = await binaryCopy();
+      const expected = (await collect([withLong])).text;
+      expect(expected).toContain(long);
+      for (const size of [4096, 5000, 7000, 65536]) expect((await collect(cutInto(withLong, size))).text, `chunks of ${size} bytes`).toBe(expected);
+    } finally {
+      await db.query(`delete from users where user_id = '0000-long'`);
+    }
+  });
+
   it('a stream cut off inside a row is an error, not a shorter file', async () => {
     const copy = await binaryCopy();
     await expect(collect([copy.subarray(0, copy.length - 40)])).rejects.toThrow(/ended inside a row/);

@@ -17,9 +17,16 @@ export type JsonColumnKind = 'text' | 'integer' | 'timestamptz';
 export type JsonColumns = readonly (readonly [key: string, kind: JsonColumnKind])[];
 
 const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
+/** How much of a chunk completes the tuple the chunk before it cut. */
+const PEEK = 4096;
 const QUOTE = 34;
 const BACKSLASH = 92;
 const NULL_BYTES = Buffer.from('null');
+/** What each byte of a text value is in the ASCII path: written as it is, escaped (C0, `"`, `\`), or not ASCII (DEL too). */
+const AS_IS = 0;
+const ESCAPED = 1;
+const OTHER = 2;
+const TEXT_BYTE = Uint8Array.from({ length: 256 }, (_, x) => (x >= 0x7f ? OTHER : x < 32 || x === QUOTE || x === BACKSLASH ? ESCAPED : AS_IS));
 /** JSON.stringify's escape of a control character (C0 and the short forms it names). */
 const CONTROL_ESCAPES = Array.from({ length: 32 }, (_, c) => Buffer.from(JSON.stringify(String.fromCharCode(c)).slice(1, -1), 'latin1'));
 
@@ -156,12 +163,14 @@ class TupleEncoder {
         out[o++] = QUOTE;
         for (let k = p; k < p + length; k++) {
           const x = b[k]!;
-          if (x >= 0x7f) return -1;
-          if (x < 32) o = put(CONTROL_ESCAPES[x]!, out, o);
-          else if (x === QUOTE || x === BACKSLASH) {
+          const byte = TEXT_BYTE[x]!;
+          if (byte === AS_IS) out[o++] = x;
+          else if (byte === OTHER) return -1;
+          else if (x < 32) o = put(CONTROL_ESCAPES[x]!, out, o);
+          else {
             out[o++] = BACKSLASH;
             out[o++] = x;
-          } else out[o++] = x;
+          }
         }
         out[o++] = QUOTE;
       } else if (kind === 'timestamptz') o = timestampJson(b, p, out, o);
@@ -209,10 +218,8 @@ export async function* binaryRowsAsJson(
   const encoder = new TupleEncoder(columns, format === 'array', reuse);
   let pending: Buffer | null = null;
   let inHeader = true;
-  for await (const chunk of stream) {
-    let b: Buffer = pending ? Buffer.concat([pending, chunk]) : chunk;
-    let at = 0;
-    pending = null;
+  /** Encodes what is whole in `b` from `at`; returns where the first cut tuple (or header) starts. */
+  function* whole(b: Buffer, at: number): Generator<{ text: Buffer; rows: number }, number> {
     while (at < b.length) {
       if (inHeader) {
         if (b.length - at < SIGNATURE.length + 8) break;
@@ -229,6 +236,23 @@ export async function* binaryRowsAsJson(
       else if (end === at) break;
       at = end;
     }
+    return at;
+  }
+  for await (const chunk of stream) {
+    let b: Buffer = chunk;
+    let at = 0;
+    if (pending) {
+      // The tuple cut at the last chunk's end is completed from this chunk's first bytes (a tuple is short), not
+      // by copying the whole chunk behind it; should it be longer than that, the two are joined whole.
+      const head = Buffer.concat([pending, chunk.subarray(0, PEEK)]);
+      const end = yield* whole(head, 0);
+      if (end > pending.length) at = end - pending.length;
+      else if (chunk.length > PEEK) b = Buffer.concat([pending, chunk]);
+      else b = head;
+      if (b !== chunk) at = end;
+      pending = null;
+    }
+    at = yield* whole(b, at);
     if (at < b.length) pending = b.subarray(at);
   }
   if (pending || !inHeader) throw new Error('binary COPY: the stream ended inside a row');

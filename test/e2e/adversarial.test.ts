@@ -329,45 +329,87 @@ describe('a dropped terminal', () => {
   });
 });
 
+/**
+ * A database of its own, which the test stops and starts again (as root the cluster runs as the postgres
+ * user, who must be able to reach it), with one site.
+ */
+async function restartableDatabase(siteId: string, brand: string) {
+  const base = scratchDir('pgr', 0o755);
+  const root = path.join(base, 'c');
+  const server = await ensureEmbeddedServer({ root });
+  const target = { source: 'DATABASE_URL' as const, host: server.socketDir, port: server.port, user: server.user, database: server.database, connectTimeoutSeconds: 5 };
+  const query = async <T extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<T[]> => {
+    const client = new pg.Client({ host: server.socketDir, port: server.port, user: server.user, database: server.database });
+    await client.connect();
+    try {
+      return (await client.query<T>(sql, params)).rows;
+    } finally {
+      await client.end();
+    }
+  };
+  const orm = await initORM(target, { statementTimeoutMs: 0 });
+  await new MigrationService(orm, target).up();
+  await orm.close(true);
+  await query(`insert into sites (site_id, domain, brand_name) values ($1, $2, $3)`, [siteId, `${siteId}.example`, brand]);
+  return {
+    url: `postgres://${server.user}@/${server.database}?host=${encodeURIComponent(server.socketDir)}&port=${server.port}`,
+    query,
+    stop: () => stopEmbeddedServer(root),
+    start: () => ensureEmbeddedServer({ root }),
+    async remove() {
+      for (const s of sessions.splice(0)) s.kill();
+      await stopEmbeddedServer(root).catch(() => {});
+      fs.rmSync(base, { recursive: true, force: true });
+    },
+  };
+}
+
 describe('the database restarting mid-edit', () => {
   it('shows the unreachable banner, keeps the edit, and the save succeeds once the database is back', async () => {
-    // As root the cluster runs as the postgres user, who must be able to reach it.
-    const base = scratchDir('pgr', 0o755);
-    const root = path.join(base, 'c');
-    const server = await ensureEmbeddedServer({ root });
-    const target = { source: 'DATABASE_URL' as const, host: server.socketDir, port: server.port, user: server.user, database: server.database, connectTimeoutSeconds: 5 };
-    const client = () => new pg.Client({ host: server.socketDir, port: server.port, user: server.user, database: server.database });
+    const db = await restartableDatabase('restart-me', 'Alpha');
     try {
-      const orm = await initORM(target, { statementTimeoutMs: 0 });
-      await new MigrationService(orm, target).up();
-      await orm.close(true);
-      const c1 = client();
-      await c1.connect();
-      await c1.query(`insert into sites (site_id, domain, brand_name) values ('restart-me', 'restart-me.example', 'Alpha')`);
-      await c1.end();
-
-      const url = `postgres://${server.user}@/${server.database}?host=${encodeURIComponent(server.socketDir)}&port=${server.port}`;
-      const t = openConsole({ url });
+      const t = openConsole({ url: db.url });
       await openEdit(t, 'restart-me');
       await appendBrand(t, ' nach dem Neustart');
-      await stopEmbeddedServer(root);
+      await db.stop();
       await save(t);
       // The banner may come first (the live screens' polling notices the outage too); the save's own line follows.
       const down = await t.waitFor((s) => s.includes('⚠ database unreachable — retrying in') && s.includes('not saved: the database is unreachable'));
       expect(down).toContain('not saved: the database is unreachable · your edit is kept; Ctrl-S or y tries again');
-      await ensureEmbeddedServer({ root });
+      await db.start();
       await t.waitFor((s) => !s.includes('⚠ database unreachable'), 45_000);
       t.keys('C-s');
       await t.waitFor('saved restart-me: brand name');
-      const c2 = client();
-      await c2.connect();
-      const { rows } = await c2.query<{ brand_name: string }>(`select brand_name from sites where site_id = 'restart-me'`);
-      await c2.end();
-      expect(rows[0]?.brand_name).toBe('Alpha nach dem Neustart');
+      expect((await db.query<{ brand_name: string }>(`select brand_name from sites where site_id = 'restart-me'`))[0]?.brand_name).toBe('Alpha nach dem Neustart');
     } finally {
-      for (const s of sessions.splice(0)) s.kill();
-      await stopEmbeddedServer(root).catch(() => {});
-      fs.rmSync(path.dirname(root), { recursive: true, force: true });
+      await db.remove();
+    }
+  }, 120_000);
+
+  it('gone before the console opened its write path (a loaded machine, a slow restart): once it is back, the first save succeeds', async () => {
+    const db = await restartableDatabase('slow-restart', 'Beta');
+    try {
+      const t = openConsole({ url: db.url });
+      await t.waitFor(/Sites \(\d+\)/);
+      // The console gets no CPU from its first rows on (it opens its write path 150 ms after them); meanwhile
+      // the database stops, and stays down for a while after the console runs again.
+      process.kill(t.pid(), 'SIGSTOP');
+      try {
+        await db.stop();
+      } finally {
+        process.kill(t.pid(), 'SIGCONT');
+      }
+      await sleep(3000);
+      await db.start();
+      await openEdit(t, 'slow-restart');
+      await appendBrand(t, ' wieder da');
+      await save(t);
+      // Before: the write path's failed opening was kept, and every save said "the database is unreachable".
+      const after = await t.waitFor((s) => s.includes('saved slow-restart') || s.includes('not saved'), 30_000);
+      expect(after).toContain('saved slow-restart: brand name');
+      expect((await db.query<{ brand_name: string }>(`select brand_name from sites where site_id = 'slow-restart'`))[0]?.brand_name).toBe('Beta wieder da');
+    } finally {
+      await db.remove();
     }
   }, 120_000);
 });

@@ -1,4 +1,5 @@
 import type { Pool, PoolClient } from 'pg';
+import { beganNothing } from './pg-client.ts';
 
 /**
  * A pooled connection can be dead before anyone uses it: the server restarted, a DBA ended it
@@ -37,4 +38,21 @@ export async function freshClient(pool: Pool): Promise<PoolClient> {
   }
   (client as { release: PoolClient['release'] }).release = () => void (client as unknown as { end(): Promise<void> }).end().catch(() => {});
   return client;
+}
+
+/**
+ * Runs `fn`, a transaction on the ORM's pool, and once more when its connection turned out dead before its
+ * BEGIN was answered: nothing of it ran (pg-client.ts holds the BEGIN back and sends it with the first
+ * statement; the COMMIT goes only after every answer). A transaction that got further is never run again.
+ */
+export async function againIfNothingRan<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    if (!beganNothing(error) || !isLostConnection(error)) throw error;
+  }
+  // The pool's other idle connections died with this one: their goodbyes, already waiting, are read first,
+  // so the pool drops them instead of handing one out.
+  await new Promise((resolve) => setImmediate(resolve));
+  return fn();
 }

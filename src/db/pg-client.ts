@@ -31,9 +31,30 @@ interface QueryConfig {
   submit?: unknown;
 }
 
+/**
+ * Marks the failure of a transaction's BEGIN that got no answer: nothing of the transaction ran. An own
+ * property, since MikroORM's DriverException copies its driver error's own properties, not the error.
+ */
+const NOTHING_RAN = 'cabinetNothingRan';
+const nothingRan = (reason: unknown): unknown => {
+  if (reason && typeof reason === 'object') Object.assign(reason, { [NOTHING_RAN]: true });
+  return reason;
+};
+
+/** Whether `error` (or a cause of it) is a transaction's BEGIN failing: none of its statements ran. */
+export function beganNothing(error: unknown): boolean {
+  const seen = new Set<unknown>();
+  for (let e = error; e && typeof e === 'object' && !seen.has(e); e = (e as { cause?: unknown }).cause) {
+    seen.add(e);
+    if ((e as Record<string, unknown>)[NOTHING_RAN] === true) return true;
+  }
+  return false;
+}
+
 /** What a BEGIN, COMMIT or ROLLBACK that never had to reach the server answers (pg's Result shape). */
 const answered = (command: string) => ({ command, rowCount: null, oid: null, rows: [], fields: [] });
 const ENDS = /^\s*(commit|rollback|end|abort)\b[^;]*;?\s*$/i;
+const ROLLBACK = /^\s*(rollback|abort)\b[^;]*;?\s*$/i;
 
 /**
  * The node-postgres client every cabinet pool uses (the ORM's and the light read pool). Each statement runs in
@@ -113,7 +134,7 @@ export function cabinetClient(statementTimeoutMs: number): typeof pg.Client {
         const results = await this.#pipelined([[`begin; ${settings}`], ...statements.map((st) => [st.sql, st.params ?? []]), ['commit']]);
         if (super.getTransactionStatus() !== 'I') await Promise.resolve(super.query('rollback')).catch(() => {});
         // The BEGIN failed: nothing of the lot ran, which the caller is told by a throw (a dead connection may be retried).
-        if (results[0]!.status === 'rejected') throw results[0]!.reason;
+        if (results[0]!.status === 'rejected') throw nothingRan(results[0]!.reason);
         const commit = results.at(-1)!;
         const answers = results.slice(1, -1) as PromiseSettledResult<pg.QueryResult>[];
         // A COMMIT that failed (a deferred check) fails the lot.
@@ -143,8 +164,20 @@ export function cabinetClient(statementTimeoutMs: number): typeof pg.Client {
           return answered(/^\s*(rollback|abort)/i.test(text) ? 'ROLLBACK' : 'COMMIT');
         }
         const [begin, result] = await this.#pipelined([[this.#takeBegin()], args]);
-        if (begin!.status === 'rejected') throw begin!.reason;
+        if (begin!.status === 'rejected') throw nothingRan(begin!.reason);
         return settled(result!);
+      }
+      // A transaction whose connection is gone was ended with it by the server: its ROLLBACK succeeds. Said here,
+      // since Kysely hands a transaction's connection back to the pool only once its ROLLBACK succeeded:
+      // failing, it kept the dead connection checked out for good (and the pool's end waited for it).
+      if (ROLLBACK.test(text)) {
+        if (this.#lost()) return answered('ROLLBACK');
+        try {
+          return await super.query(...args);
+        } catch (error) {
+          if (this.#lost()) return answered('ROLLBACK');
+          throw error;
+        }
       }
       const status = super.getTransactionStatus();
       if ((status !== 'I' && status !== null) || AS_IS.test(text)) return super.query(...args);
@@ -158,6 +191,12 @@ export function cabinetClient(statementTimeoutMs: number): typeof pg.Client {
         await Promise.resolve(super.query('rollback')).catch(() => {});
       }
       return settled(result!);
+    }
+
+    /** The connection is gone (pg knows it: the server closed it, or it failed). */
+    #lost(): boolean {
+      const state = this as unknown as { _queryable?: boolean; _ended?: boolean };
+      return state._queryable === false || state._ended === true;
     }
 
     #takeBegin(): string {

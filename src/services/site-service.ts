@@ -2,6 +2,7 @@ import { LockMode, OptimisticLockError } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { SiteSchema, type Site } from '../db/entities/index.ts';
 import { toDatabaseError } from '../db/db-errors.ts';
+import { againIfNothingRan } from '../db/lost-connection.ts';
 import type { SqlQuery } from '../db/sql-query.ts';
 import { ormQuery } from './queries/orm-query.ts';
 import { getSite, listSites } from './queries/site-queries.ts';
@@ -84,7 +85,7 @@ export class OrmSiteService implements SiteService {
     assertDomainScripts(fields.domain, options.allowMixedScript);
     const who = { actor: validateActor(options.actor, this.#actor), note: validateNote(options.note) };
     try {
-      const { after } = await this.#em.fork().transactional(async (em) => this.#insert(em, fields, 'create', who));
+      const { after } = await againIfNothingRan(() => this.#em.fork().transactional(async (em) => this.#insert(em, fields, 'create', who)));
       return after;
     } catch (error) {
       throw toWriteError(error, constraintMessages(fields));
@@ -156,7 +157,7 @@ export class OrmSiteService implements SiteService {
         throw await this.#gone(this.#em.fork(), siteId);
       }
       try {
-        const { after, rev, changed } = await this.#em.fork().transactional(async (em) => this.#insert(em, fields, 'restore', who));
+        const { after, rev, changed } = await againIfNothingRan(() => this.#em.fork().transactional(async (em) => this.#insert(em, fields, 'restore', who)));
         return { before: null, after, changed, rev };
       } catch (error) {
         throw toWriteError(error, messages);
@@ -216,17 +217,19 @@ export class OrmSiteService implements SiteService {
     let readVersion: number | undefined;
     let holder: LockHolder | null = null;
     try {
-      return await this.#em.fork().transactional(async (em) => {
-        // Who holds the row, if anyone, before waiting for it: a wait that times out then says so.
-        holder = await rowLockHolder(em, 'sites', siteId);
-        const site = await em.findOne(SiteSchema, { siteId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
-        if (!site) throw options.expectedVersion === undefined ? notFound(siteId) : await this.#gone(em, siteId);
-        readVersion = site.version;
-        if (options.expectedVersion !== undefined && !options.force && site.version !== options.expectedVersion) {
-          throw await this.#stale(em, siteId, options.expectedVersion, siteToRecord(site), options.mine);
-        }
-        return fn(em, site);
-      });
+      return await againIfNothingRan(() =>
+        this.#em.fork().transactional(async (em) => {
+          // Who holds the row, if anyone, before waiting for it: a wait that times out then says so.
+          holder = await rowLockHolder(em, 'sites', siteId);
+          const site = await em.findOne(SiteSchema, { siteId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+          if (!site) throw options.expectedVersion === undefined ? notFound(siteId) : await this.#gone(em, siteId);
+          readVersion = site.version;
+          if (options.expectedVersion !== undefined && !options.force && site.version !== options.expectedVersion) {
+            throw await this.#stale(em, siteId, options.expectedVersion, siteToRecord(site), options.mine);
+          }
+          return fn(em, site);
+        }),
+      );
     } catch (error) {
       if (holder && isLockWaitTimeout(error)) throw lockedError('site', siteId, holder, error);
       if (!(error instanceof OptimisticLockError)) throw toWriteError(error, messages);

@@ -1,6 +1,7 @@
 import { LockMode, OptimisticLockError } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { UserSchema, type User } from '../db/entities/index.ts';
+import { againIfNothingRan } from '../db/lost-connection.ts';
 import type { SqlQuery } from '../db/sql-query.ts';
 import { ormQuery } from './queries/orm-query.ts';
 import { getUser, listUsers } from './queries/user-queries.ts';
@@ -75,14 +76,16 @@ export class OrmUserService implements UserService {
     const fields = validateUser(input);
     const who = { actor: validateActor(options.actor, this.#actor), note: validateNote(options.note) };
     try {
-      return await this.#em.fork().transactional(async (em) => {
-        const user = em.create(UserSchema, fields as never);
-        await em.flush();
-        await em.refresh(user);
-        const exec = txExec(em);
-        await appendUserRevision(exec, { userId: fields.userId, action: 'create', before: null, after: await readUserSnapshot(exec, fields.userId), ...who });
-        return userToRecord(user);
-      });
+      return await againIfNothingRan(() =>
+        this.#em.fork().transactional(async (em) => {
+          const user = em.create(UserSchema, fields as never);
+          await em.flush();
+          await em.refresh(user);
+          const exec = txExec(em);
+          await appendUserRevision(exec, { userId: fields.userId, action: 'create', before: null, after: await readUserSnapshot(exec, fields.userId), ...who });
+          return userToRecord(user);
+        }),
+      );
     } catch (error) {
       throw toWriteError(error, { users_pkey: `a user with id ${fields.userId} already exists` });
     }
@@ -136,16 +139,18 @@ export class OrmUserService implements UserService {
     let readVersion: number | undefined;
     let holder: LockHolder | null = null;
     try {
-      return await this.#em.fork().transactional(async (em) => {
-        holder = await rowLockHolder(em, 'users', userId);
-        const user = await em.findOne(UserSchema, { userId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
-        if (!user) throw options.expectedVersion === undefined ? notFound() : new GoneError({ entity: 'user', id: userId });
-        readVersion = user.version;
-        if (options.expectedVersion !== undefined && !options.force && user.version !== options.expectedVersion) {
-          throw stale(userId, options.expectedVersion, userToRecord(user));
-        }
-        return fn(em, user);
-      });
+      return await againIfNothingRan(() =>
+        this.#em.fork().transactional(async (em) => {
+          holder = await rowLockHolder(em, 'users', userId);
+          const user = await em.findOne(UserSchema, { userId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+          if (!user) throw options.expectedVersion === undefined ? notFound() : new GoneError({ entity: 'user', id: userId });
+          readVersion = user.version;
+          if (options.expectedVersion !== undefined && !options.force && user.version !== options.expectedVersion) {
+            throw stale(userId, options.expectedVersion, userToRecord(user));
+          }
+          return fn(em, user);
+        }),
+      );
     } catch (error) {
       // Refused inside the transaction; explained (who, when, what moved) once it ended and freed its connection.
       if (error instanceof StaleEditError) throw await userStaleError(this.#query, userId, error.details.expectedVersion, error.details.theirs as UserRecord);

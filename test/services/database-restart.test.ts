@@ -33,7 +33,7 @@ beforeAll(async () => {
   await new MigrationService(orm, target).up();
   await orm.close(true);
   url = `postgres://${server.user}@/${server.database}?host=${encodeURIComponent(server.socketDir)}&port=${server.port}`;
-  await sql(`insert into sites (site_id, domain, brand_name) values ('restart-a', 'restart-a.example', 'A'), ('restart-b', 'restart-b.example', 'B'), ('restart-c', 'restart-c.example', 'C'), ('restart-d', 'restart-d.example', 'D')`);
+  await sql(`insert into sites (site_id, domain, brand_name) values ('restart-a', 'restart-a.example', 'A'), ('restart-b', 'restart-b.example', 'B'), ('restart-c', 'restart-c.example', 'C'), ('restart-d', 'restart-d.example', 'D'), ('restart-e', 'restart-e.example', 'E')`);
 }, 120_000);
 
 afterAll(async () => {
@@ -104,6 +104,25 @@ describe('the database restarting under an open console', () => {
     }
   }, 90_000);
 
+  it('a new site and a delete right after a restart the console did not see succeed at the first try, each once', async () => {
+    const opened = await consoleServices();
+    try {
+      const { sites } = opened.services;
+      // The write path is open, with connections idle in its pool.
+      await sites.update('restart-e', { brandName: 'E1' }, { expectedVersion: (await sites.get('restart-e'))!.version });
+      restartWhileBusy();
+      const created = await sites.create({ siteId: 'restart-new', domain: 'restart-new.example', brandName: 'New' });
+      expect(created.version).toBe(1);
+      restartWhileBusy();
+      await sites.delete('restart-e', { expectedVersion: (await sql<{ version: number }>(`select version from sites where site_id = 'restart-e'`))[0]!.version });
+      expect(await sql(`select site_id from sites where site_id in ('restart-new', 'restart-e')`)).toEqual([{ site_id: 'restart-new' }]);
+      expect(await revisions('restart-new')).toBe('1');
+      expect(await sql(`select action from site_revisions where site_id = 'restart-e' order by rev`)).toEqual([{ action: 'update' }, { action: 'delete' }]);
+    } finally {
+      await opened.close();
+    }
+  }, 90_000);
+
   it('a save whose connection is lost after it reached the server is not sent again: it fails, and nothing is written', async () => {
     const opened = await consoleServices();
     const holder = new pg.Client({ host: server.socketDir, port: server.port, user: server.user, database: server.database });
@@ -131,6 +150,23 @@ describe('the database restarting under an open console', () => {
       expect(await revisions('restart-d')).toBe('0');
       // Tried again by hand, at the version it began from: it saves, once.
       expect((await sites.update('restart-d', { brandName: 'D after' }, { expectedVersion: version })).after?.brandName).toBe('D after');
+      expect(await revisions('restart-d')).toBe('1');
+
+      // The same for a write through the ORM's transaction (a delete): its BEGIN was answered, so it is not run again.
+      await holder.query(`begin; select 1 from sites where site_id = 'restart-d' for update`);
+      const deleting = sites.delete('restart-d', { expectedVersion: version + 1 });
+      deleting.catch(() => {});
+      await until('the delete waiting for the row lock', async () => {
+        const [row] = await sql<{ pid: number }>(`select pid from pg_stat_activity where application_name = 'cabinet' and wait_event_type = 'Lock'`);
+        pid = row?.pid;
+        return pid !== undefined;
+      });
+      await sql('select pg_terminate_backend($1, 5000)', [pid]);
+      const deleted = await Promise.race([deleting.then(() => 'deleted', (error: { code?: string }) => error.code), sleep(10_000).then(() => 'still waiting')]);
+      expect(deleted).toBe('db-down');
+      await holder.query('rollback');
+      expect(await sql(`select pid from pg_stat_activity where application_name = 'cabinet' and wait_event_type = 'Lock'`)).toEqual([]);
+      expect(await sql(`select site_id from sites where site_id = 'restart-d'`)).toEqual([{ site_id: 'restart-d' }]);
       expect(await revisions('restart-d')).toBe('1');
     } finally {
       await holder.end().catch(() => {});

@@ -1,7 +1,8 @@
 // users export and import vs psql \copy, same server, same run: `node bench/transfer.ts --users 300000,1000000`
 // (after `npm run build`). Export: `cabinet users export --ndjson` vs `psql \copy users to FILE`. Import into
 // an empty, migrated users table (the same indexes): `cabinet users import FILE --yes` (which also writes one
-// user_revisions row per user) vs `psql \copy users from FILE` (--import-runs, default 1: they are long). Runs alternate cabinet and psql so a busy
+// user_revisions row per user; into this empty table it drops the secondary indexes and builds them after the load, and the
+// live_notify trigger stays quiet for it, while psql fires it per row) vs `psql \copy users from FILE` (--import-runs, default 1: they are long). Runs alternate cabinet and psql so a busy
 // machine slows both alike; the median of --runs is reported as rows/s and as a ratio (cabinet/psql
 // throughput, above 1 means cabinet is faster). Raw figures: bench/transfer-latest.json.
 import { spawnSync } from 'node:child_process';

@@ -7,7 +7,7 @@ import { sanitizeLine, sanitizeText } from './lib/sanitize.ts';
 import { assertArgvIsUtf8 } from './commands/argv-encoding.ts';
 import { restoreMovedArguments } from './commands/moved-arguments.ts';
 import { CONSOLE_READS, databaseUrlFor, openReaderFor } from './commands/reader-for.ts';
-import { refuseUnreadFlags } from './commands/flag-readers.ts';
+import { globalFlagsHelp, refuseUnreadFlags } from './commands/flag-readers.ts';
 import { debugLogFile, debugLogUsed } from './lib/debug-log.ts';
 import { clearSplash } from './lib/splash.ts';
 
@@ -96,7 +96,7 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
   const command = name !== undefined && name === found?.name ? found : undefined;
   if (name !== undefined && !command) throw usageError(`unknown command "${name}"`, 'see cabinet --help');
   if (cli.flags.help) {
-    io.stdout.write(command && entry ? `${entry.summary}\n${command.help.replace(/^\n/, '')}` : cli.help.replace(/^\n/, '') + '\n');
+    io.stdout.write(command && entry ? `${entry.summary}\n${command.help.replace(/^\n/, '')}${globalFlagsHelp(command.name)}` : cli.help.replace(/^\n/, '') + '\n');
     return ExitCode.ok;
   }
   const raw = cli.flags as Record<string, string | boolean | undefined>;

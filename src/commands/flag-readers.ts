@@ -93,3 +93,25 @@ function whereItGoes(flag: GlobalFlag, command: string | undefined): string {
 function isGlobalFlag(name: string): name is GlobalFlag {
   return Object.hasOwn(GLOBAL_FLAGS, name) && !(EVERYWHERE as readonly string[]).includes(name);
 }
+
+/**
+ * The end of `cabinet COMMAND --help`, drawn from the table: which of the command's actions read each global
+ * flag, and which flags none of them reads (given anyway, refused).
+ */
+export function globalFlagsHelp(command: string): string {
+  const keys = Object.keys(FLAG_READERS).filter((k) => k === command || k.startsWith(`${command} `));
+  const action = (k: string) => (k === 'migrate up' ? '(none: up)' : k.slice(command.length + 1));
+  const everywhere: string[] = [];
+  const unread: string[] = [];
+  const rows: string[] = [];
+  for (const flag of Object.keys(GLOBAL_FLAGS).filter(isGlobalFlag)) {
+    const readers = keys.filter((k) => FLAG_READERS[k]!.includes(flag));
+    const name = `--${kebab(flag)}`;
+    if (readers.length === 0) unread.push(name);
+    else if (readers.length === keys.length) everywhere.push(name);
+    else rows.push(`  ${name.padEnd(21)}${readers.map(action).join(', ')}`);
+  }
+  if (everywhere.length > 0) rows.unshift(`  ${keys.length === 1 ? 'read' : 'every action'}: ${everywhere.join(', ')}`);
+  if (unread.length > 0) rows.push(`  not read, so refused: ${unread.join(', ')}`);
+  return `\nGlobal options here (any other use is refused, exit 2)\n${rows.join('\n')}\n`;
+}

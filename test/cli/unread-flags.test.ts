@@ -140,6 +140,20 @@ describe('a global flag given to a command that does not read it', () => {
     expect(r.code).toBe(2);
   });
 
+  it("each command's --help says where the global options apply, from the same table", async () => {
+    const migrate = await runCabinet(['migrate', '--help'], { env });
+    expect(migrate.code).toBe(0);
+    expect(migrate.stdout).toContain('\nGlobal options here (any other use is refused, exit 2)\n  every action: --database-url, --allow-non-tailnet, --read-only\n');
+    expect(migrate.stdout).toMatch(/^ {2}--json +status, check$/m);
+    expect(migrate.stdout).toMatch(/^ {2}--yes +down$/m);
+    expect(migrate.stdout).toMatch(/^ {2}not read, so refused: --actor$/m);
+    const embedded = await runCabinet(['embedded', '--help'], { env });
+    expect(embedded.stdout).toMatch(/^ {2}not read, so refused: --database-url, --allow-non-tailnet, --yes, --json, --to, --actor, --read-only$/m);
+    const sites = await runCabinet(['sites', '--help'], { env });
+    expect(sites.stdout).toMatch(/^ {2}--to +restore$/m);
+    expect(sites.stdout).toMatch(/^ {2}--yes +delete, restore, import$/m);
+  });
+
   it('where it is read it still works: migrate down --to 0 on the fresh database', async () => {
     const down = await runCabinet(['migrate', 'down', '--to', '0'], { env });
     expect(down.stderr).not.toContain('does not apply');

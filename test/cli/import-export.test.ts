@@ -71,6 +71,8 @@ describe('export → wipe → import', () => {
     expect(fs.statSync(usersFile).mode & 0o777).toBe(0o600);
     expect(fs.readFileSync(usersFile, 'utf8').trim().split('\n')).toHaveLength(2500);
 
+    const indexes = `select indexname, indexdef from pg_indexes where tablename = 'users' order by indexname`;
+    const indexesBefore = (await db.query(indexes)).rows;
     await db.query('delete from sites; delete from users');
     const s = await run(['sites', 'import', sitesFile]);
     expect(s.code, s.stderr).toBe(0);
@@ -78,6 +80,10 @@ describe('export → wipe → import', () => {
     const u = await run(['users', 'import', '-'], { input: fs.readFileSync(usersFile) });
     expect(u.code, u.stderr).toBe(0);
     expect(await snapshot()).toBe(before);
+    // The restore path (the table was empty): said once before the load, and the indexes built again as they were.
+    expect(u.stderr.match(/^Note: users will be locked while it loads: the table is empty, so its indexes are dropped and built once after the load\.$/gm)).toHaveLength(1);
+    expect(u.stderr).toMatch(/^Created 2,500 users, changed 0, left 0 alone\.$/m);
+    expect((await db.query(indexes)).rows).toEqual(indexesBefore);
     // The prompt's bytes survived too.
     const prompt = await db.query(`select convert_to(ai_prompt, 'UTF8') as b from sites where site_id = 'acme-de'`);
     expect(Buffer.from(prompt.rows[0]!.b).toString('utf8')).toBe('Hallo\nПривет 👋\n\ttab');

@@ -4,16 +4,13 @@
 // loading and running ~40 chunks and pg's ~30 files. bin/cabinet uses it for a command when
 // dist/commands-snapshot/stamp matches its node binary, as it does the console's; the same audit keeps the
 // build's terminal and environment out of it.
-import { endAudit, loadTimeReads } from './snapshot-audit.ts';
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import './snapshot-audit.ts';
 import v8 from 'node:v8';
 import pg from 'pg';
 import { start } from './start.ts';
 import './cli.ts';
 import { findCommand } from './commands/index.ts';
-import { unexplainedReads } from './snapshot-reads.ts';
+import { refuseUnexplainedReads, resumeIn } from './snapshot-resume.ts';
 
 /**
  * Loaded now. The other commands load at run time from the same script: doctor holds what a heap snapshot
@@ -21,21 +18,10 @@ import { unexplainedReads } from './snapshot-reads.ts';
  */
 const PRELOADED = ['sites', 'users'];
 
-void Promise.all(PRELOADED.map((name) => findCommand(name)!.load())).then(() => {
-  endAudit();
-  const unexplained = unexplainedReads(loadTimeReads.splice(0));
-  if (unexplained.length > 0) {
-    throw new Error(`modules read these as they loaded into the commands' snapshot; make them refresh at start (scripts/snapshot-patches.ts) or say in src/snapshot-reads.ts why they may stay:\n${unexplained.join('\n')}`);
-  }
-});
+void Promise.all(PRELOADED.map((name) => findCommand(name)!.load())).then(() => refuseUnexplainedReads("the commands' snapshot"));
 
 v8.startupSnapshot.setDeserializeMainFunction(() => {
-  // As the console's (snapshot-entry.ts): process.argv[1] is this checkout's dist/cli.js.
-  const script = path.resolve(process.argv[1]!);
-  globalThis.__cabinetImportMeta.url = pathToFileURL(script).href;
-  globalThis.__cabinetRequire = createRequire(script);
-  globalThis.__cabinetImport = globalThis.__cabinetRequire('./commands-snapshot/import.cjs') as (id: string) => Promise<unknown>;
-  for (const refresh of globalThis.__cabinetRefresh ?? []) refresh();
+  resumeIn('commands-snapshot');
   // node-postgres' default user, read from the environment as pg loaded (connection.ts always names one).
   pg.defaults.user = process.platform === 'win32' ? process.env.USERNAME : process.env.USER;
   void start();

@@ -83,6 +83,9 @@ export async function runConsole(ctx: CommandContext, early?: EarlyReader): Prom
   // are round trips away: the first frame is drawn now, during them, and the rows' frame after it costs less.
   const wait = early?.handshaking() ? 0 : READY_WAIT_MS;
   await Promise.race([load, new Promise((resolve) => setTimeout(resolve, wait))]);
+  // Raw before the first frame: Ink turns it on in an effect after that frame is written, and an Enter typed at
+  // the rows meanwhile came cooked ("\r" as "\n", read as Ctrl-J): nothing opened. Ink keeps it on from here.
+  if (process.stdin.isTTY) process.stdin.setRawMode(true);
   const instance = render(<App state={state} drafts={drafts} />, {
     alternateScreen: true,
     // Ink turns itself non-interactive under CI=true; the console only runs on a TTY, so say so.

@@ -56,3 +56,16 @@ export async function againIfNothingRan<T>(fn: () => Promise<T>): Promise<T> {
   await new Promise((resolve) => setImmediate(resolve));
   return fn();
 }
+
+/**
+ * `run` on the pooled `client`; when its connection turns out to have been lost (and `mayRetry` still holds),
+ * `run` once more on a connection opened now (freshClient). Errors as `run` or pg gave them: the caller maps them.
+ */
+export async function onceMoreIfLost<T>(pool: Pool, client: PoolClient, run: (client: PoolClient) => Promise<T>, mayRetry: () => boolean = () => true): Promise<T> {
+  try {
+    return await run(client);
+  } catch (error) {
+    if (!mayRetry() || !isLostConnection(error)) throw error;
+  }
+  return run(await freshClient(pool));
+}

@@ -2,7 +2,7 @@ import type { Pool, PoolClient } from 'pg';
 import { toDatabaseError } from './db-errors.ts';
 import type { ConnectionTarget } from './connection.ts';
 import { CabinetError } from '../lib/errors.ts';
-import { freshClient, isLostConnection } from './lost-connection.ts';
+import { isLostConnection, onceMoreIfLost } from './lost-connection.ts';
 
 /**
  * A read query with `$1`-style parameters, answered by node-postgres. Services write their read SQL once
@@ -23,20 +23,9 @@ export function poolQuery(getPool: () => Promise<Pool>, target?: ConnectionTarge
       throw toDatabaseError(error, target);
     }
     try {
-      return await queryOn<T>(pool, client, sql, params, signal);
-    } catch (error) {
       // The pooled connection was dead before the query (the server restarted, or ended it): a read is asked
       // again, once, on a connection opened now, so a database that answers is not reported unreachable.
-      if (signal?.aborted || !isLostConnection(error)) throw toDatabaseError(error, target);
-    }
-    let fresh: PoolClient;
-    try {
-      fresh = await freshClient(pool);
-    } catch (error) {
-      throw toDatabaseError(error, target);
-    }
-    try {
-      return await queryOn<T>(pool, fresh, sql, params, signal);
+      return await onceMoreIfLost(pool, client, (c) => queryOn<T>(pool, c, sql, params, signal), () => !signal?.aborted);
     } catch (error) {
       throw toDatabaseError(error, target);
     }

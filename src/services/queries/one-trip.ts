@@ -2,7 +2,7 @@ import type { Pool, PoolClient, QueryResult } from 'pg';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { BatchingClient, BatchStatement } from '../../db/pg-client.ts';
 import { toDatabaseError } from '../../db/db-errors.ts';
-import { freshClient, isLostConnection } from '../../db/lost-connection.ts';
+import { isLostConnection, onceMoreIfLost } from '../../db/lost-connection.ts';
 
 /**
  * Runs `statements` in one transaction on the ORM's own node-postgres pool, BEGIN … COMMIT written in one
@@ -26,18 +26,7 @@ export async function oneTrip(em: EntityManager, statements: readonly BatchState
     throw toDatabaseError(error);
   }
   try {
-    return await runOn(client, statements);
-  } catch (error) {
-    if (!isLostConnection(error)) throw toDatabaseError(error);
-  }
-  let fresh: PoolClient;
-  try {
-    fresh = await freshClient(pool);
-  } catch (error) {
-    throw toDatabaseError(error);
-  }
-  try {
-    return await runOn(fresh, statements);
+    return await onceMoreIfLost(pool, client, (c) => runOn(c, statements));
   } catch (error) {
     throw toDatabaseError(error);
   }

@@ -3,8 +3,11 @@
  * straight into the output buffer: the date part of copy-binary.ts's encoder.
  */
 
+import { wordsOf } from './json-words.ts';
+
 const QUOTE = 34;
 const US_PER_DAY = 86_400_000_000;
+const US_PER_HOUR = 3_600_000_000;
 /** Days from 1970-01-01 to PostgreSQL's epoch, 2000-01-01. */
 const PG_EPOCH_DAYS = 10_957;
 
@@ -127,4 +130,87 @@ export function timestampJson(b: Buffer, at: number, out: Buffer, o: number): nu
   }
   out[o++] = QUOTE;
   return o;
+}
+
+/**
+ * Recent hours, direct-mapped by hours since 2000: `YYYY-MM-DDTHH:` as four words (14 bytes and two
+ * spare). Filled from timestampJson's own text on a miss, so both paths write the same bytes.
+ */
+const HOURS = 1 << 16;
+const HOUR_INVERSE = 1 / US_PER_HOUR;
+/** Exactly floor(x / 1000) for 0 <= x < 1e6: x * ceil(2^32 / 1000) / 2^32 (exact in a double). */
+const THOUSANDTH = 4_294_968;
+const TWO_TO_MINUS_32 = 2 ** -32;
+let hourKey: Float64Array | null = null;
+let hourWords: Int32Array | null = null;
+/** `MM:SS.` of each second of an hour, two words each (6 bytes and two spare); the fractions' 3 digits, a word each. */
+let minuteWords: Int32Array | null = null;
+let tripleWords: Int32Array | null = null;
+const Z_QUOTE = 90 | (QUOTE << 8);
+
+function tables(): void {
+  hourKey = new Float64Array(HOURS).fill(Number.NaN);
+  hourWords = new Int32Array(HOURS * 4);
+  minuteWords = new Int32Array(3600 * 2);
+  for (let s = 0; s < 3600; s++) minuteWords.set(wordsOf(Buffer.from(`${String((s / 60) | 0).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}.`, 'latin1'), 2), 2 * s);
+  tripleWords = new Int32Array(1000);
+  for (let i = 0; i < 1000; i++) tripleWords[i] = wordsOf(TRIPLES.subarray(3 * i, 3 * i + 3))[0]!;
+}
+
+/**
+ * timestampJson by words, its opening quote already written (at o - 1): the same bytes, for a time within
+ * 2^52 microseconds of 2000 (1857 to 2142) whose hour was seen before; anything else is written by
+ * timestampJson (which fills the hour for the next). `src` and `dst` are views of `b` and `out`; up to 3
+ * bytes past the end may be overwritten.
+ */
+export function timestampWords(b: Buffer, src: DataView, at: number, out: Buffer, dst: DataView, o: number): number {
+  const hi = src.getInt32(at);
+  if (hi >= -0x100000 && hi < 0x100000 && hourKey !== null) {
+    const us = hi * 0x100000000 + src.getUint32(at + 4);
+    // A multiplication, not a division, then set right where rounding crossed an hour.
+    let hour = Math.floor(us * HOUR_INVERSE);
+    let inHour = us - hour * US_PER_HOUR;
+    if (inHour < 0) {
+      hour--;
+      inHour += US_PER_HOUR;
+    } else if (inHour >= US_PER_HOUR) {
+      hour++;
+      inHour -= US_PER_HOUR;
+    }
+    const slot = hour & (HOURS - 1);
+    if (hourKey[slot] === hour) {
+      const w = slot * 4;
+      const words = hourWords!;
+      dst.setInt32(o, words[w]!, true);
+      dst.setInt32(o + 4, words[w + 1]!, true);
+      dst.setInt32(o + 8, words[w + 2]!, true);
+      dst.setInt32(o + 12, words[w + 3]!, true);
+      let second = (inHour * 1e-6) | 0;
+      let fraction = inHour - second * 1_000_000;
+      if (fraction >= 1_000_000) {
+        second++;
+        fraction -= 1_000_000;
+      } else if (fraction < 0) {
+        second--;
+        fraction += 1_000_000;
+      }
+      const high = (fraction * THOUSANDTH * TWO_TO_MINUS_32) | 0;
+      dst.setInt32(o + 14, minuteWords![2 * second]!, true);
+      dst.setInt32(o + 18, minuteWords![2 * second + 1]!, true);
+      dst.setInt32(o + 20, tripleWords![high]!, true);
+      dst.setInt32(o + 23, tripleWords![fraction - high * 1000]!, true);
+      dst.setInt16(o + 26, Z_QUOTE, true);
+      return o + 28;
+    }
+  }
+  const end = timestampJson(b, at, out, o - 1);
+  if (end - o === 28 && hi >= -0x100000 && hi < 0x100000) {
+    if (hourKey === null) tables();
+    const us = hi * 0x100000000 + src.getUint32(at + 4);
+    const hour = Math.floor(us / US_PER_HOUR);
+    const slot = hour & (HOURS - 1);
+    hourKey![slot] = hour;
+    hourWords!.set(wordsOf(out.subarray(o, o + 16)), slot * 4);
+  }
+  return end;
 }

@@ -1,5 +1,6 @@
 import { escapeJsonUnsafe } from '../../lib/json-text.ts';
-import { int32, put, timestampJson } from './binary-timestamp.ts';
+import { int32, put, timestampJson, timestampWords } from './binary-timestamp.ts';
+import { asciiText, viewOf, WORD_SLACK, wordsOf } from './json-words.ts';
 
 /**
  * Binary COPY rows to the export's JSON text. PostgreSQL sends `COPY (select …) TO STDOUT (FORMAT binary)`:
@@ -20,15 +21,11 @@ const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
 /** How much of a chunk completes the tuple the chunk before it cut. */
 const PEEK = 4096;
 const QUOTE = 34;
-const BACKSLASH = 92;
+const LABEL_WORDS = 4;
+const TEXT = 0;
+const TIME = 1;
+const KIND_CODE: Record<JsonColumnKind, number> = { text: TEXT, timestamptz: TIME, integer: 2 };
 const NULL_BYTES = Buffer.from('null');
-/** What each byte of a text value is in the ASCII path: written as it is, escaped (C0, `"`, `\`), or not ASCII (DEL too). */
-const AS_IS = 0;
-const ESCAPED = 1;
-const OTHER = 2;
-const TEXT_BYTE = Uint8Array.from({ length: 256 }, (_, x) => (x >= 0x7f ? OTHER : x < 32 || x === QUOTE || x === BACKSLASH ? ESCAPED : AS_IS));
-/** JSON.stringify's escape of a control character (C0 and the short forms it names). */
-const CONTROL_ESCAPES = Array.from({ length: 32 }, (_, c) => Buffer.from(JSON.stringify(String.fromCharCode(c)).slice(1, -1), 'latin1'));
 
 /** An int2 or int4 in decimal, straight into `out` (an int8 by way of its string): no string per row. */
 function integerJson(b: Buffer, at: number, length: number, out: Buffer, o: number): number {
@@ -58,6 +55,14 @@ function integerText(b: Buffer, at: number, length: number): string {
 /** Turns whole binary COPY tuples into JSON text; `total` counts the rows written so far (an array's commas). */
 class TupleEncoder {
   readonly #labels: Buffer[];
+  /**
+   * Each label with a text's or time's opening quote (`,"email":"`) as LABEL_WORDS words from
+   * 4 × column, and its length; null when one is longer (pretty-printed): then byte by byte.
+   */
+  readonly #labelWords: Int32Array | null;
+  readonly #labelLengths: Int32Array;
+  /** The columns' kinds as TEXT, TIME or INTEGER. */
+  readonly #kindCodes: Uint8Array;
   readonly #labelText: string[];
   readonly #kinds: JsonColumnKind[];
   readonly #open: [first: Buffer, next: Buffer] | null;
@@ -73,10 +78,14 @@ class TupleEncoder {
     this.#labelText = columns.map(([key], i) => `${i === 0 ? '{' : ','}${pretty ? '\n    ' : ''}${JSON.stringify(key)}:${pretty ? ' ' : ''}`);
     this.#labels = this.#labelText.map((l) => Buffer.from(l));
     this.#kinds = columns.map(([, kind]) => kind);
+    this.#kindCodes = Uint8Array.from(this.#kinds, (kind) => KIND_CODE[kind]);
+    const quoted = this.#labelText.map((l, c) => Buffer.from(this.#kinds[c] === 'integer' ? l : `${l}"`));
+    this.#labelLengths = Int32Array.from(quoted, (l) => l.length);
+    this.#labelWords = quoted.every((l) => l.length <= 4 * LABEL_WORDS) ? Int32Array.from(quoted.flatMap((l) => [...wordsOf(l, LABEL_WORDS)])) : null;
     this.#open = pretty ? [Buffer.from('[\n  '), Buffer.from(',\n  ')] : null;
     this.#close = Buffer.from(pretty ? '\n  }' : '}\n');
     // What a row adds beyond 6 bytes per input byte (`\u0001`): labels, brackets, a time's 40 bytes.
-    this.#overhead = this.#labels.reduce((n, l) => n + l.length + 48, 16);
+    this.#overhead = this.#labels.reduce((n, l) => n + l.length + 48, 16 + WORD_SLACK);
   }
 
   /**
@@ -90,6 +99,8 @@ class TupleEncoder {
     let o = 0;
     let rows = 0;
     const n = this.#kinds.length;
+    const src = viewOf(b);
+    let dst = viewOf(out);
     for (;;) {
       if (b.length - at < 2) return this.#done(out, o, rows, at, false);
       const fields = (b[at]! << 24) >> 16 | b[at + 1]!;
@@ -118,11 +129,12 @@ class TupleEncoder {
         const bigger = Buffer.allocUnsafe(Math.max(out.length * 2, o + need));
         out.copy(bigger, 0, 0, o);
         out = bigger;
+        dst = viewOf(out);
       }
       const start = o;
       if (this.#open) o = put(this.#open[this.total + rows === 0 ? 0 : 1], out, o);
       // ASCII text is written byte by byte; a tuple with any other byte is written again by way of strings.
-      const ascii = this.#asciiTuple(b, at + 2, out, o);
+      const ascii = this.#asciiTuple(b, src, at + 2, out, dst, o);
       if (ascii >= 0) o = ascii;
       else {
         o = start;
@@ -133,6 +145,7 @@ class TupleEncoder {
           const bigger = Buffer.allocUnsafe(out.length * 2 + bytes);
           out.copy(bigger, 0, 0, o);
           out = bigger;
+          dst = viewOf(out);
         }
         o += out.write(text, o);
       }
@@ -149,31 +162,34 @@ class TupleEncoder {
   }
 
   /** Writes a tuple whose text is ASCII (DEL excepted) and returns where it ends; -1 at the first other byte. */
-  #asciiTuple(b: Buffer, p: number, out: Buffer, o: number): number {
-    for (let c = 0; c < this.#labels.length; c++) {
-      o = put(this.#labels[c]!, out, o);
-      const length = int32(b, p);
+  #asciiTuple(b: Buffer, src: DataView, p: number, out: Buffer, dst: DataView, o: number): number {
+    const kinds = this.#kindCodes;
+    const words = this.#labelWords;
+    const lengths = this.#labelLengths;
+    for (let c = 0; c < kinds.length; c++) {
+      const length = src.getInt32(p);
       p += 4;
       if (length < 0) {
-        o = put(NULL_BYTES, out, o);
+        o = put(NULL_BYTES, out, put(this.#labels[c]!, out, o));
         continue;
       }
-      const kind = this.#kinds[c];
-      if (kind === 'text') {
+      if (words !== null) {
+        const w = 4 * c;
+        dst.setInt32(o, words[w]!, true);
+        dst.setInt32(o + 4, words[w + 1]!, true);
+        dst.setInt32(o + 8, words[w + 2]!, true);
+        dst.setInt32(o + 12, words[w + 3]!, true);
+        o += lengths[c]!;
+      } else {
+        o = put(this.#labels[c]!, out, o);
+        if (kinds[c] !== 2) out[o++] = QUOTE;
+      }
+      const kind = kinds[c];
+      if (kind === TEXT) {
+        o = asciiText(b, src, p, p + length, out, dst, o);
+        if (o < 0) return -1;
         out[o++] = QUOTE;
-        for (let k = p; k < p + length; k++) {
-          const x = b[k]!;
-          const byte = TEXT_BYTE[x]!;
-          if (byte === AS_IS) out[o++] = x;
-          else if (byte === OTHER) return -1;
-          else if (x < 32) o = put(CONTROL_ESCAPES[x]!, out, o);
-          else {
-            out[o++] = BACKSLASH;
-            out[o++] = x;
-          }
-        }
-        out[o++] = QUOTE;
-      } else if (kind === 'timestamptz') o = timestampJson(b, p, out, o);
+      } else if (kind === TIME) o = timestampWords(b, src, p, out, dst, o);
       else o = integerJson(b, p, length, out, o);
       p += length;
     }

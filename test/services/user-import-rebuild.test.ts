@@ -50,6 +50,13 @@ async function indexes(db: Db) {
   );
   return r.rows;
 }
+/** user_revisions' keys: name, definition and the oid of their index. */
+async function historyKeys(db: Db) {
+  const r = await db.query<{ conname: string; def: string; oid: number }>(
+    `select conname, pg_get_constraintdef(oid) as def, conindid::int as oid from pg_constraint where conrelid = 'user_revisions'::regclass and contype in ('p', 'u') order by conname`,
+  );
+  return r.rows;
+}
 const definitions = (rows: Awaited<ReturnType<typeof indexes>>) => rows.map(({ indexname, indexdef, valid }) => ({ indexname, indexdef, valid }));
 
 /** A DBA's own indexes: one cabinet never made (rebuilt too), one with a comment (left in place). */
@@ -110,6 +117,26 @@ describe('an import into an empty users table', () => {
     expect(revisions.rows[0]!.n).toBe(3000);
   });
 
+  it("rebuilds the history's keys too while the history is no bigger than the import: the same constraints, new indexes, still enforced; a bigger history keeps them", async () => {
+    const db = await fresh();
+    const before = await historyKeys(db);
+    expect(before.map((k) => k.conname)).toEqual(['user_revisions_pkey', 'user_revisions_user_id_rev_key']);
+    expect(await importUsers(db, 2000)).toMatchObject({ applied: true, plan: { created: 2000 } });
+    const after = await historyKeys(db);
+    expect(after.map(({ conname, def }) => ({ conname, def }))).toEqual(before.map(({ conname, def }) => ({ conname, def })));
+    for (const [i, key] of after.entries()) expect(key.oid).not.toBe(before[i]!.oid);
+    await expect(db.query(`insert into user_revisions (user_id, rev, action, changed_fields, actor) values ('bulk-100000', 1, 'create', '{}', 'psql')`)).rejects.toThrow(/user_revisions_user_id_rev_key/);
+    const revisions = await db.query<{ n: number }>(`select count(*)::int as n from users u join user_revisions r using (user_id) where r.rev = 1 and r.new_values = ${userSnapshotSql('u')}`);
+    expect(revisions.rows[0]!.n).toBe(2000);
+
+    // Wiped by psql (the history stays): 2,000 revisions are more than the 1,000 users this restore adds.
+    await db.query('delete from users');
+    expect(await importUsers(db, 1000)).toMatchObject({ applied: true, plan: { created: 1000 } });
+    expect(await historyKeys(db)).toEqual(after);
+    const second = await db.query<{ n: number }>(`select count(*)::int as n from users u join user_revisions r using (user_id) where r.rev = 2 and r.new_values = ${userSnapshotSql('u')}`);
+    expect(second.rows[0]!.n).toBe(1000);
+  });
+
   it('a session holding the table (an open read, as pg_dump holds it): the import waits about a second, then loads with the indexes in place', async () => {
     const db = await fresh();
     const before = await indexes(db);
@@ -134,10 +161,12 @@ describe('an import into an empty users table', () => {
     // As a DBA could add it: cabinet's checks pass the row, the table refuses it when the users go in.
     await db.query(`alter table users add constraint no_blocked check (email <> 'member1999.${(1999 * 7919).toString(36)}@shop41.example')`);
     const before = await indexes(db);
+    const keys = await historyKeys(db);
     let said: string | undefined;
     await expect(importUsers(db, 2000, { confirm: async (plan) => ((said = plan.locks), true) })).rejects.toThrow(/no_blocked/);
     expect(said).toMatch(/locked/);
     expect(await indexes(db)).toEqual(before);
+    expect(await historyKeys(db)).toEqual(keys);
     const left = await db.query<{ users: number; revisions: number }>(`select (select count(*)::int from users) as users, (select count(*)::int from user_revisions) as revisions`);
     expect(left.rows).toEqual([{ users: 0, revisions: 0 }]);
   });

@@ -6,7 +6,9 @@ import type { SqlClient } from '../../db/sql-client.ts';
  * after the rows are in, instead of taking 300k rows one by one (the two trigram GIN indexes cost as much
  * as the rest of the import). Building them needs the table to itself (ACCESS EXCLUSIVE until commit: n8n's
  * sign-ins wait) and its ownership; either missing, the import writes the rows with the indexes in place,
- * with the same result. A failure anywhere rolls the whole transaction back, the dropped indexes with it.
+ * with the same result. The history's keys follow when they can (HISTORY_KEYS; user_revisions is then held
+ * as long: user writes wait for users anyway, and a user's history opens after the commit). A failure
+ * anywhere rolls the whole transaction back, the dropped indexes with it.
  */
 
 /** How long the import waits for the table before it loads the plain way. */
@@ -38,7 +40,7 @@ export async function usersTable(client: SqlClient): Promise<{ empty: boolean; o
  * others stay in place and are kept up row by row.
  */
 const REBUILDABLE = `
-  select i.indexrelid::regclass::text as name, pg_get_indexdef(i.indexrelid) as definition
+  select format('drop index %s', i.indexrelid::regclass) as drop, pg_get_indexdef(i.indexrelid) as definition
     from pg_index i join pg_class c on c.oid = i.indexrelid
    where i.indrelid = 'users'::regclass
      and not exists (select 1 from pg_constraint k where k.conindid = i.indexrelid and k.conrelid = i.indrelid)
@@ -48,33 +50,76 @@ const REBUILDABLE = `
      and not exists (select 1 from pg_attribute a where a.attrelid = i.indexrelid and coalesce(a.attstattarget, -1) >= 0)
    order by i.indexrelid`;
 
+/**
+ * The history's keys (user_revisions' primary key and its unique (user_id, rev)): dropped too when the history
+ * holds no more rows than the import adds (a restore into a new database, or a history still small), so a
+ * revision per user goes in without two index entries each (~1.9 s per 300k) and both are built once after
+ * it (~0.3 s). Only keys whose index is named as the constraint and carries nothing the constraint's
+ * definition leaves out; one that a foreign key needs makes the drop fail, and the keys stay.
+ */
+const HISTORY_KEYS = `
+  select format('alter table user_revisions drop constraint %I', k.conname) as drop,
+         format('alter table user_revisions add constraint %I %s', k.conname, pg_get_constraintdef(k.oid)) as definition
+    from pg_constraint k join pg_class c on c.oid = k.conindid join pg_index i on i.indexrelid = k.conindid
+   where k.conrelid = 'user_revisions'::regclass and k.contype in ('p', 'u') and c.relname = k.conname
+     and not i.indisclustered and not i.indisreplident and c.reltablespace = 0
+     and obj_description(k.conindid, 'pg_class') is null and obj_description(k.oid, 'pg_constraint') is null
+     and not exists (select from pg_attribute a where a.attrelid = k.conindid and coalesce(a.attstattarget, -1) >= 0)
+   order by k.oid`;
+
+/** A dropped index: the statement that dropped it, and the one that builds it again. */
 export interface DroppedIndex {
-  name: string;
+  drop: string;
   definition: string;
 }
 
-/**
- * Takes the table (waiting at most LOCK_WAIT) and drops its rebuildable indexes, inside a savepoint: on
- * any failure (the lock not granted in time, the role not the owner, an index something depends on) the
- * savepoint is rolled back and null returned, and the caller loads with the indexes in place.
- */
-export async function dropIndexes(client: SqlClient): Promise<DroppedIndex[] | null> {
+/** Takes `table` for this transaction, waiting at most LOCK_WAIT (the session's lock_timeout is kept for what follows). */
+async function lockTable(client: SqlClient, table: string): Promise<void> {
   const before = await client.query<{ lock_timeout: string }>(`select current_setting('lock_timeout') as lock_timeout`);
-  await client.query('savepoint cabinet_rebuild');
+  await client.query(`set local lock_timeout = '${LOCK_WAIT}'`);
+  await client.query(`lock table ${table} in access exclusive mode`);
+  await client.query(`select set_config('lock_timeout', $1, true)`, [before.rows[0]!.lock_timeout]);
+}
+
+/**
+ * Runs `fn` inside a savepoint: on any failure (a lock not granted in time, the role not the owner, an index
+ * something depends on) the savepoint is rolled back, the lock wait and the drops with it, and null returned.
+ */
+async function orUndo<T>(client: SqlClient, name: string, fn: () => Promise<T>): Promise<T | null> {
+  await client.query(`savepoint ${name}`);
   try {
-    await client.query(`set local lock_timeout = '${LOCK_WAIT}'`);
-    await client.query('lock table users in access exclusive mode');
-    await client.query(`select set_config('lock_timeout', $1, true)`, [before.rows[0]!.lock_timeout]);
-    const indexes = (await client.query<DroppedIndex>(REBUILDABLE)).rows;
-    for (const index of indexes) await client.query(`drop index ${index.name}`);
-    await client.query('release savepoint cabinet_rebuild');
-    return indexes;
+    const done = await fn();
+    await client.query(`release savepoint ${name}`);
+    return done;
   } catch {
-    // Rolled back to before the lock: the lock wait, the drops and the lock_timeout with it.
-    await client.query('rollback to savepoint cabinet_rebuild');
-    await client.query('release savepoint cabinet_rebuild');
+    await client.query(`rollback to savepoint ${name}`);
+    await client.query(`release savepoint ${name}`);
     return null;
   }
+}
+
+/**
+ * Takes the table and drops its rebuildable indexes; then, when the history is no bigger than the `added`
+ * revisions, the history's keys too (HISTORY_KEYS; else, or when it is busy or not ours, they stay). Null
+ * when users could not be taken: the caller loads with every index in place.
+ */
+export async function dropIndexes(client: SqlClient, added: number): Promise<DroppedIndex[] | null> {
+  const users = await orUndo(client, 'cabinet_rebuild', async () => {
+    await lockTable(client, 'users');
+    const indexes = (await client.query<DroppedIndex>(REBUILDABLE)).rows;
+    for (const index of indexes) await client.query(index.drop);
+    return indexes;
+  });
+  if (!users) return null;
+  const history = await orUndo(client, 'cabinet_rebuild_history', async () => {
+    await lockTable(client, 'user_revisions');
+    const held = await client.query<{ n: number }>(`select count(*)::int as n from (select from user_revisions limit $1) r`, [added + 1]);
+    if (held.rows[0]!.n > added) throw new Error('the history is bigger than the import');
+    const keys = (await client.query<DroppedIndex>(HISTORY_KEYS)).rows;
+    for (const key of keys) await client.query(key.drop);
+    return keys;
+  });
+  return [...users, ...(history ?? [])];
 }
 
 /** Builds the dropped indexes again, from their own definitions, with memory enough to sort in one go. */

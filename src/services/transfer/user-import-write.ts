@@ -61,7 +61,7 @@ export async function writeUserImport(
   const planned = plan.created + plan.changed;
   const bulk = planned > LIVE_ROWS_BY_ID;
   if (bulk) await client.query(`select set_config('${BULK_WRITE_SETTING}', 'on', true)`);
-  const dropped = rebuild ? await dropIndexes(client) : null;
+  const dropped = rebuild ? await dropIndexes(client, plan.created) : null;
   let written = 0;
   if (plan.changed > 0) written += (await client.query(updateSql(force), [who.actor, who.note])).rowCount;
   if (plan.created > 0) {

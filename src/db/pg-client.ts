@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { isLostConnection } from './lost-connection.ts';
 import { settingsSql } from './session-settings.ts';
 
 const BEGIN = /^\s*(begin|start\s+transaction)\b[^;]*;?\s*$/i;
@@ -9,6 +10,13 @@ const AS_IS = /^\s*(commit|rollback|end|abort|vacuum|create\s+database|drop\s+da
  * client of the server connection: cabinet never uses it, and this keeps it so.
  */
 const SESSION_STATE = /^\s*(set\s+(?!local\b|transaction\b|constraints\b)|reset\b|listen\b|unlisten\b|prepare\b|declare\b[^;]*\bwith\s+hold\b)|\bpg_(try_)?advisory_lock(_shared)?\s*\(/i;
+
+/**
+ * A statement that only reads: safe to send again when its connection turned out dead before it ran. One
+ * that names a write anywhere (a data-modifying WITH, SELECT … INTO, a sequence, a notice) is not resent.
+ */
+const READ = /^\s*\(*\s*(select|with|values|table|show)\b/i;
+const WRITES = /\b(insert|update|delete|merge|into|nextval|setval|pg_notify|pg_terminate_backend|pg_cancel_backend|set_config|lock)\b/i;
 
 /** MikroORM's migration runner starts with a session-level `set names` (client_encoding, UTF8 already). */
 const SET_NAMES = /^\s*set\s+names\s+'utf-?8'\s*;?\s*$/i;
@@ -81,10 +89,17 @@ export function cabinetClient(statementTimeoutMs: number): typeof pg.Client {
     connection: { stream: { cork?(): void; uncork?(): void } };
   };
   class CabinetClient extends Base {
+    /** What this client was made with: a read whose connection was dead is sent again on a new client of the same. */
+    readonly #config: unknown;
     /** Calls run one after another, so each sees the transaction state its predecessor left. */
     #queue: Promise<unknown> = Promise.resolve();
     /** A BEGIN not sent yet: it goes out with the next statement. */
     #begin: string | undefined;
+
+    constructor(config?: unknown) {
+      super(config);
+      this.#config = config;
+    }
 
     override query(...args: unknown[]): unknown {
       const first = args[0] as QueryConfig | string | undefined;
@@ -186,11 +201,30 @@ export function cabinetClient(statementTimeoutMs: number): typeof pg.Client {
         return answered('BEGIN');
       }
       const [begin, result] = await this.#pipelined([[`begin; ${settings}`], args, ['commit']]);
-      if (begin!.status === 'rejected') throw begin!.reason;
+      if (begin!.status === 'rejected') {
+        // The connection was dead before the statement ran (the server restarted or ended it, and this process had
+        // not read its goodbye yet): a read is asked once more on a connection opened now, so a database that
+        // answers is not reported lost. Writes are not: their callers decide (againIfNothingRan, onceMoreIfLost).
+        if (READ.test(text) && !WRITES.test(text) && isLostConnection(begin!.reason)) return this.#onNewConnection(args);
+        throw begin!.reason;
+      }
       if (result!.status === 'rejected' && super.getTransactionStatus() !== 'I') {
         await Promise.resolve(super.query('rollback')).catch(() => {});
       }
       return settled(result!);
+    }
+
+    /** `args` on a connection of this client's kind opened for it, then closed. */
+    async #onNewConnection(args: unknown[]): Promise<unknown> {
+      const client = new CabinetClient(this.#config);
+      // Dropped while in use, the query fails on its own; the event must not take the process down.
+      (client as unknown as { on(event: 'error', listener: () => void): void }).on('error', () => {});
+      try {
+        await (client as unknown as { connect(): Promise<void> }).connect();
+        return await client.query(...args);
+      } finally {
+        await (client as unknown as { end(): Promise<void> }).end().catch(() => {});
+      }
     }
 
     /** The connection is gone (pg knows it: the server closed it, or it failed). */

@@ -33,7 +33,7 @@ beforeAll(async () => {
   await new MigrationService(orm, target).up();
   await orm.close(true);
   url = `postgres://${server.user}@/${server.database}?host=${encodeURIComponent(server.socketDir)}&port=${server.port}`;
-  await sql(`insert into sites (site_id, domain, brand_name) values ('restart-a', 'restart-a.example', 'A'), ('restart-b', 'restart-b.example', 'B'), ('restart-c', 'restart-c.example', 'C'), ('restart-d', 'restart-d.example', 'D'), ('restart-e', 'restart-e.example', 'E')`);
+  await sql(`insert into sites (site_id, domain, brand_name) values ('restart-a', 'restart-a.example', 'A'), ('restart-b', 'restart-b.example', 'B'), ('restart-c', 'restart-c.example', 'C'), ('restart-d', 'restart-d.example', 'D'), ('restart-e', 'restart-e.example', 'E'), ('restart-f', 'restart-f.example', 'F')`);
 }, 120_000);
 
 afterAll(async () => {
@@ -65,6 +65,23 @@ function restartWhileBusy(): void {
 await stopEmbeddedServer(${JSON.stringify(root)}); await ensureEmbeddedServer({ root: ${JSON.stringify(root)} });`;
   const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 });
   if (result.status !== 0) throw new Error(`restart failed: ${result.stderr}`);
+}
+
+/**
+ * Ends every connection cabinet has open on the server (as a DBA's pg_terminate_backend, or
+ * idle_session_timeout, would) while this process cannot look: the pools' idle connections are dead when
+ * the next call takes one, their goodbyes unread.
+ */
+function terminateWhileBusy(): number {
+  const program = `import pg from ${JSON.stringify(path.join(repoRoot, 'node_modules/pg/lib/index.js'))};
+const c = new pg.Client({ host: ${JSON.stringify(server.socketDir)}, port: ${server.port}, user: ${JSON.stringify(server.user)}, database: ${JSON.stringify(server.database)} });
+await c.connect();
+const { rows } = await c.query("select count(*) filter (where pg_terminate_backend(pid, 5000)) as n from pg_stat_activity where application_name = 'cabinet' and pid <> pg_backend_pid()");
+await c.end();
+console.log(rows[0].n);`;
+  const result = spawnSync(process.execPath, ['--input-type=module', '-e', program], { encoding: 'utf8', timeout: 30_000 });
+  if (result.status !== 0) throw new Error(`terminate failed: ${result.stderr}`);
+  return Number(result.stdout.trim());
 }
 
 const revisions = async (siteId: string) => (await sql<{ n: string }>(`select count(*) as n from site_revisions where site_id = $1`, [siteId]))[0]!.n;
@@ -185,4 +202,41 @@ describe('the database restarting under an open console', () => {
       await opened.close();
     }
   }, 90_000);
+
+  it('a history read (the ORM, outside a transaction) right after the server ended the console\'s connections answers at the first try', async () => {
+    const opened = await consoleServices();
+    try {
+      const { sites, revisions: history } = opened.services;
+      // One change to show (after the row psql inserted), and the ORM's pool holding idle connections.
+      await sites.update('restart-f', { brandName: 'F1' }, { expectedVersion: (await sites.get('restart-f'))!.version });
+      const page = await history.history('restart-f');
+      expect(page.filter((e) => e.kind === 'revision')).toHaveLength(1);
+      const older = await history.history('restart-f', { before: 2 });
+      const diff = await history.diff('restart-f', 1, 'current');
+      expect(terminateWhileBusy()).toBeGreaterThan(0);
+      expect(await history.history('restart-f')).toEqual(page);
+      // The history screen's other reads: an older page, a diff.
+      expect(terminateWhileBusy()).toBeGreaterThan(0);
+      expect(await history.history('restart-f', { before: 2 })).toEqual(older);
+      expect(terminateWhileBusy()).toBeGreaterThan(0);
+      expect(await history.diff('restart-f', 1, 'current')).toEqual(diff);
+    } finally {
+      await opened.close();
+    }
+  }, 90_000);
+
+  it('a statement that writes, on a connection the server ended, is not sent again by the driver: it fails, and its caller decides', async () => {
+    const session = await openSession({ databaseUrl: url });
+    try {
+      const connection = session.orm.em.getConnection();
+      expect(await connection.execute(`select brand_name from sites where site_id = 'restart-f'`)).toEqual([{ brand_name: 'F1' }]);
+      expect(terminateWhileBusy()).toBeGreaterThan(0);
+      await expect(connection.execute(`update sites set brand_name = 'F by hand' where site_id = 'restart-f'`)).rejects.toThrow(/terminat|connection|EPIPE|ECONNRESET/i);
+      // A read on the same kind of dead connection is asked again and answers.
+      expect(terminateWhileBusy()).toBeGreaterThanOrEqual(0);
+      expect(await connection.execute(`select brand_name from sites where site_id = 'restart-f'`)).toEqual([{ brand_name: 'F1' }]);
+    } finally {
+      await session.close();
+    }
+  }, 60_000);
 });

@@ -1,4 +1,5 @@
 import { Readable, type ReadableOptions } from 'node:stream';
+import { isRawSocket, RAW_READER, type RawSocket } from './raw-socket.ts';
 
 /**
  * `COPY … TO STDOUT` as a node-postgres submittable: the data of the CopyData messages, one buffer per socket
@@ -8,7 +9,9 @@ import { Readable, type ReadableOptions } from 'node:stream';
  * read, copying the payloads into one buffer: PostgreSQL sends one CopyData message per row, and a sliced
  * buffer per message then a concatenation cost about 0.7 s of CPU per million users (100 MB). A message cut
  * by a socket read waits for the rest (up to 64 KiB), so each buffer ends on a row; the stream is in object
- * mode (one buffer per read(), never joined; `highWaterMark` counts buffers).
+ * mode (one buffer per read(), never joined; `highWaterMark` counts buffers). On a socket that reads into
+ * its own buffer (raw-socket.ts) it takes each read there, in place, and stops the socket's reading while
+ * its buffers are full.
  */
 
 const COPY_DATA = 0x64; // 'd'
@@ -59,9 +62,21 @@ export class CopyOut extends Readable {
     this.text = text;
   }
 
+  #raw: RawSocket | null = null;
+
   submit(connection: PgConnection): void {
     this.#connection = connection;
     const stream = connection.stream;
+    if (isRawSocket(stream)) {
+      this.#raw = stream;
+      stream[RAW_READER] = (bytes) => {
+        const drained = this.#parse(bytes);
+        // Once the COPY has ended the socket is node-postgres's again, and it reads on.
+        return drained || this.#connection === null;
+      };
+      connection.query(this.text);
+      return;
+    }
     const listeners = stream.listeners('data') as DataHandler[];
     if (listeners.length !== 1) throw new Error('COPY TO: expected one data listener on the connection');
     this.#pgData = listeners[0]!;
@@ -74,6 +89,10 @@ export class CopyOut extends Readable {
 
   override _read(): void {
     this.#drained = true;
+    if (this.#raw) {
+      if (this.#connection) this.#raw.resume();
+      return;
+    }
     this.#forward();
   }
 
@@ -180,6 +199,14 @@ export class CopyOut extends Readable {
     const connection = this.#connection!;
     const stream = connection.stream;
     this.#connection = null;
+    if (this.#raw) {
+      this.#raw[RAW_READER] = null;
+      // The read's buffer is read into again: node-postgres gets its own copy of what follows the COPY.
+      if (unread.length > 0) this.#raw.emit('data', Buffer.from(unread));
+      this.#raw.resume();
+      if (done) this.push(null);
+      return;
+    }
     stream.removeListener('readable', this.#onReadable);
     stream.addListener('data', this.#pgData!);
     if (unread.length > 0) this.#pgData!(unread);

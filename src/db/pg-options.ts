@@ -1,6 +1,7 @@
 import type { ConnectionTarget } from './connection.ts';
 import { cabinetClient } from './pg-client.ts';
 import { pinnedStream } from './pinned-socket.ts';
+import { rawSocket } from './raw-socket.ts';
 import { tlsFor } from './tls-options.ts';
 
 /** The code of the error `missingPassword` raises; db-errors.ts turns it into psql's "no password supplied". */
@@ -24,15 +25,18 @@ function missingPassword(): Promise<string> {
  * connects only to the addresses the guard allowed (none: a host name fails, it is never looked up by the
  * driver). The statement timeout and the other session settings go with each transaction (pg-client.ts),
  * not in the startup packet: PgBouncer refuses startup parameters it does not track, and application_name
- * and client_encoding are the ones it does.
+ * and client_encoding are the ones it does. With `rawReads` (the read pool's), a connection without TLS reads
+ * into a buffer of its own (raw-socket.ts), which COPY TO reads in place.
  */
-export function pgDriverOptions(target: ConnectionTarget, statementTimeoutMs: number) {
+export function pgDriverOptions(target: ConnectionTarget, statementTimeoutMs: number, { rawReads = false } = {}) {
+  const ssl = tlsFor(target);
+  const create = rawReads && !ssl ? rawSocket : undefined;
   return {
     connectionTimeoutMillis: target.connectTimeoutSeconds * 1000,
     Client: cabinetClient(statementTimeoutMs),
     application_name: 'cabinet',
     ...(target.password === undefined ? { password: missingPassword } : {}),
-    ssl: tlsFor(target),
-    ...(target.host.startsWith('/') ? {} : { stream: pinnedStream(target.addresses ?? []) }),
+    ssl,
+    ...(target.host.startsWith('/') ? (create ? { stream: create } : {}) : { stream: pinnedStream(target.addresses ?? [], create) }),
   };
 }

@@ -29,10 +29,10 @@ export function vettedLookup(addresses: readonly string[]) {
  * node-postgres's `stream` option: a TCP socket whose host name resolves only to `addresses`. pg calls
  * `connect(port, host)`; the host name stays as given, so TLS still checks the certificate against it.
  */
-export function pinnedStream(addresses: readonly string[]): () => net.Socket {
+export function pinnedStream(addresses: readonly string[], create: () => net.Socket = () => new net.Socket()): () => net.Socket {
   const lookup = vettedLookup(addresses);
   return () => {
-    const socket = new net.Socket();
+    const socket = create();
     const connect = socket.connect.bind(socket) as (options: net.TcpSocketConnectOpts) => net.Socket;
     socket.connect = ((port: number, host: string) => connect({ port, host, lookup })) as unknown as typeof socket.connect;
     return socket;

@@ -41,7 +41,7 @@ const keyOf = (sql: string, params: readonly unknown[] = []) => `${sql}\u0000${J
  */
 export async function openReadPool(target: ConnectionTarget, statementTimeoutMs = statementTimeoutFromEnv(), maxConnections = 3): Promise<ReadPool> {
   const { default: pg } = await import('pg');
-  const driver = pgDriverOptions(target, statementTimeoutMs);
+  const driver = pgDriverOptions(target, statementTimeoutMs, { rawReads: true });
   let opened: () => void = () => {};
   const socketOpen = new Promise<void>((resolve) => (opened = resolve));
   const Observed = class extends (driver.Client as unknown as new (config: unknown) => { connection: NodeJS.EventEmitter }) {

@@ -94,8 +94,8 @@ class TupleEncoder {
    */
   encode(b: Buffer, at: number): { text: Buffer; rows: number; end: number; trailer: boolean } {
     const size = Math.max(1024, (b.length - at) * 3);
-    // Reused: 256 KiB holds the JSON of a 64 KiB socket read; it grows only for longer rows.
-    let out = !this.#reuse ? Buffer.allocUnsafe(size) : this.#scratch.length >= size ? this.#scratch : Buffer.allocUnsafe(Math.max(size, 1 << 18));
+    // Reused: 1 MiB holds the JSON of a socket read (up to 256 KiB, raw-socket.ts); it grows only for longer rows.
+    let out = !this.#reuse ? Buffer.allocUnsafe(size) : this.#scratch.length >= size ? this.#scratch : Buffer.allocUnsafe(Math.max(size, 1 << 20));
     let o = 0;
     let rows = 0;
     const n = this.#kinds.length;

@@ -17,8 +17,14 @@ export interface ExportOutput {
  * complete, so an interrupted export never leaves a truncated backup that looks whole. Files are 0600:
  * exports hold e-mail addresses. A file is written with plain `write(2)` calls as the text comes: no
  * stream buffering and no callbacks, and the export may hand over the same buffer each time (a million
- * users are 200 MB of JSON; a write stream has to keep every buffer until its write is done).
+ * users are 200 MB of JSON; a write stream has to keep every buffer until its write is done). What is
+ * written goes to disk as it comes, every SYNC_EVERY bytes on a worker thread (fdatasync), and the rest
+ * before the rename: the file is on disk when the export says so, and the rename has nothing left to flush
+ * (ext4 flushes a file renamed over another inside the rename, auto_da_alloc: 0.24 s for a million users,
+ * after everything else).
  */
+const SYNC_EVERY = 32 << 20;
+
 export function openExportOutput(io: CommandIO, file: string | undefined): ExportOutput {
   if (file === undefined || file === '-') {
     return { write: (text) => put(io.stdout, text), async commit() {}, abort() {} };
@@ -32,6 +38,10 @@ export function openExportOutput(io: CommandIO, file: string | undefined): Expor
   } catch (error) {
     throw failed(error);
   }
+  let unsynced = 0;
+  let syncing: Promise<void> | null = null;
+  const sync = (at: number) =>
+    new Promise<void>((resolve, reject) => fs.fdatasync(at, (error) => (error ? reject(error) : resolve())));
   const close = () => {
     if (fd !== null) fs.closeSync(fd);
     fd = null;
@@ -44,9 +54,21 @@ export function openExportOutput(io: CommandIO, file: string | undefined): Expor
       } catch (error) {
         throw failed(error);
       }
+      unsynced += bytes.length;
+      if (unsynced >= SYNC_EVERY && syncing === null) {
+        unsynced = 0;
+        // Settled by commit or abort; a failure there is commit's to report.
+        const running = sync(fd!).finally(() => {
+          if (syncing === running) syncing = null;
+        });
+        running.catch(() => {});
+        syncing = running;
+      }
     },
     async commit() {
       try {
+        await syncing;
+        await sync(fd!);
         close();
         await fs.promises.rename(temp, target);
       } catch (error) {
@@ -54,6 +76,16 @@ export function openExportOutput(io: CommandIO, file: string | undefined): Expor
       }
     },
     abort() {
+      // A sync still running holds the descriptor's number until it ends: closed after it.
+      const closing = syncing;
+      syncing = null;
+      if (closing) {
+        const at = fd;
+        fd = null;
+        void closing.catch(() => {}).finally(() => at !== null && fs.closeSync(at));
+        fs.rmSync(temp, { force: true });
+        return;
+      }
       try {
         close();
       } catch {

@@ -48,6 +48,26 @@ describe('users export to a file', () => {
     }
   });
 
+  it('puts the file in place only once its bytes are on disk: fdatasync of the temporary file, then the rename (strace)', () => {
+    // The rename then has nothing left to flush (ext4 flushes a file renamed over another inside the rename),
+    // and a crash right after "Exported" cannot leave an empty file under the name.
+    const file = cli.file('synced.ndjson', 'an older export\n');
+    const r = spawnSync('strace', ['-f', '-e', 'trace=openat,fdatasync,rename', '-o', `${file}.trace`, binCabinet, 'users', 'export', '--ndjson', '--output', file], {
+      env: cli.env({ DATABASE_URL: db.url }),
+      encoding: 'utf8',
+    });
+    expect(r.status, r.stderr).toBe(0);
+    const trace = fs.readFileSync(`${file}.trace`, 'utf8').split('\n');
+    const opened = trace.map((l) => /openat\(.*"([^"]*\.synced\.ndjson\.\d+\.tmp)".* = (\d+)/.exec(l)).find((m) => m !== null);
+    expect(opened, 'the temporary file was opened').toBeTruthy();
+    const [, temp, fd] = opened!;
+    const synced = trace.findIndex((l) => l.includes(`fdatasync(${fd})`) && l.includes('= 0'));
+    const renamed = trace.findIndex((l) => l.includes(`rename("${temp}", "${file}") = 0`));
+    expect(synced, 'an fdatasync of the temporary file').toBeGreaterThan(-1);
+    expect(renamed, 'the rename into place').toBeGreaterThan(synced);
+    expect(fs.readFileSync(file, 'utf8').split('\n').length).toBe(2501);
+  });
+
   // Root only (a tmpfs in a private mount namespace); as an unprivileged user it is skipped, not failed.
   const canMount = process.getuid?.() === 0 && spawnSync('unshare', ['-m', '--propagation', 'private', 'true']).status === 0;
   it.skipIf(!canMount)('on a disk that fills up: one line naming the file and ENOSPC, exit 1, and no file left behind', () => {

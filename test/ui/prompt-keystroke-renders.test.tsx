@@ -92,6 +92,9 @@ describe('a keystroke in the prompt editor', () => {
     for (const outside of ['App', 'Shell', 'Header', 'KeyHints', 'SiteEditScreen', 'SiteEditForm', 'EditingMode', 'SiteFormView', 'FieldRow', 'DraftStateText']) {
       expect(counts[outside] ?? 0, `${outside} rendered: ${JSON.stringify(counts)}`).toBeLessThanOrEqual(OTHER_CAUSES);
     }
+    // Within the editor, a key renders the rows it changed (the cursor's, one the wrap moved) and the status
+    // line, not every row on screen: the old view rendered each of its 28 rows' Texts again (700 Texts for 20 keys; now ≈ 120).
+    expect(counts.Text ?? 0, JSON.stringify(counts)).toBeLessThanOrEqual(20 * 8);
     // Nor does the form render after the keys (its look at the settled text finds nothing new to show):
     // what renders it at all meanwhile is the odd timer, not 20 keys.
     expect(counter.counts().SiteFormView ?? 0, JSON.stringify(counter.counts())).toBeLessThan(4);

@@ -81,17 +81,27 @@ export function PromptEditor({ state, width, height, focused }: { state: EditorS
       {cursorRow >= 0 && <TerminalCursor anchor={box} column={GUTTER + displayWidth(drawn[cursorRow]!.before)} row={cursorRow} />}
       {/* Every row starts with its margin cell, so an empty line is drawn as a row too (Ink drops an empty Text). */}
       {drawn.map((row) => (
-        <Text key={row.key} wrap="truncate-end">
-          <Text dimColor>{row.continued ? CONTINUATION : ' '}</Text>
-          {row.before}
-          {row.at !== undefined && <Text inverse>{row.at}</Text>}
-          {row.after}
-        </Text>
+        <EditorRow key={row.key} continued={row.continued} before={row.before} at={row.at} after={row.after} />
       ))}
       {drawn.length === 0 && <Text> </Text>}
     </Box>
   );
 }
+
+/**
+ * One screen row: rendered again only when its text or the cursor on it changed, so a key renders the one or
+ * two rows it changed, not the ~28 on screen (each a 97-character row in a long prompt's paragraphs).
+ */
+const EditorRow = memo(function EditorRow({ continued, before, at, after }: Omit<DrawnRow, 'key'>) {
+  return (
+    <Text wrap="truncate-end">
+      <Text dimColor>{continued ? CONTINUATION : ' '}</Text>
+      {before}
+      {at !== undefined && <Text inverse>{at}</Text>}
+      {after}
+    </Text>
+  );
+});
 
 // UTF-8 size of a line (lineSums measures only the lines a key changed).
 const lineBytes = (line: string) => Buffer.byteLength(line, 'utf8');

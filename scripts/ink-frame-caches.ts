@@ -10,7 +10,8 @@
 // - Ink's squashTextNodes sanitises each Text's text through the same bounded memo;
 // - Ink's `Output` shares one set of caches across frames, each map bounded the same way. The cached
 //   styled characters are only read (cells are replaced, never changed in place), so sharing is safe; a
-//   key longer than MEMO_MAX_KEY_LENGTH is not kept (measured every frame, as before).
+//   key longer than MEMO_MAX_KEY_LENGTH is not kept (measured every frame, as before);
+// - a row cut to a clipping box's columns is kept per row (the console's screens clip every row, each frame).
 // Both patch pinned dependency code by text; the build fails if the text to patch is gone.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -83,12 +84,32 @@ const patches: [string, string][] = [
   // One set of caches for every frame, its maps bounded.
   [
     'class OutputCaches {\n    widths = new Map();\n    blockWidths = new Map();\n    styledChars = new Map();',
-    `${boundedMap}\nclass OutputCaches {\n    widths = new BoundedMap();\n    blockWidths = new BoundedMap();\n    styledChars = new BoundedMap();\n    rows = new BoundedMap();`,
+    `${boundedMap}\nclass OutputCaches {\n    widths = new BoundedMap();\n    blockWidths = new BoundedMap();\n    styledChars = new BoundedMap();\n    rows = new BoundedMap();\n    slices = new BoundedMap();`,
   ],
   ['export default class Output {', 'const sharedCaches = new OutputCaches();\nexport default class Output {'],
   ['    caches = new OutputCaches();', '    caches = sharedCaches;'],
   // Only reassigned below (map, slice), never changed in place: sharing the array across frames is safe.
   [splitRows, cachedRows],
+  // A row cut to a clip's columns (every row inside a Box with overflow hidden, as the console's screens are,
+  // each frame): a function of the row and the columns, kept per row from frame to frame.
+  [
+    "    sliceLineToColumns(line, from, to) {\n        if (from >= to) {\n            return '';\n        }",
+    [
+      '    sliceLineToColumns(line, from, to) {',
+      '        const kept = this.caches.slices.get(line);',
+      '        if (kept !== undefined && kept.from === from && kept.to === to) {',
+      '            return kept.text;',
+      '        }',
+      '        const text = this.sliceLineToColumnsAfresh(line, from, to);',
+      '        this.caches.slices.set(line, { from, to, text });',
+      '        return text;',
+      '    }',
+      '    sliceLineToColumnsAfresh(line, from, to) {',
+      '        if (from >= to) {',
+      "            return '';",
+      '        }',
+    ].join('\n'),
+  ],
 ];
 
 // Every Text node's squashed text is sanitised again each frame (and again for layout): the same rows,

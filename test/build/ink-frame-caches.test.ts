@@ -80,6 +80,9 @@ export function frame(rows) {
 }
 `;
 
+// The same rows inside a box that clips them (overflow hidden), as the console's screens draw the editor.
+const CLIPPED_ROWS = EDITOR_ROWS.replace("h(Box, { flexDirection: 'column', width: 100 }", "h(Box, { flexDirection: 'column', width: 100, height: 30, overflow: 'hidden' }");
+
 // Boxes with borders that clip their text (wide characters cut at the edge), a box drawn over another
 // (absolute), a transform, colours: what other screens draw, frame after frame.
 const BOXES = `import { createElement as h } from 'react';
@@ -143,6 +146,21 @@ describe('Ink frames in the build (scripts/ink-frame-caches.ts)', () => {
     expect(plainKey.styled).toBeGreaterThan(1.8 * cells);
     expect(patchedKey.styled).toBeLessThan(cells / 5);
     expect(patchedKey.output).toBe(plainKey.output);
+    expect(measure(patched, screen).output).toBe(measure(plain, screen).output);
+  });
+
+  it('inside a box that clips (as the console draws the editor), a frame that changes one row cuts about that row to the box, not every row; both draw the same', async () => {
+    expect(CLIPPED_ROWS).not.toBe(EDITOR_ROWS);
+    const patched = await bundleOutput([memoisedStringWidth, inkOutputCachesAcrossFrames], 'patched-clipped', CLIPPED_ROWS);
+    const plain = await bundleOutput([], 'plain-clipped', CLIPPED_ROWS);
+    const cells = screen.reduce((n, row) => n + [...row].length, 0);
+    measure(patched, screen);
+    const patchedKey = measure(patched, typed);
+    // Each row cut to the clip's columns is turned back into a string: before, every row, every frame.
+    expect(patchedKey.styled).toBeLessThan(cells / 5);
+    expect(patchedKey.calls).toBeLessThan(cells / 5);
+    measure(plain, screen);
+    expect(patchedKey.output).toBe(measure(plain, typed).output);
     expect(measure(patched, screen).output).toBe(measure(plain, screen).output);
   });
 

@@ -20,6 +20,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sharedPlugins } from './build-plugins.ts';
 import { refreshAtStart } from './snapshot-patches.ts';
+import { SHARED_TO_ESM, shareNamespaces } from './shared-namespaces.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -119,7 +120,7 @@ export async function buildSnapshot(nodeBin: string, { entry, out }: SnapshotKin
     // snapshot runs (snapshot-entry.ts sets __cabinetRequire). The placeholder URL names no real place, so a
     // path taken from it at build time fails loudly instead of pointing into the build's checkout.
     banner: {
-      js: "globalThis.__cabinetRequire = require; globalThis.__cabinetImportMeta = { url: 'file:///cabinet-snapshot-build/dist/cli.js' }; (function (require) {",
+      js: `globalThis.__cabinetRequire = require; globalThis.__cabinetImportMeta = { url: 'file:///cabinet-snapshot-build/dist/cli.js' }; ${SHARED_TO_ESM} (function (require) {`,
     },
     footer: { js: '})((id) => globalThis.__cabinetRequire(id));' },
     define: {
@@ -142,7 +143,7 @@ export async function buildSnapshot(nodeBin: string, { entry, out }: SnapshotKin
   fs.writeFileSync(map.path, map.text);
   const left = /(^|[^\w.$])import\(\s*["'`].{0,40}/.exec(js.text);
   if (left) throw new Error(`snapshot: an import() was left in the bundle, which a snapshot cannot run; route it through externalImports (scripts/snapshot-build.ts): ${left[0]}`);
-  fs.writeFileSync(js.path, js.text);
+  fs.writeFileSync(js.path, shareNamespaces(js.text));
   fs.writeFileSync(path.join(out, 'import.cjs'), '// Node\'s own import(), for the startup snapshot (scripts/snapshot-build.ts).\nmodule.exports = (id) => import(id);\n');
 
   const blob = path.join(out, 'cabinet.blob');

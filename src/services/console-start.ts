@@ -19,6 +19,8 @@ export interface EarlyReader {
   discard(): void;
   /** True while the handshake is still going on (round trips away from the first rows, over a far link). */
   handshaking(): boolean;
+  /** Settles once the handshake is over (or failed): the first screen's queries go out in the same turn. */
+  handshaken: Promise<void>;
 }
 
 /**
@@ -58,16 +60,19 @@ export function startConsoleReader(open: (options: OpenReaderOptions & { log: (l
   const opening = open({ log, warn, maxConnections: 1 });
   let connected: Promise<void> | undefined;
   let shaken = false;
+  let shake: () => void = () => {};
+  const handshaken = new Promise<void>((resolve) => (shake = resolve));
   let dial: () => void = () => {};
   const dialling = new Promise<void>((resolve) => (dial = resolve));
   const reader = (async () => {
     const opened = await opening;
     // The connect goes out now (pg writes the startup packet once TCP is up); the statements follow it.
     connected = opened.warm();
-    connected.then(
-      () => (shaken = true),
-      () => (shaken = true),
-    );
+    const over = () => {
+      shaken = true;
+      shake();
+    };
+    connected.then(over, over);
     // Node loads a module graph without giving the event loop a turn: the startup packet goes out once the
     // socket is open (at once on loopback; a far link's TCP handshake is not waited for), not behind the CLI.
     await Promise.race([opened.socketOpen, after(SOCKET_WAIT_MS)]);
@@ -76,7 +81,7 @@ export function startConsoleReader(open: (options: OpenReaderOptions & { log: (l
     opened.prefetch(await firstScreenStatements());
     return opened;
   })();
-  reader.catch(() => dial()); // the console reports it once it asks for the reader
+  reader.catch(() => (dial(), shake())); // the console reports it once it asks for the reader
   const dialled = Promise.race([dialling, setup, after(START_WAIT_MS)]);
   return {
     take(logTo, warnTo) {
@@ -88,5 +93,6 @@ export function startConsoleReader(open: (options: OpenReaderOptions & { log: (l
     underway: () => Promise.race([dialled.then(() => (connected ? Promise.race([connected, after(HANDSHAKE_WAIT_MS)]) : undefined)), setup]),
     discard: () => void reader.then((r) => r.close()).catch(() => {}),
     handshaking: () => connected !== undefined && !shaken,
+    handshaken,
   };
 }

@@ -7,6 +7,7 @@ import { sanitizeLine } from '../lib/sanitize.ts';
 import { clearSplash } from '../lib/splash.ts';
 import { App, type LoadState } from './app.tsx';
 import { endEditorForExit } from './editor/editor-process.ts';
+import { warmWhileWaiting } from './warm-up-render.tsx';
 
 /** After a signal, how long the console may take to close the database before it exits regardless ($EDITOR may still hold the terminal). */
 const SIGNAL_EXIT_GRACE_MS = 1500;
@@ -94,6 +95,17 @@ export async function runConsole(ctx: CommandContext, early?: EarlyReader): Prom
     patchConsole: false,
   });
   shown = instance;
+  // Drawn during the handshake, so the rows are round trips away. Once the first screen's queries are out (the turn
+  // after the handshake), their round trip is spent drawing the console once into a sink: the rows' frame that
+  // follows then runs warm, in less than half the CPU (ui/warm-up-render.tsx). CABINET_NO_WARM_UP=1 leaves it out.
+  if (wait === 0 && !process.env.CABINET_NO_WARM_UP) {
+    void early?.handshaken
+      .then(() => new Promise((resolve) => setImmediate(resolve)))
+      .then(() => {
+        if (state.status === 'loading') warmWhileWaiting(process.stdout.columns || 80, process.stdout.rows || 24);
+      })
+      .catch(() => {}); // only a head start: the real frame draws the same way regardless
+  }
 
   let code: number = ExitCode.ok;
   let crash: unknown;

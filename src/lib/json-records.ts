@@ -10,6 +10,8 @@ export interface InputRecord {
   value?: unknown;
   /** Set instead of `value` when this record is not valid JSON. */
   error?: string;
+  /** The record's JSON text as read (trimmed), for a reader that recognises a form it can take without parsing. */
+  text?: string;
 }
 
 export interface ReadRecordsOptions {
@@ -25,12 +27,43 @@ function fatal(message: string): CabinetError {
   return new CabinetError(message, { code: 'input', hint: 'expected a JSON array of objects, or one JSON object per line (NDJSON)' });
 }
 
-function parse(text: string, where: string, line: number, index?: number): InputRecord {
-  try {
-    return { where, line, ...(index === undefined ? {} : { index }), value: JSON.parse(text) };
-  } catch (error) {
-    return { where, line, ...(index === undefined ? {} : { index }), error: `not valid JSON: ${(error as Error).message}` };
+/** A record whose JSON is parsed when its value or error is first asked for: an importer may take the text itself. */
+class LazyRecord implements InputRecord {
+  readonly text: string;
+  readonly line: number;
+  readonly index?: number;
+  #parsed = false;
+  #value: unknown;
+  #error: string | undefined;
+  constructor(text: string, line: number, index?: number) {
+    this.text = text;
+    this.line = line;
+    if (index !== undefined) this.index = index;
   }
+  get where(): string {
+    return this.index === undefined ? `line ${this.line}` : `index ${this.index} (line ${this.line})`;
+  }
+  #parse(): void {
+    if (this.#parsed) return;
+    this.#parsed = true;
+    try {
+      this.#value = JSON.parse(this.text);
+    } catch (error) {
+      this.#error = `not valid JSON: ${(error as Error).message}`;
+    }
+  }
+  get value(): unknown {
+    this.#parse();
+    return this.#value;
+  }
+  get error(): string | undefined {
+    this.#parse();
+    return this.#error;
+  }
+}
+
+function parse(text: string, line: number, index?: number): InputRecord {
+  return new LazyRecord(text, line, index);
 }
 
 /**
@@ -68,7 +101,7 @@ export async function* readRecords(source: AsyncIterable<Buffer | string>, optio
       parts = [];
       partsLength = 0;
       start = -1;
-      return parse(itemText, `index ${index} (line ${itemLine})`, itemLine, index++);
+      return parse(itemText, itemLine, index++);
     };
     for (let i = 0; i < text.length; i++) {
       const c = text[i]!;
@@ -176,13 +209,13 @@ export async function* readRecords(source: AsyncIterable<Buffer | string>, optio
       if (from === 0) pending = '';
       from = nl + 1;
       const trimmed = raw.trim();
-      if (trimmed !== '') yield parse(trimmed, `line ${line}`, line);
+      if (trimmed !== '') yield parse(trimmed, line);
       line++;
     }
     pending = from === 0 ? pending + text : text.slice(from);
     if (pending.length > max) throw fatal(`line ${line} is longer than ${max.toLocaleString('en')} characters`);
     if (end && pending.trim() !== '') {
-      yield parse(pending.trim(), `line ${line}`, line);
+      yield parse(pending.trim(), line);
       pending = '';
     }
   }

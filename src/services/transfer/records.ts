@@ -29,6 +29,23 @@ function exportForm(v: string): number[] | undefined {
   return [two(0) * 100 + two(2), two(5), two(8), two(11), two(14), two(17)];
 }
 
+/** The export form, digits where digits go (one regex test is cheaper than exportForm's loop). */
+const EXPORT_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/;
+
+/**
+ * Whether PostgreSQL writes `v` back exactly as given (isoSql): the export form of a time that exists as
+ * written (no 24:00, no leap second, a real day), year 1 or later. Such a value can stand in for isoSql's.
+ */
+export function writtenBack(v: string): boolean {
+  if (v.length !== 27 || !EXPORT_TIME.test(v)) return false;
+  const two = (at: number) => (v.charCodeAt(at) - 48) * 10 + v.charCodeAt(at + 1) - 48;
+  const year = two(0) * 100 + two(2);
+  const month = two(5);
+  const day = two(8);
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return year >= 1 && month >= 1 && month <= 12 && day >= 1 && day <= (month === 2 && !leap ? 28 : DAYS_IN_MONTH[month - 1]!) && two(11) <= 23 && two(14) <= 59 && two(17) <= 59;
+}
+
 export function checkTimestamp(value: unknown, key: string): { ok: true; value: string } | { ok: false; error: string } {
   if (typeof value !== 'string') return { ok: false, error: `${key} must be a string such as 2026-11-23T10:00:00Z` };
   const fast = exportForm(value);

@@ -106,9 +106,10 @@ function updateSql(force: boolean): string {
 }
 
 /** The checked rows of new users (those not in the table), each column as the new row will hold it. */
-const NEW_ROWS = `select ${exportOrder(USER_SCHEMA).map((f, i) => `${CREATE_LIST[i]} as ${f.column}`).join(', ')}
+const newRows = (extra = '') => `select ${exportOrder(USER_SCHEMA).map((f, i) => `${CREATE_LIST[i]} as ${f.column}`).join(', ')}${extra}
     from cabinet_import_users t
    where not exists (select 1 from users u where u.user_id = t.user_id)`;
+const NEW_ROWS = newRows();
 
 /**
  * The revisions of the new users: what insertUserRevisionsSql writes for a create (every column changed,
@@ -117,13 +118,15 @@ const NEW_ROWS = `select ${exportOrder(USER_SCHEMA).map((f, i) => `${CREATE_LIST
  * the same id left (one grouped read, not a look-up per row). Two plain statements instead of one INSERT
  * feeding the other through RETURNING: 100k users, same psql session, 2.1 + 4.5-4.9 s against 8.2-8.4 s
  * (the materialised RETURNING and the per-row max(rev) cost more than the second pass over the staging table).
+ * A row's snapshot is its line's, when the line was in export's own form (user-import-line.ts; the staging
+ * table's `snapshot`): jsonb from that text costs ~0.5 s per 300k users, formatting and building it here ~2 s.
  */
 function createRevisionsSql(): string {
-  return `with n as materialized (${NEW_ROWS}),
+  return `with n as materialized (${newRows(', t.snapshot')}),
       prior as (select r.user_id, max(r.rev) as rev from user_revisions r where r.user_id in (select user_id from n) group by r.user_id)
     insert into user_revisions (user_id, rev, version, action, changed_fields, old_values, new_values, actor, note)
     select n.user_id, coalesce(prior.rev, 0) + 1, n.version, 'create',
-           array[${USER_CHANGE_COLUMNS.map((c) => `'${c}'`).join(', ')}]::text[], null, ${userSnapshotSql('n')}, $1::text, $2::text
+           array[${USER_CHANGE_COLUMNS.map((c) => `'${c}'`).join(', ')}]::text[], null, coalesce(n.snapshot::jsonb, ${userSnapshotSql('n')}), $1::text, $2::text
       from n left join prior on prior.user_id = n.user_id`;
 }
 

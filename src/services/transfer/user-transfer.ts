@@ -15,6 +15,7 @@ import {
 } from './records.ts';
 import { parseUserRecord, USER_EDITABLE_KEYS, USER_ID_KEY, USER_JSON_COLUMNS, USER_KEYS, USER_REQUIRED_NEW_KEYS } from './user-records.ts';
 import { writeUserImport } from './user-import-write.ts';
+import { exportLineFields } from './user-import-line.ts';
 import { FALLBACK_NOTE, REBUILD_NOTE, usersTable } from './user-import-rebuild.ts';
 
 const where = (line: number, idx: number | null) => (idx === null ? `line ${line}` : `index ${idx} (line ${line})`);
@@ -23,6 +24,8 @@ const SAMPLE = 10;
 /** The staging table's columns: the export's, typed as export writes them (src/schema/user-table.ts). */
 const SQL_TYPE = { text: 'text', integer: 'int', timestamptz: 'timestamptz' } as const;
 const STAGING_COLUMNS = USER_JSON_COLUMNS.map(([key, kind]) => `${key} ${SQL_TYPE[kind]}${key === USER_ID_KEY ? ' not null' : ''}`).join(', ');
+/** The staging table's last column: the revision of the user a row creates, when the line gave it (user-import-line.ts). */
+const SNAPSHOT_COLUMN = 'snapshot';
 /** Per editable column the file gives: its name when it differs from the user's (`u`) value. */
 const changedFields = (existing: string) =>
   `array_remove(array[${USER_EDITABLE_KEYS.map((k) => `case when ${existing} and t.${k} is not null and t.${k} is distinct from u.${k} then '${k}' end`).join(', ')}], null)`;
@@ -48,9 +51,9 @@ export class UserTransfer {
     return withTransaction(this.#db.orm, this.#db.target, async (client) => {
       // A big file takes longer than the everyday statement timeout; its sorts and joins fit in memory.
       await client.query(`set local statement_timeout = 0; set local work_mem = '256MB'`);
-      await client.query(`create temp table cabinet_import_users (line bigint not null, idx bigint, ${STAGING_COLUMNS}) on commit drop`);
+      await client.query(`create temp table cabinet_import_users (line bigint not null, idx bigint, ${STAGING_COLUMNS}, ${SNAPSHOT_COLUMN} text) on commit drop`);
       const problems = new ProblemList();
-      const copy = client.copyFrom(`copy cabinet_import_users (line, idx, ${USER_KEYS.join(', ')}) from stdin`);
+      const copy = client.copyFrom(`copy cabinet_import_users (line, idx, ${USER_KEYS.join(', ')}, ${SNAPSHOT_COLUMN}) from stdin`);
       const copied = finished(copy);
       copied.catch(() => {}); // awaited below; this only keeps an early failure from going unhandled
       let total = 0;
@@ -64,23 +67,29 @@ export class UserTransfer {
       try {
         for await (const record of records) {
           total++;
-          if (record.error) {
+          // A line as export writes it goes straight in, its snapshot with it (user-import-line.ts).
+          const fields = record.text === undefined ? null : exportLineFields(record.text);
+          if (fields !== null) {
+            batch += `${record.line}\t${record.index ?? '\\N'}\t${fields}\n`;
+          } else if (record.error) {
             problems.add(record.where, record.error, record.line);
             continue;
+          } else {
+            const parsed = parseUserRecord(record.value);
+            if (!parsed.ok) {
+              problems.add(record.where, parsed.error, record.line);
+              continue;
+            }
+            for (const message of parsed.warnings) {
+              warnings++;
+              options.onWarning?.({ where: record.where, message });
+            }
+            const r = parsed.row;
+            let row = `${record.line}\t${record.index ?? '\\N'}`;
+            for (const k of USER_KEYS) row += `\t${copyField(r[k])}`;
+            // No snapshot: the database builds it from the row it creates.
+            batch += `${row}\t\\N\n`;
           }
-          const parsed = parseUserRecord(record.value);
-          if (!parsed.ok) {
-            problems.add(record.where, parsed.error, record.line);
-            continue;
-          }
-          for (const message of parsed.warnings) {
-            warnings++;
-            options.onWarning?.({ where: record.where, message });
-          }
-          const r = parsed.row;
-          let row = `${record.line}\t${record.index ?? '\\N'}`;
-          for (const k of USER_KEYS) row += `\t${copyField(r[k])}`;
-          batch += `${row}\n`;
           // Each write is a message and a socket write: rows go in batches of about 64 KiB.
           if (batch.length >= 65536) await flush();
           if (total % 1000 === 0) options.onProgress?.(total);

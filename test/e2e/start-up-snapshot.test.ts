@@ -105,6 +105,18 @@ describe('bin/cabinet and the snapshot', () => {
     expect(nodeCommand(opened.trace)).toContain(`"${path.join(root, 'dist', 'cli.js')}"`);
   });
 
+  it('runs one program on its way to node (stat, for node and the blob at once), not three: each is a fork and an exec before the first screen', async () => {
+    const opened = await openConsole(binCabinet, {});
+    expect(fromSnapshot(opened)).toBe(true);
+    const programs = fs
+      .readFileSync(opened.trace, 'utf8')
+      .split('\n')
+      .filter((l) => /^\d+\s+execve\(/.test(l) && / = 0$/.test(l))
+      .map((l) => path.basename(/execve\("([^"]+)"/.exec(l)![1]!));
+    // bin/cabinet itself, then what it ran before node (the build before: dirname, stat, stat).
+    expect(programs.slice(1, programs.indexOf('node'))).toEqual(['stat']);
+  });
+
   it('starts plainly, and works, when the blob is missing, replaced, or was built by another node', async () => {
     const root = copyCheckout(false);
     const bin = path.join(root, 'bin', 'cabinet');

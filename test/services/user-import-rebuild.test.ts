@@ -135,6 +135,16 @@ describe('an import into an empty users table', () => {
     expect(await historyKeys(db)).toEqual(after);
     const second = await db.query<{ n: number }>(`select count(*)::int as n from users u join user_revisions r using (user_id) where r.rev = 2 and r.new_values = ${userSnapshotSql('u')}`);
     expect(second.rows[0]!.n).toBe(1000);
+
+    // Wiped again: 3,000 revisions, fewer than the 4,000 users now, so the keys go and come back; each user's numbering goes on.
+    await db.query('delete from users');
+    expect(await importUsers(db, 4000)).toMatchObject({ applied: true, plan: { created: 4000 } });
+    expect((await historyKeys(db)).map(({ conname, def }) => ({ conname, def }))).toEqual(before.map(({ conname, def }) => ({ conname, def })));
+    const third = await db.query<{ rev: number; n: number }>(
+      `select r.rev, count(*)::int as n from users u join user_revisions r on r.user_id = u.user_id and r.new_values = ${userSnapshotSql('u')} and r.note = 'restore'
+        where r.rev = (select max(rev) from user_revisions m where m.user_id = u.user_id) group by r.rev order by r.rev`,
+    );
+    expect(third.rows).toEqual([{ rev: 1, n: 2000 }, { rev: 2, n: 1000 }, { rev: 3, n: 1000 }]);
   });
 
   it('a session holding the table (an open read, as pg_dump holds it): the import waits about a second, then loads with the indexes in place', async () => {

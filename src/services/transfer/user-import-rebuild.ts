@@ -98,12 +98,18 @@ async function orUndo<T>(client: SqlClient, name: string, fn: () => Promise<T>):
   }
 }
 
+/** What dropIndexes dropped, and whether the history it took held no revision at all (every new user's is then its first). */
+export interface Dropped {
+  indexes: DroppedIndex[];
+  historyEmpty: boolean;
+}
+
 /**
  * Takes the table and drops its rebuildable indexes; then, when the history is no bigger than the `added`
- * revisions, the history's keys too (HISTORY_KEYS; else, or when it is busy or not ours, they stay). Null
- * when users could not be taken: the caller loads with every index in place.
+ * revisions, takes it too and drops its keys (HISTORY_KEYS; else, or when it is busy or not ours, they stay).
+ * Null when users could not be taken: the caller loads with every index in place.
  */
-export async function dropIndexes(client: SqlClient, added: number): Promise<DroppedIndex[] | null> {
+export async function dropIndexes(client: SqlClient, added: number): Promise<Dropped | null> {
   const users = await orUndo(client, 'cabinet_rebuild', async () => {
     await lockTable(client, 'users');
     const indexes = (await client.query<DroppedIndex>(REBUILDABLE)).rows;
@@ -113,13 +119,13 @@ export async function dropIndexes(client: SqlClient, added: number): Promise<Dro
   if (!users) return null;
   const history = await orUndo(client, 'cabinet_rebuild_history', async () => {
     await lockTable(client, 'user_revisions');
-    const held = await client.query<{ n: number }>(`select count(*)::int as n from (select from user_revisions limit $1) r`, [added + 1]);
-    if (held.rows[0]!.n > added) throw new Error('the history is bigger than the import');
+    const held = (await client.query<{ n: number }>(`select count(*)::int as n from (select from user_revisions limit $1) r`, [added + 1])).rows[0]!.n;
+    if (held > added) throw new Error('the history is bigger than the import');
     const keys = (await client.query<DroppedIndex>(HISTORY_KEYS)).rows;
     for (const key of keys) await client.query(key.drop);
-    return keys;
+    return { keys, empty: held === 0 };
   });
-  return [...users, ...(history ?? [])];
+  return { indexes: [...users, ...(history?.keys ?? [])], historyEmpty: history?.empty ?? false };
 }
 
 /** Builds the dropped indexes again, from their own definitions, with memory enough to sort in one go. */

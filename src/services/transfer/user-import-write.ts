@@ -66,7 +66,7 @@ export async function writeUserImport(
   if (plan.changed > 0) written += (await client.query(updateSql(force), [who.actor, who.note])).rowCount;
   if (plan.created > 0) {
     // The new users' revisions first (while the users are not there yet), then the users themselves.
-    const revisions = (await client.query(createRevisionsSql(), [who.actor, who.note])).rowCount;
+    const revisions = (await client.query(createRevisionsSql(dropped?.historyEmpty ?? false), [who.actor, who.note])).rowCount;
     if (revisions !== plan.created) throw stale(planned, written + revisions);
     try {
       const created = (await client.query(insertSql())).rowCount;
@@ -80,7 +80,7 @@ export async function writeUserImport(
     }
   }
   if (written !== planned) throw stale(planned, written);
-  if (dropped) await createIndexes(client, dropped);
+  if (dropped) await createIndexes(client, dropped.indexes);
   // Delivered at commit, as the trigger's would have been; listeners reload the users they show.
   if (bulk) await client.query(`select ${bulkWriteNotice('users')}`);
   return { rebuilt: dropped !== null };
@@ -119,14 +119,18 @@ const NEW_ROWS = newRows();
  * feeding the other through RETURNING: 100k users, same psql session, 2.1 + 4.5-4.9 s against 8.2-8.4 s
  * (the materialised RETURNING and the per-row max(rev) cost more than the second pass over the staging table).
  * A row's snapshot is its line's, when the line was in export's own form (user-import-line.ts; the staging
- * table's `snapshot`): jsonb from that text costs ~0.5 s per 300k users, formatting and building it here ~2 s.
+ * table's `snapshot`, jsonb read by the COPY while the client still sends): building it here costs ~2 s per 300k.
  */
-function createRevisionsSql(): string {
+function createRevisionsSql(first: boolean): string {
+  const snapshot = `coalesce(n.snapshot, ${userSnapshotSql('n')})`;
+  const changed = `array[${USER_CHANGE_COLUMNS.map((c) => `'${c}'`).join(', ')}]::text[]`;
+  const columns = 'insert into user_revisions (user_id, rev, version, action, changed_fields, old_values, new_values, actor, note)';
+  // A history this import holds locked and found empty: every revision is the user's first (no CTE to keep, no join).
+  if (first) return `${columns} select n.user_id, 1, n.version, 'create', ${changed}, null, ${snapshot}, $1::text, $2::text from (${newRows(', t.snapshot')}) n`;
   return `with n as materialized (${newRows(', t.snapshot')}),
       prior as (select r.user_id, max(r.rev) as rev from user_revisions r where r.user_id in (select user_id from n) group by r.user_id)
-    insert into user_revisions (user_id, rev, version, action, changed_fields, old_values, new_values, actor, note)
-    select n.user_id, coalesce(prior.rev, 0) + 1, n.version, 'create',
-           array[${USER_CHANGE_COLUMNS.map((c) => `'${c}'`).join(', ')}]::text[], null, coalesce(n.snapshot::jsonb, ${userSnapshotSql('n')}), $1::text, $2::text
+    ${columns}
+    select n.user_id, coalesce(prior.rev, 0) + 1, n.version, 'create', ${changed}, null, ${snapshot}, $1::text, $2::text
       from n left join prior on prior.user_id = n.user_id`;
 }
 

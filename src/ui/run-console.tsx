@@ -82,6 +82,10 @@ export async function runConsole(ctx: CommandContext, early?: EarlyReader): Prom
   // few milliseconds: Ink's first frame then has the rows, without a "connecting…" frame drawn just before.
   // But while the handshake is still under way (a far link, and the UI loaded fast: the startup snapshot), the rows
   // are round trips away: the first frame is drawn now, during them, and the rows' frame after it costs less.
+  // A handshake whose answer is in but not yet read (the thread was busy loading the UI: a local server on a busy
+  // machine) is not under way: one turn of the event loop reads it first. Else the "connecting…" frame went out, and
+  // the rows a few milliseconds later waited for Ink's frame throttle (up to 33 ms), behind a warm-up (below).
+  if (early?.handshaking()) await new Promise((resolve) => setImmediate(resolve));
   const wait = early?.handshaking() ? 0 : READY_WAIT_MS;
   await Promise.race([load, new Promise((resolve) => setTimeout(resolve, wait))]);
   // Raw before the first frame: Ink turns it on in an effect after that frame is written, and an Enter typed at

@@ -232,9 +232,12 @@ describe('status lines and footers (#17.5, #17.6)', () => {
     await t.waitFor('discard the draft');
     t.type('y');
     let screen = await t.waitFor('discarded the draft of one-rev');
-    screen = await t.waitFor('No unsaved drafts left');
     // Nothing is left to recover, discard or keep: the footer offers going on, and nothing else of the screen.
-    const footer = screen.trimEnd().split('\n').at(-1)!;
+    // The footer follows the body within one frame (Ink may draw the body's commit before the footer's, 32 ms apart),
+    // so the screen is read once both have settled; a footer that never changes fails here.
+    const footerOf = (s: string) => s.trimEnd().split('\n').at(-1)!;
+    screen = await t.waitFor((s) => s.includes('No unsaved drafts left') && /^Esc\/l go on to the sites/.test(footerOf(s)));
+    const footer = footerOf(screen);
     expect(footer).toMatch(/^Esc\/l go on to the sites/);
     expect(footer).not.toMatch(/keep for later|recover|discard/);
     t.keys('Escape');

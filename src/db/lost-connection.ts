@@ -20,6 +20,26 @@ export function isLostConnection(error: unknown): boolean {
   return false;
 }
 
+/** What openedClient needs of a node-postgres client. */
+type Openable = { on(event: 'error', listener: () => void): void; connect(): Promise<unknown>; end(): Promise<unknown> };
+
+/**
+ * A connection made by `Client` with `options`, opened now: for the one retry after a connection turned out
+ * dead. Dropped while in use, the query in flight fails on its own; its error event does not take the
+ * process down. A connect that fails closes it and throws.
+ */
+export async function openedClient<C>(Client: new (options: unknown) => C, options: unknown): Promise<C> {
+  const client = new Client(options) as C & Openable;
+  client.on('error', () => {});
+  try {
+    await client.connect();
+  } catch (error) {
+    await client.end().catch(() => {});
+    throw error;
+  }
+  return client;
+}
+
 /**
  * A connection of the pool's own kind (same client class, options and connect timeout), opened now and
  * outside it: for the one retry after a pooled connection turned out dead, when the pool's other idle
@@ -27,16 +47,8 @@ export function isLostConnection(error: unknown): boolean {
  */
 export async function freshClient(pool: Pool): Promise<PoolClient> {
   const { Client, options } = pool as unknown as { Client: new (options: unknown) => PoolClient; options: unknown };
-  const client = new Client(options);
-  // Dropped while in use, the query in flight fails on its own; the event must not take the process down.
-  client.on('error', () => {});
-  try {
-    await client.connect();
-  } catch (error) {
-    await (client as unknown as { end(): Promise<void> }).end().catch(() => {});
-    throw error;
-  }
-  (client as { release: PoolClient['release'] }).release = () => void (client as unknown as { end(): Promise<void> }).end().catch(() => {});
+  const client = await openedClient(Client, options);
+  (client as { release: PoolClient['release'] }).release = () => void (client as unknown as Openable).end().catch(() => {});
   return client;
 }
 

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { isLostConnection } from './lost-connection.ts';
+import { isLostConnection, openedClient } from './lost-connection.ts';
 import { settingsSql } from './session-settings.ts';
 
 const BEGIN = /^\s*(begin|start\s+transaction)\b[^;]*;?\s*$/i;
@@ -216,11 +216,8 @@ export function cabinetClient(statementTimeoutMs: number): typeof pg.Client {
 
     /** `args` on a connection of this client's kind opened for it, then closed. */
     async #onNewConnection(args: unknown[]): Promise<unknown> {
-      const client = new CabinetClient(this.#config);
-      // Dropped while in use, the query fails on its own; the event must not take the process down.
-      (client as unknown as { on(event: 'error', listener: () => void): void }).on('error', () => {});
+      const client = await openedClient(CabinetClient, this.#config);
       try {
-        await (client as unknown as { connect(): Promise<void> }).connect();
         return await client.query(...args);
       } finally {
         await (client as unknown as { end(): Promise<void> }).end().catch(() => {});
